@@ -1,0 +1,101 @@
+package io.redisreplica.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * JUnit 5 extension that starts real {@code redis-server} processes and stops them after each
+ * test, whether it passed or not. When a test fails, the log tail of every server it started is
+ * printed, so a failure in CI says what the servers saw.
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * final RedisServers redis = new RedisServers();
+ *
+ * @Test
+ * void shouldDoSomething() {
+ *     RedisServer master = redis.start();                                 // local redis-server
+ *     RedisServer old = redis.start(RedisBinary.bundled("2.8.19"));      // a real 2.8 build
+ *     RedisServer tuned = redis.start(RedisBinary.local(), Map.of("maxmemory", "10mb"));
+ * }
+ * }</pre>
+ */
+public final class RedisServers implements AfterEachCallback, AutoCloseable {
+    private static final int BIND_ATTEMPTS = 5;
+    private final List<RedisServer> started = new ArrayList<>();
+
+    /** Starts the local {@code redis-server}. */
+    public RedisServer start() {
+        return start(RedisBinary.local());
+    }
+
+    public RedisServer start(RedisBinary binary) {
+        return start(binary, Map.of());
+    }
+
+    /** Starts {@code binary} with extra {@code redis.conf} directives (values written as given). */
+    public RedisServer start(RedisBinary binary, Map<String, String> config) {
+        IllegalStateException last = null;
+        for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
+            final RedisServer server = new RedisServer(binary, tempDir(binary), FreePort.find(), new LinkedHashMap<>(config));
+            synchronized (started) {
+                started.add(server);
+            }
+            try {
+                server.start();
+                return server;
+            } catch (IllegalStateException e) {
+                last = e; // most often: another process took the port between find() and bind
+                server.close();
+            }
+        }
+        throw last;
+    }
+
+    private static Path tempDir(RedisBinary binary) {
+        try {
+            return Files.createTempDirectory("redis-" + binary.version() + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Servers started so far and not yet stopped. */
+    public List<RedisServer> servers() {
+        synchronized (started) {
+            return List.copyOf(started);
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (context.getExecutionException().isPresent()) {
+            for (RedisServer server : servers()) {
+                System.err.println("---- log of " + server + " (" + server.dir() + ") ----\n" + server.logTail(40));
+            }
+        }
+        close();
+    }
+
+    /** Stops every server and deletes their directories. */
+    @Override
+    public void close() {
+        final List<RedisServer> toStop;
+        synchronized (started) {
+            toStop = new ArrayList<>(started);
+            started.clear();
+        }
+        for (RedisServer server : toStop) {
+            server.close();
+        }
+    }
+}
