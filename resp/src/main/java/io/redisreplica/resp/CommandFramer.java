@@ -19,6 +19,8 @@ import org.agrona.DirectBuffer;
 public final class CommandFramer {
     /** Longest {@code *N} or {@code $N} header line we accept, CRLF included. */
     private static final int MAX_HEADER = 24;
+    /** Digits the one-pass bulk header parse takes: 18 cannot overflow a long. */
+    private static final int MAX_FAST_DIGITS = 18;
 
     private final Command command = new Command();
     private final long maxBulkLength;
@@ -131,20 +133,34 @@ public final class CommandFramer {
                 throw error("expected '$' for argument " + args + " of " + expectedArgs + ", got "
                     + Ascii.describeByte(buffer.getByte(pos)) + " at offset=" + offset(pos), pos);
             }
-            final int lf = headerLine(buffer, pos, end, "bulk");
-            if (lf < 0) {
-                return 0;
+            // Fast path: "$<digits>\r\n" parsed in one pass. Anything else (a sign, a missing LF,
+            // too many digits, a cut-off header) takes the checked path, which also words the error.
+            long len = 0;
+            int p = pos + 1;
+            final int digitsEnd = Math.min(end, pos + 1 + MAX_FAST_DIGITS);
+            while (p < digitsEnd) {
+                final int digit = buffer.getByte(p) - '0';
+                if (digit < 0 || digit > 9) {
+                    break;
+                }
+                len = len * 10 + digit;
+                p++;
             }
-            final long len = Ascii.parseLong(buffer, pos + 1, lf - 1);
-            if (len == Ascii.INVALID) {
-                throw error("invalid bulk length " + Ascii.quote(buffer, pos + 1, lf - 1, 32) + " at offset="
-                    + offset(pos), pos);
+            final int bodyStart;
+            if (p > pos + 1 && p + 1 < end && buffer.getByte(p) == Ascii.CR && buffer.getByte(p + 1) == Ascii.LF) {
+                bodyStart = p + 2;
+            } else {
+                final int lf = headerLine(buffer, pos, end, "bulk");
+                if (lf < 0) {
+                    return 0;
+                }
+                len = bulkLength(buffer, pos, lf);
+                bodyStart = lf + 1;
             }
-            if (len < 0 || len > maxBulkLength) {
+            if (len > maxBulkLength) {
                 throw error("bulk length=" + len + " at offset=" + offset(pos) + " (expected: 0.." + maxBulkLength
                     + ")", pos);
             }
-            final int bodyStart = lf + 1;
             final long commandLength = (long) bodyStart - offset + len + 2;
             if (commandLength > maxCommandLength) {
                 throw error("command of at least " + commandLength + " bytes at offset=" + offset(offset)
@@ -163,6 +179,19 @@ public final class CommandFramer {
         }
         command.wrap(buffer, offset, pos - offset, expectedArgs, false, position);
         return pos - offset;
+    }
+
+    private long bulkLength(DirectBuffer buffer, int pos, int lf) {
+        final long len = Ascii.parseLong(buffer, pos + 1, lf - 1);
+        if (len == Ascii.INVALID) {
+            throw error("invalid bulk length " + Ascii.quote(buffer, pos + 1, lf - 1, 32) + " at offset="
+                + offset(pos), pos);
+        }
+        if (len < 0) {
+            throw error("bulk length=" + len + " at offset=" + offset(pos) + " (expected: 0.." + maxBulkLength
+                + ")", pos);
+        }
+        return len;
     }
 
     /** Finds the LF ending a {@code *N} / {@code $N} header at {@code pos}; -1 when it has not arrived. */
