@@ -1,0 +1,147 @@
+package io.redisreplica.journal;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A durable position: the upstream {@code replid} and offset the journal covers, each shard's
+ * {@code replid} and snapshot epoch, and each named receiver's acknowledged offset. Stored as a
+ * small text file an operator can read (see {@link CheckpointStore}):
+ *
+ * <pre>
+ * version 1
+ * upstream 8de9b1c4...  1048576
+ * shard a 3f1e...  2
+ * receiver a replica-6380 52344 live
+ * </pre>
+ */
+public final class Checkpoint {
+    /** A shard's identity: replicas PSYNC against {@code replid}; {@code epoch} counts its snapshots. */
+    public record ShardState(String replid, long epoch) {
+    }
+
+    /** A receiver of a shard and the offset it has acknowledged. */
+    public record ReceiverState(String shard, String receiver, long ackedOffset, boolean needsFullResync) {
+    }
+
+    private String upstreamReplid = "?";
+    private long upstreamOffset = -1;
+    private final Map<String, ShardState> shards = new TreeMap<>();
+    private final Map<String, ReceiverState> receivers = new TreeMap<>();
+
+    public String upstreamReplid() {
+        return upstreamReplid;
+    }
+
+    /** The master offset the journal covers; -1 when nothing was ever synced. */
+    public long upstreamOffset() {
+        return upstreamOffset;
+    }
+
+    public Checkpoint upstream(String replid, long offset) {
+        requireToken(replid, "replid");
+        this.upstreamReplid = replid;
+        this.upstreamOffset = offset;
+        return this;
+    }
+
+    public Map<String, ShardState> shards() {
+        return Collections.unmodifiableMap(shards);
+    }
+
+    public Checkpoint shard(String name, String replid, long epoch) {
+        requireToken(name, "shard name");
+        requireToken(replid, "replid");
+        shards.put(name, new ShardState(replid, epoch));
+        return this;
+    }
+
+    /** Receivers, ordered by shard then name. */
+    public List<ReceiverState> receivers() {
+        return new ArrayList<>(receivers.values());
+    }
+
+    public ReceiverState receiver(String shard, String receiver) {
+        return receivers.get(shard + '\u0000' + receiver);
+    }
+
+    public Checkpoint receiver(String shard, String receiver, long ackedOffset, boolean needsFullResync) {
+        requireToken(shard, "shard name");
+        requireToken(receiver, "receiver name");
+        receivers.put(shard + '\u0000' + receiver, new ReceiverState(shard, receiver, ackedOffset, needsFullResync));
+        return this;
+    }
+
+    public Checkpoint removeReceiver(String shard, String receiver) {
+        receivers.remove(shard + '\u0000' + receiver);
+        return this;
+    }
+
+    public Checkpoint copy() {
+        final Checkpoint copy = new Checkpoint();
+        copy.upstreamReplid = upstreamReplid;
+        copy.upstreamOffset = upstreamOffset;
+        copy.shards.putAll(shards);
+        copy.receivers.putAll(receivers);
+        return copy;
+    }
+
+    String encode() {
+        final StringBuilder sb = new StringBuilder("# redis-replica journal checkpoint (written atomically; do not edit while running)\n");
+        sb.append("version 1\n");
+        sb.append("upstream ").append(upstreamReplid).append(' ').append(upstreamOffset).append('\n');
+        shards.forEach((name, s) -> sb.append("shard ").append(name).append(' ').append(s.replid()).append(' ')
+            .append(s.epoch()).append('\n'));
+        receivers.values().forEach(r -> sb.append("receiver ").append(r.shard()).append(' ').append(r.receiver())
+            .append(' ').append(r.ackedOffset()).append(' ').append(r.needsFullResync() ? "full-resync" : "live").append('\n'));
+        return sb.toString();
+    }
+
+    static Checkpoint decode(String text, String source) {
+        final Checkpoint checkpoint = new Checkpoint();
+        int lineNo = 0;
+        boolean versioned = false;
+        for (String line : text.split("\n")) {
+            lineNo++;
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            final String[] f = line.trim().split("\\s+");
+            try {
+                switch (f[0]) {
+                    case "version" -> {
+                        if (!f[1].equals("1")) {
+                            throw new JournalException(source + ":" + lineNo + ": checkpoint version " + f[1]
+                                + " is newer than this build understands (1)");
+                        }
+                        versioned = true;
+                    }
+                    case "upstream" -> checkpoint.upstream(f[1], Long.parseLong(f[2]));
+                    case "shard" -> checkpoint.shard(f[1], f[2], Long.parseLong(f[3]));
+                    case "receiver" -> checkpoint.receiver(f[1], f[2], Long.parseLong(f[3]), f[4].equals("full-resync"));
+                    default -> throw new JournalException(source + ":" + lineNo + ": unknown checkpoint line: " + line);
+                }
+            } catch (ArrayIndexOutOfBoundsException | IllegalArgumentException e) {
+                throw new JournalException(source + ":" + lineNo + ": malformed checkpoint line: " + line, e);
+            }
+        }
+        if (!versioned && lineNo > 0 && !text.isBlank()) {
+            throw new JournalException(source + ": not a checkpoint file (no version line)");
+        }
+        return checkpoint;
+    }
+
+    private static void requireToken(String value, String what) {
+        if (value == null || value.isEmpty() || value.chars().anyMatch(c -> c <= ' ')) {
+            throw new IllegalArgumentException(what + " must be a non-empty token without spaces: '" + value + "'");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return encode();
+    }
+}

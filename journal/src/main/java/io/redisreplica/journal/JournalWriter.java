@@ -1,0 +1,104 @@
+package io.redisreplica.journal;
+
+import org.agrona.DirectBuffer;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * Appends a shard's entries. One per shard, used by one thread (the router's upstream link).
+ *
+ * <p>{@link #append} writes an entry; {@link #commit()} makes every entry appended so far
+ * durable (as {@link JournalContext.Sync} promises) and visible to readers, in one step for the
+ * whole batch. The router commits once per batch of upstream bytes, then acknowledges upstream
+ * only what is committed.
+ */
+public final class JournalWriter implements AutoCloseable {
+    private final ShardJournal shard;
+    private final ExcerptAppender appender;
+    private final boolean syncOnCommit;
+    private long endOffset;
+    private long lastUpstreamOffset = -1;
+    private boolean dirty;
+
+    JournalWriter(ShardJournal shard, ExcerptAppender appender, long endOffset, boolean syncOnCommit) {
+        this.shard = shard;
+        this.appender = appender;
+        this.endOffset = endOffset;
+        this.syncOnCommit = syncOnCommit;
+    }
+
+    /**
+     * Appends one entry: {@code length} RESP bytes of {@code payload} from {@code offset}.
+     *
+     * @return the shard offset at the end of the entry
+     * @throws JournalException when the disk is nearly full or the write fails; nothing of the
+     *     entry is then in the journal
+     */
+    public long append(long upstreamOffset, int db, int flags, DirectBuffer payload, int offset, int length) {
+        shard.checkWritable(length + JournalEntryDescriptor.HEADER_LENGTH);
+        final long end = endOffset + length;
+        final DocumentContext dc = appender.writingDocument();
+        try {
+            final Bytes<?> bytes = dc.wire().bytes();
+            bytes.writeLong(end);
+            bytes.writeLong(upstreamOffset);
+            bytes.writeInt(db);
+            bytes.writeInt(flags);
+            bytes.writeInt(length);
+            final byte[] array = payload.byteArray();
+            if (array != null) {
+                bytes.write(array, (int) payload.wrapAdjustment() + offset, length);
+            } else {
+                bytes.unsafeWrite(payload.addressOffset() + offset, length);
+            }
+        } catch (RuntimeException e) {
+            dc.rollbackOnClose();
+            throw new JournalException("journal shard " + shard.name() + ": append at offset " + endOffset
+                + " failed: " + e.getMessage(), e);
+        } finally {
+            dc.close();
+        }
+        endOffset = end;
+        lastUpstreamOffset = upstreamOffset;
+        dirty = true;
+        return end;
+    }
+
+    /** Appends a whole byte array (convenience for tests and cold paths). */
+    public long append(long upstreamOffset, int db, int flags, byte[] payload) {
+        return append(upstreamOffset, db, flags, new org.agrona.concurrent.UnsafeBuffer(payload), 0, payload.length);
+    }
+
+    /**
+     * Makes every entry appended so far durable and visible to readers.
+     *
+     * @return the committed end offset
+     */
+    public long commit() {
+        if (dirty) {
+            if (syncOnCommit) {
+                appender.sync();
+            }
+            shard.publish(endOffset, lastUpstreamOffset);
+            dirty = false;
+        }
+        return endOffset;
+    }
+
+    /** The shard offset after the last appended entry (committed or not). */
+    public long endOffset() {
+        return endOffset;
+    }
+
+    void closeAppender() {
+        appender.close();
+    }
+
+    /** Commits what was appended and releases the appender. */
+    @Override
+    public void close() {
+        commit();
+    }
+}

@@ -1,0 +1,436 @@
+package io.redisreplica.journal;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.SyncMode;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.TailerDirection;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * One shard's journal: a Chronicle queue in its own directory, its offsets, and the signal that
+ * wakes readers when a writer commits.
+ *
+ * <p>Offsets are contiguous: every entry starts where the previous one ended. Readers see only
+ * committed entries (in a read-only journal, every complete entry present).
+ */
+public final class ShardJournal implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ShardJournal.class);
+
+    private final String name;
+    private final Path dir;
+    private final JournalContext context;
+    private final SingleChronicleQueue queue;
+    private final DiskSpaceGuard diskSpace;
+    /** Used for searches and end lookups; guarded by itself. */
+    private final ExcerptTailer probe;
+    private final Object commitSignal = new Object();
+
+    private volatile long committedOffset;
+    private volatile long lastUpstreamOffset;
+    private volatile boolean closed;
+    private JournalWriter writer;
+
+    ShardJournal(String name, Path dir, JournalContext context) {
+        this.name = name;
+        this.dir = dir;
+        this.context = context;
+        try {
+            this.queue = SingleChronicleQueueBuilder.binary(dir)
+                .rollCycle(ChronicleSupport.rollCycle(context.rollCycle()))
+                .syncMode(context.sync() == JournalContext.Sync.COMMIT ? SyncMode.SYNC : SyncMode.NONE)
+                .readOnly(context.readOnly())
+                .timeProvider(context.clockMillis()::getAsLong)
+                .build();
+        } catch (RuntimeException e) {
+            throw new JournalException("journal shard " + name + ": cannot open " + dir + ": " + e.getMessage(), e);
+        }
+        this.diskSpace = new DiskSpaceGuard(dir, context.minFreeBytes());
+        this.probe = queue.createTailer();
+        probe.singleThreadedCheckDisabled(true);
+        final long[] last = lastEntry();
+        this.committedOffset = last == null ? 0 : last[0];
+        this.lastUpstreamOffset = last == null ? -1 : last[1];
+        LOG.info("journal shard {}: opened {} (first offset {}, end offset {}, last upstream offset {})",
+            name, dir, firstOffset(), committedOffset, lastUpstreamOffset);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** The shard offset after the last committed entry: where the next entry starts. */
+    public long endOffset() {
+        return committedOffset;
+    }
+
+    /** The upstream offset of the last entry, or -1 when the journal is empty. */
+    public long lastUpstreamOffset() {
+        return lastUpstreamOffset;
+    }
+
+    /** The start offset of the first retained entry, or {@link #endOffset()} when there is none. */
+    public long firstOffset() {
+        synchronized (probe) {
+            probe.direction(TailerDirection.FORWARD).toStart();
+            try (DocumentContext dc = probe.readingDocument()) {
+                if (!dc.isPresent()) {
+                    return committedOffset;
+                }
+                final Bytes<?> b = dc.wire().bytes();
+                final long p = b.readPosition();
+                return b.readLong(p + JournalEntryDescriptor.END_OFFSET_OFFSET)
+                    - b.readInt(p + JournalEntryDescriptor.LENGTH_OFFSET);
+            }
+        }
+    }
+
+    /** Entries retained, by Chronicle's count of excerpts per file. */
+    public long entryCount() {
+        synchronized (probe) {
+            long count = 0;
+            for (long cycle : cycles()) {
+                count += probe.excerptsInCycle((int) cycle);
+            }
+            return count;
+        }
+    }
+
+    /** Files retained and their total size in bytes. */
+    public long[] fileStats() {
+        final File[] files = cycleFiles();
+        long bytes = 0;
+        for (File f : files) {
+            bytes += f.length();
+        }
+        return new long[] {files.length, bytes};
+    }
+
+    /**
+     * Opens the shard's only writer. {@code initialOffset} applies only to an empty journal: it is
+     * where the first entry starts (a new shard starts at 0; after an epoch change, where the
+     * previous epoch ended).
+     */
+    public synchronized JournalWriter writer(long initialOffset) {
+        if (context.readOnly()) {
+            throw new JournalException("journal shard " + name + " is open read-only");
+        }
+        if (writer != null) {
+            throw new JournalException("journal shard " + name + " already has a writer");
+        }
+        if (isEmpty()) {
+            committedOffset = initialOffset;
+        }
+        writer = new JournalWriter(this, queue.createAppender(), committedOffset, context.sync() == JournalContext.Sync.COMMIT);
+        return writer;
+    }
+
+    /** A new reader at the first retained entry. */
+    public JournalReader reader() {
+        final ExcerptTailer tailer = queue.createTailer();
+        tailer.singleThreadedCheckDisabled(true);
+        return new JournalReader(this, tailer);
+    }
+
+    boolean isEmpty() {
+        return queue.firstIndex() == Long.MAX_VALUE;
+    }
+
+    void checkWritable(long appendLength) {
+        if (closed) {
+            throw new JournalException("journal shard " + name + " is closed");
+        }
+        diskSpace.check(name, appendLength);
+    }
+
+    /** Makes entries up to {@code endOffset} visible to readers and wakes those waiting. */
+    void publish(long endOffset, long upstreamOffset) {
+        lastUpstreamOffset = upstreamOffset;
+        committedOffset = endOffset;
+        synchronized (commitSignal) {
+            commitSignal.notifyAll();
+        }
+    }
+
+    /** What readers may read up to: committed entries, or everything present when read-only. */
+    long readableEnd() {
+        return context.readOnly() ? Long.MAX_VALUE : committedOffset;
+    }
+
+    /** Blocks until the committed end passes {@code position}, or the timeout. Read-only journals poll. */
+    boolean awaitBeyond(long position, long timeout, TimeUnit unit) throws InterruptedException {
+        final long deadline = System.nanoTime() + unit.toNanos(timeout);
+        if (context.readOnly()) {
+            // another process writes: there is no in-process signal, so poll at a gentle pace
+            while (System.nanoTime() < deadline) {
+                if (lastEntryEnd() > position) {
+                    return true;
+                }
+                Thread.sleep(10);
+            }
+            return lastEntryEnd() > position;
+        }
+        synchronized (commitSignal) {
+            while (committedOffset <= position && !closed) {
+                final long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(commitSignal, left);
+            }
+            return committedOffset > position;
+        }
+    }
+
+    private long lastEntryEnd() {
+        final long[] last = lastEntry();
+        return last == null ? 0 : last[0];
+    }
+
+    /** {end offset, upstream offset} of the last complete entry, or null. */
+    private long[] lastEntry() {
+        synchronized (probe) {
+            probe.direction(TailerDirection.BACKWARD).toEnd();
+            try (DocumentContext dc = probe.readingDocument()) {
+                if (!dc.isPresent()) {
+                    return null;
+                }
+                final Bytes<?> b = dc.wire().bytes();
+                final long p = b.readPosition();
+                return new long[] {b.readLong(p + JournalEntryDescriptor.END_OFFSET_OFFSET),
+                    b.readLong(p + JournalEntryDescriptor.UPSTREAM_OFFSET_OFFSET)};
+            } finally {
+                probe.direction(TailerDirection.FORWARD);
+            }
+        }
+    }
+
+    /**
+     * Finds the entry that starts at {@code offset} and moves {@code tailer} there: O(log n) reads,
+     * a binary search over files and then over the entries of one file.
+     */
+    SeekResult locate(long offset, ExcerptTailer tailer) {
+        final long end = readableEnd() == Long.MAX_VALUE ? lastEntryEnd() : committedOffset;
+        if (offset > end) {
+            return SeekResult.BEYOND_END;
+        }
+        if (isEmpty()) {
+            if (offset == end) {
+                tailer.toEnd();
+                return SeekResult.BOUNDARY;
+            }
+            return SeekResult.BEFORE_START;
+        }
+        synchronized (probe) {
+            final long[] cycles = cycles();
+            // last file whose first entry starts at or before offset
+            int lo = 0;
+            int hi = cycles.length - 1;
+            int found = -1;
+            while (lo <= hi) {
+                final int mid = (lo + hi) >>> 1;
+                final long start = firstStartInOrAfter(cycles, mid);
+                if (start == Long.MAX_VALUE || start > offset) {
+                    hi = mid - 1;
+                } else {
+                    found = mid;
+                    lo = mid + 1;
+                }
+            }
+            if (found < 0) {
+                return SeekResult.BEFORE_START;
+            }
+            final int cycle = (int) cycles[found];
+            long seqLo = 0;
+            long seqHi = probe.excerptsInCycle(cycle) - 1;
+            long bestIndex = -1;
+            long bestStart = -1;
+            long bestEnd = -1;
+            while (seqLo <= seqHi) {
+                final long mid = (seqLo + seqHi) >>> 1;
+                final long index = queue.rollCycle().toIndex(cycle, mid);
+                final long[] entry = readAt(index);
+                if (entry == null) {
+                    seqHi = mid - 1; // an incomplete trailing document: not an entry
+                    continue;
+                }
+                final long start = entry[0] - entry[2];
+                if (start <= offset) {
+                    bestIndex = index;
+                    bestStart = start;
+                    bestEnd = entry[0];
+                    seqLo = mid + 1;
+                } else {
+                    seqHi = mid - 1;
+                }
+            }
+            if (bestIndex < 0) {
+                return SeekResult.BEFORE_START;
+            }
+            if (bestStart == offset) {
+                tailer.moveToIndex(bestIndex);
+                return SeekResult.BOUNDARY;
+            }
+            if (offset < bestEnd) {
+                return SeekResult.NOT_BOUNDARY;
+            }
+            // offset == end of the last entry
+            tailer.moveToIndex(bestIndex);
+            try (DocumentContext dc = tailer.readingDocument()) {
+                return dc.isPresent() ? SeekResult.BOUNDARY : SeekResult.NOT_BOUNDARY;
+            }
+        }
+    }
+
+    /** Start offset of the first entry of cycles[i], or of the next non-empty file; MAX_VALUE if none. */
+    private long firstStartInOrAfter(long[] cycles, int i) {
+        for (int c = i; c < cycles.length; c++) {
+            if (probe.excerptsInCycle((int) cycles[c]) > 0) {
+                final long[] entry = readAt(queue.rollCycle().toIndex((int) cycles[c], 0));
+                if (entry != null) {
+                    return entry[0] - entry[2];
+                }
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
+    /** {end offset, upstream offset, length} of the entry at a queue index, or null. Caller holds probe. */
+    private long[] readAt(long index) {
+        if (!probe.moveToIndex(index)) {
+            return null;
+        }
+        try (DocumentContext dc = probe.readingDocument()) {
+            if (!dc.isPresent()) {
+                return null;
+            }
+            final Bytes<?> b = dc.wire().bytes();
+            final long p = b.readPosition();
+            return new long[] {b.readLong(p + JournalEntryDescriptor.END_OFFSET_OFFSET),
+                b.readLong(p + JournalEntryDescriptor.UPSTREAM_OFFSET_OFFSET),
+                b.readInt(p + JournalEntryDescriptor.LENGTH_OFFSET)};
+        }
+    }
+
+    private long[] cycles() {
+        queue.refreshDirectoryListing();
+        final NavigableSet<Long> set = queue.listCyclesBetween(queue.firstCycle(), queue.lastCycle());
+        return set.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** The shard's data files, oldest first (their names sort by time). */
+    private File[] cycleFiles() {
+        final File[] files = dir.toFile().listFiles((d, n) -> n.endsWith(".cq4"));
+        if (files == null) {
+            return new File[0];
+        }
+        Arrays.sort(files);
+        return files;
+    }
+
+    /**
+     * Deletes whole files no holder needs, then the oldest beyond the size and age limits even if
+     * a holder needs them. The file being written is never deleted.
+     *
+     * @param holders each receiver (or snapshot pin) and the offset it still needs from
+     * @param nowMillis wall-clock time, for the age limit
+     */
+    public synchronized RetentionReport applyRetention(Map<String, Long> holders, long nowMillis) {
+        final File[] files = cycleFiles();
+        final long minHeld = holders.values().stream().mapToLong(Long::longValue).min().orElse(Long.MAX_VALUE);
+        long total = 0;
+        for (File f : files) {
+            total += f.length();
+        }
+        int deleted = 0;
+        long bytesDeleted = 0;
+        boolean forced = false;
+        final long[] cycles;
+        synchronized (probe) {
+            cycles = cycles();
+        }
+        if (cycles.length != files.length) {
+            LOG.warn("journal shard {}: {} files but {} cycles; retention skipped this round", name, files.length, cycles.length);
+            return new RetentionReport(0, 0, firstOffset(), List.of());
+        }
+        for (int i = 0; i < files.length - 1; i++) {
+            final long lastEnd;
+            synchronized (probe) {
+                final long n = probe.excerptsInCycle((int) cycles[i]);
+                final long[] last = n == 0 ? null : readAt(queue.rollCycle().toIndex((int) cycles[i], n - 1));
+                lastEnd = last == null ? Long.MIN_VALUE : last[0];
+            }
+            final boolean unneeded = lastEnd <= minHeld;
+            final boolean overSize = total > context.maxBytesPerShard();
+            final boolean overAge = nowMillis - files[i].lastModified() > context.maxAge().toMillis();
+            if (!unneeded && !overSize && !overAge) {
+                break;
+            }
+            forced |= !unneeded;
+            final long size = files[i].length();
+            if (!files[i].delete()) {
+                LOG.warn("journal shard {}: cannot delete {}", name, files[i]);
+                break;
+            }
+            LOG.info("journal shard {}: deleted {} ({} bytes, entries up to offset {}){}", name, files[i].getName(), size,
+                lastEnd, unneeded ? "" : overSize ? ": over the size limit" : ": over the age limit");
+            total -= size;
+            bytesDeleted += size;
+            deleted++;
+        }
+        queue.refreshDirectoryListing();
+        final long first = firstOffset();
+        final List<String> behind = new ArrayList<>();
+        if (forced) {
+            holders.forEach((holder, offset) -> {
+                if (offset < first) {
+                    behind.add(holder);
+                    LOG.warn("journal shard {}: {} needs offset {} but the journal now starts at {}: it needs a full resync",
+                        name, holder, offset, first);
+                }
+            });
+        }
+        return new RetentionReport(deleted, bytesDeleted, first, behind);
+    }
+
+    /** What {@link #applyRetention} did. {@code fellBehind}: holders that now need a full resync. */
+    public record RetentionReport(int filesDeleted, long bytesDeleted, long firstOffset, List<String> fellBehind) {
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        synchronized (commitSignal) {
+            commitSignal.notifyAll();
+        }
+        if (writer != null) {
+            writer.closeAppender();
+        }
+        queue.close();
+    }
+
+    @Override
+    public String toString() {
+        return "shard " + name + " [" + firstOffset() + ".." + committedOffset + "]";
+    }
+}

@@ -1,0 +1,14 @@
+/**
+ * The durable journal: per shard, an append-only sequence of entries, each the exact RESP bytes
+ * sent downstream plus the shard's replication offset at its end and the upstream offset that
+ * produced it. Receivers and the router itself resume from it after a disconnect or a crash.
+ *
+ * <p>Chronicle Queue does the storage; this is the only package that imports
+ * {@code net.openhft.*}, and none of its types appear in the public API ({@link
+ * io.redisreplica.journal.Journal}, {@link io.redisreplica.journal.JournalWriter}, {@link
+ * io.redisreplica.journal.JournalReader}, {@link io.redisreplica.journal.Checkpoint}).
+ *
+ * <p>Opening a journal turns Chronicle's usage analytics off for the JVM before any Chronicle
+ * class loads, so no process of ours calls an outside host, however it was started.
+ */
+package io.redisreplica.journal;
