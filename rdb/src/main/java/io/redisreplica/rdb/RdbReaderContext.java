@@ -1,0 +1,47 @@
+package io.redisreplica.rdb;
+
+/** Settings of {@link RdbReader}. */
+public final class RdbReaderContext {
+    private int bufferSize = 64 * 1024;
+    private int maxRecordBytes = 64 * 1024 * 1024;
+    private boolean verifyChecksum = true;
+
+    public int bufferSize() {
+        return bufferSize;
+    }
+
+    /** The read buffer: what the reader holds of the stream at most, besides a key. */
+    public RdbReaderContext bufferSize(int value) {
+        this.bufferSize = value;
+        return this;
+    }
+
+    public int maxRecordBytes() {
+        return maxRecordBytes;
+    }
+
+    /** Largest key (or AUX/FUNCTION/MODULE_AUX record) held in memory; values are never held. */
+    public RdbReaderContext maxRecordBytes(int value) {
+        this.maxRecordBytes = value;
+        return this;
+    }
+
+    public boolean verifyChecksum() {
+        return verifyChecksum;
+    }
+
+    public RdbReaderContext verifyChecksum(boolean value) {
+        this.verifyChecksum = value;
+        return this;
+    }
+
+    RdbReaderContext conclude() {
+        if (bufferSize < 64) {
+            throw new IllegalArgumentException("bufferSize must be >= 64, was " + bufferSize);
+        }
+        if (maxRecordBytes < 1024) {
+            throw new IllegalArgumentException("maxRecordBytes must be >= 1024, was " + maxRecordBytes);
+        }
+        return this;
+    }
+}
