@@ -18,7 +18,7 @@ public final class RdbCorpus {
     }
 
     /** One row of {@code MANIFEST.tsv}. */
-    public record Entry(Path file, String path, String rdbVersion, String note, String parseStatus) {
+    public record Entry(Path file, String path, String rdbVersion, String note, String parseStatus, String duplicateOf) {
         /** Files the manifest marks as intentionally corrupt. */
         public boolean corrupt() {
             return note.contains("corrupt");
@@ -62,13 +62,14 @@ public final class RdbCorpus {
             final int version = indexOf(header, "rdb_version");
             final int note = indexOf(header, "note");
             final int status = indexOf(header, "parse_status");
+            final int duplicate = indexOf(header, "duplicate_of");
             final List<Entry> entries = new ArrayList<>();
             for (String line : lines.subList(1, lines.size())) {
                 if (line.isBlank()) {
                     continue;
                 }
                 final String[] cols = line.split("\t", -1);
-                entries.add(new Entry(dir.resolve(cols[path]), cols[path], cols[version], cols[note], cols[status]));
+                entries.add(new Entry(dir.resolve(cols[path]), cols[path], cols[version], cols[note], cols[status], cols[duplicate]));
             }
             return entries;
         } catch (IOException e) {

@@ -61,6 +61,22 @@ public final class RedisServers implements AfterEachCallback, AutoCloseable {
         throw last;
     }
 
+    /** Starts {@code binary} on a copy of {@code rdb}, which it loads at start-up. */
+    public RedisServer startWithRdb(RedisBinary binary, Path rdb) {
+        final Path dir = tempDir(binary);
+        try {
+            Files.copy(rdb, dir.resolve("dump.rdb"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        final RedisServer server = new RedisServer(binary, dir, FreePort.find(), new LinkedHashMap<>());
+        synchronized (started) {
+            started.add(server);
+        }
+        server.start();
+        return server;
+    }
+
     private static Path tempDir(RedisBinary binary) {
         try {
             return Files.createTempDirectory("redis-" + binary.version() + "-");

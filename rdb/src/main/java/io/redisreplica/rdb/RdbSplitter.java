@@ -1,0 +1,138 @@
+package io.redisreplica.rdb;
+
+import static io.redisreplica.rdb.RdbConstants.*;
+
+import java.io.InputStream;
+import java.util.List;
+import java.util.function.LongConsumer;
+
+/**
+ * Splits one RDB into N in a single pass. Each output gets the input's header and AUX fields,
+ * every FUNCTION and MODULE_AUX record (they are global), its own SELECTDB before the first of
+ * its keys in each db, and its keys copied byte for byte with their expiry and LRU/LFU opcodes;
+ * then EOF and a CRC64 of its own. RESIZEDB and SLOT_INFO are left out: their counts describe
+ * the input, and Redis loads without them.
+ *
+ * <p>Memory: the reader's buffer and the largest key; values stream from input to output.
+ */
+public final class RdbSplitter {
+    private final RdbReaderContext context;
+    private LongConsumer progress = offset -> { };
+    private long progressEvery = 64L * 1024 * 1024;
+
+    public RdbSplitter() {
+        this(new RdbReaderContext());
+    }
+
+    public RdbSplitter(RdbReaderContext context) {
+        this.context = context;
+    }
+
+    /** Called with the input offset about every {@code everyBytes} bytes. */
+    public RdbSplitter progress(long everyBytes, LongConsumer listener) {
+        this.progressEvery = everyBytes;
+        this.progress = listener;
+        return this;
+    }
+
+    /**
+     * Reads {@code in} to the end of its RDB and writes the shards' RDBs to {@code outputs}
+     * (flushed, not closed).
+     */
+    public SplitResult split(InputStream in, List<RdbWriter> outputs, KeySelector selector) {
+        return split(new RdbReader(context), in, outputs, selector);
+    }
+
+    /** The result of splitting a replication transfer, and the stream where the commands continue. */
+    public record TransferSplit(SplitResult result, RdbTransfer transfer, InputStream commands) {
+    }
+
+    /**
+     * Splits the RDB a master sends after {@code +FULLRESYNC}, {@code $<len>} or diskless
+     * {@code $EOF:<mark>}, straight from the replication link.
+     */
+    public TransferSplit splitTransfer(InputStream link, List<RdbWriter> outputs, KeySelector selector)
+        throws java.io.IOException {
+        final RdbTransfer transfer = RdbTransfer.readPreamble(link);
+        final RdbReader reader = new RdbReader(context);
+        final SplitResult result = split(reader, transfer.rdbStream(link), outputs, selector);
+        return new TransferSplit(result, transfer, transfer.finish(reader, link));
+    }
+
+    private SplitResult split(RdbReader reader, InputStream in, List<RdbWriter> outputs, KeySelector selector) {
+        final Visitor visitor = new Visitor(reader, outputs, selector);
+        final RdbHeader header = reader.read(in, visitor);
+        final long[] keys = new long[outputs.size()];
+        final long[] bytes = new long[outputs.size()];
+        for (int i = 0; i < outputs.size(); i++) {
+            keys[i] = outputs.get(i).entries();
+            bytes[i] = outputs.get(i).bytes();
+        }
+        return new SplitResult(header, keys, bytes, visitor.dropped, reader.offset());
+    }
+
+    private final class Visitor implements RdbVisitor {
+        private final RdbReader reader;
+        private final List<RdbWriter> outputs;
+        private final KeySelector selector;
+        private long dropped;
+        private long nextProgress = progressEvery;
+
+        Visitor(RdbReader reader, List<RdbWriter> outputs, KeySelector selector) {
+            this.reader = reader;
+            this.outputs = outputs;
+            this.selector = selector;
+        }
+
+        @Override
+        public void onHeader(RdbHeader header) {
+            for (RdbWriter out : outputs) {
+                out.header(header);
+            }
+        }
+
+        @Override
+        public void onRecord(int opcode, byte[] raw, int offset, int length) {
+            switch (opcode) {
+                case OPCODE_AUX, OPCODE_FUNCTION2, OPCODE_FUNCTION_PRE_GA, OPCODE_MODULE_AUX -> {
+                    for (RdbWriter out : outputs) {
+                        out.write(raw, offset, length);
+                    }
+                }
+                default -> {
+                    // SELECTDB is written per output when it first needs it; RESIZEDB and
+                    // SLOT_INFO describe the input; SLOT_IMPORT describes the source cluster.
+                }
+            }
+        }
+
+        @Override
+        public RdbSink onEntry(RdbEntry entry) {
+            final long at = reader.offset();
+            if (at >= nextProgress) {
+                nextProgress = at + progressEvery;
+                progress.accept(at);
+            }
+            final int shard = selector.shardOf(entry.db(), entry.key(), entry.keyLength());
+            if (shard < 0) {
+                dropped++;
+                return null;
+            }
+            if (shard >= outputs.size()) {
+                throw new IllegalStateException("key selector named shard " + shard + " of " + outputs.size()
+                    + " for " + entry);
+            }
+            final RdbWriter out = outputs.get(shard);
+            out.selectDb(entry.db());
+            out.entryWritten();
+            return out;
+        }
+
+        @Override
+        public void onEnd(long stored, long computed) {
+            for (RdbWriter out : outputs) {
+                out.finish();
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package io.redisreplica.rdb;
+
+import static io.redisreplica.rdb.RdbConstants.*;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+
+/**
+ * Writes an RDB: raw bytes copied from another RDB (an entry, an AUX record), or records built
+ * here ({@code SELECTDB}, string entries, lengths), with the CRC64 kept as it goes and written
+ * after {@code EOF}. The splitter uses one per shard.
+ */
+public final class RdbWriter implements RdbSink {
+    private final OutputStream out;
+    private final Crc64 crc = new Crc64();
+    private final byte[] small = new byte[16];
+    private long bytes;
+    private long entries;
+    private long currentDb = -1;
+    private RdbHeader header;
+
+    public RdbWriter(OutputStream out) {
+        this.out = out;
+    }
+
+    /** Bytes written so far. */
+    public long bytes() {
+        return bytes;
+    }
+
+    /** Entries written so far (counted by {@link #entryWritten()}). */
+    public long entries() {
+        return entries;
+    }
+
+    public void header(RdbHeader value) {
+        this.header = value;
+        write(value.raw(), 0, value.raw().length);
+    }
+
+    /** Writes {@code REDIS00vv}. */
+    public void header(int version) {
+        header(new RdbHeader(version, false, String.format("REDIS%04d", version).getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+        try {
+            out.write(b, off, len);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing RDB at offset " + bytes + ": " + e.getMessage(), e);
+        }
+        crc.update(b, off, len);
+        bytes += len;
+    }
+
+    /** Writes {@code SELECTDB db} unless the last one written was for the same db. */
+    public void selectDb(long db) {
+        if (db != currentDb) {
+            writeByte(OPCODE_SELECTDB);
+            writeLength(db);
+            currentDb = db;
+        }
+    }
+
+    void entryWritten() {
+        entries++;
+    }
+
+    public void aux(byte[] key, byte[] value) {
+        writeByte(OPCODE_AUX);
+        writeString(key, 0, key.length);
+        writeString(value, 0, value.length);
+    }
+
+    /** A string key with an optional absolute expiry (-1: none). */
+    public void stringEntry(byte[] key, byte[] value, long expireAtMs) {
+        if (expireAtMs >= 0) {
+            writeByte(OPCODE_EXPIRETIME_MS);
+            for (int i = 0; i < 8; i++) {
+                small[i] = (byte) (expireAtMs >>> (8 * i));
+            }
+            write(small, 0, 8);
+        }
+        writeByte(TYPE_STRING);
+        writeString(key, 0, key.length);
+        writeString(value, 0, value.length);
+        entries++;
+    }
+
+    /** rdbSaveLen: the shortest of the 6-bit, 14-bit, 32-bit and 64-bit forms. */
+    public void writeLength(long len) {
+        if (len < (1 << 6)) {
+            small[0] = (byte) len;
+            write(small, 0, 1);
+        } else if (len < (1 << 14)) {
+            small[0] = (byte) ((len >>> 8) | 0x40);
+            small[1] = (byte) len;
+            write(small, 0, 2);
+        } else if (len <= 0xffffffffL) {
+            small[0] = (byte) 0x80;
+            for (int i = 0; i < 4; i++) {
+                small[1 + i] = (byte) (len >>> (24 - 8 * i));
+            }
+            write(small, 0, 5);
+        } else {
+            small[0] = (byte) 0x81;
+            for (int i = 0; i < 8; i++) {
+                small[1 + i] = (byte) (len >>> (56 - 8 * i));
+            }
+            write(small, 0, 9);
+        }
+    }
+
+    /**
+     * rdbSaveRawString: LZF-compressed when longer than 20 bytes and compression saves space (as
+     * Redis does with rdbcompression yes), plain otherwise.
+     */
+    public void writeString(byte[] value, int off, int len) {
+        if (len > 20) {
+            final byte[] in = off == 0 ? value : java.util.Arrays.copyOfRange(value, off, off + len);
+            final byte[] compressed = new byte[len - 4];
+            final int clen = Lzf.compress(in, len, compressed);
+            if (clen > 0) {
+                writeByte(0xc0 | 3);
+                writeLength(clen);
+                writeLength(len);
+                write(compressed, 0, clen);
+                return;
+            }
+        }
+        writeLength(len);
+        write(value, off, len);
+    }
+
+    private void writeByte(int b) {
+        small[0] = (byte) b;
+        write(small, 0, 1);
+    }
+
+    /** Writes {@code EOF} and, for versions with one, the CRC64; flushes. */
+    public void finish() {
+        writeByte(OPCODE_EOF);
+        if (header == null || header.hasChecksum()) {
+            final long value = crc.value();
+            for (int i = 0; i < 8; i++) {
+                small[i] = (byte) (value >>> (8 * i));
+            }
+            try {
+                out.write(small, 0, 8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            bytes += 8;
+        }
+        try {
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,261 @@
+package io.redisreplica.rdb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.redisreplica.testkit.RdbCorpus;
+import io.redisreplica.testkit.RedisBinary;
+import io.redisreplica.testkit.RedisClient;
+import io.redisreplica.testkit.RedisServer;
+import io.redisreplica.testkit.RedisValues;
+import io.redisreplica.testkit.RedisServers;
+
+/** RDBs written by real servers, split, and loaded back into real servers. */
+class RdbSplitIntegrationTest {
+    private static final int SHARDS = 3;
+
+    @RegisterExtension
+    final RedisServers redis = new RedisServers();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldSplitRdbOfRedis28IntoShardsThatLoadBack() throws Exception {
+        splitAndCompare(RedisBinary.bundled("2.8.19"));
+    }
+
+    @Test
+    void shouldSplitRdbOfRedis62IntoShardsThatLoadBack() throws Exception {
+        splitAndCompare(RedisBinary.bundled("6.2.7"));
+    }
+
+    @Test
+    void shouldSplitRdbOfRedis70IntoShardsThatLoadBack() throws Exception {
+        splitAndCompare(RedisBinary.local());
+    }
+
+    /** Every encoding the version writes, in two dbs; split in 3; each shard server must hold exactly its keys, DUMP-equal. */
+    private void splitAndCompare(RedisBinary binary) throws Exception {
+        final RedisServer master = redis.start(binary);
+        populate(master, binary);
+        final Path rdb = master.save();
+        final List<Path> shardFiles = new ArrayList<>();
+        final List<RdbWriter> writers = new ArrayList<>();
+        final List<OutputStream> streams = new ArrayList<>();
+        for (int i = 0; i < SHARDS; i++) {
+            shardFiles.add(dir.resolve(binary.version() + "-shard" + i + ".rdb"));
+            streams.add(new BufferedOutputStream(Files.newOutputStream(shardFiles.get(i))));
+            writers.add(new RdbWriter(streams.get(i)));
+        }
+        final SplitResult result;
+        try (InputStream in = Files.newInputStream(rdb)) {
+            result = new RdbSplitter().split(in, writers, RdbSplitterTest.bySum(SHARDS));
+        }
+        for (OutputStream s : streams) {
+            s.close();
+        }
+        assertEquals(binary.rdbVersion(), result.header().version());
+        final List<RedisServer> shards = new ArrayList<>();
+        for (Path file : shardFiles) {
+            shards.add(redis.startWithRdb(binary, file));
+        }
+        long compared = 0;
+        for (int db : new int[] {0, 1}) {
+            try (RedisClient m = master.client()) {
+                m.call("SELECT", db);
+                @SuppressWarnings("unchecked")
+                final List<Object> keys = (List<Object>) m.call("KEYS", "*");
+                long sum = 0;
+                for (RedisServer shard : shards) {
+                    try (RedisClient c = shard.client()) {
+                        c.call("SELECT", db);
+                        sum += c.callLong("DBSIZE");
+                    }
+                }
+                assertEquals(keys.size(), sum, "db " + db + ": keys across shards");
+                for (Object k : keys) {
+                    final byte[] key = (byte[]) k;
+                    final int owner = RdbSplitterTest.bySum(SHARDS).shardOf(db, key, key.length);
+                    try (RedisClient c = shards.get(owner).client()) {
+                        c.call("SELECT", db);
+                        assertEquals(RedisValues.canonical(m, key), RedisValues.canonical(c, key),
+                            binary + " db " + db + " key " + new String(key, StandardCharsets.UTF_8));
+                        final long ttl = m.callLong("PTTL", key);
+                        final long shardTtl = c.callLong("PTTL", key);
+                        assertEquals(ttl < 0, shardTtl < 0, "expiry kept for " + new String(key, StandardCharsets.UTF_8));
+                    }
+                    compared++;
+                }
+            }
+        }
+        assertTrue(compared > 30, "compared " + compared);
+    }
+
+    private static void populate(RedisServer master, RedisBinary binary) {
+        final Random random = new Random(1);
+        try (RedisClient c = master.client()) {
+            final List<Object[]> cmds = new ArrayList<>();
+            cmds.add(new Object[] {"SET", "int", "12345"});
+            cmds.add(new Object[] {"SET", "compressible", "a".repeat(5000)});
+            final byte[] big = new byte[3 * 1024 * 1024];
+            random.nextBytes(big);
+            cmds.add(new Object[] {"SET", "big-random", big});
+            cmds.add(new Object[] {"SET", "expiring", "soon"});
+            cmds.add(new Object[] {"PEXPIRE", "expiring", 3_600_000});
+            for (int i = 0; i < 20; i++) {
+                cmds.add(new Object[] {"SET", "k" + i, "v" + i});
+            }
+            cmds.add(new Object[] {"RPUSH", "list-small", "a", "b", "1", "2"});
+            for (int i = 0; i < 300; i++) {
+                cmds.add(new Object[] {"RPUSH", "list-large", "element-" + i});
+                cmds.add(new Object[] {"SADD", "set-intset-large", i});
+                cmds.add(new Object[] {"SADD", "set-strings-large", "member-" + i});
+                cmds.add(new Object[] {"ZADD", "zset-large", i * 1.5, "m" + i});
+                cmds.add(new Object[] {"HSET", "hash-large", "field" + i, "value" + i});
+            }
+            cmds.add(new Object[] {"SADD", "set-intset", 1, 2, 3});
+            cmds.add(new Object[] {"SADD", "set-small", "x", "y"});
+            cmds.add(new Object[] {"ZADD", "zset-small", 1, "a", 2.5, "b"});
+            cmds.add(new Object[] {"HSET", "hash-small", "f", "v"});
+            cmds.add(new Object[] {"HSET", "hash-big-value", "f", "x".repeat(200)});
+            cmds.add(new Object[] {"RPUSH", "list-compressible", "b".repeat(3000), "c".repeat(3000)});
+            cmds.add(new Object[] {"SELECT", 1});
+            cmds.add(new Object[] {"SET", "db1-key", "in db 1"});
+            cmds.add(new Object[] {"RPUSH", "db1-list", "x"});
+            cmds.add(new Object[] {"SELECT", 0});
+            for (Object reply : c.pipeline(cmds)) {
+                if (reply instanceof RedisClient.RedisErrorException e) {
+                    throw e;
+                }
+            }
+            if (binary.atLeast(5, 0)) {
+                for (int i = 0; i < 30; i++) {
+                    c.call("XADD", "stream", "*", "n", i);
+                }
+                c.call("XGROUP", "CREATE", "stream", "group", "0");
+                c.call("XREADGROUP", "GROUP", "group", "alice", "COUNT", 5, "STREAMS", "stream", ">");
+                c.call("XREADGROUP", "GROUP", "group", "bob", "COUNT", 3, "STREAMS", "stream", ">");
+            }
+        }
+    }
+
+    @Test
+    void shouldLoadOneShardSplitOfCorpusFilesLikeTheOriginal() throws Exception {
+        final RedisBinary server = RedisBinary.local();
+        int loaded = 0;
+        for (RdbCorpus.Entry file : RdbCorpus.entries()) {
+            if (!file.isRdb() || !file.duplicateOf().isEmpty() || RdbCorpusTest.NEGATIVE.containsKey(file.path())
+                || file.note().contains("module") || Integer.parseInt(file.rdbVersion()) > server.rdbVersion()) {
+                continue;
+            }
+            final RedisServer original;
+            try {
+                original = redis.startWithRdb(server, file.file());
+            } catch (IllegalStateException notLoadable) {
+                continue; // Redis itself refuses this file (pre-GA functions, corrupt blobs): nothing to compare
+            }
+            final Path split = dir.resolve("one-shard.rdb");
+            try (InputStream in = Files.newInputStream(file.file());
+                 OutputStream out = new BufferedOutputStream(Files.newOutputStream(split))) {
+                new RdbSplitter().split(in, List.of(new RdbWriter(out)), (db, key, len) -> 0);
+            }
+            final RedisServer copy = redis.startWithRdb(server, split);
+            for (int db = 0; db < 16; db++) {
+                try (RedisClient a = original.client(); RedisClient b = copy.client()) {
+                    a.call("SELECT", db);
+                    b.call("SELECT", db);
+                    assertEquals(a.callLong("DBSIZE"), b.callLong("DBSIZE"), file.path() + " db " + db);
+                    @SuppressWarnings("unchecked")
+                    final List<Object> keys = (List<Object>) a.call("KEYS", "*");
+                    for (Object key : keys) {
+                        assertEquals(RedisValues.canonical(a, key), RedisValues.canonical(b, key), file.path());
+                    }
+                }
+            }
+            original.close();
+            copy.close();
+            loaded++;
+        }
+        assertTrue(loaded >= 20, "corpus files compared through a real server: " + loaded);
+    }
+
+    @Test
+    void shouldSplitDisklessAndDiskTransfersStraightFromTheReplicationLink() throws Exception {
+        for (boolean diskless : new boolean[] {true, false}) {
+            final RedisServer master = redis.start(RedisBinary.local(),
+                Map.of("repl-diskless-sync", diskless ? "yes" : "no"));
+            for (int i = 0; i < 200; i++) {
+                master.call("SET", "key:" + i, "value:" + i);
+            }
+            try (Socket socket = new Socket(master.host(), master.port())) {
+                socket.setSoTimeout(20_000);
+                final OutputStream out = socket.getOutputStream();
+                final InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+                out.write("REPLCONF capa eof capa psync2\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                assertEquals("+OK", readLine(in)); // PSYNC with a reply still pending is refused
+                out.write("PSYNC ? -1\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                assertTrue(readLine(in).startsWith("+FULLRESYNC "));
+                final List<java.io.ByteArrayOutputStream> buffers = List.of(new java.io.ByteArrayOutputStream(),
+                    new java.io.ByteArrayOutputStream());
+                final RdbSplitter.TransferSplit split = new RdbSplitter().splitTransfer(in,
+                    List.of(new RdbWriter(buffers.get(0)), new RdbWriter(buffers.get(1))), RdbSplitterTest.bySum(2));
+                assertEquals(diskless, split.transfer().diskless());
+                assertEquals(200, split.result().totalKeys());
+                assertEquals(200, EntryDigests.of(buffers.get(0).toByteArray()).size()
+                    + EntryDigests.of(buffers.get(1).toByteArray()).size());
+                // after a diskless transfer the master waits for a first ACK before it streams commands
+                out.write("*3\r\n$8\r\nREPLCONF\r\n$3\r\nACK\r\n$1\r\n0\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                // the command stream continues right after the RDB
+                master.call("SET", "after", "sync");
+                final String stream = readUntil(split.commands(), "after");
+                assertTrue(stream.contains("SET") || stream.contains("set"), stream);
+            }
+        }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        final StringBuilder sb = new StringBuilder();
+        int b;
+        while ((b = in.read()) != '\r') {
+            if (b == '\n' && sb.length() == 0) {
+                continue; // keep-alive
+            }
+            sb.append((char) b);
+        }
+        in.read();
+        return sb.toString();
+    }
+
+    private static String readUntil(InputStream in, String needle) throws IOException {
+        final StringBuilder sb = new StringBuilder();
+        while (!sb.toString().contains(needle)) {
+            final int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            sb.append((char) b);
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,71 @@
+package io.redisreplica.rdb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.redisreplica.testkit.RdbCorpus;
+
+/** Splitting every readable corpus file: nothing lost, nothing duplicated, each key where the selector says. */
+class RdbSplitterTest {
+    /** A stable shard for a key: its bytes summed, modulo the shard count. */
+    static KeySelector bySum(int shards) {
+        return (db, key, length) -> {
+            int sum = 0;
+            for (int i = 0; i < length; i++) {
+                sum += key[i] & 0xff;
+            }
+            return sum % shards;
+        };
+    }
+
+    static Stream<Arguments> readable() {
+        return RdbCorpus.entries().stream().filter(RdbCorpus.Entry::isRdb)
+            .filter(e -> !RdbCorpusTest.NEGATIVE.containsKey(e.path()))
+            .map(e -> Arguments.of(e.path(), e));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("readable")
+    void shouldSplitIntoOneAndThreeShardsKeepingEveryEntryOnce(String path, RdbCorpus.Entry file) throws IOException {
+        final Map<String, List<Long>> input = EntryDigests.of(file.file());
+        final long inputEntries = input.values().stream().mapToLong(List::size).sum();
+        for (int shards : new int[] {1, 3}) {
+            final List<ByteArrayOutputStream> buffers = new ArrayList<>();
+            final List<RdbWriter> writers = new ArrayList<>();
+            for (int i = 0; i < shards; i++) {
+                buffers.add(new ByteArrayOutputStream());
+                writers.add(new RdbWriter(buffers.get(i)));
+            }
+            final SplitResult result;
+            try (InputStream in = Files.newInputStream(file.file())) {
+                result = new RdbSplitter().split(in, writers, bySum(shards));
+            }
+            assertEquals(inputEntries, result.totalKeys());
+            final Map<String, List<Long>> union = new HashMap<>();
+            for (int i = 0; i < shards; i++) {
+                final Map<String, List<Long>> shard = EntryDigests.of(buffers.get(i).toByteArray()); // also checks its CRC64
+                assertEquals(result.keysPerShard()[i], shard.values().stream().mapToLong(List::size).sum());
+                for (String key : shard.keySet()) {
+                    final byte[] bytes = java.util.HexFormat.of().parseHex(key.substring(key.indexOf('/') + 1));
+                    assertEquals(i, bySum(shards).shardOf(0, bytes, bytes.length), "key " + key + " in shard " + i);
+                    assertTrue(union.put(key, shard.get(key)) == null, "key in two shards: " + key);
+                }
+            }
+            assertEquals(input, union, shards + " shards: same entries, byte for byte");
+        }
+    }
+}
