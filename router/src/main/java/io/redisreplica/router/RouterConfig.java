@@ -1,0 +1,284 @@
+package io.redisreplica.router;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The router's configuration file: one directive per line, {@code #} comments. See the README
+ * for the full reference.
+ *
+ * <pre>
+ * upstream 127.0.0.1:6379
+ * journal /var/lib/redis-replica/journal
+ * admin 127.0.0.1:7100
+ * shard a 127.0.0.1:7001 regex=^a.*
+ * shard users 127.0.0.1:7002 prefix=user:
+ * shard c 127.0.0.1:7003 slots=0-5460,9000
+ * unclaimed drop            # or: unclaimed &lt;shard-name&gt;
+ * </pre>
+ *
+ * Validation fails with the file, the line and what is wrong: a bad regex, overlapping slot
+ * ranges or prefixes, slots no shard claims when unclaimed keys would be dropped, duplicate
+ * shard names or listen addresses.
+ */
+public final class RouterConfig {
+    private String upstreamHost = "127.0.0.1";
+    private int upstreamPort = 6379;
+    private Path journalDir = Path.of("journal");
+    private String adminHost = "127.0.0.1";
+    private int adminPort = -1;
+    private ShardMap shardMap;
+
+    public String upstreamHost() {
+        return upstreamHost;
+    }
+
+    public int upstreamPort() {
+        return upstreamPort;
+    }
+
+    public Path journalDir() {
+        return journalDir;
+    }
+
+    public String adminHost() {
+        return adminHost;
+    }
+
+    /** The admin port, or -1 when none was configured. */
+    public int adminPort() {
+        return adminPort;
+    }
+
+    public ShardMap shardMap() {
+        return shardMap;
+    }
+
+    public static RouterConfig load(Path file) {
+        try {
+            return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config " + file + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Parses config text.
+     *
+     * @param source named in error messages (a file name)
+     */
+    public static RouterConfig parse(String text, String source) {
+        final RouterConfig config = new RouterConfig();
+        final List<ShardMap.Shard> shards = new ArrayList<>();
+        final Map<String, Integer> lines = new HashMap<>();
+        String unclaimed = "drop";
+        int unclaimedLine = 0;
+        int lineNo = 0;
+        for (String raw : text.split("\n", -1)) {
+            lineNo++;
+            final String line = stripComment(raw).trim();
+            if (line.isEmpty()) {
+                continue;
+            }
+            final String where = source + ":" + lineNo + ": ";
+            final String[] words = line.split("\\s+", 4);
+            switch (words[0]) {
+                case "upstream" -> {
+                    final HostPort hp = HostPort.parse(arg(words, 1, where, "upstream HOST:PORT"), where);
+                    config.upstreamHost = hp.host();
+                    config.upstreamPort = hp.port();
+                }
+                case "journal" -> config.journalDir = Path.of(arg(words, 1, where, "journal DIR"));
+                case "admin" -> {
+                    final HostPort hp = HostPort.parse(arg(words, 1, where, "admin HOST:PORT"), where);
+                    config.adminHost = hp.host();
+                    config.adminPort = hp.port();
+                }
+                case "unclaimed" -> {
+                    unclaimed = arg(words, 1, where, "unclaimed drop|SHARD");
+                    unclaimedLine = lineNo;
+                }
+                case "shard" -> {
+                    final String name = arg(words, 1, where, "shard NAME HOST:PORT regex=...|prefix=...|slots=...");
+                    if (!name.matches("[A-Za-z0-9_.-]{1,64}")) {
+                        throw new ConfigException(where + "shard name '" + name + "' may only use letters, digits, '_', '.', '-'");
+                    }
+                    if (lines.containsKey(name)) {
+                        throw new ConfigException(where + "shard " + name + " is already defined on line " + lines.get(name));
+                    }
+                    final HostPort listen = HostPort.parse(arg(words, 2, where, "shard NAME HOST:PORT ..."), where);
+                    final String keys = line.substring(line.indexOf(words[2]) + words[2].length()).trim();
+                    final KeyMatcher matcher = matcher(name, keys, where);
+                    for (ShardMap.Shard other : shards) {
+                        if (other.port() == listen.port() && other.host().equals(listen.host())) {
+                            throw new ConfigException(where + "shard " + name + " listens on " + listen
+                                + " like shard " + other.name());
+                        }
+                    }
+                    lines.put(name, lineNo);
+                    shards.add(new ShardMap.Shard(shards.size(), name, listen.host(), listen.port(), matcher));
+                }
+                default -> throw new ConfigException(where + "unknown directive '" + words[0]
+                    + "' (expected upstream, journal, admin, shard, unclaimed)");
+            }
+        }
+        if (shards.isEmpty()) {
+            throw new ConfigException(source + ": no shard defined (add: shard NAME HOST:PORT regex=...)");
+        }
+        int defaultShard = -1;
+        if (!unclaimed.equals("drop")) {
+            final Integer line = lines.get(unclaimed);
+            if (line == null) {
+                throw new ConfigException(source + ":" + unclaimedLine + ": unclaimed names shard '" + unclaimed
+                    + "', which is not defined");
+            }
+            defaultShard = indexOf(shards, unclaimed);
+        }
+        checkOverlaps(shards, lines, source, defaultShard);
+        config.shardMap = new ShardMap(shards, defaultShard);
+        return config;
+    }
+
+    private static KeyMatcher matcher(String shard, String keys, String where) {
+        if (keys.startsWith("regex=")) {
+            final String regex = keys.substring("regex=".length());
+            try {
+                return new RegexMatcher(Pattern.compile(regex, Pattern.DOTALL));
+            } catch (PatternSyntaxException e) {
+                throw new ConfigException(where + "shard " + shard + ": bad regex '" + regex + "': " + e.getDescription()
+                    + " near index " + e.getIndex());
+            }
+        }
+        if (keys.startsWith("prefix=")) {
+            return new PrefixMatcher(keys.substring("prefix=".length()));
+        }
+        if (keys.startsWith("slots=")) {
+            final String ranges = keys.substring("slots=".length());
+            final BitSet slots = new BitSet(ClusterSlots.SLOTS);
+            for (String range : ranges.split(",")) {
+                final String[] ends = range.trim().split("-", -1);
+                try {
+                    final int from = Integer.parseInt(ends[0]);
+                    final int to = ends.length > 1 ? Integer.parseInt(ends[1]) : from;
+                    if (ends.length > 2 || from < 0 || to >= ClusterSlots.SLOTS || from > to) {
+                        throw new NumberFormatException();
+                    }
+                    slots.set(from, to + 1);
+                } catch (NumberFormatException e) {
+                    throw new ConfigException(where + "shard " + shard + ": bad slot range '" + range
+                        + "' (expected N or N-M with 0 <= N <= M <= 16383)");
+                }
+            }
+            return new SlotMatcher(slots, ranges);
+        }
+        throw new ConfigException(where + "shard " + shard + ": expected regex=..., prefix=... or slots=..., got '" + keys + "'");
+    }
+
+    private static void checkOverlaps(List<ShardMap.Shard> shards, Map<String, Integer> lines, String source, int defaultShard) {
+        final BitSet claimed = new BitSet(ClusterSlots.SLOTS);
+        boolean allSlots = true;
+        for (ShardMap.Shard s : shards) {
+            if (s.matcher() instanceof SlotMatcher slots) {
+                final BitSet overlap = (BitSet) slots.slots().clone();
+                overlap.and(claimed);
+                if (!overlap.isEmpty()) {
+                    final int slot = overlap.nextSetBit(0);
+                    throw new ConfigException(source + ":" + lines.get(s.name()) + ": shard " + s.name() + " claims slot "
+                        + slot + ", already claimed by shard " + owner(shards, slot).name());
+                }
+                claimed.or(slots.slots());
+            } else {
+                allSlots = false;
+            }
+            if (s.matcher() instanceof PrefixMatcher prefix) {
+                for (ShardMap.Shard other : shards) {
+                    if (other != s && other.matcher() instanceof PrefixMatcher p2 && other.index() < s.index()
+                        && (p2.describe().startsWith(prefix.describe()) || prefix.describe().startsWith(p2.describe()))) {
+                        throw new ConfigException(source + ":" + lines.get(s.name()) + ": shard " + s.name() + " ("
+                            + prefix.describe() + ") overlaps shard " + other.name() + " (" + p2.describe() + ")");
+                    }
+                }
+            }
+        }
+        if (allSlots && defaultShard < 0 && claimed.cardinality() < ClusterSlots.SLOTS) {
+            final int from = claimed.nextClearBit(0);
+            final int next = claimed.nextSetBit(from);
+            final int to = (next < 0 ? ClusterSlots.SLOTS : next) - 1;
+            throw new ConfigException(source + ": slots " + from + "-" + to + " are claimed by no shard (assign them, "
+                + "or set 'unclaimed SHARD' to send them somewhere)");
+        }
+    }
+
+    private static ShardMap.Shard owner(List<ShardMap.Shard> shards, int slot) {
+        for (ShardMap.Shard s : shards) {
+            if (s.matcher() instanceof SlotMatcher m && m.slots().get(slot)) {
+                return s;
+            }
+        }
+        throw new IllegalStateException("no owner of slot " + slot);
+    }
+
+    private static int indexOf(List<ShardMap.Shard> shards, String name) {
+        for (ShardMap.Shard s : shards) {
+            if (s.name().equals(name)) {
+                return s.index();
+            }
+        }
+        return -1;
+    }
+
+    private static String arg(String[] words, int index, String where, String usage) {
+        if (words.length <= index) {
+            throw new ConfigException(where + "missing argument: " + usage);
+        }
+        return words[index];
+    }
+
+    private static String stripComment(String line) {
+        // a '#' starts a comment only at the start of a line or after whitespace, so regexes may use it
+        for (int i = 0; i < line.length(); i++) {
+            if (line.charAt(i) == '#' && (i == 0 || Character.isWhitespace(line.charAt(i - 1)))) {
+                return line.substring(0, i);
+            }
+        }
+        return line;
+    }
+
+    /** A config file that cannot be used; the message names file, line and problem. */
+    public static final class ConfigException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public ConfigException(String message) {
+            super(message);
+        }
+    }
+
+    record HostPort(String host, int port) {
+        static HostPort parse(String text, String where) {
+            final int colon = text.lastIndexOf(':');
+            try {
+                final int port = Integer.parseInt(text.substring(colon + 1));
+                if (colon <= 0 || port <= 0 || port > 65535) {
+                    throw new NumberFormatException();
+                }
+                return new HostPort(text.substring(0, colon), port);
+            } catch (NumberFormatException e) {
+                throw new ConfigException(where + "bad address '" + text + "' (expected HOST:PORT)");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return host + ":" + port;
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.redisreplica.router;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+
+class RouterConfigTest {
+    private static int shardOf(ShardMap map, String key) {
+        final byte[] b = key.getBytes(StandardCharsets.UTF_8);
+        return map.shardOf(b, 0, b.length);
+    }
+
+    @Test
+    void shouldRouteByRegexLikeTheOriginalProxy() {
+        final ShardMap map = RouterConfig.parse("""
+            # the original README scenario
+            upstream 127.0.0.1:6379
+            shard a 127.0.0.1:7001 regex=^a.*
+            shard b 127.0.0.1:7002 regex=^b.*
+            """, "test.conf").shardMap();
+        assertEquals(0, shardOf(map, "apple"));
+        assertEquals(1, shardOf(map, "banana"));
+        assertEquals(-1, shardOf(map, "cucumber"), "unclaimed keys are dropped by default");
+    }
+
+    @Test
+    void shouldRouteByPrefixAndSendUnclaimedToDefault() {
+        final ShardMap map = RouterConfig.parse("""
+            shard users 127.0.0.1:7001 prefix=user:
+            shard rest 127.0.0.1:7002 prefix=session:
+            unclaimed rest
+            """, "t").shardMap();
+        assertEquals(0, shardOf(map, "user:1"));
+        assertEquals(1, shardOf(map, "session:9"));
+        assertEquals(1, shardOf(map, "other"));
+    }
+
+    @Test
+    void shouldRouteBySlotsWithHashTags() {
+        final RouterConfig config = RouterConfig.parse("""
+            upstream 10.0.0.1:6380
+            admin 127.0.0.1:7100
+            journal /tmp/j
+            shard s0 127.0.0.1:7001 slots=0-5460
+            shard s1 127.0.0.1:7002 slots=5461-10922
+            shard s2 127.0.0.1:7003 slots=10923-16383
+            """, "t");
+        assertEquals("10.0.0.1", config.upstreamHost());
+        assertEquals(6380, config.upstreamPort());
+        assertEquals(7100, config.adminPort());
+        final ShardMap map = config.shardMap();
+        assertEquals(2, shardOf(map, "foo")); // slot 12182
+        assertEquals(shardOf(map, "{user1}.a"), shardOf(map, "{user1}.b"));
+    }
+
+    @Test
+    void shouldRejectInvalidMapsWithFileLineAndReason() {
+        assertError("t:1: shard a: bad regex '^(a' : Unclosed group near index 3".replace(" :", ":"),
+            "shard a 127.0.0.1:7001 regex=^(a");
+        assertError("t:2: shard b claims slot 100, already claimed by shard a",
+            "shard a 127.0.0.1:7001 slots=0-200\nshard b 127.0.0.1:7002 slots=100-16383");
+        assertError("t: slots 5461-16383 are claimed by no shard (assign them, or set 'unclaimed SHARD' to send them somewhere)",
+            "shard a 127.0.0.1:7001 slots=0-5460");
+        assertError("t:2: shard b (prefix=user:1) overlaps shard a (prefix=user:)",
+            "shard a 127.0.0.1:7001 prefix=user:\nshard b 127.0.0.1:7002 prefix=user:1");
+        assertError("t:2: shard a is already defined on line 1", "shard a 127.0.0.1:7001 prefix=x\nshard a 127.0.0.1:7002 prefix=y");
+        assertError("t:2: shard b listens on 127.0.0.1:7001 like shard a",
+            "shard a 127.0.0.1:7001 prefix=x\nshard b 127.0.0.1:7001 prefix=y");
+        assertError("t:1: shard a: bad slot range '9-3' (expected N or N-M with 0 <= N <= M <= 16383)",
+            "shard a 127.0.0.1:7001 slots=9-3");
+        assertError("t:2: unclaimed names shard 'zz', which is not defined", "shard a 127.0.0.1:7001 prefix=x\nunclaimed zz");
+        assertError("t:1: unknown directive 'shards' (expected upstream, journal, admin, shard, unclaimed)", "shards a");
+        assertError("t: no shard defined (add: shard NAME HOST:PORT regex=...)", "upstream 127.0.0.1:6379");
+        assertError("t:1: bad address 'localhost' (expected HOST:PORT)", "upstream localhost");
+    }
+
+    private static void assertError(String message, String config) {
+        final RouterConfig.ConfigException e = assertThrows(RouterConfig.ConfigException.class, () -> RouterConfig.parse(config, "t"));
+        assertEquals(message, e.getMessage());
+    }
+}
