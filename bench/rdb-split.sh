@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# RDB split benchmark, side by side with redis-server loading the same file.
+#
+# Generates a mixed dataset with redis-server (STRINGS string keys of VALUE_SIZE bytes via
+# DEBUG POPULATE, plus COLLECTIONS each of small hashes, lists, sets and zsets), saves it, then
+# in one run: times redis-server loading the RDB (its own log line "DB loaded from disk"), and
+# splits the same file into SHARDS shards with -Xmx256m. The generator saves without LZF
+# (rdbcompression no) so the default sizes give a file over 1 GB. Appends the figures to
+# bench-results/rdb-split.txt. Needs ~3x the RDB size free in BENCH_DIR.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+STRINGS=${STRINGS:-9000000}
+VALUE_SIZE=${VALUE_SIZE:-100}
+COLLECTIONS=${COLLECTIONS:-400000}
+SHARDS=${SHARDS:-4}
+RUNS=${RUNS:-2}
+work=${BENCH_DIR:-/tmp/redis-replica-bench}
+port=${BENCH_PORT:-17379}
+out=bench-results/rdb-split.txt
+mkdir -p bench-results
+rm -rf "$work"; mkdir -p "$work"
+
+mvn -B -q install -pl bench -am -DskipTests
+cp=$(mvn -B -q -pl bench dependency:build-classpath -Dmdep.outputFile=/dev/stdout):bench/target/classes
+
+cli() { redis-cli -p "$port" "$@"; }
+start() { redis-server --port "$port" --bind 127.0.0.1 --dir "$work" --save "" --appendonly no \
+  --enable-debug-command yes --daemonize yes --logfile "$@"; }
+wait_ready() { until cli ping 2>/dev/null | grep -q PONG; do sleep 0.2; done; }
+stop() { cli shutdown nosave >/dev/null 2>&1 || true; sleep 0.5; }
+
+if [ ! -f "$work/dump.rdb" ]; then
+  echo "generating: $STRINGS strings of $VALUE_SIZE bytes + $COLLECTIONS each of hash/list/set/zset"
+  # rdbcompression no: DEBUG POPULATE values compress ~3x, and the benchmark wants a file of >= 1 GB
+  start "$work/generate.log" --rdbcompression no; wait_ready
+  cli DEBUG POPULATE "$STRINGS" str "$VALUE_SIZE" >/dev/null
+  lua='local n=tonumber(ARGV[1]) local s=tonumber(ARGV[2])
+for i=s,s+n-1 do
+ redis.call("HSET","h:"..i,"name","user"..i,"email","u"..i.."@example.com","visits",i)
+ redis.call("RPUSH","l:"..i,"event-a-"..i,"event-b-"..i,"event-c-"..i)
+ redis.call("SADD","s:"..i,i,i+1,i+2,i+3)
+ redis.call("ZADD","z:"..i,1,"m"..i,2.5,"n"..i)
+end return n'
+  for ((b=0; b<COLLECTIONS; b+=50000)); do cli EVAL "$lua" 0 50000 "$b" >/dev/null; done
+  cli SAVE >/dev/null
+  stop
+fi
+size=$(stat -c %s "$work/dump.rdb")
+keys_line=""
+{
+  echo "== $(date -u +%FT%TZ) rdb-split: $(basename "$work")/dump.rdb $size bytes, $SHARDS shards, $(nproc) cores"
+  echo "command: STRINGS=$STRINGS VALUE_SIZE=$VALUE_SIZE COLLECTIONS=$COLLECTIONS SHARDS=$SHARDS bench/rdb-split.sh"
+  echo "redis-server: $(redis-server --version)"
+  for ((r=1; r<=RUNS; r++)); do
+    start "$work/load$r.log"; wait_ready
+    until grep -q "DB loaded from disk" "$work/load$r.log"; do sleep 0.2; done
+    echo "redis-server load run $r: $(grep -o 'DB loaded from disk: [0-9.]* seconds' "$work/load$r.log"), keys: $(cli dbsize)"
+    stop
+  done
+  for ((r=1; r<=RUNS; r++)); do
+    rm -rf "$work/out"
+    java -Xmx256m -XX:+UseParallelGC -cp "$cp" io.redisreplica.bench.RdbSplitBench "$work/dump.rdb" "$work/out" "$SHARDS"
+  done
+} 2>&1 | tee -a "$out"

@@ -1,0 +1,18 @@
+package io.redisreplica.tools;
+
+/** Exit codes of every command, documented in the README and in {@code --help}. */
+public final class ExitCodes {
+    /** Done. */
+    public static final int OK = 0;
+    /** The check failed (journal verify found a problem). */
+    public static final int CHECK_FAILED = 1;
+    /** Bad command line (picocli's own usage error code). */
+    public static final int USAGE = 2;
+    /** Bad input: a corrupt RDB, an invalid config file, a journal that cannot be read. */
+    public static final int BAD_INPUT = 3;
+    /** An I/O or environment failure: file not writable, redis-server missing, port in use. */
+    public static final int ENVIRONMENT = 4;
+
+    private ExitCodes() {
+    }
+}

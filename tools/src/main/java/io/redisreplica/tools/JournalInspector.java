@@ -1,0 +1,71 @@
+package io.redisreplica.tools;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.redisreplica.journal.Checkpoint;
+import io.redisreplica.journal.Journal;
+import io.redisreplica.journal.JournalEntry;
+import io.redisreplica.journal.JournalException;
+import io.redisreplica.journal.JournalReader;
+import io.redisreplica.journal.ShardJournal;
+
+/** Read-only checks of a journal: every entry readable, offsets contiguous, checkpoints within the entries. */
+public final class JournalInspector {
+    private JournalInspector() {
+    }
+
+    /** A shard's figures for {@code journal ls}. */
+    public record ShardStat(String shard, long firstOffset, long endOffset, long entries, long files, long bytes,
+                            long lastUpstreamOffset) {
+    }
+
+    public static List<ShardStat> stats(Journal journal) {
+        final List<ShardStat> stats = new ArrayList<>();
+        for (String name : journal.shardNames()) {
+            final ShardJournal shard = journal.shard(name);
+            final long[] files = shard.fileStats();
+            stats.add(new ShardStat(name, shard.firstOffset(), shard.endOffset(), shard.entryCount(), files[0], files[1],
+                shard.lastUpstreamOffset()));
+        }
+        return stats;
+    }
+
+    /**
+     * Walks every entry of every shard.
+     *
+     * @return the problems found, empty when the journal is whole and consistent
+     */
+    public static List<String> verify(Journal journal) {
+        final List<String> problems = new ArrayList<>();
+        final Checkpoint checkpoint = journal.checkpoint();
+        for (String name : journal.shardNames()) {
+            final ShardJournal shard = journal.shard(name);
+            long entries = 0;
+            long end = shard.firstOffset();
+            try (JournalReader reader = shard.reader()) {
+                final JournalEntry entry = new JournalEntry();
+                while (reader.next(entry)) { // the reader itself checks each entry starts where the last ended
+                    entries++;
+                    end = entry.endOffset();
+                }
+            } catch (JournalException e) {
+                problems.add(e.getMessage());
+                continue;
+            }
+            if (end != shard.endOffset()) {
+                problems.add("shard " + name + ": entries end at " + end + " but the journal says " + shard.endOffset());
+            }
+            if (entries != shard.entryCount()) {
+                problems.add("shard " + name + ": read " + entries + " entries, the queue counts " + shard.entryCount());
+            }
+            for (Checkpoint.ReceiverState r : checkpoint.receivers()) {
+                if (r.shard().equals(name) && r.ackedOffset() > end) {
+                    problems.add("shard " + name + ": receiver " + r.receiver() + " acknowledged " + r.ackedOffset()
+                        + ", past the last entry (" + end + ")");
+                }
+            }
+        }
+        return problems;
+    }
+}

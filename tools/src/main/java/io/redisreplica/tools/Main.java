@@ -1,0 +1,28 @@
+package io.redisreplica.tools;
+
+import java.io.PrintWriter;
+
+import picocli.CommandLine;
+
+/** Entry point of {@code redis-replica}. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args));
+    }
+
+    /** The command line with its output streams: tests drive it with captured writers. */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        final CommandLine cli = new CommandLine(new RootCommand());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("error: " + e.getMessage());
+            return e instanceof io.redisreplica.rdb.RdbFormatException || e instanceof io.redisreplica.router.RouterConfig.ConfigException
+                || e instanceof io.redisreplica.journal.JournalException ? ExitCodes.BAD_INPUT : ExitCodes.ENVIRONMENT;
+        });
+        return cli;
+    }
+}

@@ -1,0 +1,67 @@
+package io.redisreplica.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.redisreplica.journal.Checkpoint;
+import io.redisreplica.journal.Journal;
+import io.redisreplica.journal.JournalContext;
+import io.redisreplica.journal.JournalWriter;
+
+class JournalCommandsTest {
+    @TempDir
+    Path dir;
+
+    private long write() {
+        try (Journal journal = Journal.open(new JournalContext().dir(dir).minFreeBytes(0))) {
+            final JournalWriter writer = journal.shard("a").writer(0);
+            writer.append(10, 0, 0, "*3\r\n$3\r\nSET\r\n$5\r\napple\r\n$3\r\nred\r\n".getBytes(StandardCharsets.US_ASCII));
+            writer.append(20, 1, 0, "*2\r\n$4\r\nINCR\r\n$7\r\navocado\r\n".getBytes(StandardCharsets.US_ASCII));
+            final long end = writer.commit();
+            journal.writeCheckpoint(new Checkpoint().upstream("abc123", 20).receiver("a", "replica-1", 33, false));
+            return end;
+        }
+    }
+
+    @Test
+    void shouldListShardsAndReceivers() {
+        final long end = write();
+        final Cli cli = Cli.run("journal", "ls", dir.toString());
+        assertEquals(0, cli.exit(), cli.err());
+        assertTrue(cli.out().contains("upstream replid abc123, covered offset 20"), cli.out());
+        assertTrue(cli.out().lines().anyMatch(l -> l.startsWith("a ") && l.contains(" " + end + " ") && l.contains(" 2 ")), cli.out());
+        assertTrue(cli.out().contains("receiver replica-1 of shard a: acknowledged 33, lag " + (end - 33) + " bytes"), cli.out());
+    }
+
+    @Test
+    void shouldPrintEntriesAsCommandsWithFilters() {
+        write();
+        final Cli all = Cli.run("journal", "tail", dir.toString(), "-s", "a");
+        assertEquals(0, all.exit(), all.err());
+        assertEquals("0 db=0 upstream=10 \"SET\" \"apple\" \"red\"\n33 db=1 upstream=20 \"INCR\" \"avocado\"\n", all.out());
+        final Cli filtered = Cli.run("journal", "grep", dir.toString(), "-s", "a", "--command", "incr");
+        assertEquals("33 db=1 upstream=20 \"INCR\" \"avocado\"\n", filtered.out());
+        final Cli from = Cli.run("journal", "tail", dir.toString(), "-s", "a", "--from", "33");
+        assertEquals("33 db=1 upstream=20 \"INCR\" \"avocado\"\n", from.out());
+        final Cli middle = Cli.run("journal", "tail", dir.toString(), "-s", "a", "--from", "5");
+        assertEquals(ExitCodes.BAD_INPUT, middle.exit());
+        assertTrue(middle.err().startsWith("offset 5: NOT_BOUNDARY"), middle.err());
+    }
+
+    @Test
+    void shouldVerifyAJournalAndAcceptACheckpointClampedAtOpen() throws Exception {
+        write();
+        final Cli ok = Cli.run("journal", "verify", dir.toString());
+        assertEquals(0, ok.exit(), ok.err());
+        Files.writeString(dir.resolve("checkpoint"), "version 1\nupstream abc 1\nreceiver a r 99999 live\n");
+        final Cli bad = Cli.run("journal", "verify", dir.toString());
+        assertEquals(ExitCodes.OK, bad.exit(), "opening reconciles the checkpoint: it is clamped, and logged");
+    }
+}
