@@ -17,9 +17,9 @@ import java.nio.charset.StandardCharsets;
 public final class RdbReader {
     private final RdbReaderContext context;
     private final RdbEntry entry = new RdbEntry();
-    private byte[] keyBuffer = new byte[256];
-    private byte[] scratch = new byte[256];
     private RdbInput input;
+    private RdbPrimitives prim;
+    private RdbValueSkipper skipper;
     private RdbHeader header;
     private long db;
     private RdbEntry current;
@@ -59,6 +59,8 @@ public final class RdbReader {
      */
     public RdbHeader read(InputStream in, RdbVisitor visitor) {
         input = new RdbInput(in, context.bufferSize(), context.maxRecordBytes());
+        prim = new RdbPrimitives(input, context.maxRecordBytes(), () -> current);
+        skipper = new RdbValueSkipper(prim, () -> header);
         db = 0;
         entries = 0;
         header = readHeader();
@@ -75,7 +77,7 @@ public final class RdbReader {
                     switch (opcode) {
                         case OPCODE_EXPIRETIME_MS -> entry.expireAtMs(input.readLongLE("EXPIRETIME_MS"));
                         case OPCODE_EXPIRETIME -> entry.expireAtMs(input.readIntLE("EXPIRETIME") * 1000L);
-                        case OPCODE_IDLE -> entry.idle(loadLen("IDLE"));
+                        case OPCODE_IDLE -> entry.idle(prim.loadLen("IDLE"));
                         default -> entry.freq(input.readByte("FREQ"));
                     }
                 } else if (opcode == OPCODE_EOF) {
@@ -154,50 +156,50 @@ public final class RdbReader {
     private void readRecord(int opcode, int prefix, RdbVisitor visitor) {
         final long recordStart = input.offset() - 1;
         switch (opcode) {
-            case OPCODE_SELECTDB -> db = loadLen("SELECTDB");
+            case OPCODE_SELECTDB -> db = prim.loadLen("SELECTDB");
             case OPCODE_RESIZEDB -> {
-                loadLen("RESIZEDB db size");
-                loadLen("RESIZEDB expires size");
+                prim.loadLen("RESIZEDB db size");
+                prim.loadLen("RESIZEDB expires size");
             }
             case OPCODE_AUX -> {
-                final int keyLength = loadString("AUX key");
-                final byte[] key = java.util.Arrays.copyOf(keyBuffer, keyLength);
-                final int valueLength = loadString("AUX value");
-                visitor.onAux(key, java.util.Arrays.copyOf(keyBuffer, valueLength));
+                final int keyLength = prim.loadKey("AUX key");
+                final byte[] key = java.util.Arrays.copyOf(prim.buffer(), keyLength);
+                final int valueLength = prim.loadKey("AUX value");
+                visitor.onAux(key, java.util.Arrays.copyOf(prim.buffer(), valueLength));
             }
             case OPCODE_MODULE_AUX -> {
-                final long moduleId = loadLen("MODULE_AUX module id");
-                final long whenOpcode = loadLen("MODULE_AUX when opcode");
+                final long moduleId = prim.loadLen("MODULE_AUX module id");
+                final long whenOpcode = prim.loadLen("MODULE_AUX when opcode");
                 if (whenOpcode != MODULE_OPCODE_UINT) {
                     throw new RdbFormatException("MODULE_AUX of module " + ModuleNames.of(moduleId) + " at offset "
                         + recordStart + ": when-opcode " + whenOpcode + ", expected " + MODULE_OPCODE_UINT, recordStart);
                 }
-                loadLen("MODULE_AUX when");
-                skipModuleValue(moduleId, "MODULE_AUX");
+                prim.loadLen("MODULE_AUX when");
+                skipper.skipModuleValue(moduleId, "MODULE_AUX");
             }
-            case OPCODE_FUNCTION2 -> skipString("FUNCTION2 library");
+            case OPCODE_FUNCTION2 -> prim.skipString("FUNCTION2 library");
             case OPCODE_FUNCTION_PRE_GA -> {
-                skipString("FUNCTION name");
-                skipString("FUNCTION engine");
-                if (loadLen("FUNCTION has-description") != 0) {
-                    skipString("FUNCTION description");
+                prim.skipString("FUNCTION name");
+                prim.skipString("FUNCTION engine");
+                if (prim.loadLen("FUNCTION has-description") != 0) {
+                    prim.skipString("FUNCTION description");
                 }
-                skipString("FUNCTION code");
+                prim.skipString("FUNCTION code");
             }
             case OPCODE_SLOT_INFO -> {
-                loadLen("SLOT_INFO slot id");
-                loadLen("SLOT_INFO slot size");
-                loadLen("SLOT_INFO expires slot size");
+                prim.loadLen("SLOT_INFO slot id");
+                prim.loadLen("SLOT_INFO slot size");
+                prim.loadLen("SLOT_INFO expires slot size");
             }
             default -> {
                 if (!header.valkey()) {
                     throw new RdbFormatException("opcode 243 (RDB_OPCODE_KEY_META) at offset " + recordStart
                         + " is not supported", recordStart);
                 }
-                skipString("SLOT_IMPORT job name");
-                final long ranges = loadCount("SLOT_IMPORT range count");
+                prim.skipString("SLOT_IMPORT job name");
+                final long ranges = prim.loadCount("SLOT_IMPORT range count");
                 for (long i = 0; i < ranges * 2; i++) {
-                    loadLen("SLOT_IMPORT slot");
+                    prim.loadLen("SLOT_IMPORT slot");
                 }
             }
         }
@@ -216,8 +218,8 @@ public final class RdbReader {
             throw new RdbFormatException("unknown value type " + type + " at offset " + at + " (db " + db + ")", at);
         }
         entry.type(type);
-        final int keyLength = loadString("a key");
-        entry.key(keyBuffer, keyLength);
+        final int keyLength = prim.loadKey("a key");
+        entry.key(prim.buffer(), keyLength);
         current = entry;
         input.stopCapture();
         final RdbSink sink = visitor.onEntry(entry);
@@ -227,7 +229,12 @@ public final class RdbReader {
         }
         final long valueStart = input.offset();
         try {
-            skipValue(type);
+            final RdbValueVisitor values = visitor.onValue(entry);
+            if (values == null) {
+                skipper.skipValue(type);
+            } else {
+                new RdbValueDecoder(prim, skipper, header).decode(type, entry, values);
+            }
         } finally {
             input.sink(null);
         }
@@ -243,271 +250,6 @@ public final class RdbReader {
                 + ": it cannot be read without its module; re-save the RDB with a current Redis", input.offset() - 1);
         }
         return (type >= TYPE_STRING && type <= TYPE_MODULE_2) || (type >= TYPE_HASH_ZIPMAP && type <= TYPE_STREAM_LISTPACKS_4);
-    }
-
-    private void skipValue(int type) {
-        switch (type) {
-            case TYPE_STRING, TYPE_HASH_ZIPMAP, TYPE_LIST_ZIPLIST, TYPE_SET_INTSET, TYPE_ZSET_ZIPLIST, TYPE_HASH_ZIPLIST,
-                TYPE_HASH_LISTPACK, TYPE_ZSET_LISTPACK, TYPE_SET_LISTPACK, TYPE_HASH_LISTPACK_EX_PRE_GA ->
-                skipString("the value");
-            case TYPE_LIST, TYPE_SET, TYPE_LIST_QUICKLIST -> {
-                final long n = loadCount("the element count");
-                for (long i = 0; i < n; i++) {
-                    skipString("an element");
-                }
-            }
-            case TYPE_ZSET -> {
-                final long n = loadCount("the zset size");
-                for (long i = 0; i < n; i++) {
-                    skipString("a zset member");
-                    final int len = input.readByte("a zset score");
-                    if (len < 253) {
-                        input.skip(len, "a zset score");
-                    }
-                }
-            }
-            case TYPE_ZSET_2 -> {
-                final long n = loadCount("the zset size");
-                for (long i = 0; i < n; i++) {
-                    skipString("a zset member");
-                    input.skip(8, "a zset score");
-                }
-            }
-            case TYPE_HASH -> {
-                final long n = loadCount("the hash size");
-                for (long i = 0; i < n; i++) {
-                    skipString("a hash field");
-                    skipString("a hash value");
-                }
-            }
-            case TYPE_LIST_QUICKLIST_2 -> {
-                final long n = loadCount("the quicklist node count");
-                for (long i = 0; i < n; i++) {
-                    final long container = loadLen("a quicklist node container");
-                    if (container != 1 && container != 2) {
-                        throw formatError("quicklist node container " + container + " (expected 1 plain or 2 packed)");
-                    }
-                    skipString("a quicklist node");
-                }
-            }
-            case TYPE_MODULE_2 -> skipModuleValue(loadLen("the module id"), "module value");
-            case TYPE_HASH_METADATA_PRE_GA -> {
-                final long n = loadCount("the hash size");
-                for (long i = 0; i < n; i++) {
-                    if (header.valkey()) { // Valkey 9 RDB_TYPE_HASH_2: field, value, absolute expiry
-                        skipString("a hash field");
-                        skipString("a hash value");
-                        input.skip(8, "a hash field expiry");
-                    } else {
-                        loadLen("a hash field expiry");
-                        skipString("a hash field");
-                        skipString("a hash value");
-                    }
-                }
-            }
-            case TYPE_HASH_METADATA -> {
-                input.skip(8, "the hash minimum expiry");
-                final long n = loadCount("the hash size");
-                for (long i = 0; i < n; i++) {
-                    loadLen("a hash field expiry");
-                    skipString("a hash field");
-                    skipString("a hash value");
-                }
-            }
-            case TYPE_HASH_LISTPACK_EX -> {
-                input.skip(8, "the hash minimum expiry");
-                skipString("the hash listpack");
-            }
-            case TYPE_STREAM_LISTPACKS, TYPE_STREAM_LISTPACKS_2, TYPE_STREAM_LISTPACKS_3, TYPE_STREAM_LISTPACKS_4 ->
-                skipStream(type);
-            default -> throw formatError("no reader for value type " + type);
-        }
-    }
-
-    /** rdbLoadObject's stream branch: listpacks, metadata, consumer groups (PELs, consumers), and v4's IDMP table. */
-    private void skipStream(int type) {
-        final long listpacks = loadCount("the stream listpack count");
-        for (long i = 0; i < listpacks; i++) {
-            skipString("a stream node key");
-            skipString("a stream listpack");
-        }
-        loadLen("the stream length");
-        loadLen("the stream last id ms");
-        loadLen("the stream last id seq");
-        if (type >= TYPE_STREAM_LISTPACKS_2) {
-            loadLen("the stream first id ms");
-            loadLen("the stream first id seq");
-            loadLen("the stream max deleted id ms");
-            loadLen("the stream max deleted id seq");
-            loadLen("the stream entries added");
-        }
-        final long groups = loadCount("the consumer group count");
-        for (long g = 0; g < groups; g++) {
-            skipString("a consumer group name");
-            loadLen("a group last id ms");
-            loadLen("a group last id seq");
-            if (type >= TYPE_STREAM_LISTPACKS_2) {
-                loadLen("a group entries-read");
-            }
-            final long pel = loadCount("a group PEL size");
-            for (long p = 0; p < pel; p++) {
-                input.skip(16 + 8, "a PEL entry");
-                loadLen("a PEL delivery count");
-            }
-            final long consumers = loadCount("a group consumer count");
-            for (long c = 0; c < consumers; c++) {
-                skipString("a consumer name");
-                input.skip(type >= TYPE_STREAM_LISTPACKS_3 ? 16 : 8, "a consumer seen/active time");
-                final long cpel = loadCount("a consumer PEL size");
-                input.skip(cpel * 16, "a consumer PEL");
-            }
-        }
-        if (type == TYPE_STREAM_LISTPACKS_4) {
-            // IDMP (idempotent producers, RDB 13): settings, then per producer its ids and the entries they made
-            loadLen("the stream IDMP duration");
-            loadLen("the stream IDMP max entries");
-            final long producers = loadCount("the stream IDMP producer count");
-            for (long p = 0; p < producers; p++) {
-                skipString("an IDMP producer id");
-                final long ids = loadCount("an IDMP producer's id count");
-                for (long i = 0; i < ids; i++) {
-                    skipString("an IDMP id");
-                    loadLen("an IDMP stream id ms");
-                    loadLen("an IDMP stream id seq");
-                }
-            }
-            loadLen("the stream IDMP ids added");
-            loadLen("the stream IDMP duplicates");
-        }
-    }
-
-    private void skipModuleValue(long moduleId, String what) {
-        while (true) {
-            final long opcode = loadLen(what + " opcode");
-            switch ((int) opcode) {
-                case MODULE_OPCODE_EOF -> {
-                    return;
-                }
-                case MODULE_OPCODE_SINT, MODULE_OPCODE_UINT -> loadLen(what + " integer");
-                case MODULE_OPCODE_FLOAT -> input.skip(4, what + " float");
-                case MODULE_OPCODE_DOUBLE -> input.skip(8, what + " double");
-                case MODULE_OPCODE_STRING -> skipString(what + " string");
-                default -> throw formatError("unknown opcode " + opcode + " in " + what + " of module "
-                    + ModuleNames.of(moduleId));
-            }
-        }
-    }
-
-    /** rdbLoadLen: 6-bit, 14-bit, 32-bit or 64-bit big-endian; an encoded-value marker is an error here. */
-    private long loadLen(String what) {
-        final int first = input.readByte(what);
-        switch (first >> 6) {
-            case 0:
-                return first & 0x3f;
-            case 1:
-                return ((first & 0x3f) << 8) | input.readByte(what);
-            case 2:
-                if (first == 0x80) {
-                    return input.readUnsignedBE(4, what);
-                }
-                if (first == 0x81) {
-                    return input.readUnsignedBE(8, what); // unsigned: module ids and -1 markers use the top bit
-                }
-                throw formatError(String.format("invalid length encoding 0x%02x for %s", first, what));
-            default:
-                throw formatError(String.format("expected a length for %s, got encoded value 0x%02x", what, first));
-        }
-    }
-
-    /** A length used as a count or a size: unsigned values past Long.MAX_VALUE are corrupt here. */
-    private long loadCount(String what) {
-        final long n = loadLen(what);
-        if (n < 0) {
-            throw formatError(what + " " + Long.toUnsignedString(n) + " is too large");
-        }
-        return n;
-    }
-
-    /** rdbGenericLoadStringObject without keeping the string: passes its bytes to the sink. */
-    private void skipString(String what) {
-        final int first = input.peekByte(what);
-        if ((first >> 6) == 3) {
-            input.readByte(what);
-            switch (first & 0x3f) {
-                case 0 -> input.skip(1, what);
-                case 1 -> input.skip(2, what);
-                case 2 -> input.skip(4, what);
-                case 3 -> {
-                    final long clen = loadCount(what + " (compressed length)");
-                    loadCount(what + " (length)");
-                    input.skip(clen, what);
-                }
-                default -> throw formatError(String.format("unknown string encoding 0x%02x for %s", first, what));
-            }
-            return;
-        }
-        input.skip(loadCount(what), what);
-    }
-
-    /** rdbGenericLoadStringObject into {@link #keyBuffer}; returns the length. Integers become their decimal text. */
-    private int loadString(String what) {
-        final int first = input.peekByte(what);
-        if ((first >> 6) == 3) {
-            input.readByte(what);
-            final long value;
-            switch (first & 0x3f) {
-                case 0 -> value = (byte) input.readByte(what);
-                case 1 -> value = (short) (input.readByte(what) | input.readByte(what) << 8);
-                case 2 -> value = input.readIntLE(what);
-                case 3 -> {
-                    return loadLzf(what);
-                }
-                default -> throw formatError(String.format("unknown string encoding 0x%02x for %s", first, what));
-            }
-            final byte[] text = Long.toString(value).getBytes(StandardCharsets.US_ASCII);
-            ensureKey(text.length, what);
-            System.arraycopy(text, 0, keyBuffer, 0, text.length);
-            return text.length;
-        }
-        final long len = loadCount(what);
-        ensureKey(len, what);
-        input.readFully(keyBuffer, 0, (int) len, what);
-        return (int) len;
-    }
-
-    private int loadLzf(String what) {
-        final long clen = loadCount(what + " (compressed length)");
-        final long len = loadCount(what + " (length)");
-        ensureKey(len, what);
-        if (clen > len + 64 || clen > context.maxRecordBytes()) {
-            throw formatError("LZF " + what + " of " + clen + " compressed bytes for " + len + " bytes");
-        }
-        if (scratch.length < clen) {
-            scratch = new byte[(int) clen];
-        }
-        input.readFully(scratch, 0, (int) clen, what);
-        if (!Lzf.decompress(scratch, 0, (int) clen, keyBuffer, (int) len)) {
-            throw formatError("corrupt LZF data in " + what);
-        }
-        return (int) len;
-    }
-
-    private void ensureKey(long len, String what) {
-        if (len > context.maxRecordBytes()) {
-            throw formatError(what + " of " + len + " bytes exceeds max-record-bytes " + context.maxRecordBytes());
-        }
-        if (keyBuffer.length < len) {
-            keyBuffer = new byte[(int) Math.max(len, keyBuffer.length * 2L)];
-        }
-    }
-
-    private RdbFormatException formatError(String what) {
-        final long at = input.offset();
-        final StringBuilder sb = new StringBuilder(what).append(" at offset ").append(at);
-        if (current != null) {
-            sb.append(" in ").append(current);
-        }
-        return new RdbFormatException(sb.toString(), at);
     }
 
     private static String printable(byte[] raw, int n) {

@@ -30,6 +30,14 @@ public interface RdbVisitor {
         return null;
     }
 
+    /**
+     * Asked after {@link #onEntry}: return a visitor to have the value decoded (for inspection,
+     * filters, events), or null (the default) to step over it without decoding.
+     */
+    default RdbValueVisitor onValue(RdbEntry entry) {
+        return null;
+    }
+
     /** The entry's value has been read. */
     default void onEntryEnd(RdbEntry entry) {
     }

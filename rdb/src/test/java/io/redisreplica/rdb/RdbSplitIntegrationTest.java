@@ -57,6 +57,10 @@ class RdbSplitIntegrationTest {
         final RedisServer master = redis.start(binary);
         populate(master, binary);
         final Path rdb = master.save();
+        final DecodedValues decoded = new DecodedValues();
+        try (InputStream in = Files.newInputStream(rdb)) {
+            new RdbReader().read(in, decoded);
+        }
         final List<Path> shardFiles = new ArrayList<>();
         final List<RdbWriter> writers = new ArrayList<>();
         final List<OutputStream> streams = new ArrayList<>();
@@ -96,8 +100,10 @@ class RdbSplitIntegrationTest {
                     final int owner = RdbSplitterTest.bySum(SHARDS).shardOf(db, key, key.length);
                     try (RedisClient c = shards.get(owner).client()) {
                         c.call("SELECT", db);
-                        assertEquals(RedisValues.canonical(m, key), RedisValues.canonical(c, key),
-                            binary + " db " + db + " key " + new String(key, StandardCharsets.UTF_8));
+                        final String name = new String(key, StandardCharsets.UTF_8);
+                        assertEquals(RedisValues.canonical(m, key), RedisValues.canonical(c, key), binary + " db " + db + " key " + name);
+                        assertEquals(serverValue(m, key), decoded.values.get(DecodedValues.key(db, name)),
+                            binary + ": decoded value of db " + db + " key " + name);
                         final long ttl = m.callLong("PTTL", key);
                         final long shardTtl = c.callLong("PTTL", key);
                         assertEquals(ttl < 0, shardTtl < 0, "expiry kept for " + new String(key, StandardCharsets.UTF_8));
@@ -107,6 +113,60 @@ class RdbSplitIntegrationTest {
             }
         }
         assertTrue(compared > 30, "compared " + compared);
+    }
+
+    /** A key's value read from a live server, in the shape {@link DecodedValues} gives. */
+    private static Object serverValue(RedisClient c, byte[] key) {
+        final String type = c.callString("TYPE", key);
+        switch (type) {
+            case "string":
+                return c.callString("GET", key);
+            case "list":
+                return strings(c.call("LRANGE", key, 0, -1));
+            case "set": {
+                final List<String> members = strings(c.call("SMEMBERS", key));
+                members.sort(null);
+                return members;
+            }
+            case "hash": {
+                final List<String> kv = strings(c.call("HGETALL", key));
+                final Map<String, String> map = new java.util.TreeMap<>();
+                for (int i = 0; i < kv.size(); i += 2) {
+                    map.put(kv.get(i), kv.get(i + 1));
+                }
+                return map;
+            }
+            case "zset": {
+                final List<String> kv = strings(c.call("ZRANGE", key, 0, -1, "WITHSCORES"));
+                final Map<String, Double> map = new java.util.TreeMap<>();
+                for (int i = 0; i < kv.size(); i += 2) {
+                    map.put(kv.get(i), Double.parseDouble(kv.get(i + 1)));
+                }
+                return map;
+            }
+            case "stream": {
+                final List<String> entries = new ArrayList<>();
+                for (Object e : (List<?>) c.call("XRANGE", key, "-", "+")) {
+                    final List<?> pair = (List<?>) e;
+                    final StringBuilder sb = new StringBuilder(new String((byte[]) pair.get(0), StandardCharsets.UTF_8));
+                    for (String f : strings(pair.get(1))) {
+                        sb.append(' ').append(f);
+                    }
+                    entries.add(sb.toString());
+                }
+                return entries;
+            }
+            default:
+                throw new IllegalStateException("type " + type);
+        }
+    }
+
+    private static List<String> strings(Object reply) {
+        final List<String> out = new ArrayList<>();
+        for (Object o : (List<?>) reply) {
+            out.add(new String((byte[]) o, StandardCharsets.UTF_8));
+        }
+        return out;
     }
 
     private static void populate(RedisServer master, RedisBinary binary) {
@@ -131,6 +191,9 @@ class RdbSplitIntegrationTest {
                 cmds.add(new Object[] {"ZADD", "zset-large", i * 1.5, "m" + i});
                 cmds.add(new Object[] {"HSET", "hash-large", "field" + i, "value" + i});
             }
+            for (int i = 0; i < 3000; i++) {
+                cmds.add(new Object[] {"RPUSH", "list-many-nodes", "item-" + i}); // several quicklist nodes
+            }
             cmds.add(new Object[] {"SADD", "set-intset", 1, 2, 3});
             cmds.add(new Object[] {"SADD", "set-small", "x", "y"});
             cmds.add(new Object[] {"ZADD", "zset-small", 1, "a", 2.5, "b"});
@@ -150,6 +213,9 @@ class RdbSplitIntegrationTest {
                 for (int i = 0; i < 30; i++) {
                     c.call("XADD", "stream", "*", "n", i);
                 }
+                final Object deleted = c.call("XADD", "stream", "*", "n", "to-delete");
+                c.call("XADD", "stream", "*", "other", "fields", "x", "y");
+                c.call("XDEL", "stream", deleted); // a deleted entry stays in the listpack, flagged
                 c.call("XGROUP", "CREATE", "stream", "group", "0");
                 c.call("XREADGROUP", "GROUP", "group", "alice", "COUNT", 5, "STREAMS", "stream", ">");
                 c.call("XREADGROUP", "GROUP", "group", "bob", "COUNT", 3, "STREAMS", "stream", ">");

@@ -61,6 +61,16 @@ class RdbCommandsTest {
         assertEquals(0, cli.exit(), cli.err());
         assertEquals(1, cli.out().lines().count(), cli.out());
         assertTrue(cli.out().contains("\"type\":\"string\"") && cli.out().contains("\"expire_at_ms\":"), cli.out());
+        assertTrue(cli.out().contains("\"key\":\"expires_ms_precision\"") && cli.out().contains("\"value\":\"2022-12-25 10:11:12.573 UTC\""),
+            cli.out());
+    }
+
+    @Test
+    void shouldDumpDecodedValuesOfEveryType() {
+        final Cli cli = Cli.run("rdb", "dump", corpus("librdb/test/dumps/hash_zl_v6.rdb").toString());
+        assertEquals(0, cli.exit(), cli.err());
+        assertTrue(cli.out().contains("\"value\":{\"1\":\"2\",\"3\":\"4\",\"5\":\"6\",\"7.0\":\"8.0\",\"str1\":\"str2\",\"str3\":\"str4\"}"),
+            cli.out());
     }
 
     @Test
