@@ -91,13 +91,8 @@ public final class ShardJournal implements AutoCloseable {
         synchronized (probe) {
             probe.direction(TailerDirection.FORWARD).toStart();
             try (DocumentContext dc = probe.readingDocument()) {
-                if (!dc.isPresent()) {
-                    return committedOffset;
-                }
-                final Bytes<?> b = dc.wire().bytes();
-                final long p = b.readPosition();
-                return b.readLong(p + JournalEntryDescriptor.END_OFFSET_OFFSET)
-                    - b.readInt(p + JournalEntryDescriptor.LENGTH_OFFSET);
+                final long[] first = header(dc);
+                return first == null ? committedOffset : first[0] - first[2];
             }
         }
     }
@@ -204,18 +199,12 @@ public final class ShardJournal implements AutoCloseable {
         return last == null ? 0 : last[0];
     }
 
-    /** {end offset, upstream offset} of the last complete entry, or null. */
+    /** {end offset, upstream offset, length} of the last complete entry, or null. */
     private long[] lastEntry() {
         synchronized (probe) {
             probe.direction(TailerDirection.BACKWARD).toEnd();
             try (DocumentContext dc = probe.readingDocument()) {
-                if (!dc.isPresent()) {
-                    return null;
-                }
-                final Bytes<?> b = dc.wire().bytes();
-                final long p = b.readPosition();
-                return new long[] {b.readLong(p + JournalEntryDescriptor.END_OFFSET_OFFSET),
-                    b.readLong(p + JournalEntryDescriptor.UPSTREAM_OFFSET_OFFSET)};
+                return header(dc);
             } finally {
                 probe.direction(TailerDirection.FORWARD);
             }
@@ -318,15 +307,20 @@ public final class ShardJournal implements AutoCloseable {
             return null;
         }
         try (DocumentContext dc = probe.readingDocument()) {
-            if (!dc.isPresent()) {
-                return null;
-            }
-            final Bytes<?> b = dc.wire().bytes();
-            final long p = b.readPosition();
-            return new long[] {b.readLong(p + JournalEntryDescriptor.END_OFFSET_OFFSET),
-                b.readLong(p + JournalEntryDescriptor.UPSTREAM_OFFSET_OFFSET),
-                b.readInt(p + JournalEntryDescriptor.LENGTH_OFFSET)};
+            return header(dc);
         }
+    }
+
+    /** {end offset, upstream offset, length} of the entry a document holds, without moving its read position; null when absent. */
+    private static long[] header(DocumentContext dc) {
+        if (!dc.isPresent()) {
+            return null;
+        }
+        final Bytes<?> b = dc.wire().bytes();
+        final long p = b.readPosition();
+        return new long[] {b.readLong(p + JournalEntryDescriptor.END_OFFSET_OFFSET),
+            b.readLong(p + JournalEntryDescriptor.UPSTREAM_OFFSET_OFFSET),
+            b.readInt(p + JournalEntryDescriptor.LENGTH_OFFSET)};
     }
 
     private long[] cycles() {

@@ -1,9 +1,6 @@
 package io.redisreplica.tools;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -15,8 +12,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
-import io.redisreplica.rdb.RdbSplitter;
-import io.redisreplica.rdb.RdbWriter;
 import io.redisreplica.rdb.SplitResult;
 import io.redisreplica.router.RouterConfig;
 import io.redisreplica.router.ShardMap;
@@ -74,13 +69,13 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("shard map (%s):%n%s", config, Files.readString(config).lines()
                 .filter(l -> l.startsWith("shard") || l.startsWith("unclaimed")).map(l -> "  " + l + "\n").reduce("", String::concat));
             final ShardMap map = RouterConfig.load(config).shardMap();
-            final SplitResult result = split(dir.resolve("master/dump.rdb"), dir, map);
+            final SplitResult result = ShardFiles.split(dir.resolve("master/dump.rdb"), dir, map, null);
             out.printf("split the master's RDB once (%s): %d keys to a, %d to b, %d claimed by no shard (dropped)%n",
                 result.header(), result.keysPerShard()[0], result.keysPerShard()[1], result.keysDropped());
             for (ShardMap.Shard shard : map.shards()) {
                 final Path shardDir = dir.resolve("shard-" + shard.name());
                 Files.createDirectories(shardDir);
-                Files.move(dir.resolve(shard.name() + ".rdb"), shardDir.resolve("dump.rdb"));
+                Files.move(ShardFiles.fileOf(dir, shard), shardDir.resolve("dump.rdb"));
                 startServer(shardDir, shard.port(), "dump.rdb");
                 try (RedisConnection c = new RedisConnection("127.0.0.1", shard.port())) {
                     out.printf("shard %s redis-server on 127.0.0.1:%d holds: %s%n", shard.name(), shard.port(), sortedKeys(c));
@@ -100,22 +95,6 @@ final class DemoCommand implements Callable<Integer> {
             }
             if (!keep) {
                 deleteTree(dir);
-            }
-        }
-    }
-
-    private SplitResult split(Path rdb, Path outDir, ShardMap map) throws IOException {
-        final List<OutputStream> streams = new ArrayList<>();
-        final List<RdbWriter> writers = new ArrayList<>();
-        for (ShardMap.Shard shard : map.shards()) {
-            streams.add(new BufferedOutputStream(Files.newOutputStream(outDir.resolve(shard.name() + ".rdb"))));
-            writers.add(new RdbWriter(streams.get(streams.size() - 1)));
-        }
-        try (InputStream in = Files.newInputStream(rdb)) {
-            return new RdbSplitter().split(in, writers, (db, key, len) -> map.shardOf(key, 0, len));
-        } finally {
-            for (OutputStream s : streams) {
-                s.close();
             }
         }
     }
