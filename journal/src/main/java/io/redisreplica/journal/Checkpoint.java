@@ -14,13 +14,17 @@ import java.util.TreeMap;
  * <pre>
  * version 1
  * upstream 8de9b1c4...  1048576
- * shard a 3f1e...  2
+ * shard a 3f1e...  2 1048576
  * receiver a replica-6380 52344 live
  * </pre>
  */
 public final class Checkpoint {
-    /** A shard's identity: replicas PSYNC against {@code replid}; {@code epoch} counts its snapshots. */
-    public record ShardState(String replid, long epoch) {
+    /**
+     * A shard's identity: replicas PSYNC against {@code replid}; {@code epoch} counts its
+     * snapshots; {@code snapshotOffset} is the shard offset its current snapshot stands at (a
+     * full resync sends the snapshot, then the journal from there).
+     */
+    public record ShardState(String replid, long epoch, long snapshotOffset) {
     }
 
     /** A receiver of a shard and the offset it has acknowledged. */
@@ -52,10 +56,10 @@ public final class Checkpoint {
         return Collections.unmodifiableMap(shards);
     }
 
-    public Checkpoint shard(String name, String replid, long epoch) {
+    public Checkpoint shard(String name, String replid, long epoch, long snapshotOffset) {
         requireToken(name, "shard name");
         requireToken(replid, "replid");
-        shards.put(name, new ShardState(replid, epoch));
+        shards.put(name, new ShardState(replid, epoch, snapshotOffset));
         return this;
     }
 
@@ -94,7 +98,7 @@ public final class Checkpoint {
         sb.append("version 1\n");
         sb.append("upstream ").append(upstreamReplid).append(' ').append(upstreamOffset).append('\n');
         shards.forEach((name, s) -> sb.append("shard ").append(name).append(' ').append(s.replid()).append(' ')
-            .append(s.epoch()).append('\n'));
+            .append(s.epoch()).append(' ').append(s.snapshotOffset()).append('\n'));
         receivers.values().forEach(r -> sb.append("receiver ").append(r.shard()).append(' ').append(r.receiver())
             .append(' ').append(r.ackedOffset()).append(' ').append(r.needsFullResync() ? "full-resync" : "live").append('\n'));
         return sb.toString();
@@ -120,7 +124,7 @@ public final class Checkpoint {
                         versioned = true;
                     }
                     case "upstream" -> checkpoint.upstream(f[1], Long.parseLong(f[2]));
-                    case "shard" -> checkpoint.shard(f[1], f[2], Long.parseLong(f[3]));
+                    case "shard" -> checkpoint.shard(f[1], f[2], Long.parseLong(f[3]), f.length > 4 ? Long.parseLong(f[4]) : 0);
                     case "receiver" -> checkpoint.receiver(f[1], f[2], Long.parseLong(f[3]), f[4].equals("full-resync"));
                     default -> throw new JournalException(source + ":" + lineNo + ": unknown checkpoint line: " + line);
                 }

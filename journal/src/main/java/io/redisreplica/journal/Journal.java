@@ -197,6 +197,7 @@ public final class Journal implements AutoCloseable {
         final Set<String> names = new TreeSet<>();
         try (Stream<Path> list = Files.list(dir)) {
             list.filter(Files::isDirectory)
+                .filter(d -> Files.exists(d.resolve("metadata.cq4t"))) // a Chronicle queue, not e.g. snapshots/
                 .map(p -> p.getFileName().toString())
                 .filter(n -> SHARD_NAME.matcher(n).matches())
                 .forEach(names::add);

@@ -197,7 +197,7 @@ class JournalTest {
             final JournalWriter writer = journal.shard("a").writer(0);
             writer.append(5, 0, 0, command(1));
             final long end = writer.commit();
-            journal.writeCheckpoint(new Checkpoint().upstream("8de9b1c4aa", 5).shard("a", "f00d", 1)
+            journal.writeCheckpoint(new Checkpoint().upstream("8de9b1c4aa", 5).shard("a", "f00d", 1, 42)
                 .receiver("a", "replica-1", end, false));
             // a temp file left by a crash mid-write must not matter
             Files.writeString(dir.resolve("checkpoint.tmp"), "garbage");
@@ -206,7 +206,7 @@ class JournalTest {
             final Checkpoint cp = journal.checkpoint();
             assertEquals("8de9b1c4aa", cp.upstreamReplid());
             assertEquals(5, cp.upstreamOffset());
-            assertEquals(new Checkpoint.ShardState("f00d", 1), cp.shards().get("a"));
+            assertEquals(new Checkpoint.ShardState("f00d", 1, 42), cp.shards().get("a"));
             assertEquals(journal.shard("a").endOffset(), cp.receiver("a", "replica-1").ackedOffset());
             assertTrue(Files.readString(dir.resolve("checkpoint")).contains("receiver a replica-1 "));
         }

@@ -33,6 +33,7 @@ import java.util.regex.PatternSyntaxException;
 public final class RouterConfig {
     private String upstreamHost = "127.0.0.1";
     private int upstreamPort = 6379;
+    private String upstreamPassword;
     private Path journalDir = Path.of("journal");
     private String adminHost = "127.0.0.1";
     private int adminPort = -1;
@@ -44,6 +45,11 @@ public final class RouterConfig {
 
     public int upstreamPort() {
         return upstreamPort;
+    }
+
+    /** AUTH password for the master, or null. */
+    public String upstreamPassword() {
+        return upstreamPassword;
     }
 
     public Path journalDir() {
@@ -97,6 +103,7 @@ public final class RouterConfig {
                     config.upstreamHost = hp.host();
                     config.upstreamPort = hp.port();
                 }
+                case "upstream-password" -> config.upstreamPassword = arg(words, 1, where, "upstream-password SECRET");
                 case "journal" -> config.journalDir = Path.of(arg(words, 1, where, "journal DIR"));
                 case "admin" -> {
                     final HostPort hp = HostPort.parse(arg(words, 1, where, "admin HOST:PORT"), where);
@@ -128,7 +135,7 @@ public final class RouterConfig {
                     shards.add(new ShardMap.Shard(shards.size(), name, listen.host(), listen.port(), matcher));
                 }
                 default -> throw new ConfigException(where + "unknown directive '" + words[0]
-                    + "' (expected upstream, journal, admin, shard, unclaimed)");
+                    + "' (expected upstream, upstream-password, journal, admin, shard, unclaimed)");
             }
         }
         if (shards.isEmpty()) {

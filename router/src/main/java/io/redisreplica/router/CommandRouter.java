@@ -1,0 +1,289 @@
+package io.redisreplica.router;
+
+import java.util.Arrays;
+
+import org.agrona.ExpandableArrayBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.redisreplica.resp.Command;
+import io.redisreplica.resp.RespWriter;
+
+/**
+ * Turns the master's command stream into per-shard streams: single-key commands go to their
+ * shard verbatim; DEL/UNLINK/EXISTS/TOUCH/MSET are split; commands whose keys share a shard pass
+ * whole, those whose keys do not follow the {@link CrossShardPolicy}; FLUSHALL and the like go to
+ * every shard; MULTI/EXEC becomes one transaction per shard that has commands in it (written as a
+ * single journal entry, so no PSYNC can start inside it); SELECT is emitted per shard only when
+ * the shard's db changes; the master's PING and REPLCONF are not forwarded.
+ *
+ * <p>One instance per upstream link, used by its thread. Counters are read by INFO.
+ */
+public final class CommandRouter {
+    private static final Logger LOG = LoggerFactory.getLogger(CommandRouter.class);
+    private static final byte[] GETACK = "GETACK".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** What the caller must do after a command. */
+    public enum Outcome { ROUTED, DROPPED, GETACK }
+
+    private final ShardMap map;
+    private final CommandTable table;
+    private final CrossShardPolicy policy;
+    private final ShardSink sink;
+    private final int shards;
+
+    private int db;
+    private final int[] shardDb;
+    private final int[] keyShards = new int[1024];
+    private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(4096);
+    /** SELECT has its own buffer: it is written while a split command may still sit in {@link #scratch}. */
+    private final ExpandableArrayBuffer selectScratch = new ExpandableArrayBuffer(64);
+    private final ExpandableArrayBuffer txEntry = new ExpandableArrayBuffer(4096);
+    private final RespWriter writer = new RespWriter();
+
+    private boolean inMulti;
+    private final ExpandableArrayBuffer[] tx;
+    private final int[] txLength;
+    private final int[] txCommands;
+
+    private long routed;
+    private long unclaimed;
+    private long crossShard;
+    private long unknown;
+    private long lastCrossShardLog;
+
+    public CommandRouter(ShardMap map, CommandTable table, CrossShardPolicy policy, ShardSink sink) {
+        this.map = map;
+        this.table = table;
+        this.policy = policy;
+        this.sink = sink;
+        this.shards = map.shards().size();
+        this.shardDb = new int[shards];
+        this.tx = new ExpandableArrayBuffer[shards];
+        this.txLength = new int[shards];
+        this.txCommands = new int[shards];
+        for (int i = 0; i < shards; i++) {
+            tx[i] = new ExpandableArrayBuffer(256);
+        }
+        forgetShardDbs();
+    }
+
+    /** After a new snapshot or a restart: the next command of each shard re-emits SELECT. */
+    public void forgetShardDbs() {
+        Arrays.fill(shardDb, -1);
+    }
+
+    /** The upstream's current db (from its SELECTs; 0 after a full sync). */
+    public void db(int value) {
+        this.db = value;
+    }
+
+    public long routed() {
+        return routed;
+    }
+
+    public long unclaimed() {
+        return unclaimed;
+    }
+
+    public long crossShard() {
+        return crossShard;
+    }
+
+    public long unknown() {
+        return unknown;
+    }
+
+    public Outcome route(Command c) {
+        if (c.isEmpty()) {
+            return Outcome.DROPPED;
+        }
+        CommandSpec spec = table.lookup(c);
+        if (spec == null) {
+            unknown++;
+            if (c.argCount() < 2) {
+                LOG.warn("unknown keyless command {} from the master: not forwarded", c);
+                return Outcome.DROPPED;
+            }
+            spec = CommandSpec.keys(c.argString(0), 1, 1, 1); // most commands take their key first
+        }
+        switch (spec.kind()) {
+            case LINK -> {
+                return c.argCount() > 1 && c.argEqualsIgnoreCase(1, GETACK) ? Outcome.GETACK : Outcome.DROPPED;
+            }
+            case SELECT -> {
+                db = (int) c.argLong(1);
+                return Outcome.DROPPED; // re-emitted per shard when needed
+            }
+            case MULTI -> {
+                inMulti = true;
+                Arrays.fill(txLength, 0);
+                Arrays.fill(txCommands, 0);
+                return Outcome.ROUTED;
+            }
+            case EXEC -> {
+                flushTransaction();
+                return Outcome.ROUTED;
+            }
+            case ALL_SHARDS -> {
+                for (int s = 0; s < shards; s++) {
+                    emit(s, c.buffer(), c.offset(), c.length(), c);
+                }
+                return Outcome.ROUTED;
+            }
+            default -> {
+                return routeByKeys(c, spec);
+            }
+        }
+    }
+
+    private Outcome routeByKeys(Command c, CommandSpec spec) {
+        int n = 0;
+        final int argc = c.argCount();
+        if (spec.kind() == CommandSpec.Kind.NUMKEYS) {
+            final long numKeys;
+            try {
+                numKeys = c.argLong(spec.numKeysAt());
+            } catch (NumberFormatException e) {
+                return crossShard(c, "numkeys is not a number");
+            }
+            if (spec.firstKey() > 0) {
+                n = collect(c, spec.firstKey(), spec.firstKey(), 1, n);
+            }
+            if (numKeys <= 0) {
+                if (n == 0) {
+                    return crossShard(c, "no keys: cannot tell its shard");
+                }
+            } else {
+                n = collect(c, spec.numKeysAt() + 1, (int) Math.min(argc - 1, spec.numKeysAt() + numKeys), 1, n);
+            }
+        } else {
+            final int last = spec.lastKey() < 0 ? argc + spec.lastKey() : Math.min(spec.lastKey(), argc - 1);
+            n = collect(c, spec.firstKey(), last, spec.step(), n);
+        }
+        if (n == 0) {
+            return Outcome.DROPPED;
+        }
+        boolean same = true;
+        for (int i = 1; i < n; i++) {
+            same &= keyShards[i] == keyShards[0];
+        }
+        if (same) {
+            if (keyShards[0] < 0) {
+                unclaimed++;
+                return Outcome.DROPPED;
+            }
+            emit(keyShards[0], c.buffer(), c.offset(), c.length(), c);
+            return Outcome.ROUTED;
+        }
+        if (spec.kind() != CommandSpec.Kind.SPLITTABLE) {
+            return crossShard(c, "keys in different shards");
+        }
+        // one command per shard with that shard's keys (and, for MSET, their values)
+        final int last = spec.lastKey() < 0 ? argc + spec.lastKey() : spec.lastKey();
+        for (int s = -1; s < shards; s++) {
+            int count = 0;
+            for (int i = 0; i < n; i++) {
+                if (keyShards[i] == s) {
+                    count++;
+                }
+            }
+            if (count == 0) {
+                continue;
+            }
+            if (s < 0) {
+                unclaimed += count;
+                continue;
+            }
+            writer.wrap(scratch, 0).arrayHeader(1 + (long) count * spec.step());
+            writer.bulk(c.buffer(), c.argOffset(0), c.argLength(0));
+            int k = 0;
+            for (int arg = spec.firstKey(); arg <= last; arg += spec.step(), k++) {
+                if (keyShards[k] == s) {
+                    for (int j = 0; j < spec.step(); j++) {
+                        writer.bulk(c.buffer(), c.argOffset(arg + j), c.argLength(arg + j));
+                    }
+                }
+            }
+            emit(s, scratch, 0, writer.length(), c);
+        }
+        return Outcome.ROUTED;
+    }
+
+    private int collect(Command c, int first, int last, int step, int n) {
+        for (int arg = first; arg <= last && arg < c.argCount(); arg += step) {
+            if (n == keyShards.length) {
+                throw new RouterException("command with more than " + keyShards.length + " keys: " + c);
+            }
+            final byte[] key = keyBytes(c, arg);
+            keyShards[n++] = map.shardOf(key, 0, c.argLength(arg));
+        }
+        return n;
+    }
+
+    private byte[] keyBuffer = new byte[256];
+
+    /** The key's bytes in a reused array (the shard map reads byte[]). */
+    private byte[] keyBytes(Command c, int arg) {
+        final int len = c.argLength(arg);
+        if (keyBuffer.length < len) {
+            keyBuffer = new byte[Math.max(len, keyBuffer.length * 2)];
+        }
+        c.buffer().getBytes(c.argOffset(arg), keyBuffer, 0, len);
+        return keyBuffer;
+    }
+
+    private Outcome crossShard(Command c, String why) {
+        crossShard++;
+        if (policy == CrossShardPolicy.STOP) {
+            throw new RouterException("cross-shard command (" + why + "), policy stop: " + c);
+        }
+        final long now = System.currentTimeMillis();
+        if (now - lastCrossShardLog > 60_000) {
+            lastCrossShardLog = now;
+            LOG.warn("cross-shard command not forwarded ({}): {} ({} so far)", why, c, crossShard);
+        }
+        return Outcome.DROPPED;
+    }
+
+    private void emit(int shard, org.agrona.DirectBuffer bytes, int offset, int length, Command c) {
+        if (inMulti) {
+            final ExpandableArrayBuffer buffer = tx[shard];
+            if (txCommands[shard] == 0) {
+                txLength[shard] = 0;
+            }
+            buffer.putBytes(txLength[shard], bytes, offset, length);
+            txLength[shard] += length;
+            txCommands[shard]++;
+            return;
+        }
+        selectFor(shard);
+        sink.append(shard, db, bytes, offset, length);
+        routed++;
+    }
+
+    private void selectFor(int shard) {
+        if (shardDb[shard] != db) {
+            writer.wrap(selectScratch, 0).arrayHeader(2).bulk("SELECT").bulk(db);
+            // SELECT is its own entry: a replica continuing after it has already applied it
+            sink.append(shard, db, selectScratch, 0, writer.length());
+            shardDb[shard] = db;
+        }
+    }
+
+    private void flushTransaction() {
+        inMulti = false;
+        for (int s = 0; s < shards; s++) {
+            if (txCommands[s] == 0) {
+                continue;
+            }
+            selectFor(s);
+            final int start = writer.wrap(txEntry, 0).command("MULTI").length();
+            txEntry.putBytes(start, tx[s], 0, txLength[s]);
+            final int end = writer.wrap(txEntry, start + txLength[s]).command("EXEC").position();
+            sink.append(s, db, txEntry, 0, end);
+            routed += txCommands[s];
+            txCommands[s] = 0;
+        }
+    }
+}

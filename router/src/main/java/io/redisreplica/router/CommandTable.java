@@ -1,0 +1,126 @@
+package io.redisreplica.router;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.redisreplica.resp.Command;
+
+/**
+ * Key positions of every write command a master propagates (Redis 2.6 to 7.x), looked up by
+ * name without allocating: a reused flyweight over the command's bytes hashes and compares like
+ * the upper-case String key it stands for.
+ */
+public final class CommandTable {
+    private final Map<Object, CommandSpec> specs = new HashMap<>();
+    private final NameView view = new NameView();
+
+    public CommandTable() {
+        // keyless, every shard
+        for (String n : new String[] {"FLUSHALL", "FLUSHDB", "SWAPDB", "FUNCTION", "SCRIPT", "PUBLISH", "SPUBLISH"}) {
+            put(CommandSpec.of(n, CommandSpec.Kind.ALL_SHARDS));
+        }
+        put(CommandSpec.of("PING", CommandSpec.Kind.LINK));
+        put(CommandSpec.of("REPLCONF", CommandSpec.Kind.LINK));
+        put(CommandSpec.of("SELECT", CommandSpec.Kind.SELECT));
+        put(CommandSpec.of("MULTI", CommandSpec.Kind.MULTI));
+        put(CommandSpec.of("EXEC", CommandSpec.Kind.EXEC));
+        // splittable multi-key
+        for (String n : new String[] {"DEL", "UNLINK", "EXISTS", "TOUCH"}) {
+            put(new CommandSpec(n, CommandSpec.Kind.SPLITTABLE, 1, -1, 1, 0));
+        }
+        put(new CommandSpec("MSET", CommandSpec.Kind.SPLITTABLE, 1, -1, 2, 0));
+        put(CommandSpec.keys("MSETNX", 1, -1, 2)); // atomic across its keys: not split
+        // keys given by a count
+        for (String n : new String[] {"EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO", "FCALL", "FCALL_RO"}) {
+            put(new CommandSpec(n, CommandSpec.Kind.NUMKEYS, 0, 0, 0, 2));
+        }
+        for (String n : new String[] {"ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE"}) {
+            put(new CommandSpec(n, CommandSpec.Kind.NUMKEYS, 1, 1, 1, 2)); // destination, then numkeys at 2
+        }
+        // two or more keys that must share a shard
+        for (String n : new String[] {"RENAME", "RENAMENX", "SMOVE", "RPOPLPUSH", "LMOVE", "BRPOPLPUSH", "BLMOVE", "COPY",
+            "GEOSEARCHSTORE", "ZRANGESTORE"}) {
+            put(CommandSpec.keys(n, 1, 2, 1));
+        }
+        for (String n : new String[] {"SUNIONSTORE", "SINTERSTORE", "SDIFFSTORE", "PFMERGE", "SINTERCARD"}) {
+            put(CommandSpec.keys(n, 1, -1, 1));
+        }
+        put(CommandSpec.keys("BITOP", 2, -1, 1));
+        // single-key writes (and anything else with its key first)
+        for (String n : new String[] {"SET", "SETNX", "SETEX", "PSETEX", "APPEND", "INCR", "DECR", "INCRBY", "DECRBY",
+            "INCRBYFLOAT", "GETSET", "GETDEL", "GETEX", "SETRANGE", "SETBIT", "BITFIELD", "EXPIRE", "PEXPIRE", "EXPIREAT",
+            "PEXPIREAT", "PERSIST", "LPUSH", "RPUSH", "LPUSHX", "RPUSHX", "LPOP", "RPOP", "LSET", "LINSERT", "LREM", "LTRIM",
+            "BLPOP", "BRPOP", "SADD", "SREM", "SPOP", "ZADD", "ZINCRBY", "ZREM", "ZREMRANGEBYSCORE", "ZREMRANGEBYRANK",
+            "ZREMRANGEBYLEX", "ZPOPMIN", "ZPOPMAX", "HSET", "HSETNX", "HMSET", "HDEL", "HINCRBY", "HINCRBYFLOAT", "HEXPIRE",
+            "HPEXPIRE", "HEXPIREAT", "HPEXPIREAT", "HPERSIST", "HGETDEL", "HGETEX", "HSETEX", "PFADD", "GEOADD", "XADD", "XDEL",
+            "XTRIM", "XGROUP", "XACK", "XCLAIM", "XAUTOCLAIM", "XSETID", "RESTORE", "RESTORE-ASKING", "SORT", "GET", "LMPOP"}) {
+            put(CommandSpec.keys(n, 1, 1, 1));
+        }
+    }
+
+    private void put(CommandSpec spec) {
+        specs.put(spec.name(), spec);
+    }
+
+    /** The spec of a command, or null when the table does not know it. */
+    public CommandSpec lookup(Command command) {
+        return specs.get(view.wrap(command));
+    }
+
+    /** Looks up by name (allocates: for tests and configuration). */
+    public CommandSpec lookup(String name) {
+        return specs.get(name.toUpperCase(java.util.Locale.ROOT));
+    }
+
+    /**
+     * A command's name seen as the upper-case String it would be: same hashCode, equal to it.
+     * HashMap.get calls lookupKey.equals(storedKey), so the String keys are never built.
+     */
+    private static final class NameView {
+        private byte[] upper = new byte[32];
+        private int length;
+        private int hash;
+
+        NameView wrap(Command c) {
+            length = c.argLength(0);
+            if (upper.length < length) {
+                upper = new byte[length];
+            }
+            int h = 0;
+            for (int i = 0; i < length; i++) {
+                byte b = c.buffer().getByte(c.argOffset(0) + i);
+                if (b >= 'a' && b <= 'z') {
+                    b -= 'a' - 'A';
+                }
+                upper[i] = b;
+                h = 31 * h + (b & 0xff);
+            }
+            hash = h;
+            return this;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            if (!(other instanceof String s) || s.length() != length) {
+                return false;
+            }
+            for (int i = 0; i < length; i++) {
+                if (s.charAt(i) != (upper[i] & 0xff)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return new String(upper, 0, length, StandardCharsets.ISO_8859_1);
+        }
+    }
+}

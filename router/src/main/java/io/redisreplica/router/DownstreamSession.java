@@ -1,0 +1,278 @@
+package io.redisreplica.router;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.redisreplica.journal.JournalEntry;
+import io.redisreplica.journal.JournalReader;
+import io.redisreplica.journal.SeekResult;
+import io.redisreplica.resp.Command;
+import io.redisreplica.resp.CommandFramer;
+
+/**
+ * One replica of a shard: answers the replica handshake (PING, AUTH, REPLCONF, INFO, ROLE), then
+ * SYNC/PSYNC: {@code +CONTINUE} when the journal holds the asked offset at an entry boundary,
+ * else {@code +FULLRESYNC} with the shard's snapshot, then the journal from the snapshot's
+ * offset, at the replica's own pace. A stalled replica costs a file position, not memory.
+ */
+final class DownstreamSession implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(DownstreamSession.class);
+
+    /** Where the session is. */
+    enum State { HANDSHAKE, FULL_SYNC, STREAMING, STOPPED }
+
+    private final ShardRuntime shard;
+    private final Socket socket;
+    private final String peer;
+    private volatile State state = State.HANDSHAKE;
+    private volatile long sentOffset = -1;
+    private volatile long ackedOffset = -1;
+    private volatile int listeningPort;
+
+    DownstreamSession(ShardRuntime shard, Socket socket) {
+        this.shard = shard;
+        this.socket = socket;
+        this.peer = socket.getRemoteSocketAddress().toString();
+    }
+
+    State state() {
+        return state;
+    }
+
+    long sentOffset() {
+        return sentOffset;
+    }
+
+    long ackedOffset() {
+        return ackedOffset;
+    }
+
+    String peer() {
+        return peer;
+    }
+
+    int listeningPort() {
+        return listeningPort;
+    }
+
+    private void state(State next, String reason) {
+        LOG.info("shard {} replica {}: {} -> {} ({})", shard.name(), peer, state, next, reason);
+        state = next;
+    }
+
+    @Override
+    public void run() {
+        try (socket) {
+            socket.setTcpNoDelay(true);
+            final InputStream in = socket.getInputStream();
+            final OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+            final CommandFramer framer = new CommandFramer();
+            final byte[] buf = new byte[64 * 1024];
+            final UnsafeBuffer view = new UnsafeBuffer(buf);
+            int pending = 0;
+            while (true) {
+                final int n = in.read(buf, pending, buf.length - pending);
+                if (n < 0) {
+                    state(State.STOPPED, "replica closed the connection during the handshake");
+                    return;
+                }
+                pending += n;
+                int at = 0;
+                int framed;
+                while ((framed = framer.frame(view, at, pending - at)) > 0) {
+                    final Command c = framer.command();
+                    at += framed;
+                    if (c.isEmpty()) {
+                        continue;
+                    }
+                    final String name = c.argString(0).toUpperCase(java.util.Locale.ROOT);
+                    if (name.equals("SYNC") || name.equals("PSYNC")) {
+                        final byte[] rest = java.util.Arrays.copyOfRange(buf, at, pending);
+                        sync(name.equals("PSYNC") ? c.argString(1) : null, name.equals("PSYNC") ? c.argLong(2) : -1, in, out, rest);
+                        return;
+                    }
+                    reply(c, name, out);
+                }
+                System.arraycopy(buf, at, buf, 0, pending - at);
+                pending -= at;
+                out.flush();
+            }
+        } catch (IOException | RuntimeException e) {
+            state(State.STOPPED, e.toString());
+        }
+    }
+
+    private void reply(Command c, String name, OutputStream out) throws IOException {
+        switch (name) {
+            case "PING" -> write(out, "+PONG\r\n");
+            case "AUTH" -> write(out, "+OK\r\n");
+            case "REPLCONF" -> {
+                for (int i = 1; i + 1 < c.argCount(); i += 2) {
+                    if (c.argString(i).equalsIgnoreCase("listening-port")) {
+                        listeningPort = (int) c.argLong(i + 1);
+                    }
+                }
+                write(out, "+OK\r\n");
+            }
+            case "INFO" -> {
+                final String info = "# Replication\r\nrole:master\r\nmaster_replid:" + shard.replid()
+                    + "\r\nmaster_repl_offset:" + shard.journal().endOffset() + "\r\n";
+                write(out, "$" + info.length() + "\r\n" + info + "\r\n");
+            }
+            case "ROLE" -> write(out, "*3\r\n$6\r\nmaster\r\n:" + shard.journal().endOffset() + "\r\n*0\r\n");
+            default -> write(out, "-ERR unknown command '" + name + "': this is a redis-replica virtual master for shard "
+                + shard.name() + "; replicate it with REPLICAOF\r\n");
+        }
+    }
+
+    private void sync(String replid, long psyncOffset, InputStream in, OutputStream out, byte[] rest) throws IOException {
+        if (shard.snapshotOffset() < 0) {
+            write(out, "-NOMASTERLINK Can't SYNC while not connected with my master\r\n");
+            out.flush();
+            state(State.STOPPED, "no snapshot yet: the router has not finished its first sync");
+            return;
+        }
+        try (JournalReader reader = shard.journal().reader()) {
+            final String current = shard.replid();
+            final long epoch = shard.epoch();
+            if (replid != null && replid.equals(current) && psyncOffset > 0 && reader.seek(psyncOffset - 1) == SeekResult.BOUNDARY) {
+                write(out, "+CONTINUE " + current + "\r\n");
+                shard.countPartialResync();
+                state(State.STREAMING, "partial resync from offset " + psyncOffset);
+                sentOffset = psyncOffset - 1;
+            } else {
+                fullResync(replid != null, reader, out);
+            }
+            out.flush();
+            final Thread acks = new Thread(() -> readAcks(in, rest), "acks-" + shard.name() + "-" + peer);
+            acks.setDaemon(true);
+            acks.start();
+            stream(reader, out, epoch);
+        }
+    }
+
+    private void fullResync(boolean psync, JournalReader reader, OutputStream out) throws IOException {
+        state(State.FULL_SYNC, "sending the snapshot");
+        while (true) {
+            final String replid = shard.replid();
+            final long snapshotOffset = shard.snapshotOffset();
+            try (FileChannel file = FileChannel.open(shard.snapshot(), StandardOpenOption.READ)) {
+                if (!replid.equals(shard.replid())) {
+                    continue; // a new epoch landed between reading its identity and opening its file
+                }
+                if (reader.seek(snapshotOffset) != SeekResult.BOUNDARY) {
+                    throw new IOException("journal of shard " + shard.name() + " does not hold the snapshot offset "
+                        + snapshotOffset);
+                }
+                if (psync) {
+                    write(out, "+FULLRESYNC " + replid + " " + snapshotOffset + "\r\n");
+                }
+                final long size = file.size();
+                write(out, "$" + size + "\r\n");
+                out.flush();
+                final java.nio.channels.WritableByteChannel channel = java.nio.channels.Channels.newChannel(out);
+                long sent = 0;
+                while (sent < size) {
+                    sent += file.transferTo(sent, size - sent, channel);
+                }
+                sentOffset = snapshotOffset;
+                shard.countFullResync();
+                state(State.STREAMING, "snapshot of " + size + " bytes sent, streaming from offset " + snapshotOffset);
+                return;
+            }
+        }
+    }
+
+    private void stream(JournalReader reader, OutputStream out, long epoch) throws IOException {
+        final JournalEntry entry = new JournalEntry();
+        final byte[] copy = new byte[64 * 1024];
+        try {
+            while (!socket.isClosed()) {
+                if (shard.epoch() != epoch) {
+                    throw new IOException("shard " + shard.name() + " has a new snapshot: the replica must resync");
+                }
+                if (!reader.next(entry)) {
+                    out.flush();
+                    reader.await(100, TimeUnit.MILLISECONDS);
+                    continue;
+                }
+                int off = 0;
+                while (off < entry.payloadLength()) {
+                    final int n = Math.min(copy.length, entry.payloadLength() - off);
+                    entry.payload().getBytes(entry.payloadOffset() + off, copy, 0, n);
+                    out.write(copy, 0, n);
+                    off += n;
+                }
+                sentOffset = entry.endOffset();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            state(State.STOPPED, "stream ended at offset " + sentOffset);
+        }
+    }
+
+    /** The replica's REPLCONF ACKs: its acknowledged offset. */
+    private void readAcks(InputStream in, byte[] rest) {
+        final CommandFramer framer = new CommandFramer();
+        byte[] buf = java.util.Arrays.copyOf(rest, Math.max(4096, rest.length));
+        final UnsafeBuffer view = new UnsafeBuffer(buf);
+        int pending = rest.length;
+        try {
+            while (true) {
+                int at = 0;
+                int framed;
+                while ((framed = framer.frame(view, at, pending - at)) > 0) {
+                    final Command c = framer.command();
+                    at += framed;
+                    if (c.argCount() >= 3 && c.argString(0).equalsIgnoreCase("REPLCONF") && c.argString(1).equalsIgnoreCase("ACK")) {
+                        ackedOffset = c.argLong(2);
+                    }
+                }
+                System.arraycopy(buf, at, buf, 0, pending - at);
+                pending -= at;
+                final int n;
+                try {
+                    n = in.read(buf, pending, buf.length - pending);
+                } catch (SocketTimeoutException e) {
+                    continue;
+                }
+                if (n < 0) {
+                    socket.close();
+                    return;
+                }
+                pending += n;
+            }
+        } catch (IOException | RuntimeException e) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // the session is ending anyway
+            }
+        }
+    }
+
+    private static void write(OutputStream out, String s) throws IOException {
+        out.write(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.redisreplica.router;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+import io.redisreplica.journal.JournalWriter;
+import io.redisreplica.journal.ShardJournal;
+
+/**
+ * One shard at run time: its journal and writer, and its identity as a master (replid, epoch,
+ * the offset its snapshot stands at). The upstream link writes; downstream sessions read.
+ */
+public final class ShardRuntime {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final ShardMap.Shard shard;
+    private final ShardJournal journal;
+    private final JournalWriter writer;
+    private final Path snapshot;
+    private volatile String replid;
+    private volatile long epoch;
+    private volatile long snapshotOffset = -1;
+    private final java.util.concurrent.atomic.AtomicLong fullResyncs = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong partialResyncs = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Full resyncs this shard has served to its replicas. */
+    public long fullResyncs() {
+        return fullResyncs.get();
+    }
+
+    /** Partial resyncs (+CONTINUE) this shard has served. */
+    public long partialResyncs() {
+        return partialResyncs.get();
+    }
+
+    void countFullResync() {
+        fullResyncs.incrementAndGet();
+    }
+
+    void countPartialResync() {
+        partialResyncs.incrementAndGet();
+    }
+
+    ShardRuntime(ShardMap.Shard shard, ShardJournal journal, JournalWriter writer, Path snapshotDir) {
+        this.shard = shard;
+        this.journal = journal;
+        this.writer = writer;
+        this.snapshot = snapshotDir.resolve(shard.name() + ".rdb");
+    }
+
+    public ShardMap.Shard shard() {
+        return shard;
+    }
+
+    public String name() {
+        return shard.name();
+    }
+
+    public ShardJournal journal() {
+        return journal;
+    }
+
+    JournalWriter writer() {
+        return writer;
+    }
+
+    /** The snapshot file of the current epoch. */
+    public Path snapshot() {
+        return snapshot;
+    }
+
+    public String replid() {
+        return replid;
+    }
+
+    public long epoch() {
+        return epoch;
+    }
+
+    /** Shard offset of the current snapshot, or -1 before the first full sync. */
+    public long snapshotOffset() {
+        return snapshotOffset;
+    }
+
+    void restore(String savedReplid, long savedEpoch, long savedSnapshotOffset) {
+        this.replid = savedReplid;
+        this.epoch = savedEpoch;
+        this.snapshotOffset = savedSnapshotOffset;
+    }
+
+    /** A new snapshot is in place at the journal's current end: new replid, so no replica continues across it. */
+    void newEpoch(long offset) {
+        this.replid = HexFormat.of().formatHex(RANDOM.generateSeed(20));
+        this.epoch++;
+        this.snapshotOffset = offset;
+    }
+}

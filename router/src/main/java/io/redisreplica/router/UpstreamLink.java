@@ -1,0 +1,404 @@
+package io.redisreplica.router;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.redisreplica.journal.Checkpoint;
+import io.redisreplica.journal.Journal;
+import io.redisreplica.rdb.RdbSplitter;
+import io.redisreplica.rdb.RdbWriter;
+import io.redisreplica.resp.Command;
+import io.redisreplica.resp.CommandFramer;
+import io.redisreplica.resp.RespDecoderContext;
+
+/**
+ * The router's one connection to the master, as a replica: handshake, PSYNC from the journal's
+ * checkpoint, the RDB split into one snapshot per shard on a full sync, then the command stream
+ * framed, routed and journaled. It acknowledges to the master only what the journal has
+ * committed, so the master's WAIT means "journaled". Reconnects with backoff and resumes with
+ * PSYNC. Runs on its own thread; every state change is logged with its reason.
+ */
+public final class UpstreamLink implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamLink.class);
+    private static final long ACK_INTERVAL_MS = 1000;
+    private static final long KEEPALIVE_INTERVAL_MS = 10_000;
+    private static final long CHECKPOINT_INTERVAL_MS = 1000;
+
+    /** Where the link is. */
+    public enum State { CONNECTING, HANDSHAKE, FULL_SYNC, STREAMING, WAITING_TO_RETRY, STOPPED }
+
+    private final RouterConfig config;
+    private final Journal journal;
+    private final List<ShardRuntime> shards;
+    private final CommandRouter router;
+    private final Path snapshotDir;
+    private final byte[] keepAlive = "*1\r\n$4\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private volatile State state = State.CONNECTING;
+    private volatile boolean stopped;
+    private volatile Socket socket;
+    private volatile String replid = "?";
+    private volatile long offset = -1;
+    private volatile long fullSyncs;
+    private volatile long partialSyncs;
+    private volatile long syncBytes;
+    private volatile String lastError = "";
+    private long currentUpstream;
+
+    UpstreamLink(RouterConfig config, Journal journal, List<ShardRuntime> shards, Path snapshotDir, CrossShardPolicy policy) {
+        this.config = config;
+        this.journal = journal;
+        this.shards = shards;
+        this.router = new CommandRouter(config.shardMap(), new CommandTable(), policy, this::append);
+        this.snapshotDir = snapshotDir;
+        final Checkpoint cp = journal.checkpoint();
+        this.replid = cp.upstreamReplid();
+        this.offset = journal.upstreamOffsetCovered();
+    }
+
+    /** The router's counters, for INFO. */
+    public CommandRouter router() {
+        return router;
+    }
+
+    /** Journals one routed command for a shard, stamped with the upstream offset at its end. */
+    private void append(int shard, int db, org.agrona.DirectBuffer bytes, int off, int len) {
+        shards.get(shard).writer().append(currentUpstream, db, 0, bytes, off, len);
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public String replid() {
+        return replid;
+    }
+
+    /** Master offset covered by the journal. */
+    public long offset() {
+        return offset;
+    }
+
+    public long fullSyncs() {
+        return fullSyncs;
+    }
+
+    public long partialSyncs() {
+        return partialSyncs;
+    }
+
+    /** Bytes of RDB read in the current or last full sync. */
+    public long syncBytes() {
+        return syncBytes;
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    private void state(State next, String reason) {
+        if (next != state) {
+            LOG.info("upstream {}:{}: {} -> {} ({})", config.upstreamHost(), config.upstreamPort(), state, next, reason);
+        }
+        state = next;
+    }
+
+    public void stop() {
+        stopped = true;
+        final Socket s = socket;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing to unblock the link's thread
+            }
+        }
+    }
+
+    @Override
+    public void run() {
+        long backoff = 100;
+        while (!stopped) {
+            try {
+                replicate();
+                backoff = 100;
+            } catch (IOException | RuntimeException e) {
+                if (stopped) {
+                    break;
+                }
+                lastError = e.toString();
+                state(State.WAITING_TO_RETRY, e.getMessage() == null ? e.toString() : e.getMessage());
+                if (e instanceof RouterException || e instanceof io.redisreplica.journal.JournalException) {
+                    LOG.error("upstream link stopped: {}", e.getMessage());
+                    break;
+                }
+            } finally {
+                closeSocket();
+            }
+            sleep(backoff);
+            backoff = Math.min(5000, backoff * 2);
+        }
+        state(State.STOPPED, "stopped");
+    }
+
+    private void replicate() throws IOException {
+        state(State.CONNECTING, "connecting");
+        final Socket s = new Socket();
+        socket = s;
+        s.connect(new InetSocketAddress(config.upstreamHost(), config.upstreamPort()), 5000);
+        s.setTcpNoDelay(true);
+        s.setSoTimeout(60_000);
+        final InputStream in = new BufferedInputStream(s.getInputStream(), 64 * 1024);
+        final OutputStream out = s.getOutputStream();
+        state(State.HANDSHAKE, "connected");
+        if (config.upstreamPassword() != null) {
+            expectOk(call(in, out, "AUTH", config.upstreamPassword()), "AUTH");
+        }
+        final String pong = call(in, out, "PING");
+        if (pong.startsWith("-") && !pong.startsWith("-NOAUTH")) {
+            throw new IOException("master answered PING with " + pong);
+        }
+        if (pong.startsWith("-NOAUTH")) {
+            throw new IOException("master requires a password: set upstream-password in the config");
+        }
+        final String portReply = call(in, out, "REPLCONF", "listening-port", Integer.toString(shards.get(0).shard().port()));
+        if (portReply.startsWith("-")) {
+            LOG.warn("master refused REPLCONF listening-port: {}", portReply);
+        }
+        final String capa = call(in, out, "REPLCONF", "capa", "eof", "capa", "psync2");
+        if (capa.startsWith("-")) {
+            LOG.info("master does not know REPLCONF capa ({}): disk-based sync only", capa);
+        }
+        final String psyncOffset = offset < 0 || "?".equals(replid) ? "-1" : Long.toString(offset + 1);
+        final String reply = call(in, out, "PSYNC", offset < 0 ? "?" : replid, psyncOffset);
+        final long startOffset;
+        if (reply.startsWith("+FULLRESYNC")) {
+            final String[] f = reply.split(" ");
+            fullSync(in, out, f[1], Long.parseLong(f[2]));
+            startOffset = offset;
+        } else if (reply.startsWith("+CONTINUE")) {
+            final String[] f = reply.split(" ");
+            if (f.length > 1) {
+                replid = f[1].trim();
+            }
+            partialSyncs++;
+            LOG.info("upstream: partial resync accepted at offset {} (replid {})", offset + 1, replid);
+            startOffset = offset;
+        } else if (reply.startsWith("-ERR unknown command")) {
+            throw new IOException("master does not know PSYNC (Redis older than 2.8): not supported");
+        } else {
+            throw new IOException("master answered PSYNC with " + reply); // -LOADING, -NOMASTERLINK: retried
+        }
+        state(State.STREAMING, "replicating from offset " + startOffset);
+        stream(in, out, startOffset);
+    }
+
+    private void fullSync(InputStream in, OutputStream out, String newReplid, long masterOffset) throws IOException {
+        state(State.FULL_SYNC, "FULLRESYNC " + newReplid + " " + masterOffset);
+        final long start = System.nanoTime();
+        Files.createDirectories(snapshotDir);
+        final List<OutputStream> files = new ArrayList<>();
+        final List<RdbWriter> writers = new ArrayList<>();
+        final List<Path> temps = new ArrayList<>();
+        final RdbSplitter.TransferSplit split;
+        try {
+            for (ShardRuntime shard : shards) {
+                final Path temp = snapshotDir.resolve(shard.name() + ".rdb.tmp");
+                temps.add(temp);
+                files.add(new java.io.BufferedOutputStream(Files.newOutputStream(temp), 1 << 20));
+                writers.add(new RdbWriter(files.get(files.size() - 1)));
+            }
+            final RdbSplitter splitter = new RdbSplitter().progress(64L << 20, at -> {
+                syncBytes = at;
+                LOG.info("full sync: {} MB of RDB split", at >> 20);
+            });
+            split = splitter.splitTransfer(in, writers, (db, key, len) -> config.shardMap().shardOf(key, 0, len));
+        } finally {
+            for (OutputStream f : files) {
+                f.close();
+            }
+        }
+        syncBytes = split.result().bytesRead();
+        // the new snapshots replace the old ones only once all are complete
+        for (int i = 0; i < shards.size(); i++) {
+            final ShardRuntime shard = shards.get(i);
+            Files.move(temps.get(i), shard.snapshot(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            shard.newEpoch(shard.writer().commit());
+        }
+        router.forgetShardDbs();
+        router.db(0);
+        replid = newReplid;
+        offset = masterOffset;
+        currentUpstream = masterOffset;
+        fullSyncs++;
+        writeCheckpoint();
+        LOG.info("full sync done: {} bytes, {} keys ({} per shard, {} dropped) in {} ms", syncBytes, split.result().totalKeys(),
+            java.util.Arrays.toString(split.result().keysPerShard()), split.result().keysDropped(),
+            (System.nanoTime() - start) / 1_000_000);
+        if (split.transfer().diskless()) {
+            ack(out, masterOffset); // a diskless master waits for the first ACK before it streams
+        }
+        inAfterSync = split.commands();
+    }
+
+    private InputStream inAfterSync;
+
+    private void stream(InputStream socketIn, OutputStream out, long startOffset) throws IOException {
+        final InputStream in = inAfterSync != null ? inAfterSync : socketIn;
+        inAfterSync = null;
+        socket.setSoTimeout(100);
+        final RespDecoderContext limits = new RespDecoderContext();
+        final CommandFramer framer = new CommandFramer(limits);
+        framer.position(startOffset);
+        byte[] buf = new byte[1 << 20];
+        final UnsafeBuffer view = new UnsafeBuffer(buf);
+        int pending = 0;
+        long lastAck = 0;
+        long lastKeepAlive = System.currentTimeMillis();
+        long lastCheckpoint = 0;
+        while (!stopped) {
+            int n;
+            try {
+                if (pending == buf.length) {
+                    if (buf.length >= limits.maxCommandLength() + 1024) {
+                        throw new IOException("command larger than " + limits.maxCommandLength() + " bytes at offset " + framer.position());
+                    }
+                    buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+                    view.wrap(buf);
+                }
+                n = in.read(buf, pending, buf.length - pending);
+                if (n < 0) {
+                    throw new IOException("master closed the connection at offset " + framer.position());
+                }
+            } catch (SocketTimeoutException idle) {
+                n = 0;
+            }
+            pending += n;
+            int at = 0;
+            boolean getAck = false;
+            int framed;
+            while ((framed = framer.frame(view, at, pending - at)) > 0) {
+                final Command c = framer.command();
+                at += framed;
+                currentUpstream = framer.position();
+                if (router.route(c) == CommandRouter.Outcome.GETACK) {
+                    getAck = true;
+                }
+            }
+            System.arraycopy(buf, at, buf, 0, pending - at);
+            pending -= at;
+            final long now = System.currentTimeMillis();
+            if (now - lastKeepAlive >= KEEPALIVE_INTERVAL_MS) {
+                lastKeepAlive = now;
+                for (ShardRuntime shard : shards) {
+                    shard.writer().append(currentUpstream, 0, io.redisreplica.journal.JournalEntryDescriptor.FLAG_NO_KEY,
+                        keepAlive);
+                }
+            }
+            if (at > 0 || getAck || now - lastAck >= ACK_INTERVAL_MS) {
+                for (ShardRuntime shard : shards) {
+                    shard.writer().commit();
+                }
+                offset = framer.position();
+            }
+            if (getAck || now - lastAck >= ACK_INTERVAL_MS) {
+                lastAck = now;
+                ack(out, offset);
+            }
+            if (now - lastCheckpoint >= CHECKPOINT_INTERVAL_MS) {
+                lastCheckpoint = now;
+                writeCheckpoint();
+            }
+        }
+    }
+
+    void writeCheckpoint() {
+        final Checkpoint cp = journal.checkpoint();
+        if (!"?".equals(replid)) {
+            cp.upstream(replid, offset);
+        }
+        for (ShardRuntime shard : shards) {
+            if (shard.replid() != null) {
+                cp.shard(shard.name(), shard.replid(), shard.epoch(), shard.snapshotOffset());
+            }
+        }
+        journal.writeCheckpoint(cp);
+    }
+
+    private void ack(OutputStream out, long ackOffset) throws IOException {
+        out.write(command("REPLCONF", "ACK", Long.toString(ackOffset)));
+        out.flush();
+    }
+
+    private static byte[] command(String... args) {
+        final StringBuilder sb = new StringBuilder("*").append(args.length).append("\r\n");
+        for (String a : args) {
+            sb.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
+        }
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Sends a handshake command and reads its one-line reply (newlines before it are keep-alives). */
+    private static String call(InputStream in, OutputStream out, String... args) throws IOException {
+        out.write(command(args));
+        out.flush();
+        final ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) != -1) {
+            if (b == '\n') {
+                if (line.size() == 0) {
+                    continue;
+                }
+                break;
+            }
+            if (b != '\r') {
+                line.write(b);
+            }
+        }
+        if (b == -1) {
+            throw new IOException("master closed the connection during " + args[0]);
+        }
+        return line.toString(StandardCharsets.UTF_8);
+    }
+
+    private static void expectOk(String reply, String what) throws IOException {
+        if (!reply.startsWith("+OK")) {
+            throw new IOException("master answered " + what + " with " + reply);
+        }
+    }
+
+    private void closeSocket() {
+        final Socket s = socket;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // already failing or stopping
+            }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

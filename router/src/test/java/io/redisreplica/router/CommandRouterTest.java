@@ -1,0 +1,113 @@
+package io.redisreplica.router;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.agrona.ExpandableArrayBuffer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.redisreplica.resp.Command;
+import io.redisreplica.resp.CommandFramer;
+import io.redisreplica.resp.RespWriter;
+
+class CommandRouterTest {
+    private final List<String> entries = new ArrayList<>();
+    private CommandRouter router;
+
+    @BeforeEach
+    void setUp() {
+        router = router(CrossShardPolicy.LOG);
+    }
+
+    private CommandRouter router(CrossShardPolicy policy) {
+        final ShardMap map = RouterConfig.parse("shard a 127.0.0.1:1 regex=^a\nshard b 127.0.0.1:2 regex=^b\n", "t").shardMap();
+        return new CommandRouter(map, new CommandTable(), policy, (shard, db, bytes, off, len) -> {
+            final CommandFramer framer = new CommandFramer();
+            final StringBuilder sb = new StringBuilder(shard == 0 ? "a:" : "b:");
+            int at = off;
+            int n;
+            while ((n = framer.frame(bytes, at, off + len - at)) > 0) {
+                sb.append(at == off ? "" : " | ").append(framer.command());
+                at += n;
+            }
+            assertEquals(off + len, at, "an entry holds whole commands only");
+            entries.add(sb.toString());
+        });
+    }
+
+    private CommandRouter.Outcome route(String... args) {
+        final ExpandableArrayBuffer buf = new ExpandableArrayBuffer();
+        final int len = new RespWriter().wrap(buf, 0).command(args).length();
+        final CommandFramer framer = new CommandFramer();
+        framer.frame(buf, 0, len);
+        final Command c = framer.command();
+        return router.route(c);
+    }
+
+    @Test
+    void shouldSendSingleKeyCommandsToTheirShardAfterASelect() {
+        route("SET", "apple", "red");
+        route("SET", "banana", "yellow");
+        route("SET", "apple", "blue");
+        assertEquals(List.of("a:\"SELECT\" \"0\"", "a:\"SET\" \"apple\" \"red\"", "b:\"SELECT\" \"0\"", "b:\"SET\" \"banana\" \"yellow\"",
+            "a:\"SET\" \"apple\" \"blue\""), entries);
+    }
+
+    @Test
+    void shouldSplitMultiKeyCommandsPerShardWithoutCorruptingThemBehindASelect() {
+        route("DEL", "a1", "b1", "a2", "c1");
+        route("MSET", "a1", "x", "b1", "y");
+        assertEquals(List.of("a:\"SELECT\" \"0\"", "a:\"DEL\" \"a1\" \"a2\"", "b:\"SELECT\" \"0\"", "b:\"DEL\" \"b1\"",
+            "a:\"MSET\" \"a1\" \"x\"", "b:\"MSET\" \"b1\" \"y\""), entries);
+        assertEquals(1, router.unclaimed());
+    }
+
+    @Test
+    void shouldTurnATransactionIntoOneEntryPerShard() {
+        route("SELECT", "3");
+        route("MULTI");
+        route("INCR", "a1");
+        route("INCR", "b1");
+        route("INCR", "a2");
+        route("EXEC");
+        assertEquals(List.of("a:\"SELECT\" \"3\"", "a:\"MULTI\" | \"INCR\" \"a1\" | \"INCR\" \"a2\" | \"EXEC\"",
+            "b:\"SELECT\" \"3\"", "b:\"MULTI\" | \"INCR\" \"b1\" | \"EXEC\""), entries);
+    }
+
+    @Test
+    void shouldSendFlushesEverywhereAndDropLinkChatter() {
+        route("FLUSHALL");
+        assertEquals(CommandRouter.Outcome.DROPPED, route("PING"));
+        assertEquals(CommandRouter.Outcome.GETACK, route("REPLCONF", "GETACK", "*"));
+        assertEquals(List.of("a:\"SELECT\" \"0\"", "a:\"FLUSHALL\"", "b:\"SELECT\" \"0\"", "b:\"FLUSHALL\""), entries);
+    }
+
+    @Test
+    void shouldApplyCrossShardPolicy() {
+        assertEquals(CommandRouter.Outcome.DROPPED, route("RENAME", "a1", "b1"));
+        assertEquals(1, router.crossShard());
+        assertEquals(List.of(), entries);
+        router = router(CrossShardPolicy.STOP);
+        final RouterException e = assertThrows(RouterException.class, () -> route("SMOVE", "a1", "b1", "m"));
+        assertEquals("cross-shard command (keys in different shards), policy stop: \"SMOVE\" \"a1\" \"b1\" \"m\"", e.getMessage());
+    }
+
+    @Test
+    void shouldRouteScriptsByTheirDeclaredKeys() {
+        route("EVAL", "return 1", "2", "a1", "a2", "argument");
+        assertEquals(List.of("a:\"SELECT\" \"0\"", "a:\"EVAL\" \"return 1\" \"2\" \"a1\" \"a2\" \"argument\""), entries);
+        route("EVAL", "return 1", "2", "a1", "b2");
+        assertEquals(1, router.crossShard());
+    }
+
+    @Test
+    void shouldLookUpCommandsIgnoringCaseWithoutBuildingStrings() {
+        route("sEt", "apple", "x");
+        assertEquals("a:\"sEt\" \"apple\" \"x\"", entries.get(1));
+        assertEquals("HSET", new CommandTable().lookup("hset").name());
+    }
+}

@@ -1,0 +1,94 @@
+package io.redisreplica.router;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.redisreplica.testkit.FreePort;
+import io.redisreplica.testkit.RedisBinary;
+import io.redisreplica.testkit.RedisClient;
+import io.redisreplica.testkit.RedisServer;
+import io.redisreplica.testkit.RedisServers;
+
+/** The router end to end with real servers: a master, the router as its replica, shard replicas of the router. */
+class RouterIntegrationTest {
+    @RegisterExtension
+    final RedisServers redis = new RedisServers();
+
+    @TempDir
+    Path dir;
+
+    private static String get(RedisServer server, String key) {
+        try (RedisClient c = server.client()) {
+            return c.callString("GET", key);
+        }
+    }
+
+    private static void await(String what, Supplier<Boolean> condition) {
+        final long deadline = System.currentTimeMillis() + 20_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (condition.get()) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new AssertionError("timed out waiting for " + what);
+    }
+
+    @Test
+    void shouldSplitTheOriginalReadmeScenario() {
+        final RedisServer master = redis.start();
+        master.call("SET", "apple", "red");
+        master.call("SET", "banana", "yellow");
+        master.call("SET", "cucumber", "green");
+        final int portA = FreePort.find();
+        final int portB = FreePort.find();
+        final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+            + "\nshard a 127.0.0.1:" + portA + " regex=^a.*\nshard b 127.0.0.1:" + portB + " regex=^b.*\n", "test");
+        try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
+            final RedisServer a = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + portA));
+            final RedisServer b = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + portB));
+            a.awaitReplicaInSync(20_000);
+            b.awaitReplicaInSync(20_000);
+            await("apple on shard a", () -> "red".equals(get(a, "apple")));
+            assertEquals("yellow", get(b, "banana"));
+            assertNull(get(a, "banana"));
+            assertNull(get(b, "apple"));
+            assertNull(get(a, "cucumber"));
+            assertNull(get(b, "cucumber"));
+
+            master.call("SET", "apple", "blue");
+            await("SET apple blue to reach shard a", () -> "blue".equals(get(a, "apple")));
+            master.call("SET", "blueberry", "blue");
+            master.call("DEL", "apple", "banana");
+            await("DEL split across both shards", () -> get(a, "apple") == null && get(b, "banana") == null);
+            assertEquals("blue", get(b, "blueberry"));
+            assertEquals(UpstreamLink.State.STREAMING, router.upstream().state());
+
+            // a replica that reconnects continues from the journal, without a full resync
+            final ShardRuntime shardA = router.shards().get(0);
+            final long fullBefore = shardA.fullResyncs();
+            final long partialBefore = shardA.partialResyncs();
+            a.call("CLIENT", "KILL", "TYPE", "master");
+            master.call("SET", "avocado", "green");
+            await("avocado after the reconnect", () -> "green".equals(get(a, "avocado")));
+            a.awaitReplicaInSync(20_000);
+            await("the replica to resync", () -> shardA.partialResyncs() > partialBefore);
+            assertEquals(fullBefore, shardA.fullResyncs(), "no new full sync");
+            assertTrue(a.logTail(200).contains("Successful partial resynchronization"), a.logTail(30));
+        }
+    }
+}

@@ -1,0 +1,222 @@
+package io.redisreplica.router;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.redisreplica.testkit.FreePort;
+import io.redisreplica.testkit.RedisBinary;
+import io.redisreplica.testkit.RedisClient;
+import io.redisreplica.testkit.RedisServer;
+import io.redisreplica.testkit.RedisServers;
+import io.redisreplica.testkit.RedisValues;
+
+/**
+ * Three shards by slot ranges under a concurrent random workload of every data type (MULTI/EXEC,
+ * Lua, expiries, split multi-key commands): at the end each shard holds exactly the master's
+ * keys of its slots, value-equal, and together they hold the master's keys.
+ */
+class RouterWorkloadIntegrationTest {
+    private static final int SHARDS = 3;
+
+    @RegisterExtension
+    final RedisServers redis = new RedisServers();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldMirrorRedis70MasterIntoThreeSlotShards() throws Exception {
+        run(RedisBinary.local());
+    }
+
+    @Test
+    void shouldMirrorRedis62MasterIntoThreeSlotShards() throws Exception {
+        run(RedisBinary.bundled("6.2.7"));
+    }
+
+    @Test
+    void shouldMirrorRedis28MasterIntoThreeSlotShards() throws Exception {
+        run(RedisBinary.bundled("2.8.19"));
+    }
+
+    private void run(RedisBinary masterBinary) throws Exception {
+        final RedisServer master = redis.start(masterBinary);
+        workload(master, masterBinary, 1, 300); // before the router: part of the initial RDB
+        final StringBuilder conf = new StringBuilder("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal") + "\n");
+        final int[] ports = new int[SHARDS];
+        final String[] ranges = {"0-5460", "5461-10922", "10923-16383"};
+        for (int i = 0; i < SHARDS; i++) {
+            ports[i] = FreePort.find();
+            conf.append("shard s").append(i).append(" 127.0.0.1:").append(ports[i]).append(" slots=").append(ranges[i]).append('\n');
+        }
+        final RouterConfig config = RouterConfig.parse(conf.toString(), "test");
+        try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
+            final List<RedisServer> replicas = new ArrayList<>();
+            for (int port : ports) {
+                replicas.add(redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + port)));
+            }
+            for (RedisServer r : replicas) {
+                r.awaitReplicaInSync(30_000);
+            }
+            final ExecutorService pool = Executors.newFixedThreadPool(2);
+            final List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                final int seed = 10 + t;
+                done.add(pool.submit(() -> {
+                    workload(master, masterBinary, seed, 1500);
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+            pool.shutdown();
+            try {
+                assertEventuallyMirrored(master, config.shardMap(), replicas);
+            } catch (AssertionError e) {
+                final StringBuilder state = new StringBuilder();
+                for (int i = 0; i < SHARDS; i++) {
+                    state.append("shard ").append(i).append(" end offset ").append(router.shards().get(i).journal().endOffset())
+                        .append(", sessions ").append(router.replicas(i)).append("\nreplica log:\n").append(replicas.get(i).logTail(8))
+                        .append('\n');
+                }
+                throw new AssertionError(e.getMessage() + "\n" + journalOf(router, e.getMessage()) + state, e);
+            }
+            assertEquals(0, router.upstream().router().crossShard(), "the workload has no cross-shard command");
+        }
+    }
+
+    /** For a failure message: the journal entries of the differing shard that name the differing key. */
+    private static String journalOf(Router router, String difference) {
+        final String[] words = difference.split(" ");
+        final int shard = Integer.parseInt(words[1]);
+        final String key = words[2].replace(":", "").isEmpty() ? "" : words[2].substring(0, words[2].length() - 1);
+        final StringBuilder sb = new StringBuilder("journal of shard " + shard + " for " + key + ":\n");
+        try (io.redisreplica.journal.JournalReader reader = router.shards().get(shard).journal().reader()) {
+            final io.redisreplica.journal.JournalEntry entry = new io.redisreplica.journal.JournalEntry();
+            final io.redisreplica.resp.CommandFramer framer = new io.redisreplica.resp.CommandFramer();
+            while (reader.next(entry)) {
+                int at = entry.payloadOffset();
+                int n;
+                while ((n = framer.frame(entry.payload(), at, entry.payloadOffset() + entry.payloadLength() - at)) > 0) {
+                    final String text = framer.command().toString();
+                    if (text.contains("\"" + key + "\"")) {
+                        sb.append(entry.startOffset()).append(" db=").append(entry.db()).append(' ').append(text).append('\n');
+                    }
+                    at += n;
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void assertEventuallyMirrored(RedisServer master, ShardMap map, List<RedisServer> replicas) throws Exception {
+        final long deadline = System.currentTimeMillis() + 30_000;
+        String difference = null;
+        while (System.currentTimeMillis() < deadline) {
+            difference = difference(master, map, replicas);
+            if (difference == null) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(difference);
+    }
+
+    /** Null when every shard holds exactly the master's keys of its slots, value-equal; else the first difference. */
+    private static String difference(RedisServer master, ShardMap map, List<RedisServer> replicas) {
+        final Map<String, String> expected = new TreeMap<>();
+        try (RedisClient m = master.client()) {
+            for (Object k : (List<?>) m.call("KEYS", "*")) {
+                final byte[] key = (byte[]) k;
+                expected.put(map.shardOf(key, 0, key.length) + " " + new String(key, StandardCharsets.UTF_8), RedisValues.canonical(m, key));
+            }
+        }
+        final Map<String, String> actual = new TreeMap<>();
+        for (int i = 0; i < replicas.size(); i++) {
+            try (RedisClient c = replicas.get(i).client()) {
+                for (Object k : (List<?>) c.call("KEYS", "*")) {
+                    actual.put(i + " " + new String((byte[]) k, StandardCharsets.UTF_8), RedisValues.canonical(c, k));
+                }
+            }
+        }
+        if (expected.equals(actual)) {
+            return null;
+        }
+        for (String k : expected.keySet()) {
+            if (!expected.get(k).equals(actual.get(k))) {
+                return "shard/key " + k + ": master " + expected.get(k) + ", shard " + actual.get(k);
+            }
+        }
+        for (String k : actual.keySet()) {
+            if (!expected.containsKey(k)) {
+                return "shard/key " + k + " exists only on the shard";
+            }
+        }
+        return "differ";
+    }
+
+    /** Random writes over a pool of keys spread over all slots; multi-key commands use one hash tag or are splittable. */
+    static void workload(RedisServer master, RedisBinary binary, int seed, int ops) {
+        final Random r = new Random(seed);
+        try (RedisClient c = master.client()) {
+            for (int i = 0; i < ops; i++) {
+                final String k = "k" + r.nextInt(40);
+                final String tag = "{t" + r.nextInt(10) + "}";
+                switch (r.nextInt(17)) {
+                    case 0 -> c.call("SET", k, "v" + r.nextInt(1000));
+                    case 1 -> c.call("INCRBY", "n:" + k, r.nextInt(10));
+                    case 2 -> c.call("APPEND", "s:" + k, "x");
+                    case 3 -> c.call("RPUSH", "l:" + k, "e" + r.nextInt(100), "f" + r.nextInt(100));
+                    case 4 -> c.call("LPOP", "l:" + k);
+                    case 5 -> c.call("SADD", "set:" + k, r.nextInt(50), "m" + r.nextInt(50));
+                    case 6 -> c.call("SREM", "set:" + k, r.nextInt(50));
+                    case 7 -> c.call("ZADD", "z:" + k, r.nextInt(100), "m" + r.nextInt(30));
+                    case 8 -> c.call("HSET", "h:" + k, "f" + r.nextInt(20), "v" + r.nextInt(100));
+                    case 9 -> c.call("HDEL", "h:" + k, "f" + r.nextInt(20));
+                    case 10 -> c.call("MSET", "m:" + k, "1", "m:k" + r.nextInt(40), "2", "m:k" + r.nextInt(40), "3");
+                    case 11 -> c.call("DEL", "m:k" + r.nextInt(40), "n:k" + r.nextInt(40), "set:k" + r.nextInt(40));
+                    case 12 -> {
+                        c.call("MULTI");
+                        c.call("INCR", tag + "counter");
+                        c.call("RPUSH", tag + "log", "entry" + i);
+                        c.call("SET", "tx:" + k, "in-multi");
+                        c.call("EXEC");
+                    }
+                    case 13 -> c.call("EVAL", "redis.call('SET', KEYS[1], ARGV[1]); return redis.call('INCR', KEYS[2])", 2,
+                        tag + "lua", tag + "luacount", "v" + i);
+                    case 14 -> {
+                        c.call("SET", "ttl:" + k, "short");
+                        c.call("PEXPIRE", "ttl:" + k, 1 + r.nextInt(50)); // the master's expiry DELs must follow
+                    }
+                    case 15 -> {
+                        c.call("SET", tag + "src" + seed, "x" + i); // per thread: the other thread cannot rename it away
+                        c.call("RENAME", tag + "src" + seed, tag + "dst"); // one tag: one slot, one shard
+                    }
+                    default -> {
+                        if (binary.atLeast(5, 0)) {
+                            c.call("XADD", "x:" + k, "*", "n", i);
+                        } else {
+                            c.call("SETEX", "ex:" + k, 3600, "v");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
