@@ -91,4 +91,60 @@ class RouterIntegrationTest {
             assertTrue(a.logTail(200).contains("Successful partial resynchronization"), a.logTail(30));
         }
     }
+
+    @Test
+    void shouldServeLateReplicasFromTheJournalAndResumeUpstreamAfterARestart() {
+        final RedisServer master = redis.start();
+        for (int i = 0; i < 100; i++) {
+            master.call("SET", "a:" + i, "v" + i);
+        }
+        final int portA = FreePort.find();
+        final int portB = FreePort.find();
+        final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+            + "\nshard a 127.0.0.1:" + portA + " prefix=a:\nshard b 127.0.0.1:" + portB + " prefix=b:\n", "test");
+        final RedisServer early;
+        try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
+            early = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + portA));
+            early.awaitReplicaInSync(20_000);
+            for (int i = 0; i < 2000; i++) {
+                master.call("INCR", "a:counter");
+                master.call("RPUSH", "b:list", i);
+            }
+            await("the writes to reach the journal", () -> router.upstream().offset() >= masterOffset(master));
+            // a replica that attaches after all those writes: snapshot + journal, no new sync of the master
+            final RedisServer late = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + portB));
+            late.awaitReplicaInSync(20_000);
+            await("the late replica to catch up", () -> "2000".equals(llen(late)));
+            assertEquals(1, router.upstream().fullSyncs(), "the master was synced once");
+        }
+        // the router stops while the master keeps writing, then comes back
+        for (int i = 0; i < 100; i++) {
+            master.call("INCR", "a:counter");
+        }
+        try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
+            await("the router to resume", () -> router.upstream().state() == UpstreamLink.State.STREAMING);
+            assertEquals(1, router.upstream().partialSyncs(), "PSYNC +CONTINUE from the checkpoint, not a full resync");
+            assertEquals(0, router.upstream().fullSyncs());
+            await("the early replica to see every increment", () -> "2100".equals(get(early, "a:counter")));
+            assertTrue(router.shards().get(0).partialResyncs() >= 1, "the replica continued from the journal");
+            assertEquals(0, router.shards().get(0).fullResyncs(), "and did not need a full resync");
+        }
+    }
+
+    private static long masterOffset(RedisServer master) {
+        try (RedisClient c = master.client()) {
+            for (String line : c.callString("INFO", "replication").split("\r\n")) {
+                if (line.startsWith("master_repl_offset:")) {
+                    return Long.parseLong(line.substring("master_repl_offset:".length()));
+                }
+            }
+        }
+        return -1;
+    }
+
+    private static String llen(RedisServer server) {
+        try (RedisClient c = server.client()) {
+            return Long.toString(c.callLong("LLEN", "b:list"));
+        }
+    }
 }
