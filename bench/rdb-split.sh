@@ -21,7 +21,8 @@ mkdir -p bench-results
 rm -rf "$work"; mkdir -p "$work"
 
 mvn -B -q install -pl bench -am -DskipTests
-cp=$(mvn -B -q -pl bench dependency:build-classpath -Dmdep.outputFile=/dev/stdout):bench/target/classes
+mvn -B -q -pl bench dependency:build-classpath -Dmdep.outputFile="$PWD/bench/target/classpath.txt"
+cp=$(cat bench/target/classpath.txt):bench/target/classes
 
 cli() { redis-cli -p "$port" "$@"; }
 start() { redis-server --port "$port" --bind 127.0.0.1 --dir "$work" --save "" --appendonly no \

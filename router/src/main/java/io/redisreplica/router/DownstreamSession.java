@@ -29,6 +29,9 @@ import io.redisreplica.resp.CommandFramer;
  */
 final class DownstreamSession implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(DownstreamSession.class);
+    private static final long WAIT_FOR_SNAPSHOT_MS = 30 * 60 * 1000;
+    /** Bytes written are flushed at least this often, so a busy stream still reaches the replica within a millisecond. */
+    private static final long FLUSH_INTERVAL_NANOS = 1_000_000;
 
     /** Where the session is. */
     enum State { HANDSHAKE, FULL_SYNC, STREAMING, STOPPED }
@@ -138,11 +141,24 @@ final class DownstreamSession implements Runnable {
     }
 
     private void sync(String replid, long psyncOffset, InputStream in, OutputStream out, byte[] rest) throws IOException {
-        if (shard.snapshotOffset() < 0) {
-            write(out, "-NOMASTERLINK Can't SYNC while not connected with my master\r\n");
+        // Before the router's first full sync there is nothing to send: hold the replica with the
+        // newlines a master sends while it prepares an RDB (refusing it would cost a 1 s retry).
+        final long deadline = System.currentTimeMillis() + WAIT_FOR_SNAPSHOT_MS;
+        while (shard.snapshotOffset() < 0) {
+            if (System.currentTimeMillis() > deadline) {
+                write(out, "-NOMASTERLINK Can't SYNC while not connected with my master\r\n");
+                out.flush();
+                state(State.STOPPED, "no snapshot after " + WAIT_FOR_SNAPSHOT_MS / 1000 + " s: the router's first sync is not done");
+                return;
+            }
+            write(out, "\n");
             out.flush();
-            state(State.STOPPED, "no snapshot yet: the router has not finished its first sync");
-            return;
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
         try (JournalReader reader = shard.journal().reader()) {
             final String current = shard.replid();
@@ -198,6 +214,7 @@ final class DownstreamSession implements Runnable {
     private void stream(JournalReader reader, OutputStream out, long epoch) throws IOException {
         final JournalEntry entry = new JournalEntry();
         final byte[] copy = new byte[64 * 1024];
+        long lastFlush = System.nanoTime();
         try {
             while (!socket.isClosed()) {
                 if (shard.epoch() != epoch) {
@@ -216,6 +233,11 @@ final class DownstreamSession implements Runnable {
                     off += n;
                 }
                 sentOffset = entry.endOffset();
+                final long now = System.nanoTime();
+                if (now - lastFlush >= FLUSH_INTERVAL_NANOS) {
+                    out.flush();
+                    lastFlush = now;
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
