@@ -52,6 +52,11 @@ public final class CommandRouter {
     private long unknown;
     private long lastCrossShardLog;
 
+    /** The command table, to teach it the master's own (from COMMAND) before the stream starts. */
+    public CommandTable table() {
+        return table;
+    }
+
     public CommandRouter(ShardMap map, CommandTable table, CrossShardPolicy policy, ShardSink sink) {
         this.map = map;
         this.table = table;
@@ -124,6 +129,11 @@ public final class CommandRouter {
             case EXEC -> {
                 flushTransaction();
                 return Outcome.ROUTED;
+            }
+            case KEYLESS -> {
+                unknown++;
+                LOG.warn("keyless command {} from the master: not forwarded", c);
+                return Outcome.DROPPED;
             }
             case ALL_SHARDS -> {
                 for (int s = 0; s < shards; s++) {

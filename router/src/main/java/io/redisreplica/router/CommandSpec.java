@@ -19,7 +19,9 @@ public record CommandSpec(String name, Kind kind, int firstKey, int lastKey, int
         MULTI,
         EXEC,
         /** The key count is an argument: EVAL/EVALSHA/FCALL (numkeys at 2, keys from 3), ZUNIONSTORE... */
-        NUMKEYS
+        NUMKEYS,
+        /** The master's COMMAND says it has no keys, and it is none of the above: not forwarded, logged. */
+        KEYLESS
     }
 
     static CommandSpec keys(String name, int first, int last, int step) {

@@ -54,9 +54,24 @@ public final class CommandTable {
             "BLPOP", "BRPOP", "SADD", "SREM", "SPOP", "ZADD", "ZINCRBY", "ZREM", "ZREMRANGEBYSCORE", "ZREMRANGEBYRANK",
             "ZREMRANGEBYLEX", "ZPOPMIN", "ZPOPMAX", "HSET", "HSETNX", "HMSET", "HDEL", "HINCRBY", "HINCRBYFLOAT", "HEXPIRE",
             "HPEXPIRE", "HEXPIREAT", "HPEXPIREAT", "HPERSIST", "HGETDEL", "HGETEX", "HSETEX", "PFADD", "GEOADD", "XADD", "XDEL",
-            "XTRIM", "XGROUP", "XACK", "XCLAIM", "XAUTOCLAIM", "XSETID", "RESTORE", "RESTORE-ASKING", "SORT", "GET", "LMPOP"}) {
+            "XTRIM", "XGROUP", "XACK", "XCLAIM", "XAUTOCLAIM", "XSETID", "RESTORE", "RESTORE-ASKING", "SORT", "GET"}) {
             put(CommandSpec.keys(n, 1, 1, 1));
         }
+    }
+
+    /**
+     * Learns a command from the master's {@code COMMAND} reply, unless the built-in table already
+     * knows it (its routing kinds are authoritative: COMMAND cannot say "split DEL per shard").
+     *
+     * @return true when the command was new
+     */
+    public boolean learn(String name, int firstKey, int lastKey, int step) {
+        final String upper = name.toUpperCase(java.util.Locale.ROOT);
+        if (specs.containsKey(upper)) {
+            return false;
+        }
+        put(firstKey > 0 ? CommandSpec.keys(upper, firstKey, lastKey, Math.max(1, step)) : CommandSpec.of(upper, CommandSpec.Kind.KEYLESS));
+        return true;
     }
 
     private void put(CommandSpec spec) {

@@ -157,8 +157,20 @@ public final class UpstreamLink implements Runnable {
         state(State.STOPPED, "stopped");
     }
 
+    private boolean commandsLearned;
+
     private void replicate() throws IOException {
         state(State.CONNECTING, "connecting");
+        if (!commandsLearned) {
+            try {
+                final int learned = MasterCommands.teach(router.table(), config.upstreamHost(), config.upstreamPort(),
+                    config.upstreamPassword());
+                LOG.info("upstream: learned {} commands from the master's COMMAND table", learned);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("upstream: master's COMMAND table not available ({}): using the built-in one", e.getMessage());
+            }
+            commandsLearned = true;
+        }
         final Socket s = new Socket();
         socket = s;
         s.connect(new InetSocketAddress(config.upstreamHost(), config.upstreamPort()), 5000);

@@ -110,4 +110,15 @@ class CommandRouterTest {
         assertEquals("a:\"sEt\" \"apple\" \"x\"", entries.get(1));
         assertEquals("HSET", new CommandTable().lookup("hset").name());
     }
+
+    @Test
+    void shouldLearnTheMastersCommandsWithoutOverridingBuiltInRouting() {
+        final CommandTable table = new CommandTable();
+        assertEquals(false, table.learn("del", 1, -1, 1), "DEL stays splittable");
+        assertEquals(CommandSpec.Kind.SPLITTABLE, table.lookup("DEL").kind());
+        assertEquals(true, table.learn("mymodule.set", 2, 2, 1));
+        assertEquals(new CommandSpec("MYMODULE.SET", CommandSpec.Kind.KEYS, 2, 2, 1, 0), table.lookup("mymodule.set"));
+        table.learn("mymodule.info", 0, 0, 0);
+        assertEquals(CommandSpec.Kind.KEYLESS, table.lookup("MYMODULE.INFO").kind());
+    }
 }

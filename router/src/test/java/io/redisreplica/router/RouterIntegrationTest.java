@@ -77,6 +77,8 @@ class RouterIntegrationTest {
             await("DEL split across both shards", () -> get(a, "apple") == null && get(b, "banana") == null);
             assertEquals("blue", get(b, "blueberry"));
             assertEquals(UpstreamLink.State.STREAMING, router.upstream().state());
+            assertEquals(new CommandSpec("GETRANGE", CommandSpec.Kind.KEYS, 1, 1, 1, 0),
+                router.upstream().router().table().lookup("getrange"), "learned from the master's COMMAND");
 
             // a replica that reconnects continues from the journal, without a full resync
             final ShardRuntime shardA = router.shards().get(0);
