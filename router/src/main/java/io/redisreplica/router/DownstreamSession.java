@@ -43,6 +43,13 @@ final class DownstreamSession implements Runnable {
     private volatile long sentOffset = -1;
     private volatile long ackedOffset = -1;
     private volatile int listeningPort;
+    private boolean authenticated;
+    private boolean capaEof;
+    /**
+     * After a diskless-framed transfer the replica finds the end by the mark being the last bytes
+     * it read: nothing may follow until it ACKs, as a diskless Redis master waits too.
+     */
+    private boolean awaitFirstAck;
 
     DownstreamSession(ShardRuntime shard, Socket socket) {
         this.shard = shard;
@@ -101,6 +108,10 @@ final class DownstreamSession implements Runnable {
                         continue;
                     }
                     final String name = c.argString(0).toUpperCase(java.util.Locale.ROOT);
+                    if (shard.password() != null && !authenticated && !name.equals("AUTH") && !name.equals("PING")) {
+                        write(out, "-NOAUTH Authentication required.\r\n");
+                        continue;
+                    }
                     if (name.equals("SYNC") || name.equals("PSYNC")) {
                         final byte[] rest = java.util.Arrays.copyOfRange(buf, at, pending);
                         sync(name.equals("PSYNC") ? c.argString(1) : null, name.equals("PSYNC") ? c.argLong(2) : -1, in, out, rest);
@@ -120,11 +131,24 @@ final class DownstreamSession implements Runnable {
     private void reply(Command c, String name, OutputStream out) throws IOException {
         switch (name) {
             case "PING" -> write(out, "+PONG\r\n");
-            case "AUTH" -> write(out, "+OK\r\n");
+            case "AUTH" -> {
+                final String given = c.argString(c.argCount() - 1); // AUTH password, or AUTH user password
+                if (shard.password() == null) {
+                    write(out, "-ERR AUTH called without any password configured for the default user.\r\n");
+                } else if (shard.password().equals(given)) {
+                    authenticated = true;
+                    write(out, "+OK\r\n");
+                } else {
+                    write(out, "-WRONGPASS invalid username-password pair or user is disabled.\r\n");
+                    LOG.warn("shard {} replica {}: wrong AUTH password", shard.name(), peer);
+                }
+            }
             case "REPLCONF" -> {
                 for (int i = 1; i + 1 < c.argCount(); i += 2) {
                     if (c.argString(i).equalsIgnoreCase("listening-port")) {
                         listeningPort = (int) c.argLong(i + 1);
+                    } else if (c.argString(i).equalsIgnoreCase("capa") && c.argString(i + 1).equalsIgnoreCase("eof")) {
+                        capaEof = true;
                     }
                 }
                 write(out, "+OK\r\n");
@@ -175,6 +199,20 @@ final class DownstreamSession implements Runnable {
             final Thread acks = new Thread(() -> readAcks(in, rest), "acks-" + shard.name() + "-" + peer);
             acks.setDaemon(true);
             acks.start();
+            if (awaitFirstAck) {
+                final long ackDeadline = System.currentTimeMillis() + 60_000;
+                while (ackedOffset < 0 && !socket.isClosed()) {
+                    if (System.currentTimeMillis() > ackDeadline) {
+                        throw new IOException("replica sent no REPLCONF ACK within 60 s of the snapshot");
+                    }
+                    try {
+                        Thread.sleep(1);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
             stream(reader, out, epoch);
         }
     }
@@ -196,12 +234,18 @@ final class DownstreamSession implements Runnable {
                     write(out, "+FULLRESYNC " + replid + " " + snapshotOffset + "\r\n");
                 }
                 final long size = file.size();
-                write(out, "$" + size + "\r\n");
+                // a replica that announced capa eof gets the diskless framing, as from a diskless master
+                final String mark = capaEof ? java.util.HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(20)) : null;
+                write(out, mark != null ? "$EOF:" + mark + "\r\n" : "$" + size + "\r\n");
                 out.flush();
                 final java.nio.channels.WritableByteChannel channel = java.nio.channels.Channels.newChannel(out);
                 long sent = 0;
                 while (sent < size) {
                     sent += file.transferTo(sent, size - sent, channel);
+                }
+                if (mark != null) {
+                    write(out, mark);
+                    awaitFirstAck = true;
                 }
                 sentOffset = snapshotOffset;
                 shard.countFullResync();

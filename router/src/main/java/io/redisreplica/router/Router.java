@@ -40,7 +40,7 @@ public final class Router implements AutoCloseable {
                 final ShardJournal sj = journal.shard(s.name());
                 final Checkpoint.ShardState saved = cp.shards().get(s.name());
                 final long initial = saved == null ? 0 : Math.max(saved.snapshotOffset(), 0);
-                final ShardRuntime runtime = new ShardRuntime(s, sj, sj.writer(initial), snapshots);
+                final ShardRuntime runtime = new ShardRuntime(s, sj, sj.writer(initial), snapshots, config.shardPassword(s.name()));
                 if (saved != null && Files.exists(runtime.snapshot())) {
                     runtime.restore(saved.replid(), saved.epoch(), saved.snapshotOffset());
                 }

@@ -38,6 +38,7 @@ public final class RouterConfig {
     private String adminHost = "127.0.0.1";
     private int adminPort = -1;
     private ShardMap shardMap;
+    private final Map<String, String> shardPasswords = new HashMap<>();
 
     public String upstreamHost() {
         return upstreamHost;
@@ -67,6 +68,11 @@ public final class RouterConfig {
 
     public ShardMap shardMap() {
         return shardMap;
+    }
+
+    /** The password a shard's replicas must AUTH with (their masterauth), or null for none. */
+    public String shardPassword(String shard) {
+        return shardPasswords.get(shard);
     }
 
     public static RouterConfig load(Path file) {
@@ -110,6 +116,8 @@ public final class RouterConfig {
                     config.adminHost = hp.host();
                     config.adminPort = hp.port();
                 }
+                case "shard-password" -> config.shardPasswords.put(arg(words, 1, where, "shard-password SHARD SECRET"),
+                    arg(words, 2, where, "shard-password SHARD SECRET"));
                 case "unclaimed" -> {
                     unclaimed = arg(words, 1, where, "unclaimed drop|SHARD");
                     unclaimedLine = lineNo;
@@ -135,7 +143,7 @@ public final class RouterConfig {
                     shards.add(new ShardMap.Shard(shards.size(), name, listen.host(), listen.port(), matcher));
                 }
                 default -> throw new ConfigException(where + "unknown directive '" + words[0]
-                    + "' (expected upstream, upstream-password, journal, admin, shard, unclaimed)");
+                    + "' (expected upstream, upstream-password, journal, admin, shard, shard-password, unclaimed)");
             }
         }
         if (shards.isEmpty()) {
@@ -151,6 +159,11 @@ public final class RouterConfig {
             defaultShard = indexOf(shards, unclaimed);
         }
         checkOverlaps(shards, lines, source, defaultShard);
+        for (String named : config.shardPasswords.keySet()) {
+            if (!lines.containsKey(named)) {
+                throw new ConfigException(source + ": shard-password names shard '" + named + "', which is not defined");
+            }
+        }
         config.shardMap = new ShardMap(shards, defaultShard);
         return config;
     }

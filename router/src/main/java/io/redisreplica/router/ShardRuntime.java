@@ -42,11 +42,19 @@ public final class ShardRuntime {
         partialResyncs.incrementAndGet();
     }
 
-    ShardRuntime(ShardMap.Shard shard, ShardJournal journal, JournalWriter writer, Path snapshotDir) {
+    private final String password;
+
+    ShardRuntime(ShardMap.Shard shard, ShardJournal journal, JournalWriter writer, Path snapshotDir, String password) {
         this.shard = shard;
+        this.password = password;
         this.journal = journal;
         this.writer = writer;
         this.snapshot = snapshotDir.resolve(shard.name() + ".rdb");
+    }
+
+    /** What replicas must AUTH with, or null. */
+    String password() {
+        return password;
     }
 
     public ShardMap.Shard shard() {

@@ -72,7 +72,8 @@ class RouterConfigTest {
         assertError("t:1: shard a: bad slot range '9-3' (expected N or N-M with 0 <= N <= M <= 16383)",
             "shard a 127.0.0.1:7001 slots=9-3");
         assertError("t:2: unclaimed names shard 'zz', which is not defined", "shard a 127.0.0.1:7001 prefix=x\nunclaimed zz");
-        assertError("t:1: unknown directive 'shards' (expected upstream, upstream-password, journal, admin, shard, unclaimed)", "shards a");
+        assertError("t:1: unknown directive 'shards' (expected upstream, upstream-password, journal, admin, shard, shard-password, unclaimed)", "shards a");
+        assertError("t: shard-password names shard 'zz', which is not defined", "shard a 127.0.0.1:7001 prefix=x\nshard-password zz s3cret");
         assertError("t: no shard defined (add: shard NAME HOST:PORT regex=...)", "upstream 127.0.0.1:6379");
         assertError("t:1: bad address 'localhost' (expected HOST:PORT)", "upstream localhost");
     }

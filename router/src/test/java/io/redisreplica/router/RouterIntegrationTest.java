@@ -133,6 +133,41 @@ class RouterIntegrationTest {
         }
     }
 
+    @Test
+    void shouldRequireTheShardPasswordAndServeReplicasWithoutCapaEofALengthPrefixedSnapshot() throws Exception {
+        final RedisServer master = redis.start();
+        master.call("SET", "apple", "red");
+        final int portA = FreePort.find();
+        final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+            + "\nshard a 127.0.0.1:" + portA + " regex=^a\nshard-password a s3cret\n", "test");
+        try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
+            final RedisServer withAuth = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + portA, "masterauth", "s3cret"));
+            withAuth.awaitReplicaInSync(20_000);
+            await("apple with the password", () -> "red".equals(get(withAuth, "apple")));
+            final RedisServer without = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + portA));
+            await("the replica without password to be refused", () -> without.logTail(50).contains("NOAUTH"));
+            assertNull(get(without, "apple"));
+            // a replica that does not announce capa eof (Redis before 4.0) gets "$<len>" and the RDB
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", portA)) {
+                s.setSoTimeout(10_000);
+                final java.io.OutputStream out = s.getOutputStream();
+                final java.io.InputStream in = new java.io.BufferedInputStream(s.getInputStream());
+                out.write("AUTH s3cret\r\nSYNC\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                out.flush();
+                final StringBuilder head = new StringBuilder();
+                while (!head.toString().endsWith("\r\n") || head.toString().equals("+OK\r\n")) {
+                    if (head.toString().equals("+OK\r\n")) {
+                        head.setLength(0);
+                    }
+                    head.append((char) in.read());
+                }
+                assertTrue(head.toString().matches("\\$\\d+\r\n"), head.toString());
+                final byte[] rdb = in.readNBytes(Integer.parseInt(head.substring(1, head.length() - 2)));
+                assertEquals("REDIS", new String(rdb, 0, 5, java.nio.charset.StandardCharsets.US_ASCII));
+            }
+        }
+    }
+
     private static long masterOffset(RedisServer master) {
         try (RedisClient c = master.client()) {
             for (String line : c.callString("INFO", "replication").split("\r\n")) {
