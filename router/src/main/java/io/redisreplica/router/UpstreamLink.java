@@ -158,6 +158,8 @@ public final class UpstreamLink implements Runnable {
     }
 
     private boolean commandsLearned;
+    /** The master only knows SYNC: it takes no ACKs and every reconnect is a full sync. */
+    private boolean legacySync;
 
     private void replicate() throws IOException {
         state(State.CONNECTING, "connecting");
@@ -213,7 +215,13 @@ public final class UpstreamLink implements Runnable {
             LOG.info("upstream: partial resync accepted at offset {} (replid {})", offset + 1, replid);
             startOffset = offset;
         } else if (reply.startsWith("-ERR unknown command")) {
-            throw new IOException("master does not know PSYNC (Redis older than 2.8): not supported");
+            // Redis before 2.8: SYNC, always a full sync, no replid, and no REPLCONF ACK
+            LOG.info("upstream: master does not know PSYNC ({}): using SYNC", reply);
+            legacySync = true;
+            out.write(command("SYNC"));
+            out.flush();
+            fullSync(in, out, "?", 0);
+            startOffset = 0;
         } else {
             throw new IOException("master answered PSYNC with " + reply); // -LOADING, -NOMASTERLINK: retried
         }
@@ -255,8 +263,8 @@ public final class UpstreamLink implements Runnable {
         }
         router.forgetShardDbs();
         router.db(0);
-        replid = newReplid;
-        offset = masterOffset;
+        replid = newReplid; // "?" after a SYNC: the next connection asks for a full sync again
+        offset = "?".equals(newReplid) ? -1 : masterOffset;
         currentUpstream = masterOffset;
         fullSyncs++;
         writeCheckpoint();
@@ -329,7 +337,7 @@ public final class UpstreamLink implements Runnable {
                 }
                 offset = framer.position();
             }
-            if (getAck || now - lastAck >= ACK_INTERVAL_MS) {
+            if (!legacySync && (getAck || now - lastAck >= ACK_INTERVAL_MS)) {
                 lastAck = now;
                 ack(out, offset);
             }

@@ -71,6 +71,11 @@ class RouterIntegrationTest {
             assertNull(get(b, "cucumber"));
 
             master.call("SET", "apple", "blue");
+            try (RedisClient c = master.client()) {
+                c.call("SET", "avocado", "ripe");
+                // WAIT counts the router: it acknowledges what its journal has committed
+                assertEquals(1, c.callLong("WAIT", 1, 5000), "the router acknowledged the write");
+            }
             await("SET apple blue to reach shard a", () -> "blue".equals(get(a, "apple")));
             master.call("SET", "blueberry", "blue");
             master.call("DEL", "apple", "banana");

@@ -28,7 +28,8 @@ import io.redisreplica.testkit.RedisValues;
 /**
  * Three shards by slot ranges under a concurrent random workload of every data type (MULTI/EXEC,
  * Lua, expiries, split multi-key commands): at the end each shard holds exactly the master's
- * keys of its slots, value-equal, and together they hold the master's keys.
+ * keys of its slots, value-equal, and together they hold the master's keys. Master and shard
+ * replicas are of the same version: 2.8.19, 6.2.7 and 7.0.
  */
 class RouterWorkloadIntegrationTest {
     private static final int SHARDS = 3;
@@ -67,8 +68,10 @@ class RouterWorkloadIntegrationTest {
         final RouterConfig config = RouterConfig.parse(conf.toString(), "test");
         try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
             final List<RedisServer> replicas = new ArrayList<>();
+            // replicas of the master's own version: virtual masters must speak to 2.8 replicas too
+            final String replicaOf = masterBinary.atLeast(5, 0) ? "replicaof" : "slaveof";
             for (int port : ports) {
-                replicas.add(redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + port)));
+                replicas.add(redis.start(masterBinary, Map.of(replicaOf, "127.0.0.1 " + port)));
             }
             for (RedisServer r : replicas) {
                 r.awaitReplicaInSync(30_000);
