@@ -28,6 +28,8 @@ public final class Router implements AutoCloseable {
     private final List<VirtualMaster> masters = new ArrayList<>();
     private final UpstreamLink upstream;
     private final Thread upstreamThread;
+    private final AdminServer admin;
+    private final long startedAt = System.currentTimeMillis();
 
     private Router(RouterConfig config, CrossShardPolicy policy) throws IOException {
         this.journal = Journal.open(new JournalContext().dir(config.journalDir()));
@@ -53,6 +55,7 @@ public final class Router implements AutoCloseable {
             this.upstreamThread = new Thread(upstream, "upstream-" + config.upstreamHost() + ":" + config.upstreamPort());
             upstreamThread.setDaemon(true);
             upstreamThread.start();
+            this.admin = config.adminPort() > 0 ? new AdminServer(this, config.adminHost(), config.adminPort()) : null;
             ok = true;
         } finally {
             if (!ok) {
@@ -70,12 +73,22 @@ public final class Router implements AutoCloseable {
         }
     }
 
+    /** Milliseconds since start. */
+    public long uptimeMillis() {
+        return System.currentTimeMillis() - startedAt;
+    }
+
     public UpstreamLink upstream() {
         return upstream;
     }
 
     public List<ShardRuntime> shards() {
         return shards;
+    }
+
+    /** Live sessions of shard {@code index}. */
+    List<DownstreamSession> sessions(int index) {
+        return masters.get(index).sessions();
     }
 
     /** Replicas connected to shard {@code index} and where each is. */
@@ -89,6 +102,9 @@ public final class Router implements AutoCloseable {
 
     @Override
     public void close() {
+        if (admin != null) {
+            admin.close();
+        }
         upstream.stop();
         try {
             upstreamThread.join(5000);

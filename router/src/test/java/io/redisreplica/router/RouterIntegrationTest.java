@@ -49,14 +49,16 @@ class RouterIntegrationTest {
     }
 
     @Test
-    void shouldSplitTheOriginalReadmeScenario() {
+    void shouldSplitTheOriginalReadmeScenario() throws Exception {
         final RedisServer master = redis.start();
         master.call("SET", "apple", "red");
         master.call("SET", "banana", "yellow");
         master.call("SET", "cucumber", "green");
         final int portA = FreePort.find();
         final int portB = FreePort.find();
+        final int admin = FreePort.find();
         final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+            + "\nadmin 127.0.0.1:" + admin
             + "\nshard a 127.0.0.1:" + portA + " regex=^a.*\nshard b 127.0.0.1:" + portB + " regex=^b.*\n", "test");
         try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
             final RedisServer a = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + portA));
@@ -82,6 +84,19 @@ class RouterIntegrationTest {
             await("DEL split across both shards", () -> get(a, "apple") == null && get(b, "banana") == null);
             assertEquals("blue", get(b, "blueberry"));
             assertEquals(UpstreamLink.State.STREAMING, router.upstream().state());
+            // the operator's view: redis-cli -p ADMIN INFO, and Prometheus text on the same port
+            try (RedisClient adminClient = new RedisClient("127.0.0.1", admin)) {
+                final String info = adminClient.callString("INFO");
+                assertTrue(info.contains("upstream_state:streaming") && info.contains("upstream_full_syncs:1"), info);
+                assertTrue(info.contains("shard_a:port=" + portA) && info.contains("shard_a_replica0:addr="), info);
+                assertTrue(adminClient.callString("INFO", "routing").startsWith("# Routing\r\ncommands_routed:"));
+            }
+            final java.net.HttpURLConnection http = (java.net.HttpURLConnection)
+                new java.net.URL("http://127.0.0.1:" + admin + "/metrics").openConnection();
+            final String metrics = new String(http.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(200, http.getResponseCode());
+            assertTrue(metrics.contains("# TYPE redis_replica_commands_routed_total counter")
+                && metrics.contains("redis_replica_shard_journal_end_offset{shard=\"b\"}"), metrics);
             assertEquals(new CommandSpec("GETRANGE", CommandSpec.Kind.KEYS, 1, 1, 1, 0),
                 router.upstream().router().table().lookup("getrange"), "learned from the master's COMMAND");
 

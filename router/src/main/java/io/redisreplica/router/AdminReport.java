@@ -1,0 +1,99 @@
+package io.redisreplica.router;
+
+import java.util.List;
+import java.util.Locale;
+
+/** The router's state as INFO text and as Prometheus metrics; both read the same live fields. */
+final class AdminReport {
+    private AdminReport() {
+    }
+
+    static String info(Router router, String section) {
+        final String wanted = section.toLowerCase(Locale.ROOT);
+        final boolean all = wanted.equals("all") || wanted.equals("everything") || wanted.equals("default");
+        final StringBuilder sb = new StringBuilder();
+        final UpstreamLink up = router.upstream();
+        final CommandRouter cr = up.router();
+        if (all || wanted.equals("server")) {
+            sb.append("# Server\r\nredis_replica_version:0.1.0-SNAPSHOT\r\nuptime_in_seconds:").append(router.uptimeMillis() / 1000)
+                .append("\r\nshards:").append(router.shards().size()).append("\r\n\r\n");
+        }
+        if (all || wanted.equals("upstream") || wanted.equals("replication")) {
+            sb.append("# Upstream\r\nupstream_state:").append(up.state().name().toLowerCase(Locale.ROOT))
+                .append("\r\nupstream_replid:").append(up.replid())
+                .append("\r\nupstream_offset:").append(up.offset())
+                .append("\r\nupstream_full_syncs:").append(up.fullSyncs())
+                .append("\r\nupstream_partial_syncs:").append(up.partialSyncs())
+                .append("\r\nupstream_sync_bytes:").append(up.syncBytes())
+                .append("\r\nupstream_last_error:").append(up.lastError().replace("\r", " ").replace("\n", " "))
+                .append("\r\n\r\n");
+        }
+        if (all || wanted.equals("routing")) {
+            sb.append("# Routing\r\ncommands_routed:").append(cr.routed())
+                .append("\r\nkeys_unclaimed:").append(cr.unclaimed())
+                .append("\r\ncommands_cross_shard:").append(cr.crossShard())
+                .append("\r\ncommands_unknown:").append(cr.unknown()).append("\r\n\r\n");
+        }
+        if (all || wanted.equals("shards") || wanted.equals("replication")) {
+            sb.append("# Shards\r\n");
+            for (int i = 0; i < router.shards().size(); i++) {
+                final ShardRuntime s = router.shards().get(i);
+                final List<DownstreamSession> sessions = router.sessions(i);
+                sb.append("shard_").append(s.name()).append(":port=").append(s.shard().port())
+                    .append(",keys=").append(s.shard().matcher().describe().replace(",", ";"))
+                    .append(",replid=").append(s.replid()).append(",epoch=").append(s.epoch())
+                    .append(",snapshot_offset=").append(s.snapshotOffset())
+                    .append(",journal_first=").append(s.journal().firstOffset())
+                    .append(",journal_end=").append(s.journal().endOffset())
+                    .append(",replicas=").append(sessions.size())
+                    .append(",full_resyncs=").append(s.fullResyncs())
+                    .append(",partial_resyncs=").append(s.partialResyncs()).append("\r\n");
+                int r = 0;
+                for (DownstreamSession d : sessions) {
+                    sb.append("shard_").append(s.name()).append("_replica").append(r++).append(":addr=").append(d.peer())
+                        .append(",listening_port=").append(d.listeningPort())
+                        .append(",state=").append(d.state().name().toLowerCase(Locale.ROOT))
+                        .append(",sent=").append(d.sentOffset()).append(",acked=").append(d.ackedOffset())
+                        .append(",lag_bytes=").append(d.ackedOffset() < 0 ? -1 : s.journal().endOffset() - d.ackedOffset())
+                        .append("\r\n");
+                }
+            }
+            sb.append("\r\n");
+        }
+        return sb.toString();
+    }
+
+    static String prometheus(Router router) {
+        final StringBuilder sb = new StringBuilder();
+        final UpstreamLink up = router.upstream();
+        final CommandRouter cr = up.router();
+        metric(sb, "redis_replica_upstream_offset", "gauge", "Master replication offset covered by the journal.", up.offset());
+        metric(sb, "redis_replica_upstream_streaming", "gauge", "1 while the upstream link streams commands.",
+            up.state() == UpstreamLink.State.STREAMING ? 1 : 0);
+        metric(sb, "redis_replica_upstream_full_syncs_total", "counter", "Full syncs from the master.", up.fullSyncs());
+        metric(sb, "redis_replica_upstream_partial_syncs_total", "counter", "Partial resyncs from the master.", up.partialSyncs());
+        metric(sb, "redis_replica_commands_routed_total", "counter", "Commands journaled for a shard.", cr.routed());
+        metric(sb, "redis_replica_keys_unclaimed_total", "counter", "Keys no shard claims (dropped).", cr.unclaimed());
+        metric(sb, "redis_replica_commands_cross_shard_total", "counter", "Commands whose keys span shards.", cr.crossShard());
+        sb.append("# HELP redis_replica_shard_journal_end_offset Shard replication offset at the journal's end.\n")
+            .append("# TYPE redis_replica_shard_journal_end_offset gauge\n");
+        for (ShardRuntime s : router.shards()) {
+            sb.append("redis_replica_shard_journal_end_offset{shard=\"").append(s.name()).append("\"} ").append(s.journal().endOffset()).append('\n');
+        }
+        sb.append("# HELP redis_replica_replica_lag_bytes Journal bytes a replica has not acknowledged.\n")
+            .append("# TYPE redis_replica_replica_lag_bytes gauge\n");
+        for (int i = 0; i < router.shards().size(); i++) {
+            final ShardRuntime s = router.shards().get(i);
+            for (DownstreamSession d : router.sessions(i)) {
+                sb.append("redis_replica_replica_lag_bytes{shard=\"").append(s.name()).append("\",replica=\"").append(d.peer())
+                    .append("\"} ").append(d.ackedOffset() < 0 ? -1 : s.journal().endOffset() - d.ackedOffset()).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void metric(StringBuilder sb, String name, String type, String help, long value) {
+        sb.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(' ').append(type)
+            .append('\n').append(name).append(' ').append(value).append('\n');
+    }
+}
