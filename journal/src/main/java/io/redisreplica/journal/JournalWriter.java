@@ -26,6 +26,7 @@ public final class JournalWriter implements AutoCloseable {
         this.shard = shard;
         this.appender = appender;
         this.endOffset = endOffset;
+        this.lastUpstreamOffset = shard.lastUpstreamOffset();
         this.syncOnCommit = syncOnCommit;
     }
 
@@ -85,6 +86,11 @@ public final class JournalWriter implements AutoCloseable {
             dirty = false;
         }
         return endOffset;
+    }
+
+    /** The upstream offset of the last appended entry (committed or not), or -1. */
+    public long lastUpstreamOffset() {
+        return lastUpstreamOffset;
     }
 
     /** The shard offset after the last appended entry (committed or not). */

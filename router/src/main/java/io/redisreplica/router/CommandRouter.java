@@ -268,7 +268,7 @@ public final class CommandRouter {
             return;
         }
         selectFor(shard);
-        sink.append(shard, db, bytes, offset, length);
+        sink.append(shard, db, false, bytes, offset, length);
         routed++;
     }
 
@@ -276,7 +276,7 @@ public final class CommandRouter {
         if (shardDb[shard] != db) {
             writer.wrap(selectScratch, 0).arrayHeader(2).bulk("SELECT").bulk(db);
             // SELECT is its own entry: a replica continuing after it has already applied it
-            sink.append(shard, db, selectScratch, 0, writer.length());
+            sink.append(shard, db, true, selectScratch, 0, writer.length());
             shardDb[shard] = db;
         }
     }
@@ -291,7 +291,7 @@ public final class CommandRouter {
             final int start = writer.wrap(txEntry, 0).command("MULTI").length();
             txEntry.putBytes(start, tx[s], 0, txLength[s]);
             final int end = writer.wrap(txEntry, start + txLength[s]).command("EXEC").position();
-            sink.append(s, db, txEntry, 0, end);
+            sink.append(s, db, false, txEntry, 0, end);
             routed += txCommands[s];
             txCommands[s] = 0;
         }

@@ -38,7 +38,8 @@ public final class UpstreamLink implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamLink.class);
     private static final long ACK_INTERVAL_MS = 1000;
     private static final long KEEPALIVE_INTERVAL_MS = 10_000;
-    private static final long CHECKPOINT_INTERVAL_MS = 1000;
+    /** How often the upstream position is checkpointed: bounds what a restart replays from the master's backlog. */
+    private static final long CHECKPOINT_INTERVAL_MS = 200;
 
     /** Where the link is. */
     public enum State { CONNECTING, HANDSHAKE, FULL_SYNC, STREAMING, WAITING_TO_RETRY, STOPPED }
@@ -60,6 +61,10 @@ public final class UpstreamLink implements Runnable {
     private volatile long syncBytes;
     private volatile String lastError = "";
     private long currentUpstream;
+    private long currentCommandStart;
+    /** Per shard: upstream offset up to which its journal already holds the replayed stream. */
+    private final long[] skipUpTo;
+    private long replaySkipped;
 
     UpstreamLink(RouterConfig config, Journal journal, List<ShardRuntime> shards, Path snapshotDir, CrossShardPolicy policy) {
         this.config = config;
@@ -69,7 +74,13 @@ public final class UpstreamLink implements Runnable {
         this.snapshotDir = snapshotDir;
         final Checkpoint cp = journal.checkpoint();
         this.replid = cp.upstreamReplid();
-        this.offset = journal.upstreamOffsetCovered();
+        // Resume from the checkpoint: every shard holds the stream up to it. Shards may hold more
+        // (commands journaled after the last checkpoint); skipUpTo keeps them from twice.
+        this.offset = cp.upstreamOffset();
+        this.skipUpTo = new long[shards.size()];
+        for (int i = 0; i < shards.size(); i++) {
+            skipUpTo[i] = shards.get(i).journal().lastUpstreamOffset();
+        }
     }
 
     /** The router's counters, for INFO. */
@@ -77,9 +88,23 @@ public final class UpstreamLink implements Runnable {
         return router;
     }
 
-    /** Journals one routed command for a shard, stamped with the upstream offset at its end. */
-    private void append(int shard, int db, org.agrona.DirectBuffer bytes, int off, int len) {
-        shards.get(shard).writer().append(currentUpstream, db, 0, bytes, off, len);
+    /**
+     * Journals one routed command for a shard, stamped with the upstream offset at its end (a
+     * SELECT before it with its start). After a restart the link replays from the checkpoint,
+     * which all shards are known to hold; a shard skips what its own journal already has
+     * (written before the crash by a command that reached some shards and not others).
+     */
+    private void append(int shard, int db, boolean prefix, org.agrona.DirectBuffer bytes, int off, int len) {
+        if (currentUpstream <= skipUpTo[shard]) {
+            replaySkipped++;
+            return;
+        }
+        shards.get(shard).writer().append(prefix ? currentCommandStart : currentUpstream, db, 0, bytes, off, len);
+    }
+
+    /** Entries not journaled again during the replay after a restart, because their shard had them. */
+    public long replaySkipped() {
+        return replaySkipped;
     }
 
     public State state() {
@@ -199,6 +224,11 @@ public final class UpstreamLink implements Runnable {
         if (capa.startsWith("-")) {
             LOG.info("master does not know REPLCONF capa ({}): disk-based sync only", capa);
         }
+        // what an earlier connection journaled but did not get to commit is kept, not written twice
+        for (int i = 0; i < shards.size(); i++) {
+            shards.get(i).writer().commit();
+            skipUpTo[i] = Math.max(skipUpTo[i], shards.get(i).writer().lastUpstreamOffset());
+        }
         final String psyncOffset = offset < 0 || "?".equals(replid) ? "-1" : Long.toString(offset + 1);
         final String reply = call(in, out, "PSYNC", offset < 0 ? "?" : replid, psyncOffset);
         final long startOffset;
@@ -263,6 +293,7 @@ public final class UpstreamLink implements Runnable {
         }
         router.forgetShardDbs();
         router.db(0);
+        java.util.Arrays.fill(skipUpTo, -1); // a new dataset: offsets start over, nothing to skip
         replid = newReplid; // "?" after a SYNC: the next connection asks for a full sync again
         offset = "?".equals(newReplid) ? -1 : masterOffset;
         currentUpstream = masterOffset;
@@ -316,6 +347,7 @@ public final class UpstreamLink implements Runnable {
             while ((framed = framer.frame(view, at, pending - at)) > 0) {
                 final Command c = framer.command();
                 at += framed;
+                currentCommandStart = c.streamOffset();
                 currentUpstream = framer.position();
                 if (router.route(c) == CommandRouter.Outcome.GETACK) {
                     getAck = true;

@@ -25,7 +25,7 @@ class CommandRouterTest {
 
     private CommandRouter router(CrossShardPolicy policy) {
         final ShardMap map = RouterConfig.parse("shard a 127.0.0.1:1 regex=^a\nshard b 127.0.0.1:2 regex=^b\n", "t").shardMap();
-        return new CommandRouter(map, new CommandTable(), policy, (shard, db, bytes, off, len) -> {
+        return new CommandRouter(map, new CommandTable(), policy, (shard, db, prefix, bytes, off, len) -> {
             final CommandFramer framer = new CommandFramer();
             final StringBuilder sb = new StringBuilder(shard == 0 ? "a:" : "b:");
             int at = off;
