@@ -1,0 +1,183 @@
+package io.redisreplica.tools;
+
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.redisreplica.router.ClusterSlots;
+import io.redisreplica.testkit.FreePort;
+import io.redisreplica.testkit.RedisBinary;
+import io.redisreplica.testkit.RedisClient;
+import io.redisreplica.testkit.RedisServer;
+import io.redisreplica.testkit.RedisServers;
+import io.redisreplica.testkit.RedisValues;
+
+/**
+ * The durability promise under faults, with real processes: the router runs as its own JVM
+ * ({@code redis-replica run}) and is killed with SIGKILL twice while a workload of INCRs and
+ * RPUSHes of sequence numbers runs on the master, and a shard replica is frozen (SIGSTOP) for a
+ * while. A lost command would show as a smaller counter or a missing element, a duplicate as a
+ * larger counter or a repeated element: at the end every shard must equal the master's keys of
+ * its slots exactly.
+ */
+class RouterChaosIntegrationTest {
+    @RegisterExtension
+    final RedisServers redis = new RedisServers();
+
+    @TempDir
+    Path dir;
+
+    private int starts;
+
+    private Process router(Path config) throws Exception {
+        final List<String> cmd = new ArrayList<>();
+        cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("--add-exports") || arg.startsWith("--add-opens") || arg.startsWith("-Dchronicle")) {
+                cmd.add(arg);
+            }
+        }
+        cmd.addAll(List.of("-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "-c",
+            config.toString(), "--status-every", "0"));
+        return new ProcessBuilder(cmd).redirectErrorStream(true)
+            .redirectOutput(dir.resolve("router-" + (starts++) + ".log").toFile()).start();
+    }
+
+    @Test
+    void shouldLoseAndRepeatNothingAcrossTwoKillNinesOfTheRouterAndAFrozenReplica() throws Exception {
+        // a backlog that holds the writes made while the router restarts, so it can resume with PSYNC
+        final RedisServer master = redis.start(RedisBinary.local(), Map.of("repl-backlog-size", "256mb"));
+        final int[] ports = {FreePort.find(), FreePort.find()};
+        final Path config = Files.writeString(dir.resolve("router.conf"), "upstream 127.0.0.1:" + master.port() + "\njournal "
+            + dir.resolve("journal") + "\nshard s0 127.0.0.1:" + ports[0] + " slots=0-8191\nshard s1 127.0.0.1:" + ports[1]
+            + " slots=8192-16383\n");
+        Process router = router(config);
+        final List<RedisServer> replicas = List.of(
+            redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + ports[0])),
+            redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + ports[1])));
+        for (RedisServer r : replicas) {
+            r.awaitReplicaInSync(30_000);
+        }
+        final AtomicBoolean running = new AtomicBoolean(true);
+        final AtomicLong ops = new AtomicLong();
+        final Thread workload = new Thread(() -> {
+            try (RedisClient c = master.client()) {
+                long seq = 0;
+                while (running.get()) {
+                    c.call("INCR", "counter:" + (seq % 50));
+                    c.call("RPUSH", "seq:" + (seq % 10), seq);
+                    if (seq % 100 == 0) {
+                        c.call("MULTI");
+                        c.call("INCR", "tx:a");
+                        c.call("INCR", "tx:b"); // different shards: one transaction per shard
+                        c.call("EXEC");
+                        c.call("DEL", "gone:" + seq, "gone:" + (seq + 1)); // split across shards
+                    }
+                    seq++;
+                    ops.incrementAndGet();
+                }
+            }
+        }, "workload");
+        workload.start();
+        try {
+            for (int kill = 0; kill < 2; kill++) {
+                awaitStreaming(starts - 1);
+                Thread.sleep(400 + kill * 300L); // let it journal under load, then
+                router.destroyForcibly(); // SIGKILL mid-stream
+                router.waitFor();
+                Thread.sleep(300);
+                router = router(config);
+            }
+            awaitStreaming(starts - 1);
+            Thread.sleep(500);
+            replicas.get(1).pause(); // a frozen replica must not hold the others back
+            Thread.sleep(2000);
+            replicas.get(1).resume();
+            Thread.sleep(1000);
+        } finally {
+            running.set(false);
+            workload.join();
+        }
+        try {
+            final long deadline = System.currentTimeMillis() + 30_000;
+            String difference = difference(master, replicas);
+            while (difference != null && System.currentTimeMillis() < deadline) {
+                Thread.sleep(200);
+                difference = difference(master, replicas);
+            }
+            final StringBuilder logs = new StringBuilder();
+            for (int i = 0; i < starts; i++) {
+                logs.append("---- router start ").append(i).append('\n').append(Files.readString(dir.resolve("router-" + i + ".log")));
+            }
+            final String log = logs.toString();
+            final long resumed = log.lines().filter(l -> l.contains("partial resync accepted")).count();
+            if (resumed < 2) {
+                throw new AssertionError("after each SIGKILL the router should resume upstream with PSYNC, resumed " + resumed
+                    + " times:\n" + log);
+            }
+            if (difference != null) {
+                throw new AssertionError(difference + " after " + ops.get() + " operations\nrouter logs:\n" + log);
+            }
+        } finally {
+            router.destroyForcibly();
+            router.waitFor();
+        }
+    }
+
+    /** Waits until router start {@code i} logs that its upstream link streams. */
+    private void awaitStreaming(int i) throws Exception {
+        final long deadline = System.currentTimeMillis() + 30_000;
+        while (!Files.readString(dir.resolve("router-" + i + ".log")).contains("-> STREAMING")) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("router start " + i + " did not reach STREAMING:\n"
+                    + Files.readString(dir.resolve("router-" + i + ".log")));
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Null when each shard equals the master's keys of its slots; else the first difference. */
+    private static String difference(RedisServer master, List<RedisServer> replicas) {
+        final Map<String, String> expected = new TreeMap<>();
+        try (RedisClient m = master.client()) {
+            for (Object k : (List<?>) m.call("KEYS", "*")) {
+                final byte[] key = (byte[]) k;
+                final int shard = ClusterSlots.slot(key, 0, key.length) < 8192 ? 0 : 1;
+                expected.put(shard + " " + new String(key, StandardCharsets.UTF_8), RedisValues.canonical(m, key));
+            }
+        }
+        final Map<String, String> actual = new TreeMap<>();
+        for (int i = 0; i < replicas.size(); i++) {
+            try (RedisClient c = replicas.get(i).client()) {
+                for (Object k : (List<?>) c.call("KEYS", "*")) {
+                    actual.put(i + " " + new String((byte[]) k, StandardCharsets.UTF_8), RedisValues.canonical(c, k));
+                }
+            }
+        }
+        if (expected.equals(actual)) {
+            return null;
+        }
+        for (String k : expected.keySet()) {
+            if (!expected.get(k).equals(actual.get(k))) {
+                return "shard/key " + k + ": master " + abbreviate(expected.get(k)) + ", shard " + abbreviate(actual.get(k));
+            }
+        }
+        return "extra keys on a shard: " + actual.keySet().stream().filter(k -> !expected.containsKey(k)).limit(5).toList();
+    }
+
+    private static String abbreviate(String s) {
+        return s == null ? null : s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    }
+}
