@@ -12,7 +12,6 @@ import org.slf4j.LoggerFactory;
 
 import io.redisreplica.journal.Checkpoint;
 import io.redisreplica.journal.Journal;
-import io.redisreplica.journal.JournalContext;
 import io.redisreplica.journal.ShardJournal;
 
 /**
@@ -29,10 +28,12 @@ public final class Router implements AutoCloseable {
     private final UpstreamLink upstream;
     private final Thread upstreamThread;
     private final AdminServer admin;
+    private final Thread retention;
+    private volatile boolean closing;
     private final long startedAt = System.currentTimeMillis();
 
     private Router(RouterConfig config, CrossShardPolicy policy) throws IOException {
-        this.journal = Journal.open(new JournalContext().dir(config.journalDir()));
+        this.journal = Journal.open(config.journalContext());
         boolean ok = false;
         try {
             final Path snapshots = config.journalDir().resolve("snapshots");
@@ -56,6 +57,9 @@ public final class Router implements AutoCloseable {
             upstreamThread.setDaemon(true);
             upstreamThread.start();
             this.admin = config.adminPort() > 0 ? new AdminServer(this, config.adminHost(), config.adminPort()) : null;
+            this.retention = new Thread(() -> retentionLoop(config.retentionInterval().toMillis()), "retention");
+            retention.setDaemon(true);
+            retention.start();
             ok = true;
         } finally {
             if (!ok) {
@@ -100,8 +104,55 @@ public final class Router implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Deletes journal files no holder needs: the snapshot (a new replica starts there) and every
+     * connected replica (from its acknowledged offset). Past the size and age limits files go
+     * anyway: replicas that fell behind will need a full resync, and when the snapshot itself
+     * fell behind, the router asks the master for a full sync to make a new one.
+     */
+    private void retentionLoop(long intervalMillis) {
+        while (!closing) {
+            try {
+                Thread.sleep(intervalMillis);
+                applyRetention();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("retention: {}", e.toString());
+            }
+        }
+    }
+
+    void applyRetention() {
+        for (int i = 0; i < shards.size(); i++) {
+            final ShardRuntime shard = shards.get(i);
+            final java.util.Map<String, Long> holders = new java.util.HashMap<>();
+            if (shard.snapshotOffset() >= 0) {
+                holders.put("snapshot", shard.snapshotOffset());
+            }
+            for (DownstreamSession s : masters.get(i).sessions()) {
+                holders.put("replica " + s.peer(), Math.max(0, s.ackedOffset() >= 0 ? s.ackedOffset() : s.sentOffset()));
+            }
+            final io.redisreplica.journal.ShardJournal.RetentionReport report =
+                shard.journal().applyRetention(holders, System.currentTimeMillis());
+            retentionDeleted += report.filesDeleted();
+            if (report.fellBehind().contains("snapshot")) {
+                upstream.requestFullResync("shard " + shard.name() + ": its journal no longer reaches back to its snapshot");
+            }
+        }
+    }
+
+    private volatile long retentionDeleted;
+
+    /** Journal files retention has deleted since start. */
+    public long retentionDeleted() {
+        return retentionDeleted;
+    }
+
     @Override
     public void close() {
+        closing = true;
+        retention.interrupt();
         if (admin != null) {
             admin.close();
         }

@@ -35,6 +35,8 @@ public final class RouterConfig {
     private int upstreamPort = 6379;
     private String upstreamPassword;
     private Path journalDir = Path.of("journal");
+    private final io.redisreplica.journal.JournalContext journal = new io.redisreplica.journal.JournalContext();
+    private java.time.Duration retentionInterval = java.time.Duration.ofMinutes(1);
     private String adminHost = "127.0.0.1";
     private int adminPort = -1;
     private ShardMap shardMap;
@@ -55,6 +57,16 @@ public final class RouterConfig {
 
     public Path journalDir() {
         return journalDir;
+    }
+
+    /** Journal settings from the config (roll cycle, sync, retention limits), with the journal dir set. */
+    public io.redisreplica.journal.JournalContext journalContext() {
+        return journal.dir(journalDir);
+    }
+
+    /** How often retention runs. */
+    public java.time.Duration retentionInterval() {
+        return retentionInterval;
     }
 
     public String adminHost() {
@@ -111,6 +123,27 @@ public final class RouterConfig {
                 }
                 case "upstream-password" -> config.upstreamPassword = arg(words, 1, where, "upstream-password SECRET");
                 case "journal" -> config.journalDir = Path.of(arg(words, 1, where, "journal DIR"));
+                case "journal-roll" -> {
+                    final String roll = arg(words, 1, where, "journal-roll secondly|five_minutely|ten_minutely|half_hourly|hourly|daily");
+                    try {
+                        config.journal.rollCycle(io.redisreplica.journal.JournalContext.Roll.valueOf(roll.toUpperCase(java.util.Locale.ROOT)));
+                    } catch (IllegalArgumentException e) {
+                        throw new ConfigException(where + "journal-roll '" + roll + "' is not one of secondly, five_minutely, "
+                            + "ten_minutely, half_hourly, hourly, daily");
+                    }
+                }
+                case "journal-sync" -> {
+                    final String sync = arg(words, 1, where, "journal-sync none|commit");
+                    if (!sync.equals("none") && !sync.equals("commit")) {
+                        throw new ConfigException(where + "journal-sync '" + sync + "' is not none or commit");
+                    }
+                    config.journal.sync(sync.equals("commit") ? io.redisreplica.journal.JournalContext.Sync.COMMIT
+                        : io.redisreplica.journal.JournalContext.Sync.NONE);
+                }
+                case "journal-max-bytes" -> config.journal.maxBytesPerShard(bytes(arg(words, 1, where, "journal-max-bytes SIZE"), where));
+                case "journal-max-age" -> config.journal.maxAge(duration(arg(words, 1, where, "journal-max-age DURATION"), where));
+                case "journal-min-free" -> config.journal.minFreeBytes(bytes(arg(words, 1, where, "journal-min-free SIZE"), where));
+                case "retention-interval" -> config.retentionInterval = duration(arg(words, 1, where, "retention-interval DURATION"), where);
                 case "admin" -> {
                     final HostPort hp = HostPort.parse(arg(words, 1, where, "admin HOST:PORT"), where);
                     config.adminHost = hp.host();
@@ -143,7 +176,8 @@ public final class RouterConfig {
                     shards.add(new ShardMap.Shard(shards.size(), name, listen.host(), listen.port(), matcher));
                 }
                 default -> throw new ConfigException(where + "unknown directive '" + words[0]
-                    + "' (expected upstream, upstream-password, journal, admin, shard, shard-password, unclaimed)");
+                    + "' (expected upstream, upstream-password, journal, journal-roll, journal-sync, journal-max-bytes, "
+                    + "journal-max-age, journal-min-free, retention-interval, admin, shard, shard-password, unclaimed)");
             }
         }
         if (shards.isEmpty()) {
@@ -254,6 +288,39 @@ public final class RouterConfig {
             }
         }
         return -1;
+    }
+
+    /** {@code 123}, {@code 512kb}, {@code 64mb}, {@code 10gb}. */
+    static long bytes(String text, String where) {
+        final java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(b|kb|mb|gb|tb)?").matcher(text.toLowerCase(java.util.Locale.ROOT));
+        if (!m.matches()) {
+            throw new ConfigException(where + "bad size '" + text + "' (expected a number with b, kb, mb, gb or tb)");
+        }
+        final long n = Long.parseLong(m.group(1));
+        final String unit = m.group(2) == null ? "b" : m.group(2);
+        return n << switch (unit) {
+            case "kb" -> 10;
+            case "mb" -> 20;
+            case "gb" -> 30;
+            case "tb" -> 40;
+            default -> 0;
+        };
+    }
+
+    /** {@code 500ms}, {@code 45s}, {@code 30m}, {@code 12h}, {@code 7d}. */
+    static java.time.Duration duration(String text, String where) {
+        final java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)").matcher(text.toLowerCase(java.util.Locale.ROOT));
+        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+            throw new ConfigException(where + "bad duration '" + text + "' (expected a positive number with ms, s, m, h or d)");
+        }
+        final long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> java.time.Duration.ofMillis(n);
+            case "s" -> java.time.Duration.ofSeconds(n);
+            case "m" -> java.time.Duration.ofMinutes(n);
+            case "h" -> java.time.Duration.ofHours(n);
+            default -> java.time.Duration.ofDays(n);
+        };
     }
 
     private static String arg(String[] words, int index, String where, String usage) {

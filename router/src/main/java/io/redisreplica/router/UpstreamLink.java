@@ -144,6 +144,17 @@ public final class UpstreamLink implements Runnable {
         state = next;
     }
 
+    /** Makes the next connection ask for a full sync (a new snapshot); drops the current one. */
+    public void requestFullResync(String reason) {
+        if (!fullResyncRequested) {
+            LOG.warn("upstream: full resync requested: {}", reason);
+        }
+        fullResyncRequested = true;
+        closeSocket();
+    }
+
+    private volatile boolean fullResyncRequested;
+
     public void stop() {
         stopped = true;
         final Socket s = socket;
@@ -223,6 +234,11 @@ public final class UpstreamLink implements Runnable {
         final String capa = call(in, out, "REPLCONF", "capa", "eof", "capa", "psync2");
         if (capa.startsWith("-")) {
             LOG.info("master does not know REPLCONF capa ({}): disk-based sync only", capa);
+        }
+        if (fullResyncRequested) {
+            fullResyncRequested = false;
+            replid = "?";
+            offset = -1;
         }
         // what an earlier connection journaled but did not get to commit is kept, not written twice
         for (int i = 0; i < shards.size(); i++) {

@@ -57,6 +57,25 @@ class RouterConfigTest {
     }
 
     @Test
+    void shouldReadJournalAndRetentionSettings() {
+        final RouterConfig config = RouterConfig.parse("""
+            journal /data/j
+            journal-roll ten_minutely
+            journal-sync commit
+            journal-max-bytes 10gb
+            journal-max-age 36h
+            retention-interval 30s
+            shard a 127.0.0.1:7001 prefix=a
+            """, "t");
+        assertEquals(10L << 30, config.journalContext().maxBytesPerShard());
+        assertEquals(java.time.Duration.ofHours(36), config.journalContext().maxAge());
+        assertEquals(io.redisreplica.journal.JournalContext.Roll.TEN_MINUTELY, config.journalContext().rollCycle());
+        assertEquals(io.redisreplica.journal.JournalContext.Sync.COMMIT, config.journalContext().sync());
+        assertEquals(java.time.Duration.ofSeconds(30), config.retentionInterval());
+        assertEquals(java.nio.file.Path.of("/data/j"), config.journalContext().dir());
+    }
+
+    @Test
     void shouldRejectInvalidMapsWithFileLineAndReason() {
         assertError("t:1: shard a: bad regex '^(a' : Unclosed group near index 3".replace(" :", ":"),
             "shard a 127.0.0.1:7001 regex=^(a");
@@ -72,7 +91,12 @@ class RouterConfigTest {
         assertError("t:1: shard a: bad slot range '9-3' (expected N or N-M with 0 <= N <= M <= 16383)",
             "shard a 127.0.0.1:7001 slots=9-3");
         assertError("t:2: unclaimed names shard 'zz', which is not defined", "shard a 127.0.0.1:7001 prefix=x\nunclaimed zz");
-        assertError("t:1: unknown directive 'shards' (expected upstream, upstream-password, journal, admin, shard, shard-password, unclaimed)", "shards a");
+        assertError("t:1: unknown directive 'shards' (expected upstream, upstream-password, journal, journal-roll, journal-sync, "
+            + "journal-max-bytes, journal-max-age, journal-min-free, retention-interval, admin, shard, shard-password, unclaimed)", "shards a");
+        assertError("t:1: bad size '10 gigs' (expected a number with b, kb, mb, gb or tb)".replace("10 gigs", "10gigs"), "journal-max-bytes 10gigs");
+        assertError("t:1: bad duration '0s' (expected a positive number with ms, s, m, h or d)", "journal-max-age 0s");
+        assertError("t:1: journal-roll 'weekly' is not one of secondly, five_minutely, ten_minutely, half_hourly, hourly, daily",
+            "journal-roll weekly");
         assertError("t: shard-password names shard 'zz', which is not defined", "shard a 127.0.0.1:7001 prefix=x\nshard-password zz s3cret");
         assertError("t: no shard defined (add: shard NAME HOST:PORT regex=...)", "upstream 127.0.0.1:6379");
         assertError("t:1: bad address 'localhost' (expected HOST:PORT)", "upstream localhost");
