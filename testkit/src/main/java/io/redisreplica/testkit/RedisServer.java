@@ -167,6 +167,20 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the server (SHUTDOWN: with {@code save} it writes its RDB first, so a Redis 7 master
+     * keeps its replid and offset) and starts it again on the same port and directory.
+     */
+    public void restart(boolean save) {
+        try (RedisClient c = client()) {
+            c.send("SHUTDOWN", save ? "SAVE" : "NOSAVE");
+        } catch (RuntimeException closed) {
+            // the connection drops as the server exits
+        }
+        waitFor();
+        start();
+    }
+
     /** SIGSTOP: the process stops reading its sockets until {@link #resume()}. */
     public void pause() {
         signal("STOP");

@@ -1,5 +1,7 @@
 package io.redisreplica.tools;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -133,6 +135,54 @@ class RouterChaosIntegrationTest {
         } finally {
             router.destroyForcibly();
             router.waitFor();
+        }
+    }
+
+    @Test
+    void shouldFollowTheMasterThroughRestartsWithAndWithoutPersistence() throws Exception {
+        final RedisServer master = redis.start(RedisBinary.local(), Map.of("repl-backlog-size", "64mb"));
+        final int[] ports = {FreePort.find(), FreePort.find()};
+        final Path config = Files.writeString(dir.resolve("router.conf"), "upstream 127.0.0.1:" + master.port() + "\njournal "
+            + dir.resolve("journal") + "\nshard s0 127.0.0.1:" + ports[0] + " slots=0-8191\nshard s1 127.0.0.1:" + ports[1]
+            + " slots=8192-16383\n");
+        Process router = router(config);
+        try {
+            final List<RedisServer> replicas = List.of(
+                redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + ports[0])),
+                redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + ports[1])));
+            for (int round = 0; round < 3; round++) {
+                try (RedisClient c = master.client()) {
+                    for (int i = 0; i < 300; i++) {
+                        c.call("INCR", "counter:" + (i % 20));
+                        c.call("RPUSH", "list:" + (i % 5), round + "-" + i);
+                    }
+                }
+                awaitMirrored(master, replicas, "round " + round);
+                if (round == 0) {
+                    master.restart(true); // SHUTDOWN SAVE: same replid and offset, the router continues
+                } else if (round == 1) {
+                    master.restart(false); // no persistence: an empty master with a new replid
+                }
+            }
+            final String log = Files.readString(dir.resolve("router-0.log"));
+            assertTrue(log.contains("partial resync accepted"), "continued after the restart with persistence:\n" + log);
+            assertTrue(log.lines().filter(l -> l.contains("-> FULL_SYNC")).count() >= 2,
+                "a full sync after the restart without persistence:\n" + log);
+        } finally {
+            router.destroyForcibly();
+            router.waitFor();
+        }
+    }
+
+    private static void awaitMirrored(RedisServer master, List<RedisServer> replicas, String when) throws Exception {
+        final long deadline = System.currentTimeMillis() + 30_000;
+        String difference = difference(master, replicas);
+        while (difference != null && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+            difference = difference(master, replicas);
+        }
+        if (difference != null) {
+            throw new AssertionError(when + ": " + difference);
         }
     }
 
