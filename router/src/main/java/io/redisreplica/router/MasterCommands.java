@@ -24,14 +24,18 @@ final class MasterCommands {
     }
 
     /** @return how many commands the table learned */
-    static int teach(CommandTable table, String host, int port, String password) throws IOException {
+    static int teach(CommandTable table, String host, int port, String user, String password) throws IOException {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(host, port), 5000);
             s.setSoTimeout(10_000);
             final InputStream in = s.getInputStream();
             final OutputStream out = s.getOutputStream();
             if (password != null) {
-                call(in, out, "AUTH", password);
+                if (user == null) {
+                    call(in, out, "AUTH", password);
+                } else {
+                    call(in, out, "AUTH", user, password);
+                }
             }
             final Object reply = call(in, out, "COMMAND");
             int learned = 0;

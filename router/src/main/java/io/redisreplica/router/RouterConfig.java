@@ -34,6 +34,7 @@ public final class RouterConfig {
     private String upstreamHost = "127.0.0.1";
     private int upstreamPort = 6379;
     private String upstreamPassword;
+    private String upstreamUser;
     private Path journalDir = Path.of("journal");
     private final io.redisreplica.journal.JournalContext journal = new io.redisreplica.journal.JournalContext();
     private java.time.Duration retentionInterval = java.time.Duration.ofMinutes(1);
@@ -48,6 +49,11 @@ public final class RouterConfig {
 
     public int upstreamPort() {
         return upstreamPort;
+    }
+
+    /** ACL user for AUTH (Redis 6+), or null for the default user. */
+    public String upstreamUser() {
+        return upstreamUser;
     }
 
     /** AUTH password for the master, or null. */
@@ -122,6 +128,7 @@ public final class RouterConfig {
                     config.upstreamPort = hp.port();
                 }
                 case "upstream-password" -> config.upstreamPassword = arg(words, 1, where, "upstream-password SECRET");
+                case "upstream-user" -> config.upstreamUser = arg(words, 1, where, "upstream-user NAME");
                 case "journal" -> config.journalDir = Path.of(arg(words, 1, where, "journal DIR"));
                 case "journal-roll" -> {
                     final String roll = arg(words, 1, where, "journal-roll secondly|five_minutely|ten_minutely|half_hourly|hourly|daily");
@@ -176,7 +183,7 @@ public final class RouterConfig {
                     shards.add(new ShardMap.Shard(shards.size(), name, listen.host(), listen.port(), matcher));
                 }
                 default -> throw new ConfigException(where + "unknown directive '" + words[0]
-                    + "' (expected upstream, upstream-password, journal, journal-roll, journal-sync, journal-max-bytes, "
+                    + "' (expected upstream, upstream-user, upstream-password, journal, journal-roll, journal-sync, journal-max-bytes, "
                     + "journal-max-age, journal-min-free, retention-interval, admin, shard, shard-password, unclaimed)");
             }
         }

@@ -202,7 +202,7 @@ public final class UpstreamLink implements Runnable {
         if (!commandsLearned) {
             try {
                 final int learned = MasterCommands.teach(router.table(), config.upstreamHost(), config.upstreamPort(),
-                    config.upstreamPassword());
+                    config.upstreamUser(), config.upstreamPassword());
                 LOG.info("upstream: learned {} commands from the master's COMMAND table", learned);
             } catch (IOException | RuntimeException e) {
                 LOG.warn("upstream: master's COMMAND table not available ({}): using the built-in one", e.getMessage());
@@ -218,7 +218,8 @@ public final class UpstreamLink implements Runnable {
         final OutputStream out = s.getOutputStream();
         state(State.HANDSHAKE, "connected");
         if (config.upstreamPassword() != null) {
-            expectOk(call(in, out, "AUTH", config.upstreamPassword()), "AUTH");
+            expectOk(config.upstreamUser() == null ? call(in, out, "AUTH", config.upstreamPassword())
+                : call(in, out, "AUTH", config.upstreamUser(), config.upstreamPassword()), "AUTH");
         }
         final String pong = call(in, out, "PING");
         if (pong.startsWith("-") && !pong.startsWith("-NOAUTH")) {

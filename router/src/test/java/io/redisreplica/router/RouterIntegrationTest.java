@@ -188,6 +188,23 @@ class RouterIntegrationTest {
         }
     }
 
+    @Test
+    void shouldAuthenticateToTheMasterAsAnAclUser() {
+        final RedisServer master = redis.start(RedisBinary.local(), Map.of("user", "replicator on >s3cret ~* &* +@all"));
+        try (RedisClient c = master.client()) {
+            c.call("AUTH", "replicator", "s3cret");
+            c.call("SET", "apple", "red");
+            c.call("CONFIG", "SET", "requirepass", "other"); // the default user needs a password too
+        }
+        final int portA = FreePort.find();
+        final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\nupstream-user replicator"
+            + "\nupstream-password s3cret\njournal " + dir.resolve("journal") + "\nshard a 127.0.0.1:" + portA + " regex=^a\n", "test");
+        try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
+            final RedisServer a = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + portA));
+            await("apple through an ACL user", () -> "red".equals(get(a, "apple")));
+        }
+    }
+
     private static long masterOffset(RedisServer master) {
         try (RedisClient c = master.client()) {
             for (String line : c.callString("INFO", "replication").split("\r\n")) {
