@@ -249,9 +249,10 @@ public final class UpstreamLink implements Runnable {
         final String psyncOffset = offset < 0 || "?".equals(replid) ? "-1" : Long.toString(offset + 1);
         final String reply = call(in, out, "PSYNC", offset < 0 ? "?" : replid, psyncOffset);
         final long startOffset;
+        InputStream commands = in;
         if (reply.startsWith("+FULLRESYNC")) {
             final String[] f = reply.split(" ");
-            fullSync(in, out, f[1], Long.parseLong(f[2]));
+            commands = fullSync(in, out, f[1], Long.parseLong(f[2]));
             startOffset = offset;
         } else if (reply.startsWith("+CONTINUE")) {
             final String[] f = reply.split(" ");
@@ -267,16 +268,17 @@ public final class UpstreamLink implements Runnable {
             legacySync = true;
             out.write(command("SYNC"));
             out.flush();
-            fullSync(in, out, "?", 0);
+            commands = fullSync(in, out, "?", 0);
             startOffset = 0;
         } else {
             throw new IOException("master answered PSYNC with " + reply); // -LOADING, -NOMASTERLINK: retried
         }
         state(State.STREAMING, "replicating from offset " + startOffset);
-        stream(in, out, startOffset);
+        stream(commands, out, startOffset);
     }
 
-    private void fullSync(InputStream in, OutputStream out, String newReplid, long masterOffset) throws IOException {
+    /** Splits the master's RDB into new shard snapshots; returns the stream where the commands continue. */
+    private InputStream fullSync(InputStream in, OutputStream out, String newReplid, long masterOffset) throws IOException {
         state(State.FULL_SYNC, "FULLRESYNC " + newReplid + " " + masterOffset);
         final long start = System.nanoTime();
         Files.createDirectories(snapshotDir);
@@ -322,14 +324,10 @@ public final class UpstreamLink implements Runnable {
         if (split.transfer().diskless()) {
             ack(out, masterOffset); // a diskless master waits for the first ACK before it streams
         }
-        inAfterSync = split.commands();
+        return split.commands();
     }
 
-    private InputStream inAfterSync;
-
-    private void stream(InputStream socketIn, OutputStream out, long startOffset) throws IOException {
-        final InputStream in = inAfterSync != null ? inAfterSync : socketIn;
-        inAfterSync = null;
+    private void stream(InputStream in, OutputStream out, long startOffset) throws IOException {
         socket.setSoTimeout(100);
         final RespDecoderContext limits = new RespDecoderContext();
         final CommandFramer framer = new CommandFramer(limits);
