@@ -54,8 +54,10 @@ final class AdminReport {
                         .append(",listening_port=").append(d.listeningPort())
                         .append(",state=").append(d.state().name().toLowerCase(Locale.ROOT))
                         .append(",sent=").append(d.sentOffset()).append(",acked=").append(d.ackedOffset())
-                        .append(",lag_bytes=").append(d.ackedOffset() < 0 ? -1 : s.journal().endOffset() - d.ackedOffset())
-                        .append("\r\n");
+                        .append(",lag_bytes=").append(d.ackedOffset() < 0 ? -1 : s.journal().endOffset() - d.ackedOffset());
+                    final double[] p = d.lagPercentiles();
+                    sb.append(String.format(Locale.ROOT, ",lag_ms=%.1f,lag_p50_ms=%.0f,lag_p99_ms=%.0f,lag_max_ms=%.0f\r\n",
+                        d.lagMillis(), p[0], p[1], p[2]));
                 }
             }
             sb.append("\r\n");
@@ -87,6 +89,16 @@ final class AdminReport {
             for (DownstreamSession d : router.sessions(i)) {
                 sb.append("redis_replica_replica_lag_bytes{shard=\"").append(s.name()).append("\",replica=\"").append(d.peer())
                     .append("\"} ").append(d.ackedOffset() < 0 ? -1 : s.journal().endOffset() - d.ackedOffset()).append('\n');
+            }
+        }
+        sb.append("# HELP redis_replica_replica_lag_seconds Age of the oldest journal data a replica has not acknowledged.\n")
+            .append("# TYPE redis_replica_replica_lag_seconds gauge\n");
+        for (int i = 0; i < router.shards().size(); i++) {
+            final ShardRuntime s = router.shards().get(i);
+            for (DownstreamSession d : router.sessions(i)) {
+                sb.append("redis_replica_replica_lag_seconds{shard=\"").append(s.name()).append("\",replica=\"").append(d.peer())
+                    .append("\",state=\"").append(d.state().name().toLowerCase(Locale.ROOT)).append("\"} ")
+                    .append(String.format(Locale.ROOT, "%.3f", d.lagMillis() / 1000)).append('\n');
             }
         }
         return sb.toString();

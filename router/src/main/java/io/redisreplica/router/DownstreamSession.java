@@ -33,8 +33,12 @@ final class DownstreamSession implements Runnable {
     /** Bytes written are flushed at least this often, so a busy stream still reaches the replica within a millisecond. */
     private static final long FLUSH_INTERVAL_NANOS = 1_000_000;
 
-    /** Where the session is. */
-    enum State { HANDSHAKE, FULL_SYNC, STREAMING, STOPPED }
+    /**
+     * Where the session is. PAUSED: the replica has not acknowledged progress for the stall
+     * timeout while behind (frozen, or its socket stopped taking bytes); it holds no memory here
+     * and continues from its offset when it acknowledges again.
+     */
+    enum State { HANDSHAKE, FULL_SYNC, STREAMING, PAUSED, STOPPED }
 
     private final ShardRuntime shard;
     private final Socket socket;
@@ -51,9 +55,15 @@ final class DownstreamSession implements Runnable {
      */
     private boolean awaitFirstAck;
 
-    DownstreamSession(ShardRuntime shard, Socket socket) {
+    private final long stallTimeoutMillis;
+    private final org.HdrHistogram.Histogram lagMillis = new org.HdrHistogram.Histogram(3_600_000L, 2);
+    private volatile double currentLagMillis;
+    private volatile long lastAckProgress = System.currentTimeMillis();
+
+    DownstreamSession(ShardRuntime shard, Socket socket, long stallTimeoutMillis) {
         this.shard = shard;
         this.socket = socket;
+        this.stallTimeoutMillis = stallTimeoutMillis;
         this.peer = socket.getRemoteSocketAddress().toString();
     }
 
@@ -67,6 +77,21 @@ final class DownstreamSession implements Runnable {
 
     long ackedOffset() {
         return ackedOffset;
+    }
+
+    /** Lag now: milliseconds since the oldest data this replica has not acknowledged was committed. */
+    double lagMillis() {
+        return currentLagMillis;
+    }
+
+    /** Lag percentiles since the session started streaming: {p50, p99, max} in ms. */
+    synchronized double[] lagPercentiles() {
+        return new double[] {lagMillis.getValueAtPercentile(50), lagMillis.getValueAtPercentile(99), lagMillis.getMaxValue()};
+    }
+
+    private synchronized void recordLag(double ms) {
+        currentLagMillis = ms;
+        lagMillis.recordValue(Math.min((long) ms, 3_600_000L));
     }
 
     String peer() {
@@ -292,6 +317,11 @@ final class DownstreamSession implements Runnable {
 
     /** The replica's REPLCONF ACKs: its acknowledged offset. */
     private void readAcks(InputStream in, byte[] rest) {
+        try {
+            socket.setSoTimeout(100); // wake to sample lag and watch for stalls even without ACKs
+        } catch (IOException e) {
+            return;
+        }
         final CommandFramer framer = new CommandFramer();
         byte[] buf = java.util.Arrays.copyOf(rest, Math.max(4096, rest.length));
         final UnsafeBuffer view = new UnsafeBuffer(buf);
@@ -304,11 +334,19 @@ final class DownstreamSession implements Runnable {
                     final Command c = framer.command();
                     at += framed;
                     if (c.argCount() >= 3 && c.argString(0).equalsIgnoreCase("REPLCONF") && c.argString(1).equalsIgnoreCase("ACK")) {
-                        ackedOffset = c.argLong(2);
+                        final long acked = c.argLong(2);
+                        if (acked > ackedOffset) {
+                            lastAckProgress = System.currentTimeMillis();
+                            if (state == State.PAUSED) {
+                                state(State.STREAMING, "acknowledging again at offset " + acked);
+                            }
+                        }
+                        ackedOffset = acked;
                     }
                 }
                 System.arraycopy(buf, at, buf, 0, pending - at);
                 pending -= at;
+                watch();
                 final int n;
                 try {
                     n = in.read(buf, pending, buf.length - pending);
@@ -327,6 +365,21 @@ final class DownstreamSession implements Runnable {
             } catch (IOException ignored) {
                 // the session is ending anyway
             }
+        }
+    }
+
+    /** Samples the lag and marks a replica PAUSED when it stopped acknowledging while behind. */
+    private void watch() {
+        if (ackedOffset < 0) {
+            return;
+        }
+        final long end = shard.journal().endOffset();
+        recordLag(shard.commits().lagMillis(ackedOffset, System.nanoTime()));
+        final long now = System.currentTimeMillis();
+        if (end <= ackedOffset) {
+            lastAckProgress = now;
+        } else if (state == State.STREAMING && now - lastAckProgress > stallTimeoutMillis) {
+            state(State.PAUSED, "no ACK progress for " + (now - lastAckProgress) + " ms, " + (end - ackedOffset) + " bytes behind");
         }
     }
 

@@ -50,7 +50,7 @@ public final class Router implements AutoCloseable {
                 shards.add(runtime);
             }
             for (ShardRuntime s : shards) {
-                masters.add(new VirtualMaster(s));
+                masters.add(new VirtualMaster(s, config.replicaStallTimeout().toMillis()));
             }
             this.upstream = new UpstreamLink(config, journal, shards, snapshots, policy);
             this.upstreamThread = new Thread(upstream, "upstream-" + config.upstreamHost() + ":" + config.upstreamPort());

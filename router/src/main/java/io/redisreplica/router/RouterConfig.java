@@ -38,6 +38,7 @@ public final class RouterConfig {
     private Path journalDir = Path.of("journal");
     private final io.redisreplica.journal.JournalContext journal = new io.redisreplica.journal.JournalContext();
     private java.time.Duration retentionInterval = java.time.Duration.ofMinutes(1);
+    private java.time.Duration replicaStallTimeout = java.time.Duration.ofSeconds(30);
     private String adminHost = "127.0.0.1";
     private int adminPort = -1;
     private ShardMap shardMap;
@@ -68,6 +69,11 @@ public final class RouterConfig {
     /** Journal settings from the config (roll cycle, sync, retention limits), with the journal dir set. */
     public io.redisreplica.journal.JournalContext journalContext() {
         return journal.dir(journalDir);
+    }
+
+    /** A replica behind that has not acknowledged progress for this long is PAUSED. */
+    public java.time.Duration replicaStallTimeout() {
+        return replicaStallTimeout;
     }
 
     /** How often retention runs. */
@@ -150,6 +156,7 @@ public final class RouterConfig {
                 case "journal-max-bytes" -> config.journal.maxBytesPerShard(bytes(arg(words, 1, where, "journal-max-bytes SIZE"), where));
                 case "journal-max-age" -> config.journal.maxAge(duration(arg(words, 1, where, "journal-max-age DURATION"), where));
                 case "journal-min-free" -> config.journal.minFreeBytes(bytes(arg(words, 1, where, "journal-min-free SIZE"), where));
+                case "replica-stall-timeout" -> config.replicaStallTimeout = duration(arg(words, 1, where, "replica-stall-timeout DURATION"), where);
                 case "retention-interval" -> config.retentionInterval = duration(arg(words, 1, where, "retention-interval DURATION"), where);
                 case "admin" -> {
                     final HostPort hp = HostPort.parse(arg(words, 1, where, "admin HOST:PORT"), where);
@@ -184,7 +191,7 @@ public final class RouterConfig {
                 }
                 default -> throw new ConfigException(where + "unknown directive '" + words[0]
                     + "' (expected upstream, upstream-user, upstream-password, journal, journal-roll, journal-sync, journal-max-bytes, "
-                    + "journal-max-age, journal-min-free, retention-interval, admin, shard, shard-password, unclaimed)");
+                    + "journal-max-age, journal-min-free, retention-interval, replica-stall-timeout, admin, shard, shard-password, unclaimed)");
             }
         }
         if (shards.isEmpty()) {

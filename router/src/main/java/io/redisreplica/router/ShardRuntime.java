@@ -43,6 +43,19 @@ public final class ShardRuntime {
     }
 
     private final String password;
+    private final CommitClock commits = new CommitClock();
+
+    /** When recent offsets were committed, for lag in milliseconds. */
+    CommitClock commits() {
+        return commits;
+    }
+
+    /** Commits the shard's writer and notes when. */
+    long commit() {
+        final long end = writer.commit();
+        commits.committed(end, System.nanoTime());
+        return end;
+    }
 
     ShardRuntime(ShardMap.Shard shard, ShardJournal journal, JournalWriter writer, Path snapshotDir, String password) {
         this.shard = shard;

@@ -243,7 +243,7 @@ public final class UpstreamLink implements Runnable {
         }
         // what an earlier connection journaled but did not get to commit is kept, not written twice
         for (int i = 0; i < shards.size(); i++) {
-            shards.get(i).writer().commit();
+            shards.get(i).commit();
             skipUpTo[i] = Math.max(skipUpTo[i], shards.get(i).writer().lastUpstreamOffset());
         }
         final String psyncOffset = offset < 0 || "?".equals(replid) ? "-1" : Long.toString(offset + 1);
@@ -308,7 +308,7 @@ public final class UpstreamLink implements Runnable {
         for (int i = 0; i < shards.size(); i++) {
             final ShardRuntime shard = shards.get(i);
             Files.move(temps.get(i), shard.snapshot(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            shard.newEpoch(shard.writer().commit());
+            shard.newEpoch(shard.commit());
         }
         router.forgetShardDbs();
         router.db(0);
@@ -380,7 +380,7 @@ public final class UpstreamLink implements Runnable {
             }
             if (at > 0 || getAck || now - lastAck >= ACK_INTERVAL_MS) {
                 for (ShardRuntime shard : shards) {
-                    shard.writer().commit();
+                    shard.commit();
                 }
                 offset = framer.position();
             }

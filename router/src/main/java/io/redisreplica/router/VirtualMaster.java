@@ -21,8 +21,11 @@ final class VirtualMaster implements AutoCloseable {
     private final Thread acceptor;
     private volatile boolean closed;
 
-    VirtualMaster(ShardRuntime shard) throws IOException {
+    private final long stallTimeoutMillis;
+
+    VirtualMaster(ShardRuntime shard, long stallTimeoutMillis) throws IOException {
         this.shard = shard;
+        this.stallTimeoutMillis = stallTimeoutMillis;
         this.server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(InetAddress.getByName(shard.shard().host()), shard.shard().port()), 64);
@@ -41,7 +44,7 @@ final class VirtualMaster implements AutoCloseable {
         while (!closed) {
             try {
                 final Socket socket = server.accept();
-                final DownstreamSession session = new DownstreamSession(shard, socket);
+                final DownstreamSession session = new DownstreamSession(shard, socket, stallTimeoutMillis);
                 sessions.add(session);
                 final Thread t = new Thread(session, "shard-" + shard.name() + "-" + socket.getRemoteSocketAddress());
                 t.setDaemon(true);

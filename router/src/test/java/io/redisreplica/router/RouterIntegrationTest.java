@@ -205,6 +205,49 @@ class RouterIntegrationTest {
         }
     }
 
+    @Test
+    void shouldPauseAFrozenReplicaWithoutSlowingTheOtherShard() throws Exception {
+        final RedisServer master = redis.start();
+        final int portA = FreePort.find();
+        final int portB = FreePort.find();
+        final int admin = FreePort.find();
+        final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+            + "\nadmin 127.0.0.1:" + admin + "\nreplica-stall-timeout 500ms"
+            + "\nshard a 127.0.0.1:" + portA + " prefix=a\nshard b 127.0.0.1:" + portB + " prefix=b\n", "test");
+        try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
+            final RedisServer a = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + portA));
+            final RedisServer b = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + portB));
+            a.awaitReplicaInSync(20_000);
+            b.awaitReplicaInSync(20_000);
+            b.pause(); // SIGSTOP
+            try (RedisClient c = master.client()) {
+                final long until = System.currentTimeMillis() + 2_000;
+                int i = 0;
+                while (System.currentTimeMillis() < until) {
+                    c.call("SET", "a" + (i % 100), "v" + i);
+                    c.call("SET", "b" + (i % 100), "v" + i);
+                    i++;
+                }
+                c.call("SET", "a-last", "x");
+                c.call("SET", "b-last", "x");
+            }
+            await("shard a to keep up while b is frozen", () -> "x".equals(get(a, "a-last")));
+            await("b's replica to be marked paused", () -> info(admin).contains("state=paused"));
+            final String frozen = info(admin);
+            assertTrue(frozen.lines().anyMatch(l -> l.startsWith("shard_a_replica0:") && l.contains("state=streaming")), frozen);
+            b.resume(); // SIGCONT
+            await("b to catch up", () -> "x".equals(get(b, "b-last")));
+            await("b to stream again", () -> !info(admin).contains("state=paused"));
+            assertTrue(info(admin).contains("lag_p99_ms="));
+        }
+    }
+
+    private static String info(int admin) {
+        try (RedisClient c = new RedisClient("127.0.0.1", admin)) {
+            return c.callString("INFO", "shards");
+        }
+    }
+
     private static long masterOffset(RedisServer master) {
         try (RedisClient c = master.client()) {
             for (String line : c.callString("INFO", "replication").split("\r\n")) {
