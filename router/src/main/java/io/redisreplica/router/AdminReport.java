@@ -47,7 +47,8 @@ final class AdminReport {
                     .append(",journal_end=").append(s.journal().endOffset())
                     .append(",replicas=").append(sessions.size())
                     .append(",full_resyncs=").append(s.fullResyncs())
-                    .append(",partial_resyncs=").append(s.partialResyncs()).append("\r\n");
+                    .append(",partial_resyncs=").append(s.partialResyncs())
+                    .append(",replicas_dropped=").append(router.drops(i)).append("\r\n");
                 int r = 0;
                 for (DownstreamSession d : sessions) {
                     sb.append("shard_").append(s.name()).append("_replica").append(r++).append(":addr=").append(d.peer())

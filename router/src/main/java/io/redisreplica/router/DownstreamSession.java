@@ -38,7 +38,7 @@ final class DownstreamSession implements Runnable {
      * timeout while behind (frozen, or its socket stopped taking bytes); it holds no memory here
      * and continues from its offset when it acknowledges again.
      */
-    enum State { HANDSHAKE, FULL_SYNC, STREAMING, PAUSED, STOPPED }
+    enum State { HANDSHAKE, FULL_SYNC, STREAMING, PAUSED, STOPPED, DROPPED }
 
     private final ShardRuntime shard;
     private final Socket socket;
@@ -60,8 +60,11 @@ final class DownstreamSession implements Runnable {
     private volatile double currentLagMillis;
     private volatile long lastAckProgress = System.currentTimeMillis();
 
-    DownstreamSession(ShardRuntime shard, Socket socket, long stallTimeoutMillis) {
+    private final ReplicaPolicy policy;
+
+    DownstreamSession(ShardRuntime shard, Socket socket, long stallTimeoutMillis, ReplicaPolicy policy) {
         this.shard = shard;
+        this.policy = policy;
         this.socket = socket;
         this.stallTimeoutMillis = stallTimeoutMillis;
         this.peer = socket.getRemoteSocketAddress().toString();
@@ -96,6 +99,11 @@ final class DownstreamSession implements Runnable {
 
     String peer() {
         return peer;
+    }
+
+    /** How the policy knows this replica across connections: its host and announced port. */
+    String identity() {
+        return socket.getInetAddress().getHostAddress() + ":" + (listeningPort > 0 ? listeningPort : socket.getPort());
     }
 
     int listeningPort() {
@@ -149,7 +157,14 @@ final class DownstreamSession implements Runnable {
                 out.flush();
             }
         } catch (IOException | RuntimeException e) {
+            final State was = state;
             state(State.STOPPED, e.toString());
+            if (was == State.HANDSHAKE || was == State.FULL_SYNC) {
+                policy.failed(shard.name(), identity(), was + ": " + e);
+                if (policy.dropped(identity())) {
+                    state(State.DROPPED, "failure policy");
+                }
+            }
         }
     }
 
@@ -189,7 +204,20 @@ final class DownstreamSession implements Runnable {
         }
     }
 
-    private void sync(String replid, long psyncOffset, InputStream in, OutputStream out, byte[] rest) throws IOException {
+    private void sync(String psyncReplid, long psyncOffset, InputStream in, OutputStream out, byte[] rest) throws IOException {
+        final boolean psync = psyncReplid != null;
+        String replid = psyncReplid;
+        final String refusal = policy.refusal(identity());
+        if (refusal != null) {
+            write(out, refusal);
+            out.flush();
+            state = State.DROPPED;
+            LOG.info("shard {} replica {}: sync refused, dropped by policy", shard.name(), peer);
+            return;
+        }
+        if (policy.takeFullResync(identity())) {
+            replid = null; // after a drop its offset is not trusted: a full resync
+        }
         // Before the router's first full sync there is nothing to send: hold the replica with the
         // newlines a master sends while it prepares an RDB (refusing it would cost a 1 s retry).
         final long deadline = System.currentTimeMillis() + WAIT_FOR_SNAPSHOT_MS;
@@ -218,7 +246,7 @@ final class DownstreamSession implements Runnable {
                 state(State.STREAMING, "partial resync from offset " + psyncOffset);
                 sentOffset = psyncOffset - 1;
             } else {
-                fullResync(replid != null, reader, out);
+                fullResync(psync, reader, out);
             }
             out.flush();
             final Thread acks = new Thread(() -> readAcks(in, rest), "acks-" + shard.name() + "-" + peer);

@@ -50,7 +50,8 @@ public final class Router implements AutoCloseable {
                 shards.add(runtime);
             }
             for (ShardRuntime s : shards) {
-                masters.add(new VirtualMaster(s, config.replicaStallTimeout().toMillis()));
+                masters.add(new VirtualMaster(s, config.replicaStallTimeout().toMillis(), new ReplicaPolicy(config.replicaMaxFailures(),
+                    config.replicaFailureWindow().toMillis(), config.replicaDropTime().toMillis())));
             }
             this.upstream = new UpstreamLink(config, journal, shards, snapshots, policy);
             this.upstreamThread = new Thread(upstream, "upstream-" + config.upstreamHost() + ":" + config.upstreamPort());
@@ -88,6 +89,11 @@ public final class Router implements AutoCloseable {
 
     public List<ShardRuntime> shards() {
         return shards;
+    }
+
+    /** Replicas shard {@code index} has dropped by its failure policy since start. */
+    public long drops(int index) {
+        return masters.get(index).policy().drops();
     }
 
     /** Live sessions of shard {@code index}. */

@@ -39,6 +39,9 @@ public final class RouterConfig {
     private final io.redisreplica.journal.JournalContext journal = new io.redisreplica.journal.JournalContext();
     private java.time.Duration retentionInterval = java.time.Duration.ofMinutes(1);
     private java.time.Duration replicaStallTimeout = java.time.Duration.ofSeconds(30);
+    private int replicaMaxFailures = 5;
+    private java.time.Duration replicaFailureWindow = java.time.Duration.ofMinutes(1);
+    private java.time.Duration replicaDropTime = java.time.Duration.ofMinutes(5);
     private String adminHost = "127.0.0.1";
     private int adminPort = -1;
     private ShardMap shardMap;
@@ -74,6 +77,20 @@ public final class RouterConfig {
     /** A replica behind that has not acknowledged progress for this long is PAUSED. */
     public java.time.Duration replicaStallTimeout() {
         return replicaStallTimeout;
+    }
+
+    /** Failures within {@link #replicaFailureWindow()} that drop a replica. */
+    public int replicaMaxFailures() {
+        return replicaMaxFailures;
+    }
+
+    public java.time.Duration replicaFailureWindow() {
+        return replicaFailureWindow;
+    }
+
+    /** How long a dropped replica's syncs are refused. */
+    public java.time.Duration replicaDropTime() {
+        return replicaDropTime;
     }
 
     /** How often retention runs. */
@@ -156,6 +173,15 @@ public final class RouterConfig {
                 case "journal-max-bytes" -> config.journal.maxBytesPerShard(bytes(arg(words, 1, where, "journal-max-bytes SIZE"), where));
                 case "journal-max-age" -> config.journal.maxAge(duration(arg(words, 1, where, "journal-max-age DURATION"), where));
                 case "journal-min-free" -> config.journal.minFreeBytes(bytes(arg(words, 1, where, "journal-min-free SIZE"), where));
+                case "replica-max-failures" -> {
+                    try {
+                        config.replicaMaxFailures = Integer.parseInt(arg(words, 1, where, "replica-max-failures N"));
+                    } catch (NumberFormatException e) {
+                        throw new ConfigException(where + "replica-max-failures takes a whole number");
+                    }
+                }
+                case "replica-failure-window" -> config.replicaFailureWindow = duration(arg(words, 1, where, "replica-failure-window DURATION"), where);
+                case "replica-drop-time" -> config.replicaDropTime = duration(arg(words, 1, where, "replica-drop-time DURATION"), where);
                 case "replica-stall-timeout" -> config.replicaStallTimeout = duration(arg(words, 1, where, "replica-stall-timeout DURATION"), where);
                 case "retention-interval" -> config.retentionInterval = duration(arg(words, 1, where, "retention-interval DURATION"), where);
                 case "admin" -> {
@@ -191,7 +217,8 @@ public final class RouterConfig {
                 }
                 default -> throw new ConfigException(where + "unknown directive '" + words[0]
                     + "' (expected upstream, upstream-user, upstream-password, journal, journal-roll, journal-sync, journal-max-bytes, "
-                    + "journal-max-age, journal-min-free, retention-interval, replica-stall-timeout, admin, shard, shard-password, unclaimed)");
+                    + "journal-max-age, journal-min-free, retention-interval, replica-stall-timeout, replica-max-failures, "
+                    + "replica-failure-window, replica-drop-time, admin, shard, shard-password, unclaimed)");
             }
         }
         if (shards.isEmpty()) {

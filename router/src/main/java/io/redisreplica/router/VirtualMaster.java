@@ -23,8 +23,11 @@ final class VirtualMaster implements AutoCloseable {
 
     private final long stallTimeoutMillis;
 
-    VirtualMaster(ShardRuntime shard, long stallTimeoutMillis) throws IOException {
+    private final ReplicaPolicy policy;
+
+    VirtualMaster(ShardRuntime shard, long stallTimeoutMillis, ReplicaPolicy policy) throws IOException {
         this.shard = shard;
+        this.policy = policy;
         this.stallTimeoutMillis = stallTimeoutMillis;
         this.server = new ServerSocket();
         server.setReuseAddress(true);
@@ -35,8 +38,12 @@ final class VirtualMaster implements AutoCloseable {
         LOG.info("shard {}: virtual master listening on {}:{}", shard.name(), shard.shard().host(), shard.shard().port());
     }
 
+    ReplicaPolicy policy() {
+        return policy;
+    }
+
     List<DownstreamSession> sessions() {
-        sessions.removeIf(s -> s.state() == DownstreamSession.State.STOPPED);
+        sessions.removeIf(s -> s.state() == DownstreamSession.State.STOPPED || s.state() == DownstreamSession.State.DROPPED);
         return sessions;
     }
 
@@ -44,7 +51,7 @@ final class VirtualMaster implements AutoCloseable {
         while (!closed) {
             try {
                 final Socket socket = server.accept();
-                final DownstreamSession session = new DownstreamSession(shard, socket, stallTimeoutMillis);
+                final DownstreamSession session = new DownstreamSession(shard, socket, stallTimeoutMillis, policy);
                 sessions.add(session);
                 final Thread t = new Thread(session, "shard-" + shard.name() + "-" + socket.getRemoteSocketAddress());
                 t.setDaemon(true);

@@ -92,7 +92,8 @@ class RouterConfigTest {
             "shard a 127.0.0.1:7001 slots=9-3");
         assertError("t:2: unclaimed names shard 'zz', which is not defined", "shard a 127.0.0.1:7001 prefix=x\nunclaimed zz");
         assertError("t:1: unknown directive 'shards' (expected upstream, upstream-user, upstream-password, journal, journal-roll, journal-sync, "
-            + "journal-max-bytes, journal-max-age, journal-min-free, retention-interval, replica-stall-timeout, admin, shard, shard-password, "
+            + "journal-max-bytes, journal-max-age, journal-min-free, retention-interval, replica-stall-timeout, replica-max-failures, "
+            + "replica-failure-window, replica-drop-time, admin, shard, shard-password, "
             + "unclaimed)", "shards a");
         assertError("t:1: bad size '10 gigs' (expected a number with b, kb, mb, gb or tb)".replace("10 gigs", "10gigs"), "journal-max-bytes 10gigs");
         assertError("t:1: bad duration '0s' (expected a positive number with ms, s, m, h or d)", "journal-max-age 0s");

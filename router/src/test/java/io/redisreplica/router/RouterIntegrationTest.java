@@ -242,6 +242,52 @@ class RouterIntegrationTest {
         }
     }
 
+    @Test
+    void shouldDropAReplicaThatKeepsFailingItsSyncWhileOthersCarryOn() throws Exception {
+        final RedisServer master = redis.start(RedisBinary.local(), Map.of("enable-debug-command", "yes"));
+        master.call("DEBUG", "POPULATE", 200_000, "a", 100); // a snapshot too big to slip through before a close
+        final int portA = FreePort.find();
+        final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+            + "\nreplica-max-failures 3\nreplica-failure-window 1m\nreplica-drop-time 2s\nshard a 127.0.0.1:" + portA + " prefix=a\n", "test");
+        try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
+            final RedisServer good = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + portA));
+            good.awaitReplicaInSync(30_000);
+            for (int attempt = 0; attempt < 3; attempt++) {
+                assertTrue(refusingSync(portA).startsWith("+FULLRESYNC"), "attempt " + attempt);
+            }
+            await("the third failure to drop it", () -> router.drops(0) == 1);
+            assertTrue(refusingSync(portA).startsWith("-ERR this replica was dropped after 3 failures within 60 s"));
+            master.call("SET", "a-during", "drop");
+            await("the good replica to carry on", () -> "drop".equals(get(good, "a-during")));
+            Thread.sleep(2_100);
+            assertTrue(refusingSync(portA).startsWith("+FULLRESYNC"), "allowed again after the drop time, with a full resync");
+        }
+    }
+
+    /** A replica that asks to sync, reads the first bytes of the snapshot and hangs up. Returns the first reply line. */
+    private static String refusingSync(int port) throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            final java.io.OutputStream out = s.getOutputStream();
+            final java.io.InputStream in = s.getInputStream();
+            out.write("*3\r\n$8\r\nREPLCONF\r\n$14\r\nlistening-port\r\n$4\r\n9999\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            final StringBuilder ok = new StringBuilder();
+            while (!ok.toString().endsWith("\r\n")) {
+                ok.append((char) in.read());
+            }
+            out.write("PSYNC ? -1\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            final StringBuilder line = new StringBuilder();
+            while (!line.toString().endsWith("\r\n")) {
+                line.append((char) in.read());
+            }
+            in.readNBytes(1024);
+            s.setSoLinger(true, 0); // a reset, not a polite close: the router's write fails at once
+            return line.toString();
+        }
+    }
+
     private static String info(int admin) {
         try (RedisClient c = new RedisClient("127.0.0.1", admin)) {
             return c.callString("INFO", "shards");
