@@ -264,6 +264,32 @@ class RouterIntegrationTest {
         }
     }
 
+    @Test
+    void shouldRetryTheFullSyncWhenTheMasterCutsTheRouterOffMidRdb() throws Exception {
+        // rdb-key-save-delay slows the master's RDB so the link can be cut in the middle of it
+        final RedisServer master = redis.start(RedisBinary.local(), Map.of("enable-debug-command", "yes",
+            "rdb-key-save-delay", "100"));
+        master.call("DEBUG", "POPULATE", 20_000, "a", 20);
+        final int portA = FreePort.find();
+        final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+            + "\nshard a 127.0.0.1:" + portA + " prefix=a\n", "test");
+        try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
+            await("the router's full sync to start", () -> router.upstream().state() == UpstreamLink.State.FULL_SYNC);
+            Thread.sleep(300);
+            master.call("CLIENT", "KILL", "TYPE", "replica"); // mid-RDB
+            master.call("CONFIG", "SET", "rdb-key-save-delay", "0");
+            await("the router to sync again and stream", () -> router.upstream().state() == UpstreamLink.State.STREAMING);
+            assertTrue(router.upstream().lastError().length() > 0, "the cut was seen: " + router.upstream().lastError());
+            final RedisServer replica = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + portA));
+            replica.awaitReplicaInSync(30_000);
+            await("all keys on the shard", () -> {
+                try (RedisClient c = replica.client()) {
+                    return c.callLong("DBSIZE") == 20_000;
+                }
+            });
+        }
+    }
+
     /** A replica that asks to sync, reads the first bytes of the snapshot and hangs up. Returns the first reply line. */
     private static String refusingSync(int port) throws Exception {
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {

@@ -197,6 +197,12 @@ public final class RedisServer implements AutoCloseable {
         waitFor();
     }
 
+    /** SIGKILL, then the same server started again on its port and directory. */
+    public void killAndRestart() {
+        kill();
+        start();
+    }
+
     private void signal(String name) {
         try {
             final Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
