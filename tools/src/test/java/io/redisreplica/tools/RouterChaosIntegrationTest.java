@@ -144,6 +144,40 @@ class RouterChaosIntegrationTest {
     }
 
     @Test
+    void shouldTakeANewSnapshotWhenTheMastersBacklogNoLongerHoldsTheCheckpoint() throws Exception {
+        final RedisServer master = redis.start(RedisBinary.local(), Map.of("repl-backlog-size", "16kb"));
+        final int[] ports = {FreePort.find(), FreePort.find()};
+        final Path config = Files.writeString(dir.resolve("router.conf"), "upstream 127.0.0.1:" + master.port() + "\njournal "
+            + dir.resolve("journal") + "\nshard s0 127.0.0.1:" + ports[0] + " slots=0-8191\nshard s1 127.0.0.1:" + ports[1]
+            + " slots=8192-16383\n");
+        Process router = router(config);
+        try {
+            final List<RedisServer> replicas = List.of(
+                redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + ports[0])),
+                redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + ports[1])));
+            for (RedisServer r : replicas) {
+                r.awaitReplicaInSync(30_000);
+            }
+            awaitStreaming(0);
+            router.destroyForcibly();
+            router.waitFor();
+            try (RedisClient c = master.client()) {
+                for (int i = 0; i < 2000; i++) {
+                    c.call("RPUSH", "log", "entry-" + i + "-" + "x".repeat(40)); // far more than the 16 KB backlog
+                }
+            }
+            router = router(config);
+            awaitMirrored(master, replicas, "after the backlog was outrun");
+            final String log = Files.readString(dir.resolve("router-1.log"));
+            assertTrue(log.contains("-> FULL_SYNC"), "the restarted router had to take a full sync:\n" + log);
+            assertTrue(log.contains("FULL_SYNC -> STREAMING (snapshot of"), "and its replica a full resync of the new snapshot:\n" + log);
+        } finally {
+            router.destroyForcibly();
+            router.waitFor();
+        }
+    }
+
+    @Test
     void shouldFollowTheMasterThroughRestartsWithAndWithoutPersistence() throws Exception {
         final RedisServer master = redis.start(RedisBinary.local(), Map.of("repl-backlog-size", "64mb"));
         final int[] ports = {FreePort.find(), FreePort.find()};
