@@ -21,6 +21,7 @@ public final class JournalWriter implements AutoCloseable {
     private long endOffset;
     private long lastUpstreamOffset = -1;
     private boolean dirty;
+    private long entries;
 
     JournalWriter(ShardJournal shard, ExcerptAppender appender, long endOffset, boolean syncOnCommit) {
         this.shard = shard;
@@ -64,6 +65,7 @@ public final class JournalWriter implements AutoCloseable {
         endOffset = end;
         lastUpstreamOffset = upstreamOffset;
         dirty = true;
+        entries++;
         return end;
     }
 
@@ -86,6 +88,11 @@ public final class JournalWriter implements AutoCloseable {
             dirty = false;
         }
         return endOffset;
+    }
+
+    /** Entries this writer has appended since it was opened. */
+    public long entries() {
+        return entries;
     }
 
     /** The upstream offset of the last appended entry (committed or not), or -1. */

@@ -90,7 +90,8 @@ class RespAgainstRedisIntegrationTest {
                 "push", "verbatim", "true", "false")) {
                 conn.send("DEBUG", "PROTOCOL", type);
             }
-            final List<String> events = conn.replies(decoder, 13);
+            // 13 replies, and the push message DEBUG PROTOCOL push sends before its reply
+            final List<String> events = conn.replies(decoder, 14);
             assertEquals(List.of(
                 "BULK_STRING:Hello World",
                 "int:12345",

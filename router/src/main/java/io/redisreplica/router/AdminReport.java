@@ -55,7 +55,8 @@ final class AdminReport {
                         .append(",listening_port=").append(d.listeningPort())
                         .append(",state=").append(d.state().name().toLowerCase(Locale.ROOT))
                         .append(",sent=").append(d.sentOffset()).append(",acked=").append(d.ackedOffset())
-                        .append(",lag_bytes=").append(d.ackedOffset() < 0 ? -1 : s.journal().endOffset() - d.ackedOffset());
+                        .append(",lag_bytes=").append(d.ackedOffset() < 0 ? -1 : s.journal().endOffset() - d.ackedOffset())
+                        .append(",lag_entries=").append(d.lagEntries());
                     final double[] p = d.lagPercentiles();
                     sb.append(String.format(Locale.ROOT, ",lag_ms=%.1f,lag_p50_ms=%.0f,lag_p99_ms=%.0f,lag_max_ms=%.0f\r\n",
                         d.lagMillis(), p[0], p[1], p[2]));

@@ -82,6 +82,11 @@ final class DownstreamSession implements Runnable {
         return ackedOffset;
     }
 
+    /** Lag in journal entries the replica has not acknowledged (-1: more than the commit ring remembers). */
+    long lagEntries() {
+        return ackedOffset < 0 ? -1 : shard.commits().lagEntries(ackedOffset);
+    }
+
     /** Lag now: milliseconds since the oldest data this replica has not acknowledged was committed. */
     double lagMillis() {
         return currentLagMillis;

@@ -53,7 +53,7 @@ public final class ShardRuntime {
     /** Commits the shard's writer and notes when. */
     long commit() {
         final long end = writer.commit();
-        commits.committed(end, System.nanoTime());
+        commits.committed(end, System.nanoTime(), writer.entries());
         return end;
     }
 
