@@ -94,6 +94,13 @@ public final class RouterBench {
                 probes[SHARDS] = "{probe-direct}";
                 live("full speed (-P 16 -c 20)", master, all, probes, requests, 16, 20);
                 live("light load (-P 1 -c 4)", master, all, probes, requests / 8, 1, 4);
+                // 4. the same light load with shard s3's replica frozen (SIGSTOP) all along: the others' lag must not move
+                replicas.get(SHARDS - 1).pause();
+                final List<RedisServer> others = new ArrayList<>(replicas.subList(0, SHARDS - 1));
+                others.add(direct);
+                final String[] otherProbes = {probeKeys[0], probeKeys[1], probeKeys[2], "{probe-direct}"};
+                live("light load, shard s3's replica frozen (~30 s)", master, others, otherProbes, requests * 9 / 20, 1, 4);
+                replicas.get(SHARDS - 1).resume();
                 System.out.println(router.upstream().router().routed() + " commands routed");
             }
         }
@@ -145,7 +152,7 @@ public final class RouterBench {
         for (int i = 0; i < lags.size(); i++) {
             final Histogram h = lags.get(i);
             System.out.printf("  lag %s: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d samples)%n",
-                i == SHARDS ? "direct replica (reference)" : "router shard s" + i, h.getValueAtPercentile(50) / 1e6,
+                probes[i].equals("{probe-direct}") ? "direct replica (reference)" : "router shard s" + i, h.getValueAtPercentile(50) / 1e6,
                 h.getValueAtPercentile(99) / 1e6, h.getMaxValue() / 1e6, h.getTotalCount());
         }
     }

@@ -1,20 +1,31 @@
 package io.redisreplica.router;
 
 /**
- * When recent shard offsets were committed: a ring of (end offset, time) pairs the upstream link
- * fills at each commit, so a replica's lag can be told in milliseconds ("the oldest data it has
- * not acknowledged was committed this long ago"), not only in bytes.
+ * When recent shard offsets were committed: a ring of (end offset, time, entries) samples the
+ * upstream link records at most every {@value #MIN_INTERVAL_NANOS} ns, so a replica's lag can be
+ * told in milliseconds ("the oldest data it has not acknowledged was committed this long ago")
+ * and entries, not only in bytes. The ring covers at least the last ~30 s; for a replica further
+ * behind, the figures are lower bounds. Replicas ACK once a second, so ACK-based lag has that
+ * granularity.
  */
 final class CommitClock {
-    private static final int SIZE = 4096;
+    private static final int SIZE = 16384;
+    private static final long MIN_INTERVAL_NANOS = 2_000_000;
     private final long[] offsets = new long[SIZE];
     private final long[] nanos = new long[SIZE];
     private final long[] entries = new long[SIZE];
     private long count;
 
     synchronized void committed(long endOffset, long nanoTime, long entryCount) {
-        if (count > 0 && offsets[(int) ((count - 1) % SIZE)] == endOffset) {
-            return; // nothing new since the last commit
+        if (count > 0) {
+            final int last = (int) ((count - 1) % SIZE);
+            if (offsets[last] == endOffset || nanoTime - nanos[last] < MIN_INTERVAL_NANOS) {
+                if (offsets[last] != endOffset) {
+                    offsets[last] = endOffset; // same sample slot: keep its time, move its end forward
+                    entries[last] = entryCount;
+                }
+                return;
+            }
         }
         offsets[(int) (count % SIZE)] = endOffset;
         nanos[(int) (count % SIZE)] = nanoTime;

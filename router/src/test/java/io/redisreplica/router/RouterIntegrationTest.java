@@ -219,9 +219,9 @@ class RouterIntegrationTest {
             final RedisServer b = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + portB));
             a.awaitReplicaInSync(20_000);
             b.awaitReplicaInSync(20_000);
-            b.pause(); // SIGSTOP
+            b.pause(); // SIGSTOP; -Dfreeze.seconds=30 for the long version (its lag figures go to docs/benchmarks.md)
             try (RedisClient c = master.client()) {
-                final long until = System.currentTimeMillis() + 2_000;
+                final long until = System.currentTimeMillis() + 1000L * Integer.getInteger("freeze.seconds", 2);
                 int i = 0;
                 while (System.currentTimeMillis() < until) {
                     c.call("SET", "a" + (i % 100), "v" + i);
