@@ -3,13 +3,11 @@ package io.redisreplica.router;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -23,7 +21,7 @@ import io.redisreplica.testkit.RedisBinary;
 import io.redisreplica.testkit.RedisClient;
 import io.redisreplica.testkit.RedisServer;
 import io.redisreplica.testkit.RedisServers;
-import io.redisreplica.testkit.RedisValues;
+import io.redisreplica.testkit.ShardMirror;
 
 /**
  * Three shards by slot ranges under a concurrent random workload of every data type (MULTI/EXEC,
@@ -98,7 +96,8 @@ class RouterWorkloadIntegrationTest {
                         .append(", sessions ").append(router.replicas(i)).append("\nreplica log:\n").append(replicas.get(i).logTail(8))
                         .append('\n');
                 }
-                throw new AssertionError(e.getMessage() + "\n" + journalOf(router, e.getMessage()) + state, e);
+                throw new AssertionError(e.getMessage() + "\n" + journalOf(router, e.getMessage().substring("at the end: ".length()))
+                    + state, e);
             }
             assertEquals(0, router.upstream().router().crossShard(), "the workload has no cross-shard command");
         }
@@ -128,50 +127,8 @@ class RouterWorkloadIntegrationTest {
         return sb.toString();
     }
 
-    private static void assertEventuallyMirrored(RedisServer master, ShardMap map, List<RedisServer> replicas) throws Exception {
-        final long deadline = System.currentTimeMillis() + 30_000;
-        String difference = null;
-        while (System.currentTimeMillis() < deadline) {
-            difference = difference(master, map, replicas);
-            if (difference == null) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(difference);
-    }
-
-    /** Null when every shard holds exactly the master's keys of its slots, value-equal; else the first difference. */
-    private static String difference(RedisServer master, ShardMap map, List<RedisServer> replicas) {
-        final Map<String, String> expected = new TreeMap<>();
-        try (RedisClient m = master.client()) {
-            for (Object k : (List<?>) m.call("KEYS", "*")) {
-                final byte[] key = (byte[]) k;
-                expected.put(map.shardOf(key, 0, key.length) + " " + new String(key, StandardCharsets.UTF_8), RedisValues.canonical(m, key));
-            }
-        }
-        final Map<String, String> actual = new TreeMap<>();
-        for (int i = 0; i < replicas.size(); i++) {
-            try (RedisClient c = replicas.get(i).client()) {
-                for (Object k : (List<?>) c.call("KEYS", "*")) {
-                    actual.put(i + " " + new String((byte[]) k, StandardCharsets.UTF_8), RedisValues.canonical(c, k));
-                }
-            }
-        }
-        if (expected.equals(actual)) {
-            return null;
-        }
-        for (String k : expected.keySet()) {
-            if (!expected.get(k).equals(actual.get(k))) {
-                return "shard/key " + k + ": master " + expected.get(k) + ", shard " + actual.get(k);
-            }
-        }
-        for (String k : actual.keySet()) {
-            if (!expected.containsKey(k)) {
-                return "shard/key " + k + " exists only on the shard";
-            }
-        }
-        return "differ";
+    private static void assertEventuallyMirrored(RedisServer master, ShardMap map, List<RedisServer> replicas) {
+        ShardMirror.awaitMirrored(master, replicas, key -> map.shardOf(key, 0, key.length), 30_000, "at the end");
     }
 
     /** Random writes over a pool of keys spread over all slots; multi-key commands use one hash tag or are splittable. */

@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -24,7 +22,7 @@ import io.redisreplica.testkit.RedisBinary;
 import io.redisreplica.testkit.RedisClient;
 import io.redisreplica.testkit.RedisServer;
 import io.redisreplica.testkit.RedisServers;
-import io.redisreplica.testkit.RedisValues;
+import io.redisreplica.testkit.ShardMirror;
 
 /**
  * The durability promise under faults, with real processes: the router runs as its own JVM
@@ -62,16 +60,9 @@ class RouterChaosIntegrationTest {
         // a backlog that holds the writes made while the router restarts, so it can resume with PSYNC
         final RedisServer master = redis.start(RedisBinary.local(), Map.of("repl-backlog-size", "256mb"));
         final int[] ports = {FreePort.find(), FreePort.find()};
-        final Path config = Files.writeString(dir.resolve("router.conf"), "upstream 127.0.0.1:" + master.port() + "\njournal "
-            + dir.resolve("journal") + "\nshard s0 127.0.0.1:" + ports[0] + " slots=0-8191\nshard s1 127.0.0.1:" + ports[1]
-            + " slots=8192-16383\n");
+        final Path config = config(master, ports);
         Process router = router(config);
-        final List<RedisServer> replicas = List.of(
-            redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + ports[0])),
-            redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + ports[1])));
-        for (RedisServer r : replicas) {
-            r.awaitReplicaInSync(30_000);
-        }
+        final List<RedisServer> replicas = shardReplicas(ports);
         final AtomicBoolean running = new AtomicBoolean(true);
         final AtomicLong ops = new AtomicLong();
         final Thread workload = new Thread(() -> {
@@ -119,10 +110,10 @@ class RouterChaosIntegrationTest {
         }
         try {
             final long deadline = System.currentTimeMillis() + 30_000;
-            String difference = difference(master, replicas);
+            String difference = ShardMirror.difference(master, replicas, RouterChaosIntegrationTest::shardOf);
             while (difference != null && System.currentTimeMillis() < deadline) {
                 Thread.sleep(200);
-                difference = difference(master, replicas);
+                difference = ShardMirror.difference(master, replicas, RouterChaosIntegrationTest::shardOf);
             }
             final StringBuilder logs = new StringBuilder();
             for (int i = 0; i < starts; i++) {
@@ -147,17 +138,10 @@ class RouterChaosIntegrationTest {
     void shouldTakeANewSnapshotWhenTheMastersBacklogNoLongerHoldsTheCheckpoint() throws Exception {
         final RedisServer master = redis.start(RedisBinary.local(), Map.of("repl-backlog-size", "16kb"));
         final int[] ports = {FreePort.find(), FreePort.find()};
-        final Path config = Files.writeString(dir.resolve("router.conf"), "upstream 127.0.0.1:" + master.port() + "\njournal "
-            + dir.resolve("journal") + "\nshard s0 127.0.0.1:" + ports[0] + " slots=0-8191\nshard s1 127.0.0.1:" + ports[1]
-            + " slots=8192-16383\n");
+        final Path config = config(master, ports);
         Process router = router(config);
         try {
-            final List<RedisServer> replicas = List.of(
-                redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + ports[0])),
-                redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + ports[1])));
-            for (RedisServer r : replicas) {
-                r.awaitReplicaInSync(30_000);
-            }
+            final List<RedisServer> replicas = shardReplicas(ports);
             awaitStreaming(0);
             router.destroyForcibly();
             router.waitFor();
@@ -181,14 +165,10 @@ class RouterChaosIntegrationTest {
     void shouldFollowTheMasterThroughRestartsWithAndWithoutPersistence() throws Exception {
         final RedisServer master = redis.start(RedisBinary.local(), Map.of("repl-backlog-size", "64mb"));
         final int[] ports = {FreePort.find(), FreePort.find()};
-        final Path config = Files.writeString(dir.resolve("router.conf"), "upstream 127.0.0.1:" + master.port() + "\njournal "
-            + dir.resolve("journal") + "\nshard s0 127.0.0.1:" + ports[0] + " slots=0-8191\nshard s1 127.0.0.1:" + ports[1]
-            + " slots=8192-16383\n");
+        final Path config = config(master, ports);
         Process router = router(config);
         try {
-            final List<RedisServer> replicas = List.of(
-                redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + ports[0])),
-                redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + ports[1])));
+            final List<RedisServer> replicas = shardReplicas(ports);
             for (int round = 0; round < 3; round++) {
                 try (RedisClient c = master.client()) {
                     for (int i = 0; i < 300; i++) {
@@ -213,16 +193,27 @@ class RouterChaosIntegrationTest {
         }
     }
 
-    private static void awaitMirrored(RedisServer master, List<RedisServer> replicas, String when) throws Exception {
-        final long deadline = System.currentTimeMillis() + 30_000;
-        String difference = difference(master, replicas);
-        while (difference != null && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-            difference = difference(master, replicas);
-        }
-        if (difference != null) {
-            throw new AssertionError(when + ": " + difference);
-        }
+
+    /** Two shards by slot halves: the shard of a key. */
+    private static int shardOf(byte[] key) {
+        return ClusterSlots.slot(key, 0, key.length) < 8192 ? 0 : 1;
+    }
+
+    private static void awaitMirrored(RedisServer master, List<RedisServer> replicas, String when) {
+        ShardMirror.awaitMirrored(master, replicas, RouterChaosIntegrationTest::shardOf, 30_000, when);
+    }
+
+    /** A router config with two shards by slot halves on {@code ports}. */
+    private Path config(RedisServer master, int[] ports) throws Exception {
+        return Files.writeString(dir.resolve("router.conf"), "upstream 127.0.0.1:" + master.port() + "\njournal "
+            + dir.resolve("journal") + "\nshard s0 127.0.0.1:" + ports[0] + " slots=0-8191\nshard s1 127.0.0.1:" + ports[1]
+            + " slots=8192-16383\n");
+    }
+
+    /** One replica per shard, in sync. */
+    private List<RedisServer> shardReplicas(int[] ports) {
+        final List<RedisServer> replicas = shardReplicas(ports);
+        return replicas;
     }
 
     /** Waits until router start {@code i} logs that its upstream link streams. */
@@ -237,36 +228,4 @@ class RouterChaosIntegrationTest {
         }
     }
 
-    /** Null when each shard equals the master's keys of its slots; else the first difference. */
-    private static String difference(RedisServer master, List<RedisServer> replicas) {
-        final Map<String, String> expected = new TreeMap<>();
-        try (RedisClient m = master.client()) {
-            for (Object k : (List<?>) m.call("KEYS", "*")) {
-                final byte[] key = (byte[]) k;
-                final int shard = ClusterSlots.slot(key, 0, key.length) < 8192 ? 0 : 1;
-                expected.put(shard + " " + new String(key, StandardCharsets.UTF_8), RedisValues.canonical(m, key));
-            }
-        }
-        final Map<String, String> actual = new TreeMap<>();
-        for (int i = 0; i < replicas.size(); i++) {
-            try (RedisClient c = replicas.get(i).client()) {
-                for (Object k : (List<?>) c.call("KEYS", "*")) {
-                    actual.put(i + " " + new String((byte[]) k, StandardCharsets.UTF_8), RedisValues.canonical(c, k));
-                }
-            }
-        }
-        if (expected.equals(actual)) {
-            return null;
-        }
-        for (String k : expected.keySet()) {
-            if (!expected.get(k).equals(actual.get(k))) {
-                return "shard/key " + k + ": master " + abbreviate(expected.get(k)) + ", shard " + abbreviate(actual.get(k));
-            }
-        }
-        return "extra keys on a shard: " + actual.keySet().stream().filter(k -> !expected.containsKey(k)).limit(5).toList();
-    }
-
-    private static String abbreviate(String s) {
-        return s == null ? null : s.length() > 200 ? s.substring(0, 200) + "..." : s;
-    }
 }
