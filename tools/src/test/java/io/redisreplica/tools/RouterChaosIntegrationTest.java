@@ -212,7 +212,12 @@ class RouterChaosIntegrationTest {
 
     /** One replica per shard, in sync. */
     private List<RedisServer> shardReplicas(int[] ports) {
-        final List<RedisServer> replicas = shardReplicas(ports);
+        final List<RedisServer> replicas = List.of(
+            redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + ports[0])),
+            redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + ports[1])));
+        for (RedisServer r : replicas) {
+            r.awaitReplicaInSync(30_000);
+        }
         return replicas;
     }
 
