@@ -289,12 +289,11 @@ class RdbSplitIntegrationTest {
                 assertEquals(200, split.result().totalKeys());
                 assertEquals(200, EntryDigests.of(buffers.get(0).toByteArray()).size()
                     + EntryDigests.of(buffers.get(1).toByteArray()).size());
-                // after a diskless transfer the master waits for a first ACK before it streams commands
-                out.write("*3\r\n$8\r\nREPLCONF\r\n$3\r\nACK\r\n$1\r\n0\r\n".getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                // the command stream continues right after the RDB
+                // after a diskless transfer the master streams commands only once an ACK reaches it after
+                // it marked the replica online; an early ACK is ignored, so ACK every second as replicas do
                 master.call("SET", "after", "sync");
-                final String stream = readUntil(split.commands(), "after");
+                socket.setSoTimeout(1000);
+                final String stream = readUntilAcking(split.commands(), out, "after");
                 assertTrue(stream.contains("SET") || stream.contains("set"), stream);
             }
         }
@@ -313,14 +312,24 @@ class RdbSplitIntegrationTest {
         return sb.toString();
     }
 
-    private static String readUntil(InputStream in, String needle) throws IOException {
+    /** Reads until {@code needle} shows, sending REPLCONF ACK 0 every second meanwhile (20 s at most). */
+    private static String readUntilAcking(InputStream in, OutputStream out, String needle) throws IOException {
         final StringBuilder sb = new StringBuilder();
-        while (!sb.toString().contains(needle)) {
-            final int b = in.read();
-            if (b < 0) {
-                break;
+        final long deadline = System.currentTimeMillis() + 20_000;
+        while (!sb.toString().contains(needle) && System.currentTimeMillis() < deadline) {
+            out.write("*3\r\n$8\r\nREPLCONF\r\n$3\r\nACK\r\n$1\r\n0\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            try {
+                while (!sb.toString().contains(needle)) {
+                    final int b = in.read();
+                    if (b < 0) {
+                        return sb.toString();
+                    }
+                    sb.append((char) b);
+                }
+            } catch (java.net.SocketTimeoutException quiet) {
+                // nothing yet: ACK again
             }
-            sb.append((char) b);
         }
         return sb.toString();
     }
