@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import io.redisreplica.resp.Command;
 import io.redisreplica.resp.CommandFramer;
+import io.redisreplica.resp.RespDecoderContext;
 
 /**
  * The operator's view, on the {@code admin} port, in two dialects on one socket:
@@ -62,7 +63,7 @@ final class AdminServer implements AutoCloseable {
             final OutputStream out = new BufferedOutputStream(s.getOutputStream());
             final byte[] buf = new byte[16 * 1024];
             final UnsafeBuffer view = new UnsafeBuffer(buf);
-            final CommandFramer framer = new CommandFramer();
+            final CommandFramer framer = new CommandFramer(new RespDecoderContext().maxCommandLength(8 * 1024).maxInlineLength(4 * 1024));
             int pending = 0;
             while (true) {
                 final int n = in.read(buf, pending, buf.length - pending);

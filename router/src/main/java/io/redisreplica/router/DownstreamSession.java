@@ -20,6 +20,7 @@ import io.redisreplica.journal.JournalReader;
 import io.redisreplica.journal.SeekResult;
 import io.redisreplica.resp.Command;
 import io.redisreplica.resp.CommandFramer;
+import io.redisreplica.resp.RespDecoderContext;
 
 /**
  * One replica of a shard: answers the replica handshake (PING, AUTH, REPLCONF, INFO, ROLE), then
@@ -126,7 +127,8 @@ final class DownstreamSession implements Runnable {
             socket.setTcpNoDelay(true);
             final InputStream in = socket.getInputStream();
             final OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
-            final CommandFramer framer = new CommandFramer();
+            // handshake commands are small: a cap below the buffer size means a peer can never fill it
+            final CommandFramer framer = new CommandFramer(new RespDecoderContext().maxCommandLength(16 * 1024).maxInlineLength(4 * 1024));
             final byte[] buf = new byte[64 * 1024];
             final UnsafeBuffer view = new UnsafeBuffer(buf);
             int pending = 0;
@@ -355,7 +357,7 @@ final class DownstreamSession implements Runnable {
         } catch (IOException e) {
             return;
         }
-        final CommandFramer framer = new CommandFramer();
+        final CommandFramer framer = new CommandFramer(new RespDecoderContext().maxCommandLength(2048).maxInlineLength(1024));
         byte[] buf = java.util.Arrays.copyOf(rest, Math.max(4096, rest.length));
         final UnsafeBuffer view = new UnsafeBuffer(buf);
         int pending = rest.length;

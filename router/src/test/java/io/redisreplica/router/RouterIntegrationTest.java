@@ -316,6 +316,23 @@ class RouterIntegrationTest {
         }
     }
 
+    @Test
+    void shouldCloseAPeerWhoseHandshakeCommandOutgrowsTheCap() throws Exception {
+        final RedisServer master = redis.start();
+        final int portA = FreePort.find();
+        final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+            + "\nshard a 127.0.0.1:" + portA + " regex=^a\n", "test");
+        try (Router router = Router.start(config, CrossShardPolicy.LOG);
+             java.net.Socket s = new java.net.Socket("127.0.0.1", portA)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("x".repeat(100_000).getBytes(java.nio.charset.StandardCharsets.US_ASCII)); // no newline, ever
+            s.getOutputStream().flush();
+            assertEquals(-1, s.getInputStream().read(), "the virtual master hangs up instead of buffering or spinning");
+        } catch (java.net.SocketException reset) {
+            // a reset is a hang-up too
+        }
+    }
+
     private static String info(int admin) {
         try (RedisClient c = new RedisClient("127.0.0.1", admin)) {
             return c.callString("INFO", "shards");
