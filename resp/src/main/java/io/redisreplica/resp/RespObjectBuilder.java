@@ -12,7 +12,11 @@ import org.agrona.DirectBuffer;
  * path uses {@link CommandFramer}): simple, bulk and verbatim strings become {@code String}
  * (UTF-8), integers {@code Long}, aggregates {@code List<Object>} (maps flattened to key, value),
  * doubles {@code Double}, booleans {@code Boolean}, nulls {@code null}. An error reply is kept in
- * {@link #error()}. Feed it to a {@link RespDecoder} until {@link #done()}.
+ * {@link #error()}; an error inside an aggregate (a failed command in an EXEC reply) is a {@link
+ * RespError} element. Feed it to a {@link RespDecoder} until {@link #done()}.
+ *
+ * <p>A decoder hands over every whole value in the bytes it is given: a client that pipelines
+ * builds with a {@link ReplyListener}, which is told of each reply in turn.
  */
 public final class RespObjectBuilder implements RespVisitor {
     private final Deque<List<Object>> stack = new ArrayDeque<>();
@@ -20,6 +24,24 @@ public final class RespObjectBuilder implements RespVisitor {
     private Object result;
     private String error;
     private boolean done;
+    private final ReplyListener listener;
+
+    /** Told of each whole reply; the builder then starts on the next. */
+    @FunctionalInterface
+    public interface ReplyListener {
+        /** @param error the error reply's text, or null; then {@code result} is null */
+        void onReply(Object result, String error);
+    }
+
+    /** Builds one reply: read it when {@link #done()}. */
+    public RespObjectBuilder() {
+        this(null);
+    }
+
+    /** Builds reply after reply, each handed to {@code listener}. */
+    public RespObjectBuilder(ReplyListener listener) {
+        this.listener = listener;
+    }
 
     public boolean done() {
         return done;
@@ -47,7 +69,7 @@ public final class RespObjectBuilder implements RespVisitor {
     private void value(Object v) {
         if (stack.isEmpty()) {
             result = v;
-            done = true;
+            complete();
             return;
         }
         stack.peek().add(v);
@@ -56,13 +78,30 @@ public final class RespObjectBuilder implements RespVisitor {
             final List<Object> finished = stack.pop();
             if (stack.isEmpty()) {
                 result = finished;
-                done = true;
+                complete();
                 return;
             }
             stack.peek().add(finished);
             left = remaining.pop() - 1;
         }
         remaining.push(left);
+    }
+
+    private void complete() {
+        done = true;
+        if (listener != null) {
+            listener.onReply(result, error);
+            reset();
+        }
+    }
+
+    private void error(String message) {
+        if (stack.isEmpty()) {
+            error = message;
+            value(null);
+        } else {
+            value(new RespError(message));
+        }
     }
 
     private static String text(DirectBuffer b, int off, int len) {
@@ -76,8 +115,7 @@ public final class RespObjectBuilder implements RespVisitor {
 
     @Override
     public void onError(DirectBuffer b, int off, int len) {
-        error = text(b, off, len);
-        value(null);
+        error(text(b, off, len));
     }
 
     @Override
@@ -88,8 +126,7 @@ public final class RespObjectBuilder implements RespVisitor {
     @Override
     public void onBlob(RespType type, DirectBuffer b, int off, int len) {
         if (type == RespType.BLOB_ERROR) {
-            error = text(b, off, len);
-            value(null);
+            error(text(b, off, len));
         } else {
             value(text(b, off, len));
         }
