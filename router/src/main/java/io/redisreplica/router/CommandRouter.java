@@ -34,6 +34,7 @@ public final class CommandRouter {
 
     private int db;
     private final int[] shardDb;
+    private final int[] keyArgs = new int[1024];
     private final int[] keyShards = new int[1024];
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(4096);
     /** SELECT has its own buffer: it is written while a split command may still sit in {@link #scratch}. */
@@ -148,34 +149,19 @@ public final class CommandRouter {
     }
 
     private Outcome routeByKeys(Command c, CommandSpec spec) {
-        int n = 0;
-        final int argc = c.argCount();
-        if (spec.kind() == CommandSpec.Kind.NUMKEYS) {
-            final long numKeys;
-            try {
-                numKeys = c.argLong(spec.numKeysAt());
-            } catch (NumberFormatException e) {
-                return crossShard(c, "numkeys is not a number");
-            }
-            if (spec.firstKey() > 0) {
-                n = collect(c, spec.firstKey(), spec.firstKey(), 1, n);
-            }
-            if (numKeys <= 0) {
-                if (n == 0) {
-                    return crossShard(c, "no keys: cannot tell its shard");
-                }
-            } else {
-                n = collect(c, spec.numKeysAt() + 1, (int) Math.min(argc - 1, spec.numKeysAt() + numKeys), 1, n);
-            }
-        } else {
-            final int last = spec.lastKey() < 0 ? argc + spec.lastKey() : Math.min(spec.lastKey(), argc - 1);
-            n = collect(c, spec.firstKey(), last, spec.step(), n);
+        final int n = KeyPositions.of(c, spec, keyArgs);
+        if (n == KeyPositions.BAD_NUMKEYS) {
+            return crossShard(c, "numkeys is not a number");
+        }
+        if (n == KeyPositions.NO_KEYS_DECLARED) {
+            return crossShard(c, "no keys: cannot tell its shard");
         }
         if (n == 0) {
             return Outcome.DROPPED;
         }
         boolean same = true;
-        for (int i = 1; i < n; i++) {
+        for (int i = 0; i < n; i++) {
+            keyShards[i] = map.shardOf(keyBytes(c, keyArgs[i]), 0, c.argLength(keyArgs[i]));
             same &= keyShards[i] == keyShards[0];
         }
         if (same) {
@@ -190,7 +176,6 @@ public final class CommandRouter {
             return crossShard(c, "keys in different shards");
         }
         // one command per shard with that shard's keys (and, for MSET, their values)
-        final int last = spec.lastKey() < 0 ? argc + spec.lastKey() : spec.lastKey();
         for (int s = -1; s < shards; s++) {
             int count = 0;
             for (int i = 0; i < n; i++) {
@@ -207,28 +192,16 @@ public final class CommandRouter {
             }
             writer.wrap(scratch, 0).arrayHeader(1 + (long) count * spec.step());
             writer.bulk(c.buffer(), c.argOffset(0), c.argLength(0));
-            int k = 0;
-            for (int arg = spec.firstKey(); arg <= last; arg += spec.step(), k++) {
+            for (int k = 0; k < n; k++) {
                 if (keyShards[k] == s) {
                     for (int j = 0; j < spec.step(); j++) {
-                        writer.bulk(c.buffer(), c.argOffset(arg + j), c.argLength(arg + j));
+                        writer.bulk(c.buffer(), c.argOffset(keyArgs[k] + j), c.argLength(keyArgs[k] + j));
                     }
                 }
             }
             emit(s, scratch, 0, writer.length(), c);
         }
         return Outcome.ROUTED;
-    }
-
-    private int collect(Command c, int first, int last, int step, int n) {
-        for (int arg = first; arg <= last && arg < c.argCount(); arg += step) {
-            if (n == keyShards.length) {
-                throw new RouterException("command with more than " + keyShards.length + " keys: " + c);
-            }
-            final byte[] key = keyBytes(c, arg);
-            keyShards[n++] = map.shardOf(key, 0, c.argLength(arg));
-        }
-        return n;
     }
 
     private byte[] keyBuffer = new byte[256];
