@@ -116,6 +116,9 @@ final class JournalCommand {
         @Option(names = "--db", paramLabel = "N", description = "Only entries of this database.")
         Integer db;
 
+        @Option(names = "--json", description = "One JSON object per command: offset, db, upstream offset, arguments.")
+        boolean json;
+
         @Override
         public Integer call() throws Exception {
             final PrintWriter out = spec.commandLine().getOut();
@@ -157,7 +160,17 @@ final class JournalCommand {
                             || (key != null && (c.argCount() < 2 || !key.matcher(c.argString(1)).find()))) {
                             continue;
                         }
-                        out.printf("%d db=%d upstream=%d %s%n", entry.startOffset(), entry.db(), entry.upstreamOffset(), c);
+                        if (json) {
+                            final StringBuilder sb = new StringBuilder("{\"offset\":").append(entry.startOffset())
+                                .append(",\"db\":").append(entry.db()).append(",\"upstream\":").append(entry.upstreamOffset())
+                                .append(",\"args\":[");
+                            for (int i = 0; i < c.argCount(); i++) {
+                                sb.append(i == 0 ? "" : ",").append(Json.string(c.argString(i)));
+                            }
+                            out.println(sb.append("]}"));
+                        } else {
+                            out.printf("%d db=%d upstream=%d %s%n", entry.startOffset(), entry.db(), entry.upstreamOffset(), c);
+                        }
                     }
                     out.flush();
                 }
@@ -175,10 +188,22 @@ final class JournalCommand {
         @Parameters(index = "0", paramLabel = "DIR", description = "The journal directory.")
         Path dir;
 
+        @Option(names = "--json", description = "The result as one JSON object.")
+        boolean json;
+
         @Override
         public Integer call() {
             try (Journal journal = open(dir)) {
                 final List<String> problems = JournalInspector.verify(journal);
+                if (json) {
+                    final StringBuilder sb = new StringBuilder("{\"journal\":").append(Json.string(dir.toString()))
+                        .append(",\"consistent\":").append(problems.isEmpty()).append(",\"problems\":[");
+                    for (int i = 0; i < problems.size(); i++) {
+                        sb.append(i == 0 ? "" : ",").append(Json.string(problems.get(i)));
+                    }
+                    spec.commandLine().getOut().println(sb.append("]}"));
+                    return problems.isEmpty() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
+                }
                 if (problems.isEmpty()) {
                     spec.commandLine().getOut().printf("journal %s: %d shards, consistent%n", dir, journal.shardNames().size());
                     return ExitCodes.OK;

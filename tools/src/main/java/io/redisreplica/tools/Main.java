@@ -21,7 +21,7 @@ public final class Main {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("error: " + e.getMessage());
             return e instanceof io.redisreplica.rdb.RdbFormatException || e instanceof io.redisreplica.router.RouterConfig.ConfigException
-                || e instanceof io.redisreplica.journal.JournalException ? ExitCodes.BAD_INPUT : ExitCodes.ENVIRONMENT;
+                || e instanceof io.redisreplica.journal.JournalException || e instanceof IllegalArgumentException ? ExitCodes.BAD_INPUT : ExitCodes.ENVIRONMENT;
         });
         return cli;
     }

@@ -32,10 +32,14 @@ final class RdbDumpCommand implements Callable<Integer> {
     @Option(names = "--no-values", negatable = false, description = "Leave values out (faster: they are not decoded).")
     boolean noValues;
 
+    @Option(names = "--quiet", description = "No progress on stderr.")
+    boolean quiet;
+
     @Override
     public Integer call() throws Exception {
         final PrintWriter out = spec.commandLine().getOut();
-        try (InputStream in = Files.newInputStream(file)) {
+        final Progress progress = new Progress(spec.commandLine().getErr(), "dump " + file.getFileName(), Files.size(file));
+        try (InputStream in = new CountingInputStream(Files.newInputStream(file), quiet ? n -> { } : progress::update)) {
             new RdbReader().read(in, new Dumper(out, !noValues));
         }
         out.flush();

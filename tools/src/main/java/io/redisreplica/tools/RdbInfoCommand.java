@@ -26,10 +26,14 @@ final class RdbInfoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object instead of text.")
     boolean json;
 
+    @Option(names = "--quiet", description = "No progress on stderr.")
+    boolean quiet;
+
     @Override
     public Integer call() throws Exception {
         final RdbStats stats = new RdbStats();
-        try (InputStream in = Files.newInputStream(file)) {
+        final Progress progress = new Progress(spec.commandLine().getErr(), "read " + file.getFileName(), Files.size(file));
+        try (InputStream in = new CountingInputStream(Files.newInputStream(file), quiet ? n -> { } : progress::update)) {
             new RdbReader().read(in, stats);
         }
         final PrintWriter out = spec.commandLine().getOut();

@@ -33,6 +33,9 @@ final class RdbSplitCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress on stderr.")
     boolean quiet;
 
+    @Option(names = "--json", description = "The result as one JSON object.")
+    boolean json;
+
     @Override
     public Integer call() throws Exception {
         final ShardMap map = RouterConfig.load(config).shardMap();
@@ -42,6 +45,20 @@ final class RdbSplitCommand implements Callable<Integer> {
         final SplitResult result = ShardFiles.split(file, out, map, quiet ? null : progress::update);
         final double seconds = (System.nanoTime() - start) / 1e9;
         final PrintWriter o = spec.commandLine().getOut();
+        if (json) {
+            final StringBuilder sb = new StringBuilder("{\"file\":").append(Json.string(file.toString()))
+                .append(",\"version\":").append(result.header().version()).append(",\"keys\":").append(result.totalKeys())
+                .append(",\"dropped\":").append(result.keysDropped()).append(",\"seconds\":").append(String.format(java.util.Locale.ROOT, "%.3f", seconds))
+                .append(",\"shards\":[");
+            for (ShardMap.Shard shard : map.shards()) {
+                sb.append(shard.index() == 0 ? "" : ",").append("{\"shard\":").append(Json.string(shard.name()))
+                    .append(",\"keys\":").append(result.keysPerShard()[shard.index()])
+                    .append(",\"bytes\":").append(result.bytesPerShard()[shard.index()])
+                    .append(",\"file\":").append(Json.string(ShardFiles.fileOf(out, shard).toString())).append('}');
+            }
+            o.println(sb.append("]}"));
+            return ExitCodes.OK;
+        }
         o.printf("split %s (%s, %d keys) in %.2f s%n", file, result.header(), result.totalKeys(), seconds);
         for (ShardMap.Shard shard : map.shards()) {
             o.printf("  %-16s %10d keys %14d bytes -> %s%n", shard.name(), result.keysPerShard()[shard.index()],

@@ -8,7 +8,8 @@ import picocli.CommandLine.ParameterException;
 
 @Command(name = "redis-replica", mixinStandardHelpOptions = true, version = "redis-replica 0.1.0-SNAPSHOT",
     description = "One Redis replica link, split by a shard map into N virtual masters, with a durable journal.",
-    subcommands = {RunCommand.class, RdbCommand.class, JournalCommand.class, DemoCommand.class, AutoComplete.GenerateCompletion.class},
+    subcommands = {RunCommand.class, RdbCommand.class, JournalCommand.class, ReplayCommand.class, DemoCommand.class,
+        AutoComplete.GenerateCompletion.class},
     footer = {"", "Exit codes: 0 done, 1 check failed, 2 usage, 3 bad input (RDB, config, journal), 4 environment (I/O, ports, binaries)."})
 final class RootCommand implements Runnable {
     @Spec

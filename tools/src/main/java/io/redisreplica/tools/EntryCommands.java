@@ -1,0 +1,80 @@
+package io.redisreplica.tools;
+
+import java.nio.charset.StandardCharsets;
+
+import org.agrona.DirectBuffer;
+
+import io.redisreplica.journal.JournalEntry;
+import io.redisreplica.resp.Command;
+import io.redisreplica.resp.CommandFramer;
+
+/**
+ * The commands of one journal entry that a replay applies: all but MULTI/EXEC (the replay wraps
+ * its own transaction around each batch), SELECT (the entry's db field rules) and PING (a
+ * keep-alive). A view over the entry's bytes; reused from entry to entry.
+ */
+final class EntryCommands {
+    private static final byte[] MULTI = bytes("MULTI");
+    private static final byte[] EXEC = bytes("EXEC");
+    private static final byte[] SELECT = bytes("SELECT");
+    private static final byte[] PING = bytes("PING");
+
+    private final CommandFramer framer = new CommandFramer();
+    private JournalEntry entry;
+    private int at;
+    private int end;
+    private int commandOffset;
+    private int commandLength;
+
+    EntryCommands wrap(JournalEntry entry) {
+        this.entry = entry;
+        this.at = entry.payloadOffset();
+        this.end = at + entry.payloadLength();
+        framer.reset();
+        return this;
+    }
+
+    /**
+     * Moves to the next command to apply.
+     *
+     * @return false at the end of the entry
+     * @throws IllegalStateException when the entry ends inside a command (the journal only holds whole ones)
+     */
+    boolean next() {
+        while (at < end) {
+            final int n = framer.frame(entry.payload(), at, end - at);
+            if (n <= 0) {
+                throw new IllegalStateException("journal entry at offset " + entry.startOffset() + " ends inside a command");
+            }
+            commandOffset = at;
+            commandLength = n;
+            at += n;
+            final Command c = framer.command();
+            if (!c.isEmpty() && !c.nameIs(MULTI) && !c.nameIs(EXEC) && !c.nameIs(SELECT) && !c.nameIs(PING)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    Command command() {
+        return framer.command();
+    }
+
+    DirectBuffer buffer() {
+        return entry.payload();
+    }
+
+    /** Where the current command's RESP bytes start in {@link #buffer()}. */
+    int offset() {
+        return commandOffset;
+    }
+
+    int length() {
+        return commandLength;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}
