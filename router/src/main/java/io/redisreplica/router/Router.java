@@ -53,7 +53,7 @@ public final class Router implements AutoCloseable {
                 masters.add(new VirtualMaster(s, config.replicaStallTimeout().toMillis(), new ReplicaPolicy(config.replicaMaxFailures(),
                     config.replicaFailureWindow().toMillis(), config.replicaDropTime().toMillis())));
             }
-            this.upstream = new UpstreamLink(config, journal, shards, snapshots, policy);
+            this.upstream = new UpstreamLink(config, journal, shards, snapshots, policy, this::recordReceivers);
             this.upstreamThread = new Thread(upstream, "upstream-" + config.upstreamHost() + ":" + config.upstreamPort());
             upstreamThread.setDaemon(true);
             upstreamThread.start();
@@ -91,6 +91,11 @@ public final class Router implements AutoCloseable {
         return shards;
     }
 
+    /** The journal's checkpoint as last written (every 200 ms): upstream position, shards, receivers. */
+    public Checkpoint checkpoint() {
+        return journal.checkpoint();
+    }
+
     /** Replicas shard {@code index} has dropped by its failure policy since start. */
     public long drops(int index) {
         return masters.get(index).policy().drops();
@@ -108,6 +113,36 @@ public final class Router implements AutoCloseable {
             out.add(s.peer() + " " + s.state() + " sent=" + s.sentOffset() + " acked=" + s.ackedOffset());
         }
         return out;
+    }
+
+    /**
+     * Records in the checkpoint each connected replica's acknowledged offset, under its address
+     * and listening port (what {@code redis-replica replay --from-receiver} and {@code journal ls}
+     * read). A replica that went keeps its last record, the place to replay it from; once the
+     * journal no longer reaches back to it, or a newer snapshot epoch started past it, the record
+     * says it needs a full resync.
+     */
+    private void recordReceivers(Checkpoint cp) {
+        for (int i = 0; i < shards.size(); i++) {
+            final ShardRuntime shard = shards.get(i);
+            final java.util.Set<String> live = new java.util.HashSet<>();
+            for (DownstreamSession s : masters.get(i).sessions()) {
+                // an ACK past the journal's end (a confused replica) must not fail the checkpoint, and the link with it
+                if (s.ackedOffset() >= 0 && s.ackedOffset() <= shard.journal().endOffset()) {
+                    cp.receiver(shard.name(), s.identity(), s.ackedOffset(), false);
+                    live.add(s.identity());
+                }
+            }
+            final long first = shard.journal().firstOffset();
+            for (Checkpoint.ReceiverState r : cp.receivers()) {
+                if (r.shard().equals(shard.name()) && !live.contains(r.receiver()) && !r.needsFullResync()
+                    && (r.ackedOffset() < first || r.ackedOffset() < shard.snapshotOffset())) {
+                    cp.receiver(r.shard(), r.receiver(), r.ackedOffset(), true);
+                    LOG.info("shard {} receiver {}: acknowledged {}, which the journal no longer continues: it needs a full resync",
+                        shard.name(), r.receiver(), r.ackedOffset());
+                }
+            }
+        }
     }
 
     /**

@@ -66,8 +66,14 @@ public final class UpstreamLink implements Runnable {
     private final long[] skipUpTo;
     private long replaySkipped;
 
-    UpstreamLink(RouterConfig config, Journal journal, List<ShardRuntime> shards, Path snapshotDir, CrossShardPolicy policy) {
+    /** Adds what the router knows of its receivers to each checkpoint this link writes. */
+    private final java.util.function.Consumer<Checkpoint> receivers;
+
+    /** @param receivers adds the receivers' state to each checkpoint, on this link's thread (the checkpoint's one writer) */
+    UpstreamLink(RouterConfig config, Journal journal, List<ShardRuntime> shards, Path snapshotDir, CrossShardPolicy policy,
+                 java.util.function.Consumer<Checkpoint> receivers) {
         this.config = config;
+        this.receivers = receivers;
         this.journal = journal;
         this.shards = shards;
         this.router = new CommandRouter(config.shardMap(), new CommandTable(), policy, this::append);
@@ -405,6 +411,7 @@ public final class UpstreamLink implements Runnable {
                 cp.shard(shard.name(), shard.replid(), shard.epoch(), shard.snapshotOffset());
             }
         }
+        receivers.accept(cp);
         journal.writeCheckpoint(cp);
     }
 

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.redisreplica.journal.Checkpoint;
 import io.redisreplica.journal.Journal;
 import io.redisreplica.journal.JournalContext;
 import io.redisreplica.journal.JournalEntry;
@@ -25,6 +26,10 @@ import io.redisreplica.journal.JournalReader;
 import io.redisreplica.journal.JournalWriter;
 import io.redisreplica.resp.RespWriter;
 import io.redisreplica.router.ClusterSlots;
+import io.redisreplica.router.CrossShardPolicy;
+import io.redisreplica.router.Router;
+import io.redisreplica.router.RouterConfig;
+import io.redisreplica.testkit.FreePort;
 import io.redisreplica.testkit.RedisBinary;
 import io.redisreplica.testkit.RedisClient;
 import io.redisreplica.testkit.RedisServer;
@@ -189,6 +194,76 @@ class ReplayIntegrationTest {
         assertEquals(0, after.exit(), after.err());
         assertTrue(after.out().contains("\"start_offset\":" + snapshot + ",\"end_offset\":" + journalEnd()), after.out());
         assertEquals(expected, state(List.of(target), 1), "both halves together apply every command once");
+    }
+
+    @Test
+    void shouldCatchUpADetachedReceiverFromTheOffsetTheRouterRecordedForIt() throws Exception {
+        final RedisServer master = redis.start();
+        final int portA = FreePort.find();
+        final Path journalDir = dir.resolve("router-journal");
+        final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + journalDir
+            + "\nshard a 127.0.0.1:" + portA + " prefix=a:\nunclaimed drop\n", "test");
+        final RedisServer receiver;
+        final String name;
+        try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
+            receiver = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + portA));
+            receiver.awaitReplicaInSync(20_000);
+            name = "127.0.0.1:" + receiver.port();
+            for (int i = 0; i < 500; i++) {
+                master.call("INCR", "a:counter");
+                master.call("RPUSH", "a:list", i);
+                master.call("INCR", "b:elsewhere");
+            }
+            // the receiver fails once it has acknowledged everything: the router's checkpoint keeps where it was
+            final long end = awaitValue(() -> router.shards().get(0).journal().endOffset(), v -> v > 0);
+            awaitValue(() -> recordedAck(router, name), v -> v == end);
+            receiver.call("REPLICAOF", "NO", "ONE");
+            for (int i = 500; i < 800; i++) {
+                master.call("INCR", "a:counter");
+                master.call("RPUSH", "a:list", i);
+            }
+            awaitValue(() -> router.upstream().offset(), v -> v >= masterOffset(master));
+        }
+        final Cli ls = Cli.run("journal", "ls", journalDir.toString(), "--json");
+        assertTrue(ls.out().contains("\"receiver\":\"" + name + "\""), ls.out());
+        final Cli replay = Cli.run("replay", journalDir.toString(), "-s", "a", "-t", "127.0.0.1:" + receiver.port(),
+            "--from-receiver", name, "--quiet");
+        assertEquals(0, replay.exit(), replay.err());
+        assertEquals("800", get(receiver, "a:counter"), "no INCR lost or applied twice");
+        try (RedisClient c = receiver.client()) {
+            final List<?> items = (List<?>) c.call("LRANGE", "a:list", 0, -1);
+            assertEquals(800, items.size());
+            for (int i = 0; i < 800; i++) {
+                assertEquals(Integer.toString(i), new String((byte[]) items.get(i), StandardCharsets.UTF_8));
+            }
+        }
+        assertEquals(null, get(receiver, "b:elsewhere"), "only its shard's keys");
+    }
+
+    private static long recordedAck(Router router, String receiver) {
+        final Checkpoint.ReceiverState r = router.checkpoint().receiver("a", receiver);
+        return r == null ? -1 : r.ackedOffset();
+    }
+
+    private static long masterOffset(RedisServer master) {
+        try (RedisClient c = master.client()) {
+            final String info = c.callString("INFO", "replication");
+            final int at = info.indexOf("master_repl_offset:") + "master_repl_offset:".length();
+            return Long.parseLong(info.substring(at, info.indexOf('\r', at)));
+        }
+    }
+
+    private static long awaitValue(java.util.function.LongSupplier value, java.util.function.LongPredicate ok) throws InterruptedException {
+        final long deadline = System.currentTimeMillis() + 20_000;
+        long v = value.getAsLong();
+        while (!ok.test(v)) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("timed out; last value " + v);
+            }
+            Thread.sleep(20);
+            v = value.getAsLong();
+        }
+        return v;
     }
 
     private long journalEnd() {
