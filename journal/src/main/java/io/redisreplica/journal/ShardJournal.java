@@ -288,6 +288,27 @@ public final class ShardJournal implements AutoCloseable {
         }
     }
 
+    /**
+     * Where to start reading for entries written at or after {@code epochMillis}: the first entry of
+     * the roll cycle (journal file) that holds that time, or of the next file. Entries carry no
+     * time of their own, so the answer is as fine as the roll cycle ({@code journal-roll}): it
+     * may start up to one cycle early, never late.
+     *
+     * @return a start offset (an entry boundary), or {@link #endOffset()} when nothing was written since
+     */
+    public long offsetAtOrAfter(long epochMillis) {
+        synchronized (probe) {
+            final long[] cycles = cycles();
+            final long cycle = Math.floorDiv(epochMillis - queue.epoch(), queue.rollCycle().lengthInMillis());
+            int i = 0;
+            while (i < cycles.length && cycles[i] < cycle) {
+                i++;
+            }
+            final long start = firstStartInOrAfter(cycles, i);
+            return start == Long.MAX_VALUE ? endOffset() : Math.max(start, firstOffset());
+        }
+    }
+
     /** Start offset of the first entry of cycles[i], or of the next non-empty file; MAX_VALUE if none. */
     private long firstStartInOrAfter(long[] cycles, int i) {
         for (int c = i; c < cycles.length; c++) {

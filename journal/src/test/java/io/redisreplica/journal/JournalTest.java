@@ -117,6 +117,29 @@ class JournalTest {
     }
 
     @Test
+    void shouldFindWhereToReadFromForATimeAtTheGranularityOfItsRollCycle() {
+        final long t0 = clock.get();
+        try (Journal journal = Journal.open(context())) {
+            final ShardJournal shard = journal.shard("a");
+            final JournalWriter writer = shard.writer(0);
+            final long[] fileStarts = new long[3];
+            for (int i = 0; i < 30; i++) {
+                if (i % 10 == 0) {
+                    clock.addAndGet(5000); // files of seconds t0+5, t0+10, t0+15 (a gap between each)
+                    fileStarts[i / 10] = writer.endOffset();
+                }
+                writer.append(i, 0, 0, command(i));
+            }
+            writer.commit();
+            assertEquals(0, shard.offsetAtOrAfter(t0 - 86_400_000L), "before everything: the first entry");
+            assertEquals(fileStarts[1], shard.offsetAtOrAfter(t0 + 7000), "in a gap: the next file's first entry");
+            assertEquals(fileStarts[1], shard.offsetAtOrAfter(t0 + 10_500), "inside a file's second: that file's first entry");
+            assertEquals(fileStarts[2], shard.offsetAtOrAfter(t0 + 15_000));
+            assertEquals(shard.endOffset(), shard.offsetAtOrAfter(t0 + 16_000), "after everything: the end");
+        }
+    }
+
+    @Test
     void shouldKeepOffsetsAcrossReopenAndRollOver() {
         long end;
         try (Journal journal = Journal.open(context())) {

@@ -348,8 +348,13 @@ public final class RouterConfig {
         };
     }
 
-    /** {@code 500ms}, {@code 45s}, {@code 30m}, {@code 12h}, {@code 7d}. */
-    static java.time.Duration duration(String text, String where) {
+    /**
+     * {@code 500ms}, {@code 45s}, {@code 30m}, {@code 12h}, {@code 7d}: the config's durations, also
+     * what the tools take for "that long ago".
+     *
+     * @param where prefixes the error message (file and line), may be empty
+     */
+    public static java.time.Duration duration(String text, String where) {
         final java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)").matcher(text.toLowerCase(java.util.Locale.ROOT));
         if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
             throw new ConfigException(where + "bad duration '" + text + "' (expected a positive number with ms, s, m, h or d)");

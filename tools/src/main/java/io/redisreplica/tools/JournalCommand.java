@@ -15,8 +15,12 @@ import io.redisreplica.journal.JournalReader;
 import io.redisreplica.journal.SeekResult;
 import io.redisreplica.journal.ShardJournal;
 import io.redisreplica.resp.CommandFramer;
+import io.redisreplica.router.CommandTable;
+import io.redisreplica.router.KeyPositions;
+import io.redisreplica.router.RouterConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -101,13 +105,19 @@ final class JournalCommand {
         @Option(names = "--from", paramLabel = "OFFSET", description = "Start at this shard offset (an entry boundary). Default: the first entry.")
         Long from;
 
+        @Option(names = "--since", paramLabel = "TIME", description = {"Start at entries written since TIME: an ISO-8601 instant "
+            + "(2026-11-25T03:00:00Z) or a duration ago (30m, 2h, 7d).", "As fine as the journal's roll cycle (journal-roll): "
+            + "it may start up to one file early, never late."})
+        String since;
+
         @Option(names = {"-n", "--last"}, paramLabel = "N", defaultValue = "-1", description = "Only the last N entries.")
         long last;
 
         @Option(names = {"-f", "--follow"}, description = "Keep printing entries as they are appended (Ctrl-C to stop).")
         boolean follow;
 
-        @Option(names = "--key", paramLabel = "REGEX", description = "Only commands whose second argument (the key) matches.")
+        @Option(names = "--key", paramLabel = "REGEX", description = "Only commands with a key that matches (found anywhere in the key; "
+            + "every key of DEL, MSET and the like).")
         Pattern key;
 
         @Option(names = "--command", paramLabel = "NAME", description = "Only this command (case-insensitive).")
@@ -119,11 +129,35 @@ final class JournalCommand {
         @Option(names = "--json", description = "One JSON object per command: offset, db, upstream offset, arguments.")
         boolean json;
 
+        private final CommandTable table = new CommandTable();
+        private final int[] keyArgs = new int[1024];
+
+        /** Whether any key of the command matches {@code --key}; an unknown command's key is its first argument. */
+        private boolean anyKeyMatches(io.redisreplica.resp.Command c) {
+            final io.redisreplica.router.CommandSpec commandSpec = table.lookup(c);
+            if (commandSpec == null) {
+                return c.argCount() > 1 && key.matcher(c.argString(1)).find();
+            }
+            final int n = KeyPositions.of(c, commandSpec, keyArgs);
+            for (int i = 0; i < n; i++) {
+                if (key.matcher(c.argString(keyArgs[i])).find()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         @Override
         public Integer call() throws Exception {
             final PrintWriter out = spec.commandLine().getOut();
             try (Journal journal = open(dir); JournalReader reader = journal.shard(shard).reader()) {
                 final ShardJournal sj = journal.shard(shard);
+                if (from != null && since != null) {
+                    throw new ParameterException(spec.commandLine(), "--from and --since name the start twice: give one");
+                }
+                if (since != null) {
+                    from = sj.offsetAtOrAfter(sinceMillis(since));
+                }
                 if (from != null) {
                     final SeekResult seek = reader.seek(from);
                     if (seek != SeekResult.BOUNDARY) {
@@ -157,7 +191,7 @@ final class JournalCommand {
                         final io.redisreplica.resp.Command c = framer.command();
                         at += n;
                         if (c.isEmpty() || (command != null && !c.argString(0).equalsIgnoreCase(command))
-                            || (key != null && (c.argCount() < 2 || !key.matcher(c.argString(1)).find()))) {
+                            || (key != null && !anyKeyMatches(c))) {
                             continue;
                         }
                         if (json) {
@@ -176,6 +210,20 @@ final class JournalCommand {
                 }
             }
             return ExitCodes.OK;
+        }
+    }
+
+    /** Milliseconds since the epoch of an ISO-8601 instant, or of now less a duration. */
+    static long sinceMillis(String text) {
+        try {
+            return java.time.Instant.parse(text).toEpochMilli();
+        } catch (java.time.format.DateTimeParseException notAnInstant) {
+            try {
+                return System.currentTimeMillis() - RouterConfig.duration(text, "").toMillis();
+            } catch (RouterConfig.ConfigException e) {
+                throw new IllegalArgumentException("--since " + text + ": neither an ISO-8601 instant (2026-11-25T03:00:00Z) nor a "
+                    + "duration (30m, 2h, 7d)");
+            }
         }
     }
 

@@ -56,10 +56,31 @@ class JournalCommandsTest {
     }
 
     @Test
+    void shouldMatchAnyKeyOfAMultiKeyCommandAndStartFromATime() {
+        try (Journal journal = Journal.open(new JournalContext().dir(dir).minFreeBytes(0))) {
+            final JournalWriter writer = journal.shard("a").writer(0);
+            writer.append(10, 0, 0, "*3\r\n$3\r\nDEL\r\n$4\r\nkiwi\r\n$5\r\napple\r\n".getBytes(StandardCharsets.US_ASCII));
+            writer.append(20, 0, 0, "*2\r\n$4\r\nINCR\r\n$4\r\nplum\r\n".getBytes(StandardCharsets.US_ASCII));
+            writer.commit();
+        }
+        final Cli key = Cli.run("journal", "grep", dir.toString(), "-s", "a", "--key", "^apple$", "--json");
+        assertEquals("{\"offset\":0,\"db\":0,\"upstream\":10,\"args\":[\"DEL\",\"kiwi\",\"apple\"]}\n", key.out());
+        final Cli lastHour = Cli.run("journal", "tail", dir.toString(), "-s", "a", "--since", "1h");
+        assertEquals(2, lastHour.out().lines().count(), lastHour.out() + lastHour.err());
+        final Cli future = Cli.run("journal", "tail", dir.toString(), "-s", "a", "--since", "2999-01-01T00:00:00Z");
+        assertEquals("", future.out(), future.err());
+        final Cli bad = Cli.run("journal", "tail", dir.toString(), "-s", "a", "--since", "yesterday");
+        assertEquals(ExitCodes.BAD_INPUT, bad.exit());
+        assertTrue(bad.err().contains("--since yesterday: neither an ISO-8601 instant"), bad.err());
+    }
+
+    @Test
     void shouldVerifyAJournalAndAcceptACheckpointClampedAtOpen() throws Exception {
         write();
         final Cli ok = Cli.run("journal", "verify", dir.toString());
         assertEquals(0, ok.exit(), ok.err());
+        final Cli json = Cli.run("journal", "verify", dir.toString(), "--json");
+        assertEquals("{\"journal\":" + Json.string(dir.toString()) + ",\"consistent\":true,\"problems\":[]}\n", json.out());
         Files.writeString(dir.resolve("checkpoint"), "version 1\nupstream abc 1\nreceiver a r 99999 live\n");
         final Cli bad = Cli.run("journal", "verify", dir.toString());
         assertEquals(ExitCodes.OK, bad.exit(), "opening reconciles the checkpoint: it is clamped, and logged");
