@@ -223,7 +223,10 @@ public final class RdbReader {
         current = entry;
         input.stopCapture();
         final RdbSink sink = visitor.onEntry(entry);
-        if (sink != null) {
+        if (sink instanceof RdbEntrySink entrySink) {
+            entrySink.head(entry, input.captured(), 0, input.capturedLength());
+            input.sink(sink);
+        } else if (sink != null) {
             sink.write(input.captured(), 0, input.capturedLength());
             input.sink(sink);
         }

@@ -11,7 +11,8 @@ import java.util.function.LongConsumer;
  * every FUNCTION and MODULE_AUX record (they are global), its own SELECTDB before the first of
  * its keys in each db, and its keys copied byte for byte with their expiry and LRU/LFU opcodes;
  * then EOF and a CRC64 of its own. RESIZEDB and SLOT_INFO are left out: their counts describe
- * the input, and Redis loads without them.
+ * the input, and Redis loads without them. A shard with a {@link KeyRewriter} gets its keys
+ * rewritten (the entry's head written anew); values still pass byte for byte.
  *
  * <p>Memory: the reader's buffer and the largest key; values stream from input to output.
  */
@@ -40,7 +41,15 @@ public final class RdbSplitter {
      * (flushed, not closed).
      */
     public SplitResult split(InputStream in, List<RdbWriter> outputs, KeySelector selector) {
-        return split(new RdbReader(context), in, outputs, selector);
+        return split(in, outputs, selector, null);
+    }
+
+    /**
+     * As {@link #split(InputStream, List, KeySelector)}, each shard's keys rewritten by its
+     * rewriter ({@code rewriters[shard]}; null, or a null element, for none).
+     */
+    public SplitResult split(InputStream in, List<RdbWriter> outputs, KeySelector selector, KeyRewriter[] rewriters) {
+        return split(new RdbReader(context), in, outputs, selector, rewriters);
     }
 
     /** The result of splitting a replication transfer, and the stream where the commands continue. */
@@ -51,16 +60,16 @@ public final class RdbSplitter {
      * Splits the RDB a master sends after {@code +FULLRESYNC}, {@code $<len>} or diskless
      * {@code $EOF:<mark>}, straight from the replication link.
      */
-    public TransferSplit splitTransfer(InputStream link, List<RdbWriter> outputs, KeySelector selector)
+    public TransferSplit splitTransfer(InputStream link, List<RdbWriter> outputs, KeySelector selector, KeyRewriter[] rewriters)
         throws java.io.IOException {
         final RdbTransfer transfer = RdbTransfer.readPreamble(link);
         final RdbReader reader = new RdbReader(context);
-        final SplitResult result = split(reader, transfer.rdbStream(link), outputs, selector);
+        final SplitResult result = split(reader, transfer.rdbStream(link), outputs, selector, rewriters);
         return new TransferSplit(result, transfer, transfer.finish(reader, link));
     }
 
-    private SplitResult split(RdbReader reader, InputStream in, List<RdbWriter> outputs, KeySelector selector) {
-        final Visitor visitor = new Visitor(reader, outputs, selector);
+    private SplitResult split(RdbReader reader, InputStream in, List<RdbWriter> outputs, KeySelector selector, KeyRewriter[] rewriters) {
+        final Visitor visitor = new Visitor(reader, outputs, selector, rewriters);
         final RdbHeader header = reader.read(in, visitor);
         final long[] keys = new long[outputs.size()];
         final long[] bytes = new long[outputs.size()];
@@ -75,13 +84,20 @@ public final class RdbSplitter {
         private final RdbReader reader;
         private final List<RdbWriter> outputs;
         private final KeySelector selector;
+        /** Per shard, the sink that writes its entries: the writer itself, or a key-rewriting one. */
+        private final RdbSink[] sinks;
         private long dropped;
         private long nextProgress = progressEvery;
 
-        Visitor(RdbReader reader, List<RdbWriter> outputs, KeySelector selector) {
+        Visitor(RdbReader reader, List<RdbWriter> outputs, KeySelector selector, KeyRewriter[] rewriters) {
             this.reader = reader;
             this.outputs = outputs;
             this.selector = selector;
+            this.sinks = new RdbSink[outputs.size()];
+            for (int i = 0; i < sinks.length; i++) {
+                final KeyRewriter rewriter = rewriters == null || i >= rewriters.length ? null : rewriters[i];
+                sinks[i] = rewriter == null ? outputs.get(i) : new KeyRewritingSink(outputs.get(i), rewriter);
+            }
         }
 
         @Override
@@ -125,7 +141,7 @@ public final class RdbSplitter {
             final RdbWriter out = outputs.get(shard);
             out.selectDb(entry.db());
             out.entryWritten();
-            return out;
+            return sinks[shard];
         }
 
         @Override

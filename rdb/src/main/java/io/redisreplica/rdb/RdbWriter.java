@@ -78,15 +78,45 @@ public final class RdbWriter implements RdbSink {
     public void stringEntry(byte[] key, byte[] value, long expireAtMs) {
         if (expireAtMs >= 0) {
             writeByte(OPCODE_EXPIRETIME_MS);
-            for (int i = 0; i < 8; i++) {
-                small[i] = (byte) (expireAtMs >>> (8 * i));
-            }
-            write(small, 0, 8);
+            writeLittleEndian(expireAtMs, 8);
         }
         writeByte(TYPE_STRING);
         writeString(key, 0, key.length);
         writeString(value, 0, value.length);
         entries++;
+    }
+
+    /**
+     * An entry's head as rdbSaveKeyValuePair writes it: expiry (in milliseconds from RDB 3 on, in
+     * seconds before), LRU idle, LFU frequency, then type and key; the value's bytes follow.
+     */
+    public void entryHead(RdbEntry entry, byte[] key, int keyLength) {
+        if (entry.expireAtMs() >= 0) {
+            if (header == null || header.valkey() || header.version() >= 3) {
+                writeByte(OPCODE_EXPIRETIME_MS);
+                writeLittleEndian(entry.expireAtMs(), 8);
+            } else {
+                writeByte(OPCODE_EXPIRETIME);
+                writeLittleEndian(entry.expireAtMs() / 1000, 4);
+            }
+        }
+        if (entry.idle() >= 0) {
+            writeByte(OPCODE_IDLE);
+            writeLength(entry.idle());
+        }
+        if (entry.freq() >= 0) {
+            writeByte(OPCODE_FREQ);
+            writeByte(entry.freq());
+        }
+        writeByte(entry.type());
+        writeString(key, 0, keyLength);
+    }
+
+    private void writeLittleEndian(long value, int bytes) {
+        for (int i = 0; i < bytes; i++) {
+            small[i] = (byte) (value >>> (8 * i));
+        }
+        write(small, 0, bytes);
     }
 
     /** rdbSaveLen: the shortest of the 6-bit, 14-bit, 32-bit and 64-bit forms. */

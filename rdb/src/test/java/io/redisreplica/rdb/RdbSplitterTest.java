@@ -68,4 +68,46 @@ class RdbSplitterTest {
             assertEquals(input, union, shards + " shards: same entries, byte for byte");
         }
     }
+
+    /** Adds "ns:" before every key (a long prefix for keys of 20+ bytes, so LZF is exercised too). */
+    static final class AddPrefix implements KeyRewriter {
+        private final byte[] prefix;
+        private byte[] out = new byte[64];
+
+        AddPrefix(String prefix) {
+            this.prefix = prefix.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+
+        @Override
+        public int rewrite(byte[] key, int offset, int length) {
+            if (out.length < prefix.length + length) {
+                out = new byte[prefix.length + length];
+            }
+            System.arraycopy(prefix, 0, out, 0, prefix.length);
+            System.arraycopy(key, offset, out, prefix.length, length);
+            return prefix.length + length;
+        }
+
+        @Override
+        public byte[] bytes() {
+            return out;
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("readable")
+    void shouldRewriteEveryKeyAndKeepTypeExpiryLruLfuAndValueBytes(String path, RdbCorpus.Entry file) throws IOException {
+        final String prefix = "namespace-of-shard-0:";
+        final Map<String, List<String>> expected = new HashMap<>();
+        ValueDigests.of(file.file()).forEach((key, values) -> {
+            final int slash = key.indexOf('/');
+            expected.put(key.substring(0, slash + 1) + java.util.HexFormat.of().formatHex(prefix.getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                + key.substring(slash + 1), values);
+        });
+        final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        try (InputStream in = Files.newInputStream(file.file())) {
+            new RdbSplitter().split(in, List.of(new RdbWriter(buffer)), bySum(1), new KeyRewriter[] {new AddPrefix(prefix)});
+        }
+        assertEquals(expected, ValueDigests.of(buffer.toByteArray()), "same entries under the new keys (CRC64 checked on read)");
+    }
 }

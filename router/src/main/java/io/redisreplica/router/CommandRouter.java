@@ -3,9 +3,11 @@ package io.redisreplica.router;
 import java.util.Arrays;
 
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.redisreplica.rdb.KeyRewriter;
 import io.redisreplica.resp.Command;
 import io.redisreplica.resp.RespWriter;
 
@@ -15,7 +17,8 @@ import io.redisreplica.resp.RespWriter;
  * whole, those whose keys do not follow the {@link CrossShardPolicy}; FLUSHALL and the like go to
  * every shard; MULTI/EXEC becomes one transaction per shard that has commands in it (written as a
  * single journal entry, so no PSYNC can start inside it); SELECT is emitted per shard only when
- * the shard's db changes; the master's PING and REPLCONF are not forwarded.
+ * the shard's db changes; the master's PING and REPLCONF are not forwarded. A shard with a key
+ * rewriter gets its commands re-encoded with the rewritten keys (routing uses the original).
  *
  * <p>One instance per upstream link, used by its thread. Counters are read by INFO.
  */
@@ -35,6 +38,9 @@ public final class CommandRouter {
     private int db;
     private final int[] shardDb;
     private final int[] keyArgs = new int[1024];
+    private final KeyRewriter[] rewriters;
+    /** A rewritten key, as the writer takes it. */
+    private final UnsafeBuffer rewrittenKey = new UnsafeBuffer(new byte[0]);
     private final int[] keyShards = new int[1024];
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(4096);
     /** SELECT has its own buffer: it is written while a split command may still sit in {@link #scratch}. */
@@ -59,6 +65,12 @@ public final class CommandRouter {
     }
 
     public CommandRouter(ShardMap map, CommandTable table, CrossShardPolicy policy, ShardSink sink) {
+        this(map, table, policy, sink, null);
+    }
+
+    /** @param rewriters each shard's key rewriting, by shard index (null, or a null element, for none) */
+    public CommandRouter(ShardMap map, CommandTable table, CrossShardPolicy policy, ShardSink sink, KeyRewriter[] rewriters) {
+        this.rewriters = rewriters == null ? new KeyRewriter[map.shards().size()] : rewriters.clone();
         this.map = map;
         this.table = table;
         this.policy = policy;
@@ -169,7 +181,11 @@ public final class CommandRouter {
                 unclaimed++;
                 return Outcome.DROPPED;
             }
-            emit(keyShards[0], c.buffer(), c.offset(), c.length(), c);
+            if (rewriters[keyShards[0]] == null) {
+                emit(keyShards[0], c.buffer(), c.offset(), c.length(), c);
+            } else {
+                emitRewritten(keyShards[0], c, n);
+            }
             return Outcome.ROUTED;
         }
         if (spec.kind() != CommandSpec.Kind.SPLITTABLE) {
@@ -194,7 +210,8 @@ public final class CommandRouter {
             writer.bulk(c.buffer(), c.argOffset(0), c.argLength(0));
             for (int k = 0; k < n; k++) {
                 if (keyShards[k] == s) {
-                    for (int j = 0; j < spec.step(); j++) {
+                    key(s, c, keyArgs[k]);
+                    for (int j = 1; j < spec.step(); j++) {
                         writer.bulk(c.buffer(), c.argOffset(keyArgs[k] + j), c.argLength(keyArgs[k] + j));
                     }
                 }
@@ -202,6 +219,33 @@ public final class CommandRouter {
             emit(s, scratch, 0, writer.length(), c);
         }
         return Outcome.ROUTED;
+    }
+
+    /** The command re-encoded with the shard's rewritten keys (keyArgs[0, n) ascending). */
+    private void emitRewritten(int shard, Command c, int n) {
+        writer.wrap(scratch, 0).arrayHeader(c.argCount());
+        int k = 0;
+        for (int arg = 0; arg < c.argCount(); arg++) {
+            if (k < n && keyArgs[k] == arg) {
+                key(shard, c, arg);
+                k++;
+            } else {
+                writer.bulk(c.buffer(), c.argOffset(arg), c.argLength(arg));
+            }
+        }
+        emit(shard, scratch, 0, writer.length(), c);
+    }
+
+    /** Writes a key argument as the shard sees it: rewritten when it has a rewriter. */
+    private void key(int shard, Command c, int arg) {
+        final KeyRewriter rewriter = rewriters[shard];
+        if (rewriter == null) {
+            writer.bulk(c.buffer(), c.argOffset(arg), c.argLength(arg));
+            return;
+        }
+        final int length = rewriter.rewrite(keyBytes(c, arg), 0, c.argLength(arg));
+        rewrittenKey.wrap(rewriter.bytes(), 0, length);
+        writer.bulk(rewrittenKey, 0, length);
     }
 
     private byte[] keyBuffer = new byte[256];

@@ -48,6 +48,9 @@ public final class Router implements AutoCloseable {
                     runtime.restore(saved.replid(), saved.epoch(), saved.snapshotOffset());
                 }
                 shards.add(runtime);
+                if (config.describeRewrites(s.name()) != null) {
+                    LOG.info("shard {}: keys rewritten ({})", s.name(), config.describeRewrites(s.name()));
+                }
             }
             for (ShardRuntime s : shards) {
                 masters.add(new VirtualMaster(s, config.replicaStallTimeout().toMillis(), new ReplicaPolicy(config.replicaMaxFailures(),

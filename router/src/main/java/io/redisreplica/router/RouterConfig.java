@@ -45,6 +45,7 @@ public final class RouterConfig {
     private String adminHost = "127.0.0.1";
     private int adminPort = -1;
     private ShardMap shardMap;
+    private final Map<String, List<ShardKeyRewriter.Step>> rewrites = new java.util.LinkedHashMap<>();
     private final Map<String, String> shardPasswords = new HashMap<>();
 
     public String upstreamHost() {
@@ -111,6 +112,28 @@ public final class RouterConfig {
         return shardMap;
     }
 
+    /**
+     * Each shard's key rewriting ({@code rewrite} lines), by shard index: null where a shard has
+     * none, or null when none has. New instances on every call: a rewriter serves one thread.
+     */
+    public io.redisreplica.rdb.KeyRewriter[] keyRewriters() {
+        if (rewrites.isEmpty()) {
+            return null;
+        }
+        final io.redisreplica.rdb.KeyRewriter[] out = new io.redisreplica.rdb.KeyRewriter[shardMap.shards().size()];
+        for (ShardMap.Shard shard : shardMap.shards()) {
+            final List<ShardKeyRewriter.Step> steps = rewrites.get(shard.name());
+            out[shard.index()] = steps == null ? null : new ShardKeyRewriter(steps);
+        }
+        return out;
+    }
+
+    /** A shard's rewrite rules for INFO and logs, or null when it has none. */
+    public String describeRewrites(String shard) {
+        final List<ShardKeyRewriter.Step> steps = rewrites.get(shard);
+        return steps == null ? null : new ShardKeyRewriter(steps).describe();
+    }
+
     /** The password a shard's replicas must AUTH with (their masterauth), or null for none. */
     public String shardPassword(String shard) {
         return shardPasswords.get(shard);
@@ -132,6 +155,8 @@ public final class RouterConfig {
     public static RouterConfig parse(String text, String source) {
         final RouterConfig config = new RouterConfig();
         final List<ShardMap.Shard> shards = new ArrayList<>();
+        final List<KeyMatcher> drops = new ArrayList<>();
+        final Map<String, Integer> rewriteLines = new HashMap<>();
         final Map<String, Integer> lines = new HashMap<>();
         String unclaimed = "drop";
         int unclaimedLine = 0;
@@ -191,6 +216,31 @@ public final class RouterConfig {
                 }
                 case "shard-password" -> config.shardPasswords.put(arg(words, 1, where, "shard-password SHARD SECRET"),
                     arg(words, 2, where, "shard-password SHARD SECRET"));
+                case "rewrite" -> {
+                    final String shard = arg(words, 1, where, "rewrite SHARD strip-prefix=P|add-prefix=P|regex=R replace=S");
+                    final String rule = line.substring(line.indexOf(shard, line.indexOf("rewrite") + 7) + shard.length()).trim();
+                    try {
+                        config.rewrites.computeIfAbsent(shard, k -> new ArrayList<>()).add(ShardKeyRewriter.parse(rule));
+                    } catch (PatternSyntaxException e) {
+                        throw new ConfigException(where + "rewrite " + shard + ": bad regex '" + e.getPattern() + "': "
+                            + e.getDescription() + " near index " + e.getIndex());
+                    } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+                        throw new ConfigException(where + "rewrite " + shard + ": " + e.getMessage());
+                    }
+                    rewriteLines.putIfAbsent(shard, lineNo);
+                }
+                case "drop" -> {
+                    final String rule = line.substring(line.indexOf("drop") + 4).trim();
+                    if (!rule.startsWith("key=")) {
+                        throw new ConfigException(where + "expected drop key=REGEX, got 'drop " + rule + "'");
+                    }
+                    try {
+                        drops.add(new RegexMatcher(Pattern.compile(rule.substring(4), Pattern.DOTALL)));
+                    } catch (PatternSyntaxException e) {
+                        throw new ConfigException(where + "drop: bad regex '" + rule.substring(4) + "': " + e.getDescription()
+                            + " near index " + e.getIndex());
+                    }
+                }
                 case "unclaimed" -> {
                     unclaimed = arg(words, 1, where, "unclaimed drop|SHARD");
                     unclaimedLine = lineNo;
@@ -218,7 +268,7 @@ public final class RouterConfig {
                 default -> throw new ConfigException(where + "unknown directive '" + words[0]
                     + "' (expected upstream, upstream-user, upstream-password, journal, journal-roll, journal-sync, journal-max-bytes, "
                     + "journal-max-age, journal-min-free, retention-interval, replica-stall-timeout, replica-max-failures, "
-                    + "replica-failure-window, replica-drop-time, admin, shard, shard-password, unclaimed)");
+                    + "replica-failure-window, replica-drop-time, admin, shard, shard-password, rewrite, drop, unclaimed)");
             }
         }
         if (shards.isEmpty()) {
@@ -239,7 +289,13 @@ public final class RouterConfig {
                 throw new ConfigException(source + ": shard-password names shard '" + named + "', which is not defined");
             }
         }
-        config.shardMap = new ShardMap(shards, defaultShard);
+        for (Map.Entry<String, Integer> named : rewriteLines.entrySet()) {
+            if (!lines.containsKey(named.getKey())) {
+                throw new ConfigException(source + ":" + named.getValue() + ": rewrite names shard '" + named.getKey()
+                    + "', which is not defined");
+            }
+        }
+        config.shardMap = new ShardMap(shards, defaultShard, drops);
         return config;
     }
 

@@ -3,8 +3,8 @@ package io.redisreplica.router;
 import java.util.List;
 
 /**
- * Names the shard of every key: the first shard whose matcher claims it, else the default shard,
- * else none (the key is dropped). Built and validated by {@link RouterConfig}.
+ * Names the shard of every key: none when a {@code drop} rule claims it, else the first shard
+ * whose matcher claims it, else the default shard, else none (the key is dropped). Built and validated by {@link RouterConfig}.
  */
 public final class ShardMap {
     /** One shard: its name, the address its virtual master listens on, and the keys it claims. */
@@ -17,10 +17,17 @@ public final class ShardMap {
 
     private final List<Shard> shards;
     private final int defaultShard;
+    private final List<KeyMatcher> drops;
 
     ShardMap(List<Shard> shards, int defaultShard) {
+        this(shards, defaultShard, List.of());
+    }
+
+    /** @param drops keys any of these claim go to no shard, whatever the shards claim ({@code drop key=...}) */
+    ShardMap(List<Shard> shards, int defaultShard, List<KeyMatcher> drops) {
         this.shards = List.copyOf(shards);
         this.defaultShard = defaultShard;
+        this.drops = List.copyOf(drops);
     }
 
     public List<Shard> shards() {
@@ -34,6 +41,11 @@ public final class ShardMap {
 
     /** The shard index of a key, or -1 to drop it. */
     public int shardOf(byte[] key, int offset, int length) {
+        for (int i = 0; i < drops.size(); i++) {
+            if (drops.get(i).matches(key, offset, length)) {
+                return -1;
+            }
+        }
         for (int i = 0; i < shards.size(); i++) {
             if (shards.get(i).matcher().matches(key, offset, length)) {
                 return i;

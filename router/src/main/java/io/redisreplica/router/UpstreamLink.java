@@ -66,6 +66,8 @@ public final class UpstreamLink implements Runnable {
     private final long[] skipUpTo;
     private long replaySkipped;
 
+    /** Each shard's key rewriting (the RDB split and the command stream share them: both run on this thread), or null. */
+    private final io.redisreplica.rdb.KeyRewriter[] rewriters;
     /** Adds what the router knows of its receivers to each checkpoint this link writes. */
     private final java.util.function.Consumer<Checkpoint> receivers;
 
@@ -76,7 +78,8 @@ public final class UpstreamLink implements Runnable {
         this.receivers = receivers;
         this.journal = journal;
         this.shards = shards;
-        this.router = new CommandRouter(config.shardMap(), new CommandTable(), policy, this::append);
+        this.rewriters = config.keyRewriters();
+        this.router = new CommandRouter(config.shardMap(), new CommandTable(), policy, this::append, rewriters);
         this.snapshotDir = snapshotDir;
         final Checkpoint cp = journal.checkpoint();
         this.replid = cp.upstreamReplid();
@@ -303,7 +306,7 @@ public final class UpstreamLink implements Runnable {
                 syncBytes = at;
                 LOG.info("full sync: {} MB of RDB split", at >> 20);
             });
-            split = splitter.splitTransfer(in, writers, (db, key, len) -> config.shardMap().shardOf(key, 0, len));
+            split = splitter.splitTransfer(in, writers, (db, key, len) -> config.shardMap().shardOf(key, 0, len), rewriters);
         } finally {
             for (OutputStream f : files) {
                 f.close();

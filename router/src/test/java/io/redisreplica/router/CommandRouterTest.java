@@ -24,8 +24,13 @@ class CommandRouterTest {
     }
 
     private CommandRouter router(CrossShardPolicy policy) {
-        final ShardMap map = RouterConfig.parse("shard a 127.0.0.1:1 regex=^a\nshard b 127.0.0.1:2 regex=^b\n", "t").shardMap();
-        return new CommandRouter(map, new CommandTable(), policy, (shard, db, prefix, bytes, off, len) -> {
+        return router(policy, "");
+    }
+
+    /** A router over shards a (^a) and b (^b), with extra config lines (rewrite, drop). */
+    private CommandRouter router(CrossShardPolicy policy, String extra) {
+        final RouterConfig config = RouterConfig.parse("shard a 127.0.0.1:1 regex=^a\nshard b 127.0.0.1:2 regex=^b\n" + extra, "t");
+        return new CommandRouter(config.shardMap(), new CommandTable(), policy, (shard, db, prefix, bytes, off, len) -> {
             final CommandFramer framer = new CommandFramer();
             final StringBuilder sb = new StringBuilder(shard == 0 ? "a:" : "b:");
             int at = off;
@@ -36,7 +41,21 @@ class CommandRouterTest {
             }
             assertEquals(off + len, at, "an entry holds whole commands only");
             entries.add(sb.toString());
-        });
+        }, config.keyRewriters());
+    }
+
+    @Test
+    void shouldRewriteEveryKeyOfAShardsCommandsAndNothingElse() {
+        router = router(CrossShardPolicy.LOG, "rewrite a strip-prefix=a:\nrewrite a add-prefix=ns:\ndrop key=^a:secret\n");
+        route("SET", "a:1", "a:value-is-not-a-key");
+        route("MSET", "a:2", "x", "b:1", "y", "a:3", "z");
+        route("EVAL", "return 1", "2", "a:4", "a:5", "a:arg-is-not-a-key");
+        route("SET", "b:2", "untouched");
+        route("SET", "a:secret", "dropped");
+        assertEquals(List.of("a:\"SELECT\" \"0\"", "a:\"SET\" \"ns:1\" \"a:value-is-not-a-key\"",
+            "a:\"MSET\" \"ns:2\" \"x\" \"ns:3\" \"z\"", "b:\"SELECT\" \"0\"", "b:\"MSET\" \"b:1\" \"y\"",
+            "a:\"EVAL\" \"return 1\" \"2\" \"ns:4\" \"ns:5\" \"a:arg-is-not-a-key\"", "b:\"SET\" \"b:2\" \"untouched\""), entries);
+        assertEquals(1, router.unclaimed(), "the dropped key");
     }
 
     private CommandRouter.Outcome route(String... args) {

@@ -93,8 +93,14 @@ class RouterConfigTest {
         assertError("t:2: unclaimed names shard 'zz', which is not defined", "shard a 127.0.0.1:7001 prefix=x\nunclaimed zz");
         assertError("t:1: unknown directive 'shards' (expected upstream, upstream-user, upstream-password, journal, journal-roll, journal-sync, "
             + "journal-max-bytes, journal-max-age, journal-min-free, retention-interval, replica-stall-timeout, replica-max-failures, "
-            + "replica-failure-window, replica-drop-time, admin, shard, shard-password, "
+            + "replica-failure-window, replica-drop-time, admin, shard, shard-password, rewrite, drop, "
             + "unclaimed)", "shards a");
+        assertError("t:2: rewrite names shard 'zz', which is not defined", "shard a 127.0.0.1:7001 prefix=x\nrewrite zz add-prefix=n:");
+        assertError("t:2: rewrite a: bad regex '(x': Unclosed group near index 2",
+            "shard a 127.0.0.1:7001 prefix=x\nrewrite a regex=(x replace=y");
+        assertError("t:2: rewrite a: replace=$1 refers to group $1, but regex ^x has 0",
+            "shard a 127.0.0.1:7001 prefix=x\nrewrite a regex=^x replace=$1");
+        assertError("t:2: expected drop key=REGEX, got 'drop type=hash'", "shard a 127.0.0.1:7001 prefix=x\ndrop type=hash");
         assertError("t:1: bad size '10 gigs' (expected a number with b, kb, mb, gb or tb)".replace("10 gigs", "10gigs"), "journal-max-bytes 10gigs");
         assertError("t:1: bad duration '0s' (expected a positive number with ms, s, m, h or d)", "journal-max-age 0s");
         assertError("t:1: journal-roll 'weekly' is not one of secondly, five_minutely, ten_minutely, half_hourly, hourly, daily",
@@ -102,6 +108,21 @@ class RouterConfigTest {
         assertError("t: shard-password names shard 'zz', which is not defined", "shard a 127.0.0.1:7001 prefix=x\nshard-password zz s3cret");
         assertError("t: no shard defined (add: shard NAME HOST:PORT regex=...)", "upstream 127.0.0.1:6379");
         assertError("t:1: bad address 'localhost' (expected HOST:PORT)", "upstream localhost");
+    }
+
+    @Test
+    void shouldGiveEachShardItsRewriteRulesInOrderAndDropKeysBeforeAnyShardClaimsThem() {
+        final RouterConfig config = RouterConfig.parse("shard a 127.0.0.1:7001 prefix=a:\nshard b 127.0.0.1:7002 prefix=b:\n"
+            + "rewrite a strip-prefix=a:\nrewrite a regex=^(\\d+)$ replace=n$1\ndrop key=:tmp$\nunclaimed b\n", "t");
+        assertEquals("strip-prefix=a:, regex=^(\\d+)$ replace=n$1", config.describeRewrites("a"));
+        assertEquals(null, config.describeRewrites("b"));
+        final io.redisreplica.rdb.KeyRewriter[] rewriters = config.keyRewriters();
+        assertEquals(null, rewriters[1]);
+        final byte[] key = "a:42".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        final int length = rewriters[0].rewrite(key, 0, key.length);
+        assertEquals("n42", new String(rewriters[0].bytes(), 0, length, java.nio.charset.StandardCharsets.US_ASCII));
+        final byte[] tmp = "a:x:tmp".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        assertEquals(-1, config.shardMap().shardOf(tmp, 0, tmp.length), "dropped, not sent to the default shard");
     }
 
     private static void assertError(String message, String config) {

@@ -115,6 +115,63 @@ class RouterIntegrationTest {
     }
 
     @Test
+    void shouldRewriteAShardsKeysInTheSnapshotAndTheLiveStreamAndDropFilteredKeys() throws Exception {
+        final RedisServer master = redis.start();
+        master.call("SET", "a:1", "one");
+        master.call("SET", "a:2", "two", "EX", "1000");
+        master.call("HSET", "a:h", "field", "value");
+        master.call("SET", "a:secret", "hidden");
+        master.call("SET", "b:1", "b-one");
+        final int portA = FreePort.find();
+        final int portB = FreePort.find();
+        final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+            + "\nshard a 127.0.0.1:" + portA + " prefix=a:\nshard b 127.0.0.1:" + portB + " prefix=b:\n"
+            + "rewrite a strip-prefix=a:\nrewrite a add-prefix=ns:\ndrop key=^a:secret\n", "test");
+        try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
+            final RedisServer a = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + portA));
+            final RedisServer b = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + portB));
+            a.awaitReplicaInSync(20_000);
+            b.awaitReplicaInSync(20_000);
+            // the snapshot: rewritten keys, their values, types and expiries
+            assertEquals("one", get(a, "ns:1"));
+            try (RedisClient c = a.client()) {
+                assertTrue(c.callLong("TTL", "ns:2") > 900, "the expiry came along");
+                assertEquals("value", c.callString("HGET", "ns:h", "field"));
+                assertEquals(java.util.List.of("ns:1", "ns:2", "ns:h"), sortedKeys(c));
+            }
+            assertEquals("b-one", get(b, "b:1"));
+            // the live stream
+            master.call("SET", "a:3", "three");
+            master.call("MSET", "a:4", "four", "b:2", "b-two");
+            master.call("EXPIRE", "a:1", "500");
+            master.call("DEL", "a:2", "b:1");
+            master.call("RENAME", "a:3", "a:5");
+            master.call("SET", "a:secret", "still hidden");
+            master.call("SET", "b:done", "1");
+            await("the live writes on shard b", () -> "1".equals(get(b, "b:done")));
+            await("the live writes on shard a", () -> "three".equals(get(a, "ns:5")));
+            try (RedisClient c = a.client()) {
+                assertEquals(java.util.List.of("ns:1", "ns:4", "ns:5", "ns:h"), sortedKeys(c));
+                assertEquals("four", c.callString("GET", "ns:4"));
+                final long ttl = c.callLong("TTL", "ns:1");
+                assertTrue(ttl > 400 && ttl <= 500, "EXPIRE reached the rewritten key: " + ttl);
+            }
+            try (RedisClient c = b.client()) {
+                assertEquals(java.util.List.of("b:2", "b:done"), sortedKeys(c));
+            }
+        }
+    }
+
+    private static java.util.List<String> sortedKeys(RedisClient c) {
+        final java.util.List<String> keys = new java.util.ArrayList<>();
+        for (Object k : (java.util.List<?>) c.call("KEYS", "*")) {
+            keys.add(new String((byte[]) k, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        java.util.Collections.sort(keys);
+        return keys;
+    }
+
+    @Test
     void shouldServeLateReplicasFromTheJournalAndResumeUpstreamAfterARestart() {
         final RedisServer master = redis.start();
         for (int i = 0; i < 100; i++) {

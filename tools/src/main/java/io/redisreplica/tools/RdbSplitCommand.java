@@ -38,11 +38,12 @@ final class RdbSplitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        final ShardMap map = RouterConfig.load(config).shardMap();
+        final RouterConfig routerConfig = RouterConfig.load(config);
+        final ShardMap map = routerConfig.shardMap();
         final PrintWriter err = spec.commandLine().getErr();
         final Progress progress = new Progress(err, "split " + file.getFileName(), Files.size(file));
         final long start = System.nanoTime();
-        final SplitResult result = ShardFiles.split(file, out, map, quiet ? null : progress::update);
+        final SplitResult result = ShardFiles.split(file, out, routerConfig, quiet ? null : progress::update);
         final double seconds = (System.nanoTime() - start) / 1e9;
         final PrintWriter o = spec.commandLine().getOut();
         if (json) {

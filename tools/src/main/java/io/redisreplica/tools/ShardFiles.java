@@ -13,6 +13,7 @@ import java.util.function.LongConsumer;
 import io.redisreplica.rdb.RdbSplitter;
 import io.redisreplica.rdb.RdbWriter;
 import io.redisreplica.rdb.SplitResult;
+import io.redisreplica.router.RouterConfig;
 import io.redisreplica.router.ShardMap;
 
 /** Splits an RDB file into {@code DIR/<shard>.rdb}, one per shard of a shard map. */
@@ -24,8 +25,13 @@ final class ShardFiles {
         return dir.resolve(shard.name() + ".rdb");
     }
 
-    /** @param progress called with the input offset now and then; null for none */
-    static SplitResult split(Path rdb, Path dir, ShardMap map, LongConsumer progress) throws IOException {
+    /**
+     * One RDB per shard of the config's map, keys rewritten by its {@code rewrite} rules.
+     *
+     * @param progress called with the input offset now and then; null for none
+     */
+    static SplitResult split(Path rdb, Path dir, RouterConfig config, LongConsumer progress) throws IOException {
+        final ShardMap map = config.shardMap();
         Files.createDirectories(dir);
         final List<OutputStream> streams = new ArrayList<>();
         final List<RdbWriter> writers = new ArrayList<>();
@@ -39,7 +45,7 @@ final class ShardFiles {
                 splitter.progress(16L << 20, progress);
             }
             try (InputStream in = Files.newInputStream(rdb)) {
-                return splitter.split(in, writers, (db, key, len) -> map.shardOf(key, 0, len));
+                return splitter.split(in, writers, (db, key, len) -> map.shardOf(key, 0, len), config.keyRewriters());
             }
         } finally {
             for (OutputStream s : streams) {
