@@ -64,6 +64,14 @@ final class AdminReport {
             }
             sb.append("\r\n");
         }
+        if (all || wanted.equals("sinks")) {
+            sb.append("# Sinks\r\n");
+            for (SinkRunner sink : router.sinks()) {
+                sb.append("sink_").append(sink.config().name()).append('_').append(sink.shard().name()).append(':').append(sink.info())
+                    .append("\r\n");
+            }
+            sb.append("\r\n");
+        }
         return sb.toString();
     }
 
@@ -103,7 +111,25 @@ final class AdminReport {
                     .append(String.format(Locale.ROOT, "%.3f", d.lagMillis() / 1000)).append('\n');
             }
         }
+        sinkMetric(sb, router, "redis_replica_sink_events_total", "counter", "Key events a sink has delivered.", SinkRunner::events);
+        sinkMetric(sb, router, "redis_replica_sink_lag_bytes", "gauge", "Journal bytes a sink has not delivered (-1 before it starts).",
+            r -> r.delivered() < 0 ? -1 : r.shard().journal().endOffset() - r.delivered());
+        sinkMetric(sb, router, "redis_replica_sink_up", "gauge", "1 while a sink delivers, 0 while it is paused, dropped or starting.",
+            r -> r.state() == SinkRunner.State.RUNNING ? 1 : 0);
         return sb.toString();
+    }
+
+    private static void sinkMetric(StringBuilder sb, Router router, String name, String type, String help,
+                                   java.util.function.ToLongFunction<SinkRunner> value) {
+        if (router.sinks().isEmpty()) {
+            return;
+        }
+        sb.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(' ').append(type).append('\n');
+        for (SinkRunner r : router.sinks()) {
+            sb.append(name).append("{sink=\"").append(r.config().name()).append("\",shard=\"").append(r.shard().name())
+                .append("\",state=\"").append(r.state().name().toLowerCase(Locale.ROOT)).append("\"} ").append(value.applyAsLong(r))
+                .append('\n');
+        }
     }
 
     private static void metric(StringBuilder sb, String name, String type, String help, long value) {

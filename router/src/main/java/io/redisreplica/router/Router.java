@@ -25,6 +25,7 @@ public final class Router implements AutoCloseable {
     private final Journal journal;
     private final List<ShardRuntime> shards = new ArrayList<>();
     private final List<VirtualMaster> masters = new ArrayList<>();
+    private final List<SinkRunner> sinks = new ArrayList<>();
     private final UpstreamLink upstream;
     private final Thread upstreamThread;
     private final AdminServer admin;
@@ -56,10 +57,21 @@ public final class Router implements AutoCloseable {
                 masters.add(new VirtualMaster(s, config.replicaStallTimeout().toMillis(), new ReplicaPolicy(config.replicaMaxFailures(),
                     config.replicaFailureWindow().toMillis(), config.replicaDropTime().toMillis())));
             }
+            for (SinkConfig sink : config.sinks()) {
+                for (ShardRuntime s : shards) {
+                    if (sink.takes(s.name())) {
+                        final SinkDelivery delivery = sink.kind() == SinkConfig.Kind.CLASS
+                            ? new ClassSinkDelivery(sink, s.name(), config.journalDir().resolve("sinks"))
+                            : new RedisSinkDelivery(sink, s.name());
+                        sinks.add(new SinkRunner(sink, s, delivery, config.sinkMaxFailures()));
+                    }
+                }
+            }
             this.upstream = new UpstreamLink(config, journal, shards, snapshots, policy, this::recordReceivers);
             this.upstreamThread = new Thread(upstream, "upstream-" + config.upstreamHost() + ":" + config.upstreamPort());
             upstreamThread.setDaemon(true);
             upstreamThread.start();
+            sinks.forEach(SinkRunner::start);
             this.admin = config.adminPort() > 0 ? new AdminServer(this, config.adminHost(), config.adminPort()) : null;
             this.retention = new Thread(() -> retentionLoop(config.retentionInterval().toMillis()), "retention");
             retention.setDaemon(true);
@@ -67,6 +79,7 @@ public final class Router implements AutoCloseable {
             ok = true;
         } finally {
             if (!ok) {
+                sinks.forEach(SinkRunner::stop);
                 masters.forEach(VirtualMaster::close);
                 journal.close();
             }
@@ -97,6 +110,11 @@ public final class Router implements AutoCloseable {
     /** The journal's checkpoint as last written (every 200 ms): upstream position, shards, receivers. */
     public Checkpoint checkpoint() {
         return journal.checkpoint();
+    }
+
+    /** The event sinks, one runner per sink and shard. */
+    List<SinkRunner> sinks() {
+        return sinks;
     }
 
     /** Replicas shard {@code index} has dropped by its failure policy since start. */
@@ -177,6 +195,12 @@ public final class Router implements AutoCloseable {
             for (DownstreamSession s : masters.get(i).sessions()) {
                 holders.put("replica " + s.peer(), Math.max(0, s.ackedOffset() >= 0 ? s.ackedOffset() : s.sentOffset()));
             }
+            for (SinkRunner sink : sinks) {
+                // a sink holds what it has yet to deliver until it is dropped; the size and age limits still apply
+                if (sink.shard() == shard && sink.state() != SinkRunner.State.DROPPED) {
+                    holders.put("sink " + sink.config().name(), Math.max(0, sink.delivered()));
+                }
+            }
             final io.redisreplica.journal.ShardJournal.RetentionReport report =
                 shard.journal().applyRetention(holders, System.currentTimeMillis());
             retentionDeleted += report.filesDeleted();
@@ -206,6 +230,7 @@ public final class Router implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        sinks.forEach(SinkRunner::stop);
         masters.forEach(VirtualMaster::close);
         journal.close();
         LOG.info("router stopped");

@@ -45,6 +45,8 @@ public final class RouterConfig {
     private String adminHost = "127.0.0.1";
     private int adminPort = -1;
     private ShardMap shardMap;
+    private final List<SinkConfig> sinks = new ArrayList<>();
+    private int sinkMaxFailures = 20;
     private final Map<String, List<ShardKeyRewriter.Step>> rewrites = new java.util.LinkedHashMap<>();
     private final Map<String, String> shardPasswords = new HashMap<>();
 
@@ -128,6 +130,16 @@ public final class RouterConfig {
         return out;
     }
 
+    /** The event sinks, in config order. */
+    public List<SinkConfig> sinks() {
+        return sinks;
+    }
+
+    /** Failures in a row after which a sink is dropped. */
+    public int sinkMaxFailures() {
+        return sinkMaxFailures;
+    }
+
     /** A shard's rewrite rules for INFO and logs, or null when it has none. */
     public String describeRewrites(String shard) {
         final List<ShardKeyRewriter.Step> steps = rewrites.get(shard);
@@ -157,6 +169,7 @@ public final class RouterConfig {
         final List<ShardMap.Shard> shards = new ArrayList<>();
         final List<KeyMatcher> drops = new ArrayList<>();
         final Map<String, Integer> rewriteLines = new HashMap<>();
+        final Map<String, Integer> sinkLines = new HashMap<>();
         final Map<String, Integer> lines = new HashMap<>();
         String unclaimed = "drop";
         int unclaimedLine = 0;
@@ -229,6 +242,17 @@ public final class RouterConfig {
                     }
                     rewriteLines.putIfAbsent(shard, lineNo);
                 }
+                case "sink" -> {
+                    final SinkConfig sink = sink(line.split("\\s+"), where); // every word: options follow the target
+                    if (config.sinks.stream().anyMatch(other -> other.name().equals(sink.name()))) {
+                        throw new ConfigException(where + "sink " + sink.name() + " is defined twice");
+                    }
+                    config.sinks.add(sink);
+                    sinkLines.put(sink.name(), lineNo);
+                }
+                case "sink-max-failures" -> {
+                    config.sinkMaxFailures = positiveInt(arg(words, 1, where, "sink-max-failures N"), where, "sink-max-failures");
+                }
                 case "drop" -> {
                     final String rule = line.substring(line.indexOf("drop") + 4).trim();
                     if (!rule.startsWith("key=")) {
@@ -268,7 +292,8 @@ public final class RouterConfig {
                 default -> throw new ConfigException(where + "unknown directive '" + words[0]
                     + "' (expected upstream, upstream-user, upstream-password, journal, journal-roll, journal-sync, journal-max-bytes, "
                     + "journal-max-age, journal-min-free, retention-interval, replica-stall-timeout, replica-max-failures, "
-                    + "replica-failure-window, replica-drop-time, admin, shard, shard-password, rewrite, drop, unclaimed)");
+                    + "replica-failure-window, replica-drop-time, admin, shard, shard-password, rewrite, drop, sink, sink-max-failures, "
+                    + "unclaimed)");
             }
         }
         if (shards.isEmpty()) {
@@ -295,8 +320,79 @@ public final class RouterConfig {
                     + "', which is not defined");
             }
         }
+        for (SinkConfig sink : config.sinks) {
+            for (String named : sink.shards()) {
+                if (!lines.containsKey(named)) {
+                    throw new ConfigException(source + ":" + sinkLines.get(sink.name()) + ": sink " + sink.name() + " names shard '"
+                        + named + "', which is not defined");
+                }
+            }
+        }
         config.shardMap = new ShardMap(shards, defaultShard, drops);
         return config;
+    }
+
+    /**
+     * {@code sink NAME xadd|publish HOST:PORT STREAM|CHANNEL [options]}, {@code sink NAME command
+     * HOST:PORT WORD... [options]}, or {@code sink NAME class=CLASS [jar=PATH] [key=value ...]}.
+     */
+    private static SinkConfig sink(String[] words, String where) {
+        final String usage = "sink NAME xadd|publish|command HOST:PORT ... | sink NAME class=CLASS jar=PATH";
+        final String name = arg(words, 1, where, usage);
+        if (!name.matches("[A-Za-z0-9_.-]{1,64}")) {
+            throw new ConfigException(where + "sink name '" + name + "' may only use letters, digits, '_', '.', '-'");
+        }
+        final String kindWord = arg(words, 2, where, usage);
+        final boolean isClass = kindWord.startsWith("class=");
+        final SinkConfig.Kind kind;
+        try {
+            kind = isClass ? SinkConfig.Kind.CLASS : SinkConfig.Kind.valueOf(kindWord.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(where + "sink " + name + ": '" + kindWord + "' is not xadd, publish, command or class=CLASS");
+        }
+        final HostPort target = isClass ? null : HostPort.parse(arg(words, 3, where, usage), where);
+        final Map<String, String> options = new java.util.LinkedHashMap<>();
+        final List<String> args = new ArrayList<>();
+        for (int i = isClass ? 2 : 4; i < words.length; i++) {
+            final int eq = words[i].indexOf('=');
+            final String key = eq > 0 ? words[i].substring(0, eq) : "";
+            if (isClass ? eq > 0 : SinkConfig.COMMON_OPTIONS.contains(key) || SinkConfig.REDIS_OPTIONS.contains(key)) {
+                options.put(key, words[i].substring(eq + 1));
+            } else if (isClass) {
+                throw new ConfigException(where + "sink " + name + ": expected key=value, got '" + words[i] + "'");
+            } else {
+                args.add(words[i]);
+            }
+        }
+        if ((kind == SinkConfig.Kind.XADD || kind == SinkConfig.Kind.PUBLISH) && args.size() != 1) {
+            throw new ConfigException(where + "sink " + name + ": " + kindWord + " takes one " + (kind == SinkConfig.Kind.XADD ? "stream"
+                : "channel") + " after HOST:PORT, got " + args);
+        }
+        if (kind == SinkConfig.Kind.COMMAND && args.isEmpty()) {
+            throw new ConfigException(where + "sink " + name + ": command needs the command's words after HOST:PORT ({key} {db} {event} "
+                + "{command} {shard} {offset} are filled in)");
+        }
+        final String values = options.getOrDefault("values", "no");
+        if (!values.equals("yes") && !values.equals("no")) {
+            throw new ConfigException(where + "sink " + name + ": values=" + values + " is not yes or no");
+        }
+        final java.util.Set<String> shardNames = options.containsKey("shards")
+            ? new java.util.LinkedHashSet<>(List.of(options.get("shards").split(","))) : java.util.Set.of();
+        final int batch = positiveInt(options.getOrDefault("batch", "100"), where, "sink " + name + ": batch");
+        return new SinkConfig(name, kind, target == null ? null : target.host(), target == null ? 0 : target.port(), List.copyOf(args),
+            java.util.Collections.unmodifiableMap(options), java.util.Set.copyOf(shardNames), values.equals("yes"), batch);
+    }
+
+    private static int positiveInt(String text, String where, String what) {
+        try {
+            final int n = Integer.parseInt(text);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // the message below says what is wrong
+        }
+        throw new ConfigException(where + what + " '" + text + "' is not a positive whole number");
     }
 
     private static KeyMatcher matcher(String shard, String keys, String where) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
+import io.redisreplica.router.RedisConnection;
 import io.redisreplica.router.CrossShardPolicy;
 import io.redisreplica.router.Router;
 import io.redisreplica.router.RouterConfig;

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import org.agrona.ExpandableArrayBuffer;
 
+import io.redisreplica.router.RedisConnection;
 import io.redisreplica.journal.Checkpoint;
 import io.redisreplica.journal.Journal;
 import io.redisreplica.journal.JournalEntry;

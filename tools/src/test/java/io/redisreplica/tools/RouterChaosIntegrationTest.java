@@ -2,8 +2,6 @@ package io.redisreplica.tools;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,20 +37,15 @@ class RouterChaosIntegrationTest {
     @TempDir
     Path dir;
 
-    private int starts;
+    private RouterProcess routers;
+
+    @org.junit.jupiter.api.BeforeEach
+    void setUp() {
+        routers = new RouterProcess(dir);
+    }
 
     private Process router(Path config) throws Exception {
-        final List<String> cmd = new ArrayList<>();
-        cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-exports") || arg.startsWith("--add-opens") || arg.startsWith("-Dchronicle")) {
-                cmd.add(arg);
-            }
-        }
-        cmd.addAll(List.of("-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "-c",
-            config.toString(), "--status-every", "0"));
-        return new ProcessBuilder(cmd).redirectErrorStream(true)
-            .redirectOutput(dir.resolve("router-" + (starts++) + ".log").toFile()).start();
+        return routers.start(config);
     }
 
     @Test
@@ -88,7 +81,7 @@ class RouterChaosIntegrationTest {
             // the soak (bench/soak.sh) raises the count: -Dchaos.kills=N
             final int kills = Integer.getInteger("chaos.kills", 2);
             for (int kill = 0; kill < kills; kill++) {
-                awaitStreaming(starts - 1);
+                awaitStreaming(routers.starts() - 1);
                 Thread.sleep(400 + (kill % 3) * 300L); // let it journal under load, then
                 router.destroyForcibly(); // SIGKILL mid-stream
                 router.waitFor();
@@ -98,7 +91,7 @@ class RouterChaosIntegrationTest {
                     replicas.get(0).killAndRestart(); // a replica crash too: it comes back empty and resyncs
                 }
             }
-            awaitStreaming(starts - 1);
+            awaitStreaming(routers.starts() - 1);
             Thread.sleep(500);
             replicas.get(1).pause(); // a frozen replica must not hold the others back
             Thread.sleep(2000);
@@ -116,8 +109,8 @@ class RouterChaosIntegrationTest {
                 difference = ShardMirror.difference(master, replicas, RouterChaosIntegrationTest::shardOf);
             }
             final StringBuilder logs = new StringBuilder();
-            for (int i = 0; i < starts; i++) {
-                logs.append("---- router start ").append(i).append('\n').append(Files.readString(dir.resolve("router-" + i + ".log")));
+            for (int i = 0; i < routers.starts(); i++) {
+                logs.append("---- router start ").append(i).append('\n').append(Files.readString(routers.log(i)));
             }
             final String log = logs.toString();
             final long resumed = log.lines().filter(l -> l.contains("partial resync accepted")).count();
@@ -152,7 +145,7 @@ class RouterChaosIntegrationTest {
             }
             router = router(config);
             awaitMirrored(master, replicas, "after the backlog was outrun");
-            final String log = Files.readString(dir.resolve("router-1.log"));
+            final String log = Files.readString(routers.log(1));
             assertTrue(log.contains("-> FULL_SYNC"), "the restarted router had to take a full sync:\n" + log);
             assertTrue(log.contains("FULL_SYNC -> STREAMING (snapshot of"), "and its replica a full resync of the new snapshot:\n" + log);
         } finally {
@@ -183,7 +176,7 @@ class RouterChaosIntegrationTest {
                     master.restart(false); // no persistence: an empty master with a new replid
                 }
             }
-            final String log = Files.readString(dir.resolve("router-0.log"));
+            final String log = Files.readString(routers.log(0));
             assertTrue(log.contains("partial resync accepted"), "continued after the restart with persistence:\n" + log);
             assertTrue(log.lines().filter(l -> l.contains("-> FULL_SYNC")).count() >= 2,
                 "a full sync after the restart without persistence:\n" + log);
@@ -221,16 +214,8 @@ class RouterChaosIntegrationTest {
         return replicas;
     }
 
-    /** Waits until router start {@code i} logs that its upstream link streams. */
     private void awaitStreaming(int i) throws Exception {
-        final long deadline = System.currentTimeMillis() + 30_000;
-        while (!Files.readString(dir.resolve("router-" + i + ".log")).contains("-> STREAMING")) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("router start " + i + " did not reach STREAMING:\n"
-                    + Files.readString(dir.resolve("router-" + i + ".log")));
-            }
-            Thread.sleep(20);
-        }
+        routers.awaitStreaming(i);
     }
 
 }

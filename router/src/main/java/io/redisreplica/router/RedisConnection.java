@@ -1,4 +1,4 @@
-package io.redisreplica.tools;
+package io.redisreplica.router;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,11 +18,11 @@ import io.redisreplica.resp.RespObjectBuilder;
 import io.redisreplica.resp.RespWriter;
 
 /**
- * A small blocking client for the tools, on our own RESP codec: replies are built by {@link
+ * A small blocking client for the tools and the event sinks, on our own RESP codec: replies are built by {@link
  * RespObjectBuilder} (String, Long, List, null). {@link #call} throws an error reply as an {@link
  * IOException}; {@link #send} and {@link #read} pipeline, with errors as {@link RespError} values.
  */
-final class RedisConnection implements AutoCloseable {
+public final class RedisConnection implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
@@ -37,7 +37,7 @@ final class RedisConnection implements AutoCloseable {
     private final RespObjectBuilder builder = new RespObjectBuilder((result, error) -> replies.add(error != null ? new RespError(error)
         : result == null ? NULL : result));
 
-    RedisConnection(String host, int port) throws IOException {
+    public RedisConnection(String host, int port) throws IOException {
         socket = new Socket();
         socket.connect(new InetSocketAddress(host, port), 5_000);
         socket.setSoTimeout(60_000);
@@ -46,13 +46,13 @@ final class RedisConnection implements AutoCloseable {
     }
 
     /** Sends bytes already encoded as RESP (a pipeline); read the replies with {@link #read()}. */
-    void send(byte[] bytes, int offset, int length) throws IOException {
+    public void send(byte[] bytes, int offset, int length) throws IOException {
         out.write(bytes, offset, length);
         out.flush();
     }
 
     /** Reads one reply; an error reply comes back as a {@link RespError}, not thrown. */
-    Object read() throws IOException {
+    public Object read() throws IOException {
         while (replies.isEmpty()) {
             final int n = in.read(chunk);
             if (n < 0) {
@@ -69,7 +69,7 @@ final class RedisConnection implements AutoCloseable {
     }
 
     /** Sends one command and reads its reply; an error reply comes back as a {@link RespError}. */
-    Object request(String... args) throws IOException {
+    public Object request(String... args) throws IOException {
         writer.wrap(send, 0).command(args);
         send(send.byteArray(), 0, writer.length());
         return read();
@@ -79,7 +79,7 @@ final class RedisConnection implements AutoCloseable {
     private static final Object NULL = new Object();
 
     /** Sends one command and reads its reply; an error reply is thrown. */
-    Object call(String... args) throws IOException {
+    public Object call(String... args) throws IOException {
         final Object reply = request(args);
         if (reply instanceof RespError e) {
             throw new IOException(e.message());
