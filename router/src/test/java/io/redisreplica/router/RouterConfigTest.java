@@ -93,8 +93,18 @@ class RouterConfigTest {
         assertError("t:2: unclaimed names shard 'zz', which is not defined", "shard a 127.0.0.1:7001 prefix=x\nunclaimed zz");
         assertError("t:1: unknown directive 'shards' (expected upstream, upstream-user, upstream-password, journal, journal-roll, journal-sync, "
             + "journal-max-bytes, journal-max-age, journal-min-free, retention-interval, replica-stall-timeout, replica-max-failures, "
-            + "replica-failure-window, replica-drop-time, admin, shard, shard-password, rewrite, drop, "
+            + "replica-failure-window, replica-drop-time, admin, shard, shard-password, rewrite, drop, sink, sink-max-failures, "
             + "unclaimed)", "shards a");
+        assertError("t:2: sink s: 'kafka' is not xadd, publish, command or class=CLASS", "shard a 127.0.0.1:7001 prefix=x\nsink s kafka");
+        assertError("t:2: sink s: xadd takes one stream after HOST:PORT, got [one, two]",
+            "shard a 127.0.0.1:7001 prefix=x\nsink s xadd 127.0.0.1:6379 one two");
+        assertError("t:2: sink s names shard 'zz', which is not defined",
+            "shard a 127.0.0.1:7001 prefix=x\nsink s publish 127.0.0.1:6379 ch shards=a,zz");
+        assertError("t:3: sink s is defined twice",
+            "shard a 127.0.0.1:7001 prefix=x\nsink s publish 127.0.0.1:6379 ch\nsink s publish 127.0.0.1:6379 ch");
+        assertError("t:2: sink s: batch '0' is not a positive whole number",
+            "shard a 127.0.0.1:7001 prefix=x\nsink s publish 127.0.0.1:6379 ch batch=0");
+        assertError("t:2: sink s: expected key=value, got 'stray'", "shard a 127.0.0.1:7001 prefix=x\nsink s class=x.Y stray");
         assertError("t:2: rewrite names shard 'zz', which is not defined", "shard a 127.0.0.1:7001 prefix=x\nrewrite zz add-prefix=n:");
         assertError("t:2: rewrite a: bad regex '(x': Unclosed group near index 2",
             "shard a 127.0.0.1:7001 prefix=x\nrewrite a regex=(x replace=y");
