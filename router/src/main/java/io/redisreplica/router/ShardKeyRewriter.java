@@ -13,7 +13,8 @@ import io.redisreplica.rdb.KeyRewriter;
  * strip-prefix=P} (keys without it pass unchanged), {@code add-prefix=P}, {@code regex=R
  * replace=S} (Java's {@code $1} groups; the first match anywhere in the key is replaced, so anchor
  * R). Prefix steps work on bytes and allocate nothing; a regex step reads the key as ISO-8859-1,
- * one char per byte, so binary keys come out byte for byte and ASCII patterns match UTF-8 keys.
+ * one char per byte, so binary keys come out byte for byte and ASCII patterns match UTF-8 keys,
+ * with a reused matcher (a replacement with groups still allocates a little inside the JDK).
  * One instance per thread: the result lives in {@link #bytes()} until the next call.
  */
 public final class ShardKeyRewriter implements KeyRewriter {
@@ -31,11 +32,21 @@ public final class ShardKeyRewriter implements KeyRewriter {
     }
 
     private final List<Step> steps;
+    /** Per step, its reused matcher (null for prefix steps): a regex step allocates nothing when it does not match. */
+    private final Matcher[] matchers;
+    private final RegexMatcher.ByteChars chars = new RegexMatcher.ByteChars();
+    private final StringBuilder replaced = new StringBuilder(256);
     private byte[] out = new byte[256];
     private byte[] spare = new byte[256];
 
     public ShardKeyRewriter(List<Step> steps) {
         this.steps = List.copyOf(steps);
+        this.matchers = new Matcher[this.steps.size()];
+        for (int i = 0; i < matchers.length; i++) {
+            if (this.steps.get(i) instanceof Replace r) {
+                matchers[i] = r.regex().matcher("");
+            }
+        }
     }
 
     /** Parses one {@code rewrite} rule: strip-prefix=P, add-prefix=P or regex=R replace=S. */
@@ -85,7 +96,8 @@ public final class ShardKeyRewriter implements KeyRewriter {
         out = ensure(out, length);
         System.arraycopy(key, offset, out, 0, length);
         int len = length;
-        for (Step step : steps) {
+        for (int i = 0; i < steps.size(); i++) {
+            final Step step = steps.get(i);
             if (step instanceof StripPrefix s) {
                 if (startsWith(out, len, s.prefix())) {
                     System.arraycopy(out, s.prefix().length, out, 0, len - s.prefix().length);
@@ -98,12 +110,13 @@ public final class ShardKeyRewriter implements KeyRewriter {
                 len += a.prefix().length;
                 swap();
             } else {
-                final Replace r = (Replace) step;
-                final Matcher m = r.regex().matcher(new String(out, 0, len, StandardCharsets.ISO_8859_1));
-                final byte[] replaced = m.replaceFirst(r.replacement()).getBytes(StandardCharsets.ISO_8859_1);
-                out = ensure(out, replaced.length);
-                System.arraycopy(replaced, 0, out, 0, replaced.length);
-                len = replaced.length;
+                final Matcher m = matchers[i].reset(chars.wrap(out, 0, len));
+                if (m.find()) {
+                    replaced.setLength(0);
+                    m.appendReplacement(replaced, ((Replace) step).replacement());
+                    m.appendTail(replaced);
+                    len = latin1(replaced);
+                }
             }
         }
         return len;
@@ -112,6 +125,16 @@ public final class ShardKeyRewriter implements KeyRewriter {
     @Override
     public byte[] bytes() {
         return out;
+    }
+
+    /** Writes {@code text} (one char per byte, as read) into {@code out} by way of {@code spare}; returns its length. */
+    private int latin1(CharSequence text) {
+        spare = ensure(spare, text.length());
+        for (int i = 0; i < text.length(); i++) {
+            spare[i] = (byte) text.charAt(i);
+        }
+        swap();
+        return text.length();
     }
 
     private void swap() {
