@@ -15,11 +15,6 @@ cp=$(cat bench/target/classpath.txt):bench/target/classes
 mkdir -p bench-results
 {
   echo "== $(date -u +%FT%TZ) router bench: KEYS=$KEYS VALUE_SIZE=$VALUE_SIZE REQUESTS=$REQUESTS bench/router.sh ($(nproc) cores, $(redis-server --version | cut -d' ' -f3))"
-  java -Xmx1g --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED \
-    --add-exports=java.base/jdk.internal.util=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED \
-    --add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \
-    --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
-    --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
-    -Dchronicle.analytics.disable=true -Dchronicle.announcer.disable=true -Dlogback.configurationFile=bench/src/main/resources/logback.xml \
+  java -Xmx1g $(bench/jvm-flags.sh) -Dlogback.configurationFile=bench/src/main/resources/logback.xml \
     -cp "$cp" io.redisreplica.bench.RouterBench "$KEYS" "$VALUE_SIZE" "$REQUESTS"
 } 2>&1 | tee -a bench-results/router.txt

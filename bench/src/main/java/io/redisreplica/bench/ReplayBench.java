@@ -1,0 +1,74 @@
+package io.redisreplica.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.agrona.ExpandableArrayBuffer;
+
+import io.redisreplica.journal.Journal;
+import io.redisreplica.journal.JournalContext;
+import io.redisreplica.journal.JournalWriter;
+import io.redisreplica.resp.RespWriter;
+import io.redisreplica.testkit.RedisServer;
+import io.redisreplica.testkit.RedisServers;
+import io.redisreplica.tools.ReplayEngine;
+
+/**
+ * Replay throughput, in one run: a journal of N SETs (keys of ~12 bytes, 100-byte values)
+ * replayed exactly once (MULTI/EXEC batches of 500 entries with the checkpoint key) into a fresh
+ * redis-server, beside redis-benchmark sending the same number of SETs from one client pipelined
+ * 500 deep: the rate Redis itself takes them at over one connection.
+ */
+public final class ReplayBench {
+    private ReplayBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        final int entries = Integer.parseInt(args[0]);
+        final Path dir = Files.createTempDirectory("replay-bench-");
+        long bytes = 0;
+        try (Journal journal = Journal.open(new JournalContext().dir(dir).minFreeBytes(0))) {
+            final JournalWriter writer = journal.shard("a").writer(0);
+            final ExpandableArrayBuffer buf = new ExpandableArrayBuffer(256);
+            final RespWriter w = new RespWriter();
+            final String value = "v".repeat(100);
+            for (int i = 0; i < entries; i++) {
+                final int len = w.wrap(buf, 0).command("SET", "key:" + i, value).length();
+                writer.append(i, 0, 0, buf, 0, len);
+                bytes += len;
+                if (i % 1000 == 999) {
+                    writer.commit();
+                }
+            }
+            writer.commit();
+        }
+        try (RedisServers redis = new RedisServers()) {
+            final RedisServer reference = redis.start();
+            final long r0 = System.nanoTime();
+            final Process p = new ProcessBuilder("redis-benchmark", "-p", Integer.toString(reference.port()), "-n",
+                Integer.toString(entries), "-c", "1", "-P", "500", "-r", "100000000", "-q", "SET", "key:__rand_int__", "v".repeat(100))
+                .redirectErrorStream(true).start();
+            final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).replace('\r', '\n').trim();
+            p.waitFor();
+            final double refSeconds = (System.nanoTime() - r0) / 1e9;
+            System.out.printf("reference: redis-benchmark SET, 1 client, -P 500, %d requests: %.2f s (%s)%n", entries, refSeconds,
+                out.substring(out.lastIndexOf(": ") + 2).trim());
+
+            final RedisServer target = redis.start();
+            try (Journal journal = Journal.open(new JournalContext().dir(dir).readOnly(true).minFreeBytes(0))) {
+                final long t0 = System.nanoTime();
+                final ReplayEngine.Result result = new ReplayEngine(new ReplayEngine.Options(journal, "a", null, null, null, "127.0.0.1",
+                    target.port(), null, null, 500, "redis-replica:replay:a")).run(new ReplayEngine.Listener() { });
+                final double seconds = (System.nanoTime() - t0) / 1e9;
+                System.out.printf("replay: %d entries (%.1f MB of RESP) exactly once in %.2f s: %.0f entries/s, %.1f MB/s = %.2fx the "
+                        + "reference's time; target holds %s keys%n", result.entries(), bytes / 1e6, seconds, result.entries() / seconds,
+                    bytes / 1e6 / seconds, seconds / refSeconds, target.call("DBSIZE"));
+            }
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+}
