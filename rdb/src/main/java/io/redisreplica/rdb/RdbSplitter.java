@@ -49,7 +49,12 @@ public final class RdbSplitter {
      * rewriter ({@code rewriters[shard]}; null, or a null element, for none).
      */
     public SplitResult split(InputStream in, List<RdbWriter> outputs, KeySelector selector, KeyRewriter[] rewriters) {
-        return split(new RdbReader(context), in, outputs, selector, rewriters);
+        return split(in, outputs, selector, rewriters, null);
+    }
+
+    /** As above, entries also kept, dropped or given new string values by {@code rules} (null for none). */
+    public SplitResult split(InputStream in, List<RdbWriter> outputs, KeySelector selector, KeyRewriter[] rewriters, EntryRules rules) {
+        return split(new RdbReader(context), in, outputs, selector, rewriters, rules);
     }
 
     /** The result of splitting a replication transfer, and the stream where the commands continue. */
@@ -60,16 +65,17 @@ public final class RdbSplitter {
      * Splits the RDB a master sends after {@code +FULLRESYNC}, {@code $<len>} or diskless
      * {@code $EOF:<mark>}, straight from the replication link.
      */
-    public TransferSplit splitTransfer(InputStream link, List<RdbWriter> outputs, KeySelector selector, KeyRewriter[] rewriters)
-        throws java.io.IOException {
+    public TransferSplit splitTransfer(InputStream link, List<RdbWriter> outputs, KeySelector selector, KeyRewriter[] rewriters,
+                                       EntryRules rules) throws java.io.IOException {
         final RdbTransfer transfer = RdbTransfer.readPreamble(link);
         final RdbReader reader = new RdbReader(context);
-        final SplitResult result = split(reader, transfer.rdbStream(link), outputs, selector, rewriters);
+        final SplitResult result = split(reader, transfer.rdbStream(link), outputs, selector, rewriters, rules);
         return new TransferSplit(result, transfer, transfer.finish(reader, link));
     }
 
-    private SplitResult split(RdbReader reader, InputStream in, List<RdbWriter> outputs, KeySelector selector, KeyRewriter[] rewriters) {
-        final Visitor visitor = new Visitor(reader, outputs, selector, rewriters);
+    private SplitResult split(RdbReader reader, InputStream in, List<RdbWriter> outputs, KeySelector selector, KeyRewriter[] rewriters,
+                              EntryRules rules) {
+        final Visitor visitor = new Visitor(reader, outputs, selector, rewriters, rules);
         final RdbHeader header = reader.read(in, visitor);
         final long[] keys = new long[outputs.size()];
         final long[] bytes = new long[outputs.size()];
@@ -86,16 +92,31 @@ public final class RdbSplitter {
         private final KeySelector selector;
         /** Per shard, the sink that writes its entries: the writer itself, or a key-rewriting one. */
         private final RdbSink[] sinks;
+        private final KeyRewriter[] rewriters;
+        private final EntryRules rules;
         private long dropped;
         private long nextProgress = progressEvery;
+        /** A string entry whose value is being decoded for the rules: its shard (or -1) and a copy of its key. */
+        private int pendingShard = -1;
+        private byte[] pendingKey = new byte[64];
+        private byte[] pendingValue;
+        private final RdbValueVisitor stringValue = new RdbValueVisitor() {
+            @Override
+            public void onString(RdbEntry entry, byte[] value) {
+                pendingValue = value;
+            }
+        };
 
-        Visitor(RdbReader reader, List<RdbWriter> outputs, KeySelector selector, KeyRewriter[] rewriters) {
+        Visitor(RdbReader reader, List<RdbWriter> outputs, KeySelector selector, KeyRewriter[] rewriters, EntryRules rules) {
             this.reader = reader;
             this.outputs = outputs;
             this.selector = selector;
+            this.rules = rules;
+            this.rewriters = new KeyRewriter[outputs.size()];
             this.sinks = new RdbSink[outputs.size()];
             for (int i = 0; i < sinks.length; i++) {
                 final KeyRewriter rewriter = rewriters == null || i >= rewriters.length ? null : rewriters[i];
+                this.rewriters[i] = rewriter;
                 sinks[i] = rewriter == null ? outputs.get(i) : new KeyRewritingSink(outputs.get(i), rewriter);
             }
         }
@@ -138,10 +159,55 @@ public final class RdbSplitter {
                 throw new IllegalStateException("key selector named shard " + shard + " of " + outputs.size()
                     + " for " + entry);
             }
+            if (rules != null && !rules.keeps(entry.type())) {
+                dropped++;
+                return null;
+            }
+            if (rules != null && entry.type() == TYPE_STRING && rules.decodesStrings()) {
+                // the key's bytes live in the reader's buffer, which the value may reuse
+                if (pendingKey.length < entry.keyLength()) {
+                    pendingKey = new byte[Math.max(entry.keyLength(), pendingKey.length * 2)];
+                }
+                System.arraycopy(entry.key(), 0, pendingKey, 0, entry.keyLength());
+                pendingShard = shard;
+                return null; // written whole in onEntryEnd, with the value the rules give
+            }
             final RdbWriter out = outputs.get(shard);
             out.selectDb(entry.db());
             out.entryWritten();
             return sinks[shard];
+        }
+
+        @Override
+        public RdbValueVisitor onValue(RdbEntry entry) {
+            return pendingShard >= 0 ? stringValue : null;
+        }
+
+        @Override
+        public void onEntryEnd(RdbEntry entry) {
+            if (pendingShard < 0) {
+                return;
+            }
+            final int shard = pendingShard;
+            final int keyLength = entry.keyLength();
+            final byte[] value = rules.stringValue(entry.db(), pendingKey, keyLength, pendingValue);
+            pendingShard = -1;
+            pendingValue = null;
+            if (value == null) {
+                dropped++;
+                return;
+            }
+            final RdbWriter out = outputs.get(shard);
+            out.selectDb(entry.db());
+            out.entryWritten();
+            final KeyRewriter rewriter = rewriters[shard];
+            if (rewriter == null) {
+                out.entryHead(entry, pendingKey, keyLength);
+            } else {
+                final int rewritten = rewriter.rewrite(pendingKey, 0, keyLength); // before bytes(): it holds the result after the call
+                out.entryHead(entry, rewriter.bytes(), rewritten);
+            }
+            out.writeString(value, 0, value.length);
         }
 
         @Override

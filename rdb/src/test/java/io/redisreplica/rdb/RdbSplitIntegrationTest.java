@@ -284,7 +284,7 @@ class RdbSplitIntegrationTest {
                 final List<java.io.ByteArrayOutputStream> buffers = List.of(new java.io.ByteArrayOutputStream(),
                     new java.io.ByteArrayOutputStream());
                 final RdbSplitter.TransferSplit split = new RdbSplitter().splitTransfer(in,
-                    List.of(new RdbWriter(buffers.get(0)), new RdbWriter(buffers.get(1))), RdbSplitterTest.bySum(2), null);
+                    List.of(new RdbWriter(buffers.get(0)), new RdbWriter(buffers.get(1))), RdbSplitterTest.bySum(2), null, null);
                 assertEquals(diskless, split.transfer().diskless());
                 assertEquals(200, split.result().totalKeys());
                 assertEquals(200, EntryDigests.of(buffers.get(0).toByteArray()).size()

@@ -31,6 +31,7 @@ final class AdminReport {
         if (all || wanted.equals("routing")) {
             sb.append("# Routing\r\ncommands_routed:").append(cr.routed())
                 .append("\r\nkeys_unclaimed:").append(cr.unclaimed())
+                .append("\r\nkeys_filtered:").append(cr.filtered())
                 .append("\r\ncommands_cross_shard:").append(cr.crossShard())
                 .append("\r\ncommands_unknown:").append(cr.unknown()).append("\r\n\r\n");
         }
@@ -86,6 +87,8 @@ final class AdminReport {
         metric(sb, "redis_replica_upstream_partial_syncs_total", "counter", "Partial resyncs from the master.", up.partialSyncs());
         metric(sb, "redis_replica_commands_routed_total", "counter", "Commands journaled for a shard.", cr.routed());
         metric(sb, "redis_replica_keys_unclaimed_total", "counter", "Keys no shard claims (dropped).", cr.unclaimed());
+        metric(sb, "redis_replica_keys_filtered_total", "counter", "Keys the value rules kept off the shards (sent as DEL).",
+            cr.filtered());
         metric(sb, "redis_replica_commands_cross_shard_total", "counter", "Commands whose keys span shards.", cr.crossShard());
         sb.append("# HELP redis_replica_shard_journal_end_offset Shard replication offset at the journal's end.\n")
             .append("# TYPE redis_replica_shard_journal_end_offset gauge\n");

@@ -2,16 +2,11 @@ package io.redisreplica.router;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.MalformedURLException;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.ServiceLoader;
-import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,27 +31,8 @@ final class ClassSinkDelivery implements SinkDelivery {
     ClassSinkDelivery(SinkConfig config, String shard, Path sinkDir) {
         this.config = config;
         this.shard = shard;
-        this.sink = load(config);
+        this.sink = Plugins.load(EventSink.class, config.options().get("class"), config.options().get("jar"), "sink " + config.name());
         this.offsetFile = sinkDir.resolve(config.name()).resolve(shard + ".offset");
-    }
-
-    /** A new instance of the sink's class, from its jar (or the router's own class path when it names none). */
-    static EventSink load(SinkConfig config) {
-        final String className = config.options().get("class");
-        final String jar = config.options().get("jar");
-        final ClassLoader loader;
-        try {
-            loader = jar == null ? ClassSinkDelivery.class.getClassLoader()
-                : new URLClassLoader(new URL[] {Path.of(jar).toUri().toURL()}, EventSink.class.getClassLoader());
-        } catch (MalformedURLException e) {
-            throw new IllegalArgumentException("sink " + config.name() + ": jar " + jar + ": " + e.getMessage(), e);
-        }
-        final List<ServiceLoader.Provider<EventSink>> found = ServiceLoader.load(EventSink.class, loader).stream().toList();
-        return found.stream().filter(p -> p.type().getName().equals(className)).findFirst()
-            .orElseThrow(() -> new IllegalArgumentException("sink " + config.name() + ": no EventSink " + className + " in "
-                + (jar == null ? "the class path" : jar) + " (META-INF/services/io.redisreplica.api.EventSink lists "
-                + found.stream().map(p -> p.type().getName()).collect(Collectors.joining(", ", "[", "]")) + ")"))
-            .get();
     }
 
     @Override

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import io.redisreplica.rdb.KeyRewriter;
 import io.redisreplica.resp.Command;
+import io.redisreplica.resp.CommandFramer;
 import io.redisreplica.resp.RespWriter;
 
 /**
@@ -24,7 +25,18 @@ import io.redisreplica.resp.RespWriter;
  */
 public final class CommandRouter {
     private static final Logger LOG = LoggerFactory.getLogger(CommandRouter.class);
-    private static final byte[] GETACK = "GETACK".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] GETACK = bytes("GETACK");
+    private static final byte[] SET = bytes("SET");
+    private static final byte[] SETNX = bytes("SETNX");
+    private static final byte[] SETEX = bytes("SETEX");
+    private static final byte[] PSETEX = bytes("PSETEX");
+    private static final byte[] GETSET = bytes("GETSET");
+    private static final byte[] MSET = bytes("MSET");
+    private static final byte[] MSETNX = bytes("MSETNX");
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
 
     /** What the caller must do after a command. */
     public enum Outcome { ROUTED, DROPPED, GETACK }
@@ -39,6 +51,11 @@ public final class CommandRouter {
     private final int[] shardDb;
     private final int[] keyArgs = new int[1024];
     private final KeyRewriter[] rewriters;
+    private final ValueRules rules;
+    /** Commands the value rules made: re-framed here and routed like the master's own. */
+    private final ExpandableArrayBuffer ruled = new ExpandableArrayBuffer(1024);
+    private final CommandFramer ruledFramer = new CommandFramer();
+    private long filtered;
     /** A rewritten key, as the writer takes it. */
     private final UnsafeBuffer rewrittenKey = new UnsafeBuffer(new byte[0]);
     private final int[] keyShards = new int[1024];
@@ -70,6 +87,13 @@ public final class CommandRouter {
 
     /** @param rewriters each shard's key rewriting, by shard index (null, or a null element, for none) */
     public CommandRouter(ShardMap map, CommandTable table, CrossShardPolicy policy, ShardSink sink, KeyRewriter[] rewriters) {
+        this(map, table, policy, sink, rewriters, null);
+    }
+
+    /** @param rules the config's value rules (type and value filters, transforms), or null for none */
+    public CommandRouter(ShardMap map, CommandTable table, CrossShardPolicy policy, ShardSink sink, KeyRewriter[] rewriters,
+                         ValueRules rules) {
+        this.rules = rules;
         this.rewriters = rewriters == null ? new KeyRewriter[map.shards().size()] : rewriters.clone();
         this.map = map;
         this.table = table;
@@ -112,10 +136,118 @@ public final class CommandRouter {
         return unknown;
     }
 
+    /** Keys the value rules kept off the shards (their write became a DEL). */
+    public long filtered() {
+        return filtered;
+    }
+
     public Outcome route(Command c) {
         if (c.isEmpty()) {
             return Outcome.DROPPED;
         }
+        if (rules != null) {
+            final int end = applyRules(c);
+            if (end > 0) {
+                return routeRuled(end);
+            }
+        }
+        return routeAsIs(c);
+    }
+
+    /**
+     * Writes into {@link #ruled} what the value rules make of {@code c}: a DEL of the keys of a
+     * write to a dropped type; for a string write, the command with its values transformed and a
+     * DEL of the keys whose value is dropped (a DEL, not nothing: the shard may hold an older value).
+     *
+     * @return the end of what was written, or 0 when {@code c} goes as it is
+     */
+    private int applyRules(Command c) {
+        final String type = table.dataType(c);
+        if (type == null) {
+            return 0;
+        }
+        final CommandSpec spec = table.lookup(c);
+        if (rules.drops(type)) {
+            final int n = spec == null ? 0 : KeyPositions.of(c, spec, keyArgs);
+            if (n <= 0) {
+                return 0;
+            }
+            filtered += n;
+            writer.wrap(ruled, 0).arrayHeader(1 + n).bulk("DEL");
+            for (int i = 0; i < n; i++) {
+                writer.bulk(c.buffer(), c.argOffset(keyArgs[i]), c.argLength(keyArgs[i]));
+            }
+            return writer.position();
+        }
+        if (!type.equals("string") || !rules.decodesStrings()) {
+            return 0;
+        }
+        final int valueAt = c.nameIs(SETEX) || c.nameIs(PSETEX) ? 3
+            : c.nameIs(SET) || c.nameIs(SETNX) || c.nameIs(GETSET) ? 2
+            : c.nameIs(MSET) || c.nameIs(MSETNX) ? 2 : -1;
+        if (valueAt < 0 || c.argCount() <= valueAt) {
+            return 0; // APPEND, SETRANGE, INCR...: a piece of a value, or a number
+        }
+        final boolean multi = c.nameIs(MSET) || c.nameIs(MSETNX);
+        final int pairs = multi ? (c.argCount() - 1) / 2 : 1;
+        final byte[][] values = new byte[pairs][];
+        int kept = 0;
+        boolean changed = false;
+        for (int p = 0; p < pairs; p++) {
+            final int keyArg = multi ? 1 + 2 * p : 1;
+            final byte[] value = c.argBytes(multi ? keyArg + 1 : valueAt);
+            values[p] = rules.value(db, c.argBytes(keyArg), value);
+            kept += values[p] != null ? 1 : 0;
+            changed |= values[p] != value;
+        }
+        if (!changed) {
+            return 0;
+        }
+        filtered += pairs - kept;
+        writer.wrap(ruled, 0);
+        if (kept > 0) { // the command, its kept keys with their new values, every other argument as it was
+            writer.arrayHeader(multi ? 1 + 2L * kept : c.argCount());
+            for (int arg = 0; arg < c.argCount(); arg++) {
+                final int pair = multi && arg > 0 ? (arg - 1) / 2 : 0;
+                if (multi && arg > 0 && values[pair] == null) {
+                    continue;
+                }
+                final boolean isValue = multi ? arg > 0 && arg % 2 == 0 : arg == valueAt;
+                if (isValue) {
+                    writer.bulk(values[pair]);
+                } else {
+                    writer.bulk(c.buffer(), c.argOffset(arg), c.argLength(arg));
+                }
+            }
+        }
+        if (kept < pairs) {
+            writer.arrayHeader(1 + pairs - kept).bulk("DEL");
+            for (int p = 0; p < pairs; p++) {
+                if (values[p] == null) {
+                    final int keyArg = multi ? 1 + 2 * p : 1;
+                    writer.bulk(c.buffer(), c.argOffset(keyArg), c.argLength(keyArg));
+                }
+            }
+        }
+        return writer.position();
+    }
+
+    /** Routes the commands {@link #applyRules} wrote, one by one. */
+    private Outcome routeRuled(int end) {
+        Outcome outcome = Outcome.DROPPED;
+        ruledFramer.reset();
+        int at = 0;
+        int n;
+        while (at < end && (n = ruledFramer.frame(ruled, at, end - at)) > 0) {
+            if (routeAsIs(ruledFramer.command()) == Outcome.ROUTED) {
+                outcome = Outcome.ROUTED;
+            }
+            at += n;
+        }
+        return outcome;
+    }
+
+    private Outcome routeAsIs(Command c) {
         CommandSpec spec = table.lookup(c);
         if (spec == null) {
             unknown++;

@@ -13,6 +13,8 @@ import io.redisreplica.resp.Command;
  */
 public final class CommandTable {
     private final Map<Object, CommandSpec> specs = new HashMap<>();
+    /** The Redis type each type-specific write acts on (string, list, set, zset, hash, stream); absent for DEL, EXPIRE and the like. */
+    private final Map<Object, String> dataTypes = new HashMap<>();
     private final NameView view = new NameView();
 
     public CommandTable() {
@@ -57,6 +59,31 @@ public final class CommandTable {
             "XTRIM", "XGROUP", "XACK", "XCLAIM", "XAUTOCLAIM", "XSETID", "RESTORE", "RESTORE-ASKING", "SORT", "GET"}) {
             put(CommandSpec.keys(n, 1, 1, 1));
         }
+    }
+
+    private void types(String type, String... names) {
+        for (String n : names) {
+            dataTypes.put(n, type);
+        }
+    }
+
+    {
+        types("string", "SET", "SETNX", "SETEX", "PSETEX", "APPEND", "INCR", "DECR", "INCRBY", "DECRBY", "INCRBYFLOAT", "GETSET",
+            "GETDEL", "GETEX", "SETRANGE", "SETBIT", "BITFIELD", "BITOP", "MSET", "MSETNX", "PFADD", "PFMERGE", "LCS");
+        types("list", "LPUSH", "RPUSH", "LPUSHX", "RPUSHX", "LPOP", "RPOP", "LSET", "LINSERT", "LREM", "LTRIM", "BLPOP", "BRPOP",
+            "RPOPLPUSH", "LMOVE", "BRPOPLPUSH", "BLMOVE", "LMPOP", "BLMPOP");
+        types("set", "SADD", "SREM", "SPOP", "SMOVE", "SUNIONSTORE", "SINTERSTORE", "SDIFFSTORE");
+        types("zset", "ZADD", "ZINCRBY", "ZREM", "ZREMRANGEBYSCORE", "ZREMRANGEBYRANK", "ZREMRANGEBYLEX", "ZPOPMIN", "ZPOPMAX",
+            "BZPOPMIN", "BZPOPMAX", "ZMPOP", "BZMPOP", "ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE", "ZRANGESTORE", "GEOADD",
+            "GEOSEARCHSTORE");
+        types("hash", "HSET", "HSETNX", "HMSET", "HDEL", "HINCRBY", "HINCRBYFLOAT", "HEXPIRE", "HPEXPIRE", "HEXPIREAT",
+            "HPEXPIREAT", "HPERSIST", "HGETDEL", "HGETEX", "HSETEX");
+        types("stream", "XADD", "XDEL", "XTRIM", "XGROUP", "XACK", "XCLAIM", "XAUTOCLAIM", "XSETID");
+    }
+
+    /** The Redis type a command writes (string, list, set, zset, hash, stream), or null when it acts on any type. */
+    public String dataType(Command command) {
+        return dataTypes.get(view.wrap(command));
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -45,6 +46,12 @@ public final class RouterConfig {
     private String adminHost = "127.0.0.1";
     private int adminPort = -1;
     private ShardMap shardMap;
+    /** The Redis types {@code drop type=} takes. */
+    static final Set<String> DATA_TYPES = Set.of("string", "list", "set", "zset", "hash", "stream", "module");
+    private final Set<String> droppedTypes = new java.util.TreeSet<>();
+    private final List<KeyMatcher> droppedValues = new ArrayList<>();
+    private long largerThan = -1;
+    private final List<Map<String, String>> transforms = new ArrayList<>();
     private final List<SinkConfig> sinks = new ArrayList<>();
     private int sinkMaxFailures = 20;
     private final Map<String, List<ShardKeyRewriter.Step>> rewrites = new java.util.LinkedHashMap<>();
@@ -128,6 +135,45 @@ public final class RouterConfig {
             out[shard.index()] = steps == null ? null : new ShardKeyRewriter(steps);
         }
         return out;
+    }
+
+    /**
+     * The value rules ({@code drop type|value|larger-than}, {@code transform}), with transforms
+     * loaded and opened anew (one set per thread), or null when the config has none.
+     */
+    public ValueRules valueRules() {
+        if (droppedTypes.isEmpty() && droppedValues.isEmpty() && largerThan < 0 && transforms.isEmpty()) {
+            return null;
+        }
+        final List<io.redisreplica.api.ValueTransform> loaded = new ArrayList<>();
+        for (Map<String, String> options : transforms) {
+            final io.redisreplica.api.ValueTransform t = Plugins.load(io.redisreplica.api.ValueTransform.class, options.get("class"),
+                options.get("jar"), "transform " + options.get("class"));
+            try {
+                t.open(options);
+            } catch (Exception e) {
+                throw new IllegalArgumentException("transform " + options.get("class") + ": open failed: " + e.getMessage(), e);
+            }
+            loaded.add(t);
+        }
+        final List<KeyMatcher> values = List.copyOf(droppedValues);
+        final KeyMatcher anyValue = values.isEmpty() ? null : new KeyMatcher() {
+            @Override
+            public boolean matches(byte[] key, int offset, int length) {
+                for (KeyMatcher m : values) {
+                    if (m.matches(key, offset, length)) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+
+            @Override
+            public String describe() {
+                return "value";
+            }
+        };
+        return new ValueRules(droppedTypes, anyValue, largerThan, loaded);
     }
 
     /** The event sinks, in config order. */
@@ -255,15 +301,40 @@ public final class RouterConfig {
                 }
                 case "drop" -> {
                     final String rule = line.substring(line.indexOf("drop") + 4).trim();
-                    if (!rule.startsWith("key=")) {
-                        throw new ConfigException(where + "expected drop key=REGEX, got 'drop " + rule + "'");
+                    if (rule.startsWith("key=")) {
+                        drops.add(new RegexMatcher(regex(rule.substring(4), where + "drop")));
+                    } else if (rule.startsWith("value=")) {
+                        config.droppedValues.add(new RegexMatcher(regex(rule.substring(6), where + "drop")));
+                    } else if (rule.startsWith("larger-than=")) {
+                        config.largerThan = bytes(rule.substring(12), where);
+                    } else if (rule.startsWith("type=")) {
+                        for (String type : rule.substring(5).split(",")) {
+                            if (!DATA_TYPES.contains(type)) {
+                                throw new ConfigException(where + "drop type=" + type + ": not one of " + DATA_TYPES);
+                            }
+                            config.droppedTypes.add(type);
+                        }
+                    } else {
+                        throw new ConfigException(where + "expected drop key=REGEX, value=REGEX, larger-than=SIZE or type=T[,T], got 'drop "
+                            + rule + "'");
                     }
-                    try {
-                        drops.add(new RegexMatcher(Pattern.compile(rule.substring(4), Pattern.DOTALL)));
-                    } catch (PatternSyntaxException e) {
-                        throw new ConfigException(where + "drop: bad regex '" + rule.substring(4) + "': " + e.getDescription()
-                            + " near index " + e.getIndex());
+                }
+                case "transform" -> {
+                    final Map<String, String> options = new java.util.LinkedHashMap<>();
+                    for (String word : line.split("\\s+")) {
+                        final int eq = word.indexOf('=');
+                        if (word.equals("transform")) {
+                            continue;
+                        }
+                        if (eq <= 0) {
+                            throw new ConfigException(where + "transform: expected key=value, got '" + word + "'");
+                        }
+                        options.put(word.substring(0, eq), word.substring(eq + 1));
                     }
+                    if (!options.containsKey("class")) {
+                        throw new ConfigException(where + "transform needs class=CLASS (and jar=PATH unless the class is on the class path)");
+                    }
+                    config.transforms.add(java.util.Collections.unmodifiableMap(options));
                 }
                 case "unclaimed" -> {
                     unclaimed = arg(words, 1, where, "unclaimed drop|SHARD");
@@ -292,8 +363,8 @@ public final class RouterConfig {
                 default -> throw new ConfigException(where + "unknown directive '" + words[0]
                     + "' (expected upstream, upstream-user, upstream-password, journal, journal-roll, journal-sync, journal-max-bytes, "
                     + "journal-max-age, journal-min-free, retention-interval, replica-stall-timeout, replica-max-failures, "
-                    + "replica-failure-window, replica-drop-time, admin, shard, shard-password, rewrite, drop, sink, sink-max-failures, "
-                    + "unclaimed)");
+                    + "replica-failure-window, replica-drop-time, admin, shard, shard-password, rewrite, drop, transform, sink, "
+                    + "sink-max-failures, unclaimed)");
             }
         }
         if (shards.isEmpty()) {
@@ -393,6 +464,14 @@ public final class RouterConfig {
             // the message below says what is wrong
         }
         throw new ConfigException(where + what + " '" + text + "' is not a positive whole number");
+    }
+
+    private static Pattern regex(String regex, String where) {
+        try {
+            return Pattern.compile(regex, Pattern.DOTALL);
+        } catch (PatternSyntaxException e) {
+            throw new ConfigException(where + ": bad regex '" + regex + "': " + e.getDescription() + " near index " + e.getIndex());
+        }
     }
 
     private static KeyMatcher matcher(String shard, String keys, String where) {

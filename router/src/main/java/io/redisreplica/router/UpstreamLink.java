@@ -68,6 +68,8 @@ public final class UpstreamLink implements Runnable {
 
     /** Each shard's key rewriting (the RDB split and the command stream share them: both run on this thread), or null. */
     private final io.redisreplica.rdb.KeyRewriter[] rewriters;
+    /** The value rules (type and value filters, transforms) for the RDB split and the stream alike, or null. */
+    private final ValueRules valueRules;
     /** Adds what the router knows of its receivers to each checkpoint this link writes. */
     private final java.util.function.Consumer<Checkpoint> receivers;
 
@@ -79,7 +81,8 @@ public final class UpstreamLink implements Runnable {
         this.journal = journal;
         this.shards = shards;
         this.rewriters = config.keyRewriters();
-        this.router = new CommandRouter(config.shardMap(), new CommandTable(), policy, this::append, rewriters);
+        this.valueRules = config.valueRules();
+        this.router = new CommandRouter(config.shardMap(), new CommandTable(), policy, this::append, rewriters, valueRules);
         this.snapshotDir = snapshotDir;
         final Checkpoint cp = journal.checkpoint();
         this.replid = cp.upstreamReplid();
@@ -306,7 +309,8 @@ public final class UpstreamLink implements Runnable {
                 syncBytes = at;
                 LOG.info("full sync: {} MB of RDB split", at >> 20);
             });
-            split = splitter.splitTransfer(in, writers, (db, key, len) -> config.shardMap().shardOf(key, 0, len), rewriters);
+            split = splitter.splitTransfer(in, writers, (db, key, len) -> config.shardMap().shardOf(key, 0, len), rewriters,
+                valueRules);
         } finally {
             for (OutputStream f : files) {
                 f.close();

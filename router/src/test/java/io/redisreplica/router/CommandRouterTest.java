@@ -41,7 +41,26 @@ class CommandRouterTest {
             }
             assertEquals(off + len, at, "an entry holds whole commands only");
             entries.add(sb.toString());
-        }, config.keyRewriters());
+        }, config.keyRewriters(), config.valueRules());
+    }
+
+    @Test
+    void shouldDeleteKeysOfDroppedTypesAndValuesAndTransformTheRestOfEveryStringWrite() {
+        router = router(CrossShardPolicy.LOG, "drop type=hash\ndrop value=^secret\ndrop larger-than=10\n"
+            + "transform class=io.redisreplica.router.UpperCaseTransform\n");
+        route("SET", "a1", "v", "EX", "100");
+        route("SET", "a2", "secret-1");
+        route("HSET", "a3", "f", "v");
+        route("MSET", "a4", "x", "b1", "secret-2", "b2", "y", "b3", "drop-me");
+        route("SETEX", "a5", "100", "hello");
+        route("SET", "a6", "0123456789ab");
+        route("APPEND", "a7", "secret-3");
+        route("INCR", "a8");
+        assertEquals(List.of("a:\"SELECT\" \"0\"", "a:\"SET\" \"a1\" \"V\" \"EX\" \"100\"", "a:\"DEL\" \"a2\"", "a:\"DEL\" \"a3\"",
+            "a:\"MSET\" \"a4\" \"X\"", "b:\"SELECT\" \"0\"", "b:\"MSET\" \"b2\" \"Y\"", "b:\"DEL\" \"b1\" \"b3\"",
+            "a:\"SETEX\" \"a5\" \"100\" \"HELLO\"", "a:\"DEL\" \"a6\"", "a:\"APPEND\" \"a7\" \"secret-3\"", "a:\"INCR\" \"a8\""),
+            entries);
+        assertEquals(5, router.filtered(), "a2, a3, b1, b3, a6");
     }
 
     @Test

@@ -8,11 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -70,22 +65,8 @@ class EventSinkIntegrationTest {
         }
         """;
 
-    /** Compiles {@link #FILE_SINK} against the api module and jars it with its ServiceLoader entry. */
     private Path buildSinkJar() throws Exception {
-        final Path src = Files.createDirectories(dir.resolve("src/test/sinks")).resolve("FileSink.java");
-        Files.writeString(src, FILE_SINK);
-        final Path classes = Files.createDirectories(dir.resolve("classes"));
-        final JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        assertEquals(0, javac.run(null, null, null, "-d", classes.toString(), "-cp", System.getProperty("java.class.path"),
-            src.toString()), "the test sink compiles");
-        final Path jar = dir.resolve("file-sink.jar");
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-            out.putNextEntry(new JarEntry("test/sinks/FileSink.class"));
-            out.write(Files.readAllBytes(classes.resolve("test/sinks/FileSink.class")));
-            out.putNextEntry(new JarEntry("META-INF/services/io.redisreplica.api.EventSink"));
-            out.write("test.sinks.FileSink\n".getBytes(StandardCharsets.UTF_8));
-        }
-        return jar;
+        return TestJars.build(dir, "test.sinks.FileSink", FILE_SINK, io.redisreplica.api.EventSink.class);
     }
 
     @Test

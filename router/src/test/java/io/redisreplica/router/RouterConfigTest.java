@@ -93,8 +93,8 @@ class RouterConfigTest {
         assertError("t:2: unclaimed names shard 'zz', which is not defined", "shard a 127.0.0.1:7001 prefix=x\nunclaimed zz");
         assertError("t:1: unknown directive 'shards' (expected upstream, upstream-user, upstream-password, journal, journal-roll, journal-sync, "
             + "journal-max-bytes, journal-max-age, journal-min-free, retention-interval, replica-stall-timeout, replica-max-failures, "
-            + "replica-failure-window, replica-drop-time, admin, shard, shard-password, rewrite, drop, sink, sink-max-failures, "
-            + "unclaimed)", "shards a");
+            + "replica-failure-window, replica-drop-time, admin, shard, shard-password, rewrite, drop, transform, sink, "
+            + "sink-max-failures, unclaimed)", "shards a");
         assertError("t:2: sink s: 'kafka' is not xadd, publish, command or class=CLASS", "shard a 127.0.0.1:7001 prefix=x\nsink s kafka");
         assertError("t:2: sink s: xadd takes one stream after HOST:PORT, got [one, two]",
             "shard a 127.0.0.1:7001 prefix=x\nsink s xadd 127.0.0.1:6379 one two");
@@ -110,7 +110,12 @@ class RouterConfigTest {
             "shard a 127.0.0.1:7001 prefix=x\nrewrite a regex=(x replace=y");
         assertError("t:2: rewrite a: replace=$1 refers to group $1, but regex ^x has 0",
             "shard a 127.0.0.1:7001 prefix=x\nrewrite a regex=^x replace=$1");
-        assertError("t:2: expected drop key=REGEX, got 'drop type=hash'", "shard a 127.0.0.1:7001 prefix=x\ndrop type=hash");
+        assertError("t:2: expected drop key=REGEX, value=REGEX, larger-than=SIZE or type=T[,T], got 'drop size=1'",
+            "shard a 127.0.0.1:7001 prefix=x\ndrop size=1");
+        assertError("t:2: drop type=hashes: not one of " + RouterConfig.DATA_TYPES, "shard a 127.0.0.1:7001 prefix=x\ndrop type=hashes");
+        assertError("t:2: drop: bad regex '(': Unclosed group near index 1", "shard a 127.0.0.1:7001 prefix=x\ndrop value=(");
+        assertError("t:2: transform needs class=CLASS (and jar=PATH unless the class is on the class path)",
+            "shard a 127.0.0.1:7001 prefix=x\ntransform jar=/x.jar");
         assertError("t:1: bad size '10 gigs' (expected a number with b, kb, mb, gb or tb)".replace("10 gigs", "10gigs"), "journal-max-bytes 10gigs");
         assertError("t:1: bad duration '0s' (expected a positive number with ms, s, m, h or d)", "journal-max-age 0s");
         assertError("t:1: journal-roll 'weekly' is not one of secondly, five_minutely, ten_minutely, half_hourly, hourly, daily",

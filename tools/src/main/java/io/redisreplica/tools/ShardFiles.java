@@ -26,7 +26,8 @@ final class ShardFiles {
     }
 
     /**
-     * One RDB per shard of the config's map, keys rewritten by its {@code rewrite} rules.
+     * One RDB per shard of the config's map, keys rewritten by its {@code rewrite} rules, values
+     * kept, dropped or transformed by its {@code drop} and {@code transform} rules.
      *
      * @param progress called with the input offset now and then; null for none
      */
@@ -45,7 +46,8 @@ final class ShardFiles {
                 splitter.progress(16L << 20, progress);
             }
             try (InputStream in = Files.newInputStream(rdb)) {
-                return splitter.split(in, writers, (db, key, len) -> map.shardOf(key, 0, len), config.keyRewriters());
+                return splitter.split(in, writers, (db, key, len) -> map.shardOf(key, 0, len), config.keyRewriters(),
+                    config.valueRules());
             }
         } finally {
             for (OutputStream s : streams) {

@@ -1,0 +1,15 @@
+package io.redisreplica.router;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+import io.redisreplica.api.ValueTransform;
+
+/** A transform on the test class path: values in upper case, "drop-me" keeps its key off the shards. */
+public final class UpperCaseTransform implements ValueTransform {
+    @Override
+    public byte[] transform(int db, byte[] key, byte[] value) {
+        final String v = new String(value, StandardCharsets.UTF_8);
+        return v.equals("drop-me") ? null : v.toUpperCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
+    }
+}
