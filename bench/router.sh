@@ -4,17 +4,8 @@
 # router to 4 slot shards; then redis-benchmark SET at full speed with lag probes per shard.
 # Appends to bench-results/router.txt.
 set -euo pipefail
-cd "$(dirname "$0")/.."
 KEYS=${KEYS:-8000000}
 VALUE_SIZE=${VALUE_SIZE:-100}
 REQUESTS=${REQUESTS:-2000000}
-source scripts/ensure-redis.sh
-mvn -B -q install -pl bench -am -DskipTests
-mvn -B -q -pl bench dependency:build-classpath -Dmdep.outputFile="$PWD/bench/target/classpath.txt"
-cp=$(cat bench/target/classpath.txt):bench/target/classes
-mkdir -p bench-results
-{
-  echo "== $(date -u +%FT%TZ) router bench: KEYS=$KEYS VALUE_SIZE=$VALUE_SIZE REQUESTS=$REQUESTS bench/router.sh ($(nproc) cores, $(redis-server --version | cut -d' ' -f3))"
-  java -Xmx1g $(bench/jvm-flags.sh) -Dlogback.configurationFile=bench/src/main/resources/logback.xml \
-    -cp "$cp" io.redisreplica.bench.RouterBench "$KEYS" "$VALUE_SIZE" "$REQUESTS"
-} 2>&1 | tee -a bench-results/router.txt
+exec "$(dirname "$0")/harness.sh" router "router bench: KEYS=$KEYS VALUE_SIZE=$VALUE_SIZE REQUESTS=$REQUESTS bench/router.sh" \
+  RouterBench "$KEYS" "$VALUE_SIZE" "$REQUESTS"

@@ -7,12 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.redisreplica.testkit.Await;
 import io.redisreplica.testkit.FreePort;
 import io.redisreplica.testkit.RedisClient;
 import io.redisreplica.testkit.RedisServer;
@@ -81,21 +81,21 @@ class EventSinkIntegrationTest {
             + FreePort.find() + " prefix=b:\nsink files class=test.sinks.FileSink jar=" + jar + " file=" + events + " fail=" + fail
             + " shards=a values=yes batch=3\n", "test");
         try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
-            await("streaming", () -> router.upstream().state() == UpstreamLink.State.STREAMING);
+            Await.until("streaming", () -> router.upstream().state() == UpstreamLink.State.STREAMING);
             master.call("SET", "a:1", "one");
             master.call("HSET", "a:h", "f", "v");
             master.call("SET", "b:1", "not this shard");
             master.call("EXPIRE", "a:1", "100");
-            await("the first events", () -> lines(events).size() == 3);
+            Await.until("the first events", () -> lines(events).size() == 3);
             Files.createFile(fail); // the service goes down: the sink pauses, the journal keeps the events
             master.call("RENAME", "a:h", "a:g");
             master.call("MSET", "a:2", "two", "b:2", "x", "a:3", "three");
             master.call("DEL", "a:2", "a:3");
-            await("the sink to pause", () -> info(admin).contains("sink_files_a:state=paused"));
+            Await.until("the sink to pause", () -> info(admin).contains("sink_files_a:state=paused"));
             assertTrue(info(admin).contains("last_error=the service is down"), info(admin));
             Files.delete(fail);
             master.call("FLUSHDB");
-            await("every event", () -> lines(events).size() == 10);
+            Await.until("every event", () -> lines(events).size() == 10);
             final List<String> got = new java.util.ArrayList<>(lines(events));
             // the master propagates EXPIRE as PEXPIREAT with the absolute time
             assertTrue(got.get(2).matches("a expire a:1 PEXPIREAT \\d{13}"), got.get(2));
@@ -103,12 +103,12 @@ class EventSinkIntegrationTest {
             assertEquals(List.of("a write a:1 SET one", "a write a:h HSET f v", "a expire a:1 PEXPIREAT",
                 "a del a:h RENAME", "a write a:g RENAME", "a write a:2 MSET two", "a write a:3 MSET three", "a del a:2 DEL",
                 "a del a:3 DEL", "a flush null FLUSHDB"), got);
-            await("the sink to run again", () -> info(admin).contains("sink_files_a:state=running"));
+            Await.until("the sink to run again", () -> info(admin).contains("sink_files_a:state=running"));
         }
         // a restart goes on after what was delivered: nothing twice
         master.call("SET", "a:after", "restart");
         try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
-            await("the event after the restart", () -> lines(events).size() == 11);
+            Await.until("the event after the restart", () -> lines(events).size() == 11);
             Thread.sleep(500);
             assertEquals("a write a:after SET restart", lines(events).get(10));
             assertEquals(11, lines(events).size(), "nothing delivered twice");
@@ -126,7 +126,7 @@ class EventSinkIntegrationTest {
         try (RedisClient subscriber = target.client(); Router router = Router.start(config, CrossShardPolicy.LOG)) {
             subscriber.send("SUBSCRIBE", "key-events");
             subscriber.read(); // the subscription's confirmation
-            await("streaming", () -> router.upstream().state() == UpstreamLink.State.STREAMING);
+            Await.until("streaming", () -> router.upstream().state() == UpstreamLink.State.STREAMING);
             master.call("SET", "a:\"quoted\"", "v");
             master.call("DEL", "a:\"quoted\"");
             assertEquals("{\"event\":\"write\",\"shard\":\"a\",\"db\":0,\"offset\":" + offsetOfMessage(subscriber)
@@ -134,7 +134,7 @@ class EventSinkIntegrationTest {
             offsetOfMessage(subscriber);
             assertTrue(lastMessage.startsWith("{\"event\":\"del\""), lastMessage);
             try (RedisClient c = target.client()) {
-                await("the command sink", () -> c.callLong("SCARD", "touched:0:del") == 1);
+                Await.until("the command sink", () -> c.callLong("SCARD", "touched:0:del") == 1);
                 assertEquals(1, c.callLong("SISMEMBER", "touched:0:write", "a:\"quoted\""));
             }
         }
@@ -172,16 +172,6 @@ class EventSinkIntegrationTest {
     private static String info(int admin) {
         try (RedisClient c = new RedisClient("127.0.0.1", admin)) {
             return c.callString("INFO", "sinks");
-        }
-    }
-
-    private static void await(String what, Supplier<Boolean> condition) throws InterruptedException {
-        final long deadline = System.currentTimeMillis() + 20_000;
-        while (!condition.get()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
         }
     }
 

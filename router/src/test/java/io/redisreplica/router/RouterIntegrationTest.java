@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.redisreplica.testkit.Await;
 import io.redisreplica.testkit.FreePort;
 import io.redisreplica.testkit.RedisBinary;
 import io.redisreplica.testkit.RedisClient;
@@ -32,22 +32,6 @@ class RouterIntegrationTest {
         }
     }
 
-    private static void await(String what, Supplier<Boolean> condition) {
-        final long deadline = System.currentTimeMillis() + 20_000;
-        while (System.currentTimeMillis() < deadline) {
-            if (condition.get()) {
-                return;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        throw new AssertionError("timed out waiting for " + what);
-    }
-
     @Test
     void shouldSplitTheOriginalReadmeScenario() throws Exception {
         final RedisServer master = redis.start();
@@ -65,7 +49,7 @@ class RouterIntegrationTest {
             final RedisServer b = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + portB));
             a.awaitReplicaInSync(20_000);
             b.awaitReplicaInSync(20_000);
-            await("apple on shard a", () -> "red".equals(get(a, "apple")));
+            Await.until("apple on shard a", () -> "red".equals(get(a, "apple")));
             assertEquals("yellow", get(b, "banana"));
             assertNull(get(a, "banana"));
             assertNull(get(b, "apple"));
@@ -78,10 +62,10 @@ class RouterIntegrationTest {
                 // WAIT counts the router: it acknowledges what its journal has committed
                 assertEquals(1, c.callLong("WAIT", 1, 5000), "the router acknowledged the write");
             }
-            await("SET apple blue to reach shard a", () -> "blue".equals(get(a, "apple")));
+            Await.until("SET apple blue to reach shard a", () -> "blue".equals(get(a, "apple")));
             master.call("SET", "blueberry", "blue");
             master.call("DEL", "apple", "banana");
-            await("DEL split across both shards", () -> get(a, "apple") == null && get(b, "banana") == null);
+            Await.until("DEL split across both shards", () -> get(a, "apple") == null && get(b, "banana") == null);
             assertEquals("blue", get(b, "blueberry"));
             assertEquals(UpstreamLink.State.STREAMING, router.upstream().state());
             // the operator's view: redis-cli -p ADMIN INFO, and Prometheus text on the same port
@@ -106,9 +90,9 @@ class RouterIntegrationTest {
             final long partialBefore = shardA.partialResyncs();
             a.call("CLIENT", "KILL", "TYPE", "master");
             master.call("SET", "avocado", "green");
-            await("avocado after the reconnect", () -> "green".equals(get(a, "avocado")));
+            Await.until("avocado after the reconnect", () -> "green".equals(get(a, "avocado")));
             a.awaitReplicaInSync(20_000);
-            await("the replica to resync", () -> shardA.partialResyncs() > partialBefore);
+            Await.until("the replica to resync", () -> shardA.partialResyncs() > partialBefore);
             assertEquals(fullBefore, shardA.fullResyncs(), "no new full sync");
             assertTrue(a.logTail(200).contains("Successful partial resynchronization"), a.logTail(30));
         }
@@ -137,7 +121,7 @@ class RouterIntegrationTest {
             try (RedisClient c = a.client()) {
                 assertTrue(c.callLong("TTL", "ns:2") > 900, "the expiry came along");
                 assertEquals("value", c.callString("HGET", "ns:h", "field"));
-                assertEquals(java.util.List.of("ns:1", "ns:2", "ns:h"), sortedKeys(c));
+                assertEquals(java.util.List.of("ns:1", "ns:2", "ns:h"), c.sortedKeys());
             }
             assertEquals("b-one", get(b, "b:1"));
             // the live stream
@@ -148,27 +132,18 @@ class RouterIntegrationTest {
             master.call("RENAME", "a:3", "a:5");
             master.call("SET", "a:secret", "still hidden");
             master.call("SET", "b:done", "1");
-            await("the live writes on shard b", () -> "1".equals(get(b, "b:done")));
-            await("the live writes on shard a", () -> "three".equals(get(a, "ns:5")));
+            Await.until("the live writes on shard b", () -> "1".equals(get(b, "b:done")));
+            Await.until("the live writes on shard a", () -> "three".equals(get(a, "ns:5")));
             try (RedisClient c = a.client()) {
-                assertEquals(java.util.List.of("ns:1", "ns:4", "ns:5", "ns:h"), sortedKeys(c));
+                assertEquals(java.util.List.of("ns:1", "ns:4", "ns:5", "ns:h"), c.sortedKeys());
                 assertEquals("four", c.callString("GET", "ns:4"));
                 final long ttl = c.callLong("TTL", "ns:1");
                 assertTrue(ttl > 400 && ttl <= 500, "EXPIRE reached the rewritten key: " + ttl);
             }
             try (RedisClient c = b.client()) {
-                assertEquals(java.util.List.of("b:2", "b:done"), sortedKeys(c));
+                assertEquals(java.util.List.of("b:2", "b:done"), c.sortedKeys());
             }
         }
-    }
-
-    private static java.util.List<String> sortedKeys(RedisClient c) {
-        final java.util.List<String> keys = new java.util.ArrayList<>();
-        for (Object k : (java.util.List<?>) c.call("KEYS", "*")) {
-            keys.add(new String((byte[]) k, java.nio.charset.StandardCharsets.UTF_8));
-        }
-        java.util.Collections.sort(keys);
-        return keys;
     }
 
     @Test
@@ -189,11 +164,11 @@ class RouterIntegrationTest {
                 master.call("INCR", "a:counter");
                 master.call("RPUSH", "b:list", i);
             }
-            await("the writes to reach the journal", () -> router.upstream().offset() >= masterOffset(master));
+            Await.until("the writes to reach the journal", () -> router.upstream().offset() >= masterOffset(master));
             // a replica that attaches after all those writes: snapshot + journal, no new sync of the master
             final RedisServer late = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + portB));
             late.awaitReplicaInSync(20_000);
-            await("the late replica to catch up", () -> "2000".equals(llen(late)));
+            Await.until("the late replica to catch up", () -> "2000".equals(llen(late)));
             assertEquals(1, router.upstream().fullSyncs(), "the master was synced once");
         }
         // the router stops while the master keeps writing, then comes back
@@ -201,10 +176,10 @@ class RouterIntegrationTest {
             master.call("INCR", "a:counter");
         }
         try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
-            await("the router to resume", () -> router.upstream().state() == UpstreamLink.State.STREAMING);
+            Await.until("the router to resume", () -> router.upstream().state() == UpstreamLink.State.STREAMING);
             assertEquals(1, router.upstream().partialSyncs(), "PSYNC +CONTINUE from the checkpoint, not a full resync");
             assertEquals(0, router.upstream().fullSyncs());
-            await("the early replica to see every increment", () -> "2100".equals(get(early, "a:counter")));
+            Await.until("the early replica to see every increment", () -> "2100".equals(get(early, "a:counter")));
             assertTrue(router.shards().get(0).partialResyncs() >= 1, "the replica continued from the journal");
             assertEquals(0, router.shards().get(0).fullResyncs(), "and did not need a full resync");
         }
@@ -220,9 +195,9 @@ class RouterIntegrationTest {
         try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
             final RedisServer withAuth = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + portA, "masterauth", "s3cret"));
             withAuth.awaitReplicaInSync(20_000);
-            await("apple with the password", () -> "red".equals(get(withAuth, "apple")));
+            Await.until("apple with the password", () -> "red".equals(get(withAuth, "apple")));
             final RedisServer without = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + portA));
-            await("the replica without password to be refused", () -> without.logTail(50).contains("NOAUTH"));
+            Await.until("the replica without password to be refused", () -> without.logTail(50).contains("NOAUTH"));
             assertNull(get(without, "apple"));
             // a replica that does not announce capa eof (Redis before 4.0) gets "$<len>" and the RDB
             try (java.net.Socket s = new java.net.Socket("127.0.0.1", portA)) {
@@ -258,7 +233,7 @@ class RouterIntegrationTest {
             + "\nupstream-password s3cret\njournal " + dir.resolve("journal") + "\nshard a 127.0.0.1:" + portA + " regex=^a\n", "test");
         try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
             final RedisServer a = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + portA));
-            await("apple through an ACL user", () -> "red".equals(get(a, "apple")));
+            Await.until("apple through an ACL user", () -> "red".equals(get(a, "apple")));
         }
     }
 
@@ -288,15 +263,15 @@ class RouterIntegrationTest {
                 c.call("SET", "a-last", "x");
                 c.call("SET", "b-last", "x");
             }
-            await("shard a to keep up while b is frozen", () -> "x".equals(get(a, "a-last")));
-            await("b's replica to be marked paused", () -> info(admin).contains("state=paused"));
+            Await.until("shard a to keep up while b is frozen", () -> "x".equals(get(a, "a-last")));
+            Await.until("b's replica to be marked paused", () -> info(admin).contains("state=paused"));
             final String frozen = info(admin);
             // for the record (not asserted: timings are not tested): shard a's lag while b was frozen
             frozen.lines().filter(l -> l.startsWith("shard_") && l.contains("_replica")).forEach(l -> System.out.println("while b frozen: " + l));
             assertTrue(frozen.lines().anyMatch(l -> l.startsWith("shard_a_replica0:") && l.contains("state=streaming")), frozen);
             b.resume(); // SIGCONT
-            await("b to catch up", () -> "x".equals(get(b, "b-last")));
-            await("b to stream again", () -> !info(admin).contains("state=paused"));
+            Await.until("b to catch up", () -> "x".equals(get(b, "b-last")));
+            Await.until("b to stream again", () -> !info(admin).contains("state=paused"));
             assertTrue(info(admin).contains("lag_p99_ms=") && info(admin).contains("lag_entries="));
         }
     }
@@ -314,10 +289,10 @@ class RouterIntegrationTest {
             for (int attempt = 0; attempt < 3; attempt++) {
                 assertTrue(refusingSync(portA).startsWith("+FULLRESYNC"), "attempt " + attempt);
             }
-            await("the third failure to drop it", () -> router.drops(0) == 1);
+            Await.until("the third failure to drop it", () -> router.drops(0) == 1);
             assertTrue(refusingSync(portA).startsWith("-ERR this replica was dropped after 3 failures within 60 s"));
             master.call("SET", "a-during", "drop");
-            await("the good replica to carry on", () -> "drop".equals(get(good, "a-during")));
+            Await.until("the good replica to carry on", () -> "drop".equals(get(good, "a-during")));
             Thread.sleep(2_100);
             assertTrue(refusingSync(portA).startsWith("+FULLRESYNC"), "allowed again after the drop time, with a full resync");
         }
@@ -333,15 +308,15 @@ class RouterIntegrationTest {
         final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
             + "\nshard a 127.0.0.1:" + portA + " prefix=a\n", "test");
         try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
-            await("the router's full sync to start", () -> router.upstream().state() == UpstreamLink.State.FULL_SYNC);
+            Await.until("the router's full sync to start", () -> router.upstream().state() == UpstreamLink.State.FULL_SYNC);
             Thread.sleep(300);
             master.call("CLIENT", "KILL", "TYPE", "replica"); // mid-RDB
             master.call("CONFIG", "SET", "rdb-key-save-delay", "0");
-            await("the router to sync again and stream", () -> router.upstream().state() == UpstreamLink.State.STREAMING);
+            Await.until("the router to sync again and stream", () -> router.upstream().state() == UpstreamLink.State.STREAMING);
             assertTrue(router.upstream().lastError().length() > 0, "the cut was seen: " + router.upstream().lastError());
             final RedisServer replica = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + portA));
             replica.awaitReplicaInSync(30_000);
-            await("all keys on the shard", () -> {
+            Await.until("all keys on the shard", () -> {
                 try (RedisClient c = replica.client()) {
                     return c.callLong("DBSIZE") == 20_000;
                 }

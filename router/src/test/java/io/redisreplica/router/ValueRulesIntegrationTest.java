@@ -3,19 +3,16 @@ package io.redisreplica.router;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.redisreplica.api.ValueTransform;
+import io.redisreplica.testkit.Await;
 import io.redisreplica.testkit.FreePort;
 import io.redisreplica.testkit.RedisBinary;
 import io.redisreplica.testkit.RedisClient;
@@ -75,7 +72,7 @@ class ValueRulesIntegrationTest {
             final RedisServer shard = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + port));
             shard.awaitReplicaInSync(20_000);
             try (RedisClient c = shard.client()) {
-                assertEquals(List.of("a:1", "a:2", "a:l"), keys(c), "the snapshot without the hash, the secret and the big value");
+                assertEquals(List.of("a:1", "a:2", "a:l"), c.sortedKeys(), "the snapshot without the hash, the secret and the big value");
                 assertEquals("olleh!", c.callString("GET", "a:1"));
                 assertEquals("peek!", c.callString("GET", "a:2"));
                 assertTrue(c.callLong("TTL", "a:2") > 900, "the expiry came along with the new value");
@@ -87,23 +84,14 @@ class ValueRulesIntegrationTest {
             master.call("SET", "a:1", "secret-now"); // the shard held a:1: a filtered write deletes it there
             master.call("SETEX", "a:2", "500", "0123456789abcdefghij");
             master.call("SET", "a:done", "1");
-            await("the live writes", () -> "1!".equals(get(shard, "a:done")));
+            Await.until("the live writes", () -> "1!".equals(get(shard, "a:done")));
             try (RedisClient c = shard.client()) {
-                assertEquals(List.of("a:3", "a:4", "a:done", "a:l"), keys(c));
+                assertEquals(List.of("a:3", "a:4", "a:done", "a:l"), c.sortedKeys());
                 assertEquals("dlrow!", c.callString("GET", "a:3"));
                 assertEquals("cba!", c.callString("GET", "a:4"));
             }
             assertEquals(4, router.upstream().router().filtered(), "a:5, a:h2, a:1 and a:2 were kept off the shard");
         }
-    }
-
-    private static List<String> keys(RedisClient c) {
-        final List<String> keys = new ArrayList<>();
-        for (Object k : (List<?>) c.call("KEYS", "*")) {
-            keys.add(new String((byte[]) k, StandardCharsets.UTF_8));
-        }
-        Collections.sort(keys);
-        return keys;
     }
 
     private static String get(RedisServer server, String key) {
@@ -112,13 +100,4 @@ class ValueRulesIntegrationTest {
         }
     }
 
-    private static void await(String what, Supplier<Boolean> condition) throws InterruptedException {
-        final long deadline = System.currentTimeMillis() + 20_000;
-        while (!condition.get()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
 }

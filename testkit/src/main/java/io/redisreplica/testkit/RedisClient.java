@@ -63,6 +63,16 @@ public final class RedisClient implements AutoCloseable {
         return replies;
     }
 
+    /** Every key of the current db as UTF-8 text, sorted (KEYS *: for tests' small datasets). */
+    public java.util.List<String> sortedKeys() {
+        final java.util.List<String> keys = new java.util.ArrayList<>();
+        for (Object k : (java.util.List<?>) call("KEYS", "*")) {
+            keys.add(new String((byte[]) k, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        java.util.Collections.sort(keys);
+        return keys;
+    }
+
     public String callString(Object... args) {
         final Object reply = call(args);
         return reply == null ? null : reply instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : reply.toString();
