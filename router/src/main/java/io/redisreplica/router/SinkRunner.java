@@ -87,14 +87,26 @@ final class SinkRunner implements Runnable {
         thread.start();
     }
 
+    /**
+     * Stops the thread. A Redis delivery's connection is closed at once, since a thread blocked
+     * reading a socket does not see an interrupt; user code is closed only once its thread is out
+     * of {@code deliver}.
+     */
     void stop() {
         stopping = true;
+        if (delivery instanceof RedisSinkDelivery) {
+            delivery.close();
+        }
         if (thread != null) {
             thread.interrupt();
             try {
                 thread.join(5000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+            if (thread.isAlive()) {
+                LOG.warn("sink {} shard {}: still delivering 5 s after the stop; left behind", config.name(), shard.name());
+                return;
             }
         }
         delivery.close();
