@@ -44,6 +44,9 @@ public final class ShardJournal implements AutoCloseable {
     private volatile boolean closed;
     private JournalWriter writer;
 
+    /** How long Chronicle waits on a dead writer's lock or half-written header at open. */
+    static final long LOCK_RECOVERY_MS = 1_000;
+
     ShardJournal(String name, Path dir, JournalContext context) {
         this.name = name;
         this.dir = dir;
@@ -54,6 +57,11 @@ public final class ShardJournal implements AutoCloseable {
                 .syncMode(context.sync() == JournalContext.Sync.COMMIT ? SyncMode.SYNC : SyncMode.NONE)
                 .readOnly(context.readOnly())
                 .timeProvider(context.clockMillis()::getAsLong)
+                // Chronicle waits this long for a write lock or a half-written header before it
+                // recovers them (default 10 s, twice on open). The journal has one writer process
+                // (its lock file), so any held at open belong to a writer that died: a router
+                // restarted after kill -9 mid-append would otherwise stall ~20 s.
+                .timeoutMS(LOCK_RECOVERY_MS)
                 .build();
         } catch (RuntimeException e) {
             throw new JournalException("journal shard " + name + ": cannot open " + dir + ": " + e.getMessage(), e);

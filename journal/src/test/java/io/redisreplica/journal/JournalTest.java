@@ -140,6 +140,39 @@ class JournalTest {
     }
 
     @Test
+    void shouldOpenAndAppendAfterTheWriterDiedCreatingItsNextFile() throws Exception {
+        try (Journal journal = Journal.open(context())) {
+            final JournalWriter writer = journal.shard("a").writer(0);
+            for (int i = 0; i < 3; i++) {
+                writer.append(i, 0, 0, command(i));
+            }
+            writer.commit();
+        }
+        // a kill -9 while Chronicle created the next cycle's file: the file is there, its header never written
+        clock.addAndGet(1000);
+        final String name = java.time.format.DateTimeFormatter.ofPattern(ChronicleSupport.rollCycle(JournalContext.Roll.SECONDLY).format())
+            .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.ofEpochMilli(clock.get()));
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(dir.resolve("a").resolve(name + ".cq4").toFile(), "rw")) {
+            file.setLength(1 << 20);
+        }
+        try (Journal journal = Journal.open(context())) {
+            final ShardJournal shard = journal.shard("a");
+            final long end = shard.endOffset();
+            try (JournalReader reader = shard.reader()) {
+                assertEquals(3, readAll(reader).size(), "every entry before the crash");
+            }
+            final JournalWriter writer = shard.writer(end);
+            writer.append(3, 0, 0, command(3));
+            writer.commit();
+            try (JournalReader reader = shard.reader()) {
+                final List<String> all = readAll(reader);
+                assertEquals(4, all.size());
+                assertTrue(all.get(3).startsWith(end + ":3:"), all.get(3));
+            }
+        }
+    }
+
+    @Test
     void shouldKeepOffsetsAcrossReopenAndRollOver() {
         long end;
         try (Journal journal = Journal.open(context())) {
