@@ -44,6 +44,39 @@ public final class ShardJournal implements AutoCloseable {
     private volatile boolean closed;
     private JournalWriter writer;
 
+    /** Chronicle's header word: the length of the file's first document, with this bit set while it is written. */
+    private static final int NOT_COMPLETE = 0x80000000;
+
+    /**
+     * A writer killed while Chronicle created a file leaves it without its header (its first word
+     * 0, or still marked not complete): no entry can be in it, and Chronicle, meeting it first,
+     * fails its readers (an assertion, a NullPointerException) until an append renames it. The
+     * journal's lock says no other writer is alive, so such a file is moved aside (to
+     * {@code NAME.half-made}) before Chronicle opens the directory, and logged.
+     */
+    private static void setAsideHalfMadeFiles(String name, Path dir) {
+        final java.io.File[] files = dir.toFile().listFiles((d, n) -> n.endsWith(".cq4"));
+        if (files == null) {
+            return;
+        }
+        for (java.io.File file : files) {
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file.toPath())) {
+                final java.nio.ByteBuffer word = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                final int read = channel.read(word, 0);
+                final int header = read == 4 ? word.getInt(0) : 0;
+                if (header != 0 && (header & NOT_COMPLETE) == 0) {
+                    continue;
+                }
+                final Path aside = file.toPath().resolveSibling(file.getName() + ".half-made");
+                java.nio.file.Files.move(file.toPath(), aside, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                LOG.warn("journal shard {}: {} was created by a writer that died before writing its header (no entry can be in it): "
+                    + "moved aside to {}", name, file.getName(), aside.getFileName());
+            } catch (java.io.IOException e) {
+                throw new JournalException("journal shard " + name + ": cannot check " + file + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
     /** How long Chronicle waits on a dead writer's lock or half-written header at open. */
     static final long LOCK_RECOVERY_MS = 1_000;
 
@@ -51,6 +84,9 @@ public final class ShardJournal implements AutoCloseable {
         this.name = name;
         this.dir = dir;
         this.context = context;
+        if (!context.readOnly()) {
+            setAsideHalfMadeFiles(name, dir);
+        }
         try {
             this.queue = SingleChronicleQueueBuilder.binary(dir)
                 .rollCycle(ChronicleSupport.rollCycle(context.rollCycle()))

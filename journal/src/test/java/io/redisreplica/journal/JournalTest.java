@@ -150,11 +150,7 @@ class JournalTest {
         }
         // a kill -9 while Chronicle created the next cycle's file: the file is there, its header never written
         clock.addAndGet(1000);
-        final String name = java.time.format.DateTimeFormatter.ofPattern(ChronicleSupport.rollCycle(JournalContext.Roll.SECONDLY).format())
-            .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.ofEpochMilli(clock.get()));
-        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(dir.resolve("a").resolve(name + ".cq4").toFile(), "rw")) {
-            file.setLength(1 << 20);
-        }
+        halfMadeFile("a");
         try (Journal journal = Journal.open(context())) {
             final ShardJournal shard = journal.shard("a");
             final long end = shard.endOffset();
@@ -168,6 +164,39 @@ class JournalTest {
                 final List<String> all = readAll(reader);
                 assertEquals(4, all.size());
                 assertTrue(all.get(3).startsWith(end + ":3:"), all.get(3));
+            }
+        }
+    }
+
+    /** A dead writer's file for the current cycle: created, its header never written. */
+    private void halfMadeFile(String shard) throws Exception {
+        final String name = java.time.format.DateTimeFormatter.ofPattern(ChronicleSupport.rollCycle(JournalContext.Roll.SECONDLY).format())
+            .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.ofEpochMilli(clock.get()));
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(dir.resolve(shard).resolve(name + ".cq4").toFile(), "rw")) {
+            file.setLength(1 << 20);
+        }
+    }
+
+    @Test
+    void shouldServeReadersThatOpenedBeforeTheFirstAppendReplacedADeadWritersHalfMadeFile() throws Exception {
+        try (Journal journal = Journal.open(context())) {
+            journal.shard("a"); // the shard exists, no entry yet
+        }
+        halfMadeFile("a");
+        try (Journal journal = Journal.open(context())) {
+            final ShardJournal shard = journal.shard("a");
+            assertEquals(0, shard.endOffset());
+            try (JournalReader early = shard.reader()) { // a sink or a replica that came before the first append
+                assertEquals(SeekResult.BOUNDARY, early.seek(0));
+                final JournalWriter writer = shard.writer(0);
+                writer.append(0, 0, 0, command(0));
+                writer.append(1, 0, 0, command(1));
+                writer.commit();
+                assertEquals(2, readAll(early).size(), "the reader that came first");
+                try (JournalReader late = shard.reader()) {
+                    assertEquals(SeekResult.BOUNDARY, late.seek(0));
+                    assertEquals(2, readAll(late).size(), "a reader that came after");
+                }
             }
         }
     }
