@@ -106,6 +106,50 @@ public final class RdbSplitter {
                 pendingValue = value;
             }
         };
+        /** A collection being rewritten: its plain type, its elements (RDB-encoded) and how many. */
+        private int pendingType = -1;
+        private String pendingDataType;
+        private long pendingCount;
+        private final SpillBuffer elements = new SpillBuffer(64 << 20);
+        private final RdbWriter elementWriter = new RdbWriter(elements);
+        private final RdbValueVisitor collection = new RdbValueVisitor() {
+            @Override
+            public void onListItem(RdbEntry entry, byte[] item) {
+                final byte[] e = rules.element(entry.db(), pendingKey, entry.keyLength(), "list", null, item);
+                add(e == null ? item : e); // a list element stays: positions must match the stream's
+            }
+
+            @Override
+            public void onSetMember(RdbEntry entry, byte[] member) {
+                final byte[] e = rules.element(entry.db(), pendingKey, entry.keyLength(), "set", null, member);
+                if (e != null) {
+                    add(e);
+                }
+            }
+
+            @Override
+            public void onZsetMember(RdbEntry entry, byte[] member, double score) {
+                final byte[] e = rules.element(entry.db(), pendingKey, entry.keyLength(), "zset", null, member);
+                if (e != null) {
+                    add(e);
+                    elementWriter.writeBinaryDouble(score);
+                }
+            }
+
+            @Override
+            public void onHashField(RdbEntry entry, byte[] field, byte[] value, long expireAtMs) {
+                final byte[] e = rules.element(entry.db(), pendingKey, entry.keyLength(), "hash", field, value);
+                if (e != null) {
+                    elementWriter.writeString(field, 0, field.length);
+                    add(e);
+                }
+            }
+
+            private void add(byte[] element) {
+                elementWriter.writeString(element, 0, element.length);
+                pendingCount++;
+            }
+        };
 
         Visitor(RdbReader reader, List<RdbWriter> outputs, KeySelector selector, KeyRewriter[] rewriters, EntryRules rules) {
             this.reader = reader;
@@ -163,13 +207,16 @@ public final class RdbSplitter {
                 dropped++;
                 return null;
             }
-            if (rules != null && entry.type() == TYPE_STRING && rules.decodesStrings()) {
+            final int plain = rules == null ? -1 : plainType(entry.type());
+            if (rules != null && ((entry.type() == TYPE_STRING && rules.decodesStrings()) || (plain >= 0 && rules.decodesElements()))) {
                 // the key's bytes live in the reader's buffer, which the value may reuse
                 if (pendingKey.length < entry.keyLength()) {
                     pendingKey = new byte[Math.max(entry.keyLength(), pendingKey.length * 2)];
                 }
                 System.arraycopy(entry.key(), 0, pendingKey, 0, entry.keyLength());
                 pendingShard = shard;
+                pendingType = entry.type() == TYPE_STRING ? -1 : plain;
+                pendingCount = 0;
                 return null; // written whole in onEntryEnd, with the value the rules give
             }
             final RdbWriter out = outputs.get(shard);
@@ -180,7 +227,21 @@ public final class RdbSplitter {
 
         @Override
         public RdbValueVisitor onValue(RdbEntry entry) {
-            return pendingShard >= 0 ? stringValue : null;
+            return pendingShard < 0 ? null : pendingType < 0 ? stringValue : collection;
+        }
+
+        /** The plain encoding a rewritten collection is written in (every Redis loads these), or -1 for other types. */
+        private int plainType(int rdbType) {
+            if (rdbType >= TYPE_HASH_METADATA_PRE_GA && rdbType <= TYPE_HASH_LISTPACK_EX) {
+                return -1; // hashes with field expiries keep their encoding: the plain one has no room for them
+            }
+            return switch (RdbConstants.dataType(rdbType)) {
+                case "list" -> TYPE_LIST;
+                case "set" -> TYPE_SET;
+                case "zset" -> TYPE_ZSET_2;
+                case "hash" -> TYPE_HASH;
+                default -> -1;
+            };
         }
 
         @Override
@@ -190,24 +251,33 @@ public final class RdbSplitter {
             }
             final int shard = pendingShard;
             final int keyLength = entry.keyLength();
-            final byte[] value = rules.stringValue(entry.db(), pendingKey, keyLength, pendingValue);
+            final int type = pendingType;
+            final byte[] value = type >= 0 ? null : rules.stringValue(entry.db(), pendingKey, keyLength, pendingValue);
             pendingShard = -1;
+            pendingType = -1;
             pendingValue = null;
-            if (value == null) {
+            if (type >= 0 ? pendingCount == 0 : value == null) {
+                elements.reset(); // a collection left with no element is no key, as in Redis
                 dropped++;
                 return;
             }
             final RdbWriter out = outputs.get(shard);
             out.selectDb(entry.db());
             out.entryWritten();
+            final int headType = type >= 0 ? type : TYPE_STRING;
             final KeyRewriter rewriter = rewriters[shard];
             if (rewriter == null) {
-                out.entryHead(entry, pendingKey, keyLength);
+                out.entryHead(entry, headType, pendingKey, keyLength);
             } else {
                 final int rewritten = rewriter.rewrite(pendingKey, 0, keyLength); // before bytes(): it holds the result after the call
-                out.entryHead(entry, rewriter.bytes(), rewritten);
+                out.entryHead(entry, headType, rewriter.bytes(), rewritten);
             }
-            out.writeString(value, 0, value.length);
+            if (type >= 0) {
+                out.writeLength(pendingCount);
+                elements.copyTo(out);
+            } else {
+                out.writeString(value, 0, value.length);
+            }
         }
 
         @Override

@@ -91,6 +91,11 @@ public final class RdbWriter implements RdbSink {
      * seconds before), LRU idle, LFU frequency, then type and key; the value's bytes follow.
      */
     public void entryHead(RdbEntry entry, byte[] key, int keyLength) {
+        entryHead(entry, entry.type(), key, keyLength);
+    }
+
+    /** {@link #entryHead(RdbEntry, byte[], int)} with another value type (a value written anew in a plain encoding). */
+    public void entryHead(RdbEntry entry, int type, byte[] key, int keyLength) {
         if (entry.expireAtMs() >= 0) {
             if (header == null || header.valkey() || header.version() >= 3) {
                 writeByte(OPCODE_EXPIRETIME_MS);
@@ -108,8 +113,13 @@ public final class RdbWriter implements RdbSink {
             writeByte(OPCODE_FREQ);
             writeByte(entry.freq());
         }
-        writeByte(entry.type());
+        writeByte(type);
         writeString(key, 0, keyLength);
+    }
+
+    /** rdbSaveBinaryDoubleValue: a sorted set's score in RDB_TYPE_ZSET_2, 8 bytes little-endian. */
+    public void writeBinaryDouble(double value) {
+        writeLittleEndian(Double.doubleToLongBits(value), 8);
     }
 
     private void writeLittleEndian(long value, int bytes) {

@@ -55,6 +55,7 @@ public final class CommandRouter {
     /** Commands the value rules made: re-framed here and routed like the master's own. */
     private final ExpandableArrayBuffer ruled = new ExpandableArrayBuffer(1024);
     private final CommandFramer ruledFramer = new CommandFramer();
+    private final ElementArgs elementArgs = new ElementArgs();
     private long filtered;
     /** A rewritten key, as the writer takes it. */
     private final UnsafeBuffer rewrittenKey = new UnsafeBuffer(new byte[0]);
@@ -150,6 +151,9 @@ public final class CommandRouter {
             if (end > 0) {
                 return routeRuled(end);
             }
+            if (end < 0) {
+                return Outcome.DROPPED; // every element it named is left out
+            }
         }
         return routeAsIs(c);
     }
@@ -159,7 +163,7 @@ public final class CommandRouter {
      * write to a dropped type; for a string write, the command with its values transformed and a
      * DEL of the keys whose value is dropped (a DEL, not nothing: the shard may hold an older value).
      *
-     * @return the end of what was written, or 0 when {@code c} goes as it is
+     * @return the end of what was written, 0 when {@code c} goes as it is, -1 when nothing goes
      */
     private int applyRules(Command c) {
         final String type = table.dataType(c);
@@ -179,7 +183,10 @@ public final class CommandRouter {
             }
             return writer.position();
         }
-        if (!type.equals("string") || !rules.decodesStrings()) {
+        if (!type.equals("string")) {
+            return rules.decodesElements() && !type.equals("stream") && elementArgs.of(c) ? applyElementRules(c, type) : 0;
+        }
+        if (!rules.decodesStrings()) {
             return 0;
         }
         final int valueAt = c.nameIs(SETEX) || c.nameIs(PSETEX) ? 3
@@ -230,6 +237,74 @@ public final class CommandRouter {
             }
         }
         return writer.position();
+    }
+
+    /**
+     * The command with its elements transformed and those left out removed with their group (a
+     * ZADD score, a HSET field); a hash field whose value is left out also gets an HDEL, since
+     * the shard may hold an older value. A list element that would be left out stays.
+     */
+    private int applyElementRules(Command c, String type) {
+        final byte[] key = c.argBytes(1);
+        final boolean list = type.equals("list");
+        byte[][] replaced = null;
+        boolean[] dropped = null;
+        int kept = 0;
+        int fieldsDropped = 0;
+        for (int i = 0; i < elementArgs.count; i++) {
+            final byte[] element = c.argBytes(elementArgs.element[i]);
+            final byte[] field = elementArgs.field[i] >= 0 ? c.argBytes(elementArgs.field[i]) : null;
+            byte[] result = rules.element(db, key, type, field, element);
+            if (result == null && list) {
+                result = element;
+            }
+            if (result == null) {
+                dropped = dropped == null ? new boolean[c.argCount()] : dropped;
+                for (int a = elementArgs.group[i]; a <= elementArgs.element[i]; a++) {
+                    dropped[a] = true;
+                }
+                fieldsDropped += field != null ? 1 : 0;
+            } else {
+                kept++;
+                if (result != element) {
+                    replaced = replaced == null ? new byte[c.argCount()][] : replaced;
+                    replaced[elementArgs.element[i]] = result;
+                }
+            }
+        }
+        if (replaced == null && dropped == null) {
+            return 0;
+        }
+        writer.wrap(ruled, 0);
+        boolean wrote = false;
+        if (kept > 0) {
+            int args = 0;
+            for (int a = 0; a < c.argCount(); a++) {
+                args += dropped != null && dropped[a] ? 0 : 1;
+            }
+            writer.arrayHeader(args);
+            for (int a = 0; a < c.argCount(); a++) {
+                if (dropped != null && dropped[a]) {
+                    continue;
+                }
+                if (replaced != null && replaced[a] != null) {
+                    writer.bulk(replaced[a]);
+                } else {
+                    writer.bulk(c.buffer(), c.argOffset(a), c.argLength(a));
+                }
+            }
+            wrote = true;
+        }
+        if (fieldsDropped > 0) {
+            writer.arrayHeader(2 + fieldsDropped).bulk("HDEL").bulk(key);
+            for (int i = 0; i < elementArgs.count; i++) {
+                if (elementArgs.field[i] >= 0 && dropped[elementArgs.element[i]]) {
+                    writer.bulk(c.buffer(), c.argOffset(elementArgs.field[i]), c.argLength(elementArgs.field[i]));
+                }
+            }
+            wrote = true;
+        }
+        return wrote ? writer.position() : -1;
     }
 
     /** Routes the commands {@link #applyRules} wrote, one by one. */

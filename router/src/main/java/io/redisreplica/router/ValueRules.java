@@ -20,11 +20,46 @@ public final class ValueRules implements EntryRules {
     private final long largerThan;
     private final List<ValueTransform> transforms;
 
+    /** Whether a transform looks at collection elements (overrides {@link ValueTransform#element}). */
+    private final boolean elements;
+
     ValueRules(Set<String> droppedTypes, KeyMatcher droppedValues, long largerThan, List<ValueTransform> transforms) {
         this.droppedTypes = Set.copyOf(droppedTypes);
         this.droppedValues = droppedValues;
         this.largerThan = largerThan;
         this.transforms = List.copyOf(transforms);
+        this.elements = transforms.stream().anyMatch(ValueRules::transformsElements);
+    }
+
+    private static boolean transformsElements(ValueTransform t) {
+        try {
+            return t.getClass().getMethod("element", int.class, byte[].class, String.class, byte[].class, byte[].class)
+                .getDeclaringClass() != ValueTransform.class;
+        } catch (NoSuchMethodException e) {
+            return true; // cannot tell: ask it
+        }
+    }
+
+    @Override
+    public boolean decodesElements() {
+        return elements;
+    }
+
+    @Override
+    public byte[] element(long db, byte[] key, int keyLength, String type, byte[] field, byte[] element) {
+        return element((int) db, keyLength == key.length ? key : java.util.Arrays.copyOf(key, keyLength), type, field, element);
+    }
+
+    /** A collection element as the shards get it, or null to leave it out (see {@link ValueTransform#element}). */
+    public byte[] element(int db, byte[] key, String type, byte[] field, byte[] element) {
+        byte[] e = element;
+        for (ValueTransform t : transforms) {
+            e = t.element(db, key, type, field, e);
+            if (e == null) {
+                return null;
+            }
+        }
+        return e;
     }
 
     /** Whether a Redis type (string, list, set, zset, hash, stream, module) is kept off every shard. */

@@ -64,6 +64,25 @@ class CommandRouterTest {
     }
 
     @Test
+    void shouldTransformTheElementsOfCollectionWritesAndLeaveOutWhatTheTransformDrops() {
+        router = router(CrossShardPolicy.LOG, "transform class=io.redisreplica.router.UpperCaseTransform\n");
+        route("RPUSH", "a1", "x", "drop-me");
+        route("LINSERT", "a1", "BEFORE", "x", "y");
+        route("SADD", "a2", "m", "drop-me");
+        route("SREM", "a2", "drop-me");
+        route("ZADD", "a3", "NX", "1", "m", "2", "drop-me");
+        route("HSET", "a4", "f", "v", "g", "drop-me");
+        route("GEOADD", "a5", "13.36", "38.11", "p");
+        route("XADD", "a6", "*", "f", "v");
+        route("HINCRBY", "a4", "n", "1");
+        assertEquals(List.of("a:\"SELECT\" \"0\"", "a:\"RPUSH\" \"a1\" \"X\" \"drop-me\"",
+            "a:\"LINSERT\" \"a1\" \"BEFORE\" \"X\" \"Y\"", "a:\"SADD\" \"a2\" \"M\"",
+            "a:\"ZADD\" \"a3\" \"NX\" \"1\" \"M\"", "a:\"HSET\" \"a4\" \"f\" \"V\"", "a:\"HDEL\" \"a4\" \"g\"",
+            "a:\"GEOADD\" \"a5\" \"13.36\" \"38.11\" \"P\"", "a:\"XADD\" \"a6\" \"*\" \"f\" \"v\"",
+            "a:\"HINCRBY\" \"a4\" \"n\" \"1\""), entries, "a list keeps what it cannot drop; SREM of only dropped members sends nothing");
+    }
+
+    @Test
     void shouldRewriteEveryKeyOfAShardsCommandsAndNothingElse() {
         router = router(CrossShardPolicy.LOG, "rewrite a strip-prefix=a:\nrewrite a add-prefix=ns:\ndrop key=^a:secret\n");
         route("SET", "a:1", "a:value-is-not-a-key");
