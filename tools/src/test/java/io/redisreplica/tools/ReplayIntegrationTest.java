@@ -215,7 +215,8 @@ class ReplayIntegrationTest {
                 master.call("INCR", "b:elsewhere");
             }
             // the receiver fails once it has acknowledged everything: the router's checkpoint keeps where it was
-            final long end = awaitValue(() -> router.shards().get(0).journal().endOffset(), v -> v > 0);
+            awaitValue(() -> router.upstream().offset(), v -> v >= masterOffset(master)); // every write journaled
+            final long end = router.shards().get(0).journal().endOffset();
             awaitValue(() -> recordedAck(router, name), v -> v == end);
             receiver.call("REPLICAOF", "NO", "ONE");
             for (int i = 500; i < 800; i++) {
