@@ -20,13 +20,12 @@ import io.redisreplica.testkit.RedisServer;
 import io.redisreplica.testkit.RedisServers;
 
 /**
- * A Redis stream sink, with the router SIGKILLed twice (once right after a burst, while the sink
- * delivers it) and the sink's target refusing it for a while: every key written on the master
- * shows in the stream exactly once.
+ * A Redis stream sink, with the router SIGKILLed after bursts of writes, while the sink delivers
+ * them (twice; {@code -Dchaos.sink.kills=N} for more, as {@code bench/soak.sh} does), and the
+ * sink's target refusing it for a while: every key written on the master shows in the stream
+ * exactly once.
  */
 class StreamSinkChaosIntegrationTest {
-    private static final int KEYS = 3000;
-
     @RegisterExtension
     final RedisServers redis = new RedisServers();
 
@@ -43,34 +42,37 @@ class StreamSinkChaosIntegrationTest {
             + "shard s1 127.0.0.1:" + FreePort.find() + " slots=8192-16383\nsink events xadd 127.0.0.1:" + target.port()
             + " events batch=20\n");
         final RouterProcess routers = new RouterProcess(dir);
+        // kills of the router: 2 in CI, many in bench/soak.sh; each after a burst, while the sink delivers it
+        final int kills = Integer.getInteger("chaos.sink.kills", 2);
+        final int burst = 400;
+        final int keys = kills * (burst + 300) + 1000;
         Process router = routers.start(config);
+        int written = 0;
         try {
             routers.awaitStreaming(0);
-            write(master, 0, 700);
-            router.destroyForcibly(); // SIGKILL while the sink delivers the burst
-            router.waitFor();
-            write(master, 700, 1000); // the master's backlog holds these
-            router = routers.start(config);
-            routers.awaitStreaming(1);
-            write(master, 1000, 1400);
-            // the target refuses the sink: it pauses, and the journal keeps its events
-            try (RedisClient c = target.client()) {
-                c.call("CONFIG", "SET", "requirepass", "s3cret");
-                c.call("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes");
+            for (int k = 0; k < kills; k++) {
+                write(master, written, written += burst);
+                router.destroyForcibly(); // SIGKILL while the sink delivers the burst
+                router.waitFor();
+                write(master, written, written += 300); // the master's backlog holds these
+                router = routers.start(config);
+                routers.awaitStreaming(routers.starts() - 1);
+                if (k == kills / 2) {
+                    // the target refuses the sink: it pauses, and the journal keeps its events
+                    try (RedisClient c = target.client()) {
+                        c.call("CONFIG", "SET", "requirepass", "s3cret");
+                        c.call("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes");
+                    }
+                    write(master, written, written += 500);
+                    awaitInfo(admin, "state=paused");
+                    try (RedisClient c = target.client()) {
+                        c.call("AUTH", "s3cret");
+                        c.call("CONFIG", "SET", "requirepass", "");
+                    }
+                }
             }
-            write(master, 1400, 2000);
-            awaitInfo(admin, "state=paused");
-            try (RedisClient c = target.client()) {
-                c.call("AUTH", "s3cret");
-                c.call("CONFIG", "SET", "requirepass", "");
-            }
-            write(master, 2000, 2400);
-            router.destroyForcibly();
-            router.waitFor();
-            router = routers.start(config);
-            routers.awaitStreaming(2);
-            write(master, 2400, KEYS);
-            awaitStreamLength(target, KEYS, routers);
+            write(master, written, keys);
+            awaitStreamLength(target, keys, routers);
             Thread.sleep(1500); // a duplicate would come after the last event: give it the time to show
             final Map<String, Integer> seen = new HashMap<>();
             try (RedisClient c = target.client()) {
@@ -85,7 +87,7 @@ class StreamSinkChaosIntegrationTest {
                     seen.merge(key, 1, Integer::sum);
                 }
             }
-            assertEquals(KEYS, seen.size(), "every key once");
+            assertEquals(keys, seen.size(), "every key once");
             seen.forEach((key, times) -> assertEquals(1, times, key + " in the stream " + times + " times"));
         } finally {
             router.destroyForcibly();
