@@ -164,7 +164,7 @@ class RouterIntegrationTest {
                 master.call("INCR", "a:counter");
                 master.call("RPUSH", "b:list", i);
             }
-            Await.until("the writes to reach the journal", () -> router.upstream().offset() >= masterOffset(master));
+            Await.until("the writes to reach the journal", () -> router.upstream().offset() >= master.replicationOffset());
             // a replica that attaches after all those writes: snapshot + journal, no new sync of the master
             final RedisServer late = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + portB));
             late.awaitReplicaInSync(20_000);
@@ -369,17 +369,6 @@ class RouterIntegrationTest {
         try (RedisClient c = new RedisClient("127.0.0.1", admin)) {
             return c.callString("INFO", "shards");
         }
-    }
-
-    private static long masterOffset(RedisServer master) {
-        try (RedisClient c = master.client()) {
-            for (String line : c.callString("INFO", "replication").split("\r\n")) {
-                if (line.startsWith("master_repl_offset:")) {
-                    return Long.parseLong(line.substring("master_repl_offset:".length()));
-                }
-            }
-        }
-        return -1;
     }
 
     private static String llen(RedisServer server) {

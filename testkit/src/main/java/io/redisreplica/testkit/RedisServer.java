@@ -181,6 +181,15 @@ public final class RedisServer implements AutoCloseable {
         start();
     }
 
+    /** Its {@code master_repl_offset} (INFO replication): how far its replication stream has come. */
+    public long replicationOffset() {
+        try (RedisClient c = client()) {
+            final String info = c.callString("INFO", "replication");
+            final int at = info.indexOf("master_repl_offset:") + "master_repl_offset:".length();
+            return Long.parseLong(info.substring(at, info.indexOf('\r', at)));
+        }
+    }
+
     /** SIGSTOP: the process stops reading its sockets until {@link #resume()}. */
     public void pause() {
         signal("STOP");

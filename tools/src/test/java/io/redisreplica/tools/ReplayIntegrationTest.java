@@ -29,6 +29,7 @@ import io.redisreplica.router.ClusterSlots;
 import io.redisreplica.router.CrossShardPolicy;
 import io.redisreplica.router.Router;
 import io.redisreplica.router.RouterConfig;
+import io.redisreplica.testkit.Await;
 import io.redisreplica.testkit.FreePort;
 import io.redisreplica.testkit.RedisBinary;
 import io.redisreplica.testkit.RedisClient;
@@ -215,15 +216,15 @@ class ReplayIntegrationTest {
                 master.call("INCR", "b:elsewhere");
             }
             // the receiver fails once it has acknowledged everything: the router's checkpoint keeps where it was
-            awaitValue(() -> router.upstream().offset(), v -> v >= masterOffset(master)); // every write journaled
+            Await.until("every write journaled", () -> router.upstream().offset() >= master.replicationOffset());
             final long end = router.shards().get(0).journal().endOffset();
-            awaitValue(() -> recordedAck(router, name), v -> v == end);
+            Await.until("the receiver's ACK of the journal's end in the checkpoint", () -> recordedAck(router, name) == end);
             receiver.call("REPLICAOF", "NO", "ONE");
             for (int i = 500; i < 800; i++) {
                 master.call("INCR", "a:counter");
                 master.call("RPUSH", "a:list", i);
             }
-            awaitValue(() -> router.upstream().offset(), v -> v >= masterOffset(master));
+            Await.until("the writes journaled", () -> router.upstream().offset() >= master.replicationOffset());
         }
         final Cli ls = Cli.run("journal", "ls", journalDir.toString(), "--json");
         assertTrue(ls.out().contains("\"receiver\":\"" + name + "\""), ls.out());
@@ -244,27 +245,6 @@ class ReplayIntegrationTest {
     private static long recordedAck(Router router, String receiver) {
         final Checkpoint.ReceiverState r = router.checkpoint().receiver("a", receiver);
         return r == null ? -1 : r.ackedOffset();
-    }
-
-    private static long masterOffset(RedisServer master) {
-        try (RedisClient c = master.client()) {
-            final String info = c.callString("INFO", "replication");
-            final int at = info.indexOf("master_repl_offset:") + "master_repl_offset:".length();
-            return Long.parseLong(info.substring(at, info.indexOf('\r', at)));
-        }
-    }
-
-    private static long awaitValue(java.util.function.LongSupplier value, java.util.function.LongPredicate ok) throws InterruptedException {
-        final long deadline = System.currentTimeMillis() + 20_000;
-        long v = value.getAsLong();
-        while (!ok.test(v)) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("timed out; last value " + v);
-            }
-            Thread.sleep(20);
-            v = value.getAsLong();
-        }
-        return v;
     }
 
     private long journalEnd() {
