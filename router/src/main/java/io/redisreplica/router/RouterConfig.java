@@ -345,6 +345,9 @@ public final class RouterConfig {
                     if (!name.matches("[A-Za-z0-9_.-]{1,64}")) {
                         throw new ConfigException(where + "shard name '" + name + "' may only use letters, digits, '_', '.', '-'");
                     }
+                    if (name.equals("snapshots") || name.equals("sinks")) { // the journal directory's own subdirectories
+                        throw new ConfigException(where + "shard name '" + name + "' is reserved (the journal keeps its " + name + " there)");
+                    }
                     if (lines.containsKey(name)) {
                         throw new ConfigException(where + "shard " + name + " is already defined on line " + lines.get(name));
                     }

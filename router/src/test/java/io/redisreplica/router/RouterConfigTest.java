@@ -85,6 +85,7 @@ class RouterConfigTest {
             "shard a 127.0.0.1:7001 slots=0-5460");
         assertError("t:2: shard b (prefix=user:1) overlaps shard a (prefix=user:)",
             "shard a 127.0.0.1:7001 prefix=user:\nshard b 127.0.0.1:7002 prefix=user:1");
+        assertError("t:1: shard name 'sinks' is reserved (the journal keeps its sinks there)", "shard sinks 127.0.0.1:7001 prefix=x");
         assertError("t:2: shard a is already defined on line 1", "shard a 127.0.0.1:7001 prefix=x\nshard a 127.0.0.1:7002 prefix=y");
         assertError("t:2: shard b listens on 127.0.0.1:7001 like shard a",
             "shard a 127.0.0.1:7001 prefix=x\nshard b 127.0.0.1:7001 prefix=y");
