@@ -197,46 +197,63 @@ public final class CommandRouter {
         }
         final boolean multi = c.nameIs(MSET) || c.nameIs(MSETNX);
         final int pairs = multi ? (c.argCount() - 1) / 2 : 1;
-        final byte[][] values = new byte[pairs][];
+        byte[][] replaced = null;
+        boolean[] dropped = null;
         int kept = 0;
-        boolean changed = false;
         for (int p = 0; p < pairs; p++) {
             final int keyArg = multi ? 1 + 2 * p : 1;
-            final byte[] value = c.argBytes(multi ? keyArg + 1 : valueAt);
-            values[p] = rules.value(db, c.argBytes(keyArg), value);
-            kept += values[p] != null ? 1 : 0;
-            changed |= values[p] != value;
+            final int valueArg = multi ? keyArg + 1 : valueAt;
+            final byte[] value = c.argBytes(valueArg);
+            final byte[] result = rules.value(db, c.argBytes(keyArg), value);
+            if (result == null) {
+                dropped = dropped == null ? new boolean[c.argCount()] : dropped;
+                dropped[keyArg] = true;
+                dropped[valueArg] = true;
+            } else {
+                kept++;
+                if (result != value) {
+                    replaced = replaced == null ? new byte[c.argCount()][] : replaced;
+                    replaced[valueArg] = result;
+                }
+            }
         }
-        if (!changed) {
+        if (replaced == null && dropped == null) {
             return 0;
         }
         filtered += pairs - kept;
         writer.wrap(ruled, 0);
         if (kept > 0) { // the command, its kept keys with their new values, every other argument as it was
-            writer.arrayHeader(multi ? 1 + 2L * kept : c.argCount());
-            for (int arg = 0; arg < c.argCount(); arg++) {
-                final int pair = multi && arg > 0 ? (arg - 1) / 2 : 0;
-                if (multi && arg > 0 && values[pair] == null) {
-                    continue;
-                }
-                final boolean isValue = multi ? arg > 0 && arg % 2 == 0 : arg == valueAt;
-                if (isValue) {
-                    writer.bulk(values[pair]);
-                } else {
-                    writer.bulk(c.buffer(), c.argOffset(arg), c.argLength(arg));
-                }
-            }
+            writeEdited(c, replaced, dropped);
         }
         if (kept < pairs) {
             writer.arrayHeader(1 + pairs - kept).bulk("DEL");
             for (int p = 0; p < pairs; p++) {
-                if (values[p] == null) {
-                    final int keyArg = multi ? 1 + 2 * p : 1;
+                final int keyArg = multi ? 1 + 2 * p : 1;
+                if (dropped[keyArg]) {
                     writer.bulk(c.buffer(), c.argOffset(keyArg), c.argLength(keyArg));
                 }
             }
         }
         return writer.position();
+    }
+
+    /** Writes {@code c} less its {@code dropped} arguments, with {@code replaced} ones in their place (either may be null). */
+    private void writeEdited(Command c, byte[][] replaced, boolean[] dropped) {
+        int args = 0;
+        for (int a = 0; a < c.argCount(); a++) {
+            args += dropped != null && dropped[a] ? 0 : 1;
+        }
+        writer.arrayHeader(args);
+        for (int a = 0; a < c.argCount(); a++) {
+            if (dropped != null && dropped[a]) {
+                continue;
+            }
+            if (replaced != null && replaced[a] != null) {
+                writer.bulk(replaced[a]);
+            } else {
+                writer.bulk(c.buffer(), c.argOffset(a), c.argLength(a));
+            }
+        }
     }
 
     /**
@@ -278,21 +295,7 @@ public final class CommandRouter {
         writer.wrap(ruled, 0);
         boolean wrote = false;
         if (kept > 0) {
-            int args = 0;
-            for (int a = 0; a < c.argCount(); a++) {
-                args += dropped != null && dropped[a] ? 0 : 1;
-            }
-            writer.arrayHeader(args);
-            for (int a = 0; a < c.argCount(); a++) {
-                if (dropped != null && dropped[a]) {
-                    continue;
-                }
-                if (replaced != null && replaced[a] != null) {
-                    writer.bulk(replaced[a]);
-                } else {
-                    writer.bulk(c.buffer(), c.argOffset(a), c.argLength(a));
-                }
-            }
+            writeEdited(c, replaced, dropped);
             wrote = true;
         }
         if (fieldsDropped > 0) {
