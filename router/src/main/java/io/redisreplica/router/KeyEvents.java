@@ -9,11 +9,9 @@ import java.util.Set;
 import io.redisreplica.api.KeyEvent;
 import io.redisreplica.journal.JournalEntry;
 import io.redisreplica.resp.Command;
-import io.redisreplica.resp.CommandFramer;
 
 /**
- * The key events a journal entry holds: one per key of each command (MULTI/EXEC, SELECT and
- * PING hold none). DEL, UNLINK and GETDEL delete; EXPIRE and its kin set or clear a time to
+ * The key events a journal entry holds: one per key of each of its {@link EntryCommands}. DEL, UNLINK and GETDEL delete; EXPIRE and its kin set or clear a time to
  * live; FLUSHDB and FLUSHALL flush; RENAME deletes its source and writes its destination; MOVE
  * deletes; COPY writes its destination only; every other command with keys writes them. Off the
  * hot path: it allocates the events it returns.
@@ -21,10 +19,9 @@ import io.redisreplica.resp.CommandFramer;
 final class KeyEvents {
     private static final Set<String> DELETES = Set.of("DEL", "UNLINK", "GETDEL", "MOVE");
     private static final Set<String> EXPIRES = Set.of("EXPIRE", "PEXPIRE", "EXPIREAT", "PEXPIREAT", "PERSIST");
-    private static final Set<String> SKIPPED = Set.of("MULTI", "EXEC", "SELECT", "PING", "REPLCONF");
 
     private final CommandTable table = new CommandTable();
-    private final CommandFramer framer = new CommandFramer();
+    private final EntryCommands commands = new EntryCommands();
     private final int[] keyArgs = new int[1024];
     private final boolean values;
 
@@ -35,20 +32,10 @@ final class KeyEvents {
 
     /** Appends the entry's events to {@code out}. */
     void of(String shard, JournalEntry entry, List<KeyEvent> out) {
-        int at = entry.payloadOffset();
-        final int end = at + entry.payloadLength();
-        framer.reset();
-        int n;
-        while (at < end && (n = framer.frame(entry.payload(), at, end - at)) > 0) {
-            at += n;
-            final Command c = framer.command();
-            if (c.isEmpty()) {
-                continue;
-            }
+        commands.wrap(entry);
+        while (commands.next()) {
+            final Command c = commands.command();
             final String name = c.argString(0).toUpperCase(Locale.ROOT);
-            if (SKIPPED.contains(name)) {
-                continue;
-            }
             if (name.equals("FLUSHALL") || name.equals("FLUSHDB")) {
                 out.add(new KeyEvent(shard, name.equals("FLUSHALL") ? -1 : entry.db(), entry.endOffset(), KeyEvent.Type.FLUSH, name,
                     null, List.of()));

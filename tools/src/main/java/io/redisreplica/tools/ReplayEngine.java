@@ -19,6 +19,7 @@ import io.redisreplica.journal.ShardJournal;
 import io.redisreplica.resp.RespError;
 import io.redisreplica.resp.RespWriter;
 import io.redisreplica.router.ClusterSlots;
+import io.redisreplica.router.EntryCommands;
 
 /**
  * Re-delivers a shard's journal to a Redis target as a client, exactly once: every batch of

@@ -1,4 +1,4 @@
-package io.redisreplica.tools;
+package io.redisreplica.router;
 
 import java.nio.charset.StandardCharsets;
 
@@ -9,11 +9,12 @@ import io.redisreplica.resp.Command;
 import io.redisreplica.resp.CommandFramer;
 
 /**
- * The commands of one journal entry that a replay applies: all but MULTI/EXEC (the replay wraps
- * its own transaction around each batch), SELECT (the entry's db field rules) and PING (a
- * keep-alive). A view over the entry's bytes; reused from entry to entry.
+ * The commands of one journal entry that act on data: all but MULTI/EXEC (a replay wraps its own
+ * transaction around each batch; events are per command), SELECT (the entry's db field rules)
+ * and PING (a keep-alive). A view over the entry's bytes; reused from entry to entry. Used by the
+ * replay tool and by the event sinks.
  */
-final class EntryCommands {
+public final class EntryCommands {
     private static final byte[] MULTI = bytes("MULTI");
     private static final byte[] EXEC = bytes("EXEC");
     private static final byte[] SELECT = bytes("SELECT");
@@ -26,7 +27,7 @@ final class EntryCommands {
     private int commandOffset;
     private int commandLength;
 
-    EntryCommands wrap(JournalEntry entry) {
+    public EntryCommands wrap(JournalEntry entry) {
         this.entry = entry;
         this.at = entry.payloadOffset();
         this.end = at + entry.payloadLength();
@@ -40,7 +41,7 @@ final class EntryCommands {
      * @return false at the end of the entry
      * @throws IllegalStateException when the entry ends inside a command (the journal only holds whole ones)
      */
-    boolean next() {
+    public boolean next() {
         while (at < end) {
             final int n = framer.frame(entry.payload(), at, end - at);
             if (n <= 0) {
@@ -57,20 +58,20 @@ final class EntryCommands {
         return false;
     }
 
-    Command command() {
+    public Command command() {
         return framer.command();
     }
 
-    DirectBuffer buffer() {
+    public DirectBuffer buffer() {
         return entry.payload();
     }
 
     /** Where the current command's RESP bytes start in {@link #buffer()}. */
-    int offset() {
+    public int offset() {
         return commandOffset;
     }
 
-    int length() {
+    public int length() {
         return commandLength;
     }
 
