@@ -479,13 +479,7 @@ public final class RouterConfig {
 
     private static KeyMatcher matcher(String shard, String keys, String where) {
         if (keys.startsWith("regex=")) {
-            final String regex = keys.substring("regex=".length());
-            try {
-                return new RegexMatcher(Pattern.compile(regex, Pattern.DOTALL));
-            } catch (PatternSyntaxException e) {
-                throw new ConfigException(where + "shard " + shard + ": bad regex '" + regex + "': " + e.getDescription()
-                    + " near index " + e.getIndex());
-            }
+            return new RegexMatcher(regex(keys.substring("regex=".length()), where + "shard " + shard));
         }
         if (keys.startsWith("prefix=")) {
             return new PrefixMatcher(keys.substring("prefix=".length()));
