@@ -25,6 +25,7 @@ final class AdminReport {
                 .append("\r\nupstream_full_syncs:").append(up.fullSyncs())
                 .append("\r\nupstream_partial_syncs:").append(up.partialSyncs())
                 .append("\r\nupstream_sync_bytes:").append(up.syncBytes())
+                .append("\r\nupstream_errors:").append(up.errors())
                 .append("\r\nupstream_last_error:").append(up.lastError().replace("\r", " ").replace("\n", " "))
                 .append("\r\n\r\n");
         }

@@ -12,6 +12,12 @@ public final class ExitCodes {
     public static final int BAD_INPUT = 3;
     /** An I/O or environment failure: file not writable, redis-server missing, port in use. */
     public static final int ENVIRONMENT = 4;
+    /**
+     * The router stopped by itself on a fault it cannot recover from (the cross-shard policy
+     * {@code stop}, an {@code Error} such as OutOfMemoryError in any thread): a supervisor should
+     * restart it, after looking at the log's one ERROR line.
+     */
+    public static final int ROUTER_FAILED = 5;
 
     private ExitCodes() {
     }

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import io.redisreplica.router.CrossShardPolicy;
 import io.redisreplica.router.Router;
@@ -32,13 +33,38 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--status-every", defaultValue = "10", paramLabel = "SECONDS", description = "Print a status line this often (0: never).")
     int statusEvery;
 
+    /** What the process exits with once the router is closed (the shutdown hook halts with it). */
+    private volatile int exitCode = ExitCodes.OK;
+
     @Override
     public Integer call() throws Exception {
         final RouterConfig cfg = RouterConfig.load(config);
         final PrintWriter out = spec.commandLine().getOut();
         final CountDownLatch stop = new CountDownLatch(1);
+        final CountDownLatch closed = new CountDownLatch(1);
+        // No thread dies silently: an Error or a bug anywhere stops the process with one ERROR line and a
+        // non-zero exit, for a supervisor to restart it; the journal is safe at any point (as after kill -9).
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            try {
+                LOG.error("fatal: {} in thread {}: the router stops (exit {})", e, thread.getName(), ExitCodes.ROUTER_FAILED, e);
+            } finally {
+                Runtime.getRuntime().halt(ExitCodes.ROUTER_FAILED);
+            }
+        });
+        // SIGTERM: close in order (sessions, link, last checkpoint, journal) within a bound, then exit 0
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            try {
+                if (!closed.await(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                    LOG.error("router did not close within {} s: exiting anyway", SHUTDOWN_TIMEOUT_SECONDS);
+                    Runtime.getRuntime().halt(ExitCodes.ROUTER_FAILED);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Runtime.getRuntime().halt(exitCode);
+        }, "shutdown"));
         try (Router router = Router.start(cfg, crossShard)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             out.printf("router: replicating %s:%d into %d shards, journal %s%n", cfg.upstreamHost(), cfg.upstreamPort(),
                 router.shards().size(), cfg.journalDir());
             for (ShardRuntime s : router.shards()) {
@@ -46,13 +72,26 @@ final class RunCommand implements Callable<Integer> {
                     s.shard().matcher().describe());
             }
             out.flush();
-            while (!stop.await(statusEvery <= 0 ? 3600 : statusEvery, java.util.concurrent.TimeUnit.SECONDS)) {
-                if (statusEvery > 0) {
+            long lastStatus = System.nanoTime();
+            while (!stop.await(1, TimeUnit.SECONDS)) {
+                final String failure = router.upstream().failure();
+                if (failure != null) {
+                    spec.commandLine().getErr().println("error: the router stopped: " + failure);
+                    exitCode = ExitCodes.ROUTER_FAILED;
+                    break;
+                }
+                if (statusEvery > 0 && System.nanoTime() - lastStatus >= TimeUnit.SECONDS.toNanos(statusEvery)) {
+                    lastStatus = System.nanoTime();
                     out.println(DemoCommand.status(router));
                     out.flush();
                 }
             }
+        } finally {
+            closed.countDown();
         }
-        return ExitCodes.OK;
+        return exitCode;
     }
+
+    private static final long SHUTDOWN_TIMEOUT_SECONDS = 30;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunCommand.class);
 }
