@@ -2,6 +2,7 @@ package io.redisreplica.testkit;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -74,7 +75,7 @@ public final class DatasetComparison {
         }
     }
 
-    /** Every difference (up to the maximum), master keys first, then the shards' extra keys; empty when equal. */
+    /** Every difference (up to the maximum), sorted by db, key and shard; empty when equal. */
     public List<Difference> differences() {
         final Set<Difference> found = new LinkedHashSet<>(); // SCAN may return a key twice
         final int databases = databases();
@@ -88,7 +89,9 @@ public final class DatasetComparison {
                 }
             }
         }
-        return new ArrayList<>(found).subList(0, Math.min(found.size(), maxDifferences));
+        final List<Difference> sorted = new ArrayList<>(found);
+        sorted.sort(Comparator.comparingInt(Difference::db).thenComparing(Difference::key).thenComparingInt(Difference::shard));
+        return sorted.subList(0, Math.min(sorted.size(), maxDifferences));
     }
 
     /** Throws an {@link AssertionError} listing every difference, when there is one. */
@@ -158,7 +161,7 @@ public final class DatasetComparison {
         if (replica.missing()) {
             found.add(new Difference(db, name, shard, "missing on its shard (master has " + abbreviate(master.value) + ")"));
         } else if (!master.value.equals(replica.value)) {
-            found.add(new Difference(db, name, shard, "value differs: master " + abbreviate(master.value) + ", shard " + abbreviate(replica.value)));
+            found.add(new Difference(db, name, shard, "value differs: " + valueDifference(master.value, replica.value)));
         } else if ((master.pttl < 0) != (replica.pttl < 0) || Math.abs(master.pttl - replica.pttl) > ttlToleranceMs) {
             found.add(new Difference(db, name, shard, "TTL differs: master pttl " + master.pttl + " ms, shard pttl " + replica.pttl + " ms"));
         }
@@ -189,6 +192,20 @@ public final class DatasetComparison {
                 }
             }
         } while (!cursor.equals("0") && found.size() < maxDifferences);
+    }
+
+    /** Both values, or for long ones where they first differ, with some context. */
+    private static String valueDifference(String master, String shard) {
+        if (master.length() <= 300 && shard.length() <= 300) {
+            return "master " + master + ", shard " + shard;
+        }
+        int at = 0;
+        while (at < master.length() && at < shard.length() && master.charAt(at) == shard.charAt(at)) {
+            at++;
+        }
+        final int from = Math.max(0, at - 40);
+        return "from char " + at + " of " + master.length() + ": master ..." + abbreviate(master.substring(from, Math.min(master.length(), at + 120)))
+            + ", shard ..." + abbreviate(shard.substring(from, Math.min(shard.length(), at + 120)));
     }
 
     private static String abbreviate(String s) {
