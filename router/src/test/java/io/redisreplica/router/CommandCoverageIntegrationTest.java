@@ -129,6 +129,52 @@ class CommandCoverageIntegrationTest {
         }
     }
 
+    static Stream<String> masters() {
+        return mastersAndMaps().map(a -> (String) a.get()[0]).distinct();
+    }
+
+    /**
+     * The control: the same workloads and comparison with a plain replica of the master, no
+     * router. A difference here is in the workload table or the comparison (or Redis itself),
+     * not in the router, and must be fixed before the router is judged by this test.
+     */
+    @ParameterizedTest(name = "{0} master")
+    @MethodSource("masters")
+    void shouldFindNoDifferenceBetweenTheMasterAndADirectReplica(String version) throws Exception {
+        final RedisBinary binary = version.equals("local") ? RedisBinary.local() : RedisBinary.bundled(version);
+        final RedisServer master = redis.start(binary);
+        final MastersTable commands = MastersTable.of(master);
+        final int[] ports = {FreePort.find(), FreePort.find(), FreePort.find()};
+        final ShardMap map = RouterConfig.parse("journal " + dir + "\n" + CoverageMap.SLOTS.shardLines(ports), "control").shardMap();
+        final Driver driver = new Driver(master, redis.start(binary), CoverageMap.SLOTS, map, commands);
+        driver.run("rdb", Stage.EVERY_PHASE);
+        final RedisServer replica = redis.start(binary, Map.of(binary.atLeast(5, 0) ? "replicaof" : "slaveof", "127.0.0.1 " + master.port()));
+        driver.run("attach", Stage.EVERY_PHASE);
+        replica.awaitReplicaInSync(30_000);
+        driver.run("live", Stage.EVERY_PHASE);
+        final DatasetComparison comparison = DatasetComparison.of(master, List.of(replica), key -> 0);
+        final List<String> failures = new ArrayList<>();
+        for (Stage stage : List.of(Stage.AFTER_MAIN_COMPARISON, Stage.LAST)) {
+            Await.until("the replica to reach the master's offset", () -> replicaOffset(replica) >= master.replicationOffset(), 15_000);
+            final List<Difference> differences = comparison.differences();
+            if (!differences.isEmpty()) {
+                failures.add("before " + stage + ":\n" + byWorkload(differences) + DatasetComparison.describe("  every difference", differences));
+            }
+            driver.run("final", stage);
+        }
+        Await.until("the replica to reach the master's offset", () -> replicaOffset(replica) >= master.replicationOffset(), 15_000);
+        final List<Difference> differences = comparison.differences();
+        if (!differences.isEmpty()) {
+            failures.add("at the end:\n" + byWorkload(differences) + DatasetComparison.describe("  every difference", differences));
+        }
+        if (!driver.errors.isEmpty()) {
+            failures.add(0, "the master refused workload commands (fix the table):\n  " + String.join("\n  ", driver.errors));
+        }
+        if (!failures.isEmpty()) {
+            throw new AssertionError(binary.version() + " master and its direct replica:\n" + String.join("\n", failures));
+        }
+    }
+
     /** Waits until every replica holds what the router journaled of all the master wrote, then compares. */
     private static void compare(String when, Router router, RedisServer master, List<RedisServer> replicas,
                                 DatasetComparison comparison, List<String> failures) {

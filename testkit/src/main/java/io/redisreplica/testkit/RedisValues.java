@@ -15,14 +15,20 @@ import java.util.Set;
  * <p>The text is readable so a difference can be printed: printable bytes as a quoted string,
  * other values in hex. A stream carries its entries and the state a replica must share with its
  * master: length, last id (and on 7.0 the deleted-entry and entries-added counters), each group's
- * last-delivered id and counters, each consumer's name and pending count, and each pending entry
- * with its consumer and delivery count. Times (idle, seen) are left out: they differ by nature.
+ * last-delivered id, consumer and pending counts, each consumer's name and pending count, and each
+ * pending entry with its consumer. Left out: times (idle, seen), which differ by nature, and what
+ * a master does not replicate itself (delivery counts, 7.0's entries-read and lag), which its own
+ * replicas do not share.
  */
 public final class RedisValues {
     /** XINFO STREAM fields a replica must agree on (those a version lacks are simply absent). */
     private static final Set<String> STREAM_FIELDS =
         Set.of("length", "last-generated-id", "max-deleted-entry-id", "entries-added", "recorded-first-entry-id", "groups");
-    private static final Set<String> GROUP_FIELDS = Set.of("name", "consumers", "pending", "last-delivered-id", "entries-read", "lag");
+    /**
+     * XINFO GROUPS fields a replica must agree on. Not entries-read and lag (Redis 7): a master
+     * does not propagate them for every read, so even its own replicas show null there.
+     */
+    private static final Set<String> GROUP_FIELDS = Set.of("name", "consumers", "pending", "last-delivered-id");
     private static final Set<String> CONSUMER_FIELDS = Set.of("name", "pending");
 
     private RedisValues() {
@@ -55,8 +61,10 @@ public final class RedisValues {
             }
             sb.append("] pel [");
             for (Object p : (List<?>) c.call("XPENDING", key, name, "-", "+", Integer.MAX_VALUE)) {
-                final List<?> pending = (List<?>) p; // id, consumer, idle ms, deliveries: the idle time differs by nature
-                sb.append(text(pending.get(0))).append(' ').append(text(pending.get(1))).append(" x").append(pending.get(3)).append(';');
+                // id, consumer, idle ms, deliveries: idle differs by nature, and a read of a consumer's
+                // history (XREADGROUP ... 0) raises the delivery count on the master alone
+                final List<?> pending = (List<?>) p;
+                sb.append(text(pending.get(0))).append(' ').append(text(pending.get(1))).append(';');
             }
             sb.append(']');
         }
