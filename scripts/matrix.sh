@@ -14,5 +14,5 @@ if [[ -n "${MAPS:-}" ]]; then
   maps=(-Dcoverage.maps="$MAPS")
 fi
 exec mvn -B verify -pl router -am -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false \
-  -Dit.test='CommandCoverageIntegrationTest+LateReplicaTtlIntegrationTest' \
+  -Dit.test='CommandCoverageIntegrationTest,LateReplicaTtlIntegrationTest' \
   -Dcoverage.versions="${VERSIONS:-all}" ${maps[@]+"${maps[@]}"}
