@@ -60,7 +60,7 @@ class CommandCoverageIntegrationTest {
      * The router's default policy for cross-shard commands, the one operators run with. Issue 11
      * makes translation the default; this follows it then.
      */
-    private static final CrossShardPolicy CROSS_SHARD = CrossShardPolicy.LOG;
+    private static final CrossShardPolicy CROSS_SHARD = CrossShardPolicy.TRANSLATE;
     private static final long CATCH_UP_MS = 15_000;
     private static final Pattern WORKLOAD_OF_KEY = Pattern.compile("(rdb|journal|attach|live|final):([^:]+):");
 
