@@ -413,10 +413,20 @@ public final class UpstreamLink implements Runnable {
         if (!"?".equals(replid)) {
             cp.upstream(replid, offset);
         }
+        boolean allSnapshots = true;
         for (ShardRuntime shard : shards) {
-            if (shard.replid() != null) {
+            if (shard.snapshotOffset() >= 0) {
                 cp.shard(shard.name(), shard.replid(), shard.epoch(), shard.snapshotOffset());
+            } else {
+                allSnapshots = false;
             }
+        }
+        if (allSnapshots) {
+            // the map is recorded once every shard's snapshot was built by it; until then the old one
+            // stays, so a restart before the rebuild is done still sees the change
+            final java.util.Map<String, String> map = new java.util.LinkedHashMap<>();
+            shards.forEach(shard -> map.put(shard.name(), shard.fingerprint()));
+            cp.shardMap(map);
         }
         receivers.accept(cp);
         journal.writeCheckpoint(cp);

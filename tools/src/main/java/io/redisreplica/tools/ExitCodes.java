@@ -12,6 +12,8 @@ public final class ExitCodes {
     public static final int BAD_INPUT = 3;
     /** An I/O or environment failure: file not writable, redis-server missing, port in use. */
     public static final int ENVIRONMENT = 4;
+    /** {@code run} refused: the shard map differs from the journal's (pass --accept-shard-map-change to rebuild). */
+    public static final int SHARD_MAP_CHANGED = 5;
 
     private ExitCodes() {
     }

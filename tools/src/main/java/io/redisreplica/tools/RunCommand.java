@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import io.redisreplica.router.CrossShardPolicy;
 import io.redisreplica.router.Router;
 import io.redisreplica.router.RouterConfig;
+import io.redisreplica.router.ShardMapPolicy;
 import io.redisreplica.router.ShardRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,6 +29,16 @@ final class RunCommand implements Callable<Integer> {
         description = "What to do with commands whose keys are in different shards: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     CrossShardPolicy crossShard;
 
+    @Option(names = "--accept-shard-map-change",
+        description = {"Start even though the shard map differs from the one the journal was built with: a full sync of the",
+            "master gives every shard a new snapshot (each shard's replicas resync in full). Without it such a start is refused",
+            "(exit code " + ExitCodes.SHARD_MAP_CHANGED + ")."})
+    boolean acceptShardMapChange;
+
+    @Option(names = "--remove-old-shards",
+        description = "Delete the journal, snapshot and sink offsets of every journal shard the config no longer has (default: kept).")
+    boolean removeOldShards;
+
     @Option(names = "--status-every", defaultValue = "10", paramLabel = "SECONDS", description = "Print a status line this often (0: never).")
     int statusEvery;
 
@@ -36,7 +47,7 @@ final class RunCommand implements Callable<Integer> {
         final RouterConfig cfg = RouterConfig.load(config);
         final PrintWriter out = spec.commandLine().getOut();
         final CountDownLatch stop = new CountDownLatch(1);
-        try (Router router = Router.start(cfg, crossShard)) {
+        try (Router router = Router.start(cfg, crossShard, new ShardMapPolicy(acceptShardMapChange, removeOldShards))) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             out.printf("router: replicating %s:%d into %d shards, journal %s%n", cfg.upstreamHost(), cfg.upstreamPort(),
                 router.shards().size(), cfg.journalDir());
