@@ -42,10 +42,12 @@ public final class Router implements AutoCloseable {
             final Map<String, String> fingerprints = ShardFingerprint.of(config);
             final ShardMapChange change = ShardMapChange.compare(cp.shardMapRecorded() ? cp.shardMap() : null, fingerprints);
             if (!change.isEmpty()) {
-                if (!mapPolicy.acceptChange()) {
+                // deleting what the config no longer has is consent enough when nothing else changed
+                if (!mapPolicy.acceptChange() && !(mapPolicy.removeOldShards() && change.onlyRemovals())) {
                     throw new ShardMapChangedException(change.refusal(config.journalDir()), change);
                 }
-                LOG.warn("shard map change accepted ({}):{}", ShardMapChange.ACCEPT_OPTION, change.details());
+                LOG.warn("shard map change accepted ({}):{}", mapPolicy.acceptChange() ? ShardMapChange.ACCEPT_OPTION
+                    : ShardMapChange.REMOVE_OPTION, change.details());
             } else if (!cp.shardMapRecorded() && !cp.shards().isEmpty()) {
                 LOG.info("journal {}: its checkpoint records no shard map (written before maps were recorded): "
                     + "the current one is recorded with the next checkpoint", config.journalDir());

@@ -94,10 +94,19 @@ public final class ShardMapChange {
         return sb.toString();
     }
 
+    /** Whether the only change is shards the config no longer has: nothing to rebuild. */
+    public boolean onlyRemovals() {
+        return changed.isEmpty() && added.isEmpty() && !removed.isEmpty();
+    }
+
     /** The refusal: what changed and what the operator can do. */
     public String refusal(java.nio.file.Path journal) {
-        return "the shard map differs from the one journal " + journal + " was built with; nothing was changed:" + details()
-            + "\nTo rebuild, start with " + ACCEPT_OPTION + ": the router takes a full sync of the master, every shard gets a new"
+        final String head = "the shard map differs from the one journal " + journal + " was built with; nothing was changed:" + details();
+        if (onlyRemovals()) {
+            return head + "\nNo shard needs a new snapshot: start with " + REMOVE_OPTION + " to delete the removed shards' journals,"
+                + " or with " + ACCEPT_OPTION + " to keep them (left alone). Or start with the config the journal was built with.";
+        }
+        return head + "\nTo rebuild, start with " + ACCEPT_OPTION + ": the router takes a full sync of the master, every shard gets a new"
             + " snapshot (so each shard's replicas get a full resync) and added and changed shards hold their new keys; the"
             + " journals of removed shards are kept unless " + REMOVE_OPTION + " is given too. Or start with the config the"
             + " journal was built with.";

@@ -6,7 +6,8 @@ package io.redisreplica.router;
  * @param acceptChange    rebuild what changed (a full sync of the master, a new snapshot for every
  *                        shard) instead of refusing the start
  * @param removeOldShards delete the journal, snapshot and sink offsets of every journal shard the
- *                        config does not have; without it they are kept and left alone
+ *                        config does not have; without it they are kept and left alone. A change
+ *                        that only removes shards needs no rebuild: this alone accepts it
  */
 public record ShardMapPolicy(boolean acceptChange, boolean removeOldShards) {
     /** Refuse a changed map; keep old shards' journals. */

@@ -103,6 +103,17 @@ class ShardFingerprintTest {
     }
 
     @Test
+    void shouldSayThatRemovingAShardNeedsNoRebuild() {
+        final ShardMapChange change = ShardMapChange.compare(of(BASE + "shard gone 127.0.0.1:7009 prefix=g\n"), of(BASE));
+        assertTrue(change.onlyRemovals());
+        assertEquals("the shard map differs from the one journal /j was built with; nothing was changed:"
+            + "\n  removed: shard gone (its journal is kept unless --remove-old-shards is given)"
+            + "\nNo shard needs a new snapshot: start with --remove-old-shards to delete the removed shards' journals, or with"
+            + " --accept-shard-map-change to keep them (left alone). Or start with the config the journal was built with.",
+            change.refusal(java.nio.file.Path.of("/j")));
+    }
+
+    @Test
     void shouldSeeNoChangeForTheSameMapOrWhenNoneWasRecorded() {
         assertTrue(ShardMapChange.compare(of(BASE), of(BASE)).isEmpty());
         assertTrue(ShardMapChange.compare(null, of(BASE)).isEmpty());

@@ -225,4 +225,31 @@ class ShardMapChangeIntegrationTest {
         }
         assertTrue(Files.readString(file).contains("version 2\nupstream "), Files.readString(file));
     }
+
+    @Test
+    void shouldRemoveAShardWithoutAFullSyncWhenRemovalIsTheOnlyChangeAndTheOperatorAsksForIt() throws Exception {
+        final RedisServer master = redis.start();
+        fill(master, "a:", 20);
+        fill(master, "g:", 20);
+        final String one = "shard a 127.0.0.1:" + portA + " regex=^a:\n";
+        final RedisServer ra;
+        try (Router router = Router.start(config(master.port(), one + "shard gone 127.0.0.1:" + portGone + " regex=^g:\n"),
+            CrossShardPolicy.LOG)) {
+            ra = replicaOf(portA);
+            awaitExact(master, ra, "^a:", "first map");
+            Await.until("the map in the checkpoint", () -> router.checkpoint().shardMapRecorded());
+        }
+        final ShardMapChangedException refused = assertThrows(ShardMapChangedException.class,
+            () -> Router.start(config(master.port(), one), CrossShardPolicy.LOG));
+        assertTrue(refused.getMessage().contains("\n  removed: shard gone (its journal is kept unless --remove-old-shards is given)\n"
+            + "No shard needs a new snapshot"), refused.getMessage());
+        master.call("SET", "a:while-down", "1");
+        try (Router router = Router.start(config(master.port(), one), CrossShardPolicy.LOG, new ShardMapPolicy(false, true))) {
+            assertFalse(Files.exists(dir.resolve("journal/gone")));
+            master.call("SET", "a:live", "1");
+            awaitExact(master, ra, "^a:", "after the removal");
+            assertEquals(0, router.upstream().fullSyncs(), "removing a shard costs no full sync");
+            assertEquals(1, router.shards().get(0).partialResyncs(), "nor a full resync of the remaining shard's replica");
+        }
+    }
 }
