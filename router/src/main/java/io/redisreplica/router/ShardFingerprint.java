@@ -18,11 +18,11 @@ import java.util.TreeMap;
  * this order, a name repeated for each element of a list:
  *
  * <pre>
- * keys="regex=^a.*"          its own rule (regex=, prefix=, slots=)
+ * keys="regex=^a.*"          its own rule (regex=, prefix=, slots= in canonical ranges)
  * unclaimed="yes"            it takes the keys no shard claims ({@code unclaimed SHARD})
  * after="regex=^b"           the rule of an earlier shard that can claim the same keys (the
- *                            first shard that claims a key has it); for the unclaimed shard,
- *                            every other shard's rule
+ *                            first shard that claims a key has it); sorted, as their union counts
+ * unclaimed-by="prefix=u:"   for the unclaimed shard, the rules of the shards after it (sorted)
  * drop-key="regex=^tmp:"     drop key= rules (sorted: any one drops)
  * rewrite="strip-prefix=u:"  its rewrite steps, in order
  * drop-type="stream"         value rules: drop type=, value=, larger-than=, transform (in order,
@@ -52,28 +52,25 @@ public final class ShardFingerprint {
     static String describe(RouterConfig config, ShardMap.Shard shard) {
         final ShardMap map = config.shardMap();
         final StringBuilder sb = new StringBuilder();
-        component(sb, "keys", shard.matcher().describe());
+        component(sb, "keys", rule(shard.matcher()));
         final boolean unclaimed = map.defaultShard() == shard.index();
         if (unclaimed) {
             component(sb, "unclaimed", "yes");
         }
-        for (ShardMap.Shard other : map.shards()) {
-            if (other == shard) {
-                if (!unclaimed) {
-                    break;
-                }
-                continue;
-            }
-            if (unclaimed || canOverlap(other.matcher(), shard.matcher())) {
-                component(sb, "after", other.matcher().describe());
-            }
+        // what earlier shards claim is not this one's, in any order (a union): sorted
+        map.shards().stream().filter(o -> o.index() < shard.index() && (unclaimed || canOverlap(o.matcher(), shard.matcher())))
+            .map(o -> rule(o.matcher())).sorted().forEach(r -> component(sb, "after", r));
+        if (unclaimed) {
+            // a key no earlier shard and not its own rule claims is its own unless a later shard claims it
+            map.shards().stream().filter(o -> o.index() > shard.index()).map(o -> rule(o.matcher())).sorted()
+                .forEach(r -> component(sb, "unclaimed-by", r));
         }
-        map.drops().stream().map(KeyMatcher::describe).sorted().forEach(d -> component(sb, "drop-key", d));
+        map.drops().stream().map(ShardFingerprint::rule).sorted().forEach(d -> component(sb, "drop-key", d));
         for (ShardKeyRewriter.Step step : config.rewriteSteps(shard.name())) {
             component(sb, "rewrite", describe(step));
         }
         config.droppedTypes().forEach(t -> component(sb, "drop-type", t));
-        config.droppedValues().stream().map(KeyMatcher::describe).sorted().forEach(d -> component(sb, "drop-value", d));
+        config.droppedValues().stream().map(ShardFingerprint::rule).sorted().forEach(d -> component(sb, "drop-value", d));
         if (config.largerThan() >= 0) {
             component(sb, "drop-larger-than", Long.toString(config.largerThan()));
         }
@@ -88,6 +85,20 @@ public final class ShardFingerprint {
                 }
             });
             component(sb, "transform", t.toString());
+        }
+        return sb.toString();
+    }
+
+    /** A rule as the matcher describes it; slot ranges in one canonical form ({@code 0-5,9}), however the config wrote them. */
+    private static String rule(KeyMatcher matcher) {
+        if (!(matcher instanceof SlotMatcher slots)) {
+            return matcher.describe();
+        }
+        final StringBuilder sb = new StringBuilder("slots=");
+        for (int from = slots.slots().nextSetBit(0); from >= 0; ) {
+            final int to = slots.slots().nextClearBit(from) - 1;
+            sb.append(sb.length() > 6 ? "," : "").append(from).append(from == to ? "" : "-" + to);
+            from = slots.slots().nextSetBit(to + 1);
         }
         return sb.toString();
     }

@@ -19,16 +19,17 @@ public final class ShardMapChange {
     /** The option that deletes the journals of shards the config no longer has. */
     public static final String REMOVE_OPTION = "--remove-old-shards";
 
-    private static final Map<String, String> LABELS = Map.of(
-        "keys", "its rule",
-        "unclaimed", "taking the unclaimed keys",
-        "after", "the rules of the shards before it",
-        "drop-key", "the drop key= rules",
-        "rewrite", "its rewrite rules",
-        "drop-type", "the drop type= rules",
-        "drop-value", "the drop value= rules",
-        "drop-larger-than", "the drop larger-than= rule",
-        "transform", "the transforms");
+    private static final Map<String, String> LABELS = Map.ofEntries(
+        Map.entry("keys", "its rule"),
+        Map.entry("unclaimed", "taking the unclaimed keys"),
+        Map.entry("after", "the rules of the shards before it"),
+        Map.entry("unclaimed-by", "the rules of the shards after it"),
+        Map.entry("drop-key", "the drop key= rules"),
+        Map.entry("rewrite", "its rewrite rules"),
+        Map.entry("drop-type", "the drop type= rules"),
+        Map.entry("drop-value", "the drop value= rules"),
+        Map.entry("drop-larger-than", "the drop larger-than= rule"),
+        Map.entry("transform", "the transforms"));
 
     /** Changed shard name to what changed, in config order. */
     private final Map<String, String> changed;

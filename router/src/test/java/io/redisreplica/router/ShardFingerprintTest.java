@@ -43,6 +43,10 @@ class ShardFingerprintTest {
     void shouldNotTieSlotOrPrefixShardsToEachOtherSinceTheyCannotOverlap() {
         final Map<String, String> slots = of("shard a 127.0.0.1:7001 slots=0-8000\nshard b 127.0.0.1:7002 slots=8001-16383\n");
         assertEquals("keys=\"slots=8001-16383\"", slots.get("b"));
+        assertEquals(of("shard a 127.0.0.1:7001 slots=0-99,100-8000\nshard b 127.0.0.1:7002 slots=16383,8001-16382\n"), slots,
+            "slot ranges compare as sets");
+        assertEquals("keys=\"slots=0-5,7,9-10\"", of("shard a 127.0.0.1:7001 slots=9-10,0-5,7\nunclaimed a\n").get("a")
+            .replace(" unclaimed=\"yes\"", ""));
         final Map<String, String> prefixes = of("shard a 127.0.0.1:7001 prefix=a:\nshard b 127.0.0.1:7002 prefix=b:\n"
             + "shard c 127.0.0.1:7003 regex=x\n");
         assertEquals("keys=\"prefix=b:\"", prefixes.get("b"));
@@ -51,9 +55,13 @@ class ShardFingerprintTest {
 
     @Test
     void shouldTieTheUnclaimedShardToEveryOtherRule() {
-        final Map<String, String> map = of("shard rest 127.0.0.1:7001 regex=^r\nshard b 127.0.0.1:7002 regex=^b.*\nunclaimed rest\n");
-        assertEquals("keys=\"regex=^r\" unclaimed=\"yes\" after=\"regex=^b.*\"", map.get("rest"));
-        assertEquals("keys=\"regex=^b.*\" after=\"regex=^r\"", map.get("b"));
+        final Map<String, String> map = of("shard z 127.0.0.1:7000 prefix=z\nshard rest 127.0.0.1:7001 prefix=r\n"
+            + "shard c 127.0.0.1:7003 prefix=c\nshard b 127.0.0.1:7002 prefix=b\nunclaimed rest\n");
+        assertEquals("keys=\"prefix=r\" unclaimed=\"yes\" after=\"prefix=z\" unclaimed-by=\"prefix=b\" unclaimed-by=\"prefix=c\"",
+            map.get("rest"));
+        assertEquals("keys=\"prefix=b\"", map.get("b"), "prefixes cannot overlap, the unclaimed shard's included");
+        assertEquals(map.get("rest"), of("shard z 127.0.0.1:7000 prefix=z\nshard rest 127.0.0.1:7001 prefix=r\n"
+            + "shard b 127.0.0.1:7002 prefix=b\nshard c 127.0.0.1:7003 prefix=c\nunclaimed rest\n").get("rest"), "a union: order is not");
     }
 
     @Test
