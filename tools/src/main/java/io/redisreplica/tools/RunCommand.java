@@ -52,8 +52,9 @@ final class RunCommand implements Callable<Integer> {
             out.printf("router: replicating %s:%d into %d shards, journal %s%n", cfg.upstreamHost(), cfg.upstreamPort(),
                 router.shards().size(), cfg.journalDir());
             for (ShardRuntime s : router.shards()) {
-                out.printf("  shard %s: virtual master on %s:%d (%s)%n", s.name(), s.shard().host(), s.shard().port(),
-                    s.shard().matcher().describe());
+                out.printf("  shard %s: virtual master on %s:%d (%s)%s%n", s.name(), s.shard().host(), s.shard().port(),
+                    s.shard().matcher().describe(), s.snapshotWait() == null ? ""
+                        : ", no snapshot yet (" + s.snapshotWait() + "): its replicas wait for the full sync");
             }
             out.flush();
             while (!stop.await(statusEvery <= 0 ? 3600 : statusEvery, java.util.concurrent.TimeUnit.SECONDS)) {
