@@ -28,7 +28,8 @@ public final class Checkpoint {
     /**
      * A shard's identity: replicas PSYNC against {@code replid}; {@code epoch} counts its
      * snapshots; {@code snapshotOffset} is the shard offset its current snapshot stands at (a
-     * full resync sends the snapshot, then the journal from there).
+     * full resync sends the snapshot, then the journal from there), or -1 while no snapshot file
+     * can be trusted (the router was replacing them).
      */
     public record ShardState(String replid, long epoch, long snapshotOffset) {
     }

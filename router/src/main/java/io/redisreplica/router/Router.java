@@ -65,6 +65,7 @@ public final class Router implements AutoCloseable {
                 final String wait = change.added().contains(s.name()) ? "shard_added"
                     : change.changed().contains(s.name()) ? "shard_map_changed"
                     : saved == null ? (cp.upstreamOffset() < 0 ? "first_sync" : "shard_added")
+                    : saved.snapshotOffset() < 0 ? "snapshot_incomplete" // the router stopped while it swapped snapshots
                     : !Files.exists(runtime.snapshot()) ? "snapshot_missing" : null;
                 if (wait == null) {
                     runtime.restore(saved.replid(), saved.epoch(), saved.snapshotOffset());

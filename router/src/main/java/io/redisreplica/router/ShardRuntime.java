@@ -123,7 +123,8 @@ public final class ShardRuntime {
 
     /**
      * Why the shard has no snapshot to serve yet ({@code first_sync}, {@code shard_added},
-     * {@code shard_map_changed}, {@code snapshot_missing}), or null when it has one. Its replicas
+     * {@code shard_map_changed}, {@code snapshot_incomplete}, {@code snapshot_missing}), or null
+     * when it has one. Its replicas
      * wait for the next full sync of the master, then get a full resync.
      */
     public String snapshotWait() {

@@ -150,7 +150,7 @@ class ShardMapChangeIntegrationTest {
             awaitExact(master, ra, "^(a|c):", "changed shard a after the rebuild");
             awaitExact(master, rb, "^b:", "unchanged shard b after the rebuild");
             awaitExact(master, rd, "^x:", "added shard d");
-            assertEquals(1, router.upstream().fullSyncs(), "one full sync of the master rebuilt every shard");
+            Await.until("the full sync's end", () -> router.upstream().fullSyncs() == 1);
             for (String prefix : List.of("a:", "b:", "c:", "x:")) {
                 master.call("INCR", prefix + "counter");
                 master.call("RPUSH", prefix + "list", "4");
@@ -159,6 +159,7 @@ class ShardMapChangeIntegrationTest {
             awaitExact(master, ra, "^(a|c):", "changed shard a, live");
             awaitExact(master, rb, "^b:", "unchanged shard b, live");
             awaitExact(master, rd, "^x:", "added shard d, live");
+            assertEquals(1, router.upstream().fullSyncs(), "one full sync of the master rebuilt every shard");
             Await.until("the new map in the checkpoint",
                 () -> router.checkpoint().shardMap().equals(ShardFingerprint.of(config(master.port(), after))));
             assertTrue(Files.isDirectory(dir.resolve("journal/gone")), "a removed shard's journal is kept without --remove-old-shards");
@@ -250,6 +251,43 @@ class ShardMapChangeIntegrationTest {
             awaitExact(master, ra, "^a:", "after the removal");
             assertEquals(0, router.upstream().fullSyncs(), "removing a shard costs no full sync");
             assertEquals(1, router.shards().get(0).partialResyncs(), "nor a full resync of the remaining shard's replica");
+        }
+    }
+
+    @Test
+    void shouldTakeAFullSyncWhenAShardsSnapshotCannotBeTrusted() throws Exception {
+        final RedisServer master = redis.start();
+        fill(master, "a:", 20);
+        fill(master, "b:", 20);
+        final String map = "shard a 127.0.0.1:" + portA + " regex=^a:\nshard b 127.0.0.1:" + portB + " regex=^b:\n";
+        final RedisServer ra;
+        final RedisServer rb;
+        try (Router router = Router.start(config(master.port(), map), CrossShardPolicy.LOG)) {
+            ra = replicaOf(portA);
+            rb = replicaOf(portB);
+            awaitExact(master, ra, "^a:", "first sync");
+            awaitExact(master, rb, "^b:", "first sync");
+            Await.until("the map in the checkpoint", () -> router.checkpoint().shardMapRecorded());
+        }
+        // a: as a router killed while it swapped snapshots leaves it (offset withdrawn); b: its file deleted
+        final Path file = dir.resolve("journal/checkpoint");
+        Files.writeString(file, Files.readString(file).replaceAll("(?m)^(shard a \\S+ \\d+) \\d+$", "$1 -1"));
+        assertTrue(Files.readString(file).matches("(?s).*\nshard a \\S+ 1 -1\n.*"), Files.readString(file));
+        Files.delete(dir.resolve("journal/snapshots/b.rdb"));
+        master.call("INCR", "a:counter");
+        master.call("INCR", "b:counter");
+        master.pause(); // holds the full sync while the reasons are read
+        try (Router router = Router.start(config(master.port(), map), CrossShardPolicy.LOG)) {
+            try {
+                assertEquals("snapshot_incomplete", router.shards().get(0).snapshotWait());
+                assertEquals("snapshot_missing", router.shards().get(1).snapshotWait());
+            } finally {
+                master.resume();
+            }
+            Await.until("the full sync", () -> router.upstream().fullSyncs() == 1);
+            awaitExact(master, ra, "^a:", "after the full sync");
+            awaitExact(master, rb, "^b:", "after the full sync");
+            assertEquals(2, router.shards().get(0).epoch(), "the epoch counts on");
         }
     }
 }
