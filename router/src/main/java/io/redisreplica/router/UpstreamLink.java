@@ -377,7 +377,10 @@ public final class UpstreamLink implements Runnable {
             }
         }
         syncBytes = split.result().bytesRead();
-        // the new snapshots replace the old ones only once all are complete
+        // the new snapshots replace the old ones only once all are complete, and only once the
+        // checkpoint no longer vouches for the old ones: a crash amid the renames must not leave a
+        // shard whose checkpointed epoch and offset describe another file's dataset
+        withdrawSnapshots();
         for (int i = 0; i < shards.size(); i++) {
             final ShardRuntime shard = shards.get(i);
             Files.move(temps.get(i), shard.snapshot(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -469,15 +472,37 @@ public final class UpstreamLink implements Runnable {
         }
     }
 
+    /** Checkpoints every shard as having no snapshot (offset -1): a start from it takes a full sync. */
+    private void withdrawSnapshots() {
+        final Checkpoint cp = journal.checkpoint();
+        for (ShardRuntime shard : shards) {
+            final Checkpoint.ShardState saved = cp.shards().get(shard.name());
+            if (saved != null && saved.snapshotOffset() >= 0) {
+                cp.shard(shard.name(), saved.replid(), saved.epoch(), -1);
+            }
+        }
+        journal.writeCheckpoint(cp);
+    }
+
     void writeCheckpoint() {
         final Checkpoint cp = journal.checkpoint();
         if (!"?".equals(replid)) {
             cp.upstream(replid, offset, offsetDb);
         }
+        boolean allSnapshots = true;
         for (ShardRuntime shard : shards) {
-            if (shard.replid() != null) {
+            if (shard.snapshotOffset() >= 0) {
                 cp.shard(shard.name(), shard.replid(), shard.epoch(), shard.snapshotOffset());
+            } else {
+                allSnapshots = false;
             }
+        }
+        if (allSnapshots) {
+            // the map is recorded once every shard's snapshot was built by it; until then the old one
+            // stays, so a restart before the rebuild is done still sees the change
+            final java.util.Map<String, String> map = new java.util.LinkedHashMap<>();
+            shards.forEach(shard -> map.put(shard.name(), shard.fingerprint()));
+            cp.shardMap(map);
         }
         receivers.accept(cp);
         journal.writeCheckpoint(cp);

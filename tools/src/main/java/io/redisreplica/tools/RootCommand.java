@@ -11,7 +11,8 @@ import picocli.CommandLine.ParameterException;
     subcommands = {RunCommand.class, RdbCommand.class, JournalCommand.class, ReplayCommand.class, DemoCommand.class,
         AutoComplete.GenerateCompletion.class},
     footer = {"", "Exit codes: 0 done, 1 check failed, 2 usage, 3 bad input (RDB, config, journal), 4 environment (I/O, ports, binaries),",
-        "5 the router stopped by itself on a fault it cannot recover from (see the log's ERROR line)."})
+        "5 run refused: the shard map differs from the journal's (see run --help),",
+        "6 the router stopped by itself on a fault it cannot recover from (see the log's ERROR line)."})
 final class RootCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import io.redisreplica.router.CrossShardPolicy;
 import io.redisreplica.router.Router;
 import io.redisreplica.router.RouterConfig;
+import io.redisreplica.router.ShardMapPolicy;
 import io.redisreplica.router.ShardRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,11 +31,23 @@ final class RunCommand implements Callable<Integer> {
             + "shard gets its part of the master's result; LOG counts and drops them, STOP halts the link).")
     CrossShardPolicy crossShard;
 
+    @Option(names = "--accept-shard-map-change",
+        description = {"Start even though the shard map differs from the one the journal was built with: a full sync of the",
+            "master gives every shard a new snapshot (each shard's replicas resync in full). Without it such a start is refused",
+            "(exit code " + ExitCodes.SHARD_MAP_CHANGED + ")."})
+    boolean acceptShardMapChange;
+
+    @Option(names = "--remove-old-shards",
+        description = "Delete the journal, snapshot and sink offsets of every journal shard the config no longer has (default: kept).")
+    boolean removeOldShards;
+
     @Option(names = "--status-every", defaultValue = "10", paramLabel = "SECONDS", description = "Print a status line this often (0: never).")
     int statusEvery;
 
     /** What the process exits with once the router is closed (the shutdown hook halts with it). */
     private volatile int exitCode = ExitCodes.OK;
+    /** call() is done: the JVM exits with its code, the shutdown hook only waits for a signal's stop. */
+    private volatile boolean returned;
 
     @Override
     public Integer call() throws Exception {
@@ -53,6 +66,9 @@ final class RunCommand implements Callable<Integer> {
         });
         // SIGTERM: close in order (sessions, link, last checkpoint, journal) within a bound, then exit 0
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (returned) {
+                return; // System.exit with call()'s own code: nothing to wait for
+            }
             stop.countDown();
             try {
                 if (!closed.await(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
@@ -64,12 +80,13 @@ final class RunCommand implements Callable<Integer> {
             }
             Runtime.getRuntime().halt(exitCode);
         }, "shutdown"));
-        try (Router router = Router.start(cfg, crossShard)) {
+        try (Router router = Router.start(cfg, crossShard, new ShardMapPolicy(acceptShardMapChange, removeOldShards))) {
             out.printf("router: replicating %s:%d into %d shards, journal %s%n", cfg.upstreamHost(), cfg.upstreamPort(),
                 router.shards().size(), cfg.journalDir());
             for (ShardRuntime s : router.shards()) {
-                out.printf("  shard %s: virtual master on %s:%d (%s)%n", s.name(), s.shard().host(), s.shard().port(),
-                    s.shard().matcher().describe());
+                out.printf("  shard %s: virtual master on %s:%d (%s)%s%n", s.name(), s.shard().host(), s.shard().port(),
+                    s.shard().matcher().describe(), s.snapshotWait() == null ? ""
+                        : ", no snapshot yet (" + s.snapshotWait() + "): its replicas wait for the full sync");
             }
             out.flush();
             long lastStatus = System.nanoTime();
@@ -87,6 +104,7 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
         } finally {
+            returned = true;
             closed.countDown();
         }
         return exitCode;
