@@ -16,6 +16,7 @@ public final class Main {
     /** The command line with its output streams: tests drive it with captured writers. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         final CommandLine cli = new CommandLine(new RootCommand());
+        cli.setCaseInsensitiveEnumValuesAllowed(true); // --cross-shard stop, as the README writes it
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

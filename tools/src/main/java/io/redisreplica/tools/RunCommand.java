@@ -55,32 +55,32 @@ final class RunCommand implements Callable<Integer> {
         final PrintWriter out = spec.commandLine().getOut();
         final CountDownLatch stop = new CountDownLatch(1);
         final CountDownLatch closed = new CountDownLatch(1);
-        // No thread dies silently: an Error or a bug anywhere stops the process with one ERROR line and a
-        // non-zero exit, for a supervisor to restart it; the journal is safe at any point (as after kill -9).
-        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
-            try {
-                LOG.error("fatal: {} in thread {}: the router stops (exit {})", e, thread.getName(), ExitCodes.ROUTER_FAILED, e);
-            } finally {
-                Runtime.getRuntime().halt(ExitCodes.ROUTER_FAILED);
-            }
-        });
-        // SIGTERM: close in order (sessions, link, last checkpoint, journal) within a bound, then exit 0
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (returned) {
-                return; // System.exit with call()'s own code: nothing to wait for
-            }
-            stop.countDown();
-            try {
-                if (!closed.await(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                    LOG.error("router did not close within {} s: exiting anyway", SHUTDOWN_TIMEOUT_SECONDS);
+        try (Router router = Router.start(cfg, crossShard, new ShardMapPolicy(acceptShardMapChange, removeOldShards))) {
+            // Once it runs, no thread dies silently: an Error or a bug anywhere stops the process with one ERROR line and a
+            // non-zero exit, for a supervisor to restart it; the journal is safe at any point (as after kill -9).
+            Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+                try {
+                    LOG.error("fatal: {} in thread {}: the router stops (exit {})", e, thread.getName(), ExitCodes.ROUTER_FAILED, e);
+                } finally {
                     Runtime.getRuntime().halt(ExitCodes.ROUTER_FAILED);
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            Runtime.getRuntime().halt(exitCode);
-        }, "shutdown"));
-        try (Router router = Router.start(cfg, crossShard, new ShardMapPolicy(acceptShardMapChange, removeOldShards))) {
+            });
+            // SIGTERM: close in order (sessions, link, last checkpoint, journal) within a bound, then exit 0
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                if (returned) {
+                    return; // System.exit with call()'s own code: nothing to wait for
+                }
+                stop.countDown();
+                try {
+                    if (!closed.await(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                        LOG.error("router did not close within {} s: exiting anyway", SHUTDOWN_TIMEOUT_SECONDS);
+                        Runtime.getRuntime().halt(ExitCodes.ROUTER_FAILED);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                Runtime.getRuntime().halt(exitCode);
+            }, "shutdown"));
             out.printf("router: replicating %s:%d into %d shards, journal %s%n", cfg.upstreamHost(), cfg.upstreamPort(),
                 router.shards().size(), cfg.journalDir());
             for (ShardRuntime s : router.shards()) {
