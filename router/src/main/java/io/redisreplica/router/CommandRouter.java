@@ -207,6 +207,7 @@ public final class CommandRouter {
         Arrays.fill(txLength, 0);
         readKeys.clear();
         Arrays.fill(readsLength, 0);
+        stableOffset = -1; // offsets of the old dataset mean nothing in the new one
         forgetShardDbs();
         db = 0;
     }

@@ -82,6 +82,19 @@ class CommandCoverageIntegrationTest {
         return list.stream().flatMap(v -> maps.stream().map(m -> Arguments.of(v, m)));
     }
 
+    /**
+     * The shard replicas' version: the master's own unless {@code -Dcoverage.replica=VERSION}
+     * ({@code local} for the machine's 7.0) names another, for the master x replica matrix.
+     */
+    private static RedisBinary replicaBinary(RedisBinary master) {
+        final String replica = System.getProperty("coverage.replica", "same");
+        return switch (replica) {
+            case "same" -> master;
+            case "local" -> RedisBinary.local();
+            default -> RedisBinary.bundled(replica);
+        };
+    }
+
     @ParameterizedTest(name = "{0} master, {1} map")
     @MethodSource("mastersAndMaps")
     void shouldMirrorEveryWriteCommandOfTheMasterIntoTheShardsThatOwnItsKeys(String version, CoverageMap map) throws Exception {
@@ -103,9 +116,10 @@ class CommandCoverageIntegrationTest {
             driver.run("journal", Stage.EVERY_PHASE);
             Thread.sleep(1_500); // a relative TTL journaled as relative would now show 1.5 s too long on the replicas
             final List<RedisServer> replicas = new ArrayList<>();
-            final String replicaOf = binary.atLeast(5, 0) ? "replicaof" : "slaveof";
+            final RedisBinary replicaBinary = replicaBinary(binary);
+            final String replicaOf = replicaBinary.atLeast(5, 0) ? "replicaof" : "slaveof";
             for (int port : ports) {
-                replicas.add(redis.start(binary, Map.of(replicaOf, "127.0.0.1 " + port)));
+                replicas.add(redis.start(replicaBinary, Map.of(replicaOf, "127.0.0.1 " + port)));
             }
             driver.run("attach", Stage.EVERY_PHASE);
             for (RedisServer replica : replicas) {
