@@ -225,6 +225,9 @@ public final class UpstreamLink implements Runnable {
                     break;
                 }
                 failures++;
+                if (state == State.FULL_SYNC) {
+                    backoff = Math.max(backoff, FULL_SYNC_BACKOFF_MS); // each attempt costs the master a BGSAVE
+                }
                 errors.record("retrying in up to " + backoff + " ms", e);
                 state(State.WAITING_TO_RETRY, e.getMessage() == null ? e.toString() : e.getMessage());
             } finally {
@@ -234,7 +237,7 @@ public final class UpstreamLink implements Runnable {
                 break;
             }
             sleep(backoff / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
-            backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+            backoff = Math.min(backoff >= FULL_SYNC_BACKOFF_MS ? 60_000 : MAX_BACKOFF_MS, backoff * 2);
         }
         sideConnection.close();
         if (failure == null) {
@@ -249,6 +252,8 @@ public final class UpstreamLink implements Runnable {
 
     private static final long MIN_BACKOFF_MS = 100;
     private static final long MAX_BACKOFF_MS = 5000;
+    /** After a failed full sync (a disk too small for the snapshots, say): at least this long, up to a minute. */
+    private static final long FULL_SYNC_BACKOFF_MS = 10_000;
     private final DistinctErrors errors = new DistinctErrors(LOG, "upstream");
     /** Attempts that failed since the link last streamed. */
     private volatile long failures;
@@ -371,10 +376,19 @@ public final class UpstreamLink implements Runnable {
             });
             split = splitter.splitTransfer(in, writers, (db, key, len) -> config.shardMap().shardOf(key, 0, len), rewriters,
                 valueRules);
-        } finally {
             for (OutputStream f : files) {
-                f.close();
+                f.close(); // the last bytes reach the disk here: a full disk must fail the sync, not cut a snapshot short
             }
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(files);
+            for (Path temp : temps) {
+                Files.deleteIfExists(temp); // a half-written snapshot is of no use, and may be what filled the disk
+            }
+            throw new IOException("full sync: writing the shard snapshots under " + snapshotDir + " failed after "
+                + (syncBytes >> 20) + " MB of RDB (" + (snapshotDir.toFile().getUsableSpace() >> 20) + " MB free there): "
+                + e.getMessage(), e);
+        } finally {
+            closeQuietly(files);
         }
         syncBytes = split.result().bytesRead();
         // the new snapshots replace the old ones only once all are complete, and only once the
@@ -553,6 +567,16 @@ public final class UpstreamLink implements Runnable {
     private static void expectOk(String reply, String what) throws IOException {
         if (!reply.startsWith("+OK")) {
             throw new IOException("master answered " + what + " with " + reply);
+        }
+    }
+
+    private static void closeQuietly(List<OutputStream> files) {
+        for (OutputStream f : files) {
+            try {
+                f.close();
+            } catch (IOException ignored) {
+                // already failing, or closed before
+            }
         }
     }
 
