@@ -65,6 +65,7 @@ public final class UpstreamLink implements Runnable {
     /** Per shard: upstream offset up to which its journal already holds the replayed stream. */
     private final long[] skipUpTo;
     private long replaySkipped;
+    private long bufferGrowths;
 
     /** Each shard's key rewriting (the RDB split and the command stream share them: both run on this thread), or null. */
     private final io.redisreplica.rdb.KeyRewriter[] rewriters;
@@ -112,6 +113,11 @@ public final class UpstreamLink implements Runnable {
             return;
         }
         shards.get(shard).writer().append(prefix ? currentCommandStart : currentUpstream, db, 0, bytes, off, len);
+    }
+
+    /** How often the read buffer grew for a command longer than it (it shrinks back after each). */
+    public long bufferGrowths() {
+        return bufferGrowths;
     }
 
     /** Entries not journaled again during the replay after a restart, because their shard had them. */
@@ -340,12 +346,17 @@ public final class UpstreamLink implements Runnable {
         return split.commands();
     }
 
+    /** The read buffer's usual size; it grows for a longer command and shrinks back after it. */
+    static final int READ_BUFFER = 1 << 20;
+
     private void stream(InputStream in, OutputStream out, long startOffset) throws IOException {
         socket.setSoTimeout(100);
-        final RespDecoderContext limits = new RespDecoderContext();
+        final RespDecoderContext limits = new RespDecoderContext()
+            .maxBulkLength(config.protoMaxBulkLen()).maxCommandLength(config.maxCommandLength());
         final CommandFramer framer = new CommandFramer(limits);
         framer.position(startOffset);
-        byte[] buf = new byte[1 << 20];
+        final long maxBuffer = (long) limits.maxCommandLength() + 1024;
+        byte[] buf = new byte[READ_BUFFER];
         final UnsafeBuffer view = new UnsafeBuffer(buf);
         int pending = 0;
         long lastAck = 0;
@@ -355,11 +366,13 @@ public final class UpstreamLink implements Runnable {
             int n;
             try {
                 if (pending == buf.length) {
-                    if (buf.length >= limits.maxCommandLength() + 1024) {
-                        throw new IOException("command larger than " + limits.maxCommandLength() + " bytes at offset " + framer.position());
+                    if (buf.length >= maxBuffer) {
+                        throw new RouterException("command at offset " + framer.position() + " is longer than " + limits.maxCommandLength()
+                            + " bytes (twice proto-max-bulk-len " + config.protoMaxBulkLen() + "): raise proto-max-bulk-len");
                     }
-                    buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+                    buf = java.util.Arrays.copyOf(buf, (int) Math.min(2L * buf.length, maxBuffer));
                     view.wrap(buf);
+                    bufferGrowths++;
                 }
                 n = in.read(buf, pending, buf.length - pending);
                 if (n < 0) {
@@ -372,17 +385,28 @@ public final class UpstreamLink implements Runnable {
             int at = 0;
             boolean getAck = false;
             int framed;
-            while ((framed = framer.frame(view, at, pending - at)) > 0) {
-                final Command c = framer.command();
-                at += framed;
-                currentCommandStart = c.streamOffset();
-                currentUpstream = framer.position();
-                if (router.route(c) == CommandRouter.Outcome.GETACK) {
-                    getAck = true;
+            try {
+                while ((framed = framer.frame(view, at, pending - at)) > 0) {
+                    final Command c = framer.command();
+                    at += framed;
+                    currentCommandStart = c.streamOffset();
+                    currentUpstream = framer.position();
+                    if (router.route(c) == CommandRouter.Outcome.GETACK) {
+                        getAck = true;
+                    }
                 }
+            } catch (io.redisreplica.resp.RespProtocolException e) {
+                // the same bytes come again after a reconnect: retrying cannot help
+                throw new RouterException("the master's stream cannot be read at offset " + framer.position() + ": " + e.getMessage()
+                    + " (proto-max-bulk-len is " + config.protoMaxBulkLen() + ")");
             }
             System.arraycopy(buf, at, buf, 0, pending - at);
             pending -= at;
+            if (buf.length > READ_BUFFER && pending <= READ_BUFFER / 2) {
+                // a long command went through: let its array go rather than hold it for good
+                buf = java.util.Arrays.copyOf(buf, READ_BUFFER);
+                view.wrap(buf);
+            }
             final long now = System.currentTimeMillis();
             if (now - lastKeepAlive >= KEEPALIVE_INTERVAL_MS) {
                 lastKeepAlive = now;
