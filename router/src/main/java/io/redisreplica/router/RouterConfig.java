@@ -394,7 +394,7 @@ public final class RouterConfig {
                 default -> throw new ConfigException(where + "unknown directive '" + words[0]
                     + "' (expected upstream, upstream-user, upstream-password, journal, journal-roll, journal-sync, journal-max-bytes, "
                     + "journal-max-age, journal-min-free, retention-interval, replica-stall-timeout, replica-max-failures, "
-                    + "replica-failure-window, replica-drop-time, admin, shard, shard-password, rewrite, drop, transform, sink, "
+                    + "replica-failure-window, replica-drop-time, proto-max-bulk-len, admin, shard, shard-password, rewrite, drop, transform, sink, "
                     + "sink-max-failures, unclaimed)");
             }
         }
