@@ -30,6 +30,7 @@ public final class JournalReader implements AutoCloseable {
     private long runLength;
     /** Where to move once the current document is closed: past abandoned pieces; -1 for nowhere. */
     private long skipTo = -1;
+    private long skippedPieces;
     /** The last entry read whole from its pieces, until the next call. */
     private UnsafeBuffer whole;
 
@@ -138,6 +139,7 @@ public final class JournalReader implements AutoCloseable {
                     if (position != UNSET) {
                         throw corrupt(index, "a piece of an entry at offset " + (end - length) + " without its first piece");
                     }
+                    skippedPieces++;
                     continue; // the tail of an entry whose head retention deleted: the first entry starts after it
                 }
                 if (inEntry && !continuation) {
@@ -151,6 +153,7 @@ public final class JournalReader implements AutoCloseable {
                     }
                     if (run.kind() == ShardJournal.PieceRun.Kind.ABANDONED) {
                         skipTo = run.resumeIndex();
+                        skippedPieces += run.pieces();
                         continue;
                     }
                     runLength = run.length();
@@ -177,6 +180,14 @@ public final class JournalReader implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Documents this reader skipped: pieces of an entry a writer never finished, and tail pieces
+     * of an entry whose head retention deleted.
+     */
+    public long skippedPieces() {
+        return skippedPieces;
     }
 
     /**

@@ -292,7 +292,7 @@ public final class ShardJournal implements AutoCloseable {
     }
 
     /** What {@link #pieceRun} found after the first piece of an entry. */
-    record PieceRun(Kind kind, long length, long resumeIndex) {
+    record PieceRun(Kind kind, long length, long resumeIndex, int pieces) {
         enum Kind {
             /** Every piece is there (and committed): {@code length} is the entry's. */
             COMPLETE,
@@ -311,16 +311,17 @@ public final class ShardJournal implements AutoCloseable {
         synchronized (probe) {
             probe.direction(TailerDirection.FORWARD);
             if (!probe.moveToIndex(index)) {
-                return new PieceRun(PieceRun.Kind.INCOMPLETE, 0, -1);
+                return new PieceRun(PieceRun.Kind.INCOMPLETE, 0, -1, 0);
             }
             long[] current;
             try (DocumentContext dc = probe.readingDocument()) {
                 current = header(dc);
             }
             if (current == null) {
-                return new PieceRun(PieceRun.Kind.INCOMPLETE, 0, -1);
+                return new PieceRun(PieceRun.Kind.INCOMPLETE, 0, -1, 0);
             }
             final long start = current[0] - current[2];
+            int pieces = 1;
             while ((current[3] & JournalEntryDescriptor.FLAG_CONTINUED) != 0) {
                 final long[] next;
                 final long nextIndex;
@@ -329,14 +330,15 @@ public final class ShardJournal implements AutoCloseable {
                     nextIndex = dc.isPresent() ? dc.index() : -1;
                 }
                 if (next == null || next[0] > readable) {
-                    return new PieceRun(PieceRun.Kind.INCOMPLETE, 0, -1);
+                    return new PieceRun(PieceRun.Kind.INCOMPLETE, 0, -1, 0);
                 }
                 if ((next[3] & JournalEntryDescriptor.FLAG_CONTINUATION) == 0) {
-                    return new PieceRun(PieceRun.Kind.ABANDONED, 0, nextIndex);
+                    return new PieceRun(PieceRun.Kind.ABANDONED, 0, nextIndex, pieces);
                 }
                 current = next;
+                pieces++;
             }
-            return new PieceRun(PieceRun.Kind.COMPLETE, current[0] - start, -1);
+            return new PieceRun(PieceRun.Kind.COMPLETE, current[0] - start, -1, pieces);
         }
     }
 

@@ -56,6 +56,24 @@ class JournalCommandsTest {
     }
 
     @Test
+    void shouldPrintAndVerifyEntriesWrittenInPiecesWhole() {
+        try (Journal journal = Journal.open(new JournalContext().dir(dir).minFreeBytes(0).maxPieceLength(10))) {
+            final JournalWriter writer = journal.shard("a").writer(0);
+            writer.append(10, 0, 0, "*3\r\n$3\r\nSET\r\n$5\r\napple\r\n$3\r\nred\r\n".getBytes(StandardCharsets.US_ASCII));
+            writer.append(20, 1, 0, "*2\r\n$4\r\nINCR\r\n$7\r\navocado\r\n".getBytes(StandardCharsets.US_ASCII));
+            writer.commit();
+        }
+        final Cli all = Cli.run("journal", "tail", dir.toString(), "-s", "a");
+        assertEquals(0, all.exit(), all.err());
+        assertEquals("0 db=0 upstream=10 \"SET\" \"apple\" \"red\"\n33 db=1 upstream=20 \"INCR\" \"avocado\"\n", all.out());
+        final Cli inside = Cli.run("journal", "tail", dir.toString(), "-s", "a", "--from", "10");
+        assertEquals(ExitCodes.BAD_INPUT, inside.exit(), "the end of a piece is not an entry boundary");
+        assertTrue(inside.err().startsWith("offset 10: NOT_BOUNDARY"), inside.err());
+        final Cli verify = Cli.run("journal", "verify", dir.toString());
+        assertEquals(0, verify.exit(), verify.out() + verify.err());
+    }
+
+    @Test
     void shouldMatchAnyKeyOfAMultiKeyCommandAndStartFromATime() {
         try (Journal journal = Journal.open(new JournalContext().dir(dir).minFreeBytes(0))) {
             final JournalWriter writer = journal.shard("a").writer(0);
