@@ -63,7 +63,7 @@ public final class CommandRouter {
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(4096);
     /** SELECT has its own buffer: it is written while a split command may still sit in {@link #scratch}. */
     private final ExpandableArrayBuffer selectScratch = new ExpandableArrayBuffer(64);
-    private final ExpandableArrayBuffer txEntry = new ExpandableArrayBuffer(4096);
+    private ExpandableArrayBuffer txEntry = new ExpandableArrayBuffer(4096);
     private final RespWriter writer = new RespWriter();
 
     private boolean inMulti;
@@ -521,6 +521,20 @@ public final class CommandRouter {
             sink.append(s, db, false, txEntry, 0, end);
             routed += txCommands[s];
             txCommands[s] = 0;
+            releaseLargeTransactionBuffers(s);
+        }
+    }
+
+    /** Transaction buffers past this size are let go after their transaction is journaled. */
+    private static final int TRANSACTION_BUFFER_KEPT = 1 << 20;
+
+    /** One big transaction must not hold its size in the heap for good (as the upstream read buffer shrinks back too). */
+    private void releaseLargeTransactionBuffers(int shard) {
+        if (tx[shard].capacity() > TRANSACTION_BUFFER_KEPT) {
+            tx[shard] = new ExpandableArrayBuffer(256);
+        }
+        if (txEntry.capacity() > TRANSACTION_BUFFER_KEPT) {
+            txEntry = new ExpandableArrayBuffer(4096);
         }
     }
 }
