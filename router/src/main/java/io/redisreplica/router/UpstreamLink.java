@@ -370,7 +370,8 @@ public final class UpstreamLink implements Runnable {
                         throw new RouterException("command at offset " + framer.position() + " is longer than " + limits.maxCommandLength()
                             + " bytes (twice proto-max-bulk-len " + config.protoMaxBulkLen() + "): raise proto-max-bulk-len");
                     }
-                    buf = java.util.Arrays.copyOf(buf, (int) Math.min(2L * buf.length, maxBuffer));
+                    // to the length the framer knows the command needs (its argument's declared length), at least double
+                    buf = java.util.Arrays.copyOf(buf, (int) Math.min(Math.max(2L * buf.length, framer.needed()), maxBuffer));
                     view.wrap(buf);
                     bufferGrowths++;
                 }
