@@ -50,6 +50,7 @@ public final class BigCommandsBench {
                 shard.awaitReplicaInSync(60_000);
                 final byte[] value = new byte[setMb * MB];
                 new Random(1).nextBytes(value);
+                final long heapBefore = heapAfterGc();
                 final List<double[]> sets = new ArrayList<>();
                 for (int i = 0; i < rounds; i++) {
                     final int round = i;
@@ -72,11 +73,30 @@ public final class BigCommandsBench {
                     }));
                 }
                 report("MULTI/EXEC of " + keys + " SETs of 1 KB (" + txMb + " MB)", txMb, txs);
+                System.out.printf("heap after the rounds, after a GC: %+d MB against before them (the router keeps no big buffer); "
+                    + "peak heap used in the run: %d MB (with the bench's own 100 MB value and the replica clients)%n",
+                    (heapAfterGc() - heapBefore) >> 20, peakHeap() >> 20);
                 System.out.printf("router: upstream read buffer grew %d times (and shrank back after each command); shard journal: "
                     + "%d documents, %d MB%n", router.upstream().bufferGrowths(), router.shards().get(0).journal().entryCount(),
                     router.shards().get(0).journal().endOffset() / MB);
             }
         }
+    }
+
+    private static long heapAfterGc() {
+        System.gc();
+        final Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    private static long peakHeap() {
+        long peak = 0;
+        for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+                peak += pool.getPeakUsage().getUsed();
+            }
+        }
+        return peak;
     }
 
     interface Write {

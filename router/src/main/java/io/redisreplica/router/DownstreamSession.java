@@ -386,7 +386,12 @@ final class DownstreamSession implements Runnable {
                     reader.await(100, TimeUnit.MILLISECONDS);
                     continue;
                 }
+                final byte[] array = entry.payload().byteArray();
                 int off = 0;
+                if (array != null) { // the reader's copy of the entry: written as it is, a long one straight to the socket
+                    out.write(array, (int) entry.payload().wrapAdjustment() + entry.payloadOffset(), entry.payloadLength());
+                    off = entry.payloadLength();
+                }
                 while (off < entry.payloadLength()) {
                     final int n = Math.min(copy.length, entry.payloadLength() - off);
                     entry.payload().getBytes(entry.payloadOffset() + off, copy, 0, n);
