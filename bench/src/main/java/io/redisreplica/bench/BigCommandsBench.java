@@ -76,6 +76,10 @@ public final class BigCommandsBench {
                 System.out.printf("heap after the rounds, after a GC: %+d MB against before them (the router keeps no big buffer); "
                     + "peak heap used in the run: %d MB (with the bench's own 100 MB value and the replica clients)%n",
                     (heapAfterGc() - heapBefore) >> 20, peakHeap() >> 20);
+                if (System.getenv("HOLD_FOR_HISTOGRAM") != null) {
+                    System.out.println("pid " + ProcessHandle.current().pid() + " waiting");
+                    Thread.sleep(Long.parseLong(System.getenv("HOLD_FOR_HISTOGRAM")));
+                }
                 System.out.printf("router: upstream read buffer grew %d times (and shrank back after each command); shard journal: "
                     + "%d documents, %d MB%n", router.upstream().bufferGrowths(), router.shards().get(0).journal().entryCount(),
                     router.shards().get(0).journal().endOffset() / MB);

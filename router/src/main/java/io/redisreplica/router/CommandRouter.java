@@ -535,6 +535,7 @@ public final class CommandRouter {
         }
         if (txEntry.capacity() > TRANSACTION_BUFFER_KEPT) {
             txEntry = new ExpandableArrayBuffer(4096);
+            writer.wrap(txEntry, 0); // the writer still held the old one
         }
     }
 }
