@@ -344,7 +344,13 @@ public final class ShardJournal implements AutoCloseable {
 
     /**
      * Finds the entry that starts at {@code offset} and moves {@code tailer} there: O(log n) reads,
-     * a binary search over files and then over the entries of one file.
+     * a binary search over files and then over the entries of one file. An offset where a piece
+     * of an entry starts or ends, other than the entry's own start and end, is NOT_BOUNDARY.
+     *
+     * <p>Pieces a writer abandoned (it died between them) are followed by entries that start
+     * again at the abandoned entry's start, so starts are not monotonic over that stretch: a
+     * search landing in it may answer NOT_BOUNDARY for an offset that is a boundary (a full
+     * resync where a continue was possible), never BOUNDARY where there is none.
      */
     SeekResult locate(long offset, ExcerptTailer tailer) {
         final long end = readableEnd() == Long.MAX_VALUE ? lastEntryEnd() : committedOffset;
