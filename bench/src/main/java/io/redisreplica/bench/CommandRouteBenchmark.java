@@ -65,7 +65,9 @@ public class CommandRouteBenchmark {
         final RouterConfig parsed = RouterConfig.parse(config + global, "bench");
         framer = new CommandFramer();
         router = new CommandRouter(parsed.shardMap(), new CommandTable(), CrossShardPolicy.LOG,
-            (shard, db, prefix, bytes, offset, length) -> routedBytes += length, parsed.keyRewriters(), parsed.valueRules());
+            (shard, db, read, bytes, offset, length) -> {
+                routedBytes += length;
+            }, parsed.keyRewriters(), parsed.valueRules());
     }
 
     /** Frames and routes the whole stream; returns the bytes the shards received. */

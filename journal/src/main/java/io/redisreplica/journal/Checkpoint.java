@@ -33,6 +33,7 @@ public final class Checkpoint {
 
     private String upstreamReplid = "?";
     private long upstreamOffset = -1;
+    private int upstreamDb;
     private final Map<String, ShardState> shards = new TreeMap<>();
     private final Map<String, ReceiverState> receivers = new TreeMap<>();
 
@@ -46,10 +47,24 @@ public final class Checkpoint {
     }
 
     public Checkpoint upstream(String replid, long offset) {
+        return upstream(replid, offset, upstreamDb);
+    }
+
+    /**
+     * @param db the master's selected database at {@code offset}: a master continuing a partial
+     *     resync does not repeat its SELECT, so the router must know where it was
+     */
+    public Checkpoint upstream(String replid, long offset, int db) {
         requireToken(replid, "replid");
         this.upstreamReplid = replid;
         this.upstreamOffset = offset;
+        this.upstreamDb = db;
         return this;
+    }
+
+    /** The master's selected database at {@link #upstreamOffset()} (0 in checkpoints written before it was recorded). */
+    public int upstreamDb() {
+        return upstreamDb;
     }
 
     public Map<String, ShardState> shards() {
@@ -88,6 +103,7 @@ public final class Checkpoint {
         final Checkpoint copy = new Checkpoint();
         copy.upstreamReplid = upstreamReplid;
         copy.upstreamOffset = upstreamOffset;
+        copy.upstreamDb = upstreamDb;
         copy.shards.putAll(shards);
         copy.receivers.putAll(receivers);
         return copy;
@@ -96,7 +112,7 @@ public final class Checkpoint {
     String encode() {
         final StringBuilder sb = new StringBuilder("# redis-replica journal checkpoint (written atomically; do not edit while running)\n");
         sb.append("version 1\n");
-        sb.append("upstream ").append(upstreamReplid).append(' ').append(upstreamOffset).append('\n');
+        sb.append("upstream ").append(upstreamReplid).append(' ').append(upstreamOffset).append(' ').append(upstreamDb).append('\n');
         shards.forEach((name, s) -> sb.append("shard ").append(name).append(' ').append(s.replid()).append(' ')
             .append(s.epoch()).append(' ').append(s.snapshotOffset()).append('\n'));
         receivers.values().forEach(r -> sb.append("receiver ").append(r.shard()).append(' ').append(r.receiver())
@@ -123,7 +139,7 @@ public final class Checkpoint {
                         }
                         versioned = true;
                     }
-                    case "upstream" -> checkpoint.upstream(f[1], Long.parseLong(f[2]));
+                    case "upstream" -> checkpoint.upstream(f[1], Long.parseLong(f[2]), f.length > 3 ? Integer.parseInt(f[3]) : 0);
                     case "shard" -> checkpoint.shard(f[1], f[2], Long.parseLong(f[3]), f.length > 4 ? Long.parseLong(f[4]) : 0);
                     case "receiver" -> checkpoint.receiver(f[1], f[2], Long.parseLong(f[3]), f[4].equals("full-resync"));
                     default -> throw new JournalException(source + ":" + lineNo + ": unknown checkpoint line: " + line);

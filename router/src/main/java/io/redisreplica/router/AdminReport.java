@@ -33,6 +33,9 @@ final class AdminReport {
                 .append("\r\nkeys_unclaimed:").append(cr.unclaimed())
                 .append("\r\nkeys_filtered:").append(cr.filtered())
                 .append("\r\ncommands_cross_shard:").append(cr.crossShard())
+                .append("\r\ncommands_translated:").append(cr.translated())
+                .append("\r\nkeys_read_from_master:").append(cr.translatedKeys())
+                .append("\r\ncommands_skipped_already_read:").append(cr.readSkipped())
                 .append("\r\ncommands_unknown:").append(cr.unknown()).append("\r\n\r\n");
         }
         if (all || wanted.equals("shards") || wanted.equals("replication")) {
@@ -90,6 +93,12 @@ final class AdminReport {
         metric(sb, "redis_replica_keys_filtered_total", "counter", "Keys the value rules kept off the shards (sent as DEL).",
             cr.filtered());
         metric(sb, "redis_replica_commands_cross_shard_total", "counter", "Commands whose keys span shards.", cr.crossShard());
+        metric(sb, "redis_replica_commands_translated_total", "counter",
+            "Cross-shard commands given to each shard as its part of the master's result.", cr.translated());
+        metric(sb, "redis_replica_keys_read_from_master_total", "counter",
+            "Destination keys read from the master on the side connection for translated commands.", cr.translatedKeys());
+        metric(sb, "redis_replica_commands_skipped_already_read_total", "counter",
+            "Commands (or their keys) not sent because a read of the master already held their effect.", cr.readSkipped());
         sb.append("# HELP redis_replica_shard_journal_end_offset Shard replication offset at the journal's end.\n")
             .append("# TYPE redis_replica_shard_journal_end_offset gauge\n");
         for (ShardRuntime s : router.shards()) {

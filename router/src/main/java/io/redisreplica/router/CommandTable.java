@@ -32,31 +32,52 @@ public final class CommandTable {
             put(new CommandSpec(n, CommandSpec.Kind.SPLITTABLE, 1, -1, 1, 0));
         }
         put(new CommandSpec("MSET", CommandSpec.Kind.SPLITTABLE, 1, -1, 2, 0));
-        put(CommandSpec.keys("MSETNX", 1, -1, 2)); // atomic across its keys: not split
+        put(CommandSpec.keys("MSETNX", 1, -1, 2)); // all or nothing on the master: across shards, translated
         // keys given by a count
         for (String n : new String[] {"EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO", "FCALL", "FCALL_RO"}) {
-            put(new CommandSpec(n, CommandSpec.Kind.NUMKEYS, 0, 0, 0, 2));
+            put(CommandSpec.numKeys(n, 0, 2));
         }
         for (String n : new String[] {"ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE"}) {
-            put(new CommandSpec(n, CommandSpec.Kind.NUMKEYS, 1, 1, 1, 2)); // destination, then numkeys at 2
+            put(CommandSpec.numKeys(n, 1, 2)); // destination, then numkeys at 2
         }
-        // two or more keys that must share a shard
+        for (String n : new String[] {"LMPOP", "ZMPOP", "SINTERCARD", "ZINTERCARD", "ZUNION", "ZINTER", "ZDIFF"}) {
+            put(CommandSpec.numKeys(n, 0, 1));
+        }
+        for (String n : new String[] {"BLMPOP", "BZMPOP"}) {
+            put(CommandSpec.numKeys(n, 0, 2)); // timeout first
+        }
+        // two or more keys that must share a shard, or be translated
         for (String n : new String[] {"RENAME", "RENAMENX", "SMOVE", "RPOPLPUSH", "LMOVE", "BRPOPLPUSH", "BLMOVE", "COPY",
-            "GEOSEARCHSTORE", "ZRANGESTORE"}) {
+            "GEOSEARCHSTORE", "ZRANGESTORE", "LCS"}) {
             put(CommandSpec.keys(n, 1, 2, 1));
         }
-        for (String n : new String[] {"SUNIONSTORE", "SINTERSTORE", "SDIFFSTORE", "PFMERGE", "SINTERCARD"}) {
+        for (String n : new String[] {"SUNIONSTORE", "SINTERSTORE", "SDIFFSTORE", "PFMERGE", "PFCOUNT", "SUNION", "SINTER",
+            "SDIFF", "MGET", "WATCH"}) {
             put(CommandSpec.keys(n, 1, -1, 1));
         }
         put(CommandSpec.keys("BITOP", 2, -1, 1));
+        for (String n : new String[] {"BLPOP", "BRPOP", "BZPOPMIN", "BZPOPMAX"}) {
+            put(CommandSpec.keys(n, 1, -2, 1)); // the timeout is last
+        }
+        // keys found by a keyword
+        put(CommandSpec.search("SORT", 1, 1, CommandSpec.Search.SORT, 2));
+        put(CommandSpec.search("GEORADIUS", 1, 1, CommandSpec.Search.STORE_KEYWORD, 6));
+        put(CommandSpec.search("GEORADIUSBYMEMBER", 1, 1, CommandSpec.Search.STORE_KEYWORD, 5));
+        put(CommandSpec.search("XREAD", 0, 0, CommandSpec.Search.STREAMS, 1));
+        put(CommandSpec.search("XREADGROUP", 0, 0, CommandSpec.Search.STREAMS, 4));
+        // subcommand, then the key
+        for (String n : new String[] {"XGROUP", "XINFO", "OBJECT", "MEMORY"}) {
+            put(CommandSpec.keys(n, 2, 2, 1));
+        }
         // single-key writes (and anything else with its key first)
         for (String n : new String[] {"SET", "SETNX", "SETEX", "PSETEX", "APPEND", "INCR", "DECR", "INCRBY", "DECRBY",
             "INCRBYFLOAT", "GETSET", "GETDEL", "GETEX", "SETRANGE", "SETBIT", "BITFIELD", "EXPIRE", "PEXPIRE", "EXPIREAT",
             "PEXPIREAT", "PERSIST", "LPUSH", "RPUSH", "LPUSHX", "RPUSHX", "LPOP", "RPOP", "LSET", "LINSERT", "LREM", "LTRIM",
-            "BLPOP", "BRPOP", "SADD", "SREM", "SPOP", "ZADD", "ZINCRBY", "ZREM", "ZREMRANGEBYSCORE", "ZREMRANGEBYRANK",
+            "SADD", "SREM", "SPOP", "ZADD", "ZINCRBY", "ZREM", "ZREMRANGEBYSCORE", "ZREMRANGEBYRANK",
             "ZREMRANGEBYLEX", "ZPOPMIN", "ZPOPMAX", "HSET", "HSETNX", "HMSET", "HDEL", "HINCRBY", "HINCRBYFLOAT", "HEXPIRE",
-            "HPEXPIRE", "HEXPIREAT", "HPEXPIREAT", "HPERSIST", "HGETDEL", "HGETEX", "HSETEX", "PFADD", "GEOADD", "XADD", "XDEL",
-            "XTRIM", "XGROUP", "XACK", "XCLAIM", "XAUTOCLAIM", "XSETID", "RESTORE", "RESTORE-ASKING", "SORT", "GET"}) {
+            "HPEXPIRE", "HEXPIREAT", "HPEXPIREAT", "HPERSIST", "HGETDEL", "HGETEX", "HSETEX", "PFADD", "PFDEBUG", "GEOADD",
+            "XADD", "XDEL", "XTRIM", "XACK", "XCLAIM", "XAUTOCLAIM", "XSETID", "RESTORE", "RESTORE-ASKING", "MOVE", "GET",
+            "DUMP", "TYPE", "PTTL", "TTL"}) {
             put(CommandSpec.keys(n, 1, 1, 1));
         }
     }
@@ -75,7 +96,7 @@ public final class CommandTable {
         types("set", "SADD", "SREM", "SPOP", "SMOVE", "SUNIONSTORE", "SINTERSTORE", "SDIFFSTORE");
         types("zset", "ZADD", "ZINCRBY", "ZREM", "ZREMRANGEBYSCORE", "ZREMRANGEBYRANK", "ZREMRANGEBYLEX", "ZPOPMIN", "ZPOPMAX",
             "BZPOPMIN", "BZPOPMAX", "ZMPOP", "BZMPOP", "ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE", "ZRANGESTORE", "GEOADD",
-            "GEOSEARCHSTORE");
+            "GEOSEARCHSTORE", "GEORADIUS", "GEORADIUSBYMEMBER");
         types("hash", "HSET", "HSETNX", "HMSET", "HDEL", "HINCRBY", "HINCRBYFLOAT", "HEXPIRE", "HPEXPIRE", "HEXPIREAT",
             "HPEXPIREAT", "HPERSIST", "HGETDEL", "HGETEX", "HSETEX");
         types("stream", "XADD", "XDEL", "XTRIM", "XGROUP", "XACK", "XCLAIM", "XAUTOCLAIM", "XSETID");

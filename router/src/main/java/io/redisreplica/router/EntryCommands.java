@@ -10,8 +10,9 @@ import io.redisreplica.resp.CommandFramer;
 
 /**
  * The commands of one journal entry that act on data: all but MULTI/EXEC (a replay wraps its own
- * transaction around each batch; events are per command), SELECT (the entry's db field rules)
- * and PING (a keep-alive). A view over the entry's bytes; reused from entry to entry. Used by the
+ * transaction around each batch; events are per command), SELECT (it moves {@link #db()}: an
+ * entry starts in its db field's database, and a transaction may select others inside) and PING
+ * (a keep-alive). A view over the entry's bytes; reused from entry to entry. Used by the
  * replay tool and by the event sinks.
  */
 public final class EntryCommands {
@@ -26,11 +27,13 @@ public final class EntryCommands {
     private int end;
     private int commandOffset;
     private int commandLength;
+    private int db;
 
     public EntryCommands wrap(JournalEntry entry) {
         this.entry = entry;
         this.at = entry.payloadOffset();
         this.end = at + entry.payloadLength();
+        this.db = entry.db();
         framer.reset();
         return this;
     }
@@ -51,11 +54,20 @@ public final class EntryCommands {
             commandLength = n;
             at += n;
             final Command c = framer.command();
+            if (c.nameIs(SELECT) && c.argCount() == 2) {
+                db = (int) c.argLong(1);
+                continue;
+            }
             if (!c.isEmpty() && !c.nameIs(MULTI) && !c.nameIs(EXEC) && !c.nameIs(SELECT) && !c.nameIs(PING)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The database the current command acts on. */
+    public int db() {
+        return db;
     }
 
     public Command command() {

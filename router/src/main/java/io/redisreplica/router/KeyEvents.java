@@ -22,7 +22,7 @@ final class KeyEvents {
 
     private final CommandTable table = new CommandTable();
     private final EntryCommands commands = new EntryCommands();
-    private final int[] keyArgs = new int[1024];
+    private final io.redisreplica.router.KeyArgs keyArgs = new io.redisreplica.router.KeyArgs();
     private final boolean values;
 
     /** @param values whether events carry the command's arguments after the key */
@@ -37,7 +37,7 @@ final class KeyEvents {
             final Command c = commands.command();
             final String name = c.argString(0).toUpperCase(Locale.ROOT);
             if (name.equals("FLUSHALL") || name.equals("FLUSHDB")) {
-                out.add(new KeyEvent(shard, name.equals("FLUSHALL") ? -1 : entry.db(), entry.endOffset(), KeyEvent.Type.FLUSH, name,
+                out.add(new KeyEvent(shard, name.equals("FLUSHALL") ? -1 : commands.db(), entry.endOffset(), KeyEvent.Type.FLUSH, name,
                     null, List.of()));
                 continue;
             }
@@ -45,7 +45,7 @@ final class KeyEvents {
             final int keys;
             if (spec == null) {
                 keys = c.argCount() > 1 ? 1 : 0; // as the router routes it: its key first
-                keyArgs[0] = 1;
+                keyArgs.clear().add(1);
             } else {
                 keys = KeyPositions.of(c, spec, keyArgs);
             }
@@ -55,7 +55,7 @@ final class KeyEvents {
                 }
                 final KeyEvent.Type type = DELETES.contains(name) || (name.startsWith("RENAME") && k == 0) ? KeyEvent.Type.DEL
                     : EXPIRES.contains(name) ? KeyEvent.Type.EXPIRE : KeyEvent.Type.WRITE;
-                out.add(new KeyEvent(shard, entry.db(), entry.endOffset(), type, name, c.argBytes(keyArgs[k]),
+                out.add(new KeyEvent(shard, commands.db(), entry.endOffset(), type, name, c.argBytes(keyArgs.arg(k)),
                     values ? args(c, spec, keys, k) : List.of()));
             }
         }
@@ -65,12 +65,12 @@ final class KeyEvents {
     private List<byte[]> args(Command c, CommandSpec spec, int keys, int k) {
         final List<byte[]> args = new ArrayList<>();
         if (keys == 1) {
-            for (int i = keyArgs[0] + 1; i < c.argCount(); i++) {
+            for (int i = keyArgs.arg(0) + 1; i < c.argCount(); i++) {
                 args.add(c.argBytes(i));
             }
         } else if (spec != null && spec.step() > 1) {
-            for (int j = 1; j < spec.step() && keyArgs[k] + j < c.argCount(); j++) {
-                args.add(c.argBytes(keyArgs[k] + j));
+            for (int j = 1; j < spec.step() && keyArgs.arg(k) + j < c.argCount(); j++) {
+                args.add(c.argBytes(keyArgs.arg(k) + j));
             }
         }
         return args;

@@ -6,8 +6,12 @@ import org.agrona.DirectBuffer;
 @FunctionalInterface
 public interface ShardSink {
     /**
-     * @param prefix true for a SELECT the router emits before the command: it belongs to the
-     *     stream before the command, and is stamped with the command's start offset
+     * Appends a shard's part of one master command (or transaction) as one entry.
+     *
+     * @param db the database the entry's first command acts on (a SELECT in it may say so too)
+     * @param read the entry holds values read from the master at the current offset: it is
+     *     appended even when the shard's journal already holds the command (a restart replaying
+     *     the master's stream), since the key's later commands are skipped up to the new read
      */
-    void append(int shard, int db, boolean prefix, DirectBuffer bytes, int offset, int length);
+    void append(int shard, int db, boolean read, DirectBuffer bytes, int offset, int length);
 }

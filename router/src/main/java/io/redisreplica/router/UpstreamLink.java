@@ -56,12 +56,13 @@ public final class UpstreamLink implements Runnable {
     private volatile Socket socket;
     private volatile String replid = "?";
     private volatile long offset = -1;
+    /** The master's selected db at {@link #offset}. */
+    private int offsetDb;
     private volatile long fullSyncs;
     private volatile long partialSyncs;
     private volatile long syncBytes;
     private volatile String lastError = "";
     private long currentUpstream;
-    private long currentCommandStart;
     /** Per shard: upstream offset up to which its journal already holds the replayed stream. */
     private final long[] skipUpTo;
     private long replaySkipped;
@@ -84,17 +85,25 @@ public final class UpstreamLink implements Runnable {
         this.rewriters = config.keyRewriters();
         this.valueRules = config.valueRules();
         this.router = new CommandRouter(config.shardMap(), new CommandTable(), policy, this::append, rewriters, valueRules);
+        this.sideConnection = new MasterSideConnection(config.upstreamHost(), config.upstreamPort(), config.upstreamUser(),
+            config.upstreamPassword());
+        router.reader(sideConnection);
         this.snapshotDir = snapshotDir;
         final Checkpoint cp = journal.checkpoint();
         this.replid = cp.upstreamReplid();
         // Resume from the checkpoint: every shard holds the stream up to it. Shards may hold more
         // (commands journaled after the last checkpoint); skipUpTo keeps them from twice.
         this.offset = cp.upstreamOffset();
+        this.offsetDb = cp.upstreamDb();
+        router.db(offsetDb); // a partial resync does not repeat the master's SELECT
         this.skipUpTo = new long[shards.size()];
         for (int i = 0; i < shards.size(); i++) {
             skipUpTo[i] = shards.get(i).journal().lastUpstreamOffset();
         }
     }
+
+    /** Reads cross-shard destinations from the master; closed with the link. */
+    private final MasterSideConnection sideConnection;
 
     /** The router's counters, for INFO. */
     public CommandRouter router() {
@@ -102,17 +111,22 @@ public final class UpstreamLink implements Runnable {
     }
 
     /**
-     * Journals one routed command for a shard, stamped with the upstream offset at its end (a
-     * SELECT before it with its start). After a restart the link replays from the checkpoint,
-     * which all shards are known to hold; a shard skips what its own journal already has
-     * (written before the crash by a command that reached some shards and not others).
+     * Journals one master command's part of a shard as one entry, stamped with the upstream
+     * offset at its end. After a restart the link replays from the checkpoint, which all shards
+     * are known to hold; a shard skips what its own journal already has (written before the crash
+     * by a command that reached some shards and not others). Values read from the master are
+     * always appended (see {@link ShardSink}), stamped no lower than what the journal holds.
      */
-    private void append(int shard, int db, boolean prefix, org.agrona.DirectBuffer bytes, int off, int len) {
+    private void append(int shard, int db, boolean read, org.agrona.DirectBuffer bytes, int off, int len) {
+        if (read) {
+            shards.get(shard).writer().append(Math.max(currentUpstream, skipUpTo[shard]), db, 0, bytes, off, len);
+            return;
+        }
         if (currentUpstream <= skipUpTo[shard]) {
             replaySkipped++;
             return;
         }
-        shards.get(shard).writer().append(prefix ? currentCommandStart : currentUpstream, db, 0, bytes, off, len);
+        shards.get(shard).writer().append(currentUpstream, db, 0, bytes, off, len);
     }
 
     /** How often the read buffer grew for a command longer than it (it shrinks back after each). */
@@ -208,6 +222,7 @@ public final class UpstreamLink implements Runnable {
             sleep(backoff);
             backoff = Math.min(5000, backoff * 2);
         }
+        sideConnection.close();
         state(State.STOPPED, "stopped");
     }
 
@@ -329,8 +344,8 @@ public final class UpstreamLink implements Runnable {
             Files.move(temps.get(i), shard.snapshot(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             shard.newEpoch(shard.commit());
         }
-        router.forgetShardDbs();
-        router.db(0);
+        router.reset();
+        offsetDb = 0;
         java.util.Arrays.fill(skipUpTo, -1); // a new dataset: offsets start over, nothing to skip
         replid = newReplid; // "?" after a SYNC: the next connection asks for a full sync again
         offset = "?".equals(newReplid) ? -1 : masterOffset;
@@ -390,7 +405,6 @@ public final class UpstreamLink implements Runnable {
                 while ((framed = framer.frame(view, at, pending - at)) > 0) {
                     final Command c = framer.command();
                     at += framed;
-                    currentCommandStart = c.streamOffset();
                     currentUpstream = framer.position();
                     if (router.route(c) == CommandRouter.Outcome.GETACK) {
                         getAck = true;
@@ -420,7 +434,9 @@ public final class UpstreamLink implements Runnable {
                 for (ShardRuntime shard : shards) {
                     shard.commit();
                 }
-                offset = framer.position();
+                // inside a master's MULTI nothing of it is journaled yet: resume from before it
+                offset = router.inTransaction() ? Math.max(offset, router.stableOffset()) : framer.position();
+                offsetDb = router.inTransaction() ? router.stableDb() : router.db();
             }
             if (!legacySync && (getAck || now - lastAck >= ACK_INTERVAL_MS)) {
                 lastAck = now;
@@ -436,7 +452,7 @@ public final class UpstreamLink implements Runnable {
     void writeCheckpoint() {
         final Checkpoint cp = journal.checkpoint();
         if (!"?".equals(replid)) {
-            cp.upstream(replid, offset);
+            cp.upstream(replid, offset, offsetDb);
         }
         for (ShardRuntime shard : shards) {
             if (shard.replid() != null) {

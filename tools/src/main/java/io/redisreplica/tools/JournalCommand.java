@@ -130,7 +130,7 @@ final class JournalCommand {
         boolean json;
 
         private final CommandTable table = new CommandTable();
-        private final int[] keyArgs = new int[1024];
+        private final io.redisreplica.router.KeyArgs keyArgs = new io.redisreplica.router.KeyArgs();
 
         /** Whether any key of the command matches {@code --key}; an unknown command's key is its first argument. */
         private boolean anyKeyMatches(io.redisreplica.resp.Command c) {
@@ -140,7 +140,7 @@ final class JournalCommand {
             }
             final int n = KeyPositions.of(c, commandSpec, keyArgs);
             for (int i = 0; i < n; i++) {
-                if (key.matcher(c.argString(keyArgs[i])).find()) {
+                if (key.matcher(c.argString(keyArgs.arg(i))).find()) {
                     return true;
                 }
             }

@@ -172,9 +172,9 @@ public final class ReplayEngine {
                 while (inBatch < options.batchEntries() && (more = nextWithin(reader, entry, end))) {
                     commands.wrap(entry);
                     while (commands.next()) {
-                        if (entry.db() != connDb && (entry.flags() & JournalEntryDescriptor.FLAG_NO_KEY) == 0) {
-                            length = writer.wrap(batch, length).arrayHeader(2).bulk("SELECT").bulk(entry.db()).position();
-                            connDb = entry.db();
+                        if (commands.db() != connDb && (entry.flags() & JournalEntryDescriptor.FLAG_NO_KEY) == 0) {
+                            length = writer.wrap(batch, length).arrayHeader(2).bulk("SELECT").bulk(commands.db()).position();
+                            connDb = commands.db();
                             queued++;
                         }
                         batch.putBytes(length, commands.buffer(), commands.offset(), commands.length());
@@ -366,12 +366,13 @@ public final class ReplayEngine {
 
         /** Queues the entry's commands in their slots' batches; returns how many it refused. */
         private long addEntry(JournalEntry entry) throws IOException {
-            if (entry.db() != 0 && (entry.flags() & JournalEntryDescriptor.FLAG_NO_KEY) == 0) {
-                throw new IOException("entry at offset " + entry.startOffset() + " is for db " + entry.db() + ": a cluster has only db 0");
-            }
             long refused = 0;
             commands.wrap(entry);
             while (commands.next()) {
+                if (commands.db() != 0 && (entry.flags() & JournalEntryDescriptor.FLAG_NO_KEY) == 0) {
+                    throw new IOException("entry at offset " + entry.startOffset() + " is for db " + commands.db()
+                        + ": a cluster has only db 0");
+                }
                 final String why = splitter.split(commands.command(), commands.buffer(), commands.offset(), commands.length(), this::queue);
                 if (why != null) {
                     refused++;

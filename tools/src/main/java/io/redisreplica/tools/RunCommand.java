@@ -24,8 +24,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The router config (see README).")
     Path config;
 
-    @Option(names = "--cross-shard", defaultValue = "LOG", paramLabel = "POLICY",
-        description = "What to do with commands whose keys are in different shards: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cross-shard", defaultValue = "TRANSLATE", paramLabel = "POLICY",
+        description = "Commands whose keys are in different shards: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: each "
+            + "shard gets its part of the master's result; LOG counts and drops them, STOP halts the link).")
     CrossShardPolicy crossShard;
 
     @Option(names = "--status-every", defaultValue = "10", paramLabel = "SECONDS", description = "Print a status line this often (0: never).")

@@ -29,8 +29,8 @@ final class SlotSplitter {
     private final CommandTable table = new CommandTable();
     private final RespWriter writer = new RespWriter();
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(1024);
-    private final int[] keyArgs = new int[1024];
-    private final int[] keySlots = new int[1024];
+    private final io.redisreplica.router.KeyArgs keyArgs = new io.redisreplica.router.KeyArgs();
+    private int[] keySlots = new int[64];
     private byte[] key = new byte[256];
 
     /**
@@ -43,7 +43,7 @@ final class SlotSplitter {
         final int n;
         if (spec == null) {
             n = c.argCount() > 1 ? 1 : 0; // as the router does: an unknown command takes its key first
-            keyArgs[0] = 1;
+            keyArgs.clear().add(1);
         } else if (spec.kind() == CommandSpec.Kind.ALL_SHARDS) {
             return "it acts on every slot, and a cluster has no transaction across nodes";
         } else {
@@ -52,9 +52,12 @@ final class SlotSplitter {
         if (n <= 0) {
             return n == KeyPositions.BAD_NUMKEYS ? "its numkeys is not a number" : "it names no key, so no slot";
         }
+        if (keySlots.length < n) {
+            keySlots = new int[Math.max(n, keySlots.length * 2)];
+        }
         boolean same = true;
         for (int i = 0; i < n; i++) {
-            keySlots[i] = slotOf(c, keyArgs[i]);
+            keySlots[i] = slotOf(c, keyArgs.arg(i));
             same &= keySlots[i] == keySlots[0];
         }
         if (same) {
@@ -77,7 +80,7 @@ final class SlotSplitter {
             for (int k = i; k < n; k++) {
                 if (keySlots[k] == slot) {
                     for (int j = 0; j < spec.step(); j++) {
-                        writer.bulk(c.buffer(), c.argOffset(keyArgs[k] + j), c.argLength(keyArgs[k] + j));
+                        writer.bulk(c.buffer(), c.argOffset(keyArgs.arg(k) + j), c.argLength(keyArgs.arg(k) + j));
                     }
                     keySlots[k] = k == i ? slot : -1;
                 }

@@ -25,6 +25,6 @@ class DemoIntegrationTest {
     void shouldDescribeRunInItsHelp() {
         final Cli cli = Cli.run("run", "--help");
         assertEquals(0, cli.exit());
-        assertTrue(cli.out().contains("--cross-shard=POLICY") && cli.out().contains("LOG, STOP"), cli.out());
+        assertTrue(cli.out().contains("--cross-shard=POLICY") && cli.out().contains("TRANSLATE, LOG, STOP"), cli.out());
     }
 }

@@ -26,7 +26,8 @@ import io.redisreplica.testkit.ShardMirror;
  * The durability promise under faults, with real processes: the router runs as its own JVM
  * ({@code redis-replica run}) and is killed with SIGKILL twice (a shard replica too, once)
  * while a workload of INCRs and RPUSHes of sequence numbers runs on the master, and a shard
- * replica is frozen (SIGSTOP) for a while. {@code bench/soak.sh} runs the same with many kills. A lost command would show as a smaller counter or a missing element, a duplicate as a
+ * replica is frozen (SIGSTOP) for a while; cross-shard RENAME, LMOVE, SMOVE and MSETNX move
+ * counters and sequence numbers between shards all along. {@code bench/soak.sh} runs the same with many kills. A lost command would show as a smaller counter or a missing element, a duplicate as a
  * larger counter or a repeated element: at the end every shard must equal the master's keys of
  * its slots exactly.
  */
@@ -70,6 +71,15 @@ class RouterChaosIntegrationTest {
                         c.call("INCR", "tx:b"); // different shards: one transaction per shard
                         c.call("EXEC");
                         c.call("DEL", "gone:" + seq, "gone:" + (seq + 1)); // split across shards
+                    }
+                    if (seq % 10 == 5) { // cross-shard moves, translated: counters and sequences must survive them exactly
+                        c.call("INCR", "mv:" + (seq % 7));
+                        c.call("RENAME", "mv:" + (seq % 7), "mv:" + ((seq + 3) % 7));
+                        c.call("RPUSH", "q:" + (seq % 3), seq);
+                        c.call("LMOVE", "q:" + (seq % 3), "q:" + ((seq + 1) % 3), "LEFT", "RIGHT");
+                        c.call("SADD", "set:" + (seq % 3), seq);
+                        c.call("SMOVE", "set:" + (seq % 3), "set:" + ((seq + 2) % 3), seq);
+                        c.call("MSETNX", "nx:" + seq, seq, "nx:" + (seq + 1000003), seq);
                     }
                     seq++;
                     ops.incrementAndGet();

@@ -1,0 +1,82 @@
+package io.redisreplica.router;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * Keys whose value a shard received from a read of the master at a known replication offset: the
+ * master's commands on such a key up to that offset are already in what the shard got, so they
+ * are skipped. Empty almost always (a cross-shard command is rare), and then costs one branch.
+ * Used by the upstream link's thread only.
+ */
+final class ReadKeys {
+    private record Key(int db, byte[] key) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.db == db && Arrays.equals(k.key, key);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * db + Arrays.hashCode(key);
+        }
+    }
+
+    private final Map<Key, Long> readAt = new HashMap<>();
+    private long maxOffset = -1;
+
+    boolean isEmpty() {
+        return readAt.isEmpty();
+    }
+
+    /** Forgets every key once the stream has passed the last read's offset ({@code upstreamOffset}: where the next command starts). */
+    void passed(long upstreamOffset) {
+        if (upstreamOffset >= maxOffset && !readAt.isEmpty()) {
+            readAt.clear();
+        }
+    }
+
+    /** Whether the master's command ending at {@code upstreamEnd} on this key is already in a read. */
+    boolean contains(int db, DirectBuffer buffer, int offset, int length, long upstreamEnd) {
+        if (readAt.isEmpty()) {
+            return false;
+        }
+        final byte[] k = new byte[length];
+        buffer.getBytes(offset, k);
+        final Long at = readAt.get(new Key(db, k));
+        return at != null && upstreamEnd <= at;
+    }
+
+    /** Records that {@code key} in {@code db} was read from the master at {@code offset}. */
+    void add(int db, byte[] key, long offset) {
+        readAt.merge(new Key(db, key), offset, Math::max);
+        maxOffset = Math.max(maxOffset, offset);
+    }
+
+    /** FLUSHALL: no key holds a read value any more. */
+    void clear() {
+        readAt.clear();
+    }
+
+    /** FLUSHDB on {@code db}. */
+    void clear(int db) {
+        readAt.keySet().removeIf(k -> k.db == db);
+    }
+
+    /** SWAPDB a b: the read keys move with their databases. */
+    void swap(int a, int b) {
+        final Map<Key, Long> moved = new HashMap<>();
+        readAt.entrySet().removeIf(e -> {
+            final int db = e.getKey().db;
+            if (db == a || db == b) {
+                moved.put(new Key(db == a ? b : a, e.getKey().key), e.getValue());
+                return true;
+            }
+            return false;
+        });
+        readAt.putAll(moved);
+    }
+}
