@@ -93,14 +93,14 @@ public final class CommandRouter {
 
     /** Commands the value rules made: re-framed here and routed like the master's own. */
     private final ExpandableArrayBuffer ruled = new ExpandableArrayBuffer(1024);
-    private final CommandFramer ruledFramer = new CommandFramer();
+    private final CommandFramer ruledFramer = new CommandFramer(io.redisreplica.resp.RespDecoderContext.preChecked());
     private final ElementArgs elementArgs = new ElementArgs();
     private final AbsoluteTtl absoluteTtl = new AbsoluteTtl();
     private final ExpandableArrayBuffer ttlBuffer = new ExpandableArrayBuffer(256);
-    private final CommandFramer ttlFramer = new CommandFramer();
+    private final CommandFramer ttlFramer = new CommandFramer(io.redisreplica.resp.RespDecoderContext.preChecked());
     /** Commands the router makes itself (source effects, restores): one buffer per nesting level. */
     private final ExpandableArrayBuffer generated = new ExpandableArrayBuffer(256);
-    private final CommandFramer generatedFramer = new CommandFramer();
+    private final CommandFramer generatedFramer = new CommandFramer(io.redisreplica.resp.RespDecoderContext.preChecked());
     private boolean generating;
     private final ReadKeys readKeys = new ReadKeys();
     /** A rewritten key, as the writer takes it. */

@@ -411,7 +411,9 @@ public final class UpstreamLink implements Runnable {
                     }
                 }
             } catch (io.redisreplica.resp.RespProtocolException e) {
-                // the same bytes come again after a reconnect: retrying cannot help
+                // the same bytes come again after a reconnect: retrying cannot help. What came before them stands.
+                commit(framer);
+                writeCheckpoint();
                 throw new RouterException("the master's stream cannot be read at offset " + framer.position() + ": " + e.getMessage()
                     + " (proto-max-bulk-len is " + config.protoMaxBulkLen() + ")");
             }
@@ -431,12 +433,7 @@ public final class UpstreamLink implements Runnable {
                 }
             }
             if (at > 0 || getAck || now - lastAck >= ACK_INTERVAL_MS) {
-                for (ShardRuntime shard : shards) {
-                    shard.commit();
-                }
-                // inside a master's MULTI nothing of it is journaled yet: resume from before it
-                offset = router.inTransaction() ? Math.max(offset, router.stableOffset()) : framer.position();
-                offsetDb = router.inTransaction() ? router.stableDb() : router.db();
+                commit(framer);
             }
             if (!legacySync && (getAck || now - lastAck >= ACK_INTERVAL_MS)) {
                 lastAck = now;
@@ -447,6 +444,16 @@ public final class UpstreamLink implements Runnable {
                 writeCheckpoint();
             }
         }
+    }
+
+    /** Commits every shard's appended entries and moves the covered upstream offset to what they hold. */
+    private void commit(CommandFramer framer) {
+        for (ShardRuntime shard : shards) {
+            shard.commit();
+        }
+        // inside a master's MULTI nothing of it is journaled yet: resume from before it
+        offset = router.inTransaction() ? Math.max(offset, router.stableOffset()) : framer.position();
+        offsetDb = router.inTransaction() ? router.stableDb() : router.db();
     }
 
     void writeCheckpoint() {

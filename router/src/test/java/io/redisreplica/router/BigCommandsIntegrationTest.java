@@ -89,6 +89,7 @@ class BigCommandsIntegrationTest {
                 c.call("INCR", "a:counter");
                 c.call("SET", "a:big100", random(100_000_000, 100));
                 c.call("INCR", "a:counter");
+                c.call("SET", "a:big9ttl", random(9_000_000, 19), "EX", "1000"); // journaled with an absolute expiry
                 c.call("SET", "b:other", "x");
             }
             Await.until("the 100 MB SET and the INCR after it on shard a", () -> "2".equals(get(a, "a:counter")), 120_000);
@@ -96,12 +97,36 @@ class BigCommandsIntegrationTest {
             assertEquals(100_000_000, strlen(a, "a:big100"));
             assertEquals(digest(master, "a:big9"), digest(a, "a:big9"));
             assertEquals(digest(master, "a:big100"), digest(a, "a:big100"));
+            Await.until("the 9 MB SET with EX", () -> strlen(a, "a:big9ttl") == 9_000_000);
+            assertEquals(digest(master, "a:big9ttl"), digest(a, "a:big9ttl"));
+            try (RedisClient c = a.client()) {
+                assertTrue(c.callLong("TTL", "a:big9ttl") > 900, "its expiry came along");
+            }
             master.call("INCR", "a:counter");
             Await.until("replication goes on", () -> "3".equals(get(a, "a:counter")));
             assertEquals(UpstreamLink.State.STREAMING, router.upstream().state());
             assertTrue(router.upstream().bufferGrowths() > 0, "the read buffer grew for the big commands");
-            assertEquals(2, router.shards().get(0).writer().pieceEntries(), "both SETs were journaled in pieces");
+            assertEquals(3, router.shards().get(0).writer().pieceEntries(), "the three big SETs were journaled in pieces");
             assertEquals(0, router.shards().get(0).fullResyncs() - 1, "one full sync, at the start");
+        }
+    }
+
+    @Test
+    void shouldJournalABigSetWithARelativeExpiryFromA62MasterAsAbsolute() throws Exception {
+        final RedisServer master = redis.start(RedisBinary.bundled("6.2.7")); // propagates SET ... EX as it came
+        try (Router router = Router.start(config(master, ""), CrossShardPolicy.LOG)) {
+            final RedisServer a = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + portA));
+            a.awaitReplicaInSync(20_000);
+            try (RedisClient c = master.client()) {
+                c.call("SET", "a:big", random(9_000_000, 9), "EX", "1000");
+                c.call("INCR", "a:after");
+            }
+            Await.until("the INCR after the big SET", () -> "1".equals(get(a, "a:after")), 60_000);
+            assertEquals(digest(master, "a:big"), digest(a, "a:big"));
+            try (RedisClient c = a.client()) {
+                assertTrue(c.callLong("TTL", "a:big") > 900, "its expiry came along");
+            }
+            assertEquals(UpstreamLink.State.STREAMING, router.upstream().state());
         }
     }
 

@@ -74,6 +74,27 @@ class JournalCommandsTest {
     }
 
     @Test
+    void shouldReadCommandsLongerThanTheFramersUsualCap() {
+        final byte[] value = new byte[9_000_000];
+        java.util.Arrays.fill(value, (byte) 'v');
+        final byte[] head = ("*3\r\n$3\r\nSET\r\n$3\r\nbig\r\n$" + value.length + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        final byte[] set = new byte[head.length + value.length + 2];
+        System.arraycopy(head, 0, set, 0, head.length);
+        System.arraycopy(value, 0, set, head.length, value.length);
+        set[set.length - 2] = '\r';
+        set[set.length - 1] = '\n';
+        try (Journal journal = Journal.open(new JournalContext().dir(dir).minFreeBytes(0))) {
+            final JournalWriter writer = journal.shard("a").writer(0);
+            writer.append(10, 0, 0, set);
+            writer.append(20, 0, 0, "*2\r\n$4\r\nINCR\r\n$7\r\navocado\r\n".getBytes(StandardCharsets.US_ASCII));
+            writer.commit();
+        }
+        final Cli incr = Cli.run("journal", "grep", dir.toString(), "-s", "a", "--command", "incr");
+        assertEquals(0, incr.exit(), incr.err());
+        assertEquals(set.length + " db=0 upstream=20 \"INCR\" \"avocado\"\n", incr.out());
+    }
+
+    @Test
     void shouldMatchAnyKeyOfAMultiKeyCommandAndStartFromATime() {
         try (Journal journal = Journal.open(new JournalContext().dir(dir).minFreeBytes(0))) {
             final JournalWriter writer = journal.shard("a").writer(0);
