@@ -131,6 +131,29 @@ class BigCommandsIntegrationTest {
     }
 
     @Test
+    void shouldGiveEventSinksAnEntryInPiecesAsOneCommand() throws Exception {
+        final RedisServer master = redis.start();
+        final RedisServer target = redis.start();
+        final RouterConfig config = config(master, "sink seen command 127.0.0.1:" + target.port() + " SADD seen {key}:{command}\n");
+        try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
+            Await.until("streaming", () -> router.upstream().state() == UpstreamLink.State.STREAMING);
+            try (RedisClient c = master.client()) {
+                c.call("SET", "a:big", random(20_000_000, 20));
+                c.call("INCR", "a:after");
+            }
+            Await.until("both events in the target", () -> {
+                try (RedisClient t = target.client()) {
+                    return t.callLong("SCARD", "seen") == 2;
+                }
+            }, 60_000);
+            try (RedisClient t = target.client()) {
+                assertEquals(1, t.callLong("SISMEMBER", "seen", "a:big:SET"));
+                assertEquals(1, t.callLong("SISMEMBER", "seen", "a:after:INCR"));
+            }
+        }
+    }
+
+    @Test
     void shouldStopTheLinkWithAClearErrorOnACommandLongerThanProtoMaxBulkLen() throws Exception {
         final RedisServer master = redis.start();
         try (Router router = Router.start(config(master, "proto-max-bulk-len 1kb\n"), CrossShardPolicy.LOG)) {
