@@ -12,17 +12,24 @@ import java.util.TreeMap;
  * small text file an operator can read (see {@link CheckpointStore}):
  *
  * <pre>
- * version 1
+ * version 2
  * upstream 8de9b1c4...  1048576
  * shard a 3f1e...  2 1048576
+ * map a keys="regex=^a.*" drop-keys=""
  * receiver a replica-6380 52344 live
  * </pre>
+ *
+ * A {@code map} line (version 2) records, per shard, what decided the keys and bytes of its
+ * current snapshot and journal: the router's description of the shard's rule, compared as an
+ * opaque single line. A version 1 checkpoint (written before the map was recorded) has none:
+ * {@link #shardMapRecorded()} is then false, and the next write records one.
  */
 public final class Checkpoint {
     /**
      * A shard's identity: replicas PSYNC against {@code replid}; {@code epoch} counts its
      * snapshots; {@code snapshotOffset} is the shard offset its current snapshot stands at (a
-     * full resync sends the snapshot, then the journal from there).
+     * full resync sends the snapshot, then the journal from there), or -1 while no snapshot file
+     * can be trusted (the router was replacing them).
      */
     public record ShardState(String replid, long epoch, long snapshotOffset) {
     }
@@ -36,6 +43,8 @@ public final class Checkpoint {
     private int upstreamDb;
     private final Map<String, ShardState> shards = new TreeMap<>();
     private final Map<String, ReceiverState> receivers = new TreeMap<>();
+    /** Shard name to its map description; null when no map was recorded (a version 1 checkpoint, or none yet). */
+    private Map<String, String> shardMap;
 
     public String upstreamReplid() {
         return upstreamReplid;
@@ -78,6 +87,45 @@ public final class Checkpoint {
         return this;
     }
 
+    /** Whether a shard map was recorded (not in a checkpoint written before version 2, nor before the first full sync). */
+    public boolean shardMapRecorded() {
+        return shardMap != null;
+    }
+
+    /** Each shard's recorded map description by name; empty when none was recorded. */
+    public Map<String, String> shardMap() {
+        return shardMap == null ? Map.of() : Collections.unmodifiableMap(shardMap);
+    }
+
+    /**
+     * Records the shard map: per shard, a one-line description of what decides its keys and
+     * bytes (compared as text; see {@code ShardFingerprint} in the router). Replaces what was recorded.
+     */
+    public Checkpoint shardMap(Map<String, String> descriptions) {
+        final Map<String, String> next = new TreeMap<>();
+        descriptions.forEach((name, description) -> {
+            requireToken(name, "shard name");
+            if (description == null || description.isEmpty() || description.indexOf('\n') >= 0 || description.indexOf('\r') >= 0
+                || !description.equals(description.strip())) {
+                throw new IllegalArgumentException("shard " + name + ": a map description must be one line without "
+                    + "surrounding spaces: '" + description + "'");
+            }
+            next.put(name, description);
+        });
+        this.shardMap = next;
+        return this;
+    }
+
+    /** Forgets a shard: its state, its map entry and its receivers (its journal was removed). */
+    public Checkpoint removeShard(String name) {
+        shards.remove(name);
+        if (shardMap != null) {
+            shardMap.remove(name);
+        }
+        receivers.values().removeIf(r -> r.shard().equals(name));
+        return this;
+    }
+
     /** Receivers, ordered by shard then name. */
     public List<ReceiverState> receivers() {
         return new ArrayList<>(receivers.values());
@@ -106,15 +154,22 @@ public final class Checkpoint {
         copy.upstreamDb = upstreamDb;
         copy.shards.putAll(shards);
         copy.receivers.putAll(receivers);
+        copy.shardMap = shardMap == null ? null : new TreeMap<>(shardMap);
         return copy;
     }
 
     String encode() {
         final StringBuilder sb = new StringBuilder("# redis-replica journal checkpoint (written atomically; do not edit while running)\n");
-        sb.append("version 1\n");
+        sb.append("version 2\n");
         sb.append("upstream ").append(upstreamReplid).append(' ').append(upstreamOffset).append(' ').append(upstreamDb).append('\n');
         shards.forEach((name, s) -> sb.append("shard ").append(name).append(' ').append(s.replid()).append(' ')
             .append(s.epoch()).append(' ').append(s.snapshotOffset()).append('\n'));
+        if (shardMap != null) {
+            if (shardMap.isEmpty()) {
+                sb.append("map-recorded\n"); // a map of no shards still counts as recorded
+            }
+            shardMap.forEach((name, d) -> sb.append("map ").append(name).append(' ').append(d).append('\n'));
+        }
         receivers.values().forEach(r -> sb.append("receiver ").append(r.shard()).append(' ').append(r.receiver())
             .append(' ').append(r.ackedOffset()).append(' ').append(r.needsFullResync() ? "full-resync" : "live").append('\n'));
         return sb.toString();
@@ -133,14 +188,21 @@ public final class Checkpoint {
             try {
                 switch (f[0]) {
                     case "version" -> {
-                        if (!f[1].equals("1")) {
+                        if (!f[1].equals("1") && !f[1].equals("2")) {
                             throw new JournalException(source + ":" + lineNo + ": checkpoint version " + f[1]
-                                + " is newer than this build understands (1)");
+                                + " is newer than this build understands (2)");
                         }
                         versioned = true;
                     }
                     case "upstream" -> checkpoint.upstream(f[1], Long.parseLong(f[2]), f.length > 3 ? Integer.parseInt(f[3]) : 0);
                     case "shard" -> checkpoint.shard(f[1], f[2], Long.parseLong(f[3]), f.length > 4 ? Long.parseLong(f[4]) : 0);
+                    case "map" -> {
+                        final String[] m = line.strip().split("\\s+", 3);
+                        final Map<String, String> map = new TreeMap<>(checkpoint.shardMap());
+                        map.put(m[1], m[2]);
+                        checkpoint.shardMap(map);
+                    }
+                    case "map-recorded" -> checkpoint.shardMap(checkpoint.shardMap());
                     case "receiver" -> checkpoint.receiver(f[1], f[2], Long.parseLong(f[3]), f[4].equals("full-resync"));
                     default -> throw new JournalException(source + ":" + lineNo + ": unknown checkpoint line: " + line);
                 }

@@ -140,6 +140,35 @@ public final class Journal implements AutoCloseable {
         return new TreeSet<>(shards.keySet());
     }
 
+    /**
+     * Removes a shard for good: forgets it in the checkpoint (its state, map entry and receivers;
+     * written first, so a crash leaves at worst a directory nothing refers to), then deletes its
+     * journal directory. Files outside it (the shard's snapshot, sink offsets) are the caller's.
+     *
+     * @return whether the journal held the shard
+     */
+    public synchronized boolean removeShard(String name) {
+        if (context.readOnly()) {
+            throw new JournalException("journal " + dir + " is open read-only");
+        }
+        final ShardJournal shard = shards.remove(name);
+        if (shard == null) {
+            return false;
+        }
+        shard.close();
+        writeCheckpoint(checkpoint.copy().removeShard(name));
+        final Path shardDir = dir.resolve(name);
+        try (Stream<Path> files = Files.walk(shardDir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new JournalException("cannot delete the journal of shard " + name + " (" + shardDir + "): " + e, e);
+        }
+        LOG.info("journal {}: shard {} removed", dir, name);
+        return true;
+    }
+
     /** The last checkpoint written, reconciled with the entries at open. */
     public synchronized Checkpoint checkpoint() {
         return checkpoint.copy();

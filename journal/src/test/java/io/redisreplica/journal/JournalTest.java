@@ -298,6 +298,73 @@ class JournalTest {
     }
 
     @Test
+    void shouldLoadAVersion1CheckpointWithoutAShardMapAndRecordOneOnTheNextWrite() throws Exception {
+        try (Journal journal = Journal.open(context())) {
+            journal.shard("a").writer(0).append(5, 0, 0, command(1));
+        }
+        // exactly what the code before the shard map was recorded wrote
+        Files.writeString(dir.resolve("checkpoint"), "# redis-replica journal checkpoint (written atomically; do not edit while running)\n"
+            + "version 1\nupstream 8de9b1c4aa 5\nshard a f00d 1 0\nreceiver a 127.0.0.1:6380 0 live\n");
+        try (Journal journal = Journal.open(context())) {
+            final Checkpoint cp = journal.checkpoint();
+            assertFalse(cp.shardMapRecorded());
+            assertEquals(Map.of(), cp.shardMap());
+            assertEquals(new Checkpoint.ShardState("f00d", 1, 0), cp.shards().get("a"));
+            journal.writeCheckpoint(cp.shardMap(Map.of("a", "keys=\"regex=^a .*\" drop-keys=\"\"")));
+        }
+        final String text = Files.readString(dir.resolve("checkpoint"));
+        assertTrue(text.contains("version 2\n") && text.contains("map a keys=\"regex=^a .*\" drop-keys=\"\"\n"), text);
+        try (Journal journal = Journal.open(context())) {
+            assertTrue(journal.checkpoint().shardMapRecorded());
+            assertEquals(Map.of("a", "keys=\"regex=^a .*\" drop-keys=\"\""), journal.checkpoint().shardMap());
+        }
+    }
+
+    @Test
+    void shouldRecordAnEmptyShardMapAsRecorded() {
+        final Checkpoint cp = Checkpoint.decode(new Checkpoint().shardMap(Map.of()).encode(), "test");
+        assertTrue(cp.shardMapRecorded());
+        assertFalse(Checkpoint.decode(new Checkpoint().encode(), "test").shardMapRecorded());
+    }
+
+    @Test
+    void shouldRefuseAMultiLineShardMapDescription() {
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> new Checkpoint().shardMap(Map.of("a", "x\ny")));
+        assertEquals("shard a: a map description must be one line without surrounding spaces: 'x\ny'", e.getMessage());
+    }
+
+    @Test
+    void shouldRefuseACheckpointVersionNewerThanThisBuild() throws Exception {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("checkpoint"), "version 3\n");
+        final JournalException e = assertThrows(JournalException.class, () -> Journal.open(context()));
+        assertEquals(dir.resolve("checkpoint") + ":1: checkpoint version 3 is newer than this build understands (2)", e.getMessage());
+    }
+
+    @Test
+    void shouldRemoveAShardsJournalAndForgetItInTheCheckpoint() {
+        try (Journal journal = Journal.open(context())) {
+            journal.shard("a").writer(0).append(1, 0, 0, command(1));
+            final JournalWriter gone = journal.shard("gone").writer(0);
+            gone.append(1, 0, 0, command(2));
+            final long end = gone.commit();
+            journal.writeCheckpoint(new Checkpoint().shard("a", "f00d", 1, 0).shard("gone", "beef", 2, 0)
+                .receiver("gone", "r", end, false).shardMap(Map.of("a", "keys=a", "gone", "keys=g")));
+            assertTrue(journal.removeShard("gone"));
+            assertFalse(journal.removeShard("gone"));
+            assertEquals(java.util.Set.of("a"), journal.shardNames());
+            assertEquals(java.util.Set.of("a"), journal.checkpoint().shards().keySet());
+            assertEquals(Map.of("a", "keys=a"), journal.checkpoint().shardMap());
+            assertEquals(List.of(), journal.checkpoint().receivers());
+        }
+        assertFalse(Files.exists(dir.resolve("gone")));
+        try (Journal journal = Journal.open(context())) {
+            assertEquals(java.util.Set.of("a"), journal.shardNames());
+        }
+    }
+
+    @Test
     void shouldRefuseCheckpointPastTheJournalEnd() {
         try (Journal journal = Journal.open(context())) {
             journal.shard("a").writer(0).append(1, 0, 0, command(1));

@@ -25,6 +25,7 @@ final class AdminReport {
                 .append("\r\nupstream_full_syncs:").append(up.fullSyncs())
                 .append("\r\nupstream_partial_syncs:").append(up.partialSyncs())
                 .append("\r\nupstream_sync_bytes:").append(up.syncBytes())
+                .append("\r\nupstream_errors:").append(up.errors())
                 .append("\r\nupstream_last_error:").append(up.lastError().replace("\r", " ").replace("\n", " "))
                 .append("\r\n\r\n");
         }
@@ -47,6 +48,7 @@ final class AdminReport {
                     .append(",keys=").append(s.shard().matcher().describe().replace(",", ";"))
                     .append(",replid=").append(s.replid()).append(",epoch=").append(s.epoch())
                     .append(",snapshot_offset=").append(s.snapshotOffset())
+                    .append(s.snapshotWait() == null ? "" : ",snapshot_waiting_for=full_sync(" + s.snapshotWait() + ")")
                     .append(",journal_first=").append(s.journal().firstOffset())
                     .append(",journal_end=").append(s.journal().endOffset())
                     .append(",replicas=").append(sessions.size())
@@ -58,6 +60,8 @@ final class AdminReport {
                     sb.append("shard_").append(s.name()).append("_replica").append(r++).append(":addr=").append(d.peer())
                         .append(",listening_port=").append(d.listeningPort())
                         .append(",state=").append(d.state().name().toLowerCase(Locale.ROOT))
+                        .append(d.state() == DownstreamSession.State.HANDSHAKE && s.snapshotWait() != null
+                            ? ",waiting_for=snapshot(" + s.snapshotWait() + ")" : "")
                         .append(",sent=").append(d.sentOffset()).append(",acked=").append(d.ackedOffset())
                         .append(",lag_bytes=").append(d.ackedOffset() < 0 ? -1 : s.journal().endOffset() - d.ackedOffset())
                         .append(",lag_entries=").append(d.lagEntries());

@@ -763,16 +763,20 @@ public final class CommandRouter {
      */
     private Outcome translate(Command c, CommandSpec spec, int n, Translation how) {
         translated++;
-        // which keys to read, in which db
+        // which keys to read, in which db: a script replicated as such (2.8-4.0 masters) that may
+        // SELECT writes its keys in any db, so each of its keys is read in every db
+        final int dbCount = how == Translation.ALL_KEYS && mayWriteOtherDbs(c) ? Math.max(1, reader.databases()) : 1;
         int reads = 0;
-        final int[] readDbs = new int[n + 1];
-        final byte[][] readKeysBytes = new byte[n + 1][];
-        final int[] readShards = new int[n + 1];
+        final int[] readDbs = new int[n * dbCount + 1];
+        final byte[][] readKeysBytes = new byte[n * dbCount + 1][];
+        final int[] readShards = new int[n * dbCount + 1];
         for (int i = 0; i < n; i++) {
             if (how.reads(i, n) && keyShards[i] >= 0) {
-                readDbs[reads] = keyDb(c, i);
-                readShards[reads] = keyShards[i];
-                readKeysBytes[reads++] = c.argBytes(keys.arg(i));
+                for (int d = 0; d < dbCount; d++) {
+                    readDbs[reads] = dbCount == 1 ? keyDb(c, i) : d;
+                    readShards[reads] = keyShards[i];
+                    readKeysBytes[reads++] = c.argBytes(keys.arg(i));
+                }
             }
         }
         if (how == Translation.MOVE && keyShards[0] >= 0 && c.argCount() > 2) { // the key in both dbs
@@ -808,6 +812,34 @@ public final class CommandRouter {
         db = upstreamDb;
         return Outcome.ROUTED;
     }
+
+    /**
+     * Whether a script the master replicated as such may write in other dbs than the current:
+     * EVAL whose body mentions SELECT, and EVALSHA (its body is not in the stream).
+     */
+    private static boolean mayWriteOtherDbs(Command c) {
+        if (c.nameIs(EVALSHA)) {
+            return true;
+        }
+        if (!c.nameIs(EVAL) || c.argCount() < 2) {
+            return false;
+        }
+        final int at = c.argOffset(1);
+        for (int i = 0; i + 6 <= c.argLength(1); i++) {
+            boolean match = true;
+            for (int j = 0; j < 6 && match; j++) {
+                match = (c.buffer().getByte(at + i + j) | 0x20) == SELECT_LOWER[j];
+            }
+            if (match) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final byte[] SELECT_LOWER = bytes("select");
+    private static final byte[] EVAL = bytes("EVAL");
+    private static final byte[] EVALSHA = bytes("EVALSHA");
 
     /** COPY src dst [DB n] [REPLACE]: the destination's db. */
     private int copyDb(Command c) {

@@ -65,8 +65,8 @@ public final class CommandTable {
         put(CommandSpec.search("GEORADIUSBYMEMBER", 1, 1, CommandSpec.Search.STORE_KEYWORD, 5));
         put(CommandSpec.search("XREAD", 0, 0, CommandSpec.Search.STREAMS, 1));
         put(CommandSpec.search("XREADGROUP", 0, 0, CommandSpec.Search.STREAMS, 4));
-        // subcommand, then the key
-        for (String n : new String[] {"XGROUP", "XINFO", "OBJECT", "MEMORY"}) {
+        // subcommand, then the key (2.8 and 6.0 say PFDEBUG has none)
+        for (String n : new String[] {"XGROUP", "XINFO", "OBJECT", "MEMORY", "PFDEBUG"}) {
             put(CommandSpec.keys(n, 2, 2, 1));
         }
         // single-key writes (and anything else with its key first)
@@ -75,7 +75,7 @@ public final class CommandTable {
             "PEXPIREAT", "PERSIST", "LPUSH", "RPUSH", "LPUSHX", "RPUSHX", "LPOP", "RPOP", "LSET", "LINSERT", "LREM", "LTRIM",
             "SADD", "SREM", "SPOP", "ZADD", "ZINCRBY", "ZREM", "ZREMRANGEBYSCORE", "ZREMRANGEBYRANK",
             "ZREMRANGEBYLEX", "ZPOPMIN", "ZPOPMAX", "HSET", "HSETNX", "HMSET", "HDEL", "HINCRBY", "HINCRBYFLOAT", "HEXPIRE",
-            "HPEXPIRE", "HEXPIREAT", "HPEXPIREAT", "HPERSIST", "HGETDEL", "HGETEX", "HSETEX", "PFADD", "PFDEBUG", "GEOADD",
+            "HPEXPIRE", "HEXPIREAT", "HPEXPIREAT", "HPERSIST", "HGETDEL", "HGETEX", "HSETEX", "PFADD", "GEOADD",
             "XADD", "XDEL", "XTRIM", "XACK", "XCLAIM", "XAUTOCLAIM", "XSETID", "RESTORE", "RESTORE-ASKING", "MOVE", "GET",
             "DUMP", "TYPE", "PTTL", "TTL"}) {
             put(CommandSpec.keys(n, 1, 1, 1));

@@ -237,6 +237,10 @@ final class DownstreamSession implements Runnable {
         // Before the router's first full sync there is nothing to send: hold the replica with the
         // newlines a master sends while it prepares an RDB (refusing it would cost a 1 s retry).
         final long deadline = System.currentTimeMillis() + WAIT_FOR_SNAPSHOT_MS;
+        if (shard.snapshotOffset() < 0) {
+            LOG.info("shard {} replica {}: waiting for the shard's snapshot ({}): a full resync follows once the router's full "
+                + "sync of the master made it", shard.name(), peer, shard.snapshotWait());
+        }
         while (shard.snapshotOffset() < 0) {
             if (System.currentTimeMillis() > deadline) {
                 write(out, "-NOMASTERLINK Can't SYNC while not connected with my master\r\n");

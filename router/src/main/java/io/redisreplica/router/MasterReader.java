@@ -17,6 +17,9 @@ public interface MasterReader extends AutoCloseable {
      */
     Read read(int[] dbs, byte[][] keys, boolean strings) throws IOException;
 
+    /** The master's number of databases ({@code CONFIG GET databases}; 16 where CONFIG is refused). */
+    int databases();
+
     @Override
     void close();
 

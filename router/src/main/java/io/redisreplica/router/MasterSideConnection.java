@@ -128,6 +128,28 @@ final class MasterSideConnection implements MasterReader {
         throw new IOException("the master's INFO replication has no master_repl_offset (Redis 2.8 or later is needed)");
     }
 
+    private int databases;
+
+    @Override
+    public int databases() {
+        if (databases == 0) {
+            databases = 16;
+            try {
+                connect();
+                writer.wrap(out, 0).command("CONFIG", "GET", "databases");
+                os.write(out.byteArray(), 0, writer.position());
+                os.flush();
+                final Object reply = readReply();
+                if (reply instanceof List<?> l && l.size() == 2 && l.get(1) instanceof byte[] b) {
+                    databases = Integer.parseInt(new String(b, StandardCharsets.US_ASCII));
+                }
+            } catch (IOException | RuntimeException e) {
+                close(); // CONFIG renamed or refused: Redis's default
+            }
+        }
+        return databases;
+    }
+
     private void connect() throws IOException {
         if (socket != null) {
             return;

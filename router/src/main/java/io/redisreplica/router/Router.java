@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,20 +34,44 @@ public final class Router implements AutoCloseable {
     private volatile boolean closing;
     private final long startedAt = System.currentTimeMillis();
 
-    private Router(RouterConfig config, CrossShardPolicy policy) throws IOException {
+    private Router(RouterConfig config, CrossShardPolicy policy, ShardMapPolicy mapPolicy) throws IOException {
         this.journal = Journal.open(config.journalContext());
         boolean ok = false;
         try {
+            final Checkpoint cp = journal.checkpoint();
+            final Map<String, String> fingerprints = ShardFingerprint.of(config);
+            final ShardMapChange change = ShardMapChange.compare(cp.shardMapRecorded() ? cp.shardMap() : null, fingerprints);
+            if (!change.isEmpty()) {
+                // deleting what the config no longer has is consent enough when nothing else changed
+                if (!mapPolicy.acceptChange() && !(mapPolicy.removeOldShards() && change.onlyRemovals())) {
+                    throw new ShardMapChangedException(change.refusal(config.journalDir()), change);
+                }
+                LOG.warn("shard map change accepted ({}):{}", mapPolicy.acceptChange() ? ShardMapChange.ACCEPT_OPTION
+                    : ShardMapChange.REMOVE_OPTION, change.details());
+            } else if (!cp.shardMapRecorded() && !cp.shards().isEmpty()) {
+                LOG.info("journal {}: its checkpoint records no shard map (written before maps were recorded): "
+                    + "the current one is recorded with the next checkpoint", config.journalDir());
+            }
             final Path snapshots = config.journalDir().resolve("snapshots");
             Files.createDirectories(snapshots);
-            final Checkpoint cp = journal.checkpoint();
+            oldShards(config, fingerprints.keySet(), snapshots, mapPolicy.removeOldShards());
+            final List<String> waiting = new ArrayList<>();
             for (ShardMap.Shard s : config.shardMap().shards()) {
                 final ShardJournal sj = journal.shard(s.name());
                 final Checkpoint.ShardState saved = cp.shards().get(s.name());
                 final long initial = saved == null ? 0 : Math.max(saved.snapshotOffset(), 0);
                 final ShardRuntime runtime = new ShardRuntime(s, sj, sj.writer(initial), snapshots, config.shardPassword(s.name()));
-                if (saved != null && Files.exists(runtime.snapshot())) {
+                runtime.fingerprint(fingerprints.get(s.name()));
+                final String wait = change.added().contains(s.name()) ? "shard_added"
+                    : change.changed().contains(s.name()) ? "shard_map_changed"
+                    : saved == null ? (cp.upstreamOffset() < 0 ? "first_sync" : "shard_added")
+                    : saved.snapshotOffset() < 0 ? "snapshot_incomplete" // the router stopped while it swapped snapshots
+                    : !Files.exists(runtime.snapshot()) ? "snapshot_missing" : null;
+                if (wait == null) {
                     runtime.restore(saved.replid(), saved.epoch(), saved.snapshotOffset());
+                } else {
+                    runtime.awaitSnapshot(saved == null ? null : saved.replid(), saved == null ? 0 : saved.epoch(), wait);
+                    waiting.add(s.name() + " (" + wait + ")");
                 }
                 shards.add(runtime);
                 if (config.describeRewrites(s.name()) != null) {
@@ -68,6 +93,12 @@ public final class Router implements AutoCloseable {
                 }
             }
             this.upstream = new UpstreamLink(config, journal, shards, snapshots, policy, this::recordReceivers);
+            if (!waiting.isEmpty() && cp.upstreamOffset() >= 0) {
+                // the master would continue with PSYNC, which makes no snapshot: ask for a full sync.
+                // It gives every shard a new snapshot epoch, so the others' replicas resync in full too.
+                upstream.requestFullResync("no snapshot for shard " + String.join(", ", waiting)
+                    + ": a full sync of the master builds every shard's snapshot anew (each shard's replicas get a full resync)");
+            }
             this.upstreamThread = new Thread(upstream, "upstream-" + config.upstreamHost() + ":" + config.upstreamPort());
             upstreamThread.setDaemon(true);
             upstreamThread.start();
@@ -86,11 +117,50 @@ public final class Router implements AutoCloseable {
         }
     }
 
+    /** Starts with {@link ShardMapPolicy#REFUSE}: a changed shard map fails with {@link ShardMapChangedException}. */
     public static Router start(RouterConfig config, CrossShardPolicy policy) {
+        return start(config, policy, ShardMapPolicy.REFUSE);
+    }
+
+    /**
+     * @throws ShardMapChangedException when the shard map differs from the journal's and {@code
+     *     mapPolicy} does not accept it; nothing was written then
+     */
+    public static Router start(RouterConfig config, CrossShardPolicy policy, ShardMapPolicy mapPolicy) {
         try {
-            return new Router(config, policy);
+            return new Router(config, policy, mapPolicy);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the router: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Journal shards the config does not have: removed (journal, snapshot, sink offsets) when
+     * asked, else kept as they are, with a warning: nothing reads or retains them.
+     */
+    private void oldShards(RouterConfig config, java.util.Set<String> configured, Path snapshots, boolean remove) throws IOException {
+        for (String name : journal.shardNames()) {
+            if (configured.contains(name)) {
+                continue;
+            }
+            if (!remove) {
+                LOG.warn("journal {}: shard {} is not in the config: its journal is kept and left alone (no replica is served "
+                    + "from it, retention does not touch it); start with {} to delete it", config.journalDir(), name,
+                    ShardMapChange.REMOVE_OPTION);
+                continue;
+            }
+            journal.removeShard(name);
+            Files.deleteIfExists(snapshots.resolve(name + ".rdb"));
+            final Path sinkDir = config.journalDir().resolve("sinks");
+            if (Files.isDirectory(sinkDir)) {
+                try (java.util.stream.Stream<Path> sinkNames = Files.list(sinkDir)) {
+                    for (Path sink : sinkNames.toList()) {
+                        Files.deleteIfExists(sink.resolve(name + ".offset"));
+                    }
+                }
+            }
+            LOG.warn("journal {}: shard {} is not in the config: its journal, snapshot and sink offsets were deleted ({})",
+                config.journalDir(), name, ShardMapChange.REMOVE_OPTION);
         }
     }
 

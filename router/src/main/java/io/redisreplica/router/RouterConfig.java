@@ -213,6 +213,31 @@ public final class RouterConfig {
         return steps == null ? null : new ShardKeyRewriter(steps).describe();
     }
 
+    /** A shard's {@code rewrite} steps in order (empty when it has none), for its map fingerprint. */
+    List<ShardKeyRewriter.Step> rewriteSteps(String shard) {
+        return rewrites.getOrDefault(shard, List.of());
+    }
+
+    /** {@code drop type=} types, sorted. */
+    Set<String> droppedTypes() {
+        return java.util.Collections.unmodifiableSet(droppedTypes);
+    }
+
+    /** {@code drop value=} rules, in config order. */
+    List<KeyMatcher> droppedValues() {
+        return List.copyOf(droppedValues);
+    }
+
+    /** {@code drop larger-than=} in bytes, or -1. */
+    long largerThan() {
+        return largerThan;
+    }
+
+    /** {@code transform} lines' options (class, jar and the rest), in config order. */
+    List<Map<String, String>> transforms() {
+        return List.copyOf(transforms);
+    }
+
     /** The password a shard's replicas must AUTH with (their masterauth), or null for none. */
     public String shardPassword(String shard) {
         return shardPasswords.get(shard);

@@ -39,6 +39,11 @@ public final class ShardMap {
         return defaultShard;
     }
 
+    /** The {@code drop key=} rules, in config order. */
+    List<KeyMatcher> drops() {
+        return drops;
+    }
+
     /** The shard index of a key, or -1 to drop it. */
     public int shardOf(byte[] key, int offset, int length) {
         for (int i = 0; i < drops.size(); i++) {

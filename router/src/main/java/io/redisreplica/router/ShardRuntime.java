@@ -21,6 +21,8 @@ public final class ShardRuntime {
     private volatile String replid;
     private volatile long epoch;
     private volatile long snapshotOffset = -1;
+    private volatile String snapshotWait = "first_sync";
+    private String fingerprint;
     private final java.util.concurrent.atomic.AtomicLong fullResyncs = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong partialResyncs = new java.util.concurrent.atomic.AtomicLong();
 
@@ -108,6 +110,7 @@ public final class ShardRuntime {
         this.replid = savedReplid;
         this.epoch = savedEpoch;
         this.snapshotOffset = savedSnapshotOffset;
+        this.snapshotWait = null;
     }
 
     /** A new snapshot is in place at the journal's current end: new replid, so no replica continues across it. */
@@ -115,5 +118,36 @@ public final class ShardRuntime {
         this.replid = HexFormat.of().formatHex(RANDOM.generateSeed(20));
         this.epoch++;
         this.snapshotOffset = offset;
+        this.snapshotWait = null;
+    }
+
+    /**
+     * Why the shard has no snapshot to serve yet ({@code first_sync}, {@code shard_added},
+     * {@code shard_map_changed}, {@code snapshot_incomplete}, {@code snapshot_missing}), or null
+     * when it has one. Its replicas
+     * wait for the next full sync of the master, then get a full resync.
+     */
+    public String snapshotWait() {
+        return snapshotWait;
+    }
+
+    /**
+     * The shard starts without a snapshot to serve (kept replid and epoch, so the next epoch
+     * counts on): replicas wait, for {@code reason}, until the next full sync makes one.
+     */
+    void awaitSnapshot(String savedReplid, long savedEpoch, String reason) {
+        this.replid = savedReplid;
+        this.epoch = savedEpoch;
+        this.snapshotOffset = -1;
+        this.snapshotWait = reason;
+    }
+
+    /** This shard's {@link ShardFingerprint} line under the running config. */
+    String fingerprint() {
+        return fingerprint;
+    }
+
+    void fingerprint(String line) {
+        this.fingerprint = line;
     }
 }

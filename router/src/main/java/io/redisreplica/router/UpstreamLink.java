@@ -171,7 +171,13 @@ public final class UpstreamLink implements Runnable {
 
     private void state(State next, String reason) {
         if (next != state) {
-            LOG.info("upstream {}:{}: {} -> {} ({})", config.upstreamHost(), config.upstreamPort(), state, next, reason);
+            if (next == State.STREAMING && failures > 0) {
+                LOG.info("upstream {}:{}: {} -> {} ({}), after {} failed attempts", config.upstreamHost(), config.upstreamPort(),
+                    state, next, reason, failures);
+                failures = 0;
+            } else if (failures == 0 || next == State.FULL_SYNC || next == State.STOPPED) {
+                LOG.info("upstream {}:{}: {} -> {} ({})", config.upstreamHost(), config.upstreamPort(), state, next, reason);
+            }
         }
         state = next;
     }
@@ -199,31 +205,70 @@ public final class UpstreamLink implements Runnable {
         }
     }
 
+    /**
+     * Replicates until stopped. A fault that may clear (the master unreachable or refusing, a
+     * full or read-only disk, too many open files) is retried with backoff and jitter, logged once
+     * per distinct error and then counted; the link resumes by itself when the cause clears. What
+     * cannot be retried (the cross-shard policy {@code stop}) ends the link: {@link #failure()}
+     * says why, and the process exits non-zero on it. An {@code Error} is left to the thread's
+     * uncaught-exception handler, which stops the process.
+     */
     @Override
     public void run() {
-        long backoff = 100;
+        long backoff = MIN_BACKOFF_MS;
         while (!stopped) {
             try {
                 replicate();
-                backoff = 100;
+                backoff = MIN_BACKOFF_MS;
             } catch (IOException | RuntimeException e) {
                 if (stopped) {
                     break;
                 }
                 lastError = e.toString();
-                state(State.WAITING_TO_RETRY, e.getMessage() == null ? e.toString() : e.getMessage());
-                if (e instanceof RouterException || e instanceof io.redisreplica.journal.JournalException) {
-                    LOG.error("upstream link stopped: {}", e.getMessage());
+                if (e instanceof RouterException) {
+                    failure = e.getMessage();
+                    LOG.error("upstream link stopped: {}", e.getMessage(), e);
                     break;
                 }
+                failures++;
+                errors.record("retrying in up to " + backoff + " ms", e);
+                state(State.WAITING_TO_RETRY, e.getMessage() == null ? e.toString() : e.getMessage());
             } finally {
                 closeSocket();
             }
-            sleep(backoff);
-            backoff = Math.min(5000, backoff * 2);
+            if (stopped) {
+                break;
+            }
+            sleep(backoff / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
+            backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
         }
         sideConnection.close();
-        state(State.STOPPED, "stopped");
+        if (failure == null) {
+            try {
+                writeCheckpoint(); // a clean stop resumes from exactly here
+            } catch (RuntimeException e) {
+                LOG.warn("upstream: last checkpoint not written: {}", e.toString());
+            }
+        }
+        state(State.STOPPED, failure == null ? "stopped" : failure);
+    }
+
+    private static final long MIN_BACKOFF_MS = 100;
+    private static final long MAX_BACKOFF_MS = 5000;
+    private final DistinctErrors errors = new DistinctErrors(LOG, "upstream");
+    /** Attempts that failed since the link last streamed. */
+    private volatile long failures;
+    /** Why the link ended by itself, or null while it runs or after {@link #stop()}. */
+    private volatile String failure;
+
+    /** Why the link ended by itself (null while it runs, or when it was stopped): the process must exit non-zero. */
+    public String failure() {
+        return failure;
+    }
+
+    /** Errors since start, retries included (each distinct one was logged once). */
+    public long errors() {
+        return errors.total();
     }
 
     private boolean commandsLearned;
@@ -338,7 +383,10 @@ public final class UpstreamLink implements Runnable {
             }
         }
         syncBytes = split.result().bytesRead();
-        // the new snapshots replace the old ones only once all are complete
+        // the new snapshots replace the old ones only once all are complete, and only once the
+        // checkpoint no longer vouches for the old ones: a crash amid the renames must not leave a
+        // shard whose checkpointed epoch and offset describe another file's dataset
+        withdrawSnapshots();
         for (int i = 0; i < shards.size(); i++) {
             final ShardRuntime shard = shards.get(i);
             Files.move(temps.get(i), shard.snapshot(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -456,15 +504,37 @@ public final class UpstreamLink implements Runnable {
         offsetDb = router.inTransaction() ? router.stableDb() : router.db();
     }
 
+    /** Checkpoints every shard as having no snapshot (offset -1): a start from it takes a full sync. */
+    private void withdrawSnapshots() {
+        final Checkpoint cp = journal.checkpoint();
+        for (ShardRuntime shard : shards) {
+            final Checkpoint.ShardState saved = cp.shards().get(shard.name());
+            if (saved != null && saved.snapshotOffset() >= 0) {
+                cp.shard(shard.name(), saved.replid(), saved.epoch(), -1);
+            }
+        }
+        journal.writeCheckpoint(cp);
+    }
+
     void writeCheckpoint() {
         final Checkpoint cp = journal.checkpoint();
         if (!"?".equals(replid)) {
             cp.upstream(replid, offset, offsetDb);
         }
+        boolean allSnapshots = true;
         for (ShardRuntime shard : shards) {
-            if (shard.replid() != null) {
+            if (shard.snapshotOffset() >= 0) {
                 cp.shard(shard.name(), shard.replid(), shard.epoch(), shard.snapshotOffset());
+            } else {
+                allSnapshots = false;
             }
+        }
+        if (allSnapshots) {
+            // the map is recorded once every shard's snapshot was built by it; until then the old one
+            // stays, so a restart before the rebuild is done still sees the change
+            final java.util.Map<String, String> map = new java.util.LinkedHashMap<>();
+            shards.forEach(shard -> map.put(shard.name(), shard.fingerprint()));
+            cp.shardMap(map);
         }
         receivers.accept(cp);
         journal.writeCheckpoint(cp);
@@ -483,6 +553,9 @@ public final class UpstreamLink implements Runnable {
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /** No handshake reply of a real master is near this long; a line that never ends must not exhaust the heap. */
+    private static final int MAX_HANDSHAKE_LINE = 64 * 1024;
+
     /** Sends a handshake command and reads its one-line reply (newlines before it are keep-alives). */
     private static String call(InputStream in, OutputStream out, String... args) throws IOException {
         out.write(command(args));
@@ -498,6 +571,9 @@ public final class UpstreamLink implements Runnable {
             }
             if (b != '\r') {
                 line.write(b);
+            }
+            if (line.size() > MAX_HANDSHAKE_LINE) {
+                throw new IOException("master answered " + args[0] + " with a line longer than " + MAX_HANDSHAKE_LINE + " bytes");
             }
         }
         if (b == -1) {

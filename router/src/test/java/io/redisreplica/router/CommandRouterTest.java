@@ -133,8 +133,20 @@ class CommandRouterTest {
         }
 
         @Override
+        public int databases() {
+            return 4;
+        }
+
+        @Override
         public void close() {
         }
+    }
+
+    @Test
+    void shouldReadTheKeysOfACrossShardScriptThatSelectsInEveryDb() {
+        final FakeMaster master = translating();
+        route("EVAL", "redis.call('SELECT', 2); redis.call('SET', KEYS[1], 1)", "2", "a1", "b1");
+        assertEquals(List.of("0:a1", "1:a1", "2:a1", "3:a1", "0:b1", "1:b1", "2:b1", "3:b1"), master.reads);
     }
 
     private FakeMaster translating() {

@@ -21,7 +21,7 @@ import io.redisreplica.testkit.RedisBinary;
 import io.redisreplica.testkit.RedisClient;
 import io.redisreplica.testkit.RedisServer;
 import io.redisreplica.testkit.RedisServers;
-import io.redisreplica.testkit.ShardMirror;
+import io.redisreplica.testkit.DatasetComparison;
 
 /**
  * Three shards by slot ranges under a concurrent random workload of every data type (MULTI/EXEC,
@@ -87,8 +87,9 @@ class RouterWorkloadIntegrationTest {
                 f.get();
             }
             pool.shutdown();
+            final DatasetComparison comparison = DatasetComparison.of(master, replicas, key -> config.shardMap().shardOf(key, 0, key.length));
             try {
-                assertEventuallyMirrored(master, config.shardMap(), replicas);
+                comparison.awaitEqual("at the end", 30_000);
             } catch (AssertionError e) {
                 final StringBuilder state = new StringBuilder();
                 for (int i = 0; i < SHARDS; i++) {
@@ -96,7 +97,8 @@ class RouterWorkloadIntegrationTest {
                         .append(", sessions ").append(router.replicas(i)).append("\nreplica log:\n").append(replicas.get(i).logTail(8))
                         .append('\n');
                 }
-                throw new AssertionError(e.getMessage() + "\n" + journalOf(router, e.getMessage().substring("at the end: ".length()))
+                final List<DatasetComparison.Difference> differences = comparison.differences();
+                throw new AssertionError(e.getMessage() + "\n" + (differences.isEmpty() ? "" : journalOf(router, differences.get(0)))
                     + state, e);
             }
             assertEquals(0, router.upstream().router().crossShard(), "the workload has no cross-shard command");
@@ -104,10 +106,9 @@ class RouterWorkloadIntegrationTest {
     }
 
     /** For a failure message: the journal entries of the differing shard that name the differing key. */
-    private static String journalOf(Router router, String difference) {
-        final String[] words = difference.split(" ");
-        final int shard = Integer.parseInt(words[1]);
-        final String key = words[2].replace(":", "").isEmpty() ? "" : words[2].substring(0, words[2].length() - 1);
+    private static String journalOf(Router router, DatasetComparison.Difference difference) {
+        final int shard = difference.shard();
+        final String key = difference.key().replace("\"", "");
         final StringBuilder sb = new StringBuilder("journal of shard " + shard + " for " + key + ":\n");
         try (io.redisreplica.journal.JournalReader reader = router.shards().get(shard).journal().reader()) {
             final io.redisreplica.journal.JournalEntry entry = new io.redisreplica.journal.JournalEntry();
@@ -125,10 +126,6 @@ class RouterWorkloadIntegrationTest {
             }
         }
         return sb.toString();
-    }
-
-    private static void assertEventuallyMirrored(RedisServer master, ShardMap map, List<RedisServer> replicas) {
-        ShardMirror.awaitMirrored(master, replicas, key -> map.shardOf(key, 0, key.length), 30_000, "at the end");
     }
 
     /** Random writes over a pool of keys spread over all slots; multi-key commands use one hash tag or are splittable. */

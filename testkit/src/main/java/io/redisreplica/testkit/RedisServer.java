@@ -206,6 +206,11 @@ public final class RedisServer implements AutoCloseable {
         waitFor();
     }
 
+    /** Starts a server that was killed or stopped again, on its port and directory (a master back after an outage). */
+    public void startAgain() {
+        start();
+    }
+
     /** SIGKILL, then the same server started again on its port and directory. */
     public void killAndRestart() {
         kill();

@@ -12,6 +12,14 @@ public final class ExitCodes {
     public static final int BAD_INPUT = 3;
     /** An I/O or environment failure: file not writable, redis-server missing, port in use. */
     public static final int ENVIRONMENT = 4;
+    /** {@code run} refused: the shard map differs from the journal's (pass --accept-shard-map-change to rebuild). */
+    public static final int SHARD_MAP_CHANGED = 5;
+    /**
+     * The router stopped by itself on a fault it cannot recover from (the cross-shard policy
+     * {@code stop}, an {@code Error} such as OutOfMemoryError in any thread): a supervisor should
+     * restart it, after looking at the log's one ERROR line.
+     */
+    public static final int ROUTER_FAILED = 6;
 
     private ExitCodes() {
     }

@@ -71,7 +71,19 @@ final class JournalCommand {
                             .append(",\"needs_full_resync\":").append(r.needsFullResync()).append('}');
                         sep = ",";
                     }
-                    out.println(sb.append("]}"));
+                    sb.append("],\"shard_map\":");
+                    if (cp.shardMapRecorded()) {
+                        sb.append('{');
+                        sep = "";
+                        for (java.util.Map.Entry<String, String> m : cp.shardMap().entrySet()) {
+                            sb.append(sep).append(Json.string(m.getKey())).append(':').append(Json.string(m.getValue()));
+                            sep = ",";
+                        }
+                        sb.append('}');
+                    } else {
+                        sb.append("null");
+                    }
+                    out.println(sb.append('}'));
                     return ExitCodes.OK;
                 }
                 out.printf("journal %s: upstream replid %s, covered offset %d%n", dir, cp.upstreamReplid(), journal.upstreamOffsetCovered());
@@ -85,6 +97,10 @@ final class JournalCommand {
                     out.printf("receiver %s of shard %s: acknowledged %d, lag %d bytes%s%n", r.receiver(), r.shard(), r.ackedOffset(),
                         end - r.ackedOffset(), r.needsFullResync() ? ", needs a full resync" : "");
                 }
+                if (!cp.shardMapRecorded()) {
+                    out.println("shard map: not recorded (recorded by the router's next checkpoint)");
+                }
+                cp.shardMap().forEach((shard, line) -> out.printf("shard map %s: %s%n", shard, line));
             }
             return ExitCodes.OK;
         }

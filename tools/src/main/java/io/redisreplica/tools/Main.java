@@ -16,10 +16,14 @@ public final class Main {
     /** The command line with its output streams: tests drive it with captured writers. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         final CommandLine cli = new CommandLine(new RootCommand());
+        cli.setCaseInsensitiveEnumValuesAllowed(true); // --cross-shard stop, as the README writes it
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("error: " + e.getMessage());
+            if (e instanceof io.redisreplica.router.ShardMapChangedException) {
+                return ExitCodes.SHARD_MAP_CHANGED;
+            }
             return e instanceof io.redisreplica.rdb.RdbFormatException || e instanceof io.redisreplica.router.RouterConfig.ConfigException
                 || e instanceof io.redisreplica.journal.JournalException || e instanceof IllegalArgumentException ? ExitCodes.BAD_INPUT : ExitCodes.ENVIRONMENT;
         });

@@ -10,7 +10,9 @@ import picocli.CommandLine.ParameterException;
     description = "One Redis replica link, split by a shard map into N virtual masters, with a durable journal.",
     subcommands = {RunCommand.class, RdbCommand.class, JournalCommand.class, ReplayCommand.class, DemoCommand.class,
         AutoComplete.GenerateCompletion.class},
-    footer = {"", "Exit codes: 0 done, 1 check failed, 2 usage, 3 bad input (RDB, config, journal), 4 environment (I/O, ports, binaries)."})
+    footer = {"", "Exit codes: 0 done, 1 check failed, 2 usage, 3 bad input (RDB, config, journal), 4 environment (I/O, ports, binaries),",
+        "5 run refused: the shard map differs from the journal's (see run --help),",
+        "6 the router stopped by itself on a fault it cannot recover from (see the log's ERROR line)."})
 final class RootCommand implements Runnable {
     @Spec
     CommandSpec spec;

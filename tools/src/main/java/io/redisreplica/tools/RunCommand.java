@@ -4,10 +4,12 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import io.redisreplica.router.CrossShardPolicy;
 import io.redisreplica.router.Router;
 import io.redisreplica.router.RouterConfig;
+import io.redisreplica.router.ShardMapPolicy;
 import io.redisreplica.router.ShardRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,30 +31,85 @@ final class RunCommand implements Callable<Integer> {
             + "shard gets its part of the master's result; LOG counts and drops them, STOP halts the link).")
     CrossShardPolicy crossShard;
 
+    @Option(names = "--accept-shard-map-change",
+        description = {"Start even though the shard map differs from the one the journal was built with: a full sync of the",
+            "master gives every shard a new snapshot (each shard's replicas resync in full). Without it such a start is refused",
+            "(exit code " + ExitCodes.SHARD_MAP_CHANGED + ")."})
+    boolean acceptShardMapChange;
+
+    @Option(names = "--remove-old-shards",
+        description = "Delete the journal, snapshot and sink offsets of every journal shard the config no longer has (default: kept).")
+    boolean removeOldShards;
+
     @Option(names = "--status-every", defaultValue = "10", paramLabel = "SECONDS", description = "Print a status line this often (0: never).")
     int statusEvery;
+
+    /** What the process exits with once the router is closed (the shutdown hook halts with it). */
+    private volatile int exitCode = ExitCodes.OK;
+    /** call() is done: the JVM exits with its code, the shutdown hook only waits for a signal's stop. */
+    private volatile boolean returned;
 
     @Override
     public Integer call() throws Exception {
         final RouterConfig cfg = RouterConfig.load(config);
         final PrintWriter out = spec.commandLine().getOut();
         final CountDownLatch stop = new CountDownLatch(1);
-        try (Router router = Router.start(cfg, crossShard)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+        final CountDownLatch closed = new CountDownLatch(1);
+        try (Router router = Router.start(cfg, crossShard, new ShardMapPolicy(acceptShardMapChange, removeOldShards))) {
+            // Once it runs, no thread dies silently: an Error or a bug anywhere stops the process with one ERROR line and a
+            // non-zero exit, for a supervisor to restart it; the journal is safe at any point (as after kill -9).
+            Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+                try {
+                    LOG.error("fatal: {} in thread {}: the router stops (exit {})", e, thread.getName(), ExitCodes.ROUTER_FAILED, e);
+                } finally {
+                    Runtime.getRuntime().halt(ExitCodes.ROUTER_FAILED);
+                }
+            });
+            // SIGTERM: close in order (sessions, link, last checkpoint, journal) within a bound, then exit 0
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                if (returned) {
+                    return; // System.exit with call()'s own code: nothing to wait for
+                }
+                stop.countDown();
+                try {
+                    if (!closed.await(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                        LOG.error("router did not close within {} s: exiting anyway", SHUTDOWN_TIMEOUT_SECONDS);
+                        Runtime.getRuntime().halt(ExitCodes.ROUTER_FAILED);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                Runtime.getRuntime().halt(exitCode);
+            }, "shutdown"));
             out.printf("router: replicating %s:%d into %d shards, journal %s%n", cfg.upstreamHost(), cfg.upstreamPort(),
                 router.shards().size(), cfg.journalDir());
             for (ShardRuntime s : router.shards()) {
-                out.printf("  shard %s: virtual master on %s:%d (%s)%n", s.name(), s.shard().host(), s.shard().port(),
-                    s.shard().matcher().describe());
+                out.printf("  shard %s: virtual master on %s:%d (%s)%s%n", s.name(), s.shard().host(), s.shard().port(),
+                    s.shard().matcher().describe(), s.snapshotWait() == null ? ""
+                        : ", no snapshot yet (" + s.snapshotWait() + "): its replicas wait for the full sync");
             }
             out.flush();
-            while (!stop.await(statusEvery <= 0 ? 3600 : statusEvery, java.util.concurrent.TimeUnit.SECONDS)) {
-                if (statusEvery > 0) {
+            long lastStatus = System.nanoTime();
+            while (!stop.await(1, TimeUnit.SECONDS)) {
+                final String failure = router.upstream().failure();
+                if (failure != null) {
+                    spec.commandLine().getErr().println("error: the router stopped: " + failure);
+                    exitCode = ExitCodes.ROUTER_FAILED;
+                    break;
+                }
+                if (statusEvery > 0 && System.nanoTime() - lastStatus >= TimeUnit.SECONDS.toNanos(statusEvery)) {
+                    lastStatus = System.nanoTime();
                     out.println(DemoCommand.status(router));
                     out.flush();
                 }
             }
+        } finally {
+            returned = true;
+            closed.countDown();
         }
-        return ExitCodes.OK;
+        return exitCode;
     }
+
+    private static final long SHUTDOWN_TIMEOUT_SECONDS = 30;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunCommand.class);
 }

@@ -25,7 +25,8 @@ class JournalCommandsTest {
             writer.append(10, 0, 0, "*3\r\n$3\r\nSET\r\n$5\r\napple\r\n$3\r\nred\r\n".getBytes(StandardCharsets.US_ASCII));
             writer.append(20, 1, 0, "*2\r\n$4\r\nINCR\r\n$7\r\navocado\r\n".getBytes(StandardCharsets.US_ASCII));
             final long end = writer.commit();
-            journal.writeCheckpoint(new Checkpoint().upstream("abc123", 20).receiver("a", "replica-1", 33, false));
+            journal.writeCheckpoint(new Checkpoint().upstream("abc123", 20).receiver("a", "replica-1", 33, false)
+                .shardMap(java.util.Map.of("a", "keys=\"regex=^a\"")));
             return end;
         }
     }
@@ -38,6 +39,9 @@ class JournalCommandsTest {
         assertTrue(cli.out().contains("upstream replid abc123, covered offset 20"), cli.out());
         assertTrue(cli.out().lines().anyMatch(l -> l.startsWith("a ") && l.contains(" " + end + " ") && l.contains(" 2 ")), cli.out());
         assertTrue(cli.out().contains("receiver replica-1 of shard a: acknowledged 33, lag " + (end - 33) + " bytes"), cli.out());
+        assertTrue(cli.out().contains("\nshard map a: keys=\"regex=^a\"\n"), cli.out());
+        final Cli json = Cli.run("journal", "ls", dir.toString(), "--json");
+        assertTrue(json.out().contains("],\"shard_map\":{\"a\":\"keys=\\\"regex=^a\\\"\"}}"), json.out());
     }
 
     @Test

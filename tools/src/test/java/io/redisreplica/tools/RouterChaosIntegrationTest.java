@@ -20,7 +20,7 @@ import io.redisreplica.testkit.RedisBinary;
 import io.redisreplica.testkit.RedisClient;
 import io.redisreplica.testkit.RedisServer;
 import io.redisreplica.testkit.RedisServers;
-import io.redisreplica.testkit.ShardMirror;
+import io.redisreplica.testkit.DatasetComparison;
 
 /**
  * The durability promise under faults, with real processes: the router runs as its own JVM
@@ -112,11 +112,11 @@ class RouterChaosIntegrationTest {
             workload.join();
         }
         try {
-            final long deadline = System.currentTimeMillis() + 30_000;
-            String difference = ShardMirror.difference(master, replicas, RouterChaosIntegrationTest::shardOf);
-            while (difference != null && System.currentTimeMillis() < deadline) {
-                Thread.sleep(200);
-                difference = ShardMirror.difference(master, replicas, RouterChaosIntegrationTest::shardOf);
+            String difference = null;
+            try {
+                DatasetComparison.of(master, replicas, RouterChaosIntegrationTest::shardOf).awaitEqual("at the end", 30_000);
+            } catch (AssertionError e) {
+                difference = e.getMessage();
             }
             final StringBuilder logs = new StringBuilder();
             for (int i = 0; i < routers.starts(); i++) {
@@ -203,7 +203,7 @@ class RouterChaosIntegrationTest {
     }
 
     private static void awaitMirrored(RedisServer master, List<RedisServer> replicas, String when) {
-        ShardMirror.awaitMirrored(master, replicas, RouterChaosIntegrationTest::shardOf, 30_000, when);
+        DatasetComparison.of(master, replicas, RouterChaosIntegrationTest::shardOf).awaitEqual(when, 30_000);
     }
 
     /** A router config with two shards by slot halves on {@code ports}. */

@@ -20,7 +20,7 @@ final class RouterProcess {
     }
 
     /** Starts the router on {@code config}; returns the process. */
-    Process start(Path config) throws Exception {
+    Process start(Path config, String... extraArgs) throws Exception {
         final List<String> cmd = new ArrayList<>();
         cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -30,6 +30,7 @@ final class RouterProcess {
         }
         cmd.addAll(List.of("-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "-c",
             config.toString(), "--status-every", "0"));
+        cmd.addAll(List.of(extraArgs));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log(starts++).toFile()).start();
     }
 
