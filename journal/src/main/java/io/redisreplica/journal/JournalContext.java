@@ -38,6 +38,10 @@ public final class JournalContext {
     public static final long DEFAULT_MIN_FREE_BYTES = 256L * 1024 * 1024;
     public static final long DEFAULT_MAX_BYTES_PER_SHARD = 64L * 1024 * 1024 * 1024;
     public static final Duration DEFAULT_MAX_AGE = Duration.ofDays(7);
+    /** Longest piece of an entry: well under Chronicle's 16 MiB document, and what a reader holds at most. */
+    public static final int DEFAULT_MAX_PIECE_LENGTH = 4 * 1024 * 1024;
+    /** Chronicle's largest document is 16 MiB including its header. */
+    static final int MAX_MAX_PIECE_LENGTH = 8 * 1024 * 1024;
 
     private Path dir;
     private Roll rollCycle = Roll.HOURLY;
@@ -46,6 +50,7 @@ public final class JournalContext {
     private long maxBytesPerShard = DEFAULT_MAX_BYTES_PER_SHARD;
     private Duration maxAge = DEFAULT_MAX_AGE;
     private boolean readOnly;
+    private int maxPieceLength = DEFAULT_MAX_PIECE_LENGTH;
     private LongSupplier clockMillis = System::currentTimeMillis;
 
     public Path dir() {
@@ -119,6 +124,19 @@ public final class JournalContext {
         return this;
     }
 
+    public int maxPieceLength() {
+        return maxPieceLength;
+    }
+
+    /**
+     * Longest run of an entry's bytes in one document; a longer entry is written as several
+     * pieces (see {@link JournalEntryDescriptor}). Tests make it small to get many pieces.
+     */
+    public JournalContext maxPieceLength(int value) {
+        this.maxPieceLength = value;
+        return this;
+    }
+
     public LongSupplier clockMillis() {
         return clockMillis;
     }
@@ -143,6 +161,9 @@ public final class JournalContext {
         }
         if (maxAge == null || maxAge.isNegative() || maxAge.isZero()) {
             throw new IllegalArgumentException("maxAge must be positive, was " + maxAge);
+        }
+        if (maxPieceLength < 1 || maxPieceLength > MAX_MAX_PIECE_LENGTH) {
+            throw new IllegalArgumentException("maxPieceLength must be 1.." + MAX_MAX_PIECE_LENGTH + ", was " + maxPieceLength);
         }
         return this;
     }

@@ -23,6 +23,35 @@ package io.redisreplica.journal;
  *
  * A document is complete or absent: Chronicle writes its length word last, so a crash mid-append
  * leaves an incomplete header that readers never see as an entry.
+ *
+ * <p><b>Pieces.</b> A Chronicle document holds at most 16 MiB, so an entry longer than
+ * {@link JournalContext#maxPieceLength()} (a big command, a shard's big transaction) is written as
+ * several consecutive documents, its <i>pieces</i>, each with this header and the next run of the
+ * entry's bytes:
+ *
+ * <pre>
+ *   piece 1            piece 2                          piece n (last)
+ *   CONTINUED          CONTINUATION | CONTINUED   ...   CONTINUATION
+ *   [start, e1)        [e1, e2)                         [e(n-1), end)
+ * </pre>
+ *
+ * <ul>
+ *   <li>Every piece's end offset is the shard offset after its own bytes, so offsets stay
+ *       contiguous document by document; only the first piece's start and the last piece's end
+ *       are entry boundaries. An offset at the end of a {@link #FLAG_CONTINUED} piece is inside
+ *       the entry: a {@code PSYNC} there gets a full resync, never {@code +CONTINUE}.
+ *   <li>Every piece but the last carries the upstream offset of the entry <i>before</i> it (what
+ *       the journal held whole before this entry began); the last carries the entry's own. A
+ *       writer that dies between pieces thus leaves a tail whose resume point is still right.
+ *   <li>The first piece carries the entry's other flags ({@link #FLAG_EPOCH_START}); db is
+ *       repeated in every piece.
+ *   <li>Pieces are appended in one call and published by one commit: a reader sees all of them
+ *       or none. Pieces not followed by their last piece (a writer that died between them) are
+ *       <i>abandoned</i>: the writer starts again at the entry's start, and readers skip them.
+ *   <li>Retention deletes whole files, so a journal may begin with the tail pieces of an entry
+ *       whose head is gone ({@link #FLAG_CONTINUATION} first): they are skipped, and the first
+ *       retained entry starts after them.
+ * </ul>
  */
 public final class JournalEntryDescriptor {
     public static final int END_OFFSET_OFFSET = 0;
@@ -36,6 +65,12 @@ public final class JournalEntryDescriptor {
     public static final int FLAG_NO_KEY = 1;
     /** The entry opens a new snapshot epoch: receivers before it need a full resync. */
     public static final int FLAG_EPOCH_START = 2;
+    /** More pieces of this entry follow: the end of this piece is not an entry boundary. */
+    public static final int FLAG_CONTINUED = 4;
+    /** This piece continues the entry of the document before it (it is not the entry's first). */
+    public static final int FLAG_CONTINUATION = 8;
+    /** The flags that say where a piece lies in its entry; a whole entry, as readers return it, has neither. */
+    public static final int PIECE_FLAGS = FLAG_CONTINUED | FLAG_CONTINUATION;
 
     private JournalEntryDescriptor() {
     }

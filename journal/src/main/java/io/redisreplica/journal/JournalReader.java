@@ -3,6 +3,7 @@ package io.redisreplica.journal;
 import java.util.concurrent.TimeUnit;
 
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -23,6 +24,15 @@ public final class JournalReader implements AutoCloseable {
     /** The entry's bytes, copied out of the mapped file so a view never outlives its mapping. */
     private final ExpandableArrayBuffer payload = new ExpandableArrayBuffer(4096);
     private long position = UNSET;
+    /** Between the first and the last piece of an entry. */
+    private boolean inEntry;
+    /** The length of the entry whose first piece was read last (from its run of pieces). */
+    private long runLength;
+    /** Where to move once the current document is closed: past abandoned pieces; -1 for nowhere. */
+    private long skipTo = -1;
+    private long skippedPieces;
+    /** The last entry read whole from its pieces, until the next call. */
+    private UnsafeBuffer whole;
 
     JournalReader(ShardJournal shard, ExcerptTailer tailer) {
         this.shard = shard;
@@ -38,6 +48,7 @@ public final class JournalReader implements AutoCloseable {
         final SeekResult result = shard.locate(offset, tailer);
         if (result == SeekResult.BOUNDARY) {
             position = offset;
+            inEntry = false;
         }
         return result;
     }
@@ -48,48 +59,135 @@ public final class JournalReader implements AutoCloseable {
     }
 
     /**
-     * Reads the next committed entry into {@code entry}.
+     * Reads the next committed entry into {@code entry}, whole: an entry written in pieces is
+     * joined here into one array of its length (allocated for it, and let go at the next call),
+     * so what interprets entries as commands sees each command whole. An entry in one piece is
+     * read without allocating.
      *
      * @return false when there is none yet
      * @throws JournalException when the entry is corrupt or does not start where the last ended
      */
     public boolean next(JournalEntry entry) {
-        final long readable = shard.readableEnd();
-        if (position != UNSET && position >= readable) {
+        whole = null; // the last big entry's bytes: the caller's view of them ended with this call
+        if (!nextPiece(entry)) {
             return false;
         }
-        try (DocumentContext dc = tailer.readingDocument()) {
-            if (!dc.isPresent()) {
-                return false;
-            }
-            final Bytes<?> b = dc.wire().bytes();
-            final long index = dc.index();
-            final long available = b.readRemaining();
-            if (available < JournalEntryDescriptor.HEADER_LENGTH) {
-                throw corrupt(index, "entry of " + available + " bytes is shorter than its header");
-            }
-            final long end = b.readLong();
-            final long upstream = b.readLong();
-            final int db = b.readInt();
-            final int flags = b.readInt();
-            final int length = b.readInt();
-            if (length < 0 || length != b.readRemaining()) {
-                throw corrupt(index, "entry says " + length + " bytes of RESP, holds " + b.readRemaining());
-            }
-            if (end > readable) {
-                dc.rollbackOnClose(); // appended but not committed: not ours to read yet
-                return false;
-            }
-            final long start = end - length;
-            if (position != UNSET && start != position) {
-                throw corrupt(index, "entry starts at offset " + start + ", expected " + position);
-            }
-            payload.checkLimit(length);
-            b.read(payload.byteArray(), 0, length);
-            position = end;
-            entry.set(end, upstream, db, flags, index, payload, 0, length);
+        if ((entry.flags() & JournalEntryDescriptor.FLAG_CONTINUED) == 0) {
             return true;
         }
+        final long start = entry.startOffset();
+        final long index = entry.index();
+        final int db = entry.db();
+        final int flags = entry.flags() & ~JournalEntryDescriptor.PIECE_FLAGS;
+        final long length = runLength;
+        if (length > Integer.MAX_VALUE - 16) {
+            throw corrupt(index, "entry of " + length + " bytes is too long to read whole");
+        }
+        final byte[] bytes = new byte[(int) length];
+        int at = 0;
+        while (true) {
+            entry.payload().getBytes(entry.payloadOffset(), bytes, at, entry.payloadLength());
+            at += entry.payloadLength();
+            if ((entry.flags() & JournalEntryDescriptor.FLAG_CONTINUED) == 0) {
+                break;
+            }
+            if (!nextPiece(entry)) {
+                throw corrupt(index, "entry at offset " + start + " ends after " + at + " of its " + length + " bytes");
+            }
+        }
+        whole = new UnsafeBuffer(bytes);
+        entry.set(entry.endOffset(), entry.upstreamOffset(), db, flags, index, whole, 0, at);
+        return true;
+    }
+
+    /**
+     * Reads the next committed document into {@code entry}: a whole entry, or one piece of an
+     * entry written in pieces ({@link JournalEntryDescriptor#FLAG_CONTINUED} in its flags until
+     * the last). For what forwards bytes as they are (a replica's stream): it holds at most one
+     * piece. The first piece of an entry is returned only once every piece is committed, so an
+     * entry is read whole or not at all; pieces a writer abandoned are skipped.
+     *
+     * @return false when there is none yet
+     * @throws JournalException when the entry is corrupt or does not start where the last ended
+     */
+    public boolean nextPiece(JournalEntry entry) {
+        while (true) {
+            final long readable = shard.readableEnd();
+            if (position != UNSET && position >= readable) {
+                return false;
+            }
+            try (DocumentContext dc = tailer.readingDocument()) {
+                if (!dc.isPresent()) {
+                    return false;
+                }
+                final Bytes<?> b = dc.wire().bytes();
+                final long index = dc.index();
+                final long available = b.readRemaining();
+                if (available < JournalEntryDescriptor.HEADER_LENGTH) {
+                    throw corrupt(index, "entry of " + available + " bytes is shorter than its header");
+                }
+                final long end = b.readLong();
+                final long upstream = b.readLong();
+                final int db = b.readInt();
+                final int flags = b.readInt();
+                final int length = b.readInt();
+                if (length < 0 || length != b.readRemaining()) {
+                    throw corrupt(index, "entry says " + length + " bytes of RESP, holds " + b.readRemaining());
+                }
+                final boolean continuation = (flags & JournalEntryDescriptor.FLAG_CONTINUATION) != 0;
+                if (!inEntry && continuation) {
+                    if (position != UNSET) {
+                        throw corrupt(index, "a piece of an entry at offset " + (end - length) + " without its first piece");
+                    }
+                    skippedPieces++;
+                    continue; // the tail of an entry whose head retention deleted: the first entry starts after it
+                }
+                if (inEntry && !continuation) {
+                    throw corrupt(index, "entry at offset " + (end - length) + " where a piece of the entry before was expected");
+                }
+                if (!inEntry && (flags & JournalEntryDescriptor.FLAG_CONTINUED) != 0) {
+                    final ShardJournal.PieceRun run = shard.pieceRun(index, readable);
+                    if (run.kind() == ShardJournal.PieceRun.Kind.INCOMPLETE) {
+                        dc.rollbackOnClose();
+                        return false;
+                    }
+                    if (run.kind() == ShardJournal.PieceRun.Kind.ABANDONED) {
+                        skipTo = run.resumeIndex();
+                        skippedPieces += run.pieces();
+                        continue;
+                    }
+                    runLength = run.length();
+                }
+                if (end > readable) {
+                    dc.rollbackOnClose(); // appended but not committed: not ours to read yet
+                    return false;
+                }
+                final long start = end - length;
+                if (position != UNSET && start != position) {
+                    throw corrupt(index, "entry starts at offset " + start + ", expected " + position);
+                }
+                payload.checkLimit(length);
+                b.read(payload.byteArray(), 0, length);
+                position = end;
+                inEntry = (flags & JournalEntryDescriptor.FLAG_CONTINUED) != 0;
+                entry.set(end, upstream, db, flags, index, payload, 0, length);
+                return true;
+            } finally {
+                if (skipTo >= 0) {
+                    final long to = skipTo;
+                    skipTo = -1;
+                    tailer.moveToIndex(to);
+                }
+            }
+        }
+    }
+
+    /**
+     * Documents this reader skipped: pieces of an entry a writer never finished, and tail pieces
+     * of an entry whose head retention deleted.
+     */
+    public long skippedPieces() {
+        return skippedPieces;
     }
 
     /**

@@ -22,9 +22,12 @@ public final class JournalWriter implements AutoCloseable {
     private long lastUpstreamOffset = -1;
     private boolean dirty;
     private long entries;
+    private long pieceEntries;
+    private final int maxPieceLength;
 
-    JournalWriter(ShardJournal shard, ExcerptAppender appender, long endOffset, boolean syncOnCommit) {
+    JournalWriter(ShardJournal shard, ExcerptAppender appender, long endOffset, boolean syncOnCommit, int maxPieceLength) {
         this.shard = shard;
+        this.maxPieceLength = maxPieceLength;
         this.appender = appender;
         this.endOffset = endOffset;
         this.lastUpstreamOffset = shard.lastUpstreamOffset();
@@ -32,15 +35,42 @@ public final class JournalWriter implements AutoCloseable {
     }
 
     /**
-     * Appends one entry: {@code length} RESP bytes of {@code payload} from {@code offset}.
+     * Appends one entry: {@code length} RESP bytes of {@code payload} from {@code offset}. An
+     * entry longer than {@link JournalContext#maxPieceLength()} is written as consecutive pieces
+     * (see {@link JournalEntryDescriptor}), published together by the next {@link #commit()}.
      *
      * @return the shard offset at the end of the entry
      * @throws JournalException when the disk is nearly full or the write fails; nothing of the
-     *     entry is then in the journal
+     *     entry is then committed (pieces written before a failure are abandoned: readers skip them)
      */
     public long append(long upstreamOffset, int db, int flags, DirectBuffer payload, int offset, int length) {
-        shard.checkWritable(length + JournalEntryDescriptor.HEADER_LENGTH);
-        final long end = endOffset + length;
+        if (length <= maxPieceLength) {
+            shard.checkWritable(length + JournalEntryDescriptor.HEADER_LENGTH);
+            writeDocument(endOffset + length, upstreamOffset, db, flags, payload, offset, length);
+        } else {
+            final int pieces = (int) ((length + (long) maxPieceLength - 1) / maxPieceLength);
+            shard.checkWritable(length + (long) pieces * JournalEntryDescriptor.HEADER_LENGTH);
+            final long start = endOffset;
+            final long upstreamBefore = lastUpstreamOffset;
+            int done = 0;
+            for (int i = 0; i < pieces; i++) {
+                final int n = Math.min(maxPieceLength, length - done);
+                final boolean last = i == pieces - 1;
+                final int pieceFlags = (i == 0 ? flags : JournalEntryDescriptor.FLAG_CONTINUATION)
+                    | (last ? 0 : JournalEntryDescriptor.FLAG_CONTINUED);
+                writeDocument(start + done + n, last ? upstreamOffset : upstreamBefore, db, pieceFlags, payload, offset + done, n);
+                done += n;
+            }
+            pieceEntries++;
+        }
+        endOffset += length;
+        lastUpstreamOffset = upstreamOffset;
+        dirty = true;
+        entries++;
+        return endOffset;
+    }
+
+    private void writeDocument(long end, long upstreamOffset, int db, int flags, DirectBuffer payload, int offset, int length) {
         final DocumentContext dc = appender.writingDocument();
         try {
             final Bytes<?> bytes = dc.wire().bytes();
@@ -62,11 +92,6 @@ public final class JournalWriter implements AutoCloseable {
         } finally {
             dc.close();
         }
-        endOffset = end;
-        lastUpstreamOffset = upstreamOffset;
-        dirty = true;
-        entries++;
-        return end;
     }
 
     /** Appends a whole byte array (convenience for tests and cold paths). */
@@ -93,6 +118,11 @@ public final class JournalWriter implements AutoCloseable {
     /** Entries this writer has appended since it was opened. */
     public long entries() {
         return entries;
+    }
+
+    /** Entries this writer has appended in more than one piece. */
+    public long pieceEntries() {
+        return pieceEntries;
     }
 
     /** The upstream offset of the last appended entry (committed or not), or -1. */

@@ -130,18 +130,29 @@ public final class ShardJournal implements AutoCloseable {
         return lastUpstreamOffset;
     }
 
-    /** The start offset of the first retained entry, or {@link #endOffset()} when there is none. */
+    /**
+     * The start offset of the first retained entry, or {@link #endOffset()} when there is none.
+     * Tail pieces of an entry whose head retention deleted are not an entry: the first one
+     * starts after them.
+     */
     public long firstOffset() {
         synchronized (probe) {
             probe.direction(TailerDirection.FORWARD).toStart();
-            try (DocumentContext dc = probe.readingDocument()) {
-                final long[] first = header(dc);
-                return first == null ? committedOffset : first[0] - first[2];
+            while (true) {
+                try (DocumentContext dc = probe.readingDocument()) {
+                    final long[] first = header(dc);
+                    if (first == null) {
+                        return committedOffset;
+                    }
+                    if ((first[3] & JournalEntryDescriptor.FLAG_CONTINUATION) == 0) {
+                        return first[0] - first[2];
+                    }
+                }
             }
         }
     }
 
-    /** Entries retained, by Chronicle's count of excerpts per file. */
+    /** Documents retained (entries, an entry in pieces counting once per piece), by Chronicle's count per file. */
     public long entryCount() {
         synchronized (probe) {
             long count = 0;
@@ -177,7 +188,8 @@ public final class ShardJournal implements AutoCloseable {
         if (isEmpty()) {
             committedOffset = initialOffset;
         }
-        writer = new JournalWriter(this, queue.createAppender(), committedOffset, context.sync() == JournalContext.Sync.COMMIT);
+        writer = new JournalWriter(this, queue.createAppender(), committedOffset, context.sync() == JournalContext.Sync.COMMIT,
+            context.maxPieceLength());
         return writer;
     }
 
@@ -243,21 +255,102 @@ public final class ShardJournal implements AutoCloseable {
         return last == null ? 0 : last[0];
     }
 
-    /** {end offset, upstream offset, length} of the last complete entry, or null. */
+    /**
+     * {end offset, upstream offset, length, flags} of the last whole entry, or null. When the
+     * journal ends with pieces of an unfinished entry (its writer died between them), the
+     * journal ends where that entry starts: {start, upstream offset before it, 0, 0}.
+     */
     private long[] lastEntry() {
         synchronized (probe) {
             probe.direction(TailerDirection.BACKWARD).toEnd();
-            try (DocumentContext dc = probe.readingDocument()) {
-                return header(dc);
+            try {
+                long[] last;
+                try (DocumentContext dc = probe.readingDocument()) {
+                    last = header(dc);
+                }
+                if (last == null || (last[3] & JournalEntryDescriptor.FLAG_CONTINUED) == 0) {
+                    return last;
+                }
+                long[] first = last;
+                while ((first[3] & JournalEntryDescriptor.FLAG_CONTINUATION) != 0) {
+                    final long[] before;
+                    try (DocumentContext dc = probe.readingDocument()) {
+                        before = header(dc);
+                    }
+                    if (before == null) {
+                        break; // its head was deleted too
+                    }
+                    first = before;
+                }
+                LOG.warn("journal shard {}: ends with pieces of an entry that was never finished (offsets {}..{}): "
+                    + "they are skipped, the journal continues at {}", name, first[0] - first[2], last[0], first[0] - first[2]);
+                return new long[] {first[0] - first[2], first[1], 0, 0};
             } finally {
                 probe.direction(TailerDirection.FORWARD);
             }
         }
     }
 
+    /** What {@link #pieceRun} found after the first piece of an entry. */
+    record PieceRun(Kind kind, long length, long resumeIndex, int pieces) {
+        enum Kind {
+            /** Every piece is there (and committed): {@code length} is the entry's. */
+            COMPLETE,
+            /** The last piece is not there yet (or not committed): wait. */
+            INCOMPLETE,
+            /** A document that does not continue the entry follows: skip to {@code resumeIndex}. */
+            ABANDONED
+        }
+    }
+
+    /**
+     * Follows the pieces of the entry whose first piece is at queue {@code index}, reading only
+     * their headers, up to its last piece: is it whole and readable up to {@code readable}?
+     */
+    PieceRun pieceRun(long index, long readable) {
+        synchronized (probe) {
+            probe.direction(TailerDirection.FORWARD);
+            if (!probe.moveToIndex(index)) {
+                return new PieceRun(PieceRun.Kind.INCOMPLETE, 0, -1, 0);
+            }
+            long[] current;
+            try (DocumentContext dc = probe.readingDocument()) {
+                current = header(dc);
+            }
+            if (current == null) {
+                return new PieceRun(PieceRun.Kind.INCOMPLETE, 0, -1, 0);
+            }
+            final long start = current[0] - current[2];
+            int pieces = 1;
+            while ((current[3] & JournalEntryDescriptor.FLAG_CONTINUED) != 0) {
+                final long[] next;
+                final long nextIndex;
+                try (DocumentContext dc = probe.readingDocument()) {
+                    next = header(dc);
+                    nextIndex = dc.isPresent() ? dc.index() : -1;
+                }
+                if (next == null || next[0] > readable) {
+                    return new PieceRun(PieceRun.Kind.INCOMPLETE, 0, -1, 0);
+                }
+                if ((next[3] & JournalEntryDescriptor.FLAG_CONTINUATION) == 0) {
+                    return new PieceRun(PieceRun.Kind.ABANDONED, 0, nextIndex, pieces);
+                }
+                current = next;
+                pieces++;
+            }
+            return new PieceRun(PieceRun.Kind.COMPLETE, current[0] - start, -1, pieces);
+        }
+    }
+
     /**
      * Finds the entry that starts at {@code offset} and moves {@code tailer} there: O(log n) reads,
-     * a binary search over files and then over the entries of one file.
+     * a binary search over files and then over the entries of one file. An offset where a piece
+     * of an entry starts or ends, other than the entry's own start and end, is NOT_BOUNDARY.
+     *
+     * <p>Pieces a writer abandoned (it died between them) are followed by entries that start
+     * again at the abandoned entry's start, so starts are not monotonic over that stretch: a
+     * search landing in it may answer NOT_BOUNDARY for an offset that is a boundary (a full
+     * resync where a continue was possible), never BOUNDARY where there is none.
      */
     SeekResult locate(long offset, ExcerptTailer tailer) {
         final long end = readableEnd() == Long.MAX_VALUE ? lastEntryEnd() : committedOffset;
@@ -296,6 +389,7 @@ public final class ShardJournal implements AutoCloseable {
             long bestIndex = -1;
             long bestStart = -1;
             long bestEnd = -1;
+            long bestFlags = 0;
             while (seqLo <= seqHi) {
                 final long mid = (seqLo + seqHi) >>> 1;
                 final long index = queue.rollCycle().toIndex(cycle, mid);
@@ -309,6 +403,7 @@ public final class ShardJournal implements AutoCloseable {
                     bestIndex = index;
                     bestStart = start;
                     bestEnd = entry[0];
+                    bestFlags = entry[3];
                     seqLo = mid + 1;
                 } else {
                     seqHi = mid - 1;
@@ -318,11 +413,26 @@ public final class ShardJournal implements AutoCloseable {
                 return SeekResult.BEFORE_START;
             }
             if (bestStart == offset) {
+                if ((bestFlags & JournalEntryDescriptor.FLAG_CONTINUATION) != 0) {
+                    return SeekResult.NOT_BOUNDARY; // a piece starts here, its entry earlier
+                }
+                if ((bestFlags & JournalEntryDescriptor.FLAG_CONTINUED) != 0) {
+                    final PieceRun run = pieceRun(bestIndex, readableEnd());
+                    if (run.kind() == PieceRun.Kind.ABANDONED) {
+                        // pieces of an entry never finished; the writer started again at the same offset
+                        final long[] next = readAt(run.resumeIndex());
+                        if (next == null || next[0] - next[2] != offset || (next[3] & JournalEntryDescriptor.FLAG_CONTINUATION) != 0) {
+                            return SeekResult.NOT_BOUNDARY;
+                        }
+                        tailer.moveToIndex(run.resumeIndex());
+                        return SeekResult.BOUNDARY;
+                    }
+                }
                 tailer.moveToIndex(bestIndex);
                 return SeekResult.BOUNDARY;
             }
-            if (offset < bestEnd) {
-                return SeekResult.NOT_BOUNDARY;
+            if (offset < bestEnd || (bestFlags & JournalEntryDescriptor.FLAG_CONTINUED) != 0) {
+                return SeekResult.NOT_BOUNDARY; // inside an entry, or at the end of a piece that is not its last
             }
             // offset == end of the last entry
             tailer.moveToIndex(bestIndex);
@@ -353,12 +463,19 @@ public final class ShardJournal implements AutoCloseable {
         }
     }
 
-    /** Start offset of the first entry of cycles[i], or of the next non-empty file; MAX_VALUE if none. */
+    /**
+     * Start offset of the first entry of cycles[i] (tail pieces of an entry begun in an earlier
+     * file are not one), or of the next file that has one; MAX_VALUE if none.
+     */
     private long firstStartInOrAfter(long[] cycles, int i) {
         for (int c = i; c < cycles.length; c++) {
-            if (probe.excerptsInCycle((int) cycles[c]) > 0) {
-                final long[] entry = readAt(queue.rollCycle().toIndex((int) cycles[c], 0));
-                if (entry != null) {
+            final long n = probe.excerptsInCycle((int) cycles[c]);
+            for (long seq = 0; seq < n; seq++) {
+                final long[] entry = readAt(queue.rollCycle().toIndex((int) cycles[c], seq));
+                if (entry == null) {
+                    break;
+                }
+                if ((entry[3] & JournalEntryDescriptor.FLAG_CONTINUATION) == 0) {
                     return entry[0] - entry[2];
                 }
             }
@@ -366,7 +483,7 @@ public final class ShardJournal implements AutoCloseable {
         return Long.MAX_VALUE;
     }
 
-    /** {end offset, upstream offset, length} of the entry at a queue index, or null. Caller holds probe. */
+    /** {end offset, upstream offset, length, flags} of the document at a queue index, or null. Caller holds probe. */
     private long[] readAt(long index) {
         if (!probe.moveToIndex(index)) {
             return null;
@@ -376,7 +493,7 @@ public final class ShardJournal implements AutoCloseable {
         }
     }
 
-    /** {end offset, upstream offset, length} of the entry a document holds, without moving its read position; null when absent. */
+    /** {end offset, upstream offset, length, flags} of the entry (or piece) a document holds, without moving its read position; null when absent. */
     private static long[] header(DocumentContext dc) {
         if (!dc.isPresent()) {
             return null;
@@ -385,7 +502,7 @@ public final class ShardJournal implements AutoCloseable {
         final long p = b.readPosition();
         return new long[] {b.readLong(p + JournalEntryDescriptor.END_OFFSET_OFFSET),
             b.readLong(p + JournalEntryDescriptor.UPSTREAM_OFFSET_OFFSET),
-            b.readInt(p + JournalEntryDescriptor.LENGTH_OFFSET)};
+            b.readInt(p + JournalEntryDescriptor.LENGTH_OFFSET), b.readInt(p + JournalEntryDescriptor.FLAGS_OFFSET)};
     }
 
     private long[] cycles() {

@@ -36,6 +36,8 @@ public final class CommandFramer {
     private int lineScanned;
     /** Buffer offset of the current frame's first byte, for stream offsets in error messages. */
     private int frameStart;
+    /** Bytes the cut-off command is known to need, from its first byte; 0 when not known. */
+    private long needed;
 
     public CommandFramer() {
         this(new RespDecoderContext());
@@ -47,6 +49,15 @@ public final class CommandFramer {
         this.maxArrayLength = context.maxArrayLength();
         this.maxInlineLength = context.maxInlineLength();
         this.maxCommandLength = context.maxCommandLength();
+    }
+
+    /**
+     * After {@link #frame} returned 0 inside an argument: how many bytes, from the command's first
+     * byte, the command needs at least (up to the end of that argument), so a caller can size its
+     * buffer once for a long command instead of doubling it; 0 when not known.
+     */
+    public long needed() {
+        return needed;
     }
 
     /** The command framed by the last {@link #frame} that returned more than 0. */
@@ -71,6 +82,7 @@ public final class CommandFramer {
     }
 
     private void clearProgress() {
+        needed = 0;
         parsed = 0;
         expectedArgs = -1;
         args = 0;
@@ -167,6 +179,7 @@ public final class CommandFramer {
                     + " (expected: <= " + maxCommandLength + ")", offset);
             }
             if (end - bodyStart < len + 2) {
+                needed = commandLength;
                 return 0;
             }
             final int crlf = bodyStart + (int) len;

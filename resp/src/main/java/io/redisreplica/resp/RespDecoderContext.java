@@ -21,6 +21,15 @@ public final class RespDecoderContext {
     private int maxDepth = DEFAULT_MAX_DEPTH;
     private int maxCommandLength = DEFAULT_MAX_COMMAND_LENGTH;
 
+    /**
+     * Caps for commands already framed once under the caps that protect the process (the master's
+     * stream): journal entries read back, and commands the router writes from them. Only the
+     * size of one Java array bounds them, so a command the router took is never refused later.
+     */
+    public static RespDecoderContext preChecked() {
+        return new RespDecoderContext().maxBulkLength(Integer.MAX_VALUE).maxCommandLength(Integer.MAX_VALUE - 16);
+    }
+
     public long maxBulkLength() {
         return maxBulkLength;
     }

@@ -90,6 +90,21 @@ class CommandFramerTest {
     }
 
     @Test
+    void shouldSayHowLongACutOffCommandIsKnownToBe() {
+        final CommandFramer framer = new CommandFramer();
+        final byte[] whole = ascii("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$100\r\n" + "v".repeat(100) + "\r\n");
+        final UnsafeBuffer buf = new UnsafeBuffer(whole);
+        assertEquals(0, framer.frame(buf, 0, 6));
+        assertEquals(0, framer.needed(), "inside the first header: not known yet");
+        assertEquals(0, framer.frame(buf, 0, 10));
+        assertEquals(13, framer.needed(), "inside the first argument: up to its end");
+        assertEquals(0, framer.frame(buf, 0, 40));
+        assertEquals(whole.length, framer.needed(), "inside the last argument: the whole command");
+        assertEquals(whole.length, framer.frame(buf, 0, whole.length));
+        assertEquals(0, framer.needed());
+    }
+
+    @Test
     void shouldFrameInlineCommandsAndKeepAlives() {
         final byte[] input = ascii("\n\nPING\r\nset  k \"a b\"  'c'\n\r\n*0\r\nGET x\n");
         for (int split = 0; split <= input.length; split++) {

@@ -93,20 +93,20 @@ public final class CommandRouter {
 
     /** Commands the value rules made: re-framed here and routed like the master's own. */
     private final ExpandableArrayBuffer ruled = new ExpandableArrayBuffer(1024);
-    private final CommandFramer ruledFramer = new CommandFramer();
+    private final CommandFramer ruledFramer = new CommandFramer(io.redisreplica.resp.RespDecoderContext.preChecked());
     private final ElementArgs elementArgs = new ElementArgs();
     private final AbsoluteTtl absoluteTtl = new AbsoluteTtl();
     private final ExpandableArrayBuffer ttlBuffer = new ExpandableArrayBuffer(256);
-    private final CommandFramer ttlFramer = new CommandFramer();
+    private final CommandFramer ttlFramer = new CommandFramer(io.redisreplica.resp.RespDecoderContext.preChecked());
     /** Commands the router makes itself (source effects, restores): one buffer per nesting level. */
     private final ExpandableArrayBuffer generated = new ExpandableArrayBuffer(256);
-    private final CommandFramer generatedFramer = new CommandFramer();
+    private final CommandFramer generatedFramer = new CommandFramer(io.redisreplica.resp.RespDecoderContext.preChecked());
     private boolean generating;
     private final ReadKeys readKeys = new ReadKeys();
     /** A rewritten key, as the writer takes it. */
     private final UnsafeBuffer rewrittenKey = new UnsafeBuffer(new byte[0]);
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(4096);
-    private final ExpandableArrayBuffer txEntry = new ExpandableArrayBuffer(4096);
+    private ExpandableArrayBuffer txEntry = new ExpandableArrayBuffer(4096);
     private final RespWriter writer = new RespWriter();
     private final RespWriter selectWriter = new RespWriter();
 
@@ -293,6 +293,7 @@ public final class CommandRouter {
             flushReads();
             stableOffset = upstreamEnd;
             stableDb = db;
+            releaseLargeBuffers();
         }
         return outcome;
     }
@@ -1062,5 +1063,39 @@ public final class CommandRouter {
             txCommands[s] = 0;
         }
         flushReads();
+    }
+
+    /** Buffers past this size are let go once what they held is journaled. */
+    private static final int BUFFER_KEPT = 1 << 20;
+
+    /**
+     * One big command or transaction must not hold its size in the heap for good (the upstream
+     * read buffer shrinks back too): the buffers that held it whole are replaced by small ones.
+     * Called between master commands, outside a transaction; costs a few compares otherwise.
+     */
+    private void releaseLargeBuffers() {
+        boolean released = false;
+        for (int s = 0; s < shards; s++) {
+            if (pending[s].capacity() > BUFFER_KEPT) {
+                pending[s] = new ExpandableArrayBuffer(256);
+                released = true;
+            }
+            if (reads[s].capacity() > BUFFER_KEPT) {
+                reads[s] = new ExpandableArrayBuffer(256);
+                released = true;
+            }
+            if (tx[s].capacity() > BUFFER_KEPT) {
+                tx[s] = new ExpandableArrayBuffer(256);
+                released = true;
+            }
+        }
+        if (txEntry.capacity() > BUFFER_KEPT) {
+            txEntry = new ExpandableArrayBuffer(4096);
+            released = true;
+        }
+        if (released) { // the writers may still wrap a released buffer
+            writer.wrap(txEntry, 0);
+            selectWriter.wrap(txEntry, 0);
+        }
     }
 }

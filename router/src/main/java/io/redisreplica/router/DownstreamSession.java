@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.redisreplica.journal.JournalEntry;
+import io.redisreplica.journal.JournalEntryDescriptor;
 import io.redisreplica.journal.JournalReader;
 import io.redisreplica.journal.SeekResult;
 import io.redisreplica.resp.Command;
@@ -50,6 +51,8 @@ final class DownstreamSession implements Runnable {
     private volatile int listeningPort;
     private boolean authenticated;
     private boolean capaEof;
+    /** {@code REPLCONF rdb-only 1} (redis-cli --rdb, Redis 7): the client wants an RDB file, then nothing. */
+    private boolean rdbOnly;
     /**
      * After a diskless-framed transfer the replica finds the end by the mark being the last bytes
      * it read: nothing may follow until it ACKs, as a diskless Redis master waits too.
@@ -196,6 +199,8 @@ final class DownstreamSession implements Runnable {
                         listeningPort = (int) c.argLong(i + 1);
                     } else if (c.argString(i).equalsIgnoreCase("capa") && c.argString(i + 1).equalsIgnoreCase("eof")) {
                         capaEof = true;
+                    } else if (c.argString(i).equalsIgnoreCase("rdb-only")) {
+                        rdbOnly = c.argString(i + 1).equals("1");
                     }
                 }
                 write(out, "+OK\r\n");
@@ -213,6 +218,10 @@ final class DownstreamSession implements Runnable {
 
     private void sync(String psyncReplid, long psyncOffset, InputStream in, OutputStream out, byte[] rest) throws IOException {
         final boolean psync = psyncReplid != null;
+        if (rdbOnly) {
+            rdbOnly(psync, out);
+            return;
+        }
         String replid = psyncReplid;
         final String refusal = policy.refusal(identity());
         if (refusal != null) {
@@ -281,6 +290,52 @@ final class DownstreamSession implements Runnable {
         }
     }
 
+    /**
+     * An RDB for a client that wants nothing after it: the shard's snapshot, but only while it is
+     * current, that is while no write follows it in the journal (keep-alives do not count). A
+     * snapshot the journal has moved past would be a stale copy of the shard: the client gets an
+     * error that says so, and how to get a current one.
+     */
+    private void rdbOnly(boolean psync, OutputStream out) throws IOException {
+        state(State.FULL_SYNC, "rdb-only: checking the snapshot is current");
+        final long snapshotOffset = shard.snapshotOffset();
+        if (snapshotOffset < 0) {
+            write(out, "-ERR shard " + shard.name() + " has no snapshot yet: the router's first sync of the master is not done\r\n");
+            out.flush();
+            state(State.STOPPED, "rdb-only: no snapshot yet");
+            return;
+        }
+        try (JournalReader reader = shard.journal().reader()) {
+            final long write = firstWriteAfter(reader, snapshotOffset);
+            if (write >= 0) {
+                write(out, "-ERR shard " + shard.name() + " snapshot is at offset " + snapshotOffset + " but its journal holds writes from offset "
+                    + write + " to " + shard.journal().endOffset() + ": an RDB of the snapshot would be stale. For a current RDB, take it from a "
+                    + "replica of the shard (REPLICAOF " + socket.getLocalAddress().getHostAddress() + " " + socket.getLocalPort()
+                    + "), or apply the journal with 'redis-replica replay'\r\n");
+                out.flush();
+                state(State.STOPPED, "rdb-only refused: the snapshot at offset " + snapshotOffset + " is followed by writes");
+                return;
+            }
+            fullResync(psync, reader, out);
+            out.flush();
+            state(State.STOPPED, "rdb-only: the snapshot was current and is sent");
+        }
+    }
+
+    /** The start offset of the first entry after {@code from} that is not a keep-alive, or -1 when there is none. */
+    private static long firstWriteAfter(JournalReader reader, long from) throws IOException {
+        if (reader.seek(from) != SeekResult.BOUNDARY) {
+            throw new IOException("the journal does not hold the snapshot offset " + from);
+        }
+        final JournalEntry entry = new JournalEntry();
+        while (reader.nextPiece(entry)) {
+            if ((entry.flags() & JournalEntryDescriptor.FLAG_NO_KEY) == 0) {
+                return entry.startOffset();
+            }
+        }
+        return -1;
+    }
+
     private void fullResync(boolean psync, JournalReader reader, OutputStream out) throws IOException {
         state(State.FULL_SYNC, "sending the snapshot");
         while (true) {
@@ -328,19 +383,28 @@ final class DownstreamSession implements Runnable {
                 if (shard.epoch() != epoch) {
                     throw new IOException("shard " + shard.name() + " has a new snapshot: the replica must resync");
                 }
-                if (!reader.next(entry)) {
+                // piece by piece: an entry in pieces was committed whole, and a replica that loses
+                // the link inside it discards the partial command and continues at its start
+                if (!reader.nextPiece(entry)) {
                     out.flush();
                     reader.await(100, TimeUnit.MILLISECONDS);
                     continue;
                 }
+                final byte[] array = entry.payload().byteArray();
                 int off = 0;
+                if (array != null) { // the reader's copy of the entry: written as it is, a long one straight to the socket
+                    out.write(array, (int) entry.payload().wrapAdjustment() + entry.payloadOffset(), entry.payloadLength());
+                    off = entry.payloadLength();
+                }
                 while (off < entry.payloadLength()) {
                     final int n = Math.min(copy.length, entry.payloadLength() - off);
                     entry.payload().getBytes(entry.payloadOffset() + off, copy, 0, n);
                     out.write(copy, 0, n);
                     off += n;
                 }
-                sentOffset = entry.endOffset();
+                if ((entry.flags() & JournalEntryDescriptor.FLAG_CONTINUED) == 0) {
+                    sentOffset = entry.endOffset();
+                }
                 final long now = System.nanoTime();
                 if (now - lastFlush >= FLUSH_INTERVAL_NANOS) {
                     out.flush();

@@ -21,7 +21,7 @@ public final class EntryCommands {
     private static final byte[] SELECT = bytes("SELECT");
     private static final byte[] PING = bytes("PING");
 
-    private final CommandFramer framer = new CommandFramer();
+    private final CommandFramer framer = new CommandFramer(io.redisreplica.resp.RespDecoderContext.preChecked());
     private JournalEntry entry;
     private int at;
     private int end;

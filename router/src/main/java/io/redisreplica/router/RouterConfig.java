@@ -45,6 +45,9 @@ public final class RouterConfig {
     private java.time.Duration replicaDropTime = java.time.Duration.ofMinutes(5);
     private String adminHost = "127.0.0.1";
     private int adminPort = -1;
+    private long protoMaxBulkLen = io.redisreplica.resp.RespDecoderContext.DEFAULT_MAX_BULK_LENGTH;
+    /** The largest {@code proto-max-bulk-len}: a command must fit in one Java array. */
+    static final long MAX_PROTO_MAX_BULK_LEN = 1L << 30;
     private ShardMap shardMap;
     /** The Redis types {@code drop type=} takes. */
     static final Set<String> DATA_TYPES = Set.of("string", "list", "set", "zset", "hash", "stream", "module");
@@ -106,6 +109,24 @@ public final class RouterConfig {
     /** How often retention runs. */
     public java.time.Duration retentionInterval() {
         return retentionInterval;
+    }
+
+    /**
+     * The longest argument the router takes from the master ({@code proto-max-bulk-len}, as the
+     * master's own setting; Redis's default 512 MB).
+     */
+    public long protoMaxBulkLen() {
+        return protoMaxBulkLen;
+    }
+
+    /**
+     * The longest command the router takes from the master, and the longest transaction it
+     * writes for one shard: twice {@link #protoMaxBulkLen()} (by default 1 GB, Redis's
+     * {@code client-query-buffer-limit}, which bounds what a client can make a master execute),
+     * below 2 GiB.
+     */
+    public int maxCommandLength() {
+        return (int) Math.min(2 * protoMaxBulkLen, Integer.MAX_VALUE - (16 << 20));
     }
 
     public String adminHost() {
@@ -292,6 +313,13 @@ public final class RouterConfig {
                 case "replica-failure-window" -> config.replicaFailureWindow = duration(arg(words, 1, where, "replica-failure-window DURATION"), where);
                 case "replica-drop-time" -> config.replicaDropTime = duration(arg(words, 1, where, "replica-drop-time DURATION"), where);
                 case "replica-stall-timeout" -> config.replicaStallTimeout = duration(arg(words, 1, where, "replica-stall-timeout DURATION"), where);
+                case "proto-max-bulk-len" -> {
+                    final long limit = bytes(arg(words, 1, where, "proto-max-bulk-len SIZE"), where);
+                    if (limit < 1024 || limit > MAX_PROTO_MAX_BULK_LEN) {
+                        throw new ConfigException(where + "proto-max-bulk-len must be 1kb..1gb, was " + limit);
+                    }
+                    config.protoMaxBulkLen = limit;
+                }
                 case "retention-interval" -> config.retentionInterval = duration(arg(words, 1, where, "retention-interval DURATION"), where);
                 case "admin" -> {
                     final HostPort hp = HostPort.parse(arg(words, 1, where, "admin HOST:PORT"), where);
@@ -391,7 +419,7 @@ public final class RouterConfig {
                 default -> throw new ConfigException(where + "unknown directive '" + words[0]
                     + "' (expected upstream, upstream-user, upstream-password, journal, journal-roll, journal-sync, journal-max-bytes, "
                     + "journal-max-age, journal-min-free, retention-interval, replica-stall-timeout, replica-max-failures, "
-                    + "replica-failure-window, replica-drop-time, admin, shard, shard-password, rewrite, drop, transform, sink, "
+                    + "replica-failure-window, replica-drop-time, proto-max-bulk-len, admin, shard, shard-password, rewrite, drop, transform, sink, "
                     + "sink-max-failures, unclaimed)");
             }
         }

@@ -66,6 +66,7 @@ public final class UpstreamLink implements Runnable {
     /** Per shard: upstream offset up to which its journal already holds the replayed stream. */
     private final long[] skipUpTo;
     private long replaySkipped;
+    private long bufferGrowths;
 
     /** Each shard's key rewriting (the RDB split and the command stream share them: both run on this thread), or null. */
     private final io.redisreplica.rdb.KeyRewriter[] rewriters;
@@ -126,6 +127,11 @@ public final class UpstreamLink implements Runnable {
             return;
         }
         shards.get(shard).writer().append(currentUpstream, db, 0, bytes, off, len);
+    }
+
+    /** How often the read buffer grew for a command longer than it (it shrinks back after each). */
+    public long bufferGrowths() {
+        return bufferGrowths;
     }
 
     /** Entries not journaled again during the replay after a restart, because their shard had them. */
@@ -417,12 +423,17 @@ public final class UpstreamLink implements Runnable {
         return split.commands();
     }
 
+    /** The read buffer's usual size; it grows for a longer command and shrinks back after it. */
+    static final int READ_BUFFER = 1 << 20;
+
     private void stream(InputStream in, OutputStream out, long startOffset) throws IOException {
         socket.setSoTimeout(100);
-        final RespDecoderContext limits = new RespDecoderContext();
+        final RespDecoderContext limits = new RespDecoderContext()
+            .maxBulkLength(config.protoMaxBulkLen()).maxCommandLength(config.maxCommandLength());
         final CommandFramer framer = new CommandFramer(limits);
         framer.position(startOffset);
-        byte[] buf = new byte[1 << 20];
+        final long maxBuffer = (long) limits.maxCommandLength() + 1024;
+        byte[] buf = new byte[READ_BUFFER];
         final UnsafeBuffer view = new UnsafeBuffer(buf);
         int pending = 0;
         long lastAck = 0;
@@ -432,11 +443,14 @@ public final class UpstreamLink implements Runnable {
             int n;
             try {
                 if (pending == buf.length) {
-                    if (buf.length >= limits.maxCommandLength() + 1024) {
-                        throw new IOException("command larger than " + limits.maxCommandLength() + " bytes at offset " + framer.position());
+                    if (buf.length >= maxBuffer) {
+                        throw new RouterException("command at offset " + framer.position() + " is longer than " + limits.maxCommandLength()
+                            + " bytes (twice proto-max-bulk-len " + config.protoMaxBulkLen() + "): raise proto-max-bulk-len");
                     }
-                    buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+                    // to the length the framer knows the command needs (its argument's declared length), at least double
+                    buf = java.util.Arrays.copyOf(buf, (int) Math.min(Math.max(2L * buf.length, framer.needed()), maxBuffer));
                     view.wrap(buf);
+                    bufferGrowths++;
                 }
                 n = in.read(buf, pending, buf.length - pending);
                 if (n < 0) {
@@ -449,16 +463,29 @@ public final class UpstreamLink implements Runnable {
             int at = 0;
             boolean getAck = false;
             int framed;
-            while ((framed = framer.frame(view, at, pending - at)) > 0) {
-                final Command c = framer.command();
-                at += framed;
+            try {
+                while ((framed = framer.frame(view, at, pending - at)) > 0) {
+                    final Command c = framer.command();
+                    at += framed;
                     currentUpstream = framer.position();
-                if (router.route(c) == CommandRouter.Outcome.GETACK) {
-                    getAck = true;
+                    if (router.route(c) == CommandRouter.Outcome.GETACK) {
+                        getAck = true;
+                    }
                 }
+            } catch (io.redisreplica.resp.RespProtocolException e) {
+                // the same bytes come again after a reconnect: retrying cannot help. What came before them stands.
+                commit(framer);
+                writeCheckpoint();
+                throw new RouterException("the master's stream cannot be read at offset " + framer.position() + ": " + e.getMessage()
+                    + " (proto-max-bulk-len is " + config.protoMaxBulkLen() + ")");
             }
             System.arraycopy(buf, at, buf, 0, pending - at);
             pending -= at;
+            if (buf.length > READ_BUFFER && pending <= READ_BUFFER / 2) {
+                // a long command went through: let its array go rather than hold it for good
+                buf = java.util.Arrays.copyOf(buf, READ_BUFFER);
+                view.wrap(buf);
+            }
             final long now = System.currentTimeMillis();
             if (now - lastKeepAlive >= KEEPALIVE_INTERVAL_MS) {
                 lastKeepAlive = now;
@@ -468,12 +495,7 @@ public final class UpstreamLink implements Runnable {
                 }
             }
             if (at > 0 || getAck || now - lastAck >= ACK_INTERVAL_MS) {
-                for (ShardRuntime shard : shards) {
-                    shard.commit();
-                }
-                // inside a master's MULTI nothing of it is journaled yet: resume from before it
-                offset = router.inTransaction() ? Math.max(offset, router.stableOffset()) : framer.position();
-                offsetDb = router.inTransaction() ? router.stableDb() : router.db();
+                commit(framer);
             }
             if (!legacySync && (getAck || now - lastAck >= ACK_INTERVAL_MS)) {
                 lastAck = now;
@@ -484,6 +506,16 @@ public final class UpstreamLink implements Runnable {
                 writeCheckpoint();
             }
         }
+    }
+
+    /** Commits every shard's appended entries and moves the covered upstream offset to what they hold. */
+    private void commit(CommandFramer framer) {
+        for (ShardRuntime shard : shards) {
+            shard.commit();
+        }
+        // inside a master's MULTI nothing of it is journaled yet: resume from before it
+        offset = router.inTransaction() ? Math.max(offset, router.stableOffset()) : framer.position();
+        offsetDb = router.inTransaction() ? router.stableDb() : router.db();
     }
 
     /** Checkpoints every shard as having no snapshot (offset -1): a start from it takes a full sync. */

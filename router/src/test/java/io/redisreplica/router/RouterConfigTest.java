@@ -76,6 +76,16 @@ class RouterConfigTest {
     }
 
     @Test
+    void shouldTakeCommandsAsLongAsTheMastersProtoMaxBulkLen() {
+        final RouterConfig defaults = RouterConfig.parse("shard a 127.0.0.1:7001 prefix=x", "t");
+        assertEquals(512L << 20, defaults.protoMaxBulkLen(), "Redis's default");
+        assertEquals(1 << 30, defaults.maxCommandLength(), "twice: Redis's client-query-buffer-limit");
+        final RouterConfig big = RouterConfig.parse("proto-max-bulk-len 1gb\nshard a 127.0.0.1:7001 prefix=x", "t");
+        assertEquals(1L << 30, big.protoMaxBulkLen());
+        assertEquals(Integer.MAX_VALUE - (16 << 20), big.maxCommandLength(), "below 2 GiB: one Java array");
+    }
+
+    @Test
     void shouldRejectInvalidMapsWithFileLineAndReason() {
         assertError("t:1: shard a: bad regex '^(a' : Unclosed group near index 3".replace(" :", ":"),
             "shard a 127.0.0.1:7001 regex=^(a");
@@ -94,8 +104,10 @@ class RouterConfigTest {
         assertError("t:2: unclaimed names shard 'zz', which is not defined", "shard a 127.0.0.1:7001 prefix=x\nunclaimed zz");
         assertError("t:1: unknown directive 'shards' (expected upstream, upstream-user, upstream-password, journal, journal-roll, journal-sync, "
             + "journal-max-bytes, journal-max-age, journal-min-free, retention-interval, replica-stall-timeout, replica-max-failures, "
-            + "replica-failure-window, replica-drop-time, admin, shard, shard-password, rewrite, drop, transform, sink, "
+            + "replica-failure-window, replica-drop-time, proto-max-bulk-len, admin, shard, shard-password, rewrite, drop, transform, sink, "
             + "sink-max-failures, unclaimed)", "shards a");
+        assertError("t:1: proto-max-bulk-len must be 1kb..1gb, was 2147483648", "proto-max-bulk-len 2gb");
+        assertError("t:1: bad size '1x' (expected a number with b, kb, mb, gb or tb)", "proto-max-bulk-len 1x");
         assertError("t:2: sink s: 'kafka' is not xadd, publish, command or class=CLASS", "shard a 127.0.0.1:7001 prefix=x\nsink s kafka");
         assertError("t:2: sink s: xadd takes one stream after HOST:PORT, got [one, two]",
             "shard a 127.0.0.1:7001 prefix=x\nsink s xadd 127.0.0.1:6379 one two");

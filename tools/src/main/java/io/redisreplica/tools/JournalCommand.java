@@ -183,7 +183,7 @@ final class JournalCommand {
                     }
                 }
                 final JournalEntry entry = new JournalEntry();
-                final CommandFramer framer = new CommandFramer();
+                final CommandFramer framer = new CommandFramer(io.redisreplica.resp.RespDecoderContext.preChecked());
                 long skip = last < 0 ? 0 : Math.max(0, sj.entryCount() - last);
                 while (true) {
                     if (!reader.next(entry)) {

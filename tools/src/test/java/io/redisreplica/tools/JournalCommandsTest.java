@@ -60,6 +60,45 @@ class JournalCommandsTest {
     }
 
     @Test
+    void shouldPrintAndVerifyEntriesWrittenInPiecesWhole() {
+        try (Journal journal = Journal.open(new JournalContext().dir(dir).minFreeBytes(0).maxPieceLength(10))) {
+            final JournalWriter writer = journal.shard("a").writer(0);
+            writer.append(10, 0, 0, "*3\r\n$3\r\nSET\r\n$5\r\napple\r\n$3\r\nred\r\n".getBytes(StandardCharsets.US_ASCII));
+            writer.append(20, 1, 0, "*2\r\n$4\r\nINCR\r\n$7\r\navocado\r\n".getBytes(StandardCharsets.US_ASCII));
+            writer.commit();
+        }
+        final Cli all = Cli.run("journal", "tail", dir.toString(), "-s", "a");
+        assertEquals(0, all.exit(), all.err());
+        assertEquals("0 db=0 upstream=10 \"SET\" \"apple\" \"red\"\n33 db=1 upstream=20 \"INCR\" \"avocado\"\n", all.out());
+        final Cli inside = Cli.run("journal", "tail", dir.toString(), "-s", "a", "--from", "10");
+        assertEquals(ExitCodes.BAD_INPUT, inside.exit(), "the end of a piece is not an entry boundary");
+        assertTrue(inside.err().startsWith("offset 10: NOT_BOUNDARY"), inside.err());
+        final Cli verify = Cli.run("journal", "verify", dir.toString());
+        assertEquals(0, verify.exit(), verify.out() + verify.err());
+    }
+
+    @Test
+    void shouldReadCommandsLongerThanTheFramersUsualCap() {
+        final byte[] value = new byte[9_000_000];
+        java.util.Arrays.fill(value, (byte) 'v');
+        final byte[] head = ("*3\r\n$3\r\nSET\r\n$3\r\nbig\r\n$" + value.length + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        final byte[] set = new byte[head.length + value.length + 2];
+        System.arraycopy(head, 0, set, 0, head.length);
+        System.arraycopy(value, 0, set, head.length, value.length);
+        set[set.length - 2] = '\r';
+        set[set.length - 1] = '\n';
+        try (Journal journal = Journal.open(new JournalContext().dir(dir).minFreeBytes(0))) {
+            final JournalWriter writer = journal.shard("a").writer(0);
+            writer.append(10, 0, 0, set);
+            writer.append(20, 0, 0, "*2\r\n$4\r\nINCR\r\n$7\r\navocado\r\n".getBytes(StandardCharsets.US_ASCII));
+            writer.commit();
+        }
+        final Cli incr = Cli.run("journal", "grep", dir.toString(), "-s", "a", "--command", "incr");
+        assertEquals(0, incr.exit(), incr.err());
+        assertEquals(set.length + " db=0 upstream=20 \"INCR\" \"avocado\"\n", incr.out());
+    }
+
+    @Test
     void shouldMatchAnyKeyOfAMultiKeyCommandAndStartFromATime() {
         try (Journal journal = Journal.open(new JournalContext().dir(dir).minFreeBytes(0))) {
             final JournalWriter writer = journal.shard("a").writer(0);

@@ -56,9 +56,14 @@ class ReplayIntegrationTest {
 
     /** A journal of INCRs, RPUSHes and transactions over dbs 0 and 1 (or db 0 only for a cluster). */
     private void writeJournal(boolean twoDbs) {
+        writeJournal(twoDbs, JournalContext.DEFAULT_MAX_PIECE_LENGTH);
+    }
+
+    /** @param pieceLength entries longer than this are written in pieces (a small one puts most entries in pieces) */
+    private void writeJournal(boolean twoDbs, int pieceLength) {
         final Map<String, Long> counters = new HashMap<>();
         final Map<String, List<String>> lists = new HashMap<>();
-        try (Journal journal = Journal.open(new JournalContext().dir(dir.resolve("journal")).minFreeBytes(0))) {
+        try (Journal journal = Journal.open(new JournalContext().dir(dir.resolve("journal")).minFreeBytes(0).maxPieceLength(pieceLength))) {
             final JournalWriter writer = journal.shard("a").writer(0);
             final ExpandableArrayBuffer buf = new ExpandableArrayBuffer();
             final RespWriter w = new RespWriter();
@@ -143,6 +148,16 @@ class ReplayIntegrationTest {
         final Cli again = Cli.run("replay", dir.resolve("journal").toString(), "-s", "a", "-t", "127.0.0.1:" + target.port(), "--quiet");
         assertTrue(again.out().contains(": 0 entries"), again.out());
         assertEquals(expected, state(List.of(target), 2), "a second run applies nothing");
+    }
+
+    @Test
+    void shouldReplayEntriesWrittenInPiecesWhole() throws Exception {
+        writeJournal(true, 7);
+        final RedisServer target = redis.start();
+        final Cli done = Cli.run("replay", dir.resolve("journal").toString(), "-s", "a", "-t", "127.0.0.1:" + target.port(), "--quiet");
+        assertEquals(0, done.exit(), done.err());
+        assertTrue(done.out().contains(": " + ENTRIES + " entries"), done.out());
+        assertEquals(expected, state(List.of(target), 2));
     }
 
     @Test
