@@ -114,6 +114,11 @@ public final class CommandRouter {
     private final ExpandableArrayBuffer[] pending;
     private final int[] pendingLength;
     private final int[] pendingDb;
+    /** The buffer of the master command being routed: valid until its entries are written. */
+    private DirectBuffer topBuffer;
+    /** Per shard: where its entry lies in {@link #topBuffer} when it is that command alone (length -1: none). */
+    private final int[] directOffset;
+    private final int[] directLength;
     /** Per shard: what reads of the master give it (DEL + RESTORE), one entry after the command's own, always journaled. */
     private final ExpandableArrayBuffer[] reads;
     private final int[] readsLength;
@@ -166,6 +171,9 @@ public final class CommandRouter {
         this.pending = new ExpandableArrayBuffer[shards];
         this.pendingLength = new int[shards];
         this.pendingDb = new int[shards];
+        this.directOffset = new int[shards];
+        this.directLength = new int[shards];
+        Arrays.fill(directLength, -1);
         this.reads = new ExpandableArrayBuffer[shards];
         this.readsLength = new int[shards];
         this.readsFirstDb = new int[shards];
@@ -280,6 +288,7 @@ public final class CommandRouter {
             return Outcome.DROPPED;
         }
         upstreamEnd = c.streamOffset() + c.length();
+        topBuffer = c.buffer();
         readKeys.passed(c.streamOffset());
         final Outcome outcome;
         final int converted = absoluteTtl.convert(c, clock.getAsLong(), ttlBuffer);
@@ -1003,6 +1012,19 @@ public final class CommandRouter {
         }
         if (pendingLength[shard] == 0) {
             pendingDb[shard] = targetDb;
+            if (shardDb[shard] == targetDb && bytes == topBuffer && directLength[shard] < 0) {
+                // the master's command as it came, alone so far: journaled from where it lies, not copied
+                // (a 100 MB SET is not copied once more); a second command for the shard copies it first
+                directOffset[shard] = offset;
+                directLength[shard] = length;
+                routed++;
+                return;
+            }
+            if (directLength[shard] >= 0) {
+                pending[shard].putBytes(0, topBuffer, directOffset[shard], directLength[shard]);
+                pendingLength[shard] = directLength[shard];
+                directLength[shard] = -1;
+            }
         }
         if (shardDb[shard] != targetDb) {
             pendingLength[shard] += select(pending[shard], pendingLength[shard], targetDb);
@@ -1020,6 +1042,11 @@ public final class CommandRouter {
     /** Writes each shard's part of the master command just routed as one entry. */
     private void flushPending() {
         for (int s = 0; s < shards; s++) {
+            if (directLength[s] >= 0) {
+                sink.append(s, pendingDb[s], false, topBuffer, directOffset[s], directLength[s]);
+                directLength[s] = -1;
+                continue;
+            }
             if (pendingLength[s] == 0) {
                 continue;
             }
