@@ -436,11 +436,11 @@ final class DownstreamSession implements Runnable {
                     at += framed;
                     if (c.argCount() >= 3 && c.argString(0).equalsIgnoreCase("REPLCONF") && c.argString(1).equalsIgnoreCase("ACK")) {
                         final long acked = c.argLong(2);
-                        if (acked < 0 || acked > shard.journal().endOffset()) {
+                        if (!plausibleAck(acked)) {
                             // not believed: it would show negative lag and keep a stalled replica from pausing
                             if (badAcks.incrementAndGet() == 1) {
-                                LOG.warn("shard {} replica {}: REPLCONF ACK {} outside 0..{} ignored (further ones are counted)",
-                                    shard.name(), peer, acked, shard.journal().endOffset());
+                                LOG.warn("shard {} replica {}: REPLCONF ACK {} outside 0..{} (what was sent) ignored; further ones are "
+                                    + "counted", shard.name(), peer, acked, sentOffset);
                             }
                             continue;
                         }
@@ -475,6 +475,25 @@ final class DownstreamSession implements Runnable {
                 // the session is ending anyway
             }
         }
+    }
+
+    /**
+     * An ACK within [0, sent]. The streaming thread notes what it sent just after the write
+     * returns, so an ACK a little ahead of it gets 10 ms for the note to catch up.
+     */
+    private boolean plausibleAck(long acked) {
+        if (acked < 0 || acked > shard.journal().endOffset()) {
+            return false;
+        }
+        for (int i = 0; i < 10 && acked > sentOffset; i++) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return acked <= sentOffset;
     }
 
     /** Samples the lag and marks a replica PAUSED when it stopped acknowledging while behind. */
