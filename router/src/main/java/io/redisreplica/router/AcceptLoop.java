@@ -97,7 +97,6 @@ final class AcceptLoop implements Runnable {
     private void start(Socket socket) {
         if (!limits.tryAcquire()) {
             try (socket) {
-                socket.setSoLinger(true, 0);
                 final OutputStream out = socket.getOutputStream();
                 out.write(FULL);
                 out.flush();
