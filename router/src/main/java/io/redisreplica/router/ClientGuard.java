@@ -47,18 +47,27 @@ final class ClientGuard {
     }
 
     private final String role;
+    private final byte[] user;
     private final Map<String, Burst> bursts = new LinkedHashMap<>();
     private final AtomicLong authFailures = new AtomicLong();
     private final AtomicLong protocolFailures = new AtomicLong();
 
     ClientGuard(String role) {
-        this.role = role;
+        this(role, null);
     }
 
-    /** True when {@code user} (null: AUTH with the password only) and {@code given} match; constant time. */
-    static boolean matches(String user, String given, String password) {
-        final boolean userOk = MessageDigest.isEqual((user == null ? DEFAULT_USER : user).getBytes(StandardCharsets.UTF_8),
-            DEFAULT_USER.getBytes(StandardCharsets.UTF_8));
+    /** @param user the user name AUTH must give ({@code shard-user}), null for {@code default} */
+    ClientGuard(String role, String user) {
+        this.role = role;
+        this.user = (user == null ? DEFAULT_USER : user).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * True when {@code user} (null: {@code AUTH password}, the {@code default} user) is this port's
+     * user and {@code given} is the password; compared in constant time.
+     */
+    boolean matches(String given, String user, String password) {
+        final boolean userOk = MessageDigest.isEqual((user == null ? DEFAULT_USER : user).getBytes(StandardCharsets.UTF_8), this.user);
         final boolean passwordOk = MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), password.getBytes(StandardCharsets.UTF_8));
         return userOk & passwordOk;
     }

@@ -237,7 +237,7 @@ final class DownstreamSession implements Runnable {
                     write(out, "-ERR wrong number of arguments for 'auth' command\r\n");
                 } else if (shard.password() == null) {
                     write(out, "-ERR AUTH called without any password configured for the default user.\r\n");
-                } else if (ClientGuard.matches(c.argCount() == 3 ? c.argString(1) : null, c.argString(c.argCount() - 1), shard.password())) {
+                } else if (guard.matches(c.argString(c.argCount() - 1), c.argCount() == 3 ? c.argString(1) : null, shard.password())) {
                     authenticated = true;
                     write(out, "+OK\r\n");
                 } else {

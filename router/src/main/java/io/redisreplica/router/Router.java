@@ -55,7 +55,8 @@ public final class Router implements AutoCloseable {
             }
             for (ShardRuntime s : shards) {
                 masters.add(new VirtualMaster(s, config.replicaStallTimeout().toMillis(), new ReplicaPolicy(config.replicaMaxFailures(),
-                    config.replicaFailureWindow().toMillis(), config.replicaDropTime().toMillis()), ClientLimits.of(config)));
+                    config.replicaFailureWindow().toMillis(), config.replicaDropTime().toMillis()), ClientLimits.of(config),
+                    config.shardUser(s.name())));
             }
             for (SinkConfig sink : config.sinks()) {
                 for (ShardRuntime s : shards) {

@@ -58,6 +58,7 @@ public final class RouterConfig {
     private int sinkMaxFailures = 20;
     private final Map<String, List<ShardKeyRewriter.Step>> rewrites = new java.util.LinkedHashMap<>();
     private final Map<String, String> shardPasswords = new HashMap<>();
+    private final Map<String, String> shardUsers = new HashMap<>();
 
     public String upstreamHost() {
         return upstreamHost;
@@ -204,6 +205,11 @@ public final class RouterConfig {
         return steps == null ? null : new ShardKeyRewriter(steps).describe();
     }
 
+    /** The user name a shard's replicas must AUTH as ({@code masteruser}), or null for {@code default}. */
+    public String shardUser(String shard) {
+        return shardUsers.get(shard);
+    }
+
     /** The password a shard's replicas must AUTH with (their masterauth), or null for none. */
     public String shardPassword(String shard) {
         return shardPasswords.get(shard);
@@ -331,6 +337,10 @@ public final class RouterConfig {
                     config.adminPort = hp.port();
                     adminLine = lineNo;
                 }
+                case "shard-user" -> {
+                    final String[] pair = exactly(line, 2, where, "shard-user SHARD NAME");
+                    config.shardUsers.put(pair[0], pair[1]);
+                }
                 case "shard-password" -> {
                     final String[] pair = exactly(line, 2, where, "shard-password SHARD SECRET (quote a secret with spaces: \"my secret\")");
                     config.shardPasswords.put(pair[0], pair[1]);
@@ -426,7 +436,7 @@ public final class RouterConfig {
                 default -> throw new ConfigException(where + "unknown directive '" + words[0]
                     + "' (expected upstream, upstream-user, upstream-password, journal, journal-roll, journal-sync, journal-max-bytes, "
                     + "journal-max-age, journal-min-free, retention-interval, replica-stall-timeout, replica-max-failures, "
-                    + "replica-failure-window, replica-drop-time, maxclients, handshake-timeout, admin, shard, shard-password, rewrite, drop, transform, sink, "
+                    + "replica-failure-window, replica-drop-time, maxclients, handshake-timeout, admin, shard, shard-password, shard-user, rewrite, drop, transform, sink, "
                     + "sink-max-failures, unclaimed)");
             }
         }
@@ -452,6 +462,11 @@ public final class RouterConfig {
         for (String named : config.shardPasswords.keySet()) {
             if (!lines.containsKey(named)) {
                 throw new ConfigException(source + ": shard-password names shard '" + named + "', which is not defined");
+            }
+        }
+        for (String named : config.shardUsers.keySet()) {
+            if (!config.shardPasswords.containsKey(named)) {
+                throw new ConfigException(source + ": shard-user names shard '" + named + "', which has no shard-password");
             }
         }
         for (Map.Entry<String, Integer> named : rewriteLines.entrySet()) {

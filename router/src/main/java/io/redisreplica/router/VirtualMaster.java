@@ -34,10 +34,16 @@ final class VirtualMaster implements AutoCloseable {
     }
 
     VirtualMaster(ShardRuntime shard, long stallTimeoutMillis, ReplicaPolicy policy, ClientLimits limits) throws IOException {
+        this(shard, stallTimeoutMillis, policy, limits, null);
+    }
+
+    /** @param authUser the user name replicas' AUTH must give ({@code shard-user}), null for {@code default} */
+    VirtualMaster(ShardRuntime shard, long stallTimeoutMillis, ReplicaPolicy policy, ClientLimits limits, String authUser)
+        throws IOException {
         this.shard = shard;
         this.policy = policy;
         this.stallTimeoutMillis = stallTimeoutMillis;
-        this.guard = new ClientGuard("shard " + shard.name());
+        this.guard = new ClientGuard("shard " + shard.name(), authUser);
         this.server = bind("shard " + shard.name(), shard.shard().host(), shard.shard().port(), 64);
         this.loop = new AcceptLoop("shard " + shard.name(), server, limits, new AcceptLoop.Handler() {
             @Override

@@ -11,14 +11,19 @@ import org.junit.jupiter.api.Test;
 
 class ClientGuardTest {
     @Test
-    void shouldMatchOnlyTheDefaultUserAndTheExactPassword() {
-        assertTrue(ClientGuard.matches(null, "s3cret", "s3cret"));
-        assertTrue(ClientGuard.matches("default", "s3cret", "s3cret"));
-        assertFalse(ClientGuard.matches("nosuchuser", "s3cret", "s3cret"));
-        assertFalse(ClientGuard.matches(null, "s3cre", "s3cret"));
-        assertFalse(ClientGuard.matches(null, "s3cret ", "s3cret"));
-        assertFalse(ClientGuard.matches(null, "", "s3cret"));
-        assertTrue(ClientGuard.matches(null, "p\u00e4ss", "p\u00e4ss"));
+    void shouldMatchOnlyThePortsUserAndTheExactPassword() {
+        final ClientGuard guard = new ClientGuard("shard t");
+        assertTrue(guard.matches("s3cret", null, "s3cret"));
+        assertTrue(guard.matches("s3cret", "default", "s3cret"));
+        assertFalse(guard.matches("s3cret", "nosuchuser", "s3cret"));
+        assertFalse(guard.matches("s3cre", null, "s3cret"));
+        assertFalse(guard.matches("s3cret ", null, "s3cret"));
+        assertFalse(guard.matches("", null, "s3cret"));
+        assertTrue(guard.matches("p\u00e4ss", null, "p\u00e4ss"));
+        final ClientGuard named = new ClientGuard("shard t", "replicator");
+        assertTrue(named.matches("s3cret", "replicator", "s3cret"));
+        assertFalse(named.matches("s3cret", null, "s3cret"), "AUTH password is the default user");
+        assertFalse(named.matches("s3cret", "default", "s3cret"));
     }
 
     @Test

@@ -40,16 +40,27 @@ final class HostileClient {
     }
 
     static Setup start(RedisServers redis, Path dir, String extraConfig, String password) {
+        return start(redis, dir, extraConfig, password, null);
+    }
+
+    /** @param user the shard's {@code shard-user} and the replica's {@code masteruser}, or null */
+    static Setup start(RedisServers redis, Path dir, String extraConfig, String password, String user) {
         final RedisServer master = redis.start();
         final int shardPort = FreePort.find();
         final int adminPort = FreePort.find();
         final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
             + "\nadmin 127.0.0.1:" + adminPort + "\nshard a 127.0.0.1:" + shardPort + " regex=.*\n"
-            + (password == null ? "" : "shard-password a " + password + "\n") + extraConfig, "test");
+            + (password == null ? "" : "shard-password a " + password + "\n") + (user == null ? "" : "shard-user a " + user + "\n")
+            + extraConfig, "test");
         final Router router = Router.start(config, CrossShardPolicy.LOG);
-        final RedisServer replica = redis.start(RedisBinary.local(), password == null
-            ? Map.of("replicaof", "127.0.0.1 " + shardPort)
-            : Map.of("replicaof", "127.0.0.1 " + shardPort, "masterauth", password));
+        final Map<String, String> replicaConfig = new java.util.HashMap<>(Map.of("replicaof", "127.0.0.1 " + shardPort));
+        if (password != null) {
+            replicaConfig.put("masterauth", password);
+        }
+        if (user != null) {
+            replicaConfig.put("masteruser", user);
+        }
+        final RedisServer replica = redis.start(RedisBinary.local(), replicaConfig);
         replica.awaitReplicaInSync(30_000);
         return new Setup(master, router, replica, shardPort, adminPort);
     }

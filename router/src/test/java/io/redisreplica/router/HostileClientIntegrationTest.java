@@ -179,6 +179,21 @@ class HostileClientIntegrationTest {
     }
 
     @Test
+    void shouldLetOnlyTheConfiguredUserAuthenticate() throws Exception {
+        try (HostileClient.Setup s = HostileClient.start(redis, dir, "", "\"pass word\"", "replicator")) {
+            s.assertStreams("as-replicator"); // the real replica's masteruser and a quoted password with a space
+            try (Socket c = connect(s.shardPort())) {
+                send(c, "AUTH default \"pass word\"\r\n");
+                assertEquals("-WRONGPASS invalid username-password pair or user is disabled.\r\n", line(c));
+                send(c, "AUTH \"pass word\"\r\n");
+                assertEquals("-WRONGPASS invalid username-password pair or user is disabled.\r\n", line(c));
+                send(c, "AUTH replicator \"pass word\"\r\n");
+                assertEquals("+OK\r\n", line(c));
+            }
+        }
+    }
+
+    @Test
     void shouldIgnoreAcksNegativeOrBeyondWhatWasSent() throws Exception {
         try (HostileClient.Setup s = HostileClient.start(redis, dir, "", null); Socket fake = connect(s.shardPort())) {
             send(fake, "REPLCONF listening-port 1\r\n");

@@ -72,6 +72,13 @@ class RouterConfigCheckTest {
     }
 
     @Test
+    void shouldTakeAShardUserOnlyWithAShardPassword() {
+        assertEquals("replicator", RouterConfig.parse(SHARD + "shard-password a pw\nshard-user a replicator", "t").shardUser("a"));
+        assertEquals(null, RouterConfig.parse(SHARD + "shard-password a pw", "t").shardUser("a"));
+        assertError("t: shard-user names shard 'a', which has no shard-password", SHARD + "shard-user a replicator");
+    }
+
+    @Test
     void shouldRefuseTheAdminPortOnAShardPortAndTwoShardsOnOnePort() {
         assertError("t:2: admin 127.0.0.1:7001 is the port of shard a (line 1)", SHARD + "admin 127.0.0.1:7001");
         assertError("t:2: admin 0.0.0.0:7001 is the port of shard a (line 1)", SHARD + "admin 0.0.0.0:7001");

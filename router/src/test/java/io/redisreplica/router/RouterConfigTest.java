@@ -94,7 +94,7 @@ class RouterConfigTest {
         assertError("t:2: unclaimed names shard 'zz', which is not defined", "shard a 127.0.0.1:7001 prefix=x\nunclaimed zz");
         assertError("t:1: unknown directive 'shards' (expected upstream, upstream-user, upstream-password, journal, journal-roll, journal-sync, "
             + "journal-max-bytes, journal-max-age, journal-min-free, retention-interval, replica-stall-timeout, replica-max-failures, "
-            + "replica-failure-window, replica-drop-time, maxclients, handshake-timeout, admin, shard, shard-password, rewrite, drop, transform, sink, "
+            + "replica-failure-window, replica-drop-time, maxclients, handshake-timeout, admin, shard, shard-password, shard-user, rewrite, drop, transform, sink, "
             + "sink-max-failures, unclaimed)", "shards a");
         assertError("t:2: sink s: 'kafka' is not xadd, publish, command or class=CLASS", "shard a 127.0.0.1:7001 prefix=x\nsink s kafka");
         assertError("t:2: sink s: xadd takes one stream after HOST:PORT, got [one, two]",
