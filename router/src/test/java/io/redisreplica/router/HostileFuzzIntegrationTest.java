@@ -61,7 +61,8 @@ class HostileFuzzIntegrationTest {
     @Test
     void shouldSurviveRandomAndMutatedClientsOnEveryPort() throws Exception {
         final long seconds = Long.getLong("FUZZ_SECONDS", Long.parseLong(System.getenv().getOrDefault("FUZZ_SECONDS", "20")));
-        final long seed = Long.getLong("FUZZ_SEED", System.nanoTime());
+        final String seedEnv = System.getenv("FUZZ_SEED");
+        final long seed = Long.getLong("FUZZ_SEED", seedEnv == null ? System.nanoTime() : Long.parseLong(seedEnv));
         System.out.println("fuzz seed " + seed + " for " + seconds + " s (-DFUZZ_SEED=" + seed + " replays it)");
         final ConcurrentLinkedQueue<String> deaths = new ConcurrentLinkedQueue<>();
         final Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
