@@ -236,7 +236,8 @@ public final class RouterConfig {
     static String decode(byte[] bytes, String source) {
         final StringBuilder text = new StringBuilder(bytes.length);
         int lineNo = 0;
-        int start = 0;
+        // a byte order mark some editors write is not part of the first directive
+        int start = bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF ? 3 : 0;
         while (start <= bytes.length) {
             lineNo++;
             int end = start;

@@ -102,6 +102,8 @@ class RouterConfigCheckTest {
         assertEquals("p\u00e4ss", RouterConfig.load(file).shardPassword("a"));
         Files.write(file, "# caf\u00e9\nshard a 127.0.0.1:7001 prefix=x\n".getBytes(StandardCharsets.ISO_8859_1));
         assertEquals(1, RouterConfig.load(file).shardMap().shards().size());
+        Files.write(file, "\ufeffshard a 127.0.0.1:7001 prefix=x\n".getBytes(StandardCharsets.UTF_8));
+        assertEquals(1, RouterConfig.load(file).shardMap().shards().size(), "a byte order mark is skipped");
     }
 
     @Test
