@@ -40,6 +40,11 @@ public final class Command {
         argLengths[index] = argLength;
     }
 
+    /** Length of the argument tables (tests: they grow with arguments received, not announced). */
+    int capacity() {
+        return argStarts.length;
+    }
+
     /** Grows the argument tables; amortised, never per command once the largest has been seen. */
     void ensureCapacity(int args) {
         if (args > argStarts.length) {

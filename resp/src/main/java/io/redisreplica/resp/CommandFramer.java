@@ -133,7 +133,8 @@ public final class CommandFramer {
                 command.wrap(buffer, offset, pos - offset, 0, false, position);
                 return pos - offset;
             }
-            command.ensureCapacity((int) count);
+            // no allocation for the announced count: the tables grow with arguments that arrive
+            // ("*1048576\r\n" costs 11 bytes, not 8 MB), as Redis caps argv at 1024 until then
             expectedArgs = (int) count;
             parsed = pos - offset;
         }
@@ -186,6 +187,7 @@ public final class CommandFramer {
             if (buffer.getByte(crlf) != Ascii.CR || buffer.getByte(crlf + 1) != Ascii.LF) {
                 throw error("bulk of " + len + " bytes not followed by CRLF at offset=" + offset(crlf), crlf);
             }
+            command.ensureCapacity(args + 1);
             command.argument(args++, bodyStart - offset, (int) len);
             pos = crlf + 2;
             parsed = pos - offset;

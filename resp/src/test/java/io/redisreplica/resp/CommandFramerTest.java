@@ -194,4 +194,21 @@ class CommandFramerTest {
         final RespProtocolException e = assertThrows(RespProtocolException.class, () -> framer.frame(buf, 0, buf.capacity()));
         assertEquals("inline command longer than 100 bytes without newline at offset=0", e.getMessage());
     }
+
+    @Test
+    void shouldAllocateForArgumentsReceivedNotForTheAnnouncedCount() {
+        final CommandFramer framer = new CommandFramer();
+        final UnsafeBuffer buf = new UnsafeBuffer(ascii("*1048576\r\n$3\r\nSET\r\n$1\r\nk\r\n"));
+        assertEquals(0, framer.frame(buf, 0, buf.capacity()), "cut off: 1048574 arguments have not arrived");
+        assertTrue(framer.command().capacity() <= 16, "argument tables of " + framer.command().capacity());
+        final StringBuilder many = new StringBuilder("*40\r\n");
+        for (int i = 0; i < 40; i++) {
+            many.append("$2\r\n").append(10 + i).append("\r\n");
+        }
+        framer.reset();
+        final UnsafeBuffer forty = new UnsafeBuffer(ascii(many.toString()));
+        assertEquals(forty.capacity(), framer.frame(forty, 0, forty.capacity()));
+        assertEquals(40, framer.command().argCount());
+        assertEquals("49", framer.command().argString(39));
+    }
 }

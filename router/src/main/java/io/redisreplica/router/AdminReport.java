@@ -16,7 +16,13 @@ final class AdminReport {
         final CommandRouter cr = up.router();
         if (all || wanted.equals("server")) {
             sb.append("# Server\r\nredis_replica_version:0.1.0-SNAPSHOT\r\nuptime_in_seconds:").append(router.uptimeMillis() / 1000)
-                .append("\r\nshards:").append(router.shards().size()).append("\r\n\r\n");
+                .append("\r\nshards:").append(router.shards().size()).append("\r\n");
+            final AdminServer admin = router.adminServer();
+            if (admin != null) {
+                sb.append("admin_clients:").append(admin.limits().connected()).append("\r\nadmin_clients_refused:")
+                    .append(admin.limits().refused()).append("\r\nadmin_accept_errors:").append(admin.acceptErrors()).append("\r\n");
+            }
+            sb.append("\r\n");
         }
         if (all || wanted.equals("upstream") || wanted.equals("replication")) {
             sb.append("# Upstream\r\nupstream_state:").append(up.state().name().toLowerCase(Locale.ROOT))
@@ -54,7 +60,13 @@ final class AdminReport {
                     .append(",replicas=").append(sessions.size())
                     .append(",full_resyncs=").append(s.fullResyncs())
                     .append(",partial_resyncs=").append(s.partialResyncs())
-                    .append(",replicas_dropped=").append(router.drops(i)).append("\r\n");
+                    .append(",replicas_dropped=").append(router.drops(i));
+                final VirtualMaster listener = router.listener(i);
+                sb.append(",clients=").append(listener.limits().connected())
+                    .append(",clients_refused=").append(listener.limits().refused())
+                    .append(",accept_errors=").append(listener.acceptErrors())
+                    .append(",auth_failures=").append(listener.guard().authFailures())
+                    .append(",handshake_failures=").append(listener.guard().protocolFailures()).append("\r\n");
                 int r = 0;
                 for (DownstreamSession d : sessions) {
                     sb.append("shard_").append(s.name()).append("_replica").append(r++).append(":addr=").append(d.peer())
@@ -64,7 +76,8 @@ final class AdminReport {
                             ? ",waiting_for=snapshot(" + s.snapshotWait() + ")" : "")
                         .append(",sent=").append(d.sentOffset()).append(",acked=").append(d.ackedOffset())
                         .append(",lag_bytes=").append(d.ackedOffset() < 0 ? -1 : s.journal().endOffset() - d.ackedOffset())
-                        .append(",lag_entries=").append(d.lagEntries());
+                        .append(",lag_entries=").append(d.lagEntries())
+                        .append(",bad_acks=").append(d.badAcks());
                     final double[] p = d.lagPercentiles();
                     sb.append(String.format(Locale.ROOT, ",lag_ms=%.1f,lag_p50_ms=%.0f,lag_p99_ms=%.0f,lag_max_ms=%.0f\r\n",
                         d.lagMillis(), p[0], p[1], p[2]));

@@ -65,13 +65,30 @@ final class DownstreamSession implements Runnable {
     private volatile long lastAckProgress = System.currentTimeMillis();
 
     private final ReplicaPolicy policy;
+    private final ClientLimits limits;
+    private final ClientGuard guard;
+    /** REPLCONF ACKs outside [0, what the journal holds]: ignored, counted here. */
+    private final java.util.concurrent.atomic.AtomicLong badAcks = new java.util.concurrent.atomic.AtomicLong();
 
     DownstreamSession(ShardRuntime shard, Socket socket, long stallTimeoutMillis, ReplicaPolicy policy) {
+        this(shard, socket, stallTimeoutMillis, policy, new ClientLimits(ClientLimits.DEFAULT_MAX_CLIENTS,
+            ClientLimits.DEFAULT_HANDSHAKE_TIMEOUT_MILLIS), new ClientGuard("shard " + shard.name()));
+    }
+
+    DownstreamSession(ShardRuntime shard, Socket socket, long stallTimeoutMillis, ReplicaPolicy policy, ClientLimits limits,
+        ClientGuard guard) {
         this.shard = shard;
         this.policy = policy;
         this.socket = socket;
         this.stallTimeoutMillis = stallTimeoutMillis;
         this.peer = socket.getRemoteSocketAddress().toString();
+        this.limits = limits;
+        this.guard = guard;
+    }
+
+    /** REPLCONF ACKs ignored because they were negative or beyond the shard's journal. */
+    long badAcks() {
+        return badAcks.get();
     }
 
     State state() {
@@ -129,16 +146,30 @@ final class DownstreamSession implements Runnable {
         try (socket) {
             socket.setTcpNoDelay(true);
             final InputStream in = socket.getInputStream();
-            final OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
-            // handshake commands are small: a cap below the buffer size means a peer can never fill it
-            final CommandFramer framer = new CommandFramer(new RespDecoderContext().maxCommandLength(16 * 1024).maxInlineLength(4 * 1024));
-            final byte[] buf = new byte[64 * 1024];
+            // the handshake's replies are small; the stream's 64 KB buffer is made at SYNC/PSYNC
+            final OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 512);
+            // handshake commands are small (fewer before AUTH): a cap below the buffer size means a
+            // peer can never fill it, and nothing is allocated for what a header announces
+            CommandFramer framer = new CommandFramer(shard.password() != null ? ClientLimits.preAuth() : ClientLimits.handshake());
+            final byte[] buf = new byte[ClientLimits.HANDSHAKE_MAX_COMMAND + 1024];
             final UnsafeBuffer view = new UnsafeBuffer(buf);
+            final long deadline = System.currentTimeMillis() + limits.handshakeTimeoutMillis();
             int pending = 0;
             while (true) {
-                final int n = in.read(buf, pending, buf.length - pending);
+                final long left = deadline - System.currentTimeMillis();
+                if (left <= 0) {
+                    throw new SocketTimeoutException("no SYNC/PSYNC within " + limits.handshakeTimeoutMillis() + " ms");
+                }
+                socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+                final int n;
+                try {
+                    n = in.read(buf, pending, buf.length - pending);
+                } catch (SocketTimeoutException e) {
+                    throw new SocketTimeoutException("no SYNC/PSYNC within " + limits.handshakeTimeoutMillis() + " ms");
+                }
                 if (n < 0) {
-                    state(State.STOPPED, "replica closed the connection during the handshake");
+                    state = State.STOPPED; // not logged: a health check (PING) or a scan does this too
+                    LOG.debug("shard {} replica {}: closed the connection during the handshake", shard.name(), peer);
                     return;
                 }
                 pending += n;
@@ -157,10 +188,21 @@ final class DownstreamSession implements Runnable {
                     }
                     if (name.equals("SYNC") || name.equals("PSYNC")) {
                         final byte[] rest = java.util.Arrays.copyOfRange(buf, at, pending);
-                        sync(name.equals("PSYNC") ? c.argString(1) : null, name.equals("PSYNC") ? c.argLong(2) : -1, in, out, rest);
+                        out.flush();
+                        socket.setSoTimeout(0);
+                        sync(name.equals("PSYNC") ? c.argString(1) : null, name.equals("PSYNC") ? c.argLong(2) : -1, in,
+                            new BufferedOutputStream(socket.getOutputStream(), 64 * 1024), rest);
                         return;
                     }
-                    reply(c, name, out);
+                    final boolean wasAuthenticated = authenticated;
+                    if (!reply(c, name, out)) {
+                        out.flush();
+                        state(State.STOPPED, "closed after a wrong AUTH");
+                        return;
+                    }
+                    if (authenticated && !wasAuthenticated) {
+                        framer = new CommandFramer(ClientLimits.handshake()); // the next command starts afresh
+                    }
                 }
                 System.arraycopy(buf, at, buf, 0, pending - at);
                 pending -= at;
@@ -168,35 +210,58 @@ final class DownstreamSession implements Runnable {
             }
         } catch (IOException | RuntimeException e) {
             final State was = state;
+            if (was == State.HANDSHAKE) {
+                // before a valid PSYNC the announced listening port proves nothing: garbage or a
+                // timeout counts against the address, never against the replica it claims to be
+                state = State.STOPPED;
+                guard.protocolFailed(socket.getInetAddress().getHostAddress(), "closed in the handshake: " + SafeText.of(e.toString()));
+                return;
+            }
             state(State.STOPPED, e.toString());
-            if (was == State.HANDSHAKE || was == State.FULL_SYNC) {
+            if (was == State.FULL_SYNC) {
                 policy.failed(shard.name(), identity(), was + ": " + e);
                 if (policy.dropped(identity())) {
                     state(State.DROPPED, "failure policy");
                 }
             }
+        } finally {
+            if (state != State.STOPPED && state != State.DROPPED) {
+                state = State.STOPPED; // whatever ended the thread, INFO must not show it as a live replica
+            }
         }
     }
 
-    private void reply(Command c, String name, OutputStream out) throws IOException {
+    /** Answers one handshake command; false when the connection must close (a wrong AUTH past the free attempts). */
+    private boolean reply(Command c, String name, OutputStream out) throws IOException {
         switch (name) {
             case "PING" -> write(out, "+PONG\r\n");
             case "AUTH" -> {
-                final String given = c.argString(c.argCount() - 1); // AUTH password, or AUTH user password
-                if (shard.password() == null) {
+                if (c.argCount() < 2 || c.argCount() > 3) {
+                    write(out, "-ERR wrong number of arguments for 'auth' command\r\n");
+                } else if (shard.password() == null) {
                     write(out, "-ERR AUTH called without any password configured for the default user.\r\n");
-                } else if (shard.password().equals(given)) {
+                } else if (guard.matches(c.argString(c.argCount() - 1), c.argCount() == 3 ? c.argString(1) : null, shard.password())) {
                     authenticated = true;
                     write(out, "+OK\r\n");
                 } else {
+                    final long delay = guard.authFailed(socket.getInetAddress().getHostAddress());
+                    if (delay > 0) {
+                        out.flush();
+                        try {
+                            Thread.sleep(delay);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
                     write(out, "-WRONGPASS invalid username-password pair or user is disabled.\r\n");
-                    LOG.warn("shard {} replica {}: wrong AUTH password", shard.name(), peer);
+                    return delay == 0;
                 }
             }
             case "REPLCONF" -> {
                 for (int i = 1; i + 1 < c.argCount(); i += 2) {
                     if (c.argString(i).equalsIgnoreCase("listening-port")) {
-                        listeningPort = (int) c.argLong(i + 1);
+                        final long port = c.argLong(i + 1);
+                        listeningPort = port > 0 && port <= 65535 ? (int) port : 0;
                     } else if (c.argString(i).equalsIgnoreCase("capa") && c.argString(i + 1).equalsIgnoreCase("eof")) {
                         capaEof = true;
                     } else if (c.argString(i).equalsIgnoreCase("rdb-only")) {
@@ -211,9 +276,10 @@ final class DownstreamSession implements Runnable {
                 write(out, "$" + info.length() + "\r\n" + info + "\r\n");
             }
             case "ROLE" -> write(out, "*3\r\n$6\r\nmaster\r\n:" + shard.journal().endOffset() + "\r\n*0\r\n");
-            default -> write(out, "-ERR unknown command '" + name + "': this is a redis-replica virtual master for shard "
+            default -> write(out, "-ERR unknown command '" + SafeText.of(name) + "': this is a redis-replica virtual master for shard "
                 + shard.name() + "; replicate it with REPLICAOF\r\n");
         }
+        return true;
     }
 
     private void sync(String psyncReplid, long psyncOffset, InputStream in, OutputStream out, byte[] rest) throws IOException {
@@ -438,6 +504,14 @@ final class DownstreamSession implements Runnable {
                     at += framed;
                     if (c.argCount() >= 3 && c.argString(0).equalsIgnoreCase("REPLCONF") && c.argString(1).equalsIgnoreCase("ACK")) {
                         final long acked = c.argLong(2);
+                        if (!plausibleAck(acked)) {
+                            // not believed: it would show negative lag and keep a stalled replica from pausing
+                            if (badAcks.incrementAndGet() == 1) {
+                                LOG.warn("shard {} replica {}: REPLCONF ACK {} outside 0..{} (what was sent) ignored; further ones are "
+                                    + "counted", shard.name(), peer, acked, sentOffset);
+                            }
+                            continue;
+                        }
                         if (acked > ackedOffset) {
                             lastAckProgress = System.currentTimeMillis();
                             if (state == State.PAUSED) {
@@ -469,6 +543,25 @@ final class DownstreamSession implements Runnable {
                 // the session is ending anyway
             }
         }
+    }
+
+    /**
+     * An ACK within [0, sent]. The streaming thread notes what it sent just after the write
+     * returns, so an ACK a little ahead of it gets 10 ms for the note to catch up.
+     */
+    private boolean plausibleAck(long acked) {
+        if (acked < 0 || acked > shard.journal().endOffset()) {
+            return false;
+        }
+        for (int i = 0; i < 10 && acked > sentOffset; i++) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return acked <= sentOffset;
     }
 
     /** Samples the lag and marks a replica PAUSED when it stopped acknowledging while behind. */

@@ -80,7 +80,8 @@ public final class Router implements AutoCloseable {
             }
             for (ShardRuntime s : shards) {
                 masters.add(new VirtualMaster(s, config.replicaStallTimeout().toMillis(), new ReplicaPolicy(config.replicaMaxFailures(),
-                    config.replicaFailureWindow().toMillis(), config.replicaDropTime().toMillis())));
+                    config.replicaFailureWindow().toMillis(), config.replicaDropTime().toMillis()), ClientLimits.of(config),
+                    config.shardUser(s.name())));
             }
             for (SinkConfig sink : config.sinks()) {
                 for (ShardRuntime s : shards) {
@@ -103,7 +104,8 @@ public final class Router implements AutoCloseable {
             upstreamThread.setDaemon(true);
             upstreamThread.start();
             sinks.forEach(SinkRunner::start);
-            this.admin = config.adminPort() > 0 ? new AdminServer(this, config.adminHost(), config.adminPort()) : null;
+            this.admin = config.adminPort() > 0 ? new AdminServer(this, config.adminHost(), config.adminPort(), ClientLimits.of(config))
+                : null;
             this.retention = new Thread(() -> retentionLoop(config.retentionInterval().toMillis()), "retention");
             retention.setDaemon(true);
             retention.start();
@@ -190,6 +192,16 @@ public final class Router implements AutoCloseable {
     /** Replicas shard {@code index} has dropped by its failure policy since start. */
     public long drops(int index) {
         return masters.get(index).policy().drops();
+    }
+
+    /** The listener of shard {@code index}: its client limits and counters. */
+    VirtualMaster listener(int index) {
+        return masters.get(index);
+    }
+
+    /** The admin port's server, or null when none is configured. */
+    AdminServer adminServer() {
+        return admin;
     }
 
     /** Live sessions of shard {@code index}. */

@@ -43,6 +43,8 @@ public final class RouterConfig {
     private int replicaMaxFailures = 5;
     private java.time.Duration replicaFailureWindow = java.time.Duration.ofMinutes(1);
     private java.time.Duration replicaDropTime = java.time.Duration.ofMinutes(5);
+    private int maxClients = ClientLimits.DEFAULT_MAX_CLIENTS;
+    private java.time.Duration handshakeTimeout = java.time.Duration.ofMillis(ClientLimits.DEFAULT_HANDSHAKE_TIMEOUT_MILLIS);
     private String adminHost = "127.0.0.1";
     private int adminPort = -1;
     private long protoMaxBulkLen = io.redisreplica.resp.RespDecoderContext.DEFAULT_MAX_BULK_LENGTH;
@@ -59,6 +61,7 @@ public final class RouterConfig {
     private int sinkMaxFailures = 20;
     private final Map<String, List<ShardKeyRewriter.Step>> rewrites = new java.util.LinkedHashMap<>();
     private final Map<String, String> shardPasswords = new HashMap<>();
+    private final Map<String, String> shardUsers = new HashMap<>();
 
     public String upstreamHost() {
         return upstreamHost;
@@ -127,6 +130,16 @@ public final class RouterConfig {
      */
     public int maxCommandLength() {
         return (int) Math.min(2 * protoMaxBulkLen, Integer.MAX_VALUE - (16 << 20));
+    }
+
+    /** Connections each listening port (every shard's, the admin port) takes at once. */
+    public int maxClients() {
+        return maxClients;
+    }
+
+    /** A shard-port connection must send SYNC/PSYNC within this (an HTTP request on the admin port: its headers). */
+    public java.time.Duration handshakeTimeout() {
+        return handshakeTimeout;
     }
 
     public String adminHost() {
@@ -238,17 +251,70 @@ public final class RouterConfig {
         return List.copyOf(transforms);
     }
 
+    /** The user name a shard's replicas must AUTH as ({@code masteruser}), or null for {@code default}. */
+    public String shardUser(String shard) {
+        return shardUsers.get(shard);
+    }
+
     /** The password a shard's replicas must AUTH with (their masterauth), or null for none. */
     public String shardPassword(String shard) {
         return shardPasswords.get(shard);
     }
 
     public static RouterConfig load(Path file) {
+        final byte[] bytes;
         try {
-            return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+            bytes = Files.readAllBytes(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ConfigException("cannot read config " + file + ": no such file");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new ConfigException("cannot read config " + file + ": permission denied");
         } catch (IOException e) {
-            throw new ConfigException("cannot read config " + file + ": " + e.getMessage());
+            throw new ConfigException("cannot read config " + file + ": " + (Files.isDirectory(file) ? "it is a directory" : e.toString()));
         }
+        return parse(decode(bytes, file.toString()), file.toString());
+    }
+
+    /**
+     * The file as UTF-8, line by line; a comment may hold any bytes (it is dropped before
+     * decoding), anything else that is not UTF-8 is an error naming the line and column.
+     */
+    static String decode(byte[] bytes, String source) {
+        final StringBuilder text = new StringBuilder(bytes.length);
+        int lineNo = 0;
+        // a byte order mark some editors write is not part of the first directive
+        int start = bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF ? 3 : 0;
+        while (start <= bytes.length) {
+            lineNo++;
+            int end = start;
+            while (end < bytes.length && bytes[end] != '\n') {
+                end++;
+            }
+            int content = end;
+            for (int i = start; i < end; i++) {
+                if (bytes[i] == '#' && (i == start || bytes[i - 1] == ' ' || bytes[i - 1] == '\t')) {
+                    content = i;
+                    break;
+                }
+            }
+            try {
+                text.append(StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes, start, content - start)));
+            } catch (java.nio.charset.CharacterCodingException e) {
+                int bad = start;
+                while (bad < content && bytes[bad] >= 0) {
+                    bad++;
+                }
+                throw new ConfigException(source + ":" + lineNo + ": not UTF-8: byte 0x"
+                    + String.format("%02X", bytes[Math.min(bad, content - 1)] & 0xFF) + " near column " + (bad - start + 1)
+                    + " (save the file as UTF-8; comments may hold any bytes)");
+            }
+            text.append('\n');
+            start = end + 1;
+        }
+        return text.toString();
     }
 
     /**
@@ -265,6 +331,7 @@ public final class RouterConfig {
         final Map<String, Integer> lines = new HashMap<>();
         String unclaimed = "drop";
         int unclaimedLine = 0;
+        int adminLine = 0;
         int lineNo = 0;
         for (String raw : text.split("\n", -1)) {
             lineNo++;
@@ -276,15 +343,15 @@ public final class RouterConfig {
             final String[] words = line.split("\\s+", 4);
             switch (words[0]) {
                 case "upstream" -> {
-                    final HostPort hp = HostPort.parse(arg(words, 1, where, "upstream HOST:PORT"), where);
+                    final HostPort hp = HostPort.parse(one(line, where, "upstream HOST:PORT"), where);
                     config.upstreamHost = hp.host();
                     config.upstreamPort = hp.port();
                 }
-                case "upstream-password" -> config.upstreamPassword = arg(words, 1, where, "upstream-password SECRET");
-                case "upstream-user" -> config.upstreamUser = arg(words, 1, where, "upstream-user NAME");
-                case "journal" -> config.journalDir = Path.of(arg(words, 1, where, "journal DIR"));
+                case "upstream-password" -> config.upstreamPassword = one(line, where, "upstream-password SECRET");
+                case "upstream-user" -> config.upstreamUser = one(line, where, "upstream-user NAME");
+                case "journal" -> config.journalDir = Path.of(one(line, where, "journal DIR"));
                 case "journal-roll" -> {
-                    final String roll = arg(words, 1, where, "journal-roll secondly|five_minutely|ten_minutely|half_hourly|hourly|daily");
+                    final String roll = one(line, where, "journal-roll secondly|five_minutely|ten_minutely|half_hourly|hourly|daily");
                     try {
                         config.journal.rollCycle(io.redisreplica.journal.JournalContext.Roll.valueOf(roll.toUpperCase(java.util.Locale.ROOT)));
                     } catch (IllegalArgumentException e) {
@@ -293,41 +360,45 @@ public final class RouterConfig {
                     }
                 }
                 case "journal-sync" -> {
-                    final String sync = arg(words, 1, where, "journal-sync none|commit");
+                    final String sync = one(line, where, "journal-sync none|commit");
                     if (!sync.equals("none") && !sync.equals("commit")) {
                         throw new ConfigException(where + "journal-sync '" + sync + "' is not none or commit");
                     }
                     config.journal.sync(sync.equals("commit") ? io.redisreplica.journal.JournalContext.Sync.COMMIT
                         : io.redisreplica.journal.JournalContext.Sync.NONE);
                 }
-                case "journal-max-bytes" -> config.journal.maxBytesPerShard(bytes(arg(words, 1, where, "journal-max-bytes SIZE"), where));
-                case "journal-max-age" -> config.journal.maxAge(duration(arg(words, 1, where, "journal-max-age DURATION"), where));
-                case "journal-min-free" -> config.journal.minFreeBytes(bytes(arg(words, 1, where, "journal-min-free SIZE"), where));
-                case "replica-max-failures" -> {
-                    try {
-                        config.replicaMaxFailures = Integer.parseInt(arg(words, 1, where, "replica-max-failures N"));
-                    } catch (NumberFormatException e) {
-                        throw new ConfigException(where + "replica-max-failures takes a whole number");
-                    }
-                }
-                case "replica-failure-window" -> config.replicaFailureWindow = duration(arg(words, 1, where, "replica-failure-window DURATION"), where);
-                case "replica-drop-time" -> config.replicaDropTime = duration(arg(words, 1, where, "replica-drop-time DURATION"), where);
-                case "replica-stall-timeout" -> config.replicaStallTimeout = duration(arg(words, 1, where, "replica-stall-timeout DURATION"), where);
+                case "journal-max-bytes" -> config.journal.maxBytesPerShard(bytes(one(line, where, "journal-max-bytes SIZE"), where));
+                case "journal-max-age" -> config.journal.maxAge(duration(one(line, where, "journal-max-age DURATION"), where));
+                case "journal-min-free" -> config.journal.minFreeBytes(bytes(one(line, where, "journal-min-free SIZE"), where));
+                case "replica-max-failures" -> config.replicaMaxFailures = positiveInt(one(line, where, "replica-max-failures N"), where,
+                    "replica-max-failures");
+                case "maxclients" -> config.maxClients = positiveInt(one(line, where, "maxclients N"), where, "maxclients");
+                case "handshake-timeout" -> config.handshakeTimeout = duration(one(line, where, "handshake-timeout DURATION"), where);
+                case "replica-failure-window" -> config.replicaFailureWindow = duration(one(line, where, "replica-failure-window DURATION"), where);
+                case "replica-drop-time" -> config.replicaDropTime = duration(one(line, where, "replica-drop-time DURATION"), where);
+                case "replica-stall-timeout" -> config.replicaStallTimeout = duration(one(line, where, "replica-stall-timeout DURATION"), where);
+                case "retention-interval" -> config.retentionInterval = duration(one(line, where, "retention-interval DURATION"), where);
                 case "proto-max-bulk-len" -> {
-                    final long limit = bytes(arg(words, 1, where, "proto-max-bulk-len SIZE"), where);
+                    final long limit = bytes(one(line, where, "proto-max-bulk-len SIZE"), where);
                     if (limit < 1024 || limit > MAX_PROTO_MAX_BULK_LEN) {
                         throw new ConfigException(where + "proto-max-bulk-len must be 1kb..1gb, was " + limit);
                     }
                     config.protoMaxBulkLen = limit;
                 }
-                case "retention-interval" -> config.retentionInterval = duration(arg(words, 1, where, "retention-interval DURATION"), where);
                 case "admin" -> {
-                    final HostPort hp = HostPort.parse(arg(words, 1, where, "admin HOST:PORT"), where);
+                    final HostPort hp = HostPort.parse(one(line, where, "admin HOST:PORT"), where);
                     config.adminHost = hp.host();
                     config.adminPort = hp.port();
+                    adminLine = lineNo;
                 }
-                case "shard-password" -> config.shardPasswords.put(arg(words, 1, where, "shard-password SHARD SECRET"),
-                    arg(words, 2, where, "shard-password SHARD SECRET"));
+                case "shard-user" -> {
+                    final String[] pair = exactly(line, 2, where, "shard-user SHARD NAME");
+                    config.shardUsers.put(pair[0], pair[1]);
+                }
+                case "shard-password" -> {
+                    final String[] pair = exactly(line, 2, where, "shard-password SHARD SECRET (quote a secret with spaces: \"my secret\")");
+                    config.shardPasswords.put(pair[0], pair[1]);
+                }
                 case "rewrite" -> {
                     final String shard = arg(words, 1, where, "rewrite SHARD strip-prefix=P|add-prefix=P|regex=R replace=S");
                     final String rule = line.substring(line.indexOf(shard, line.indexOf("rewrite") + 7) + shard.length()).trim();
@@ -350,7 +421,7 @@ public final class RouterConfig {
                     sinkLines.put(sink.name(), lineNo);
                 }
                 case "sink-max-failures" -> {
-                    config.sinkMaxFailures = positiveInt(arg(words, 1, where, "sink-max-failures N"), where, "sink-max-failures");
+                    config.sinkMaxFailures = positiveInt(one(line, where, "sink-max-failures N"), where, "sink-max-failures");
                 }
                 case "drop" -> {
                     final String rule = line.substring(line.indexOf("drop") + 4).trim();
@@ -390,7 +461,7 @@ public final class RouterConfig {
                     config.transforms.add(java.util.Collections.unmodifiableMap(options));
                 }
                 case "unclaimed" -> {
-                    unclaimed = arg(words, 1, where, "unclaimed drop|SHARD");
+                    unclaimed = one(line, where, "unclaimed drop|SHARD");
                     unclaimedLine = lineNo;
                 }
                 case "shard" -> {
@@ -408,7 +479,7 @@ public final class RouterConfig {
                     final String keys = line.substring(line.indexOf(words[2]) + words[2].length()).trim();
                     final KeyMatcher matcher = matcher(name, keys, where);
                     for (ShardMap.Shard other : shards) {
-                        if (other.port() == listen.port() && other.host().equals(listen.host())) {
+                        if (other.port() == listen.port() && samePort(other.host(), listen.host())) {
                             throw new ConfigException(where + "shard " + name + " listens on " + listen
                                 + " like shard " + other.name());
                         }
@@ -419,7 +490,7 @@ public final class RouterConfig {
                 default -> throw new ConfigException(where + "unknown directive '" + words[0]
                     + "' (expected upstream, upstream-user, upstream-password, journal, journal-roll, journal-sync, journal-max-bytes, "
                     + "journal-max-age, journal-min-free, retention-interval, replica-stall-timeout, replica-max-failures, "
-                    + "replica-failure-window, replica-drop-time, proto-max-bulk-len, admin, shard, shard-password, rewrite, drop, transform, sink, "
+                    + "replica-failure-window, replica-drop-time, proto-max-bulk-len, maxclients, handshake-timeout, admin, shard, shard-password, shard-user, rewrite, drop, transform, sink, "
                     + "sink-max-failures, unclaimed)");
             }
         }
@@ -436,9 +507,20 @@ public final class RouterConfig {
             defaultShard = indexOf(shards, unclaimed);
         }
         checkOverlaps(shards, lines, source, defaultShard);
+        for (ShardMap.Shard s : shards) {
+            if (config.adminPort == s.port() && samePort(config.adminHost, s.host())) {
+                throw new ConfigException(source + ":" + adminLine + ": admin " + config.adminHost + ":" + config.adminPort
+                    + " is the port of shard " + s.name() + " (line " + lines.get(s.name()) + ")");
+            }
+        }
         for (String named : config.shardPasswords.keySet()) {
             if (!lines.containsKey(named)) {
                 throw new ConfigException(source + ": shard-password names shard '" + named + "', which is not defined");
+            }
+        }
+        for (String named : config.shardUsers.keySet()) {
+            if (!config.shardPasswords.containsKey(named)) {
+                throw new ConfigException(source + ": shard-user names shard '" + named + "', which has no shard-password");
             }
         }
         for (Map.Entry<String, Integer> named : rewriteLines.entrySet()) {
@@ -523,6 +605,9 @@ public final class RouterConfig {
     }
 
     private static Pattern regex(String regex, String where) {
+        if (regex.isEmpty()) {
+            throw new ConfigException(where + ": empty regex (it would match every key; write .* if that is meant)");
+        }
         try {
             return Pattern.compile(regex, Pattern.DOTALL);
         } catch (PatternSyntaxException e) {
@@ -535,6 +620,9 @@ public final class RouterConfig {
             return new RegexMatcher(regex(keys.substring("regex=".length()), where + "shard " + shard));
         }
         if (keys.startsWith("prefix=")) {
+            if (keys.length() == "prefix=".length()) {
+                throw new ConfigException(where + "shard " + shard + ": empty prefix= (it would claim every key)");
+            }
             return new PrefixMatcher(keys.substring("prefix=".length()));
         }
         if (keys.startsWith("slots=")) {
@@ -618,15 +706,24 @@ public final class RouterConfig {
         if (!m.matches()) {
             throw new ConfigException(where + "bad size '" + text + "' (expected a number with b, kb, mb, gb or tb)");
         }
-        final long n = Long.parseLong(m.group(1));
         final String unit = m.group(2) == null ? "b" : m.group(2);
-        return n << switch (unit) {
+        final int shift = switch (unit) {
             case "kb" -> 10;
             case "mb" -> 20;
             case "gb" -> 30;
             case "tb" -> 40;
             default -> 0;
         };
+        final long n;
+        try {
+            n = Long.parseLong(m.group(1));
+        } catch (NumberFormatException e) {
+            throw new ConfigException(where + "size '" + text + "' is too large (at most " + (Long.MAX_VALUE >> shift) + unit + ")");
+        }
+        if (n > Long.MAX_VALUE >> shift) {
+            throw new ConfigException(where + "size '" + text + "' is too large (at most " + (Long.MAX_VALUE >> shift) + unit + ")");
+        }
+        return n << shift;
     }
 
     /**
@@ -637,17 +734,43 @@ public final class RouterConfig {
      */
     public static java.time.Duration duration(String text, String where) {
         final java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)").matcher(text.toLowerCase(java.util.Locale.ROOT));
-        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+        if (!m.matches() || m.group(1).matches("0+")) {
             throw new ConfigException(where + "bad duration '" + text + "' (expected a positive number with ms, s, m, h or d)");
         }
-        final long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> java.time.Duration.ofMillis(n);
-            case "s" -> java.time.Duration.ofSeconds(n);
-            case "m" -> java.time.Duration.ofMinutes(n);
-            case "h" -> java.time.Duration.ofHours(n);
-            default -> java.time.Duration.ofDays(n);
-        };
+        try {
+            final long n = Long.parseLong(m.group(1));
+            final java.time.Duration d = switch (m.group(2)) {
+                case "ms" -> java.time.Duration.ofMillis(n);
+                case "s" -> java.time.Duration.ofSeconds(n);
+                case "m" -> java.time.Duration.ofMinutes(n);
+                case "h" -> java.time.Duration.ofHours(n);
+                default -> java.time.Duration.ofDays(n);
+            };
+            d.toMillis(); // durations are used in milliseconds: this one must fit
+            return d;
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new ConfigException(where + "duration '" + text + "' is too large (at most " + Long.MAX_VALUE / 86_400_000L + "d)");
+        }
+    }
+
+    /** The one argument of a directive; quotes as in {@link ConfigWords}; a missing or extra word is an error. */
+    private static String one(String line, String where, String usage) {
+        return exactly(line, 1, where, usage)[0];
+    }
+
+    /** Exactly {@code count} arguments after the directive, quote-aware; fewer or more is an error. */
+    private static String[] exactly(String line, int count, String where, String usage) {
+        final List<String> words = ConfigWords.split(line, where);
+        if (words.size() - 1 < count) {
+            throw new ConfigException(where + "missing argument: " + usage);
+        }
+        if (words.size() - 1 > count) {
+            // a password's words are not echoed: "shard-password a my secret" must not log the secret
+            final String extra = words.get(0).contains("password") ? "word " + (count + 2) : "'" + words.get(count + 1) + "'";
+            throw new ConfigException(where + words.get(0) + " takes " + count + (count == 1 ? " argument" : " arguments")
+                + ", unexpected " + extra + " (expected: " + usage + ")");
+        }
+        return words.subList(1, count + 1).toArray(new String[0]);
     }
 
     private static String arg(String[] words, int index, String where, String usage) {
@@ -655,6 +778,19 @@ public final class RouterConfig {
             throw new ConfigException(where + "missing argument: " + usage);
         }
         return words[index];
+    }
+
+    /** Whether two listeners on one port would clash: the same host, or either one listens on every address. */
+    private static boolean samePort(String a, String b) {
+        return a.equalsIgnoreCase(b) || wildcard(a) || wildcard(b) || (local(a) && local(b));
+    }
+
+    private static boolean wildcard(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") || host.equals("*") || host.isEmpty();
+    }
+
+    private static boolean local(String host) {
+        return host.equalsIgnoreCase("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     }
 
     private static String stripComment(String line) {

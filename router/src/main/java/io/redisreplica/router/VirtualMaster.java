@@ -1,6 +1,7 @@
 package io.redisreplica.router;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -11,62 +12,110 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One shard's listener: every connection gets a {@link DownstreamSession} on its own thread. */
+/**
+ * One shard's listener: every connection gets a {@link DownstreamSession} on its own thread,
+ * within the port's {@link ClientLimits}; the {@link AcceptLoop} backs off when accept fails.
+ */
 final class VirtualMaster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VirtualMaster.class);
 
     private final ShardRuntime shard;
     private final ServerSocket server;
     private final List<DownstreamSession> sessions = new CopyOnWriteArrayList<>();
-    private final Thread acceptor;
-    private volatile boolean closed;
+    private final AcceptLoop loop;
+    private final ClientGuard guard;
 
     private final long stallTimeoutMillis;
 
     private final ReplicaPolicy policy;
 
     VirtualMaster(ShardRuntime shard, long stallTimeoutMillis, ReplicaPolicy policy) throws IOException {
+        this(shard, stallTimeoutMillis, policy, new ClientLimits(ClientLimits.DEFAULT_MAX_CLIENTS, ClientLimits.DEFAULT_HANDSHAKE_TIMEOUT_MILLIS));
+    }
+
+    VirtualMaster(ShardRuntime shard, long stallTimeoutMillis, ReplicaPolicy policy, ClientLimits limits) throws IOException {
+        this(shard, stallTimeoutMillis, policy, limits, null);
+    }
+
+    /** @param authUser the user name replicas' AUTH must give ({@code shard-user}), null for {@code default} */
+    VirtualMaster(ShardRuntime shard, long stallTimeoutMillis, ReplicaPolicy policy, ClientLimits limits, String authUser)
+        throws IOException {
         this.shard = shard;
         this.policy = policy;
         this.stallTimeoutMillis = stallTimeoutMillis;
-        this.server = new ServerSocket();
-        server.setReuseAddress(true);
-        server.bind(new InetSocketAddress(InetAddress.getByName(shard.shard().host()), shard.shard().port()), 64);
-        this.acceptor = new Thread(this::accept, "virtual-master-" + shard.name());
+        this.guard = new ClientGuard("shard " + shard.name(), authUser);
+        this.server = bind("shard " + shard.name(), shard.shard().host(), shard.shard().port(), 64);
+        this.loop = new AcceptLoop("shard " + shard.name(), server, limits, new AcceptLoop.Handler() {
+            @Override
+            public String threadName(Socket socket) {
+                return "shard-" + shard.name() + "-" + socket.getRemoteSocketAddress();
+            }
+
+            @Override
+            public void serve(Socket socket) {
+                guard.sweep();
+                final DownstreamSession session = new DownstreamSession(shard, socket, stallTimeoutMillis, policy, limits, guard);
+                sessions.removeIf(VirtualMaster::ended);
+                sessions.add(session);
+                try {
+                    session.run();
+                } finally {
+                    sessions.remove(session);
+                }
+            }
+        });
+        final Thread acceptor = new Thread(loop, "virtual-master-" + shard.name());
         acceptor.setDaemon(true);
         acceptor.start();
-        LOG.info("shard {}: virtual master listening on {}:{}", shard.name(), shard.shard().host(), shard.shard().port());
+        LOG.info("shard {}: virtual master listening on {}:{} (maxclients {}, handshake timeout {} ms)", shard.name(),
+            shard.shard().host(), shard.shard().port(), limits.maxClients(), limits.handshakeTimeoutMillis());
+    }
+
+    /** A listening socket, or an error that names the port and who wanted it. */
+    static ServerSocket bind(String who, String host, int port, int backlog) throws IOException {
+        final ServerSocket server = new ServerSocket();
+        try {
+            server.setReuseAddress(true);
+            server.bind(new InetSocketAddress(InetAddress.getByName(host), port), backlog);
+            return server;
+        } catch (IOException e) {
+            server.close();
+            final String why = who + ": cannot listen on " + host + ":" + port + ": " + e.getMessage();
+            throw e instanceof BindException ? new BindException(why) : new IOException(why, e);
+        }
+    }
+
+    private static boolean ended(DownstreamSession s) {
+        return s.state() == DownstreamSession.State.STOPPED || s.state() == DownstreamSession.State.DROPPED;
     }
 
     ReplicaPolicy policy() {
         return policy;
     }
 
-    List<DownstreamSession> sessions() {
-        sessions.removeIf(s -> s.state() == DownstreamSession.State.STOPPED || s.state() == DownstreamSession.State.DROPPED);
-        return sessions;
+    /** Connection limits and counters of this port. */
+    ClientLimits limits() {
+        return loop.limits();
     }
 
-    private void accept() {
-        while (!closed) {
-            try {
-                final Socket socket = server.accept();
-                final DownstreamSession session = new DownstreamSession(shard, socket, stallTimeoutMillis, policy);
-                sessions.add(session);
-                final Thread t = new Thread(session, "shard-" + shard.name() + "-" + socket.getRemoteSocketAddress());
-                t.setDaemon(true);
-                t.start();
-            } catch (IOException e) {
-                if (!closed) {
-                    LOG.warn("shard {}: accept failed: {}", shard.name(), e.toString());
-                }
-            }
-        }
+    /** Wrong AUTH and broken handshakes by address. */
+    ClientGuard guard() {
+        return guard;
+    }
+
+    /** Failed accepts (EMFILE...) since start. */
+    long acceptErrors() {
+        return loop.errors();
+    }
+
+    List<DownstreamSession> sessions() {
+        sessions.removeIf(VirtualMaster::ended);
+        return sessions;
     }
 
     @Override
     public void close() {
-        closed = true;
+        loop.close();
         try {
             server.close();
         } catch (IOException ignored) {
