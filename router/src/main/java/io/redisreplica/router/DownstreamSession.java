@@ -48,6 +48,8 @@ final class DownstreamSession implements Runnable {
     private volatile State state = State.HANDSHAKE;
     private volatile long sentOffset = -1;
     private volatile long ackedOffset = -1;
+    /** The offset of the snapshot this session sent, or -1: until the replica acknowledges it, it has not loaded it. */
+    private long snapshotSentAt = -1;
     private volatile int listeningPort;
     private boolean authenticated;
     private boolean capaEof;
@@ -225,6 +227,11 @@ final class DownstreamSession implements Runnable {
                 }
             }
         } finally {
+            // a replica that got the whole snapshot and went without acknowledging it most likely
+            // could not load it (an older RDB version, a full disk): a failure, as one mid-snapshot
+            if (snapshotSentAt >= 0 && ackedOffset < snapshotSentAt && state != State.DROPPED && !closedByRouter) {
+                policy.failed(shard.name(), identity(), "closed after its snapshot without acknowledging it (could it load it?)");
+            }
             if (state != State.STOPPED && state != State.DROPPED) {
                 state = State.STOPPED; // whatever ended the thread, INFO must not show it as a live replica
             }
@@ -282,6 +289,17 @@ final class DownstreamSession implements Runnable {
         return true;
     }
 
+    /** How long a refused replica's connection is held before its error (Redis's repl-timeout is 60 s). */
+    private static final long REFUSAL_HOLD_MS = 10_000;
+
+    private void hold(long millis) {
+        try {
+            Thread.sleep(Math.max(0, millis));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void sync(String psyncReplid, long psyncOffset, InputStream in, OutputStream out, byte[] rest) throws IOException {
         final boolean psync = psyncReplid != null;
         if (rdbOnly) {
@@ -291,6 +309,9 @@ final class DownstreamSession implements Runnable {
         String replid = psyncReplid;
         final String refusal = policy.refusal(identity());
         if (refusal != null) {
+            // held before the answer: a refused replica reconnects at once, and would otherwise do
+            // so hundreds of times a second for the whole drop time
+            hold(Math.min(REFUSAL_HOLD_MS, policy.remainingDropMillis(identity())));
             write(out, refusal);
             out.flush();
             state = State.DROPPED;
@@ -433,6 +454,7 @@ final class DownstreamSession implements Runnable {
                     awaitFirstAck = true;
                 }
                 sentOffset = snapshotOffset;
+                snapshotSentAt = snapshotOffset;
                 shard.countFullResync();
                 state(State.STREAMING, "snapshot of " + size + " bytes sent, streaming from offset " + snapshotOffset);
                 return;
@@ -583,7 +605,11 @@ final class DownstreamSession implements Runnable {
         out.write(s.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The router closes this session (shutting down): its end is no failure of the replica's. */
+    private volatile boolean closedByRouter;
+
     void close() {
+        closedByRouter = true;
         try {
             socket.close();
         } catch (IOException ignored) {

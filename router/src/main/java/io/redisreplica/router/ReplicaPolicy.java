@@ -63,6 +63,12 @@ final class ReplicaPolicy {
             + " s; it may sync again in " + (until - now) / 1000 + " s, with a full resync\r\n";
     }
 
+    /** Milliseconds left of the replica's drop (0 when it is not dropped). */
+    synchronized long remainingDropMillis(String replica) {
+        final Long until = droppedUntil.get(replica);
+        return until == null ? 0 : Math.max(0, until - System.currentTimeMillis());
+    }
+
     /** True once after a drop has expired: the replica's PSYNC offset is not honoured. */
     synchronized boolean takeFullResync(String replica) {
         return mustFullResync.remove(replica) != null;
