@@ -466,6 +466,11 @@ public final class UpstreamLink implements Runnable {
             try {
                 while ((framed = framer.frame(view, at, pending - at)) > 0) {
                     final Command c = framer.command();
+                    if (c.isInline() && !c.isEmpty()) {
+                        // a master streams RESP arrays only: a text line is no command of its, and is never journaled
+                        throw new io.redisreplica.resp.RespProtocolException("a text line where a command belongs: "
+                            + c.argDisplay(0, 64), c.streamOffset());
+                    }
                     at += framed;
                     currentUpstream = framer.position();
                     if (router.route(c) == CommandRouter.Outcome.GETACK) {

@@ -1,0 +1,176 @@
+package io.redisreplica.router;
+
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.redisreplica.journal.JournalEntry;
+import io.redisreplica.journal.JournalReader;
+import io.redisreplica.testkit.Await;
+import io.redisreplica.testkit.FreePort;
+import io.redisreplica.testkit.RedisServers;
+
+/**
+ * A scripted master that misbehaves (issue 12 points 2 and 11): a handshake reply that never ends
+ * costs a bounded amount of memory and is retried; a text line in the command stream is never
+ * journaled and stops the link with a reason.
+ */
+class FakeMasterIntegrationTest {
+    @RegisterExtension
+    final RedisServers redis = new RedisServers();
+
+    @TempDir
+    Path dir;
+
+    /** Serves one connection after another with {@code script} until closed. */
+    private static final class FakeMaster implements AutoCloseable {
+        interface Script {
+            void serve(InputStream in, OutputStream out, int connection) throws IOException;
+        }
+
+        final ServerSocket server;
+        final AtomicInteger connections = new AtomicInteger();
+        final Thread thread;
+
+        FakeMaster(Script script) throws IOException {
+            server = new ServerSocket(FreePort.find(), 50, java.net.InetAddress.getLoopbackAddress());
+            thread = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try (Socket s = server.accept()) {
+                        script.serve(s.getInputStream(), s.getOutputStream(), connections.incrementAndGet());
+                    } catch (IOException e) {
+                        // the router hung up, or the test is over
+                    }
+                }
+            }, "fake-master");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
+
+    /** Reads one RESP command of the router's and returns its first word. */
+    private static String readCommand(InputStream in) throws IOException {
+        final StringBuilder all = new StringBuilder();
+        final String header = line(in);
+        final int n = Integer.parseInt(header.substring(1));
+        for (int i = 0; i < n; i++) {
+            final int len = Integer.parseInt(line(in).substring(1));
+            all.append(new String(in.readNBytes(len), StandardCharsets.UTF_8)).append(' ');
+            line(in);
+        }
+        return all.toString().trim();
+    }
+
+    private static String line(InputStream in) throws IOException {
+        final StringBuilder sb = new StringBuilder();
+        int b;
+        while ((b = in.read()) != '\n') {
+            if (b < 0) {
+                throw new IOException("closed");
+            }
+            if (b != '\r') {
+                sb.append((char) b);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Answers the handshake like a master and sends {@code rdb} as a full sync. */
+    private static void handshake(InputStream in, OutputStream out, byte[] rdb) throws IOException {
+        while (true) {
+            final String command = readCommand(in);
+            if (command.startsWith("PING")) {
+                out.write("+PONG\r\n".getBytes(StandardCharsets.US_ASCII));
+            } else if (command.startsWith("PSYNC")) {
+                out.write(("+FULLRESYNC 8de9b1c4a1d5b1b2a8f7d3e4c5b6a7f8e9d0c1b2 0\r\n$" + rdb.length + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+                out.write(rdb);
+                out.flush();
+                return;
+            } else if (command.startsWith("COMMAND")) {
+                out.write("-ERR unknown command\r\n".getBytes(StandardCharsets.US_ASCII));
+            } else {
+                out.write("+OK\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            out.flush();
+        }
+    }
+
+    private byte[] emptyRdb() throws IOException {
+        return Files.readAllBytes(redis.start().save());
+    }
+
+    @Test
+    void shouldNeverJournalATextLineFromTheMasterAndStopTheLinkSayingWhere() throws Exception {
+        final byte[] rdb = emptyRdb();
+        try (FakeMaster master = new FakeMaster((in, out, n) -> {
+            handshake(in, out, rdb);
+            out.write("*3\r\n$3\r\nSET\r\n$2\r\na1\r\n$1\r\nv\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write("this is not RESP\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            in.read(); // hold the connection until the router hangs up
+        })) {
+            final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+                + "\nshard a 127.0.0.1:" + FreePort.find() + " regex=^a\n", "test");
+            try (Router router = Router.start(config, CrossShardPolicy.TRANSLATE)) {
+                Await.until("the link to stop on the text line", () -> router.upstream().failure() != null, 20_000);
+                assertTrue(router.upstream().failure().contains("text line") && router.upstream().failure().contains("offset"),
+                    router.upstream().failure());
+                final StringBuilder journaled = new StringBuilder();
+                try (JournalReader reader = router.shards().get(0).journal().reader()) {
+                    final JournalEntry entry = new JournalEntry();
+                    while (reader.next(entry)) {
+                        final byte[] bytes = new byte[entry.payloadLength()];
+                        entry.payload().getBytes(entry.payloadOffset(), bytes);
+                        journaled.append(new String(bytes, StandardCharsets.ISO_8859_1));
+                    }
+                }
+                assertTrue(journaled.toString().contains("a1"), "what came before it stands: " + journaled);
+                assertTrue(!journaled.toString().contains("not RESP"), journaled.toString());
+            }
+        }
+    }
+
+    @Test
+    void shouldRetryAHandshakeReplyThatNeverEndsWithoutRunningOutOfMemory() throws Exception {
+        try (FakeMaster master = new FakeMaster((in, out, n) -> {
+            readCommand(in);
+            out.write('+');
+            final byte[] chunk = new byte[64 * 1024];
+            java.util.Arrays.fill(chunk, (byte) 'x');
+            for (int i = 0; i < 16 * 200; i++) { // 200 MB of one line, unless the router hangs up first
+                out.write(chunk);
+            }
+        })) {
+            final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+                + "\nshard a 127.0.0.1:" + FreePort.find() + " regex=^a\n", "test");
+            try (Router router = Router.start(config, CrossShardPolicy.TRANSLATE)) {
+                Await.until("two attempts, each given up", () -> master.connections.get() >= 2 && router.upstream().errors() >= 2, 20_000);
+                assertNull(router.upstream().failure(), "a fault to retry, not to stop on");
+                assertTrue(router.upstream().lastError().contains("longer than"), router.upstream().lastError());
+            }
+        }
+    }
+}
