@@ -35,6 +35,7 @@ final class DiskSpaceGuard {
     void check(String shard, long appendLength) {
         final long now = System.nanoTime();
         if (now < nextCheckNanos && lastUsable - appendLength > minFreeBytes) {
+            lastUsable -= appendLength; // between two reads, count what we wrote: the estimate only errs low
             return;
         }
         try {

@@ -118,6 +118,9 @@ public final class RouterConfig {
      * The longest argument the router takes from the master ({@code proto-max-bulk-len}, as the
      * master's own setting; Redis's default 512 MB).
      */
+    /** The least {@code journal-min-free} takes: more than a journal file's mapped chunk and a piece. */
+    static final long MIN_JOURNAL_FREE = 64L << 20;
+
     public long protoMaxBulkLen() {
         return protoMaxBulkLen;
     }
@@ -369,7 +372,15 @@ public final class RouterConfig {
                 }
                 case "journal-max-bytes" -> config.journal.maxBytesPerShard(bytes(one(line, where, "journal-max-bytes SIZE"), where));
                 case "journal-max-age" -> config.journal.maxAge(duration(one(line, where, "journal-max-age DURATION"), where));
-                case "journal-min-free" -> config.journal.minFreeBytes(bytes(one(line, where, "journal-min-free SIZE"), where));
+                case "journal-min-free" -> {
+                    final long minFree = bytes(one(line, where, "journal-min-free SIZE"), where);
+                    if (minFree < MIN_JOURNAL_FREE) {
+                        // the journal writes through memory maps: a page the full disk cannot back kills the JVM (SIGBUS)
+                        throw new ConfigException(where + "journal-min-free must be at least 64mb, was " + minFree
+                            + ": below that a full disk can reach a memory-mapped write, which kills the process");
+                    }
+                    config.journal.minFreeBytes(minFree);
+                }
                 case "replica-max-failures" -> config.replicaMaxFailures = positiveInt(one(line, where, "replica-max-failures N"), where,
                     "replica-max-failures");
                 case "maxclients" -> config.maxClients = positiveInt(one(line, where, "maxclients N"), where, "maxclients");

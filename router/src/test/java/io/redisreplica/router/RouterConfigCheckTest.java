@@ -29,6 +29,13 @@ class RouterConfigCheckTest {
     }
 
     @Test
+    void shouldRefuseAJournalMinFreeSoSmallThatAFullDiskCouldReachAMappedWrite() {
+        assertError("t:1: journal-min-free must be at least 64mb, was 0: below that a full disk can reach a memory-mapped write, "
+            + "which kills the process", "journal-min-free 0\n" + SHARD);
+        assertEquals(64L << 20, RouterConfig.parse("journal-min-free 64mb\n" + SHARD, "t").journalContext().minFreeBytes());
+    }
+
+    @Test
     void shouldRefuseCountsBelowOne() {
         assertError("t:1: replica-max-failures '0' is not a positive whole number", "replica-max-failures 0\n" + SHARD);
         assertError("t:1: replica-max-failures '-3' is not a positive whole number", "replica-max-failures -3\n" + SHARD);
