@@ -31,7 +31,14 @@ public final class Checkpoint {
      * full resync sends the snapshot, then the journal from there), or -1 while no snapshot file
      * can be trusted (the router was replacing them).
      */
-    public record ShardState(String replid, long epoch, long snapshotOffset) {
+    /**
+     * @param journalEnd the shard journal's committed end when the checkpoint was written (-1 in
+     *     checkpoints from before it was recorded): a journal that opens shorter was damaged
+     */
+    public record ShardState(String replid, long epoch, long snapshotOffset, long journalEnd) {
+        public ShardState(String replid, long epoch, long snapshotOffset) {
+            this(replid, epoch, snapshotOffset, -1);
+        }
     }
 
     /** A receiver of a shard and the offset it has acknowledged. */
@@ -81,9 +88,14 @@ public final class Checkpoint {
     }
 
     public Checkpoint shard(String name, String replid, long epoch, long snapshotOffset) {
+        final ShardState before = shards.get(name);
+        return shard(name, replid, epoch, snapshotOffset, before == null ? -1 : before.journalEnd());
+    }
+
+    public Checkpoint shard(String name, String replid, long epoch, long snapshotOffset, long journalEnd) {
         requireToken(name, "shard name");
         requireToken(replid, "replid");
-        shards.put(name, new ShardState(replid, epoch, snapshotOffset));
+        shards.put(name, new ShardState(replid, epoch, snapshotOffset, journalEnd));
         return this;
     }
 
@@ -163,7 +175,7 @@ public final class Checkpoint {
         sb.append("version 2\n");
         sb.append("upstream ").append(upstreamReplid).append(' ').append(upstreamOffset).append(' ').append(upstreamDb).append('\n');
         shards.forEach((name, s) -> sb.append("shard ").append(name).append(' ').append(s.replid()).append(' ')
-            .append(s.epoch()).append(' ').append(s.snapshotOffset()).append('\n'));
+            .append(s.epoch()).append(' ').append(s.snapshotOffset()).append(' ').append(s.journalEnd()).append('\n'));
         if (shardMap != null) {
             if (shardMap.isEmpty()) {
                 sb.append("map-recorded\n"); // a map of no shards still counts as recorded
@@ -195,7 +207,8 @@ public final class Checkpoint {
                         versioned = true;
                     }
                     case "upstream" -> checkpoint.upstream(f[1], Long.parseLong(f[2]), f.length > 3 ? Integer.parseInt(f[3]) : 0);
-                    case "shard" -> checkpoint.shard(f[1], f[2], Long.parseLong(f[3]), f.length > 4 ? Long.parseLong(f[4]) : 0);
+                    case "shard" -> checkpoint.shard(f[1], f[2], Long.parseLong(f[3]), f.length > 4 ? Long.parseLong(f[4]) : 0,
+                        f.length > 5 ? Long.parseLong(f[5]) : -1);
                     case "map" -> {
                         final String[] m = line.strip().split("\\s+", 3);
                         final Map<String, String> map = new TreeMap<>(checkpoint.shardMap());

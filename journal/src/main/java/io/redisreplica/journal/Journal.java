@@ -43,6 +43,7 @@ public final class Journal implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private Checkpoint checkpoint;
+    private final Map<String, String> setAside = new TreeMap<>();
 
     private Journal(JournalContext context, FileChannel lockChannel, FileLock lock) {
         this.context = context;
@@ -52,7 +53,15 @@ public final class Journal implements AutoCloseable {
         this.checkpoints = new CheckpointStore(dir);
         this.checkpoint = checkpoints.read();
         for (String name : existingShards()) {
-            shards.put(name, new ShardJournal(name, dir.resolve(name), context));
+            try {
+                shards.put(name, new ShardJournal(name, dir.resolve(name), context));
+            } catch (JournalException e) {
+                if (context.readOnly()) {
+                    throw e;
+                }
+                moveAside(name, "it cannot be opened: " + e.getMessage());
+                shards.put(name, new ShardJournal(name, dir.resolve(name), context));
+            }
         }
         this.checkpoint = reconcile(checkpoint);
     }
@@ -134,6 +143,43 @@ public final class Journal implements AutoCloseable {
         final ShardJournal created = new ShardJournal(name, dir.resolve(name), context);
         shards.put(name, created);
         return created;
+    }
+
+    /** Shards whose damaged journal was set aside since open, and why: each needs a new snapshot. */
+    public synchronized Map<String, String> setAside() {
+        return new TreeMap<>(setAside);
+    }
+
+    /**
+     * Sets a damaged shard journal aside, under {@code damaged/} in the journal directory (kept
+     * for inspection; it may be deleted), and opens an empty one in its place.
+     *
+     * @return the new, empty journal of the shard
+     */
+    public synchronized ShardJournal setAside(String name, String why) {
+        final ShardJournal shard = shards.remove(name);
+        if (shard != null) {
+            shard.close();
+        }
+        moveAside(name, why);
+        final ShardJournal fresh = new ShardJournal(name, dir.resolve(name), context);
+        shards.put(name, fresh);
+        checkpoint = reconcile(checkpoint); // its receivers' offsets are past the new, empty journal: they need a full resync
+        return fresh;
+    }
+
+    private void moveAside(String name, String why) {
+        final Path damaged = dir.resolve("damaged").resolve(name + "-" + System.currentTimeMillis());
+        try {
+            Files.createDirectories(damaged.getParent());
+            Files.move(dir.resolve(name), damaged);
+        } catch (IOException e) {
+            throw new JournalException("journal shard " + name + " is damaged (" + why + ") and cannot be moved aside to "
+                + damaged + ": " + e, e);
+        }
+        setAside.put(name, why);
+        LOG.error("journal shard {} is damaged: {}. Moved aside to {}; the shard starts empty and takes a new snapshot", name,
+            why, damaged);
     }
 
     public synchronized Set<String> shardNames() {

@@ -16,7 +16,8 @@ final class AdminReport {
         final CommandRouter cr = up.router();
         if (all || wanted.equals("server")) {
             sb.append("# Server\r\nredis_replica_version:0.1.0-SNAPSHOT\r\nuptime_in_seconds:").append(router.uptimeMillis() / 1000)
-                .append("\r\nshards:").append(router.shards().size()).append("\r\n");
+                .append("\r\nshards:").append(router.shards().size())
+                .append("\r\njournals_set_aside:").append(router.journalsSetAside()).append("\r\n");
             final AdminServer admin = router.adminServer();
             if (admin != null) {
                 sb.append("admin_clients:").append(admin.limits().connected()).append("\r\nadmin_clients_refused:")

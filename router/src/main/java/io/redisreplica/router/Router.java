@@ -32,6 +32,8 @@ public final class Router implements AutoCloseable {
     private final AdminServer admin;
     private final Thread retention;
     private volatile boolean closing;
+    /** Shard journals found damaged at start and set aside (each shard took a new snapshot). */
+    private long journalsSetAside;
     private final long startedAt = System.currentTimeMillis();
 
     private Router(RouterConfig config, CrossShardPolicy policy, ShardMapPolicy mapPolicy) throws IOException {
@@ -57,12 +59,28 @@ public final class Router implements AutoCloseable {
             oldShards(config, fingerprints.keySet(), snapshots, mapPolicy.removeOldShards());
             final List<String> waiting = new ArrayList<>();
             for (ShardMap.Shard s : config.shardMap().shards()) {
-                final ShardJournal sj = journal.shard(s.name());
+                ShardJournal sj = journal.shard(s.name());
                 final Checkpoint.ShardState saved = cp.shards().get(s.name());
-                final long initial = saved == null ? 0 : Math.max(saved.snapshotOffset(), 0);
+                // a journal that does not read back whole, or ends short of what the checkpoint saw
+                // committed, is set aside: the shard takes a new snapshot instead of stranding a replica
+                String damage = journal.setAside().get(s.name());
+                if (damage == null && saved != null) {
+                    final long started = System.nanoTime();
+                    damage = sj.check(saved.journalEnd(), Router::wholeCommands);
+                    LOG.info("journal shard {}: checked in {} ms: {}", s.name(), (System.nanoTime() - started) / 1_000_000,
+                        damage == null ? "whole" : damage);
+                    if (damage != null) {
+                        sj = journal.setAside(s.name(), damage);
+                    }
+                }
+                if (damage != null) {
+                    journalsSetAside++;
+                }
+                final long initial = saved == null || damage != null ? 0 : Math.max(saved.snapshotOffset(), 0);
                 final ShardRuntime runtime = new ShardRuntime(s, sj, sj.writer(initial), snapshots, config.shardPassword(s.name()));
                 runtime.fingerprint(fingerprints.get(s.name()));
-                final String wait = change.added().contains(s.name()) ? "shard_added"
+                final String wait = damage != null ? "journal_damaged"
+                    : change.added().contains(s.name()) ? "shard_added"
                     : change.changed().contains(s.name()) ? "shard_map_changed"
                     : saved == null ? (cp.upstreamOffset() < 0 ? "first_sync" : "shard_added")
                     : saved.snapshotOffset() < 0 ? "snapshot_incomplete" // the router stopped while it swapped snapshots
@@ -164,6 +182,31 @@ public final class Router implements AutoCloseable {
             LOG.warn("journal {}: shard {} is not in the config: its journal, snapshot and sink offsets were deleted ({})",
                 config.journalDir(), name, ShardMapChange.REMOVE_OPTION);
         }
+    }
+
+    /** Whether a journal entry's payload frames as whole RESP commands (damaged bytes seldom do). */
+    private static boolean wholeCommands(io.redisreplica.journal.JournalEntry entry) {
+        final io.redisreplica.resp.CommandFramer framer = new io.redisreplica.resp.CommandFramer(
+            io.redisreplica.resp.RespDecoderContext.preChecked());
+        final int end = entry.payloadOffset() + entry.payloadLength();
+        int at = entry.payloadOffset();
+        try {
+            int n;
+            while (at < end && (n = framer.frame(entry.payload(), at, end - at)) > 0) {
+                if (framer.command().isInline() && !framer.command().isEmpty()) {
+                    return false; // the router journals arrays only
+                }
+                at += n;
+            }
+        } catch (RuntimeException e) {
+            return false;
+        }
+        return at == end;
+    }
+
+    /** Shard journals found damaged at start and set aside; each such shard takes a new snapshot. */
+    public long journalsSetAside() {
+        return journalsSetAside;
     }
 
     /** Milliseconds since start. */

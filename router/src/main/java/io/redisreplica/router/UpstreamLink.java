@@ -543,7 +543,7 @@ public final class UpstreamLink implements Runnable {
         boolean allSnapshots = true;
         for (ShardRuntime shard : shards) {
             if (shard.snapshotOffset() >= 0) {
-                cp.shard(shard.name(), shard.replid(), shard.epoch(), shard.snapshotOffset());
+                cp.shard(shard.name(), shard.replid(), shard.epoch(), shard.snapshotOffset(), shard.journal().endOffset());
             } else {
                 allSnapshots = false;
             }
