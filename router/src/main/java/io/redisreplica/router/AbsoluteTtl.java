@@ -51,12 +51,22 @@ final class AbsoluteTtl {
      *
      * @return the end of what was written, or 0 when {@code c} has no relative time to live
      */
-    int convert(Command c, long nowMillis, MutableDirectBuffer out) {
+    int convert(Command c, java.util.function.LongSupplier clock, MutableDirectBuffer out) {
         final int argc = c.argCount();
         if (argc < 3 || argc > 64) {
             return 0; // every form below has a key and a time; longer ones are none of them
         }
+        final int nameLength = c.argLength(0);
+        if (nameLength < 3 || nameLength > 7 || nameLength == 4 || nameLength == 3 && argc < 5) {
+            return 0; // SET (with EX/PX: 5 arguments at least), SETEX, GETEX, EXPIRE, PSETEX, PEXPIRE, RESTORE only
+        }
+        final long nowMillis;
         try {
+            if (!c.nameIs(EXPIRE) && !c.nameIs(PEXPIRE) && !c.nameIs(SETEX) && !c.nameIs(PSETEX) && !c.nameIs(SET)
+                && !c.nameIs(GETEX) && !c.nameIs(RESTORE)) {
+                return 0;
+            }
+            nowMillis = clock.getAsLong();
             if (c.nameIs(EXPIRE) || c.nameIs(PEXPIRE)) {
                 final long when = nowMillis + (c.nameIs(EXPIRE) ? c.argLong(2) * 1000 : c.argLong(2));
                 writer.wrap(out, 0).arrayHeader(argc).bulk("PEXPIREAT");

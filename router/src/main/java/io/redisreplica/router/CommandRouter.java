@@ -291,7 +291,8 @@ public final class CommandRouter {
         topBuffer = c.buffer();
         readKeys.passed(c.streamOffset());
         final Outcome outcome;
-        final int converted = absoluteTtl.convert(c, clock.getAsLong(), ttlBuffer);
+        final int converted = absoluteTtl.convert(c, clock, ttlBuffer);
+        mayHoldLarge |= c.length() > BUFFER_KEPT / 4;
         if (converted > 0) {
             outcome = routeEach(ttlBuffer, converted, ttlFramer, false);
         } else {
@@ -302,7 +303,10 @@ public final class CommandRouter {
             flushReads();
             stableOffset = upstreamEnd;
             stableDb = db;
-            releaseLargeBuffers();
+            if (mayHoldLarge) {
+                releaseLargeBuffers();
+                mayHoldLarge = false;
+            }
         }
         return outcome;
     }
@@ -799,6 +803,14 @@ public final class CommandRouter {
             && !readKeys.contains(db, c.buffer(), c.argOffset(keys.arg(0)), c.argLength(keys.arg(0)), upstreamEnd)) {
             sourceEffect(c, how);
         }
+        // SMOVE names what it moves: the destination gets SADD of the member, no read needed
+        // (the master propagates SMOVE only when the member moved)
+        if (how == Translation.SMOVE && n == 2 && keyShards[1] >= 0 && c.argCount() == 4 && !generating
+            && !readKeys.contains(db, c.buffer(), c.argOffset(keys.arg(1)), c.argLength(keys.arg(1)), upstreamEnd)) {
+            writer.wrap(generated, 0).arrayHeader(3).bulk("SADD").bulk(c.buffer(), c.argOffset(2), c.argLength(2))
+                .bulk(c.buffer(), c.argOffset(3), c.argLength(3));
+            routeGenerated(writer.position());
+        }
         if (reads == 0) {
             return Outcome.ROUTED;
         }
@@ -936,7 +948,7 @@ public final class CommandRouter {
         RPOP,
         /** LMOVE/BLMOVE: the pop its wherefrom names. */
         LMOVE,
-        /** SMOVE: SREM of the member. */
+        /** SMOVE: SREM of the member from the source, SADD of it to the destination; nothing read. */
         SMOVE,
         /** COPY: the destination read, in the db its DB option names. */
         COPY,
@@ -971,7 +983,8 @@ public final class CommandRouter {
         /** Whether key {@code i} of {@code n} is read from the master. */
         boolean reads(int i, int n) {
             return switch (this) {
-                case RENAME, RPOP, LMOVE, SMOVE, COPY -> i == 1;
+                case RENAME, RPOP, LMOVE, COPY -> i == 1;
+                case SMOVE -> false; // the member is in the command: SREM and SADD say it all
                 case FIRST_KEY -> i == 0;
                 case LAST_KEY -> i == n - 1 && n > 1;
                 case MOVE -> i == 0;
@@ -992,6 +1005,7 @@ public final class CommandRouter {
             }
             reads[shard].putBytes(readsLength[shard], bytes, offset, length);
             readsLength[shard] += length;
+            anyReads = true;
             routed++;
             return;
         }
@@ -1009,6 +1023,12 @@ public final class CommandRouter {
             txLength[shard] += length;
             txCommands[shard]++;
             return;
+        }
+        if (pendingLength[shard] == 0 && directLength[shard] < 0) {
+            if (touchedCount == touched.length) {
+                touched = Arrays.copyOf(touched, touched.length * 2);
+            }
+            touched[touchedCount++] = shard;
         }
         if (pendingLength[shard] == 0) {
             pendingDb[shard] = targetDb;
@@ -1041,7 +1061,8 @@ public final class CommandRouter {
 
     /** Writes each shard's part of the master command just routed as one entry. */
     private void flushPending() {
-        for (int s = 0; s < shards; s++) {
+        for (int t = 0; t < touchedCount; t++) {
+            final int s = touched[t];
             if (directLength[s] >= 0) {
                 sink.append(s, pendingDb[s], false, topBuffer, directOffset[s], directLength[s]);
                 directLength[s] = -1;
@@ -1053,6 +1074,7 @@ public final class CommandRouter {
             sink.append(s, pendingDb[s], false, pending[s], 0, pendingLength[s]);
             pendingLength[s] = 0;
         }
+        touchedCount = 0;
     }
 
     /**
@@ -1063,6 +1085,11 @@ public final class CommandRouter {
      * right if the shard gets the new read's values.
      */
     private void flushReads() {
+        if (!anyReads) {
+            return;
+        }
+        anyReads = false;
+        mayHoldLarge = true; // a read may carry a big value
         for (int s = 0; s < shards; s++) {
             if (readsLength[s] == 0) {
                 continue;
@@ -1085,6 +1112,7 @@ public final class CommandRouter {
             txEntry.putBytes(start, tx[s], 0, txLength[s]);
             final int end = writer.wrap(txEntry, start + txLength[s]).command("EXEC").position();
             sink.append(s, txFirstDb[s], false, txEntry, 0, end);
+            mayHoldLarge |= end > BUFFER_KEPT / 4;
             shardDb[s] = txDb[s];
             routed += txCommands[s];
             txCommands[s] = 0;
@@ -1094,6 +1122,12 @@ public final class CommandRouter {
 
     /** Buffers past this size are let go once what they held is journaled. */
     private static final int BUFFER_KEPT = 1 << 20;
+    /** A big command, transaction or read went through since the last release: some buffer may have grown. */
+    private boolean mayHoldLarge;
+    /** The shards the command being routed sends an entry to (outside a transaction), in order of first use. */
+    private int[] touched = new int[8];
+    private int touchedCount;
+    private boolean anyReads;
 
     /**
      * One big command or transaction must not hold its size in the heap for good (the upstream
