@@ -284,6 +284,35 @@ public final class CommandRouter {
     }
 
     public Outcome route(Command c) {
+        try {
+            return routeCommand(c);
+        } catch (RuntimeException e) {
+            abandon();
+            throw e;
+        }
+    }
+
+    /**
+     * Forgets what a command that failed half-way (a journal append refused on a full disk, a
+     * read of the master cut off) left behind: the link resumes from its last committed offset,
+     * and the command comes again whole. The shards' dbs are forgotten too (a SELECT may have
+     * been counted as journaled and not be): the next entries select again.
+     */
+    private void abandon() {
+        for (int t = 0; t < touchedCount; t++) {
+            pendingLength[touched[t]] = 0;
+        }
+        touchedCount = 0;
+        Arrays.fill(directLength, -1);
+        Arrays.fill(pendingLength, 0);
+        Arrays.fill(readsLength, 0);
+        anyReads = false;
+        restoring = false;
+        generating = false;
+        forgetShardDbs();
+    }
+
+    private Outcome routeCommand(Command c) {
         if (c.isEmpty()) {
             return Outcome.DROPPED;
         }

@@ -293,8 +293,11 @@ final class DownstreamSession implements Runnable {
     private static final long REFUSAL_HOLD_MS = 10_000;
 
     private void hold(long millis) {
+        final long until = System.currentTimeMillis() + millis;
         try {
-            Thread.sleep(Math.max(0, millis));
+            while (!closedByRouter && System.currentTimeMillis() < until) {
+                Thread.sleep(Math.min(100, Math.max(1, until - System.currentTimeMillis())));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

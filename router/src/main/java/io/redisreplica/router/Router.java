@@ -305,7 +305,7 @@ public final class Router implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                LOG.warn("retention: {}", e.toString());
+                retentionErrors.record("retention pass failed, next in " + intervalMillis + " ms", e); // once per distinct error
             }
         }
     }
@@ -336,6 +336,7 @@ public final class Router implements AutoCloseable {
     }
 
     private volatile long retentionDeleted;
+    private final DistinctErrors retentionErrors = new DistinctErrors(LOG, "retention");
 
     /** Journal files retention has deleted since start. */
     public long retentionDeleted() {

@@ -329,6 +329,7 @@ public final class UpstreamLink implements Runnable {
             shards.get(i).commit();
             skipUpTo[i] = Math.max(skipUpTo[i], shards.get(i).writer().lastUpstreamOffset());
         }
+        router.db(offsetDb); // the stream comes again from the offset: so does its db
         final String psyncOffset = offset < 0 || "?".equals(replid) ? "-1" : Long.toString(offset + 1);
         final String reply = call(in, out, "PSYNC", offset < 0 ? "?" : replid, psyncOffset);
         final long startOffset;

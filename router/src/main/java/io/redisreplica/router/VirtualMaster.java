@@ -122,5 +122,20 @@ final class VirtualMaster implements AutoCloseable {
             // closing
         }
         sessions.forEach(DownstreamSession::close);
+        // the sessions read the journal: they end before it closes (each sees its socket closed at once)
+        final long deadline = System.currentTimeMillis() + SESSION_JOIN_MS;
+        while (!sessions.isEmpty() && System.currentTimeMillis() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        if (!sessions.isEmpty()) {
+            LOG.warn("shard {}: {} replica session(s) still running {} ms after close", shard.name(), sessions.size(), SESSION_JOIN_MS);
+        }
     }
+
+    private static final long SESSION_JOIN_MS = 3000;
 }
