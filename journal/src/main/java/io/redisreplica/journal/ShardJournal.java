@@ -288,13 +288,7 @@ public final class ShardJournal implements AutoCloseable {
     }
 
     private long lastEntryEnd() {
-        final long[] last;
-        try {
-            last = lastEntry();
-        } catch (RuntimeException | AssertionError e) { // Chronicle asserts on a file cut short under its index
-            queue.close();
-            throw new JournalException("journal shard " + name + ": cannot find its last entry in " + dir + ": " + e, e);
-        }
+        final long[] last = lastEntry();
         return last == null ? 0 : last[0];
     }
 

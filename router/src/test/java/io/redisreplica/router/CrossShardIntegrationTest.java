@@ -1,6 +1,5 @@
 package io.redisreplica.router;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -19,7 +18,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.redisreplica.testkit.Await;
-import io.redisreplica.testkit.FreePort;
 import io.redisreplica.testkit.RedisBinary;
 import io.redisreplica.testkit.RedisClient;
 import io.redisreplica.testkit.RedisServer;
@@ -34,7 +32,6 @@ import io.redisreplica.testkit.RedisValues;
  * of another; the translation counters show that the cross-shard path was taken.
  */
 class CrossShardIntegrationTest {
-    private static final int SHARDS = 3;
     private static final int DBS = 3;
 
     @RegisterExtension
@@ -56,23 +53,10 @@ class CrossShardIntegrationTest {
     private void run(RedisBinary binary) throws Exception {
         final RedisServer master = redis.start(binary);
         workload(master, binary, 1, 200); // in the snapshot
-        final StringBuilder conf = new StringBuilder("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal") + "\n");
-        final int[] ports = new int[SHARDS];
-        final String[] ranges = {"0-5460", "5461-10922", "10923-16383"};
-        for (int i = 0; i < SHARDS; i++) {
-            ports[i] = FreePort.find();
-            conf.append("shard s").append(i).append(" 127.0.0.1:").append(ports[i]).append(" slots=").append(ranges[i]).append('\n');
-        }
-        final RouterConfig config = RouterConfig.parse(conf.toString(), "test");
+        final SlotShards shards = new SlotShards(master, dir.resolve("journal"));
+        final RouterConfig config = shards.config;
         try (Router router = Router.start(config, CrossShardPolicy.TRANSLATE)) {
-            final List<RedisServer> replicas = new ArrayList<>();
-            final String replicaOf = binary.atLeast(5, 0) ? "replicaof" : "slaveof";
-            for (int port : ports) {
-                replicas.add(redis.start(binary, Map.of(replicaOf, "127.0.0.1 " + port)));
-            }
-            for (RedisServer r : replicas) {
-                r.awaitReplicaInSync(30_000);
-            }
+            final List<RedisServer> replicas = shards.replicas(redis, binary);
             final ExecutorService pool = Executors.newFixedThreadPool(2);
             final List<Future<?>> done = new ArrayList<>();
             for (int t = 0; t < 2; t++) {

@@ -1,12 +1,10 @@
 package io.redisreplica.router;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.redisreplica.testkit.FreePort;
 import io.redisreplica.testkit.RedisBinary;
 import io.redisreplica.testkit.RedisClient;
 import io.redisreplica.testkit.RedisServer;
@@ -56,24 +53,11 @@ class RouterWorkloadIntegrationTest {
     private void run(RedisBinary masterBinary) throws Exception {
         final RedisServer master = redis.start(masterBinary);
         workload(master, masterBinary, 1, 300); // before the router: part of the initial RDB
-        final StringBuilder conf = new StringBuilder("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal") + "\n");
-        final int[] ports = new int[SHARDS];
-        final String[] ranges = {"0-5460", "5461-10922", "10923-16383"};
-        for (int i = 0; i < SHARDS; i++) {
-            ports[i] = FreePort.find();
-            conf.append("shard s").append(i).append(" 127.0.0.1:").append(ports[i]).append(" slots=").append(ranges[i]).append('\n');
-        }
-        final RouterConfig config = RouterConfig.parse(conf.toString(), "test");
+        final SlotShards shards = new SlotShards(master, dir.resolve("journal"));
+        final RouterConfig config = shards.config;
         try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
-            final List<RedisServer> replicas = new ArrayList<>();
             // replicas of the master's own version: virtual masters must speak to 2.8 replicas too
-            final String replicaOf = masterBinary.atLeast(5, 0) ? "replicaof" : "slaveof";
-            for (int port : ports) {
-                replicas.add(redis.start(masterBinary, Map.of(replicaOf, "127.0.0.1 " + port)));
-            }
-            for (RedisServer r : replicas) {
-                r.awaitReplicaInSync(30_000);
-            }
+            final List<RedisServer> replicas = shards.replicas(redis, masterBinary);
             final ExecutorService pool = Executors.newFixedThreadPool(2);
             final List<Future<?>> done = new ArrayList<>();
             for (int t = 0; t < 2; t++) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,8 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.redisreplica.router.ClusterSlots;
-import io.redisreplica.testkit.FreePort;
 import io.redisreplica.testkit.RedisBinary;
 import io.redisreplica.testkit.RedisClient;
 import io.redisreplica.testkit.RedisServer;
@@ -53,10 +50,10 @@ class RouterChaosIntegrationTest {
     void shouldLoseAndRepeatNothingAcrossKillNinesOfTheRouterAndAReplicaAndAFrozenReplica() throws Exception {
         // a backlog that holds the writes made while the router restarts, so it can resume with PSYNC
         final RedisServer master = redis.start(RedisBinary.local(), Map.of("repl-backlog-size", "256mb"));
-        final int[] ports = {FreePort.find(), FreePort.find()};
-        final Path config = config(master, ports);
+        final TwoSlotShards shards = new TwoSlotShards(dir, master);
+        final Path config = shards.config;
         Process router = router(config);
-        final List<RedisServer> replicas = shardReplicas(ports);
+        final List<RedisServer> replicas = shards.replicas(redis);
         final AtomicBoolean running = new AtomicBoolean(true);
         final AtomicLong ops = new AtomicLong();
         final Thread workload = new Thread(() -> {
@@ -114,7 +111,7 @@ class RouterChaosIntegrationTest {
         try {
             String difference = null;
             try {
-                DatasetComparison.of(master, replicas, RouterChaosIntegrationTest::shardOf).awaitEqual("at the end", 30_000);
+                DatasetComparison.of(master, replicas, TwoSlotShards::shardOf).awaitEqual("at the end", 30_000);
             } catch (AssertionError e) {
                 difference = e.getMessage();
             }
@@ -140,11 +137,11 @@ class RouterChaosIntegrationTest {
     @Test
     void shouldTakeANewSnapshotWhenTheMastersBacklogNoLongerHoldsTheCheckpoint() throws Exception {
         final RedisServer master = redis.start(RedisBinary.local(), Map.of("repl-backlog-size", "16kb"));
-        final int[] ports = {FreePort.find(), FreePort.find()};
-        final Path config = config(master, ports);
+        final TwoSlotShards shards = new TwoSlotShards(dir, master);
+        final Path config = shards.config;
         Process router = router(config);
         try {
-            final List<RedisServer> replicas = shardReplicas(ports);
+            final List<RedisServer> replicas = shards.replicas(redis);
             awaitStreaming(0);
             router.destroyForcibly();
             router.waitFor();
@@ -167,11 +164,11 @@ class RouterChaosIntegrationTest {
     @Test
     void shouldFollowTheMasterThroughRestartsWithAndWithoutPersistence() throws Exception {
         final RedisServer master = redis.start(RedisBinary.local(), Map.of("repl-backlog-size", "64mb"));
-        final int[] ports = {FreePort.find(), FreePort.find()};
-        final Path config = config(master, ports);
+        final TwoSlotShards shards = new TwoSlotShards(dir, master);
+        final Path config = shards.config;
         Process router = router(config);
         try {
-            final List<RedisServer> replicas = shardReplicas(ports);
+            final List<RedisServer> replicas = shards.replicas(redis);
             for (int round = 0; round < 3; round++) {
                 try (RedisClient c = master.client()) {
                     for (int i = 0; i < 300; i++) {
@@ -197,32 +194,12 @@ class RouterChaosIntegrationTest {
     }
 
 
-    /** Two shards by slot halves: the shard of a key. */
-    private static int shardOf(byte[] key) {
-        return ClusterSlots.slot(key, 0, key.length) < 8192 ? 0 : 1;
-    }
 
     private static void awaitMirrored(RedisServer master, List<RedisServer> replicas, String when) {
-        DatasetComparison.of(master, replicas, RouterChaosIntegrationTest::shardOf).awaitEqual(when, 30_000);
+        DatasetComparison.of(master, replicas, TwoSlotShards::shardOf).awaitEqual(when, 30_000);
     }
 
-    /** A router config with two shards by slot halves on {@code ports}. */
-    private Path config(RedisServer master, int[] ports) throws Exception {
-        return Files.writeString(dir.resolve("router.conf"), "upstream 127.0.0.1:" + master.port() + "\njournal "
-            + dir.resolve("journal") + "\nshard s0 127.0.0.1:" + ports[0] + " slots=0-8191\nshard s1 127.0.0.1:" + ports[1]
-            + " slots=8192-16383\n");
-    }
 
-    /** One replica per shard, in sync. */
-    private List<RedisServer> shardReplicas(int[] ports) {
-        final List<RedisServer> replicas = List.of(
-            redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + ports[0])),
-            redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + ports[1])));
-        for (RedisServer r : replicas) {
-            r.awaitReplicaInSync(30_000);
-        }
-        return replicas;
-    }
 
     private void awaitStreaming(int i) throws Exception {
         routers.awaitStreaming(i);

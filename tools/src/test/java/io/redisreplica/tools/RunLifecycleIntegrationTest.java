@@ -15,10 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.redisreplica.router.ClusterSlots;
 import io.redisreplica.testkit.Await;
 import io.redisreplica.testkit.DatasetComparison;
-import io.redisreplica.testkit.FreePort;
 import io.redisreplica.testkit.RedisBinary;
 import io.redisreplica.testkit.RedisClient;
 import io.redisreplica.testkit.RedisServer;
@@ -46,10 +44,10 @@ class RunLifecycleIntegrationTest {
     @Test
     void shouldCloseInOrderAndExitZeroOnSigtermThenResumeWithNothingLostOrRepeated() throws Exception {
         final RedisServer master = redis.start(RedisBinary.local(), Map.of("repl-backlog-size", "64mb"));
-        final int[] ports = {FreePort.find(), FreePort.find()};
-        final Path config = config(master, ports);
+        final TwoSlotShards shards = new TwoSlotShards(dir, master);
+        final Path config = shards.config;
         Process router = routers.start(config);
-        final List<RedisServer> replicas = replicas(ports);
+        final List<RedisServer> replicas = shards.replicas(redis);
         final AtomicBoolean running = new AtomicBoolean(true);
         final Thread workload = new Thread(() -> {
             try (RedisClient c = master.client()) {
@@ -77,7 +75,7 @@ class RunLifecycleIntegrationTest {
         }
         try {
             assertTrue(Files.readString(routers.log(1)).contains("partial resync accepted"), Files.readString(routers.log(1)));
-            DatasetComparison.of(master, replicas, RunLifecycleIntegrationTest::shardOf).awaitEqual("after SIGTERM and a restart", 30_000);
+            DatasetComparison.of(master, replicas, TwoSlotShards::shardOf).awaitEqual("after SIGTERM and a restart", 30_000);
         } finally {
             router.destroyForcibly();
             router.waitFor();
@@ -87,8 +85,7 @@ class RunLifecycleIntegrationTest {
     @Test
     void shouldExitSixWithOneErrorLineWhenTheCrossShardPolicyStopMeetsACrossShardCommand() throws Exception {
         final RedisServer master = redis.start();
-        final Path config = config(master, new int[] {FreePort.find(), FreePort.find()});
-        final Process router = routers.start(config, "--cross-shard", "stop");
+        final Process router = routers.start(new TwoSlotShards(dir, master).config, "--cross-shard", "stop");
         try {
             routers.awaitStreaming(0);
             master.call("SET", "a", "1");
@@ -107,11 +104,10 @@ class RunLifecycleIntegrationTest {
     @Test
     void shouldRetryAMasterThatIsAwayWithoutALogLinePerAttemptAndFollowItWhenBack() throws Exception {
         final RedisServer master = redis.start();
-        final int[] ports = {FreePort.find(), FreePort.find()};
-        final Path config = config(master, ports);
-        final Process router = routers.start(config);
+        final TwoSlotShards shards = new TwoSlotShards(dir, master);
+        final Process router = routers.start(shards.config);
         try {
-            final List<RedisServer> replicas = replicas(ports);
+            final List<RedisServer> replicas = shards.replicas(redis);
             routers.awaitStreaming(0);
             final long linesBefore = Files.readString(routers.log(0)).lines().count();
             master.kill();
@@ -129,30 +125,10 @@ class RunLifecycleIntegrationTest {
                         return false;
                     }
                 }, 30_000);
-            DatasetComparison.of(master, replicas, RunLifecycleIntegrationTest::shardOf).awaitEqual("after the master came back", 30_000);
+            DatasetComparison.of(master, replicas, TwoSlotShards::shardOf).awaitEqual("after the master came back", 30_000);
         } finally {
             router.destroyForcibly();
             router.waitFor();
         }
-    }
-
-    private static int shardOf(byte[] key) {
-        return ClusterSlots.slot(key, 0, key.length) < 8192 ? 0 : 1;
-    }
-
-    private Path config(RedisServer master, int[] ports) throws Exception {
-        return Files.writeString(dir.resolve("router.conf"), "upstream 127.0.0.1:" + master.port() + "\njournal "
-            + dir.resolve("journal") + "\nshard s0 127.0.0.1:" + ports[0] + " slots=0-8191\nshard s1 127.0.0.1:" + ports[1]
-            + " slots=8192-16383\n");
-    }
-
-    private List<RedisServer> replicas(int[] ports) {
-        final List<RedisServer> replicas = List.of(
-            redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + ports[0])),
-            redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + ports[1])));
-        for (RedisServer r : replicas) {
-            r.awaitReplicaInSync(30_000);
-        }
-        return replicas;
     }
 }
