@@ -106,6 +106,10 @@ final class AdminReport {
             up.state() == UpstreamLink.State.STREAMING ? 1 : 0);
         metric(sb, "redis_replica_upstream_full_syncs_total", "counter", "Full syncs from the master.", up.fullSyncs());
         metric(sb, "redis_replica_upstream_partial_syncs_total", "counter", "Partial resyncs from the master.", up.partialSyncs());
+        metric(sb, "redis_replica_upstream_errors_total", "counter",
+            "Faults of the upstream link retried (each distinct one logged once).", up.errors());
+        metric(sb, "redis_replica_journals_set_aside_total", "counter",
+            "Shard journals found damaged at start and set aside (the shard took a new snapshot).", router.journalsSetAside());
         metric(sb, "redis_replica_commands_routed_total", "counter", "Commands journaled for a shard.", cr.routed());
         metric(sb, "redis_replica_keys_unclaimed_total", "counter", "Keys no shard claims (dropped).", cr.unclaimed());
         metric(sb, "redis_replica_keys_filtered_total", "counter", "Keys the value rules kept off the shards (sent as DEL).",
