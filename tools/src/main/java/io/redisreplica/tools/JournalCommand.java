@@ -197,29 +197,33 @@ final class JournalCommand {
                         skip--;
                         continue;
                     }
-                    if (db != null && entry.db() != db) {
-                        continue;
-                    }
                     int at = entry.payloadOffset();
                     final int end = at + entry.payloadLength();
                     int n;
+                    int commandDb = entry.db(); // an entry starts in its db; a SELECT inside it (a transaction) moves on
                     while (at < end && (n = framer.frame(entry.payload(), at, end - at)) > 0) {
                         final io.redisreplica.resp.Command c = framer.command();
                         at += n;
+                        if (!c.isEmpty() && c.argCount() == 2 && c.argString(0).equalsIgnoreCase("SELECT")) {
+                            commandDb = (int) c.argLong(1);
+                        }
+                        if (db != null && commandDb != db) {
+                            continue;
+                        }
                         if (c.isEmpty() || (command != null && !c.argString(0).equalsIgnoreCase(command))
                             || (key != null && !anyKeyMatches(c))) {
                             continue;
                         }
                         if (json) {
                             final StringBuilder sb = new StringBuilder("{\"offset\":").append(entry.startOffset())
-                                .append(",\"db\":").append(entry.db()).append(",\"upstream\":").append(entry.upstreamOffset())
+                                .append(",\"db\":").append(commandDb).append(",\"upstream\":").append(entry.upstreamOffset())
                                 .append(",\"args\":[");
                             for (int i = 0; i < c.argCount(); i++) {
                                 sb.append(i == 0 ? "" : ",").append(Json.string(c.argString(i)));
                             }
                             out.println(sb.append("]}"));
                         } else {
-                            out.printf("%d db=%d upstream=%d %s%n", entry.startOffset(), entry.db(), entry.upstreamOffset(), c);
+                            out.printf("%d db=%d upstream=%d %s%n", entry.startOffset(), commandDb, entry.upstreamOffset(), c);
                         }
                     }
                     out.flush();

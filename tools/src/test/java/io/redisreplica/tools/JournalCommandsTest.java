@@ -45,6 +45,20 @@ class JournalCommandsTest {
     }
 
     @Test
+    void shouldFollowTheSelectsInsideATransactionEntryForItsCommandsDbs() {
+        try (Journal journal = Journal.open(new JournalContext().dir(dir).minFreeBytes(0))) {
+            final JournalWriter writer = journal.shard("a").writer(0);
+            writer.append(10, 0, 0, ("*1\r\n$5\r\nMULTI\r\n*2\r\n$6\r\nSELECT\r\n$1\r\n1\r\n"
+                + "*2\r\n$4\r\nINCR\r\n$2\r\na1\r\n*2\r\n$6\r\nSELECT\r\n$1\r\n2\r\n*2\r\n$4\r\nINCR\r\n$2\r\na2\r\n"
+                + "*1\r\n$4\r\nEXEC\r\n").getBytes(StandardCharsets.US_ASCII));
+            writer.commit();
+        }
+        final Cli db2 = Cli.run("journal", "tail", dir.toString(), "-s", "a", "--db", "2", "--command", "incr");
+        assertEquals(0, db2.exit(), db2.err());
+        assertEquals("0 db=2 upstream=10 \"INCR\" \"a2\"\n", db2.out());
+    }
+
+    @Test
     void shouldPrintEntriesAsCommandsWithFilters() {
         write();
         final Cli all = Cli.run("journal", "tail", dir.toString(), "-s", "a");
