@@ -476,7 +476,15 @@ final class DownstreamSession implements Runnable {
                 }
                 // piece by piece: an entry in pieces was committed whole, and a replica that loses
                 // the link inside it discards the partial command and continues at its start
-                if (!reader.nextPiece(entry)) {
+                final boolean got;
+                try {
+                    got = reader.nextPiece(entry);
+                } catch (io.redisreplica.journal.JournalException damaged) {
+                    // entries this replica needs cannot be read: a new snapshot, not a partial resync in a loop
+                    shard.journalDamaged(damaged.getMessage());
+                    throw damaged;
+                }
+                if (!got) {
                     out.flush();
                     reader.await(100, TimeUnit.MILLISECONDS);
                     continue;

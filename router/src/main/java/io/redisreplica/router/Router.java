@@ -112,6 +112,10 @@ public final class Router implements AutoCloseable {
                 }
             }
             this.upstream = new UpstreamLink(config, journal, shards, snapshots, policy, this::recordReceivers);
+            for (ShardRuntime s : shards) {
+                s.onJournalDamage(reason -> upstream.requestFullResync("shard " + s.name() + ": its journal cannot be read ("
+                    + reason + "): a new snapshot replaces what is damaged"));
+            }
             if (!waiting.isEmpty() && cp.upstreamOffset() >= 0) {
                 // the master would continue with PSYNC, which makes no snapshot: ask for a full sync.
                 // It gives every shard a new snapshot epoch, so the others' replicas resync in full too.

@@ -17,6 +17,23 @@ public final class ShardRuntime {
     private final ShardMap.Shard shard;
     private final ShardJournal journal;
     private final JournalWriter writer;
+    /** Told when a reader finds the journal damaged while running (the router asks the master for a new snapshot). */
+    private volatile java.util.function.Consumer<String> onDamage = reason -> { };
+
+    void onJournalDamage(java.util.function.Consumer<String> handler) {
+        this.onDamage = handler;
+    }
+
+    /** A session could not read entries it needs: the shard must start over from a new snapshot. */
+    synchronized void journalDamaged(String reason) {
+        if (damageReportedInEpoch == epoch()) {
+            return; // once per epoch: the full sync under way makes the next one, and the replicas follow it
+        }
+        damageReportedInEpoch = epoch();
+        onDamage.accept(reason);
+    }
+
+    private long damageReportedInEpoch = -1;
     private final Path snapshot;
     private volatile String replid;
     private volatile long epoch;

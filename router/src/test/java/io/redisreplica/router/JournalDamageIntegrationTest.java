@@ -54,6 +54,41 @@ class JournalDamageIntegrationTest {
         });
     }
 
+    @Test
+    void shouldGiveAShardANewSnapshotWhenAReplicaFindsItsJournalDamagedWhileTheRouterRuns() throws Exception {
+        final RedisServer master = redis.start(RedisBinary.local(), Map.of("repl-backlog-size", "64mb"));
+        final int port = FreePort.find();
+        final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+            + "\nshard a 127.0.0.1:" + port + " regex=^a\n", "test");
+        try (Router router = Router.start(config, CrossShardPolicy.TRANSLATE)) {
+            final RedisServer replica = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + port));
+            replica.awaitReplicaInSync(20_000);
+            replica.kill(); // it comes back empty: a full resync that reads the journal from the snapshot on
+            for (int i = 0; i < 20_000; i++) {
+                master.call("INCR", "a:counter:" + (i % 10));
+                master.call("RPUSH", "a:seq", i);
+            }
+            Await.until("the journal to hold every write", () -> router.upstream().offset() >= master.replicationOffset(), 30_000);
+            try (RandomAccessFile f = new RandomAccessFile(lastCq4().toFile(), "rw")) {
+                for (long at = 300 * 1024; at < 900 * 1024; at += 4096) { // the router maps this file: it sees the damage
+                    f.seek(at);
+                    f.write(new byte[] {(byte) 0xde, (byte) 0xad, (byte) 0xbe, (byte) 0xef, 0x7f, 0x00, 0x11});
+                }
+            }
+            replica.startAgain();
+            Await.until("a new snapshot of the master", () -> router.upstream().fullSyncs() >= 2, 30_000);
+            master.call("RPUSH", "a:seq", "after");
+            DatasetComparison.of(master, List.of(replica), key -> 0).awaitEqual("after the damage found while running", 30_000);
+        }
+    }
+
+    private Path lastCq4() throws Exception {
+        try (Stream<Path> files = Files.list(dir.resolve("journal").resolve("a"))) {
+            final List<Path> all = files.filter(p -> p.toString().endsWith(".cq4")).sorted().toList();
+            return all.get(all.size() - 1);
+        }
+    }
+
     private String checkpointText() throws Exception {
         try (Stream<Path> files = Files.list(dir.resolve("journal"))) {
             final StringBuilder sb = new StringBuilder();
