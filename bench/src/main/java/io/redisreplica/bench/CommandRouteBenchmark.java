@@ -67,6 +67,7 @@ public class CommandRouteBenchmark {
         router = new CommandRouter(parsed.shardMap(), new CommandTable(), CrossShardPolicy.LOG,
             (shard, db, read, bytes, offset, length) -> {
                 routedBytes += length;
+                return true;
             }, parsed.keyRewriters(), parsed.valueRules());
     }
 

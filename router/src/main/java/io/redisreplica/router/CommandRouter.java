@@ -3,6 +3,7 @@ package io.redisreplica.router;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.LongSupplier;
 
 import org.agrona.DirectBuffer;
@@ -86,6 +87,18 @@ public final class CommandRouter {
     private int[] keyShards = new int[64];
     /** Where the master command being routed ends in the upstream stream. */
     private long upstreamEnd;
+    /** Where the master command being routed starts, and the db then. */
+    private long topStart;
+    private int topDb;
+    /**
+     * Where the stream must be replayed from after a restart while some key's commands are
+     * skipped because a read holds them (its window): the start of the command that made the
+     * first open read (or of its transaction), and the db there; -1 when no window is open. The
+     * skips are not in the checkpoint, so a restart translates that command again.
+     */
+    private long windowStart = -1;
+    private int windowStartDb;
+
     /** The upstream offset after the last command routed outside a transaction: a safe place to resume. */
     private long stableOffset = -1;
     /** The upstream's db at {@link #stableOffset}. */
@@ -216,6 +229,7 @@ public final class CommandRouter {
         readKeys.clear();
         Arrays.fill(readsLength, 0);
         stableOffset = -1; // offsets of the old dataset mean nothing in the new one
+        windowStart = -1;
         forgetShardDbs();
         db = 0;
     }
@@ -239,6 +253,19 @@ public final class CommandRouter {
     /** The upstream offset after the last command routed outside a transaction (-1 before any). */
     public long stableOffset() {
         return stableOffset;
+    }
+
+    /**
+     * Where a restart must resume the stream, given the offset the link has journaled up to:
+     * that offset, or the start of the command whose read still makes later commands skip.
+     */
+    public long resumeOffset(long journaled) {
+        return windowStart >= 0 && windowStart < journaled ? windowStart : journaled;
+    }
+
+    /** The master's db at {@link #resumeOffset(long)}. */
+    public int resumeDb(long journaled, int dbThere) {
+        return windowStart >= 0 && windowStart < journaled ? windowStartDb : dbThere;
     }
 
     /** The upstream's db at {@link #stableOffset()}. */
@@ -318,7 +345,12 @@ public final class CommandRouter {
         }
         upstreamEnd = c.streamOffset() + c.length();
         topBuffer = c.buffer();
+        topStart = c.streamOffset();
+        topDb = db;
         readKeys.passed(c.streamOffset());
+        if (readKeys.isEmpty()) {
+            windowStart = -1; // every read is behind the stream: a restart may resume anywhere
+        }
         final Outcome outcome;
         final int converted = absoluteTtl.convert(c, clock, ttlBuffer);
         mayHoldLarge |= c.length() > BUFFER_KEPT / 4;
@@ -566,18 +598,54 @@ public final class CommandRouter {
     }
 
     private void allShards(Command c) {
+        List<byte[]> swapped = null;
         if (!readKeys.isEmpty()) {
             if (c.nameIs(FLUSHALL)) {
                 readKeys.clear();
             } else if (c.nameIs(FLUSHDB)) {
                 readKeys.clear(db);
             } else if (c.nameIs(SWAPDB) && c.argCount() == 3) {
-                readKeys.swap((int) c.argLong(1), (int) c.argLong(2));
+                // a read taken after the master swapped found another db's key under this name: read again
+                swapped = readKeys.removeIn((int) c.argLong(1), (int) c.argLong(2), upstreamEnd);
             }
         }
         for (int s = 0; s < shards; s++) {
             emit(s, db, c.buffer(), c.offset(), c.length());
         }
+        if (swapped != null && !swapped.isEmpty() && reader != null) {
+            rereadAfterSwap((int) c.argLong(1), (int) c.argLong(2), swapped);
+        }
+    }
+
+    /** Reads keys in both swapped dbs again and gives their shards the master's values (after the SWAPDB). */
+    private void rereadAfterSwap(int a, int b, List<byte[]> swapped) {
+        final int[] dbs = new int[swapped.size() * 2];
+        final byte[][] names = new byte[dbs.length][];
+        for (int i = 0; i < swapped.size(); i++) {
+            dbs[2 * i] = a;
+            dbs[2 * i + 1] = b;
+            names[2 * i] = swapped.get(i);
+            names[2 * i + 1] = swapped.get(i);
+        }
+        final MasterReader.Read read;
+        try {
+            read = reader.read(dbs, names, rules != null && rules.decodesStrings());
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + names.length + " key(s) again after SWAPDB at upstream offset " + upstreamEnd
+                + " from the master failed: " + e.getMessage(), e);
+        }
+        translatedKeys += names.length;
+        final long readOffset = Math.max(read.offset(), upstreamEnd);
+        final long now = read.timeMillis() > 0 ? read.timeMillis() : clock.getAsLong();
+        final int upstreamDb = db;
+        for (int i = 0; i < names.length; i++) {
+            final int shard = map.shardOf(names[i], 0, names[i].length);
+            if (shard >= 0) {
+                restore(shard, dbs[i], names[i], read.dumps()[i], read.pttls()[i], read.strings()[i], now);
+                readKeys.add(dbs[i], names[i], readOffset);
+            }
+        }
+        db = upstreamDb;
     }
 
     private Outcome routeByKeys(Command c, CommandSpec spec) {
@@ -601,7 +669,8 @@ public final class CommandRouter {
             keyShards[i] = map.shardOf(keyBytes(c, arg), 0, c.argLength(arg));
             same &= keyShards[i] == keyShards[0];
             if (!generating && !readKeys.isEmpty()
-                && readKeys.contains(keyDb(c, i), c.buffer(), c.argOffset(arg), c.argLength(arg), upstreamEnd)) {
+                && (readKeys.contains(keyDb(c, i), c.buffer(), c.argOffset(arg), c.argLength(arg), upstreamEnd)
+                || movesOntoARead(c, i, arg))) {
                 skipped++;
             }
         }
@@ -656,6 +725,18 @@ public final class CommandRouter {
             return Outcome.ROUTED;
         }
         return translate(c, spec, n, Translation.of(c)); // its source effect only where the read does not hold it
+    }
+
+    /** MOVE key db where the key in the target db is held by a read: the move is translated (both dbs read). */
+    private boolean movesOntoARead(Command c, int i, int arg) {
+        if (i != 0 || !c.nameIs(MOVE) || c.argCount() != 3) {
+            return false;
+        }
+        try {
+            return readKeys.contains((int) c.argLong(2), c.buffer(), c.argOffset(arg), c.argLength(arg), upstreamEnd);
+        } catch (NumberFormatException e) {
+            return false; // the master refuses such a MOVE and propagates nothing
+        }
     }
 
     /** The db of key {@code i}: COPY's destination may be in another. */
@@ -787,6 +868,10 @@ public final class CommandRouter {
         if (policy == CrossShardPolicy.STOP) {
             throw new RouterException("cross-shard command (" + why + "), policy stop: " + c);
         }
+        if (policy == CrossShardPolicy.TRANSLATE) { // no shard can be given it exactly: fail loud, never diverge quietly
+            throw new RouterException("command at upstream offset " + upstreamEnd + " cannot be routed exactly (" + why + "): "
+                + c.argDisplay(0, 32) + " ...; run with --cross-shard log to count and skip such commands");
+        }
         logDropped(c, why);
         return Outcome.DROPPED;
     }
@@ -853,9 +938,13 @@ public final class CommandRouter {
                 + " at upstream offset " + upstreamEnd + " from the master failed: " + e.getMessage(), e);
         }
         final long readOffset = Math.max(read.offset(), upstreamEnd);
+        if (windowStart < 0) {
+            windowStart = inMulti ? stableOffset : topStart;
+            windowStartDb = inMulti ? stableDb : topDb;
+        }
         translatedKeys += reads;
         final int upstreamDb = db;
-        final long now = clock.getAsLong();
+        final long now = read.timeMillis() > 0 ? read.timeMillis() : clock.getAsLong(); // the master's clock: its PTTLs count from it
         for (int i = 0; i < reads; i++) {
             restore(readShards[i], dbs[i], names[i], read.dumps()[i], read.pttls()[i], read.strings()[i], now);
             readKeys.add(dbs[i], names[i], readOffset);
@@ -876,7 +965,12 @@ public final class CommandRouter {
             return false;
         }
         final int at = c.argOffset(1);
-        for (int i = 0; i + 6 <= c.argLength(1); i++) {
+        for (int i = 1; i + 7 <= c.argLength(1); i++) { // 'select' or "select", as redis.call names it: not a word inside another
+            final byte before = c.buffer().getByte(at + i - 1);
+            final byte after = c.buffer().getByte(at + i + 6);
+            if ((before != '\'' && before != '"') || after != before) {
+                continue;
+            }
             boolean match = true;
             for (int j = 0; j < 6 && match; j++) {
                 match = (c.buffer().getByte(at + i + j) | 0x20) == SELECT_LOWER[j];
@@ -1093,14 +1187,18 @@ public final class CommandRouter {
         for (int t = 0; t < touchedCount; t++) {
             final int s = touched[t];
             if (directLength[s] >= 0) {
-                sink.append(s, pendingDb[s], false, topBuffer, directOffset[s], directLength[s]);
+                if (!sink.append(s, pendingDb[s], false, topBuffer, directOffset[s], directLength[s])) {
+                    shardDb[s] = -1; // not journaled (a replay): a SELECT it held is not in the journal either
+                }
                 directLength[s] = -1;
                 continue;
             }
             if (pendingLength[s] == 0) {
                 continue;
             }
-            sink.append(s, pendingDb[s], false, pending[s], 0, pendingLength[s]);
+            if (!sink.append(s, pendingDb[s], false, pending[s], 0, pendingLength[s])) {
+                shardDb[s] = -1;
+            }
             pendingLength[s] = 0;
         }
         touchedCount = 0;
@@ -1140,9 +1238,9 @@ public final class CommandRouter {
             final int start = writer.wrap(txEntry, 0).command("MULTI").length();
             txEntry.putBytes(start, tx[s], 0, txLength[s]);
             final int end = writer.wrap(txEntry, start + txLength[s]).command("EXEC").position();
-            sink.append(s, txFirstDb[s], false, txEntry, 0, end);
+            final boolean appended = sink.append(s, txFirstDb[s], false, txEntry, 0, end);
             mayHoldLarge |= end > BUFFER_KEPT / 4;
-            shardDb[s] = txDb[s];
+            shardDb[s] = appended ? txDb[s] : -1;
             routed += txCommands[s];
             txCommands[s] = 0;
         }

@@ -29,7 +29,11 @@ public interface MasterReader extends AutoCloseable {
      * @param dumps each key's DUMP payload, null where the key does not exist
      * @param pttls each key's PTTL: -1 without a time to live, -2 when absent
      * @param strings each key's value when it is a string and strings were asked for, else null
+     * @param timeMillis the master's clock at the read ({@code TIME}), 0 when unknown: the PTTLs count from it
      */
-    record Read(long offset, byte[][] dumps, long[] pttls, byte[][] strings) {
+    record Read(long offset, byte[][] dumps, long[] pttls, byte[][] strings, long timeMillis) {
+        public Read(long offset, byte[][] dumps, long[] pttls, byte[][] strings) {
+            this(offset, dumps, pttls, strings, 0);
+        }
     }
 }

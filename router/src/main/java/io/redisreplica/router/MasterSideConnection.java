@@ -48,6 +48,9 @@ final class MasterSideConnection implements MasterReader {
     public Read read(int[] dbs, byte[][] keys, boolean strings) throws IOException {
         try {
             return readOnce(dbs, keys, strings);
+        } catch (RouterException e) {
+            close();
+            throw e; // a refusal: retrying cannot help
         } catch (IOException | RuntimeException e) {
             close(); // a half-read reply leaves the connection unusable: the next read reconnects
             throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
@@ -73,8 +76,8 @@ final class MasterSideConnection implements MasterReader {
             }
             queued += perKey;
         }
-        writer.command("INFO", "replication").command("EXEC");
-        queued++;
+        writer.command("INFO", "replication").command("TIME").command("EXEC");
+        queued += 2;
         os.write(out.byteArray(), 0, writer.position());
         os.flush();
         expectSimple("MULTI");
@@ -84,6 +87,13 @@ final class MasterSideConnection implements MasterReader {
         final Object reply = readReply();
         if (!(reply instanceof List<?> results) || results.size() != queued) {
             throw new IOException("master answered the read's EXEC with " + describe(reply));
+        }
+        for (Object r : results) {
+            if (r instanceof ErrorReply e && !e.message().startsWith("WRONGTYPE")) { // GET of a non-string is expected
+                // a refusal (NOPERM, a renamed command, SELECT in cluster mode) comes again on every retry
+                throw new RouterException("the master refused the read of a cross-shard command's keys: -" + e.message()
+                    + " (the upstream user needs MULTI, SELECT, DUMP, PTTL, GET, INFO and TIME; or run with --cross-shard log)");
+            }
         }
         final byte[][] dumps = new byte[keys.length][];
         final long[] pttls = new long[keys.length];
@@ -102,8 +112,17 @@ final class MasterSideConnection implements MasterReader {
                 values[i] = v instanceof byte[] b ? b : null; // WRONGTYPE for other types
             }
         }
-        final byte[] info = bulk(results.get(at), "INFO replication");
-        return new Read(offsetIn(info), dumps, pttls, values);
+        final byte[] info = bulk(results.get(at++), "INFO replication");
+        return new Read(offsetIn(info), dumps, pttls, values, timeMillis(results.get(at)));
+    }
+
+    /** TIME's [seconds, microseconds] as milliseconds, 0 when the reply is not that. */
+    private static long timeMillis(Object reply) {
+        if (reply instanceof List<?> l && l.size() == 2 && l.get(0) instanceof byte[] sec && l.get(1) instanceof byte[] micro) {
+            return Long.parseLong(new String(sec, StandardCharsets.US_ASCII)) * 1000
+                + Long.parseLong(new String(micro, StandardCharsets.US_ASCII)) / 1000;
+        }
+        return 0;
     }
 
     /** The number after {@code master_repl_offset:} in an INFO reply. */
@@ -142,6 +161,12 @@ final class MasterSideConnection implements MasterReader {
                 final Object reply = readReply();
                 if (reply instanceof List<?> l && l.size() == 2 && l.get(1) instanceof byte[] b) {
                     databases = Integer.parseInt(new String(b, StandardCharsets.US_ASCII));
+                }
+                writer.wrap(out, 0).command("INFO", "cluster");
+                os.write(out.byteArray(), 0, writer.position());
+                os.flush();
+                if (readReply() instanceof byte[] info && new String(info, StandardCharsets.US_ASCII).contains("cluster_enabled:1")) {
+                    databases = 1; // a cluster node has db 0 only, and refuses SELECT of any other
                 }
             } catch (IOException | RuntimeException e) {
                 close(); // CONFIG renamed or refused: Redis's default
@@ -196,6 +221,11 @@ final class MasterSideConnection implements MasterReader {
     private void expectSimple(String what) throws IOException {
         final Object reply = readReply();
         if (reply instanceof ErrorReply e) {
+            if (e.message().startsWith("NOPERM") || e.message().startsWith("ERR unknown command")
+                || e.message().startsWith("ERR SELECT is not allowed")) {
+                throw new RouterException("the master refused " + what + " of a cross-shard read: -" + e.message()
+                    + " (the upstream user needs MULTI, SELECT, DUMP, PTTL, GET, INFO and TIME; or run with --cross-shard log)");
+            }
             throw new IOException("master answered " + what + " with -" + e.message());
         }
     }

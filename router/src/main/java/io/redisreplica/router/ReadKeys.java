@@ -66,17 +66,24 @@ final class ReadKeys {
         readAt.keySet().removeIf(k -> k.db == db);
     }
 
-    /** SWAPDB a b: the read keys move with their databases. */
-    void swap(int a, int b) {
-        final Map<Key, Long> moved = new HashMap<>();
+    /**
+     * SWAPDB a b while reads of keys in those dbs still hold later commands: such a read, taken
+     * after the master swapped, found the other db's key under that name. The keys are forgotten
+     * here and returned, once each, for the caller to read again in both dbs.
+     */
+    java.util.List<byte[]> removeIn(int a, int b, long upstreamEnd) {
+        final java.util.List<byte[]> out = new java.util.ArrayList<>();
+        final java.util.Set<Key> seen = new java.util.HashSet<>();
         readAt.entrySet().removeIf(e -> {
-            final int db = e.getKey().db;
-            if (db == a || db == b) {
-                moved.put(new Key(db == a ? b : a, e.getKey().key), e.getValue());
+            final Key k = e.getKey();
+            if ((k.db == a || k.db == b) && e.getValue() >= upstreamEnd) {
+                if (seen.add(new Key(0, k.key))) {
+                    out.add(k.key);
+                }
                 return true;
             }
             return false;
         });
-        readAt.putAll(moved);
+        return out;
     }
 }

@@ -12,6 +12,8 @@ public interface ShardSink {
      * @param read the entry holds values read from the master at the current offset: it is
      *     appended even when the shard's journal already holds the command (a restart replaying
      *     the master's stream), since the key's later commands are skipped up to the new read
+     * @return false when the entry was not appended (the journal already held it): the router
+     *     then no longer knows the shard's db, and selects again
      */
-    void append(int shard, int db, boolean read, DirectBuffer bytes, int offset, int length);
+    boolean append(int shard, int db, boolean read, DirectBuffer bytes, int offset, int length);
 }

@@ -117,16 +117,17 @@ public final class UpstreamLink implements Runnable {
      * by a command that reached some shards and not others). Values read from the master are
      * always appended (see {@link ShardSink}), stamped no lower than what the journal holds.
      */
-    private void append(int shard, int db, boolean read, org.agrona.DirectBuffer bytes, int off, int len) {
+    private boolean append(int shard, int db, boolean read, org.agrona.DirectBuffer bytes, int off, int len) {
         if (read) {
             shards.get(shard).writer().append(Math.max(currentUpstream, skipUpTo[shard]), db, 0, bytes, off, len);
-            return;
+            return true;
         }
         if (currentUpstream <= skipUpTo[shard]) {
             replaySkipped++;
-            return;
+            return false;
         }
         shards.get(shard).writer().append(currentUpstream, db, 0, bytes, off, len);
+        return true;
     }
 
     /** How often the read buffer grew for a command longer than it (it shrinks back after each). */
@@ -539,7 +540,8 @@ public final class UpstreamLink implements Runnable {
     void writeCheckpoint() {
         final Checkpoint cp = journal.checkpoint();
         if (!"?".equals(replid)) {
-            cp.upstream(replid, offset, offsetDb);
+            // a restart resumes before a translated command whose read still skips later commands
+            cp.upstream(replid, router.resumeOffset(offset), router.resumeDb(offset, offsetDb));
         }
         boolean allSnapshots = true;
         for (ShardRuntime shard : shards) {

@@ -2,6 +2,7 @@ package io.redisreplica.router;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +44,7 @@ class CommandRouterTest {
             }
             assertEquals(off + len, at, "an entry holds whole commands only");
             entries.add(sb.toString());
+            return true;
         }, config.keyRewriters(), config.valueRules()).clock(() -> NOW);
     }
 
@@ -129,7 +131,7 @@ class CommandRouterTest {
                 d[i] = dumps.get(k);
                 t[i] = pttls.getOrDefault(k, d[i] == null ? -2L : -1L);
             }
-            return new Read(offset, d, t, new byte[keys.length][]);
+            return new Read(offset, d, t, new byte[keys.length][], NOW);
         }
 
         @Override
@@ -143,10 +145,42 @@ class CommandRouterTest {
     }
 
     @Test
+    void shouldTranslateAMoveOntoAKeyAReadHoldsSinceTheReadDoesNotKnowWhereTheValueGoes() {
+        final FakeMaster master = translating();
+        master.offset = 1_000_000;
+        route("RENAME", "a1", "b1"); // b1 in db 0 read
+        route("SELECT", "1");
+        route("MOVE", "b1", "0"); // b1 of db 1 moves onto the read b1 of db 0
+        assertEquals(List.of("0:b1", "1:b1", "0:b1"), master.reads);
+    }
+
+    @Test
+    void shouldReadAKeyInBothDbsAgainWhenTheMasterSwapsThemInsideItsReadWindow() {
+        final FakeMaster master = translating();
+        master.offset = 1_000_000;
+        route("RENAME", "a1", "b1"); // the read may have been taken after the swap: it found db 1's b1
+        entries.clear();
+        route("SWAPDB", "0", "1");
+        assertEquals(List.of("0:b1", "0:b1", "1:b1"), master.reads);
+        assertEquals("b*:\"SELECT\" \"0\" | \"DEL\" \"b1\" | \"SELECT\" \"1\" | \"DEL\" \"b1\"", entries.get(entries.size() - 1),
+            "after the SWAPDB each shard had, both dbs are given the master's values");
+    }
+
+    @Test
+    void shouldStopRatherThanGuessWhereAScriptWithoutDeclaredKeysBelongs() {
+        translating();
+        final RouterException e = assertThrows(RouterException.class, () -> route("EVAL", "redis.call('SET', 'x', 1)", "0"));
+        assertTrue(e.getMessage().contains("cannot be routed exactly") && e.getMessage().contains("--cross-shard log"), e.getMessage());
+    }
+
+    @Test
     void shouldReadTheKeysOfACrossShardScriptThatSelectsInEveryDb() {
         final FakeMaster master = translating();
         route("EVAL", "redis.call('SELECT', 2); redis.call('SET', KEYS[1], 1)", "2", "a1", "b1");
         assertEquals(List.of("0:a1", "1:a1", "2:a1", "3:a1", "0:b1", "1:b1", "2:b1", "3:b1"), master.reads);
+        master.reads.clear();
+        route("EVAL", "local selected = redis.call('GET', KEYS[1]); redis.call('SET', KEYS[2], selected)", "2", "a1", "b1");
+        assertEquals(List.of("0:a1", "0:b1"), master.reads, "a variable named selected selects nothing");
     }
 
     private FakeMaster translating() {
@@ -178,6 +212,20 @@ class CommandRouterTest {
         route("INCR", "b1");
         assertEquals(List.of("b:\"INCR\" \"b1\""), entries);
         assertEquals(1, router.translated());
+    }
+
+    @Test
+    void shouldKeepARestartBeforeATranslatedCommandWhileItsReadStillSkipsCommands() {
+        final FakeMaster master = translating();
+        route("SET", "a0", "x");
+        final long renameAt = streamPosition;
+        master.offset = renameAt + 500;
+        route("RENAME", "a1", "b1");
+        route("INCR", "b1"); // skipped: in the read
+        assertEquals(renameAt, router.resumeOffset(streamPosition), "a restart translates the RENAME again");
+        streamPosition = master.offset;
+        route("INCR", "b2");
+        assertEquals(streamPosition, router.resumeOffset(streamPosition), "the read is behind the stream: resume anywhere");
     }
 
     @Test
