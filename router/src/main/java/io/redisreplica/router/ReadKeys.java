@@ -39,14 +39,51 @@ final class ReadKeys {
         }
     }
 
-    /** Whether the master's command ending at {@code upstreamEnd} on this key is already in a read. */
+    /**
+     * A key of a command looked up without copying it out: it hashes like the {@link Key} it stands
+     * for, and HashMap compares it against the stored keys (lookup.equals(stored)).
+     */
+    private static final class Probe {
+        private byte[] bytes = new byte[64];
+        private int length;
+        private int db;
+        private int hash;
+
+        Probe wrap(int db, DirectBuffer buffer, int offset, int length) {
+            if (bytes.length < length) {
+                bytes = new byte[Math.max(length, bytes.length * 2)];
+            }
+            buffer.getBytes(offset, bytes, 0, length);
+            this.length = length;
+            this.db = db;
+            int h = 1;
+            for (int i = 0; i < length; i++) {
+                h = 31 * h + bytes[i];
+            }
+            this.hash = 31 * db + h;
+            return this;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.db == db && Arrays.equals(k.key, 0, k.key.length, bytes, 0, length);
+        }
+    }
+
+    private final Probe probe = new Probe();
+
+    /** Whether the master's command ending at {@code upstreamEnd} on this key is already in a read (allocates nothing). */
+    @SuppressWarnings("unlikely-arg-type")
     boolean contains(int db, DirectBuffer buffer, int offset, int length, long upstreamEnd) {
         if (readAt.isEmpty()) {
             return false;
         }
-        final byte[] k = new byte[length];
-        buffer.getBytes(offset, k);
-        final Long at = readAt.get(new Key(db, k));
+        final Long at = readAt.get(probe.wrap(db, buffer, offset, length));
         return at != null && upstreamEnd <= at;
     }
 
