@@ -139,6 +139,27 @@ public final class Checkpoint {
     }
 
     /** Receivers, ordered by shard then name. */
+    /**
+     * A key a shard received from a read of the master at {@code offset}: the master's commands
+     * on it up to there are in that value and must not be applied again, also after a restart
+     * that resumes the stream before {@code offset}.
+     */
+    public record ReadState(int db, byte[] key, long offset) {
+    }
+
+    private final List<ReadState> reads = new java.util.ArrayList<>();
+
+    /** The reads whose offset is past this checkpoint's upstream offset (their keys' commands are skipped until then). */
+    public List<ReadState> reads() {
+        return java.util.Collections.unmodifiableList(reads);
+    }
+
+    public Checkpoint reads(List<ReadState> value) {
+        reads.clear();
+        reads.addAll(value);
+        return this;
+    }
+
     public List<ReceiverState> receivers() {
         return new ArrayList<>(receivers.values());
     }
@@ -166,6 +187,7 @@ public final class Checkpoint {
         copy.upstreamDb = upstreamDb;
         copy.shards.putAll(shards);
         copy.receivers.putAll(receivers);
+        copy.reads.addAll(reads);
         copy.shardMap = shardMap == null ? null : new TreeMap<>(shardMap);
         return copy;
     }
@@ -182,6 +204,8 @@ public final class Checkpoint {
             }
             shardMap.forEach((name, d) -> sb.append("map ").append(name).append(' ').append(d).append('\n'));
         }
+        reads.forEach(r -> sb.append("read ").append(r.db()).append(' ').append(r.key().length == 0 ? "-" : java.util.HexFormat.of().formatHex(r.key()))
+            .append(' ').append(r.offset()).append('\n'));
         receivers.values().forEach(r -> sb.append("receiver ").append(r.shard()).append(' ').append(r.receiver())
             .append(' ').append(r.ackedOffset()).append(' ').append(r.needsFullResync() ? "full-resync" : "live").append('\n'));
         return sb.toString();
@@ -217,6 +241,8 @@ public final class Checkpoint {
                     }
                     case "map-recorded" -> checkpoint.shardMap(checkpoint.shardMap());
                     case "receiver" -> checkpoint.receiver(f[1], f[2], Long.parseLong(f[3]), f[4].equals("full-resync"));
+                    case "read" -> checkpoint.reads.add(new ReadState(Integer.parseInt(f[1]),
+                        f[2].equals("-") ? new byte[0] : java.util.HexFormat.of().parseHex(f[2]), Long.parseLong(f[3])));
                     default -> throw new JournalException(source + ":" + lineNo + ": unknown checkpoint line: " + line);
                 }
             } catch (ArrayIndexOutOfBoundsException | IllegalArgumentException e) {

@@ -495,4 +495,20 @@ class JournalTest {
             }
         }
     }
+
+    @Test
+    void shouldKeepTheOpenReadsOfACheckpointAcrossAReopen() {
+        try (Journal journal = Journal.open(context())) {
+            journal.writeCheckpoint(new Checkpoint().upstream("abc", 10).reads(java.util.List.of(
+                new Checkpoint.ReadState(3, new byte[] {0, 1, (byte) 0xff, ' '}, 99), new Checkpoint.ReadState(0, new byte[0], 50))));
+        }
+        try (Journal journal = Journal.open(context())) {
+            final java.util.List<Checkpoint.ReadState> reads = journal.checkpoint().reads();
+            assertEquals(2, reads.size());
+            assertEquals(3, reads.get(0).db());
+            assertEquals(99, reads.get(0).offset());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {0, 1, (byte) 0xff, ' '}, reads.get(0).key());
+            assertEquals(0, reads.get(1).key().length, "an empty key survives as '-'");
+        }
+    }
 }

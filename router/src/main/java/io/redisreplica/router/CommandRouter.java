@@ -87,18 +87,6 @@ public final class CommandRouter {
     private int[] keyShards = new int[64];
     /** Where the master command being routed ends in the upstream stream. */
     private long upstreamEnd;
-    /** Where the master command being routed starts, and the db then. */
-    private long topStart;
-    private int topDb;
-    /**
-     * Where the stream must be replayed from after a restart while some key's commands are
-     * skipped because a read holds them (its window): the start of the command that made the
-     * first open read (or of its transaction), and the db there; -1 when no window is open. The
-     * skips are not in the checkpoint, so a restart translates that command again.
-     */
-    private long windowStart = -1;
-    private int windowStartDb;
-
     /** The upstream offset after the last command routed outside a transaction: a safe place to resume. */
     private long stableOffset = -1;
     /** The upstream's db at {@link #stableOffset}. */
@@ -229,7 +217,6 @@ public final class CommandRouter {
         readKeys.clear();
         Arrays.fill(readsLength, 0);
         stableOffset = -1; // offsets of the old dataset mean nothing in the new one
-        windowStart = -1;
         forgetShardDbs();
         db = 0;
     }
@@ -256,16 +243,19 @@ public final class CommandRouter {
     }
 
     /**
-     * Where a restart must resume the stream, given the offset the link has journaled up to:
-     * that offset, or the start of the command whose read still makes later commands skip.
+     * The reads of the master that still make later commands of their keys skip past
+     * {@code offset}: a checkpoint at {@code offset} carries them, so a restart that resumes the
+     * stream there skips those commands too (the values the shards hold already contain them).
      */
-    public long resumeOffset(long journaled) {
-        return windowStart >= 0 && windowStart < journaled ? windowStart : journaled;
+    public List<io.redisreplica.journal.Checkpoint.ReadState> openReads(long offset) {
+        return readKeys.after(offset);
     }
 
-    /** The master's db at {@link #resumeOffset(long)}. */
-    public int resumeDb(long journaled, int dbThere) {
-        return windowStart >= 0 && windowStart < journaled ? windowStartDb : dbThere;
+    /** After a restart: the reads the checkpoint carried. */
+    public void restoreReads(List<io.redisreplica.journal.Checkpoint.ReadState> reads) {
+        for (io.redisreplica.journal.Checkpoint.ReadState r : reads) {
+            readKeys.add(r.db(), r.key(), r.offset());
+        }
     }
 
     /** The upstream's db at {@link #stableOffset()}. */
@@ -345,12 +335,7 @@ public final class CommandRouter {
         }
         upstreamEnd = c.streamOffset() + c.length();
         topBuffer = c.buffer();
-        topStart = c.streamOffset();
-        topDb = db;
         readKeys.passed(c.streamOffset());
-        if (readKeys.isEmpty()) {
-            windowStart = -1; // every read is behind the stream: a restart may resume anywhere
-        }
         final Outcome outcome;
         final int converted = absoluteTtl.convert(c, clock, ttlBuffer);
         mayHoldLarge |= c.length() > BUFFER_KEPT / 4;
@@ -938,10 +923,7 @@ public final class CommandRouter {
                 + " at upstream offset " + upstreamEnd + " from the master failed: " + e.getMessage(), e);
         }
         final long readOffset = Math.max(read.offset(), upstreamEnd);
-        if (windowStart < 0) {
-            windowStart = inMulti ? stableOffset : topStart;
-            windowStartDb = inMulti ? stableDb : topDb;
-        }
+
         translatedKeys += reads;
         final int upstreamDb = db;
         final long now = read.timeMillis() > 0 ? read.timeMillis() : clock.getAsLong(); // the master's clock: its PTTLs count from it

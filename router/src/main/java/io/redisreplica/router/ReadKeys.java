@@ -93,6 +93,17 @@ final class ReadKeys {
         maxOffset = Math.max(maxOffset, offset);
     }
 
+    /** The reads whose offset is past {@code offset}: what a checkpoint at {@code offset} must carry. */
+    java.util.List<io.redisreplica.journal.Checkpoint.ReadState> after(long offset) {
+        final java.util.List<io.redisreplica.journal.Checkpoint.ReadState> out = new java.util.ArrayList<>();
+        readAt.forEach((k, at) -> {
+            if (at > offset) {
+                out.add(new io.redisreplica.journal.Checkpoint.ReadState(k.db, k.key, at));
+            }
+        });
+        return out;
+    }
+
     /** FLUSHALL: no key holds a read value any more. */
     void clear() {
         readAt.clear();

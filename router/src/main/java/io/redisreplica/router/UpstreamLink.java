@@ -96,6 +96,7 @@ public final class UpstreamLink implements Runnable {
         this.offset = cp.upstreamOffset();
         this.offsetDb = cp.upstreamDb();
         router.db(offsetDb); // a partial resync does not repeat the master's SELECT
+        router.restoreReads(cp.reads());
         this.skipUpTo = new long[shards.size()];
         for (int i = 0; i < shards.size(); i++) {
             skipUpTo[i] = shards.get(i).journal().lastUpstreamOffset();
@@ -428,6 +429,9 @@ public final class UpstreamLink implements Runnable {
     /** The read buffer's usual size; it grows for a longer command and shrinks back after it. */
     static final int READ_BUFFER = 1 << 20;
 
+    /** Commands routed in the current stream read, counted to check the clock every 64 of them. */
+    private long routedInChunk;
+
     private void stream(InputStream in, OutputStream out, long startOffset) throws IOException {
         socket.setSoTimeout(100);
         final RespDecoderContext limits = new RespDecoderContext()
@@ -477,6 +481,13 @@ public final class UpstreamLink implements Runnable {
                     currentUpstream = framer.position();
                     if (router.route(c) == CommandRouter.Outcome.GETACK) {
                         getAck = true;
+                    }
+                    if ((++routedInChunk & 63) == 0 && System.currentTimeMillis() - lastCheckpoint >= CHECKPOINT_INTERVAL_MS) {
+                        // a long chunk (a backlog replayed after a restart, each cross-shard command a read
+                        // of the master) commits and checkpoints as it goes: a restart must not replay it all
+                        commit(framer);
+                        writeCheckpoint();
+                        lastCheckpoint = System.currentTimeMillis();
                     }
                 }
             } catch (io.redisreplica.resp.RespProtocolException e) {
@@ -540,8 +551,8 @@ public final class UpstreamLink implements Runnable {
     void writeCheckpoint() {
         final Checkpoint cp = journal.checkpoint();
         if (!"?".equals(replid)) {
-            // a restart resumes before a translated command whose read still skips later commands
-            cp.upstream(replid, router.resumeOffset(offset), router.resumeDb(offset, offsetDb));
+            cp.upstream(replid, offset, offsetDb);
+            cp.reads(router.openReads(offset)); // a restart from offset skips what those reads already hold
         }
         boolean allSnapshots = true;
         for (ShardRuntime shard : shards) {
