@@ -129,7 +129,18 @@ class RouterChaosIntegrationTest {
                     + " times:\n" + log);
             }
             if (difference != null) {
-                throw new AssertionError(difference + " after " + ops.get() + " operations\nrouter logs:\n" + log);
+                // the journal's entries for the first differing key, and the shard replicas' view of it
+                final java.util.regex.Matcher m = java.util.regex.Pattern.compile("key \"([^\"]+)\" shard (\\d)").matcher(difference);
+                final StringBuilder trace = new StringBuilder();
+                if (m.find()) {
+                    router.destroyForcibly();
+                    router.waitFor();
+                    final Cli grep = Cli.run("journal", "grep", dir.resolve("journal").toString(), "-s", "s" + m.group(2), "--key",
+                        "^" + java.util.regex.Pattern.quote(m.group(1)) + "$");
+                    trace.append("journal of s").append(m.group(2)).append(" for ").append(m.group(1)).append(":\n").append(grep.out())
+                        .append(grep.err()).append("\nreplica log:\n").append(replicas.get(Integer.parseInt(m.group(2))).logTail(40));
+                }
+                throw new AssertionError(difference + " after " + ops.get() + " operations\n" + trace + "\nrouter logs:\n" + log);
             }
         } finally {
             router.destroyForcibly();
