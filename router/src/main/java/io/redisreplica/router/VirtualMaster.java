@@ -125,6 +125,7 @@ final class VirtualMaster implements AutoCloseable {
         // the sessions read the journal: they end before it closes (each sees its socket closed at once)
         final long deadline = System.currentTimeMillis() + SESSION_JOIN_MS;
         while (!sessions.isEmpty() && System.currentTimeMillis() < deadline) {
+            sessions.forEach(DownstreamSession::close); // one the acceptor handed over while it closed, too
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
