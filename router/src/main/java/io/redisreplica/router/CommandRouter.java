@@ -316,9 +316,6 @@ public final class CommandRouter {
      * been counted as journaled and not be): the next entries select again.
      */
     private void abandon() {
-        for (int t = 0; t < touchedCount; t++) {
-            pendingLength[touched[t]] = 0;
-        }
         touchedCount = 0;
         Arrays.fill(directLength, -1);
         Arrays.fill(pendingLength, 0);
@@ -612,25 +609,11 @@ public final class CommandRouter {
             names[2 * i] = swapped.get(i);
             names[2 * i + 1] = swapped.get(i);
         }
-        final MasterReader.Read read;
-        try {
-            read = reader.read(dbs, names, rules != null && rules.decodesStrings());
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading " + names.length + " key(s) again after SWAPDB at upstream offset " + upstreamEnd
-                + " from the master failed: " + e.getMessage(), e);
-        }
-        translatedKeys += names.length;
-        final long readOffset = Math.max(read.offset(), upstreamEnd);
-        final long now = read.timeMillis() > 0 ? read.timeMillis() : clock.getAsLong();
-        final int upstreamDb = db;
+        final int[] shards = new int[names.length];
         for (int i = 0; i < names.length; i++) {
-            final int shard = map.shardOf(names[i], 0, names[i].length);
-            if (shard >= 0) {
-                restore(shard, dbs[i], names[i], read.dumps()[i], read.pttls()[i], read.strings()[i], now);
-                readKeys.add(dbs[i], names[i], readOffset);
-            }
+            shards[i] = map.shardOf(names[i], 0, names[i].length);
         }
-        db = upstreamDb;
+        readAndRestore(dbs, names, shards, () -> names.length + " key(s) again after SWAPDB");
     }
 
     private Outcome routeByKeys(Command c, CommandSpec spec) {
@@ -915,23 +898,8 @@ public final class CommandRouter {
         }
         final int[] dbs = Arrays.copyOf(readDbs, reads);
         final byte[][] names = Arrays.copyOf(readKeysBytes, reads);
-        final MasterReader.Read read;
-        try {
-            read = reader.read(dbs, names, rules != null && rules.decodesStrings());
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading " + reads + " key(s) of cross-shard command " + c.argDisplay(0, 32)
-                + " at upstream offset " + upstreamEnd + " from the master failed: " + e.getMessage(), e);
-        }
-        final long readOffset = Math.max(read.offset(), upstreamEnd);
-
-        translatedKeys += reads;
-        final int upstreamDb = db;
-        final long now = read.timeMillis() > 0 ? read.timeMillis() : clock.getAsLong(); // the master's clock: its PTTLs count from it
-        for (int i = 0; i < reads; i++) {
-            restore(readShards[i], dbs[i], names[i], read.dumps()[i], read.pttls()[i], read.strings()[i], now);
-            readKeys.add(dbs[i], names[i], readOffset);
-        }
-        db = upstreamDb;
+        readAndRestore(dbs, names, Arrays.copyOf(readShards, reads),
+            () -> names.length + " key(s) of cross-shard command " + c.argDisplay(0, 32));
         return Outcome.ROUTED;
     }
 
@@ -967,6 +935,32 @@ public final class CommandRouter {
     private static final byte[] SELECT_LOWER = bytes("select");
     private static final byte[] EVAL = bytes("EVAL");
     private static final byte[] EVALSHA = bytes("EVALSHA");
+
+    /**
+     * Reads keys from the master in one transaction and gives each key's shard (a negative one:
+     * no shard claims it) the master's value; the key's commands up to the read's offset are
+     * skipped from here on.
+     */
+    private void readAndRestore(int[] dbs, byte[][] names, int[] shards, java.util.function.Supplier<String> what) {
+        final MasterReader.Read read;
+        try {
+            read = reader.read(dbs, names, rules != null && rules.decodesStrings());
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + what.get() + " at upstream offset " + upstreamEnd + " from the master failed: "
+                + e.getMessage(), e);
+        }
+        translatedKeys += names.length;
+        final long readOffset = Math.max(read.offset(), upstreamEnd);
+        final long now = read.timeMillis() > 0 ? read.timeMillis() : clock.getAsLong(); // the master's clock: its PTTLs count from it
+        final int upstreamDb = db;
+        for (int i = 0; i < names.length; i++) {
+            if (shards[i] >= 0) {
+                restore(shards[i], dbs[i], names[i], read.dumps()[i], read.pttls()[i], read.strings()[i], now);
+                readKeys.add(dbs[i], names[i], readOffset);
+            }
+        }
+        db = upstreamDb;
+    }
 
     /** COPY src dst [DB n] [REPLACE]: the destination's db. */
     private int copyDb(Command c) {

@@ -25,6 +25,8 @@ import io.redisreplica.resp.RespWriter;
 final class MasterSideConnection implements MasterReader {
     /** Redis's own proto-max-bulk-len default: a DUMP payload is never longer than a value may be. */
     private static final long MAX_BULK = 512L * 1024 * 1024;
+    /** What a refused read tells the operator. */
+    private static final String NEEDS = " (the upstream user needs MULTI, SELECT, DUMP, PTTL, GET, INFO and TIME; or run with --cross-shard log)";
     private static final byte[] OFFSET_FIELD = "master_repl_offset:".getBytes(StandardCharsets.US_ASCII);
 
     private final String host;
@@ -91,8 +93,7 @@ final class MasterSideConnection implements MasterReader {
         for (Object r : results) {
             if (r instanceof ErrorReply e && !e.message().startsWith("WRONGTYPE")) { // GET of a non-string is expected
                 // a refusal (NOPERM, a renamed command, SELECT in cluster mode) comes again on every retry
-                throw new RouterException("the master refused the read of a cross-shard command's keys: -" + e.message()
-                    + " (the upstream user needs MULTI, SELECT, DUMP, PTTL, GET, INFO and TIME; or run with --cross-shard log)");
+                throw new RouterException("the master refused the read of a cross-shard command's keys: -" + e.message() + NEEDS);
             }
         }
         final byte[][] dumps = new byte[keys.length][];
@@ -223,8 +224,7 @@ final class MasterSideConnection implements MasterReader {
         if (reply instanceof ErrorReply e) {
             if (e.message().startsWith("NOPERM") || e.message().startsWith("ERR unknown command")
                 || e.message().startsWith("ERR SELECT is not allowed")) {
-                throw new RouterException("the master refused " + what + " of a cross-shard read: -" + e.message()
-                    + " (the upstream user needs MULTI, SELECT, DUMP, PTTL, GET, INFO and TIME; or run with --cross-shard log)");
+                throw new RouterException("the master refused " + what + " of a cross-shard read: -" + e.message() + NEEDS);
             }
             throw new IOException("master answered " + what + " with -" + e.message());
         }

@@ -66,7 +66,9 @@ public final class Router implements AutoCloseable {
                 String damage = journal.setAside().get(s.name());
                 if (damage == null && saved != null) {
                     final long started = System.nanoTime();
-                    damage = sj.check(saved.journalEnd(), Router::wholeCommands);
+                    final io.redisreplica.resp.CommandFramer framer = new io.redisreplica.resp.CommandFramer(
+                        io.redisreplica.resp.RespDecoderContext.preChecked()); // one for the whole walk
+                    damage = sj.check(saved.journalEnd(), entry -> wholeCommands(framer, entry));
                     LOG.info("journal shard {}: checked in {} ms: {}", s.name(), (System.nanoTime() - started) / 1_000_000,
                         damage == null ? "whole" : damage);
                     if (damage != null) {
@@ -189,9 +191,8 @@ public final class Router implements AutoCloseable {
     }
 
     /** Whether a journal entry's payload frames as whole RESP commands (damaged bytes seldom do). */
-    private static boolean wholeCommands(io.redisreplica.journal.JournalEntry entry) {
-        final io.redisreplica.resp.CommandFramer framer = new io.redisreplica.resp.CommandFramer(
-            io.redisreplica.resp.RespDecoderContext.preChecked());
+    private static boolean wholeCommands(io.redisreplica.resp.CommandFramer framer, io.redisreplica.journal.JournalEntry entry) {
+        framer.reset();
         final int end = entry.payloadOffset() + entry.payloadLength();
         int at = entry.payloadOffset();
         try {
