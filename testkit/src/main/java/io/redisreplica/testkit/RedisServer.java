@@ -190,6 +190,49 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /**
+     * As a master whose writes have stopped: blocks until every connected replica has
+     * acknowledged (REPLCONF ACK) the replication offset this master stood at on the call. A
+     * replica far behind may take long, so the deadline is on progress, not on the total: it fails
+     * only when the slowest replica's offset has not moved for {@code stallMs}.
+     *
+     * @return how long the wait took, in milliseconds
+     */
+    public long awaitReplicasCaughtUp(long stallMs) {
+        final long target = replicationOffset();
+        final long start = System.currentTimeMillis();
+        long slowest = -1;
+        long movedAt = start;
+        String info = "";
+        while (true) {
+            try (RedisClient c = client()) {
+                info = c.callString("INFO", "replication");
+            }
+            long min = Long.MAX_VALUE;
+            int replicas = 0;
+            for (String line : info.split("\r\n")) {
+                final int at = line.startsWith("slave") ? line.indexOf(",offset=") : -1;
+                if (at >= 0) {
+                    final int end = line.indexOf(',', at + 1);
+                    min = Math.min(min, Long.parseLong(line.substring(at + ",offset=".length(), end < 0 ? line.length() : end)));
+                    replicas++;
+                }
+            }
+            final long now = System.currentTimeMillis();
+            if (replicas > 0 && min >= target) {
+                return now - start;
+            }
+            if (min != slowest) {
+                slowest = min;
+                movedAt = now;
+            } else if (now - movedAt > stallMs) {
+                throw new IllegalStateException("master on port " + port + ": its replicas have not reached offset " + target
+                    + " and made no progress for " + stallMs + " ms:\n" + info);
+            }
+            sleep(100);
+        }
+    }
+
     /** SIGSTOP: the process stops reading its sockets until {@link #resume()}. */
     public void pause() {
         signal("STOP");

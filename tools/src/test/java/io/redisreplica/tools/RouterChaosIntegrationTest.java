@@ -112,6 +112,12 @@ class RouterChaosIntegrationTest {
             workload.join();
         }
         try {
+            // the router may be far behind the master after many restarts (each replays the master's backlog
+            // from its checkpoint, with a translation read per cross-shard move): let it catch up first, as long as
+            // it makes progress, so what the comparison finds is a difference, not a lag
+            final long caughtUpMs = master.awaitReplicasCaughtUp(30_000);
+            System.out.println("chaos: the router caught up with the master (offset " + master.replicationOffset() + ") " + caughtUpMs
+                + " ms after the workload stopped");
             String difference = null;
             try {
                 DatasetComparison.of(master, replicas, TwoSlotShards::shardOf).awaitEqual("at the end", 30_000);
