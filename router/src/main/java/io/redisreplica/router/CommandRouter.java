@@ -617,7 +617,8 @@ public final class CommandRouter {
     }
 
     private Outcome routeByKeys(Command c, CommandSpec spec) {
-        final int n = KeyPositions.of(c, spec, keys);
+        final int n = spec.search() == CommandSpec.Search.KEY_SPECS && spec.incompleteKeySpecs() ? masterKeys(c, spec)
+            : KeyPositions.of(c, spec, keys);
         if (n == KeyPositions.BAD_NUMKEYS) {
             return untranslatable(c, "numkeys is not a number");
         }
@@ -666,6 +667,25 @@ public final class CommandRouter {
             return Outcome.ROUTED;
         }
         return crossShard(c, spec, n);
+    }
+
+    /**
+     * The keys of a command whose key specs the master marks incomplete (a module's own key
+     * callback): only the master can say where they are, so it is asked ({@code COMMAND GETKEYS}).
+     * Without a side connection (a policy other than translate) the command cannot be routed exactly.
+     */
+    private int masterKeys(Command c, CommandSpec spec) {
+        if (reader == null) {
+            throw new RouterException("command " + c.argString(0) + " (" + spec.keySpecs() + "): the master says its key specs are "
+                + "incomplete, so only the master can say where its keys are, and the router asks it only with --cross-shard "
+                + "translate (the default)");
+        }
+        try {
+            reader.keys(c, keys);
+            return keys.count();
+        } catch (java.io.IOException e) {
+            throw new UncheckedIOException("asking the master for the keys of " + c.argString(0) + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -7,9 +7,12 @@ package io.redisreplica.router;
  *
  * @param searchFrom for {@link Search#STORE_KEYWORD}, the first argument where {@code STORE} may
  *     stand (Redis 7's {@code startfrom}); unused otherwise
+ * @param keySpecs for {@link Search#KEY_SPECS}, the master's key specs; empty otherwise
+ * @param subcommands a container command's subcommands by upper-case name (Redis 7's
+ *     {@code XGROUP|CREATE} learned as {@code CREATE} under {@code XGROUP}), or null
  */
 public record CommandSpec(String name, Kind kind, int firstKey, int lastKey, int step, int numKeysAt, Search search,
-                          int searchFrom) {
+                          int searchFrom, java.util.List<KeySpec> keySpecs, java.util.Map<String, CommandSpec> subcommands) {
     /** How a command is routed. */
     public enum Kind {
         /** Keys at (first, last, step); all keys must share a shard, else the cross-shard policy applies. */
@@ -38,7 +41,36 @@ public record CommandSpec(String name, Kind kind, int firstKey, int lastKey, int
         /** SORT's grammar: BY/GET take a pattern, LIMIT two numbers, STORE a key. */
         SORT,
         /** Keys after the {@code STREAMS} keyword, half of what follows it (XREAD, XREADGROUP). */
-        STREAMS
+        STREAMS,
+        /**
+         * The master's own key specs (Redis 7 {@code COMMAND}), for commands the built-in table
+         * does not know: modules and newer Redis versions.
+         */
+        KEY_SPECS
+    }
+
+    public CommandSpec(String name, Kind kind, int firstKey, int lastKey, int step, int numKeysAt, Search search, int searchFrom) {
+        this(name, kind, firstKey, lastKey, step, numKeysAt, search, searchFrom, java.util.List.of(), null);
+    }
+
+    /** Whether the master says its key specs may miss keys: only its {@code COMMAND GETKEYS} finds them all. */
+    public boolean incompleteKeySpecs() {
+        for (KeySpec k : keySpecs) {
+            if (k.incomplete()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A command routed by the master's key specs. */
+    static CommandSpec keySpecs(String name, java.util.List<KeySpec> specs) {
+        return new CommandSpec(name, Kind.KEYS, 0, 0, 1, 0, Search.KEY_SPECS, 0, java.util.List.copyOf(specs), null);
+    }
+
+    /** This spec with the subcommands of a container command. */
+    CommandSpec withSubcommands(java.util.Map<String, CommandSpec> subs) {
+        return new CommandSpec(name, kind, firstKey, lastKey, step, numKeysAt, search, searchFrom, keySpecs, java.util.Map.copyOf(subs));
     }
 
     public CommandSpec(String name, Kind kind, int firstKey, int lastKey, int step, int numKeysAt) {

@@ -18,6 +18,14 @@ public final class CommandTable {
     private final NameView view = new NameView();
 
     public CommandTable() {
+        this(true);
+    }
+
+    /** A table with the built-in entries, or, for tests that check the master's key specs against them, without. */
+    CommandTable(boolean builtIn) {
+        if (!builtIn) {
+            return;
+        }
         // keyless, every shard
         for (String n : new String[] {"FLUSHALL", "FLUSHDB", "SWAPDB", "FUNCTION", "SCRIPT", "PUBLISH", "SPUBLISH"}) {
             put(CommandSpec.of(n, CommandSpec.Kind.ALL_SHARDS));
@@ -104,7 +112,7 @@ public final class CommandTable {
 
     /** The Redis type a command writes (string, list, set, zset, hash, stream), or null when it acts on any type. */
     public String dataType(Command command) {
-        return dataTypes.get(view.wrap(command));
+        return dataTypes.get(view.wrap(command, 0));
     }
 
     /**
@@ -122,13 +130,42 @@ public final class CommandTable {
         return true;
     }
 
+    /**
+     * Learns a command from a Redis 7 master's {@code COMMAND} reply with its key specs (and its
+     * subcommands' specs, for a container such as a module's {@code FOO.CONFIG SET}), unless the
+     * built-in table already knows it. A command whose reply has no key specs and no keys is keyless.
+     *
+     * @param subcommands each subcommand's key specs, by upper-case subcommand name; empty when none
+     * @return true when the command was new
+     */
+    public boolean learn(String name, java.util.List<KeySpec> keySpecs, Map<String, java.util.List<KeySpec>> subcommands) {
+        final String upper = name.toUpperCase(java.util.Locale.ROOT);
+        if (specs.containsKey(upper)) {
+            return false;
+        }
+        CommandSpec spec = keySpecs.isEmpty() ? CommandSpec.of(upper, CommandSpec.Kind.KEYLESS) : CommandSpec.keySpecs(upper, keySpecs);
+        if (!subcommands.isEmpty()) {
+            final Map<String, CommandSpec> subs = new HashMap<>();
+            subcommands.forEach((sub, list) -> subs.put(sub.toUpperCase(java.util.Locale.ROOT),
+                list.isEmpty() ? CommandSpec.of(upper + "|" + sub, CommandSpec.Kind.KEYLESS) : CommandSpec.keySpecs(upper + "|" + sub, list)));
+            spec = spec.withSubcommands(subs);
+        }
+        put(spec);
+        return true;
+    }
+
     private void put(CommandSpec spec) {
         specs.put(spec.name(), spec);
     }
 
     /** The spec of a command, or null when the table does not know it. */
     public CommandSpec lookup(Command command) {
-        return specs.get(view.wrap(command));
+        final CommandSpec spec = specs.get(view.wrap(command, 0));
+        if (spec == null || spec.subcommands() == null || command.argCount() < 2) {
+            return spec;
+        }
+        final CommandSpec sub = spec.subcommands().get(view.wrap(command, 1));
+        return sub == null ? spec : sub;
     }
 
     /** Looks up by name (allocates: for tests and configuration). */
@@ -145,14 +182,14 @@ public final class CommandTable {
         private int length;
         private int hash;
 
-        NameView wrap(Command c) {
-            length = c.argLength(0);
+        NameView wrap(Command c, int arg) {
+            length = c.argLength(arg);
             if (upper.length < length) {
                 upper = new byte[length];
             }
             int h = 0;
             for (int i = 0; i < length; i++) {
-                byte b = c.buffer().getByte(c.argOffset(0) + i);
+                byte b = c.buffer().getByte(c.argOffset(arg) + i);
                 if (b >= 'a' && b <= 'z') {
                     b -= 'a' - 'A';
                 }

@@ -36,6 +36,13 @@ public final class KeyPositions {
     public static int of(Command c, CommandSpec spec, KeyArgs keys) {
         keys.clear();
         final int argc = c.argCount();
+        if (spec.search() == CommandSpec.Search.KEY_SPECS) {
+            final java.util.List<KeySpec> specs = spec.keySpecs();
+            for (int i = 0; i < specs.size(); i++) {
+                specs.get(i).collect(c, keys, i > 0); // a later spec may find a key an earlier one found
+            }
+            return keys.count();
+        }
         if (spec.kind() != CommandSpec.Kind.NUMKEYS) {
             final int last = spec.lastKey() < 0 ? argc + spec.lastKey() : Math.min(spec.lastKey(), argc - 1);
             collect(c, spec.firstKey(), last, spec.step(), keys);

@@ -5,7 +5,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.agrona.ExpandableArrayBuffer;
 
@@ -40,14 +43,45 @@ final class MasterCommands {
             final Object reply = call(in, out, "COMMAND");
             int learned = 0;
             for (Object entry : (List<?>) reply) {
-                final List<?> info = (List<?>) entry;
-                if (table.learn((String) info.get(0), ((Long) info.get(3)).intValue(), ((Long) info.get(4)).intValue(),
-                    ((Long) info.get(5)).intValue())) {
+                if (learn(table, (List<?>) entry)) {
                     learned++;
                 }
             }
             return learned;
         }
+    }
+
+    /**
+     * One entry of {@code COMMAND}'s reply: Redis 7 adds key specs (element 8) and subcommands
+     * (element 9), which say where every key is; older masters give the (first, last, step) triple.
+     */
+    static boolean learn(CommandTable table, List<?> info) {
+        final String name = (String) info.get(0);
+        if (info.size() > 8) {
+            final Map<String, List<KeySpec>> subcommands = new HashMap<>();
+            if (info.size() > 9 && info.get(9) instanceof List<?> subs) {
+                for (Object sub : subs) {
+                    final List<?> subInfo = (List<?>) sub;
+                    final String subName = (String) subInfo.get(0); // "container|sub"
+                    subcommands.put(subName.substring(subName.indexOf('|') + 1), keySpecs(subInfo));
+                }
+            }
+            return table.learn(name, keySpecs(info), subcommands);
+        }
+        return table.learn(name, ((Long) info.get(3)).intValue(), ((Long) info.get(4)).intValue(), ((Long) info.get(5)).intValue());
+    }
+
+    private static List<KeySpec> keySpecs(List<?> info) {
+        final List<KeySpec> specs = new ArrayList<>();
+        if (info.size() > 8 && info.get(8) instanceof List<?> list) {
+            for (Object spec : list) {
+                final KeySpec k = KeySpec.parse((List<?>) spec);
+                if (k != null) {
+                    specs.add(k);
+                }
+            }
+        }
+        return specs;
     }
 
     private static Object call(InputStream in, OutputStream out, String... args) throws IOException {

@@ -17,6 +17,17 @@ public interface MasterReader extends AutoCloseable {
      */
     Read read(int[] dbs, byte[][] keys, boolean strings) throws IOException;
 
+    /**
+     * The argument index of each key of {@code c}, as the master finds them ({@code COMMAND
+     * GETKEYS}): for a command whose key specs the master marks incomplete (a module's own key
+     * callback), where only the master can say.
+     *
+     * @throws IOException when the master cannot be reached, or cannot say
+     */
+    default void keys(io.redisreplica.resp.Command c, KeyArgs keys) throws IOException {
+        throw new IOException("this reader cannot ask the master for a command's keys");
+    }
+
     /** The master's number of databases ({@code CONFIG GET databases}; 16 where CONFIG is refused). */
     int databases();
 

@@ -148,6 +148,59 @@ final class MasterSideConnection implements MasterReader {
         throw new IOException("the master's INFO replication has no master_repl_offset (Redis 2.8 or later is needed)");
     }
 
+    @Override
+    public void keys(io.redisreplica.resp.Command c, KeyArgs keys) throws IOException {
+        keys.clear();
+        final Object reply;
+        try {
+            connect();
+            writer.wrap(out, 0).arrayHeader(c.argCount() + 2).bulk("COMMAND").bulk("GETKEYS");
+            for (int i = 0; i < c.argCount(); i++) {
+                writer.bulk(c.buffer(), c.argOffset(i), c.argLength(i));
+            }
+            os.write(out.byteArray(), 0, writer.position());
+            os.flush();
+            reply = readReply();
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+        }
+        if (reply instanceof ErrorReply e) {
+            if (e.message().startsWith("ERR The command has no key arguments") || e.message().startsWith("ERR Invalid arguments")) {
+                return; // no keys in this invocation
+            }
+            throw new RouterException("the master refused COMMAND GETKEYS for " + c.argString(0) + ": -" + e.message()
+                + " (the upstream user needs COMMAND to route a command whose keys only the master knows)");
+        }
+        if (!(reply instanceof List<?> names)) {
+            throw new IOException("master answered COMMAND GETKEYS with " + describe(reply));
+        }
+        // GETKEYS answers names, not positions: each is the first argument holding it that no earlier name took
+        for (Object name : names) {
+            final byte[] key = (byte[]) name;
+            int arg = 1;
+            while (arg < c.argCount() && (keys.contains(arg) || !sameBytes(c, arg, key))) {
+                arg++;
+            }
+            if (arg == c.argCount()) {
+                throw new IOException("master's COMMAND GETKEYS named a key that is not an argument of " + c.argString(0));
+            }
+            keys.add(arg);
+        }
+    }
+
+    private static boolean sameBytes(io.redisreplica.resp.Command c, int arg, byte[] key) {
+        if (c.argLength(arg) != key.length) {
+            return false;
+        }
+        for (int i = 0; i < key.length; i++) {
+            if (c.buffer().getByte(c.argOffset(arg) + i) != key[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private int databases;
 
     @Override
