@@ -1032,11 +1032,12 @@ public final class CommandRouter {
                 } else {
                     writer.arrayHeader(3).bulk("SET").bulk(key).bulk(value);
                 }
+            } else if (rules != null && rules.decodesElements() && DumpCommands.elementsOf(type)) {
+                // the transform sees each element, as on a live write: the value as the commands that build it
+                routeGenerated(writer.position()); // the DEL
+                DumpCommands.write(dump, key, generated, writer, this::routeGeneratedWithRules);
+                writer.wrap(generated, 0);
             } else {
-                if (rules != null && rules.decodesElements() && !"string".equals(type)) {
-                    LOG.warn("translated {} of {} bytes into shard {}: its elements reach the shard without the value transform",
-                        type, dump.length, map.shards().get(shard).name());
-                }
                 writer.arrayHeader(4).bulk("RESTORE").bulk(key).bulk(0).bulk(dump);
             }
             if (pttl > 0) {
@@ -1045,6 +1046,17 @@ public final class CommandRouter {
         }
         if (writer.position() > 0) {
             routeGenerated(writer.position());
+        }
+    }
+
+    /** Routes what {@link DumpCommands} wrote in {@link #generated} through the value rules. */
+    private void routeGeneratedWithRules(int end) {
+        final boolean was = generating;
+        generating = true;
+        try {
+            routeEach(generated, end, generatedFramer, false);
+        } finally {
+            generating = was;
         }
     }
 

@@ -12,18 +12,23 @@ import io.redisreplica.testkit.RedisServers;
 
 /** Three shards by slot ranges on free ports, and a replica of each: the layout several router tests share. */
 final class SlotShards {
-    private static final String[] RANGES = {"0-5460", "5461-10922", "10923-16383"};
+    static final String[] RANGES = {"0-5460", "5461-10922", "10923-16383"};
 
     final int[] ports = new int[RANGES.length];
     final RouterConfig config;
 
     SlotShards(RedisServer master, Path journal) {
+        this(master, journal, "");
+    }
+
+    /** With more configuration lines (value rules, rewrites) after the shards. */
+    SlotShards(RedisServer master, Path journal, String more) {
         final StringBuilder conf = new StringBuilder("upstream 127.0.0.1:" + master.port() + "\njournal " + journal + "\n");
         for (int i = 0; i < RANGES.length; i++) {
             ports[i] = FreePort.find();
             conf.append("shard s").append(i).append(" 127.0.0.1:").append(ports[i]).append(" slots=").append(RANGES[i]).append('\n');
         }
-        this.config = RouterConfig.parse(conf.toString(), "test");
+        this.config = RouterConfig.parse(conf.append(more).toString(), "test");
     }
 
     /** One replica of {@code binary} per shard (SLAVEOF before 5.0), each in sync. */
