@@ -15,6 +15,7 @@ import io.redisreplica.journal.Checkpoint;
 import io.redisreplica.journal.Journal;
 import io.redisreplica.journal.ShardJournal;
 import io.redisreplica.router.admin.AdminServer;
+import io.redisreplica.router.admin.RouterView;
 import io.redisreplica.router.config.ClientLimits;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.config.SinkConfig;
@@ -40,7 +41,7 @@ import io.redisreplica.router.upstream.UpstreamLink;
  * and the {@link UpstreamLink} on its own thread. {@link #start} returns once the shards listen;
  * the initial sync proceeds in the background ({@link #upstream()} tells where it is).
  */
-public final class Router implements AutoCloseable {
+public final class Router implements AutoCloseable, RouterView {
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
 
     private final Journal journal;

@@ -3,7 +3,6 @@ package io.redisreplica.router.admin;
 import java.util.List;
 import java.util.Locale;
 
-import io.redisreplica.router.Router;
 import io.redisreplica.router.downstream.DownstreamSession;
 import io.redisreplica.router.downstream.VirtualMaster;
 import io.redisreplica.router.routing.CommandRouter;
@@ -16,7 +15,7 @@ final class AdminReport {
     private AdminReport() {
     }
 
-    static String info(Router router, String section) {
+    static String info(RouterView router, String section) {
         final String wanted = section.toLowerCase(Locale.ROOT);
         final boolean all = wanted.equals("all") || wanted.equals("everything") || wanted.equals("default");
         final StringBuilder sb = new StringBuilder();
@@ -105,7 +104,7 @@ final class AdminReport {
         return sb.toString();
     }
 
-    static String prometheus(Router router) {
+    static String prometheus(RouterView router) {
         final StringBuilder sb = new StringBuilder();
         final UpstreamLink up = router.upstream();
         final CommandRouter cr = up.router();
@@ -161,7 +160,7 @@ final class AdminReport {
         return sb.toString();
     }
 
-    private static void sinkMetric(StringBuilder sb, Router router, String name, String type, String help,
+    private static void sinkMetric(StringBuilder sb, RouterView router, String name, String type, String help,
                                    java.util.function.ToLongFunction<SinkRunner> value) {
         if (router.sinks().isEmpty()) {
             return;

@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
 
 import io.redisreplica.resp.Command;
 import io.redisreplica.resp.CommandFramer;
-import io.redisreplica.router.Router;
 import io.redisreplica.router.config.ClientLimits;
 import io.redisreplica.router.downstream.AcceptLoop;
 import io.redisreplica.router.downstream.VirtualMaster;
@@ -36,16 +35,16 @@ public final class AdminServer implements AutoCloseable {
     static final int MAX_HTTP_HEAD = 8 * 1024;
     private static final byte[] HEAD_END = {'\r', '\n', '\r', '\n'};
 
-    private final Router router;
+    private final RouterView router;
     private final ServerSocket server;
     private final AcceptLoop loop;
     private final ClientLimits limits;
 
-    public AdminServer(Router router, String host, int port) throws IOException {
+    public AdminServer(RouterView router, String host, int port) throws IOException {
         this(router, host, port, new ClientLimits(ClientLimits.DEFAULT_MAX_CLIENTS, ClientLimits.DEFAULT_HANDSHAKE_TIMEOUT_MILLIS));
     }
 
-    public AdminServer(Router router, String host, int port, ClientLimits limits) throws IOException {
+    public AdminServer(RouterView router, String host, int port, ClientLimits limits) throws IOException {
         this.router = router;
         this.limits = limits;
         this.server = VirtualMaster.bind("admin", host, port, 16);
