@@ -72,7 +72,7 @@ public final class CommandRouter {
     private final ShardMap map;
     private final CommandTable table;
     private final CrossShardPolicy policy;
-    private final ShardSink sink;
+    private final ShardAppender sink;
     private final int shards;
     private final KeyRewriter[] rewriters;
     private final ValueRules rules;
@@ -151,7 +151,7 @@ public final class CommandRouter {
         return table;
     }
 
-    public CommandRouter(ShardMap map, CommandTable table, CrossShardPolicy policy, ShardSink sink) {
+    public CommandRouter(ShardMap map, CommandTable table, CrossShardPolicy policy, ShardAppender sink) {
         this(map, table, policy, sink, null, null);
     }
 
@@ -159,7 +159,7 @@ public final class CommandRouter {
      * @param rewriters each shard's key rewriting, by shard index (null, or a null element, for none)
      * @param rules the config's value rules (type and value filters, transforms), or null for none
      */
-    public CommandRouter(ShardMap map, CommandTable table, CrossShardPolicy policy, ShardSink sink, KeyRewriter[] rewriters,
+    public CommandRouter(ShardMap map, CommandTable table, CrossShardPolicy policy, ShardAppender sink, KeyRewriter[] rewriters,
                          ValueRules rules) {
         this.rules = rules;
         this.rewriters = rewriters == null ? new KeyRewriter[map.shards().size()] : rewriters.clone();

@@ -11,7 +11,7 @@
  * TTLs as absolute times ({@link io.redisreplica.router.routing.AbsoluteTtl}), translates
  * cross-shard commands by reading values from the master
  * ({@link io.redisreplica.router.routing.MasterReader}, which {@code upstream} implements), and
- * hands each part to a {@link io.redisreplica.router.routing.ShardSink}.
+ * hands each part to a {@link io.redisreplica.router.routing.ShardAppender}.
  *
  * <p>Threads: none. A {@code CommandRouter} is driven by the upstream link's thread alone; the
  * admin port reads its counters. Shard maps and matchers are immutable and shared.

@@ -31,7 +31,7 @@ import io.redisreplica.router.routing.CommandRouter;
 import io.redisreplica.router.routing.CommandTable;
 import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.router.routing.RouterException;
-import io.redisreplica.router.routing.ShardSink;
+import io.redisreplica.router.routing.ShardAppender;
 import io.redisreplica.router.routing.ValueRules;
 import io.redisreplica.router.shard.ShardRuntime;
 import io.redisreplica.router.support.DistinctErrors;
@@ -125,7 +125,7 @@ public final class UpstreamLink implements Runnable {
      * offset at its end. After a restart the link replays from the checkpoint, which all shards
      * are known to hold; a shard skips what its own journal already has (written before the crash
      * by a command that reached some shards and not others). Values read from the master are
-     * always appended (see {@link ShardSink}), stamped no lower than what the journal holds.
+     * always appended (see {@link ShardAppender}), stamped no lower than what the journal holds.
      */
     private boolean append(int shard, int db, boolean read, org.agrona.DirectBuffer bytes, int off, int len) {
         if (read) {

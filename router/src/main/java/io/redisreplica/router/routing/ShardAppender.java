@@ -4,7 +4,7 @@ import org.agrona.DirectBuffer;
 
 /** Where routed commands go: one journal entry per call, for one shard. */
 @FunctionalInterface
-public interface ShardSink {
+public interface ShardAppender {
     /**
      * Appends a shard's part of one master command (or transaction) as one entry.
      *
