@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.locks.LockSupport;
 
-import io.redisreplica.router.CrossShardPolicy;
 import io.redisreplica.router.Router;
-import io.redisreplica.router.RouterConfig;
+import io.redisreplica.router.config.RouterConfig;
+import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.testkit.FreePort;
 import io.redisreplica.testkit.RedisBinary;
 import io.redisreplica.testkit.RedisClient;

@@ -18,10 +18,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 import io.redisreplica.resp.CommandFramer;
-import io.redisreplica.router.CommandRouter;
-import io.redisreplica.router.CommandTable;
-import io.redisreplica.router.CrossShardPolicy;
-import io.redisreplica.router.RouterConfig;
+import io.redisreplica.router.config.RouterConfig;
+import io.redisreplica.router.routing.CommandRouter;
+import io.redisreplica.router.routing.CommandTable;
+import io.redisreplica.router.routing.CrossShardPolicy;
 
 /**
  * What key rewriting costs the router: 4 MiB of replication-stream-like commands framed and

@@ -14,7 +14,7 @@ import java.util.List;
 import io.redisreplica.rdb.RdbSplitter;
 import io.redisreplica.rdb.RdbWriter;
 import io.redisreplica.rdb.SplitResult;
-import io.redisreplica.router.ClusterSlots;
+import io.redisreplica.router.routing.ClusterSlots;
 
 /**
  * Splits an RDB file into N shards by equal Redis Cluster slot ranges and prints throughput and

@@ -11,10 +11,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.HdrHistogram.Histogram;
 
-import io.redisreplica.router.ClusterSlots;
-import io.redisreplica.router.CrossShardPolicy;
 import io.redisreplica.router.Router;
-import io.redisreplica.router.RouterConfig;
+import io.redisreplica.router.config.RouterConfig;
+import io.redisreplica.router.routing.ClusterSlots;
+import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.testkit.FreePort;
 import io.redisreplica.testkit.RedisBinary;
 import io.redisreplica.testkit.RedisClient;

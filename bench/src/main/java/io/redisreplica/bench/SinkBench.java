@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import io.redisreplica.router.CrossShardPolicy;
 import io.redisreplica.router.Router;
-import io.redisreplica.router.RouterConfig;
+import io.redisreplica.router.config.RouterConfig;
+import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.testkit.FreePort;
 import io.redisreplica.testkit.RedisBinary;
 import io.redisreplica.testkit.RedisServer;

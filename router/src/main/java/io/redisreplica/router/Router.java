@@ -14,13 +14,34 @@ import org.slf4j.LoggerFactory;
 import io.redisreplica.journal.Checkpoint;
 import io.redisreplica.journal.Journal;
 import io.redisreplica.journal.ShardJournal;
+import io.redisreplica.router.admin.AdminServer;
+import io.redisreplica.router.admin.RouterView;
+import io.redisreplica.router.config.ClientLimits;
+import io.redisreplica.router.config.RouterConfig;
+import io.redisreplica.router.config.SinkConfig;
+import io.redisreplica.router.downstream.DownstreamSession;
+import io.redisreplica.router.downstream.ReplicaPolicy;
+import io.redisreplica.router.downstream.VirtualMaster;
+import io.redisreplica.router.routing.CrossShardPolicy;
+import io.redisreplica.router.routing.ShardMap;
+import io.redisreplica.router.shard.ShardFingerprint;
+import io.redisreplica.router.shard.ShardMapChange;
+import io.redisreplica.router.shard.ShardMapChangedException;
+import io.redisreplica.router.shard.ShardMapPolicy;
+import io.redisreplica.router.shard.ShardRuntime;
+import io.redisreplica.router.sinks.ClassSinkDelivery;
+import io.redisreplica.router.sinks.RedisSinkDelivery;
+import io.redisreplica.router.sinks.SinkDelivery;
+import io.redisreplica.router.sinks.SinkRunner;
+import io.redisreplica.router.support.DistinctErrors;
+import io.redisreplica.router.upstream.UpstreamLink;
 
 /**
  * The whole router: the journal, one {@link ShardRuntime} and {@link VirtualMaster} per shard,
  * and the {@link UpstreamLink} on its own thread. {@link #start} returns once the shards listen;
  * the initial sync proceeds in the background ({@link #upstream()} tells where it is).
  */
-public final class Router implements AutoCloseable {
+public final class Router implements AutoCloseable, RouterView {
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
 
     private final Journal journal;
@@ -233,7 +254,7 @@ public final class Router implements AutoCloseable {
     }
 
     /** The event sinks, one runner per sink and shard. */
-    List<SinkRunner> sinks() {
+    public List<SinkRunner> sinks() {
         return sinks;
     }
 
@@ -243,17 +264,17 @@ public final class Router implements AutoCloseable {
     }
 
     /** The listener of shard {@code index}: its client limits and counters. */
-    VirtualMaster listener(int index) {
+    public VirtualMaster listener(int index) {
         return masters.get(index);
     }
 
     /** The admin port's server, or null when none is configured. */
-    AdminServer adminServer() {
+    public AdminServer adminServer() {
         return admin;
     }
 
     /** Live sessions of shard {@code index}. */
-    List<DownstreamSession> sessions(int index) {
+    public List<DownstreamSession> sessions(int index) {
         return masters.get(index).sessions();
     }
 

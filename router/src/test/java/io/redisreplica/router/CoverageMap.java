@@ -2,6 +2,8 @@ package io.redisreplica.router;
 
 import java.nio.charset.StandardCharsets;
 
+import io.redisreplica.router.routing.ClusterSlots;
+
 /**
  * The three kinds of shard map the command-coverage test runs through, each with 3 shards, and
  * how to name a key that a given shard owns under it. Keys of one shard under the slot map share

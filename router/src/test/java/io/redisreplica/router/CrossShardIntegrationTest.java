@@ -17,6 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.redisreplica.router.config.RouterConfig;
+import io.redisreplica.router.routing.CommandRouter;
+import io.redisreplica.router.routing.CrossShardPolicy;
+import io.redisreplica.router.routing.ShardMap;
 import io.redisreplica.testkit.Await;
 import io.redisreplica.testkit.RedisBinary;
 import io.redisreplica.testkit.RedisClient;

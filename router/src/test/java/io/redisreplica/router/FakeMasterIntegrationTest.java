@@ -19,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.redisreplica.journal.JournalEntry;
 import io.redisreplica.journal.JournalReader;
+import io.redisreplica.router.config.RouterConfig;
+import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.testkit.Await;
 import io.redisreplica.testkit.FreePort;
 import io.redisreplica.testkit.RedisServers;

@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 
+import io.redisreplica.router.config.RouterConfig;
+import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.testkit.Await;
 import io.redisreplica.testkit.FreePort;
 import io.redisreplica.testkit.RedisBinary;
@@ -17,7 +19,7 @@ import io.redisreplica.testkit.RedisServer;
 import io.redisreplica.testkit.RedisServers;
 
 /** Test support for the hostile-client tests: a router with one shard and a real replica, and raw sockets. */
-final class HostileClient {
+public final class HostileClient {
     private HostileClient() {
     }
 

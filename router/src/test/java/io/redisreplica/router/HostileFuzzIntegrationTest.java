@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.redisreplica.router.upstream.UpstreamLink;
 import io.redisreplica.testkit.Await;
 import io.redisreplica.testkit.RedisClient;
 import io.redisreplica.testkit.RedisServers;

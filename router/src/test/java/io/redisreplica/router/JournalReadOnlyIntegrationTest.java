@@ -15,6 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.redisreplica.router.config.RouterConfig;
+import io.redisreplica.router.routing.CrossShardPolicy;
+import io.redisreplica.router.upstream.UpstreamLink;
 import io.redisreplica.testkit.Await;
 import io.redisreplica.testkit.DatasetComparison;
 import io.redisreplica.testkit.FreePort;

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.redisreplica.rdb.RdbWriter;
 import io.redisreplica.resp.CommandFramer;
+import io.redisreplica.router.config.RouterConfig;
+import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.testkit.FreePort;
 import io.redisreplica.testkit.RedisBinary;
 import io.redisreplica.testkit.RedisClient;

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.redisreplica.router.config.RouterConfig;
+import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.testkit.Await;
 import io.redisreplica.testkit.FreePort;
 import io.redisreplica.testkit.RedisBinary;

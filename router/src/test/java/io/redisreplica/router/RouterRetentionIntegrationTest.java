@@ -12,12 +12,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.redisreplica.router.config.RouterConfig;
+import io.redisreplica.router.routing.CrossShardPolicy;
+import io.redisreplica.testkit.DatasetComparison;
 import io.redisreplica.testkit.FreePort;
 import io.redisreplica.testkit.RedisBinary;
 import io.redisreplica.testkit.RedisClient;
 import io.redisreplica.testkit.RedisServer;
 import io.redisreplica.testkit.RedisServers;
-import io.redisreplica.testkit.DatasetComparison;
 
 /**
  * The journal does not grow without bound: past its size limit, files go even though the

@@ -14,11 +14,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.redisreplica.router.config.RouterConfig;
+import io.redisreplica.router.routing.CrossShardPolicy;
+import io.redisreplica.testkit.DatasetComparison;
 import io.redisreplica.testkit.RedisBinary;
 import io.redisreplica.testkit.RedisClient;
 import io.redisreplica.testkit.RedisServer;
 import io.redisreplica.testkit.RedisServers;
-import io.redisreplica.testkit.DatasetComparison;
 
 /**
  * Three shards by slot ranges under a concurrent random workload of every data type (MULTI/EXEC,

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.testkit.FreePort;
 import io.redisreplica.testkit.RedisBinary;
 import io.redisreplica.testkit.RedisServer;

@@ -11,7 +11,7 @@ import java.util.jar.JarOutputStream;
 import javax.tools.ToolProvider;
 
 /** Builds a plugin jar in a test, as a user would: one class compiled against the api module, listed for ServiceLoader. */
-final class TestJars {
+public final class TestJars {
     private TestJars() {
     }
 
@@ -19,7 +19,7 @@ final class TestJars {
      * @param className the class's full name (its source declares that package)
      * @param service the interface it provides, named in META-INF/services
      */
-    static Path build(Path dir, String className, String source, Class<?> service) throws Exception {
+    public static Path build(Path dir, String className, String source, Class<?> service) throws Exception {
         final String simple = className.substring(className.lastIndexOf('.') + 1);
         final String path = className.replace('.', '/');
         final Path src = Files.createDirectories(dir.resolve("src").resolve(path).getParent()).resolve(simple + ".java");

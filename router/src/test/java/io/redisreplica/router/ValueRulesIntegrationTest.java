@@ -12,6 +12,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.redisreplica.api.ValueTransform;
+import io.redisreplica.router.config.RouterConfig;
+import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.testkit.Await;
 import io.redisreplica.testkit.FreePort;
 import io.redisreplica.testkit.RedisBinary;

@@ -12,12 +12,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
-import io.redisreplica.router.RedisConnection;
-import io.redisreplica.router.CrossShardPolicy;
 import io.redisreplica.router.Router;
-import io.redisreplica.router.RouterConfig;
-import io.redisreplica.router.ShardRuntime;
-import io.redisreplica.router.UpstreamLink;
+import io.redisreplica.router.config.RouterConfig;
+import io.redisreplica.router.routing.CrossShardPolicy;
+import io.redisreplica.router.shard.ShardRuntime;
+import io.redisreplica.router.sinks.RedisConnection;
+import io.redisreplica.router.upstream.UpstreamLink;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;

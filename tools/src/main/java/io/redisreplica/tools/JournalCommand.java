@@ -15,9 +15,9 @@ import io.redisreplica.journal.JournalReader;
 import io.redisreplica.journal.SeekResult;
 import io.redisreplica.journal.ShardJournal;
 import io.redisreplica.resp.CommandFramer;
-import io.redisreplica.router.CommandTable;
-import io.redisreplica.router.KeyPositions;
-import io.redisreplica.router.RouterConfig;
+import io.redisreplica.router.config.RouterConfig;
+import io.redisreplica.router.routing.CommandTable;
+import io.redisreplica.router.routing.KeyPositions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -146,11 +146,11 @@ final class JournalCommand {
         boolean json;
 
         private final CommandTable table = new CommandTable();
-        private final io.redisreplica.router.KeyArgs keyArgs = new io.redisreplica.router.KeyArgs();
+        private final io.redisreplica.router.routing.KeyArgs keyArgs = new io.redisreplica.router.routing.KeyArgs();
 
         /** Whether any key of the command matches {@code --key}; an unknown command's key is its first argument. */
         private boolean anyKeyMatches(io.redisreplica.resp.Command c) {
-            final io.redisreplica.router.CommandSpec commandSpec = table.lookup(c);
+            final io.redisreplica.router.routing.CommandSpec commandSpec = table.lookup(c);
             if (commandSpec == null) {
                 return c.argCount() > 1 && key.matcher(c.argString(1)).find();
             }

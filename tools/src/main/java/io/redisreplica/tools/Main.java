@@ -21,10 +21,10 @@ public final class Main {
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("error: " + e.getMessage());
-            if (e instanceof io.redisreplica.router.ShardMapChangedException) {
+            if (e instanceof io.redisreplica.router.shard.ShardMapChangedException) {
                 return ExitCodes.SHARD_MAP_CHANGED;
             }
-            return e instanceof io.redisreplica.rdb.RdbFormatException || e instanceof io.redisreplica.router.RouterConfig.ConfigException
+            return e instanceof io.redisreplica.rdb.RdbFormatException || e instanceof io.redisreplica.router.config.RouterConfig.ConfigException
                 || e instanceof io.redisreplica.journal.JournalException || e instanceof IllegalArgumentException ? ExitCodes.BAD_INPUT : ExitCodes.ENVIRONMENT;
         });
         return cli;

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import io.redisreplica.rdb.SplitResult;
-import io.redisreplica.router.RouterConfig;
-import io.redisreplica.router.ShardMap;
+import io.redisreplica.router.config.RouterConfig;
+import io.redisreplica.router.routing.ShardMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -8,7 +8,6 @@ import java.util.Map;
 
 import org.agrona.ExpandableArrayBuffer;
 
-import io.redisreplica.router.RedisConnection;
 import io.redisreplica.journal.Checkpoint;
 import io.redisreplica.journal.Journal;
 import io.redisreplica.journal.JournalEntry;
@@ -18,8 +17,9 @@ import io.redisreplica.journal.SeekResult;
 import io.redisreplica.journal.ShardJournal;
 import io.redisreplica.resp.RespError;
 import io.redisreplica.resp.RespWriter;
-import io.redisreplica.router.ClusterSlots;
-import io.redisreplica.router.EntryCommands;
+import io.redisreplica.router.routing.ClusterSlots;
+import io.redisreplica.router.sinks.EntryCommands;
+import io.redisreplica.router.sinks.RedisConnection;
 
 /**
  * Re-delivers a shard's journal to a Redis target as a client, exactly once: every batch of

@@ -6,11 +6,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import io.redisreplica.router.CrossShardPolicy;
 import io.redisreplica.router.Router;
-import io.redisreplica.router.RouterConfig;
-import io.redisreplica.router.ShardMapPolicy;
-import io.redisreplica.router.ShardRuntime;
+import io.redisreplica.router.config.RouterConfig;
+import io.redisreplica.router.routing.CrossShardPolicy;
+import io.redisreplica.router.shard.ShardMapPolicy;
+import io.redisreplica.router.shard.ShardRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;

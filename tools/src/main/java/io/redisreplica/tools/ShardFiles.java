@@ -13,8 +13,8 @@ import java.util.function.LongConsumer;
 import io.redisreplica.rdb.RdbSplitter;
 import io.redisreplica.rdb.RdbWriter;
 import io.redisreplica.rdb.SplitResult;
-import io.redisreplica.router.RouterConfig;
-import io.redisreplica.router.ShardMap;
+import io.redisreplica.router.config.RouterConfig;
+import io.redisreplica.router.routing.ShardMap;
 
 /** Splits an RDB file into {@code DIR/<shard>.rdb}, one per shard of a shard map. */
 final class ShardFiles {

@@ -7,10 +7,10 @@ import org.agrona.ExpandableArrayBuffer;
 
 import io.redisreplica.resp.Command;
 import io.redisreplica.resp.RespWriter;
-import io.redisreplica.router.ClusterSlots;
-import io.redisreplica.router.CommandSpec;
-import io.redisreplica.router.CommandTable;
-import io.redisreplica.router.KeyPositions;
+import io.redisreplica.router.routing.ClusterSlots;
+import io.redisreplica.router.routing.CommandSpec;
+import io.redisreplica.router.routing.CommandTable;
+import io.redisreplica.router.routing.KeyPositions;
 
 /**
  * Splits commands by Redis Cluster hash slot for a cluster target, which refuses a command whose
@@ -29,7 +29,7 @@ final class SlotSplitter {
     private final CommandTable table = new CommandTable();
     private final RespWriter writer = new RespWriter();
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(1024);
-    private final io.redisreplica.router.KeyArgs keyArgs = new io.redisreplica.router.KeyArgs();
+    private final io.redisreplica.router.routing.KeyArgs keyArgs = new io.redisreplica.router.routing.KeyArgs();
     private int[] keySlots = new int[64];
     private byte[] key = new byte[256];
 

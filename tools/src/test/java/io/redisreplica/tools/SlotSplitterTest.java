@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import io.redisreplica.resp.CommandFramer;
 import io.redisreplica.resp.RespWriter;
-import io.redisreplica.router.ClusterSlots;
+import io.redisreplica.router.routing.ClusterSlots;
 
 class SlotSplitterTest {
     private final SlotSplitter splitter = new SlotSplitter();

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import io.redisreplica.router.ClusterSlots;
+import io.redisreplica.router.routing.ClusterSlots;
 import io.redisreplica.testkit.FreePort;
 import io.redisreplica.testkit.RedisBinary;
 import io.redisreplica.testkit.RedisServer;

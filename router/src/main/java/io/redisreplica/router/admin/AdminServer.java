@@ -1,0 +1,209 @@
+package io.redisreplica.router.admin;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.redisreplica.resp.Command;
+import io.redisreplica.resp.CommandFramer;
+import io.redisreplica.router.config.ClientLimits;
+import io.redisreplica.router.downstream.AcceptLoop;
+import io.redisreplica.router.downstream.VirtualMaster;
+import io.redisreplica.router.support.SafeText;
+
+/**
+ * The operator's view, on the {@code admin} port, in two dialects on one socket:
+ * {@code redis-cli -p ADMIN INFO [section]} (RESP: INFO, PING) and {@code curl
+ * http://ADMIN/metrics} (Prometheus text). The first bytes of a connection tell which.
+ */
+public final class AdminServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
+
+    /** An admin connection that sends nothing for this long is closed (redis-cli reconnects by itself). */
+    static final int IDLE_TIMEOUT_MILLIS = 60_000;
+    /** Longest HTTP request head (request line and headers) read. */
+    static final int MAX_HTTP_HEAD = 8 * 1024;
+    private static final byte[] HEAD_END = {'\r', '\n', '\r', '\n'};
+
+    private final RouterView router;
+    private final ServerSocket server;
+    private final AcceptLoop loop;
+    private final ClientLimits limits;
+
+    public AdminServer(RouterView router, String host, int port) throws IOException {
+        this(router, host, port, new ClientLimits(ClientLimits.DEFAULT_MAX_CLIENTS, ClientLimits.DEFAULT_HANDSHAKE_TIMEOUT_MILLIS));
+    }
+
+    public AdminServer(RouterView router, String host, int port, ClientLimits limits) throws IOException {
+        this.router = router;
+        this.limits = limits;
+        this.server = VirtualMaster.bind("admin", host, port, 16);
+        this.loop = new AcceptLoop("admin", server, limits, new AcceptLoop.Handler() {
+            @Override
+            public String threadName(Socket socket) {
+                return "admin-client-" + socket.getRemoteSocketAddress();
+            }
+
+            @Override
+            public void serve(Socket socket) {
+                AdminServer.this.serve(socket);
+            }
+        });
+        final Thread t = new Thread(loop, "admin-" + port);
+        t.setDaemon(true);
+        t.start();
+        LOG.info("admin: INFO and /metrics on {}:{} (maxclients {})", host, port, limits.maxClients());
+        final InetAddress bound = server.getInetAddress();
+        if (!bound.isLoopbackAddress()) {
+            LOG.warn("admin: {}:{} is reachable from other hosts and has no authentication: anyone who can connect reads INFO "
+                + "and /metrics (bind it to 127.0.0.1, or firewall it)", host, port);
+        }
+    }
+
+    /** Connection limits and counters of the admin port. */
+    public ClientLimits limits() {
+        return limits;
+    }
+
+    /** Failed accepts since start. */
+    long acceptErrors() {
+        return loop.errors();
+    }
+
+    private void serve(Socket s) {
+        try (s) {
+            final InputStream in = s.getInputStream();
+            final OutputStream out = new BufferedOutputStream(s.getOutputStream());
+            final byte[] buf = new byte[ClientLimits.HANDSHAKE_MAX_COMMAND + 1024];
+            final UnsafeBuffer view = new UnsafeBuffer(buf);
+            final CommandFramer framer = new CommandFramer(ClientLimits.handshake());
+            int pending = 0;
+            while (true) {
+                // a command cut off must be completed within the handshake timeout; between commands a client may idle longer
+                s.setSoTimeout(pending > 0 ? (int) Math.min(IDLE_TIMEOUT_MILLIS, limits.handshakeTimeoutMillis()) : IDLE_TIMEOUT_MILLIS);
+                final int n = in.read(buf, pending, buf.length - pending);
+                if (n < 0) {
+                    return;
+                }
+                pending += n;
+                if (pending >= 4 && new String(buf, 0, 4, StandardCharsets.US_ASCII).equals("GET ")) {
+                    final String head = httpHead(s, in, buf, pending);
+                    if (head != null) {
+                        http(head, out);
+                    }
+                    return;
+                }
+                int at = 0;
+                int framed;
+                while ((framed = framer.frame(view, at, pending - at)) > 0) {
+                    final Command c = framer.command();
+                    at += framed;
+                    if (!c.isEmpty()) {
+                        out.write(reply(c).getBytes(StandardCharsets.UTF_8));
+                    }
+                }
+                System.arraycopy(buf, at, buf, 0, pending - at);
+                pending -= at;
+                out.flush();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("admin client: {}", e.toString());
+        }
+    }
+
+    /**
+     * Reads an HTTP request head until its blank line, however the request was split into packets,
+     * within {@link #MAX_HTTP_HEAD} bytes and the handshake timeout; null when it never completes.
+     */
+    private String httpHead(Socket s, InputStream in, byte[] buf, int pending) throws IOException {
+        final long deadline = System.currentTimeMillis() + limits.handshakeTimeoutMillis();
+        final int cap = Math.min(buf.length, MAX_HTTP_HEAD);
+        int have = pending;
+        while (indexOf(buf, have, HEAD_END) < 0 && indexOf(buf, have, new byte[] {'\n', '\n'}) < 0) {
+            final long left = deadline - System.currentTimeMillis();
+            if (have >= cap || left <= 0) {
+                return null;
+            }
+            s.setSoTimeout((int) left);
+            final int n;
+            try {
+                n = in.read(buf, have, cap - have);
+            } catch (java.net.SocketTimeoutException e) {
+                return null;
+            }
+            if (n < 0) {
+                return null;
+            }
+            have += n;
+        }
+        return new String(buf, 0, have, StandardCharsets.US_ASCII);
+    }
+
+    private static int indexOf(byte[] buf, int length, byte[] what) {
+        outer:
+        for (int i = 0; i + what.length <= length; i++) {
+            for (int j = 0; j < what.length; j++) {
+                if (buf[i + j] != what[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private String reply(Command c) {
+        final String name = c.argString(0).toUpperCase(Locale.ROOT);
+        switch (name) {
+            case "PING":
+                return "+PONG\r\n";
+            case "INFO": {
+                final String text = AdminReport.info(router, c.argCount() > 1 ? c.argString(1) : "all");
+                return "$" + text.getBytes(StandardCharsets.UTF_8).length + "\r\n" + text + "\r\n";
+            }
+            case "COMMAND":
+                return "*0\r\n"; // redis-cli asks for command docs on connect
+            default:
+                return "-ERR unknown command '" + SafeText.of(name) + "' (the admin port answers INFO [section], PING, and GET /metrics)\r\n";
+        }
+    }
+
+    private void http(String request, OutputStream out) throws IOException {
+        final String[] words = request.split("[ \r\n]", 3);
+        final String path = words.length > 1 ? words[1] : "";
+        final String body;
+        final String status;
+        if (path.equals("/metrics")) {
+            status = "200 OK";
+            body = AdminReport.prometheus(router);
+        } else {
+            status = "404 Not Found";
+            body = "try /metrics\n";
+        }
+        final byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        out.write(("HTTP/1.1 " + status + "\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\nContent-Length: "
+            + bytes.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(bytes);
+        out.flush();
+    }
+
+    @Override
+    public void close() {
+        loop.close();
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+    }
+}

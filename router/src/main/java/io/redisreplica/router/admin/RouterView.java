@@ -1,0 +1,40 @@
+package io.redisreplica.router.admin;
+
+import java.util.List;
+
+import io.redisreplica.router.downstream.DownstreamSession;
+import io.redisreplica.router.downstream.VirtualMaster;
+import io.redisreplica.router.shard.ShardRuntime;
+import io.redisreplica.router.sinks.SinkRunner;
+import io.redisreplica.router.upstream.UpstreamLink;
+
+/**
+ * What the admin port reads of the running router ({@code Router} implements it), so that this
+ * package does not depend on the package that wires it.
+ */
+public interface RouterView {
+    /** Milliseconds since start. */
+    long uptimeMillis();
+
+    /** Shard journals found damaged at start and set aside. */
+    long journalsSetAside();
+
+    UpstreamLink upstream();
+
+    List<ShardRuntime> shards();
+
+    /** The event sinks, one runner per sink and shard. */
+    List<SinkRunner> sinks();
+
+    /** Replicas shard {@code index} has dropped by its failure policy since start. */
+    long drops(int index);
+
+    /** The listener of shard {@code index}. */
+    VirtualMaster listener(int index);
+
+    /** Live sessions of shard {@code index}. */
+    List<DownstreamSession> sessions(int index);
+
+    /** The admin port's server, or null when none is configured. */
+    AdminServer adminServer();
+}

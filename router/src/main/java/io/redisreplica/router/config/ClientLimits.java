@@ -1,0 +1,92 @@
+package io.redisreplica.router.config;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.redisreplica.resp.RespDecoderContext;
+
+/**
+ * What one listening port (a shard's virtual master, the admin port) lets a client cost before it
+ * is trusted, as Redis does for unauthenticated clients ({@code networking.c},
+ * {@code processMultibulkBuffer}): at most {@value #PRE_AUTH_MAX_ARGS} arguments and
+ * {@value #PRE_AUTH_MAX_BULK} byte bulks before AUTH, small handshake commands after it, a
+ * deadline for the replica handshake, and at most {@code maxclients} connections at once
+ * ({@code maxclients} in the config). Argument tables grow with the bytes that arrive, so a
+ * connection in the handshake costs its ~17 KB read buffer and nothing more.
+ */
+public final class ClientLimits {
+    /** Redis's limit on an unauthenticated client's multibulk length. */
+    static final int PRE_AUTH_MAX_ARGS = 10;
+    /** Redis's limit on an unauthenticated client's bulk length. */
+    static final int PRE_AUTH_MAX_BULK = 16 * 1024;
+    /** The replica handshake's longest command (REPLCONF with every capa) is far below this. */
+    static final int HANDSHAKE_MAX_ARGS = 32;
+    /** Bytes one handshake command may take, headers included; the read buffer holds one whole. */
+    public static final int HANDSHAKE_MAX_COMMAND = 16 * 1024 + 1024;
+
+    public static final int DEFAULT_MAX_CLIENTS = 128;
+    public static final long DEFAULT_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+
+    private final int maxClients;
+    private final long handshakeTimeoutMillis;
+    private final AtomicInteger connected = new AtomicInteger();
+    private final AtomicLong refused = new AtomicLong();
+
+    public ClientLimits(int maxClients, long handshakeTimeoutMillis) {
+        this.maxClients = maxClients;
+        this.handshakeTimeoutMillis = handshakeTimeoutMillis;
+    }
+
+    public static ClientLimits of(RouterConfig config) {
+        return new ClientLimits(config.maxClients(), config.handshakeTimeout().toMillis());
+    }
+
+    /** Framing before AUTH, when the port has a password. */
+    public static RespDecoderContext preAuth() {
+        return new RespDecoderContext().maxArrayLength(PRE_AUTH_MAX_ARGS).maxBulkLength(PRE_AUTH_MAX_BULK)
+            .maxCommandLength(HANDSHAKE_MAX_COMMAND).maxInlineLength(4 * 1024);
+    }
+
+    /** Framing of the replica handshake (and admin commands): small commands only. */
+    public static RespDecoderContext handshake() {
+        return new RespDecoderContext().maxArrayLength(HANDSHAKE_MAX_ARGS).maxBulkLength(PRE_AUTH_MAX_BULK)
+            .maxCommandLength(HANDSHAKE_MAX_COMMAND).maxInlineLength(4 * 1024);
+    }
+
+    public int maxClients() {
+        return maxClients;
+    }
+
+    /** A connection that has not sent SYNC/PSYNC within this is closed (on the admin port: has not sent its request). */
+    public long handshakeTimeoutMillis() {
+        return handshakeTimeoutMillis;
+    }
+
+    /** Takes a client slot; false (and counted) when the port is full. */
+    public boolean tryAcquire() {
+        while (true) {
+            final int now = connected.get();
+            if (now >= maxClients) {
+                refused.incrementAndGet();
+                return false;
+            }
+            if (connected.compareAndSet(now, now + 1)) {
+                return true;
+            }
+        }
+    }
+
+    public void release() {
+        connected.decrementAndGet();
+    }
+
+    /** Connections holding a slot now. */
+    public int connected() {
+        return connected.get();
+    }
+
+    /** Connections refused because the port was full, since start. */
+    public long refused() {
+        return refused.get();
+    }
+}

@@ -1,0 +1,171 @@
+package io.redisreplica.router.shard;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+import io.redisreplica.journal.JournalWriter;
+import io.redisreplica.journal.ShardJournal;
+import io.redisreplica.router.routing.ShardMap;
+
+/**
+ * One shard at run time: its journal and writer, and its identity as a master (replid, epoch,
+ * the offset its snapshot stands at). The upstream link writes; downstream sessions read.
+ */
+public final class ShardRuntime {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final ShardMap.Shard shard;
+    private final ShardJournal journal;
+    private final JournalWriter writer;
+    /** Told when a reader finds the journal damaged while running (the router asks the master for a new snapshot). */
+    private volatile java.util.function.Consumer<String> onDamage = reason -> { };
+
+    public void onJournalDamage(java.util.function.Consumer<String> handler) {
+        this.onDamage = handler;
+    }
+
+    /** A session could not read entries it needs: the shard must start over from a new snapshot. */
+    public synchronized void journalDamaged(String reason) {
+        if (damageReportedInEpoch == epoch()) {
+            return; // once per epoch: the full sync under way makes the next one, and the replicas follow it
+        }
+        damageReportedInEpoch = epoch();
+        onDamage.accept(reason);
+    }
+
+    private long damageReportedInEpoch = -1;
+    private final Path snapshot;
+    private volatile String replid;
+    private volatile long epoch;
+    private volatile long snapshotOffset = -1;
+    private volatile String snapshotWait = "first_sync";
+    private String fingerprint;
+    private final java.util.concurrent.atomic.AtomicLong fullResyncs = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong partialResyncs = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Full resyncs this shard has served to its replicas. */
+    public long fullResyncs() {
+        return fullResyncs.get();
+    }
+
+    /** Partial resyncs (+CONTINUE) this shard has served. */
+    public long partialResyncs() {
+        return partialResyncs.get();
+    }
+
+    public void countFullResync() {
+        fullResyncs.incrementAndGet();
+    }
+
+    public void countPartialResync() {
+        partialResyncs.incrementAndGet();
+    }
+
+    private final String password;
+    private final CommitClock commits = new CommitClock();
+
+    /** When recent offsets were committed, for lag in milliseconds. */
+    public CommitClock commits() {
+        return commits;
+    }
+
+    /** Commits the shard's writer and notes when. */
+    public long commit() {
+        final long end = writer.commit();
+        commits.committed(end, System.nanoTime(), writer.entries());
+        return end;
+    }
+
+    public ShardRuntime(ShardMap.Shard shard, ShardJournal journal, JournalWriter writer, Path snapshotDir, String password) {
+        this.shard = shard;
+        this.password = password;
+        this.journal = journal;
+        this.writer = writer;
+        this.snapshot = snapshotDir.resolve(shard.name() + ".rdb");
+    }
+
+    /** What replicas must AUTH with, or null. */
+    public String password() {
+        return password;
+    }
+
+    public ShardMap.Shard shard() {
+        return shard;
+    }
+
+    public String name() {
+        return shard.name();
+    }
+
+    public ShardJournal journal() {
+        return journal;
+    }
+
+    public JournalWriter writer() {
+        return writer;
+    }
+
+    /** The snapshot file of the current epoch. */
+    public Path snapshot() {
+        return snapshot;
+    }
+
+    public String replid() {
+        return replid;
+    }
+
+    public long epoch() {
+        return epoch;
+    }
+
+    /** Shard offset of the current snapshot, or -1 before the first full sync. */
+    public long snapshotOffset() {
+        return snapshotOffset;
+    }
+
+    public void restore(String savedReplid, long savedEpoch, long savedSnapshotOffset) {
+        this.replid = savedReplid;
+        this.epoch = savedEpoch;
+        this.snapshotOffset = savedSnapshotOffset;
+        this.snapshotWait = null;
+    }
+
+    /** A new snapshot is in place at the journal's current end: new replid, so no replica continues across it. */
+    public void newEpoch(long offset) {
+        this.replid = HexFormat.of().formatHex(RANDOM.generateSeed(20));
+        this.epoch++;
+        this.snapshotOffset = offset;
+        this.snapshotWait = null;
+    }
+
+    /**
+     * Why the shard has no snapshot to serve yet ({@code first_sync}, {@code shard_added},
+     * {@code shard_map_changed}, {@code snapshot_incomplete}, {@code snapshot_missing}), or null
+     * when it has one. Its replicas
+     * wait for the next full sync of the master, then get a full resync.
+     */
+    public String snapshotWait() {
+        return snapshotWait;
+    }
+
+    /**
+     * The shard starts without a snapshot to serve (kept replid and epoch, so the next epoch
+     * counts on): replicas wait, for {@code reason}, until the next full sync makes one.
+     */
+    public void awaitSnapshot(String savedReplid, long savedEpoch, String reason) {
+        this.replid = savedReplid;
+        this.epoch = savedEpoch;
+        this.snapshotOffset = -1;
+        this.snapshotWait = reason;
+    }
+
+    /** This shard's {@link ShardFingerprint} line under the running config. */
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    public void fingerprint(String line) {
+        this.fingerprint = line;
+    }
+}

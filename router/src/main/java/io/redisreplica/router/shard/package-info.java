@@ -1,0 +1,18 @@
+/**
+ * A shard at run time and its identity in the journal.
+ * {@link io.redisreplica.router.shard.ShardRuntime} holds a shard's journal and writer, snapshot,
+ * replid and epoch; {@link io.redisreplica.router.shard.CommitClock} remembers when offsets were
+ * committed, for lag figures. {@link io.redisreplica.router.shard.ShardFingerprint} describes what
+ * decides a shard's keys and bytes; {@link io.redisreplica.router.shard.ShardMapChange} compares the
+ * config's map with the one the journal recorded, and
+ * {@link io.redisreplica.router.shard.ShardMapPolicy} says what a start does when they differ
+ * ({@link io.redisreplica.router.shard.ShardMapChangedException} when it refuses).
+ *
+ * <p>Threads: none of its own. The upstream link's thread writes a {@code ShardRuntime} (appends,
+ * commits, snapshots, new epochs); replica sessions, sink runners, retention and the admin port
+ * read it, and a session that finds the journal damaged reports it to the handler the
+ * {@code Router} installed.
+ *
+ * <p>Uses {@code config}, {@code routing} and {@code support}.
+ */
+package io.redisreplica.router.shard;

@@ -1,0 +1,81 @@
+package io.redisreplica.router.sinks;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.redisreplica.api.EventSink;
+import io.redisreplica.api.KeyEvent;
+import io.redisreplica.router.config.Plugins;
+import io.redisreplica.router.config.SinkConfig;
+
+/**
+ * Delivers events to user code ({@link EventSink}, found with {@link ServiceLoader} in the jar the
+ * config names) and records the offset of each delivered batch in a file of its own, replaced
+ * atomically, so a restart goes on after the last batch the sink accepted.
+ */
+public final class ClassSinkDelivery implements SinkDelivery {
+    private static final Logger LOG = LoggerFactory.getLogger(ClassSinkDelivery.class);
+
+    private final SinkConfig config;
+    private final String shard;
+    private final EventSink sink;
+    private final Path offsetFile;
+    private boolean opened;
+
+    public ClassSinkDelivery(SinkConfig config, String shard, Path sinkDir) {
+        this.config = config;
+        this.shard = shard;
+        this.sink = Plugins.load(EventSink.class, config.options().get("class"), config.options().get("jar"), "sink " + config.name());
+        this.offsetFile = sinkDir.resolve(config.name()).resolve(shard + ".offset");
+    }
+
+    @Override
+    public long open() throws Exception {
+        if (!opened) {
+            sink.open(shard, config.options());
+            opened = true;
+        }
+        if (!Files.exists(offsetFile)) {
+            return -1;
+        }
+        return Long.parseLong(Files.readString(offsetFile, StandardCharsets.US_ASCII).trim());
+    }
+
+    @Override
+    public void deliver(List<KeyEvent> events, long endOffset) throws Exception {
+        if (!events.isEmpty()) {
+            sink.deliver(events);
+        }
+        record(endOffset);
+    }
+
+    /** Replaces the offset file atomically: a crash leaves the old offset or the new one. */
+    private void record(long offset) {
+        try {
+            Files.createDirectories(offsetFile.getParent());
+            final Path temp = offsetFile.resolveSibling(offsetFile.getFileName() + ".tmp");
+            Files.writeString(temp, Long.toString(offset) + "\n", StandardCharsets.US_ASCII);
+            Files.move(temp, offsetFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("sink " + config.name() + " shard " + shard + ": cannot record offset " + offset + " in "
+                + offsetFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            sink.close();
+        } catch (Exception e) {
+            LOG.warn("sink {} shard {}: close: {}", config.name(), shard, e.toString());
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package io.redisreplica.router.sinks;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+import org.agrona.ExpandableArrayBuffer;
+
+import io.redisreplica.resp.RespDecoder;
+import io.redisreplica.resp.RespDecoderContext;
+import io.redisreplica.resp.RespError;
+import io.redisreplica.resp.RespObjectBuilder;
+import io.redisreplica.resp.RespWriter;
+
+/**
+ * A small blocking client for the tools and the event sinks, on our own RESP codec: replies are built by {@link
+ * RespObjectBuilder} (String, Long, List, null). {@link #call} throws an error reply as an {@link
+ * IOException}; {@link #send} and {@link #read} pipeline, with errors as {@link RespError} values.
+ */
+public final class RedisConnection implements AutoCloseable {
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    private final ExpandableArrayBuffer send = new ExpandableArrayBuffer(1024);
+    private final RespWriter writer = new RespWriter();
+    private final RespDecoder decoder = new RespDecoder(new RespDecoderContext().chunkSize(64 * 1024 * 1024));
+    private final ExpandableArrayBuffer pending = new ExpandableArrayBuffer(64 * 1024);
+    private int pendingLength;
+    private final byte[] chunk = new byte[64 * 1024];
+    /** Replies decoded but not yet read: a pipeline's replies often arrive in one read. */
+    private final Deque<Object> replies = new ArrayDeque<>();
+    private final RespObjectBuilder builder = new RespObjectBuilder((result, error) -> replies.add(error != null ? new RespError(error)
+        : result == null ? NULL : result));
+
+    public RedisConnection(String host, int port) throws IOException {
+        socket = new Socket();
+        socket.connect(new InetSocketAddress(host, port), 5_000);
+        socket.setSoTimeout(60_000);
+        in = socket.getInputStream();
+        out = socket.getOutputStream();
+    }
+
+    /** Sends bytes already encoded as RESP (a pipeline); read the replies with {@link #read()}. */
+    public void send(byte[] bytes, int offset, int length) throws IOException {
+        out.write(bytes, offset, length);
+        out.flush();
+    }
+
+    /** Reads one reply; an error reply comes back as a {@link RespError}, not thrown. */
+    public Object read() throws IOException {
+        while (replies.isEmpty()) {
+            final int n = in.read(chunk);
+            if (n < 0) {
+                throw new IOException("connection closed by " + socket.getRemoteSocketAddress());
+            }
+            pending.putBytes(pendingLength, chunk, 0, n);
+            pendingLength += n;
+            final int consumed = decoder.decode(pending, 0, pendingLength, builder);
+            pending.putBytes(0, pending, consumed, pendingLength - consumed);
+            pendingLength -= consumed;
+        }
+        final Object reply = replies.poll();
+        return reply == NULL ? null : reply;
+    }
+
+    /** Sends one command and reads its reply; an error reply comes back as a {@link RespError}. */
+    public Object request(String... args) throws IOException {
+        writer.wrap(send, 0).command(args);
+        send(send.byteArray(), 0, writer.length());
+        return read();
+    }
+
+    /** Stands for a null reply in the queue (an ArrayDeque holds no null). */
+    private static final Object NULL = new Object();
+
+    /** Sends one command and reads its reply; an error reply is thrown. */
+    public Object call(String... args) throws IOException {
+        final Object reply = request(args);
+        if (reply instanceof RespError e) {
+            throw new IOException(e.message());
+        }
+        return reply;
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+
+    static String describe(Object reply) {
+        return reply instanceof String s ? s : String.valueOf(reply);
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
