@@ -13,6 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.redisreplica.router.routing.ClusterSlots;
+import io.redisreplica.router.routing.CrossShardPolicy;
+import io.redisreplica.router.routing.UpperCaseTransform;
 import io.redisreplica.testkit.Await;
 import io.redisreplica.testkit.RedisBinary;
 import io.redisreplica.testkit.RedisServer;
@@ -98,7 +101,7 @@ class TranslatedValueRulesIntegrationTest {
 
     private static int shard(String key) {
         final byte[] b = key.getBytes(StandardCharsets.UTF_8);
-        final int slot = io.redisreplica.router.ClusterSlots.slot(b, 0, b.length);
+        final int slot = ClusterSlots.slot(b, 0, b.length);
         return slot <= 5460 ? 0 : slot <= 10922 ? 1 : 2;
     }
 

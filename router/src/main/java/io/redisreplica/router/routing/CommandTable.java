@@ -22,7 +22,7 @@ public final class CommandTable {
     }
 
     /** A table with the built-in entries, or, for tests that check the master's key specs against them, without. */
-    CommandTable(boolean builtIn) {
+    public CommandTable(boolean builtIn) {
         if (!builtIn) {
             return;
         }

@@ -17,6 +17,7 @@ import io.redisreplica.resp.RespDecoderContext;
 import io.redisreplica.resp.RespObjectBuilder;
 import io.redisreplica.resp.RespWriter;
 import io.redisreplica.router.routing.CommandTable;
+import io.redisreplica.router.routing.KeySpec;
 
 /**
  * Asks the master for its own command table ({@code COMMAND}, Redis 2.8.13 and later), on a

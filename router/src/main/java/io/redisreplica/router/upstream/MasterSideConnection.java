@@ -15,6 +15,7 @@ import java.util.List;
 import org.agrona.ExpandableArrayBuffer;
 
 import io.redisreplica.resp.RespWriter;
+import io.redisreplica.router.routing.KeyArgs;
 import io.redisreplica.router.routing.MasterReader;
 import io.redisreplica.router.routing.RouterException;
 

@@ -1,4 +1,4 @@
-package io.redisreplica.router;
+package io.redisreplica.router.routing;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

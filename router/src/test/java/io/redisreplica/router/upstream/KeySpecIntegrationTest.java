@@ -1,4 +1,4 @@
-package io.redisreplica.router;
+package io.redisreplica.router.upstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -15,6 +15,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.redisreplica.resp.Command;
 import io.redisreplica.resp.CommandFramer;
 import io.redisreplica.resp.RespWriter;
+import io.redisreplica.router.routing.CommandSpec;
+import io.redisreplica.router.routing.CommandTable;
+import io.redisreplica.router.routing.KeyArgs;
+import io.redisreplica.router.routing.KeyPositions;
 import io.redisreplica.testkit.RedisBinary;
 import io.redisreplica.testkit.RedisServer;
 import io.redisreplica.testkit.RedisServers;

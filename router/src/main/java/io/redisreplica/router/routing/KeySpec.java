@@ -1,4 +1,4 @@
-package io.redisreplica.router;
+package io.redisreplica.router.routing;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -115,7 +115,7 @@ public record KeySpec(int index, byte[] keyword, int startFrom, Find find, boole
      *     one that names no key ({@code not_key})
      * @throws IllegalArgumentException when the reply is not shaped as Redis documents it
      */
-    static KeySpec parse(List<?> fields) {
+    public static KeySpec parse(List<?> fields) {
         final List<?> flags = list(field(fields, "flags"));
         boolean incomplete = false;
         for (Object f : flags) {

@@ -1,4 +1,4 @@
-package io.redisreplica.router;
+package io.redisreplica.router.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
