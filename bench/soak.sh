@@ -3,14 +3,15 @@
 # crashes) under write load, then an exact comparison of every shard with the master; and the
 # stream-sink chaos test with many SIGKILLs, then every key checked to be in the stream once.
 # Usage: bench/soak.sh  (KILLS=250 router kills, about 10 minutes at 2-3 s a kill; SINK_KILLS=60,
-# about 3 minutes). First, the hostile-client fuzz of a shard port and the admin port for
-# FUZZ_SECONDS (600; FUZZ_SEED=N replays a run whose seed it printed).
+# about 3 minutes). First, the hostile-client fuzz of a shard port and the admin port, and the
+# damaged-stream fuzz from a fake master, for FUZZ_SECONDS each (600; FUZZ_SEED=N replays a run
+# whose seed it printed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-redis.sh
 mvn -B -q install -DskipTests
 FUZZ_SECONDS="${FUZZ_SECONDS:-600}" mvn -B -pl router verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dit.test=HostileFuzzIntegrationTest ${FUZZ_SEED:+-DFUZZ_SEED=$FUZZ_SEED}
+  -Dit.test='HostileFuzzIntegrationTest,FakeMasterFuzzIntegrationTest' ${FUZZ_SEED:+-DFUZZ_SEED=$FUZZ_SEED}
 exec mvn -B -pl tools verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test='RouterChaosIntegrationTest#shouldLoseAndRepeatNothing*+StreamSinkChaosIntegrationTest' \
   -Dchaos.kills="${KILLS:-250}" -Dchaos.sink.kills="${SINK_KILLS:-60}"
