@@ -250,7 +250,7 @@ class RouterIntegrationTest {
         final int portB = FreePort.find();
         final int admin = FreePort.find();
         final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
-            + "\nadmin 127.0.0.1:" + admin + "\nreplica-stall-timeout 500ms"
+            + "\nadmin 127.0.0.1:" + admin + "\nreplica-stall-timeout 2500ms"
             + "\nshard a 127.0.0.1:" + portA + " prefix=a\nshard b 127.0.0.1:" + portB + " prefix=b\n", "test");
         try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
             final RedisServer a = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + portA));
@@ -259,7 +259,9 @@ class RouterIntegrationTest {
             b.awaitReplicaInSync(20_000);
             b.pause(); // SIGSTOP; -Dfreeze.seconds=30 for the long version (its lag figures go to docs/benchmarks.md)
             try (RedisClient c = master.client()) {
-                final long until = System.currentTimeMillis() + 1000L * Integer.getInteger("freeze.seconds", 2);
+                // a replica ACKs once a second, later on a loaded machine: the stall timeout (2.5 s) leaves room for that,
+                // and b stays frozen longer than it
+                final long until = System.currentTimeMillis() + 1000L * Integer.getInteger("freeze.seconds", 4);
                 int i = 0;
                 while (System.currentTimeMillis() < until) {
                     c.call("SET", "a" + (i % 100), "v" + i);
