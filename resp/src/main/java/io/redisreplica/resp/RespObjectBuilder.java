@@ -25,6 +25,7 @@ public final class RespObjectBuilder implements RespVisitor {
     private String error;
     private boolean done;
     private final ReplyListener listener;
+    private boolean binary;
 
     /** Told of each whole reply; the builder then starts on the next. */
     @FunctionalInterface
@@ -41,6 +42,15 @@ public final class RespObjectBuilder implements RespVisitor {
     /** Builds reply after reply, each handed to {@code listener}. */
     public RespObjectBuilder(ReplyListener listener) {
         this.listener = listener;
+    }
+
+    /**
+     * Bulk and verbatim strings as {@code byte[]} instead of UTF-8 text: for keys and values,
+     * which Redis keeps as bytes (a key that is not UTF-8 must come back as it was).
+     */
+    public RespObjectBuilder binary() {
+        this.binary = true;
+        return this;
     }
 
     public boolean done() {
@@ -127,6 +137,10 @@ public final class RespObjectBuilder implements RespVisitor {
     public void onBlob(RespType type, DirectBuffer b, int off, int len) {
         if (type == RespType.BLOB_ERROR) {
             error(text(b, off, len));
+        } else if (binary) {
+            final byte[] bytes = new byte[len];
+            b.getBytes(off, bytes);
+            value(bytes);
         } else {
             value(text(b, off, len));
         }

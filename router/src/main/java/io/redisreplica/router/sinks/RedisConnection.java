@@ -37,6 +37,23 @@ public final class RedisConnection implements AutoCloseable {
     private final RespObjectBuilder builder = new RespObjectBuilder((result, error) -> replies.add(error != null ? new RespError(error)
         : result == null ? NULL : result));
 
+    /** A connection whose bulk replies are {@code byte[]} (keys and values as Redis keeps them), not UTF-8 text. */
+    public static RedisConnection binary(String host, int port) throws IOException {
+        final RedisConnection c = new RedisConnection(host, port);
+        c.builder.binary();
+        return c;
+    }
+
+    /** Sends one command of binary arguments and reads its reply; an error reply comes back as a {@link RespError}. */
+    public Object request(byte[]... args) throws IOException {
+        writer.wrap(send, 0).arrayHeader(args.length);
+        for (byte[] a : args) {
+            writer.bulk(a);
+        }
+        send(send.byteArray(), 0, writer.position());
+        return read();
+    }
+
     public RedisConnection(String host, int port) throws IOException {
         socket = new Socket();
         socket.connect(new InetSocketAddress(host, port), 5_000);

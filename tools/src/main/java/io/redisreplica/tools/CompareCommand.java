@@ -1,0 +1,330 @@
+package io.redisreplica.tools;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+
+import io.redisreplica.resp.RespError;
+import io.redisreplica.router.config.RouterConfig;
+import io.redisreplica.router.routing.ShardMap;
+import io.redisreplica.router.sinks.RedisConnection;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(name = "compare", mixinStandardHelpOptions = true,
+    description = {"Compare the master of a router config with its shards: every key of every db (or a sample) must be on the",
+        "shard that owns it, with the master's type, value and TTL, and no shard may hold a key it does not own or the master",
+        "does not have. Values are read in pages and hashed (SHA-256; sets and hashes in any order), never held whole.",
+        "Keys still differing are read again in later passes, so keys that change while the compare runs are not reported",
+        "as long as the shards keep up. Exit code 0 when equal, 1 with the differences, 4 when a server cannot be reached."})
+final class CompareCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The router's config: the master (upstream) and the shard map.")
+    Path config;
+
+    @Option(names = {"-s", "--shard"}, required = true, paramLabel = "NAME=HOST:PORT",
+        description = "A server holding shard NAME's keys (its replica, or a replay target); repeat per shard. Keys of shards not given are counted as not compared.")
+    Map<String, String> shards = new LinkedHashMap<>();
+
+    @Option(names = "--password", description = "Password (AUTH) of the shard servers (or set REDIS_REPLICA_TARGET_PASSWORD).")
+    String password;
+
+    @Option(names = "--sample", defaultValue = "1", paramLabel = "RATE",
+        description = "Share of keys to compare, 0 < RATE <= 1, chosen by a hash of the key (the same keys in every pass). Default: ${DEFAULT-VALUE}.")
+    double sample;
+
+    @Option(names = "--passes", defaultValue = "3", description = "Passes over the keys that differ (default: ${DEFAULT-VALUE}).")
+    int passes;
+
+    @Option(names = "--pass-delay-ms", defaultValue = "1000", description = "Wait between passes (default: ${DEFAULT-VALUE}).")
+    long passDelayMs;
+
+    @Option(names = "--ttl-tolerance-ms", defaultValue = "1000", description = "TTLs closer than this are equal (default: ${DEFAULT-VALUE}).")
+    long ttlTolerance;
+
+    @Option(names = "--max-report", defaultValue = "50", description = "Differences listed (all are counted; default: ${DEFAULT-VALUE}).")
+    int maxReport;
+
+    @Option(names = "--quiet", description = "No progress on stderr.")
+    boolean quiet;
+
+    @Option(names = "--json", description = "The result as one JSON object.")
+    boolean json;
+
+    /** A key that differs, and why. */
+    private record Difference(int db, String shard, byte[] key, String what) {
+    }
+
+    private ShardMap map;
+    private RedisConnection master;
+    private final Map<String, RedisConnection> targets = new LinkedHashMap<>();
+    private final Map<String, Integer> selected = new HashMap<>();
+    private long compared;
+    private long notCompared;
+    private long lastProgress = System.nanoTime();
+    private PrintWriter err;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!(sample > 0 && sample <= 1)) {
+            throw new ParameterException(spec.commandLine(), "--sample must be above 0 and at most 1, was " + sample);
+        }
+        if (passes < 1) {
+            throw new ParameterException(spec.commandLine(), "--passes must be at least 1, was " + passes);
+        }
+        final RouterConfig cfg = RouterConfig.load(config);
+        if (!cfg.transforms().isEmpty() || !cfg.droppedTypes().isEmpty() || !cfg.droppedValues().isEmpty() || cfg.largerThan() > 0
+            || (cfg.keyRewriters() != null && Arrays.stream(cfg.keyRewriters()).anyMatch(r -> r != null))) {
+            throw new ParameterException(spec.commandLine(), config + " rewrites keys or has value rules: its shards differ from the master "
+                + "on purpose, which compare does not model yet");
+        }
+        map = cfg.shardMap();
+        for (String name : shards.keySet()) {
+            if (map.shards().stream().noneMatch(s -> s.name().equals(name))) {
+                throw new ParameterException(spec.commandLine(), "--shard " + name + ": no such shard in " + config);
+            }
+        }
+        final PrintWriter out = spec.commandLine().getOut();
+        err = spec.commandLine().getErr();
+        try {
+            master = connect(cfg.upstreamHost() + ":" + cfg.upstreamPort(), cfg.upstreamUser(), cfg.upstreamPassword(), "master");
+            final String pass = password != null ? password : System.getenv("REDIS_REPLICA_TARGET_PASSWORD");
+            for (Map.Entry<String, String> e : shards.entrySet()) {
+                targets.put(e.getKey(), connect(e.getValue(), null, pass, "shard " + e.getKey()));
+            }
+            final long started = System.nanoTime();
+            List<Difference> differences = firstPass();
+            for (int round = 2; round <= passes && !differences.isEmpty(); round++) {
+                Thread.sleep(passDelayMs);
+                differences = recheck(differences);
+                progress(err, "pass " + round + ": " + differences.size() + " still differ", true);
+            }
+            report(out, differences, (System.nanoTime() - started) / 1_000_000);
+            return differences.isEmpty() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
+        } catch (IOException e) {
+            err.println("error: " + e.getMessage());
+            return ExitCodes.ENVIRONMENT;
+        } finally {
+            for (RedisConnection c : targets.values()) {
+                c.close();
+            }
+            if (master != null) {
+                master.close();
+            }
+        }
+    }
+
+    private RedisConnection connect(String address, String user, String pass, String what) throws IOException {
+        final int colon = address.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new ParameterException(spec.commandLine(), what + ": expected HOST:PORT, was " + address);
+        }
+        final RedisConnection c;
+        try {
+            c = RedisConnection.binary(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
+        } catch (IOException e) {
+            throw new IOException(what + " at " + address + ": " + e.getMessage(), e);
+        }
+        if (pass != null) {
+            final Object reply = user == null ? c.request("AUTH", pass) : c.request("AUTH", user, pass);
+            if (reply instanceof RespError e) {
+                c.close();
+                throw new IOException(what + " at " + address + " refused AUTH: " + e.message());
+            }
+        }
+        return c;
+    }
+
+    /** Every db any server has keys in: the master's keys checked on their shards, then each shard's keys checked for placement. */
+    private List<Difference> firstPass() throws IOException {
+        final TreeSet<Integer> dbs = new TreeSet<>(keyspaceDbs(master));
+        for (RedisConnection t : targets.values()) {
+            dbs.addAll(keyspaceDbs(t));
+        }
+        final List<Difference> differences = new ArrayList<>();
+        for (int db : dbs) {
+            scan(master, "master", db, key -> check(db, key, differences));
+            for (Map.Entry<String, RedisConnection> t : targets.entrySet()) {
+                scan(t.getValue(), t.getKey(), db, key -> placement(db, t.getKey(), key, differences));
+            }
+            progress(err, "db " + db + " done", true);
+        }
+        return differences;
+    }
+
+    private interface KeyAction {
+        void on(byte[] key) throws IOException;
+    }
+
+    private void scan(RedisConnection c, String name, int db, KeyAction action) throws IOException {
+        select(c, name, db);
+        byte[] cursor = {'0'};
+        do {
+            final Object reply = c.request("SCAN".getBytes(StandardCharsets.US_ASCII), cursor, KeyDigest.ascii("COUNT"), KeyDigest.ascii("1000"));
+            if (reply instanceof RespError e) {
+                throw new IOException(name + ": SCAN refused: " + e.message());
+            }
+            final List<?> page = (List<?>) reply;
+            cursor = (byte[]) page.get(0);
+            final List<byte[]> keys = new ArrayList<>();
+            for (Object k : (List<?>) page.get(1)) {
+                keys.add((byte[]) k);
+            }
+            for (byte[] key : keys) {
+                if (sampled(key)) {
+                    action.on(key);
+                    progress(err, name + " db " + db, false);
+                }
+            }
+            select(c, name, db); // the checks select other dbs on this connection only through select(): restore ours
+        } while (!(cursor.length == 1 && cursor[0] == '0'));
+    }
+
+    /** The master's key on its shard: same type, value and TTL. */
+    private void check(int db, byte[] key, List<Difference> differences) throws IOException {
+        final Difference d = compareKey(db, key);
+        if (d != null) {
+            differences.add(d);
+        }
+    }
+
+    private Difference compareKey(int db, byte[] key) throws IOException {
+        final int owner = map.shardOf(key, 0, key.length);
+        if (owner < 0) {
+            return null; // a key no shard takes (drop rules, unclaimed drop): the shard scans find it if a shard holds it
+        }
+        final String shard = map.shards().get(owner).name();
+        final RedisConnection target = targets.get(shard);
+        if (target == null) {
+            notCompared++;
+            return null;
+        }
+        select(master, "master", db);
+        final KeyDigest.Reading m = KeyDigest.read(master, key);
+        select(target, shard, db);
+        final KeyDigest.Reading t = KeyDigest.read(target, key);
+        compared++;
+        if (!m.type().equals(t.type())) {
+            return new Difference(db, shard, key, !t.exists() ? "missing on its shard (master has a " + m.type() + ")"
+                : !m.exists() ? "on its shard (a " + t.type() + ") but not on the master" : "type " + t.type() + " on its shard, " + m.type() + " on the master");
+        }
+        if (!m.digest().equals(t.digest())) {
+            return new Difference(db, shard, key, m.type() + " value differs");
+        }
+        if ((m.pttl() < 0) != (t.pttl() < 0) || Math.abs(m.pttl() - t.pttl()) > ttlTolerance) {
+            return new Difference(db, shard, key, "TTL " + t.pttl() + " ms on its shard, " + m.pttl() + " ms on the master");
+        }
+        return null;
+    }
+
+    /** A shard's key: owned by that shard (else misplaced), and on the master. */
+    private void placement(int db, String shard, byte[] key, List<Difference> differences) throws IOException {
+        final int owner = map.shardOf(key, 0, key.length);
+        if (owner < 0 || !map.shards().get(owner).name().equals(shard)) {
+            differences.add(new Difference(db, shard, key, "on shard " + shard + " but owned by "
+                + (owner < 0 ? "no shard" : map.shards().get(owner).name())));
+            return;
+        }
+        select(master, "master", db);
+        if (!Long.valueOf(1).equals(master.request(KeyDigest.ascii("EXISTS"), key))) {
+            check(db, key, differences); // gone from the master since: read both again
+        }
+    }
+
+    private List<Difference> recheck(List<Difference> previous) throws IOException {
+        final List<Difference> still = new ArrayList<>();
+        for (Difference d : previous) {
+            if (d.what().startsWith("on shard ")) {
+                final RedisConnection t = targets.get(d.shard());
+                select(t, d.shard(), d.db());
+                if (Long.valueOf(1).equals(t.request(KeyDigest.ascii("EXISTS"), d.key()))) {
+                    still.add(d);
+                }
+            } else {
+                compared--; // counted once
+                final Difference again = compareKey(d.db(), d.key());
+                if (again != null) {
+                    still.add(again);
+                }
+            }
+        }
+        return still;
+    }
+
+    private void select(RedisConnection c, String name, int db) throws IOException {
+        if (selected.getOrDefault(name, -1) != db) {
+            final Object reply = c.request("SELECT", Integer.toString(db));
+            if (reply instanceof RespError e) {
+                throw new IOException(name + ": SELECT " + db + " refused: " + e.message());
+            }
+            selected.put(name, db);
+        }
+    }
+
+    private static List<Integer> keyspaceDbs(RedisConnection c) throws IOException {
+        final List<Integer> dbs = new ArrayList<>();
+        final String info = KeyDigest.text(c.request("INFO", "keyspace"));
+        for (String line : info.split("\r\n")) {
+            if (line.startsWith("db") && line.contains(":keys=")) {
+                dbs.add(Integer.parseInt(line.substring(2, line.indexOf(':'))));
+            }
+        }
+        return dbs;
+    }
+
+    private boolean sampled(byte[] key) {
+        if (sample >= 1) {
+            return true;
+        }
+        long h = Arrays.hashCode(key) * 0x9E3779B97F4A7C15L;
+        h ^= h >>> 29;
+        return (h >>> 11) * 0x1.0p-53 < sample;
+    }
+
+    private void progress(PrintWriter err, String what, boolean force) {
+        if (quiet || (!force && System.nanoTime() - lastProgress < 5_000_000_000L)) {
+            return;
+        }
+        lastProgress = System.nanoTime();
+        err.println("compare: " + what + ", " + compared + " keys compared");
+        err.flush();
+    }
+
+    private void report(PrintWriter out, List<Difference> differences, long millis) {
+        if (json) {
+            final StringBuilder sb = new StringBuilder("{\"equal\":").append(differences.isEmpty()).append(",\"keys_compared\":").append(compared)
+                .append(",\"keys_not_compared\":").append(notCompared).append(",\"differences\":").append(differences.size())
+                .append(",\"millis\":").append(millis).append(",\"listed\":[");
+            for (int i = 0; i < Math.min(maxReport, differences.size()); i++) {
+                final Difference d = differences.get(i);
+                sb.append(i > 0 ? "," : "").append("{\"db\":").append(d.db()).append(",\"shard\":").append(Json.string(d.shard()))
+                    .append(",\"key\":").append(Json.string(new String(d.key(), StandardCharsets.UTF_8))).append(",\"what\":")
+                    .append(Json.string(d.what())).append('}');
+            }
+            out.println(sb.append("]}"));
+        } else {
+            out.printf("compare: %d keys compared in %d ms%s: %s%n", compared, millis,
+                notCompared > 0 ? " (" + notCompared + " keys of shards not given not compared)" : "",
+                differences.isEmpty() ? "every shard equals the master" : differences.size() + " difference(s)");
+            for (int i = 0; i < Math.min(maxReport, differences.size()); i++) {
+                final Difference d = differences.get(i);
+                out.printf("  db %d shard %s key %s: %s%n", d.db(), d.shard(), Json.string(new String(d.key(), StandardCharsets.UTF_8)), d.what());
+            }
+        }
+        out.flush();
+    }
+}
