@@ -8,7 +8,7 @@ import picocli.CommandLine.ParameterException;
 
 @Command(name = "redis-replica", mixinStandardHelpOptions = true, version = "redis-replica 0.1.0-SNAPSHOT",
     description = "One Redis replica link, split by a shard map into N virtual masters, with a durable journal.",
-    subcommands = {RunCommand.class, StatusCommand.class, RdbCommand.class, JournalCommand.class, ReplayCommand.class, CompareCommand.class, DemoCommand.class,
+    subcommands = {RunCommand.class, StatusCommand.class, RdbCommand.class, JournalCommand.class, ReplayCommand.class, CompareCommand.class, CutoverCommand.class, DemoCommand.class,
         AutoComplete.GenerateCompletion.class},
     footer = {"", "Exit codes: 0 done, 1 check failed, 2 usage, 3 bad input (RDB, config, journal), 4 environment (I/O, ports, binaries),",
         "5 run refused: the shard map differs from the journal's (see run --help),",

@@ -46,7 +46,7 @@ final class StatusCommand implements Callable<Integer> {
     boolean json;
 
     /** One shard's view: the journal end the replicas must reach, and each replica's line. */
-    private record Shard(String name, long journalEnd, List<Map<String, String>> replicas) {
+    record Shard(String name, long journalEnd, List<Map<String, String>> replicas) {
     }
 
     @Override
@@ -55,7 +55,7 @@ final class StatusCommand implements Callable<Integer> {
         if (cfg.adminPort() <= 0) {
             throw new ParameterException(spec.commandLine(), config + " has no `admin HOST:PORT`: status reads the router there");
         }
-        final long waitMillis = parseDuration(timeout);
+        final long waitMillis = parseDuration(spec, timeout);
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         try (RedisConnection master = connect(cfg.upstreamHost(), cfg.upstreamPort(), cfg.upstreamUser(), cfg.upstreamPassword(), "master");
@@ -102,7 +102,7 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     /** Why a shard is not in sync, or null when it is. */
-    private static String notSynced(Shard s, String state, long upstreamOffset, long masterOffset, Map<String, Long> targets) {
+    static String notSynced(Shard s, String state, long upstreamOffset, long masterOffset, Map<String, Long> targets) {
         if (!"streaming".equals(state)) {
             return "the router's upstream link is " + state;
         }
@@ -167,7 +167,7 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     /** The shards and their replicas from INFO's Shards section. */
-    private static List<Shard> shards(String info) {
+    static List<Shard> shards(String info) {
         final Map<String, Long> ends = new LinkedHashMap<>();
         final Map<String, List<Map<String, String>>> replicas = new LinkedHashMap<>();
         for (String line : info.split("\r\n")) {
@@ -195,7 +195,7 @@ final class StatusCommand implements Callable<Integer> {
         return shards;
     }
 
-    private RedisConnection connect(String host, int port, String user, String password, String what) throws IOException {
+    static RedisConnection connect(String host, int port, String user, String password, String what) throws IOException {
         final RedisConnection c;
         try {
             c = new RedisConnection(host, port);
@@ -212,7 +212,7 @@ final class StatusCommand implements Callable<Integer> {
         return c;
     }
 
-    private long parseDuration(String text) {
+    static long parseDuration(CommandSpec spec, String text) {
         try {
             final String t = text.trim().toLowerCase(java.util.Locale.ROOT);
             final long n = Long.parseLong(t.replaceAll("(ms|s|m|h)$", ""));
@@ -223,11 +223,11 @@ final class StatusCommand implements Callable<Integer> {
         }
     }
 
-    private static String text(Object reply) {
+    static String text(Object reply) {
         return reply instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(reply);
     }
 
-    private static String value(String info, String name) {
+    static String value(String info, String name) {
         for (String line : info.split("\r\n")) {
             if (line.startsWith(name + ":")) {
                 return line.substring(name.length() + 1);
@@ -236,7 +236,7 @@ final class StatusCommand implements Callable<Integer> {
         return "";
     }
 
-    private static long field(String info, String name) throws IOException {
+    static long field(String info, String name) throws IOException {
         final String v = value(info, name);
         try {
             return Long.parseLong(v);
