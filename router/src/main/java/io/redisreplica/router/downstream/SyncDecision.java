@@ -1,5 +1,7 @@
 package io.redisreplica.router.downstream;
 
+import io.redisreplica.router.support.SafeText;
+
 /**
  * The answer to a replica's SYNC or PSYNC, decided from values alone (no I/O, no clock): what
  * the replica asked, what the replica policy says of it, and where the shard is. The session
@@ -89,7 +91,7 @@ public record SyncDecision(Action action, long offset, String reply, String reas
             return "its drop expired: its offset is not trusted";
         }
         if (!request.replid().equals(shard.replid())) {
-            return "replid " + request.replid() + " is not the shard's " + shard.replid();
+            return "replid " + SafeText.of(request.replid()) + " is not the shard's " + shard.replid(); // the replica's bytes, into a log line
         }
         final long from = request.offset() - 1;
         if (request.offset() <= 0 || from < shard.journalFirst()) {

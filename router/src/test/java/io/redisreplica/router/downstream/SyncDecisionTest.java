@@ -47,6 +47,11 @@ class SyncDecisionTest {
     }
 
     @Test
+    void shouldNotLetAReplidFromTheWireBreakTheLogLine() {
+        assertEquals("replid ab?cd? is not the shard's " + REPLID, SyncDecision.decide(psync("ab\ncd\u0000", 5), SHARD).reason());
+    }
+
+    @Test
     void shouldResyncInFullForSyncAndForPsyncWithoutReplid() {
         assertEquals(new SyncDecision(Action.FULL_RESYNC, 100, null, "SYNC, or PSYNC without a replid"),
             SyncDecision.decide(new SyncDecision.Request(null, -1, false, null, false, SELF), SHARD));
