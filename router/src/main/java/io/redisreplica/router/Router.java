@@ -19,7 +19,7 @@ import io.redisreplica.router.admin.RouterView;
 import io.redisreplica.router.config.ClientLimits;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.config.SinkConfig;
-import io.redisreplica.router.downstream.DownstreamSession;
+import io.redisreplica.router.downstream.ReplicaSession;
 import io.redisreplica.router.downstream.ReplicaPolicy;
 import io.redisreplica.router.downstream.VirtualMaster;
 import io.redisreplica.router.routing.CrossShardPolicy;
@@ -274,14 +274,14 @@ public final class Router implements AutoCloseable, RouterView {
     }
 
     /** Live sessions of shard {@code index}. */
-    public List<DownstreamSession> sessions(int index) {
+    public List<ReplicaSession> sessions(int index) {
         return masters.get(index).sessions();
     }
 
     /** Replicas connected to shard {@code index} and where each is. */
     public List<String> replicas(int index) {
         final List<String> out = new ArrayList<>();
-        for (DownstreamSession s : masters.get(index).sessions()) {
+        for (ReplicaSession s : masters.get(index).sessions()) {
             out.add(s.peer() + " " + s.state() + " sent=" + s.sentOffset() + " acked=" + s.ackedOffset());
         }
         return out;
@@ -298,7 +298,7 @@ public final class Router implements AutoCloseable, RouterView {
         for (int i = 0; i < shards.size(); i++) {
             final ShardRuntime shard = shards.get(i);
             final java.util.Set<String> live = new java.util.HashSet<>();
-            for (DownstreamSession s : masters.get(i).sessions()) {
+            for (ReplicaSession s : masters.get(i).sessions()) {
                 // an ACK past the journal's end (a confused replica) must not fail the checkpoint, and the link with it
                 if (s.ackedOffset() >= 0 && s.ackedOffset() <= shard.journal().endOffset()) {
                     cp.receiver(shard.name(), s.identity(), s.ackedOffset(), false);
@@ -343,7 +343,7 @@ public final class Router implements AutoCloseable, RouterView {
             if (shard.snapshotOffset() >= 0) {
                 holders.put("snapshot", shard.snapshotOffset());
             }
-            for (DownstreamSession s : masters.get(i).sessions()) {
+            for (ReplicaSession s : masters.get(i).sessions()) {
                 holders.put("replica " + s.peer(), Math.max(0, s.ackedOffset() >= 0 ? s.ackedOffset() : s.sentOffset()));
             }
             for (SinkRunner sink : sinks) {

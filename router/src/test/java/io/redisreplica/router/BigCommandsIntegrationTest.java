@@ -23,7 +23,7 @@ import io.redisreplica.journal.JournalEntryDescriptor;
 import io.redisreplica.journal.JournalReader;
 import io.redisreplica.journal.SeekResult;
 import io.redisreplica.router.config.RouterConfig;
-import io.redisreplica.router.downstream.DownstreamSession;
+import io.redisreplica.router.downstream.ReplicaSession;
 import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.router.shard.ShardRuntime;
 import io.redisreplica.router.upstream.UpstreamLink;
@@ -261,7 +261,7 @@ class BigCommandsIntegrationTest {
             // cut the paused replica's link while the router is inside the entry; it must continue at the entry's start
             final long partialBefore = shard.partialResyncs();
             final long fullBefore = shard.fullResyncs();
-            router.sessions(0).stream().filter(s -> s.listeningPort() == a.port()).forEach(DownstreamSession::close);
+            router.sessions(0).stream().filter(s -> s.listeningPort() == a.port()).forEach(ReplicaSession::close);
             a.resume();
             Await.until("the INCR after the big SET", () -> "2".equals(get(a, "a:counter")), 60_000);
             assertEquals(30_000_000, strlen(a, "a:big"));

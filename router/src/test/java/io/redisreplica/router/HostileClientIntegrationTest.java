@@ -32,7 +32,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.redisreplica.router.admin.AdminServer;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.downstream.ClientGuard;
-import io.redisreplica.router.downstream.DownstreamSession;
+import io.redisreplica.router.downstream.ReplicaSession;
 import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.testkit.Await;
 import io.redisreplica.testkit.FreePort;
@@ -78,7 +78,7 @@ class HostileClientIntegrationTest {
                 c.close();
             }
             Await.until("only the real replica listed", () -> s.router().sessions(0).size() == 1, 10_000);
-            assertEquals(DownstreamSession.State.STREAMING, s.router().sessions(0).get(0).state());
+            assertEquals(ReplicaSession.State.STREAMING, s.router().sessions(0).get(0).state());
             try (RedisClient admin = new RedisClient("127.0.0.1", s.adminPort())) {
                 final String info = admin.callString("INFO", "shards");
                 assertFalse(info.contains("state=handshake"), info);
@@ -220,7 +220,7 @@ class HostileClientIntegrationTest {
                 rdb.size() - mark.length, rdb.size()), mark)) {
                 rdb.write(fake.getInputStream().read());
             }
-            final DownstreamSession session = s.router().sessions(0).stream().filter(d -> d.listeningPort() == 1).findFirst().orElseThrow();
+            final ReplicaSession session = s.router().sessions(0).stream().filter(d -> d.listeningPort() == 1).findFirst().orElseThrow();
             s.master().call("SET", "after-the-snapshot", "x"); // the journal holds more than this replica was sent
             Await.until("the write journaled", () -> s.router().shards().get(0).journal().endOffset() > offset);
             assertEquals(offset, session.sentOffset());

@@ -3,7 +3,7 @@ package io.redisreplica.router.admin;
 import java.util.List;
 import java.util.Locale;
 
-import io.redisreplica.router.downstream.DownstreamSession;
+import io.redisreplica.router.downstream.ReplicaSession;
 import io.redisreplica.router.downstream.VirtualMaster;
 import io.redisreplica.router.routing.CommandRouter;
 import io.redisreplica.router.shard.ShardRuntime;
@@ -57,7 +57,7 @@ final class AdminReport {
             sb.append("# Shards\r\n");
             for (int i = 0; i < router.shards().size(); i++) {
                 final ShardRuntime s = router.shards().get(i);
-                final List<DownstreamSession> sessions = router.sessions(i);
+                final List<ReplicaSession> sessions = router.sessions(i);
                 sb.append("shard_").append(s.name()).append(":port=").append(s.shard().port())
                     .append(",keys=").append(s.shard().matcher().describe().replace(",", ";"))
                     .append(",replid=").append(s.replid()).append(",epoch=").append(s.epoch())
@@ -76,11 +76,11 @@ final class AdminReport {
                     .append(",auth_failures=").append(listener.guard().authFailures())
                     .append(",handshake_failures=").append(listener.guard().protocolFailures()).append("\r\n");
                 int r = 0;
-                for (DownstreamSession d : sessions) {
+                for (ReplicaSession d : sessions) {
                     sb.append("shard_").append(s.name()).append("_replica").append(r++).append(":addr=").append(d.peer())
                         .append(",listening_port=").append(d.listeningPort())
                         .append(",state=").append(d.state().name().toLowerCase(Locale.ROOT))
-                        .append(d.state() == DownstreamSession.State.HANDSHAKE && s.snapshotWait() != null
+                        .append(d.state() == ReplicaSession.State.HANDSHAKE && s.snapshotWait() != null
                             ? ",waiting_for=snapshot(" + s.snapshotWait() + ")" : "")
                         .append(",sent=").append(d.sentOffset()).append(",acked=").append(d.ackedOffset())
                         .append(",lag_bytes=").append(d.ackedOffset() < 0 ? -1 : s.journal().endOffset() - d.ackedOffset())
@@ -137,7 +137,7 @@ final class AdminReport {
             .append("# TYPE redis_replica_replica_lag_bytes gauge\n");
         for (int i = 0; i < router.shards().size(); i++) {
             final ShardRuntime s = router.shards().get(i);
-            for (DownstreamSession d : router.sessions(i)) {
+            for (ReplicaSession d : router.sessions(i)) {
                 sb.append("redis_replica_replica_lag_bytes{shard=\"").append(s.name()).append("\",replica=\"").append(d.peer())
                     .append("\"} ").append(d.ackedOffset() < 0 ? -1 : s.journal().endOffset() - d.ackedOffset()).append('\n');
             }
@@ -146,7 +146,7 @@ final class AdminReport {
             .append("# TYPE redis_replica_replica_lag_seconds gauge\n");
         for (int i = 0; i < router.shards().size(); i++) {
             final ShardRuntime s = router.shards().get(i);
-            for (DownstreamSession d : router.sessions(i)) {
+            for (ReplicaSession d : router.sessions(i)) {
                 sb.append("redis_replica_replica_lag_seconds{shard=\"").append(s.name()).append("\",replica=\"").append(d.peer())
                     .append("\",state=\"").append(d.state().name().toLowerCase(Locale.ROOT)).append("\"} ")
                     .append(String.format(Locale.ROOT, "%.3f", d.lagMillis() / 1000)).append('\n');

@@ -59,9 +59,7 @@ public final class AdminServer implements AutoCloseable {
                 AdminServer.this.serve(socket);
             }
         });
-        final Thread t = new Thread(loop, "admin-" + port);
-        t.setDaemon(true);
-        t.start();
+        loop.start();
         LOG.info("admin: INFO and /metrics on {}:{} (maxclients {})", host, port, limits.maxClients());
         final InetAddress bound = server.getInetAddress();
         if (!bound.isLoopbackAddress()) {
@@ -77,7 +75,7 @@ public final class AdminServer implements AutoCloseable {
 
     /** Failed accepts since start. */
     long acceptErrors() {
-        return loop.errors();
+        return loop.acceptErrors();
     }
 
     private void serve(Socket s) {

@@ -2,7 +2,7 @@ package io.redisreplica.router.admin;
 
 import java.util.List;
 
-import io.redisreplica.router.downstream.DownstreamSession;
+import io.redisreplica.router.downstream.ReplicaSession;
 import io.redisreplica.router.downstream.VirtualMaster;
 import io.redisreplica.router.shard.ShardRuntime;
 import io.redisreplica.router.sinks.SinkRunner;
@@ -33,7 +33,7 @@ public interface RouterView {
     VirtualMaster listener(int index);
 
     /** Live sessions of shard {@code index}. */
-    List<DownstreamSession> sessions(int index);
+    List<ReplicaSession> sessions(int index);
 
     /** The admin port's server, or null when none is configured. */
     AdminServer adminServer();

@@ -13,6 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.redisreplica.router.config.ClientLimits;
+import io.redisreplica.router.support.Agent;
+import io.redisreplica.router.support.ErrorHandler;
 
 /**
  * The accept loop of a listener: each connection gets a thread of its own, within the port's
@@ -20,9 +22,10 @@ import io.redisreplica.router.config.ClientLimits;
  * reached}, as Redis does, and closed). A failing {@code accept} (EMFILE: out of file descriptors)
  * backs off from 10 ms doubling to 1 s instead of spinning; each distinct error is logged once
  * with its stack and then only counted, and the loop resumes by itself when descriptors free up
- * (logged at most once a minute).
+ * (logged at most once a minute). An {@link Agent}: {@link #close()} closes the listening socket
+ * and joins the loop; the connections' threads are their own.
  */
-public final class AcceptLoop implements Runnable {
+public final class AcceptLoop extends Agent {
     private static final Logger LOG = LoggerFactory.getLogger(AcceptLoop.class);
     static final long MIN_BACKOFF_MILLIS = 10;
     static final long MAX_BACKOFF_MILLIS = 1000;
@@ -35,24 +38,54 @@ public final class AcceptLoop implements Runnable {
         void serve(Socket socket) throws Exception;
     }
 
+    /**
+     * Takes an accepted connection within the limits and starts what serves it, which calls
+     * {@code release} once when it ends (not when {@code start} throws: the loop releases then).
+     */
+    public interface Connections {
+        void start(Socket socket, Runnable release);
+    }
+
     private final String role;
     private final ServerSocket server;
     private final ClientLimits limits;
-    private final Handler handler;
+    private final Connections connections;
     private final Set<String> logged = ConcurrentHashMap.newKeySet();
     private final AtomicLong errors = new AtomicLong();
-    private volatile boolean closed;
     private long lastRecoveryLog;
 
+    /** A thread per connection running {@code handler}, the loop's thread named {@code role-PORT}; fatal errors only logged. */
     public AcceptLoop(String role, ServerSocket server, ClientLimits limits, Handler handler) {
+        this(role, role + "-" + server.getLocalPort(), server, limits, threadPerConnection(role, handler), ErrorHandler.recording());
+    }
+
+    public AcceptLoop(String role, String threadName, ServerSocket server, ClientLimits limits, Connections connections,
+        ErrorHandler errors) {
+        super(threadName, errors, 2 * MAX_BACKOFF_MILLIS);
         this.role = role;
         this.server = server;
         this.limits = limits;
-        this.handler = handler;
+        this.connections = connections;
+    }
+
+    private static Connections threadPerConnection(String role, Handler handler) {
+        return (socket, release) -> {
+            final Thread t = new Thread(() -> {
+                try (socket) {
+                    handler.serve(socket);
+                } catch (Exception e) {
+                    LOG.debug("{}: connection {}: {}", role, socket.getRemoteSocketAddress(), e.toString());
+                } finally {
+                    release.run();
+                }
+            }, handler.threadName(socket));
+            t.setDaemon(true);
+            t.start();
+        };
     }
 
     /** Failed accepts since start (each retried after a backoff). */
-    public long errors() {
+    public long acceptErrors() {
         return errors.get();
     }
 
@@ -60,20 +93,26 @@ public final class AcceptLoop implements Runnable {
         return limits;
     }
 
-    public void close() {
-        closed = true;
+    /** Closing the listening socket makes a blocked {@code accept} return. */
+    @Override
+    protected void wake() {
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing
+        }
     }
 
     @Override
-    public void run() {
+    protected void run() {
         long backoff = 0;
         long failedSince = 0;
-        while (!closed && !server.isClosed()) {
+        while (!closing() && !server.isClosed()) {
             final Socket socket;
             try {
                 socket = server.accept();
             } catch (IOException | RuntimeException e) {
-                if (closed || server.isClosed()) {
+                if (closing() || server.isClosed()) {
                     return;
                 }
                 backoff = backoff == 0 ? MIN_BACKOFF_MILLIS : Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
@@ -108,17 +147,7 @@ public final class AcceptLoop implements Runnable {
             return;
         }
         try {
-            final Thread t = new Thread(() -> {
-                try (socket) {
-                    handler.serve(socket);
-                } catch (Exception e) {
-                    LOG.debug("{}: connection {}: {}", role, socket.getRemoteSocketAddress(), e.toString());
-                } finally {
-                    limits.release();
-                }
-            }, handler.threadName(socket));
-            t.setDaemon(true);
-            t.start();
+            connections.start(socket, limits::release);
         } catch (OutOfMemoryError | RuntimeException e) { // "unable to create native thread": a resource limit like EMFILE
             limits.release();
             try {

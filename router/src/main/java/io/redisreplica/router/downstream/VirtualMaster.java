@@ -5,8 +5,9 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.slf4j.Logger;
@@ -14,23 +15,26 @@ import org.slf4j.LoggerFactory;
 
 import io.redisreplica.router.config.ClientLimits;
 import io.redisreplica.router.shard.ShardRuntime;
+import io.redisreplica.router.support.DistinctErrors;
+import io.redisreplica.router.support.ErrorHandler;
 
 /**
- * One shard's listener: every connection gets a {@link DownstreamSession} on its own thread,
- * within the port's {@link ClientLimits}; the {@link AcceptLoop} backs off when accept fails.
+ * One shard's listener: every connection gets a {@link ReplicaSession} (an agent, on its own
+ * thread) within the port's {@link ClientLimits}; the {@link AcceptLoop} backs off when accept
+ * fails. {@link #close()} stops the acceptor, then closes and joins every session, so none
+ * reads the journal after it returns.
  */
 public final class VirtualMaster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VirtualMaster.class);
 
     private final ShardRuntime shard;
     private final ServerSocket server;
-    private final List<DownstreamSession> sessions = new CopyOnWriteArrayList<>();
+    private final List<ReplicaSession> sessions = new CopyOnWriteArrayList<>();
     private final AcceptLoop loop;
     private final ClientGuard guard;
-
-    private final long stallTimeoutMillis;
-
     private final ReplicaPolicy policy;
+    /** The shard's replicas' ACK readers' failures: each distinct one logged once, all counted. */
+    private final DistinctErrors ackErrors;
 
     public VirtualMaster(ShardRuntime shard, long stallTimeoutMillis, ReplicaPolicy policy) throws IOException {
         this(shard, stallTimeoutMillis, policy, new ClientLimits(ClientLimits.DEFAULT_MAX_CLIENTS, ClientLimits.DEFAULT_HANDSHAKE_TIMEOUT_MILLIS));
@@ -40,36 +44,44 @@ public final class VirtualMaster implements AutoCloseable {
         this(shard, stallTimeoutMillis, policy, limits, null);
     }
 
-    /** @param authUser the user name replicas' AUTH must give ({@code shard-user}), null for {@code default} */
+    /**
+     * Fatal errors of its loops (an {@code Error} escaping a session) are only logged: the Router
+     * passes its own handler through {@link #VirtualMaster(ShardRuntime, long, ReplicaPolicy, ClientLimits, String, ErrorHandler)}.
+     *
+     * @param authUser the user name replicas' AUTH must give ({@code shard-user}), null for {@code default}
+     */
     public VirtualMaster(ShardRuntime shard, long stallTimeoutMillis, ReplicaPolicy policy, ClientLimits limits, String authUser)
         throws IOException {
+        this(shard, stallTimeoutMillis, policy, limits, authUser, ErrorHandler.recording());
+    }
+
+    /** Binds the shard's port and starts accepting (the constructor starts the acceptor: the Router expects a listening shard). */
+    public VirtualMaster(ShardRuntime shard, long stallTimeoutMillis, ReplicaPolicy policy, ClientLimits limits, String authUser,
+        ErrorHandler errors) throws IOException {
         this.shard = shard;
         this.policy = policy;
-        this.stallTimeoutMillis = stallTimeoutMillis;
         this.guard = new ClientGuard("shard " + shard.name(), authUser);
+        this.ackErrors = errors.distinct(LOG, "shard " + shard.name() + " ACK readers");
         this.server = bind("shard " + shard.name(), shard.shard().host(), shard.shard().port(), 64);
-        this.loop = new AcceptLoop("shard " + shard.name(), server, limits, new AcceptLoop.Handler() {
-            @Override
-            public String threadName(Socket socket) {
-                return "shard-" + shard.name() + "-" + socket.getRemoteSocketAddress();
+        this.loop = new AcceptLoop("shard " + shard.name(), "virtual-master-" + shard.name(), server, limits, (socket, release) -> {
+            guard.sweep();
+            final ReplicaSession[] self = new ReplicaSession[1];
+            final ReplicaSession session = new ReplicaSession(shard, socket, stallTimeoutMillis, policy, limits, guard, errors, ackErrors,
+                () -> {
+                    sessions.remove(self[0]);
+                    release.run();
+                });
+            self[0] = session;
+            sessions.removeIf(ReplicaSession::ended);
+            sessions.add(session);
+            try {
+                session.start();
+            } catch (RuntimeException | Error e) { // no thread: the loop closes the socket and releases the slot
+                sessions.remove(session);
+                throw e;
             }
-
-            @Override
-            public void serve(Socket socket) {
-                guard.sweep();
-                final DownstreamSession session = new DownstreamSession(shard, socket, stallTimeoutMillis, policy, limits, guard);
-                sessions.removeIf(VirtualMaster::ended);
-                sessions.add(session);
-                try {
-                    session.run();
-                } finally {
-                    sessions.remove(session);
-                }
-            }
-        });
-        final Thread acceptor = new Thread(loop, "virtual-master-" + shard.name());
-        acceptor.setDaemon(true);
-        acceptor.start();
+        }, errors);
+        loop.start();
         LOG.info("shard {}: virtual master listening on {}:{} (maxclients {}, handshake timeout {} ms)", shard.name(),
             shard.shard().host(), shard.shard().port(), limits.maxClients(), limits.handshakeTimeoutMillis());
     }
@@ -88,10 +100,6 @@ public final class VirtualMaster implements AutoCloseable {
         }
     }
 
-    private static boolean ended(DownstreamSession s) {
-        return s.state() == DownstreamSession.State.STOPPED || s.state() == DownstreamSession.State.DROPPED;
-    }
-
     public ReplicaPolicy policy() {
         return policy;
     }
@@ -108,38 +116,36 @@ public final class VirtualMaster implements AutoCloseable {
 
     /** Failed accepts (EMFILE...) since start. */
     public long acceptErrors() {
-        return loop.errors();
+        return loop.acceptErrors();
     }
 
-    public List<DownstreamSession> sessions() {
-        sessions.removeIf(VirtualMaster::ended);
+    /** Failures reading replicas' ACKs (each ended its session) since start. */
+    public long ackErrors() {
+        return ackErrors.total();
+    }
+
+    public List<ReplicaSession> sessions() {
+        sessions.removeIf(ReplicaSession::ended);
         return sessions;
     }
 
     @Override
     public void close() {
-        loop.close();
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // closing
-        }
-        sessions.forEach(DownstreamSession::close);
-        // the sessions read the journal: they end before it closes (each sees its socket closed at once)
-        final long deadline = System.currentTimeMillis() + SESSION_JOIN_MS;
-        while (!sessions.isEmpty() && System.currentTimeMillis() < deadline) {
-            sessions.forEach(DownstreamSession::close); // one the acceptor handed over while it closed, too
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+        loop.close(); // closes the listening socket and joins the acceptor: no session is added after this
+        // the sessions read the journal: they end before it closes. Woken all at once (their
+        // sockets closed), then joined one by one.
+        // joined one by one; again for any the acceptor handed over while it closed
+        final Set<ReplicaSession> closed = new HashSet<>();
+        List<ReplicaSession> open;
+        while (!(open = sessions.stream().filter(s -> !closed.contains(s)).toList()).isEmpty()) {
+            open.forEach(ReplicaSession::wakeToClose);
+            for (ReplicaSession s : open) {
+                s.close();
+                closed.add(s);
             }
         }
         if (!sessions.isEmpty()) {
-            LOG.warn("shard {}: {} replica session(s) still running {} ms after close", shard.name(), sessions.size(), SESSION_JOIN_MS);
+            LOG.warn("shard {}: {} replica session(s) still running after close", shard.name(), sessions.size());
         }
     }
-
-    private static final long SESSION_JOIN_MS = 3000;
 }

@@ -3,18 +3,24 @@
  * {@link io.redisreplica.router.downstream.VirtualMaster} listens on a shard's port;
  * {@link io.redisreplica.router.downstream.AcceptLoop} accepts within the port's limits (also for
  * the admin port), {@link io.redisreplica.router.downstream.ClientGuard} remembers addresses that
- * failed AUTH or broke the protocol and holds back their repeated wrong AUTH; a
- * {@link io.redisreplica.router.downstream.DownstreamSession} takes a replica through the
- * handshake, answers its {@code PSYNC} ({@code +CONTINUE} or {@code +FULLRESYNC} with the
- * snapshot) and streams the journal at the replica's pace;
- * {@link io.redisreplica.router.downstream.ReplicaPolicy} drops a replica that keeps failing.
+ * failed AUTH or broke the protocol and holds back their repeated wrong AUTH. A
+ * {@link io.redisreplica.router.downstream.ReplicaSession} takes a replica through the
+ * {@link io.redisreplica.router.downstream.ReplicaHandshake}, answers its {@code PSYNC} as the pure
+ * {@link io.redisreplica.router.downstream.SyncDecision} says ({@code +CONTINUE}, or
+ * {@code +FULLRESYNC} with the {@link io.redisreplica.router.downstream.SnapshotSender}, a wait
+ * for the first snapshot, a refusal) and streams the journal at the replica's pace, while its
+ * {@link io.redisreplica.router.downstream.AckReader} publishes the acknowledged offset;
+ * {@link io.redisreplica.router.downstream.ReplicaPolicy} drops a replica that keeps failing and
+ * holds a refused one before its error.
  *
- * <p>Threads: a {@code VirtualMaster}'s constructor starts its acceptor
- * ({@code virtual-master-SHARD}); the accept loop starts a thread per connection
- * ({@code shard-SHARD-ADDRESS}) that runs its {@code DownstreamSession}, which starts an ACK reader
- * ({@code acks-SHARD-PEER}) once streaming. {@code VirtualMaster.close()} stops the acceptor,
- * closes the sessions' sockets and waits up to 3 s for them to end; the ACK readers end with their
- * sockets. The {@code Router} creates and closes the virtual masters.
+ * <p>Threads, each a {@code support.Agent} (named, {@code close()} wakes and joins it): a
+ * {@code VirtualMaster}'s constructor starts its acceptor ({@code virtual-master-SHARD}); the
+ * accept loop starts a {@code ReplicaSession} per connection ({@code shard-SHARD-ADDRESS}), which
+ * starts its {@code AckReader} ({@code acks-SHARD-PEER}) once streaming and joins it when it ends.
+ * A session's state has one writer, its own thread; the ACK reader writes only what it publishes.
+ * {@code VirtualMaster.close()} joins the acceptor, then closes every session's socket and joins
+ * each (3 s bound), so none reads the journal after it returns. The {@code Router} creates and
+ * closes the virtual masters.
  *
  * <p>Uses {@code shard}, {@code config}, {@code routing} and {@code support}.
  */

@@ -1,0 +1,126 @@
+package io.redisreplica.router.downstream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import org.junit.jupiter.api.Test;
+
+import io.redisreplica.router.downstream.SyncDecision.Action;
+
+class SyncDecisionTest {
+    private static final String REPLID = "a".repeat(40);
+    private static final String SELF = "127.0.0.1 7001";
+    /** Snapshot at 100, journal entries retained from 100, committed to 500. */
+    private static final SyncDecision.Shard SHARD = new SyncDecision.Shard("s0", REPLID, 100, 100, 500, -1);
+
+    private static SyncDecision.Request psync(String replid, long offset) {
+        return new SyncDecision.Request(replid, offset, false, null, false, SELF);
+    }
+
+    private static SyncDecision.Request rdbOnly() {
+        return new SyncDecision.Request(null, -1, true, null, false, SELF);
+    }
+
+    @Test
+    void shouldContinueFromTheByteBeforeTheAskedOffsetWhenTheReplidMatchesAndTheJournalHoldsIt() {
+        final SyncDecision d = SyncDecision.decide(psync(REPLID, 301), SHARD);
+        assertEquals(Action.CONTINUE, d.action());
+        assertEquals(300, d.offset());
+        assertNull(d.reply());
+        assertEquals("partial resync from offset 301", d.reason());
+    }
+
+    @Test
+    void shouldContinueAtEitherEndOfTheJournal() {
+        assertEquals(new SyncDecision(Action.CONTINUE, 100, null, "partial resync from offset 101"),
+            SyncDecision.decide(psync(REPLID, 101), SHARD));
+        assertEquals(new SyncDecision(Action.CONTINUE, 500, null, "partial resync from offset 501"),
+            SyncDecision.decide(psync(REPLID, 501), SHARD), "a replica that has everything continues with nothing to send yet");
+    }
+
+    @Test
+    void shouldResyncInFullFromTheSnapshotOnAnotherReplid() {
+        final SyncDecision d = SyncDecision.decide(psync("b".repeat(40), 301), SHARD);
+        assertEquals(Action.FULL_RESYNC, d.action());
+        assertEquals(100, d.offset());
+        assertEquals("replid " + "b".repeat(40) + " is not the shard's " + REPLID, d.reason());
+    }
+
+    @Test
+    void shouldNotLetAReplidFromTheWireBreakTheLogLine() {
+        assertEquals("replid ab?cd? is not the shard's " + REPLID, SyncDecision.decide(psync("ab\ncd\u0000", 5), SHARD).reason());
+    }
+
+    @Test
+    void shouldResyncInFullForSyncAndForPsyncWithoutReplid() {
+        assertEquals(new SyncDecision(Action.FULL_RESYNC, 100, null, "SYNC, or PSYNC without a replid"),
+            SyncDecision.decide(new SyncDecision.Request(null, -1, false, null, false, SELF), SHARD));
+    }
+
+    @Test
+    void shouldResyncInFullWhenTheOffsetIsBeforeTheJournalsFirstEntry() {
+        final SyncDecision.Shard trimmed = new SyncDecision.Shard("s0", REPLID, 100, 200, 500, -1);
+        assertEquals(new SyncDecision(Action.FULL_RESYNC, 100, null, "offset 200 is before the journal's first entry at 201"),
+            SyncDecision.decide(psync(REPLID, 200), trimmed));
+        assertEquals(Action.CONTINUE, SyncDecision.decide(psync(REPLID, 201), trimmed).action());
+    }
+
+    @Test
+    void shouldResyncInFullWhenTheOffsetIsZeroOrNegative() {
+        assertEquals(Action.FULL_RESYNC, SyncDecision.decide(psync(REPLID, 0), SHARD).action());
+        assertEquals(Action.FULL_RESYNC, SyncDecision.decide(psync(REPLID, -1), SHARD).action());
+    }
+
+    @Test
+    void shouldResyncInFullWhenTheReplicaClaimsDataBeyondTheJournalsEnd() {
+        assertEquals(new SyncDecision(Action.FULL_RESYNC, 100, null, "offset 502 is beyond the journal's end at 501"),
+            SyncDecision.decide(psync(REPLID, 502), SHARD));
+    }
+
+    @Test
+    void shouldResyncInFullAfterAnExpiredDropEvenWithAGoodOffset() {
+        final SyncDecision.Request afterDrop = new SyncDecision.Request(REPLID, 301, false, null, true, SELF);
+        assertEquals(new SyncDecision(Action.FULL_RESYNC, 100, null, "its drop expired: its offset is not trusted"),
+            SyncDecision.decide(afterDrop, SHARD));
+    }
+
+    @Test
+    void shouldWaitForTheShardsFirstSnapshot() {
+        final SyncDecision.Shard none = new SyncDecision.Shard("s0", REPLID, -1, 0, 0, -1);
+        assertEquals(new SyncDecision(Action.WAIT_FOR_SNAPSHOT, -1, null, "the shard has no snapshot yet"),
+            SyncDecision.decide(psync(REPLID, 1), none));
+        assertEquals(Action.WAIT_FOR_SNAPSHOT, SyncDecision.decide(psync(null, -1), none).action());
+    }
+
+    @Test
+    void shouldRefuseADroppedReplicaBeforeAnythingElseWithThePolicysError() {
+        final String error = "-ERR this replica was dropped after 3 failures within 60 s; it may sync again in 9 s, with a full resync\r\n";
+        final SyncDecision.Request dropped = new SyncDecision.Request(REPLID, 301, false, error, false, SELF);
+        assertEquals(new SyncDecision(Action.REFUSE_DROPPED, -1, error, "sync refused, dropped by policy"),
+            SyncDecision.decide(dropped, SHARD));
+        assertEquals(Action.REFUSE_DROPPED, SyncDecision.decide(dropped, new SyncDecision.Shard("s0", REPLID, -1, 0, 0, -1)).action(),
+            "refused even while the shard waits for its snapshot");
+    }
+
+    @Test
+    void shouldSendTheSnapshotToAnRdbOnlyClientWhileNoWriteFollowsIt() {
+        assertEquals(new SyncDecision(Action.RDB_ONLY, 100, null, "rdb-only: the snapshot is current"),
+            SyncDecision.decide(rdbOnly(), SHARD));
+    }
+
+    @Test
+    void shouldRefuseAnRdbOnlyClientAStaleSnapshotAndSayWhereToGetACurrentOne() {
+        final SyncDecision.Shard written = new SyncDecision.Shard("s0", REPLID, 100, 100, 500, 120);
+        assertEquals(new SyncDecision(Action.REFUSE, -1, "-ERR shard s0 snapshot is at offset 100 but its journal holds writes from "
+            + "offset 120 to 500: an RDB of the snapshot would be stale. For a current RDB, take it from a replica of the shard "
+            + "(REPLICAOF 127.0.0.1 7001), or apply the journal with 'redis-replica replay'\r\n",
+            "rdb-only refused: the snapshot at offset 100 is followed by writes"), SyncDecision.decide(rdbOnly(), written));
+    }
+
+    @Test
+    void shouldRefuseAnRdbOnlyClientBeforeTheFirstSnapshotInsteadOfMakingItWait() {
+        assertEquals(new SyncDecision(Action.REFUSE, -1,
+            "-ERR shard s0 has no snapshot yet: the router's first sync of the master is not done\r\n", "rdb-only: no snapshot yet"),
+            SyncDecision.decide(rdbOnly(), new SyncDecision.Shard("s0", REPLID, -1, 0, 0, -1)));
+    }
+}
