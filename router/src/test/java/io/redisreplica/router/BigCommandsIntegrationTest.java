@@ -236,7 +236,9 @@ class BigCommandsIntegrationTest {
                 c.call("SET", "a:big", random(30_000_000, 30));
                 c.call("INCR", "a:counter");
             }
-            Await.until("the big SET journaled", () -> shard.journal().endOffset() > start + 30_000_000);
+            // the SET and the INCR after it: the last piece must be the INCR's, whole
+            Await.until("the big SET and the INCR after it journaled", () -> shard.journal().endOffset() > start + 30_000_000
+                && lastPieceIsWhole(shard, start));
             final long end = shard.journal().endOffset();
             // the journal's pieces and where a PSYNC may continue (a replica's PSYNC offset is the next byte it wants: +1)
             final List<long[]> pieces = new ArrayList<>();
@@ -258,6 +260,8 @@ class BigCommandsIntegrationTest {
             assertTrue(psync(portA, shard.replid(), pieces.get(pieces.size() - 2)[1] + 1).startsWith("+CONTINUE"), "after the SET");
             assertTrue(psync(portA, shard.replid(), end + 1).startsWith("+CONTINUE"), "at the end");
 
+            // the probes' sessions count their full resyncs once their snapshot is sent: let them end first
+            Await.until("the probes' sessions to end", () -> router.sessions(0).size() == 1);
             // cut the paused replica's link while the router is inside the entry; it must continue at the entry's start
             final long partialBefore = shard.partialResyncs();
             final long fullBefore = shard.fullResyncs();
@@ -270,6 +274,19 @@ class BigCommandsIntegrationTest {
             assertTrue(shard.partialResyncs() > partialBefore);
             master.call("INCR", "a:counter");
             Await.until("replication goes on", () -> "3".equals(get(a, "a:counter")));
+        }
+    }
+
+    /** Whether the journal's last piece from {@code start} on is a whole entry (not a piece that more follow). */
+    private static boolean lastPieceIsWhole(ShardRuntime shard, long start) {
+        try (JournalReader reader = shard.journal().reader()) {
+            reader.seek(start);
+            final JournalEntry entry = new JournalEntry();
+            int flags = JournalEntryDescriptor.FLAG_CONTINUED;
+            while (reader.nextPiece(entry)) {
+                flags = entry.flags();
+            }
+            return (flags & JournalEntryDescriptor.FLAG_CONTINUED) == 0;
         }
     }
 
