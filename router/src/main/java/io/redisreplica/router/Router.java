@@ -136,7 +136,8 @@ public final class Router implements AutoCloseable, RouterView {
                 }
             }
             // the transforms' open() is user code: run here, where the router is wired, not by reading the config
-            this.upstream = new UpstreamLink(config, Plugins.openValueRules(config), journal, shards, snapshots, policy, this::recordReceivers);
+            this.upstream = new UpstreamLink(config, Plugins.openValueRules(config), journal, shards, snapshots, policy,
+                this::recordReceivers);
             for (ShardRuntime s : shards) {
                 s.onJournalDamage(reason -> upstream.requestFullResync("shard " + s.name() + ": its journal cannot be read ("
                     + reason + "): a new snapshot replaces what is damaged"));

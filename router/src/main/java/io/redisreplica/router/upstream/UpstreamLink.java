@@ -88,8 +88,8 @@ public final class UpstreamLink implements Runnable {
      * @param valueRules the config's value rules with their transforms opened (for this link's thread alone), or null
      * @param receivers adds the receivers' state to each checkpoint, on this link's thread (the checkpoint's one writer)
      */
-    public UpstreamLink(RouterConfig config, ValueRules valueRules, Journal journal, List<ShardRuntime> shards, Path snapshotDir, CrossShardPolicy policy,
-                 java.util.function.Consumer<Checkpoint> receivers) {
+    public UpstreamLink(RouterConfig config, ValueRules valueRules, Journal journal, List<ShardRuntime> shards, Path snapshotDir,
+                 CrossShardPolicy policy, java.util.function.Consumer<Checkpoint> receivers) {
         this.config = config;
         this.receivers = receivers;
         this.journal = journal;
