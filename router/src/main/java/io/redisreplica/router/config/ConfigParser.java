@@ -309,7 +309,8 @@ public final class ConfigParser {
         int defaultShard = -1;
         if (!unclaimed.equals("drop")) {
             if (!shardLines.containsKey(unclaimed)) {
-                throw new ConfigException(source + ":" + unclaimedLine + ": unclaimed names shard '" + unclaimed + "', which is not defined");
+                throw new ConfigException(source + ":" + unclaimedLine + ": unclaimed names shard '" + unclaimed
+                    + "', which is not defined");
             }
             defaultShard = shards.stream().filter(s -> s.name().equals(unclaimed)).findFirst().orElseThrow().index();
         }

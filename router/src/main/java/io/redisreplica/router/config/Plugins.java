@@ -36,11 +36,12 @@ public final class Plugins {
         }
         final List<ValueTransform> loaded = new ArrayList<>();
         for (Map<String, String> options : config.transforms()) {
-            final ValueTransform t = load(ValueTransform.class, options.get("class"), options.get("jar"), "transform " + options.get("class"));
+            final String className = options.get("class");
+            final ValueTransform t = load(ValueTransform.class, className, options.get("jar"), "transform " + className);
             try {
                 t.open(options);
             } catch (Exception e) {
-                throw new IllegalArgumentException("transform " + options.get("class") + ": open failed: " + e.getMessage(), e);
+                throw new IllegalArgumentException("transform " + className + ": open failed: " + e.getMessage(), e);
             }
             loaded.add(t);
         }

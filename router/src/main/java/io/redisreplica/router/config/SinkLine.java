@@ -60,7 +60,8 @@ final class SinkLine {
         if (!values.equals("yes") && !values.equals("no")) {
             throw new ConfigException(where + "sink " + name + ": values=" + values + " is not yes or no");
         }
-        final Set<String> shardNames = options.containsKey("shards") ? new LinkedHashSet<>(List.of(options.get("shards").split(","))) : Set.of();
+        final Set<String> shardNames = options.containsKey("shards")
+            ? new LinkedHashSet<>(List.of(options.get("shards").split(","))) : Set.of();
         final int batch = Units.positiveInt(options.getOrDefault("batch", "100"), where, "sink " + name + ": batch");
         return new SinkConfig(name, kind, target == null ? null : target.host(), target == null ? 0 : target.port(), List.copyOf(args),
             Collections.unmodifiableMap(options), Set.copyOf(shardNames), values.equals("yes"), batch);
