@@ -10,6 +10,7 @@ import java.util.Random;
 import java.util.concurrent.locks.LockSupport;
 
 import io.redisreplica.router.Router;
+import io.redisreplica.router.config.ConfigParser;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.testkit.FreePort;
@@ -43,7 +44,7 @@ public final class BigCommandsBench {
             direct.awaitReplicaInSync(60_000);
             final Path journal = Files.createTempDirectory("big-commands-bench-");
             final int port = FreePort.find();
-            final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + journal
+            final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + journal
                 + "\nshard all 127.0.0.1:" + port + " regex=.\n", "bench");
             try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
                 final RedisServer shard = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + port));

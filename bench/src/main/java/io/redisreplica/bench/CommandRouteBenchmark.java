@@ -18,6 +18,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 import io.redisreplica.resp.CommandFramer;
+import io.redisreplica.router.config.ConfigParser;
+import io.redisreplica.router.config.Plugins;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.routing.CommandRouter;
 import io.redisreplica.router.routing.CommandTable;
@@ -62,13 +64,13 @@ public class CommandRouteBenchmark {
                 config.append("rewrite s").append(i).append(' ').append(String.format(rules, "s" + i)).append('\n');
             }
         }
-        final RouterConfig parsed = RouterConfig.parse(config + global, "bench");
+        final RouterConfig parsed = ConfigParser.parse(config + global, "bench");
         framer = new CommandFramer();
         router = new CommandRouter(parsed.shardMap(), new CommandTable(), CrossShardPolicy.LOG,
             (shard, db, read, bytes, offset, length) -> {
                 routedBytes += length;
                 return true;
-            }, parsed.keyRewriters(), parsed.valueRules());
+            }, parsed.keyRewriters(), Plugins.openValueRules(parsed));
     }
 
     /** Frames and routes the whole stream; returns the bytes the shards received. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.redisreplica.router.Router;
+import io.redisreplica.router.config.ConfigParser;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.routing.ClusterSlots;
 import io.redisreplica.router.routing.CrossShardPolicy;
@@ -41,7 +42,7 @@ public final class CrossShardBench {
             direct.awaitReplicaInSync(60_000);
             final Path journal = Files.createTempDirectory("cross-shard-bench-");
             final int[] ports = {FreePort.find(), FreePort.find()};
-            final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + journal
+            final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + journal
                 + "\nshard s0 127.0.0.1:" + ports[0] + " slots=0-8191\nshard s1 127.0.0.1:" + ports[1] + " slots=8192-16383\n", "bench");
             try (Router router = Router.start(config, CrossShardPolicy.TRANSLATE)) {
                 final List<RedisServer> shards = new ArrayList<>();

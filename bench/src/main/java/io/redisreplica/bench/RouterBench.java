@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.HdrHistogram.Histogram;
 
 import io.redisreplica.router.Router;
-import io.redisreplica.router.config.RouterConfig;
+import io.redisreplica.router.config.ConfigParser;
 import io.redisreplica.router.routing.ClusterSlots;
 import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.testkit.FreePort;
@@ -68,7 +68,7 @@ public final class RouterBench {
                 conf.append("shard s").append(i).append(" 127.0.0.1:").append(ports[i]).append(" slots=").append(from).append('-').append(to).append('\n');
             }
             start = System.nanoTime();
-            try (Router router = Router.start(RouterConfig.parse(conf.toString(), "bench"), CrossShardPolicy.LOG)) {
+            try (Router router = Router.start(ConfigParser.parse(conf.toString(), "bench"), CrossShardPolicy.LOG)) {
                 final List<RedisServer> replicas = new ArrayList<>();
                 for (int port : ports) {
                     replicas.add(redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + port)));

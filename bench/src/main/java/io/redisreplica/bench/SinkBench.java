@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.redisreplica.router.Router;
-import io.redisreplica.router.config.RouterConfig;
+import io.redisreplica.router.config.ConfigParser;
 import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.testkit.FreePort;
 import io.redisreplica.testkit.RedisBinary;
@@ -41,7 +41,7 @@ public final class SinkBench {
                 final String conf = "upstream 127.0.0.1:" + master.port() + "\njournal " + journal + "\nshard s0 127.0.0.1:" + ports[0]
                     + " slots=0-8191\nshard s1 127.0.0.1:" + ports[1] + " slots=8192-16383\n"
                     + (sink ? "sink events xadd 127.0.0.1:" + target.port() + " events batch=500\n" : "");
-                try (Router router = Router.start(RouterConfig.parse(conf, "bench"), CrossShardPolicy.LOG)) {
+                try (Router router = Router.start(ConfigParser.parse(conf, "bench"), CrossShardPolicy.LOG)) {
                     for (int port : ports) {
                         redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + port)).awaitReplicaInSync(60_000);
                     }

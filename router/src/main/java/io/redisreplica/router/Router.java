@@ -17,6 +17,7 @@ import io.redisreplica.journal.ShardJournal;
 import io.redisreplica.router.admin.AdminServer;
 import io.redisreplica.router.admin.RouterView;
 import io.redisreplica.router.config.ClientLimits;
+import io.redisreplica.router.config.Plugins;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.config.SinkConfig;
 import io.redisreplica.router.downstream.ReplicaSession;
@@ -134,7 +135,9 @@ public final class Router implements AutoCloseable, RouterView {
                     }
                 }
             }
-            this.upstream = new UpstreamLink(config, journal, shards, snapshots, policy, this::recordReceivers);
+            // the transforms' open() is user code: run here, where the router is wired, not by reading the config
+            this.upstream = new UpstreamLink(config, Plugins.openValueRules(config), journal, shards, snapshots, policy,
+                this::recordReceivers);
             for (ShardRuntime s : shards) {
                 s.onJournalDamage(reason -> upstream.requestFullResync("shard " + s.name() + ": its journal cannot be read ("
                     + reason + "): a new snapshot replaces what is damaged"));

@@ -22,6 +22,7 @@ import io.redisreplica.journal.JournalEntry;
 import io.redisreplica.journal.JournalEntryDescriptor;
 import io.redisreplica.journal.JournalReader;
 import io.redisreplica.journal.SeekResult;
+import io.redisreplica.router.config.ConfigParser;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.downstream.ReplicaSession;
 import io.redisreplica.router.routing.CrossShardPolicy;
@@ -54,7 +55,7 @@ class BigCommandsIntegrationTest {
     private RouterConfig config(RedisServer master, String extra) {
         portA = FreePort.find();
         portB = FreePort.find();
-        return RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+        return ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
             + "\nshard a 127.0.0.1:" + portA + " prefix=a:\nshard b 127.0.0.1:" + portB + " prefix=b:\n" + extra, "test");
     }
 

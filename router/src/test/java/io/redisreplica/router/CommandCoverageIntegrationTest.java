@@ -26,6 +26,7 @@ import io.redisreplica.router.WriteCommandWorkloads.Keys;
 import io.redisreplica.router.WriteCommandWorkloads.Stage;
 import io.redisreplica.router.WriteCommandWorkloads.Step;
 import io.redisreplica.router.WriteCommandWorkloads.Workload;
+import io.redisreplica.router.config.ConfigParser;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.router.routing.ShardMap;
@@ -109,7 +110,7 @@ class CommandCoverageIntegrationTest {
             + " master's COMMAND table with neither a workload nor an exclusion in WriteCommandWorkloads");
 
         final int[] ports = {FreePort.find(), FreePort.find(), FreePort.find()};
-        final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+        final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
             + "\n" + map.shardLines(ports), "coverage");
         final Driver driver = new Driver(master, redis.start(binary), map, config.shardMap(), commands);
         final List<String> failures = new ArrayList<>();
@@ -168,7 +169,7 @@ class CommandCoverageIntegrationTest {
         final RedisServer master = redis.start(binary);
         final MastersTable commands = MastersTable.of(master);
         final int[] ports = {FreePort.find(), FreePort.find(), FreePort.find()};
-        final ShardMap map = RouterConfig.parse("journal " + dir + "\n" + CoverageMap.SLOTS.shardLines(ports), "control").shardMap();
+        final ShardMap map = ConfigParser.parse("journal " + dir + "\n" + CoverageMap.SLOTS.shardLines(ports), "control").shardMap();
         final Driver driver = new Driver(master, redis.start(binary), CoverageMap.SLOTS, map, commands);
         driver.run("rdb", Stage.EVERY_PHASE);
         final RedisServer replica = redis.start(binary, Map.of(binary.atLeast(5, 0) ? "replicaof" : "slaveof", "127.0.0.1 " + master.port()));

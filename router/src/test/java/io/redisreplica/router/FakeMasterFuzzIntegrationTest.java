@@ -83,7 +83,7 @@ class FakeMasterFuzzIntegrationTest {
                     // then hang up: a damaged stream must never leave the router waiting without a word
                 })) {
                     final Path journal = dir.resolve("journal-" + rounds);
-                    final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + journal
+                    final RouterConfig config = io.redisreplica.router.config.ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + journal
                         + "\nshard a 127.0.0.1:" + FreePort.find() + " regex=^a\nshard b 127.0.0.1:" + FreePort.find()
                         + " regex=.\n", "fuzz");
                     final Router router = Router.start(config, CrossShardPolicy.TRANSLATE);

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.redisreplica.journal.JournalEntry;
 import io.redisreplica.journal.JournalReader;
+import io.redisreplica.router.config.ConfigParser;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.testkit.Await;
@@ -56,7 +57,7 @@ class FakeMasterIntegrationTest {
             out.flush();
             in.read(); // hold the connection until the router hangs up
         })) {
-            final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+            final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
                 + "\nshard a 127.0.0.1:" + FreePort.find() + " regex=^a\n", "test");
             try (Router router = Router.start(config, CrossShardPolicy.TRANSLATE)) {
                 Await.until("the link to stop on the text line", () -> router.upstream().failure() != null, 20_000);
@@ -88,7 +89,7 @@ class FakeMasterIntegrationTest {
                 out.write(chunk);
             }
         })) {
-            final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+            final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
                 + "\nshard a 127.0.0.1:" + FreePort.find() + " regex=^a\n", "test");
             try (Router router = Router.start(config, CrossShardPolicy.TRANSLATE)) {
                 Await.until("two attempts, each given up", () -> master.connections.get() >= 2 && router.upstream().errors() >= 2, 20_000);

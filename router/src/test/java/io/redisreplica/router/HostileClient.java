@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 
+import io.redisreplica.router.config.ConfigParser;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.testkit.Await;
@@ -50,7 +51,7 @@ public final class HostileClient {
         final RedisServer master = redis.start();
         final int shardPort = FreePort.find();
         final int adminPort = FreePort.find();
-        final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+        final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
             + "\nadmin 127.0.0.1:" + adminPort + "\nshard a 127.0.0.1:" + shardPort + " regex=.*\n"
             + (password == null ? "" : "shard-password a " + password + "\n") + (user == null ? "" : "shard-user a " + user + "\n")
             + extraConfig, "test");

@@ -30,6 +30,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.redisreplica.router.admin.AdminServer;
+import io.redisreplica.router.config.ConfigParser;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.downstream.ClientGuard;
 import io.redisreplica.router.downstream.ReplicaSession;
@@ -294,13 +295,13 @@ class HostileClientIntegrationTest {
         adminLog.addAppender(logged);
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             final int port = taken.getLocalPort();
-            final RouterConfig busy = RouterConfig.parse("upstream 127.0.0.1:" + FreePort.find() + "\njournal " + dir.resolve("j1")
+            final RouterConfig busy = ConfigParser.parse("upstream 127.0.0.1:" + FreePort.find() + "\njournal " + dir.resolve("j1")
                 + "\nshard a 127.0.0.1:" + port + " regex=.*\n", "test");
             final UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> Router.start(busy, CrossShardPolicy.LOG));
             assertTrue(e.getMessage().startsWith("cannot start the router: shard a: cannot listen on 127.0.0.1:" + port + ": "),
                 e.getMessage());
             final int admin = FreePort.find();
-            final RouterConfig open = RouterConfig.parse("upstream 127.0.0.1:" + FreePort.find() + "\njournal " + dir.resolve("j2")
+            final RouterConfig open = ConfigParser.parse("upstream 127.0.0.1:" + FreePort.find() + "\njournal " + dir.resolve("j2")
                 + "\nadmin 0.0.0.0:" + admin + "\nshard a 127.0.0.1:" + FreePort.find() + " regex=.*\n", "test");
             try (Router router = Router.start(open, CrossShardPolicy.LOG)) {
                 final List<String> warnings = logged.list.stream().filter(w -> w.getLevel() == Level.WARN)

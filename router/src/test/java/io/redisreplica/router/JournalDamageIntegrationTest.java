@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.redisreplica.router.config.ConfigParser;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.testkit.Await;
@@ -60,7 +61,7 @@ class JournalDamageIntegrationTest {
     void shouldGiveAShardANewSnapshotWhenAReplicaFindsItsJournalDamagedWhileTheRouterRuns() throws Exception {
         final RedisServer master = redis.start(RedisBinary.local(), Map.of("repl-backlog-size", "64mb"));
         final int port = FreePort.find();
-        final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+        final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
             + "\nshard a 127.0.0.1:" + port + " regex=^a\n", "test");
         try (Router router = Router.start(config, CrossShardPolicy.TRANSLATE)) {
             final RedisServer replica = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + port));
@@ -108,7 +109,7 @@ class JournalDamageIntegrationTest {
     private void run(Damage damage) throws Exception {
         final RedisServer master = redis.start(RedisBinary.local(), Map.of("repl-backlog-size", "64mb"));
         final int port = FreePort.find();
-        final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+        final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
             + "\nshard a 127.0.0.1:" + port + " regex=^a\n", "test");
         final RedisServer replica;
         try (Router router = Router.start(config, CrossShardPolicy.TRANSLATE)) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.redisreplica.router.config.ConfigParser;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.router.upstream.UpstreamLink;
@@ -58,7 +59,7 @@ class JournalReadOnlyIntegrationTest {
         final RedisServer master = redis.start(RedisBinary.local(), Map.of("repl-backlog-size", "64mb"));
         final int port = FreePort.find();
         final Path journal = dir.resolve("journal");
-        final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + journal
+        final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + journal
             + "\nshard a 127.0.0.1:" + port + " regex=.\n", "test");
         try (Router router = Router.start(config, CrossShardPolicy.TRANSLATE)) {
             final RedisServer replica = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + port));

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.redisreplica.router.config.ConfigParser;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.router.upstream.UpstreamLink;
@@ -38,7 +39,7 @@ class LateReplicaTtlIntegrationTest {
         final RedisBinary binary = RedisBinary.bundled("6.2.7");
         final RedisServer master = redis.start(binary);
         final int port = FreePort.find();
-        final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+        final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
             + "\nshard a 127.0.0.1:" + port + " slots=0-16383\n", "ttl");
         try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
             Await.until("the router to stream from the master", () -> router.upstream().state() == UpstreamLink.State.STREAMING, 30_000);

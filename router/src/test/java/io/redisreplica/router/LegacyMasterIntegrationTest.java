@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.redisreplica.rdb.RdbWriter;
 import io.redisreplica.resp.CommandFramer;
+import io.redisreplica.router.config.ConfigParser;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.testkit.FreePort;
@@ -48,7 +49,7 @@ class LegacyMasterIntegrationTest {
             fake.setDaemon(true);
             fake.start();
             final int portA = FreePort.find();
-            final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.getLocalPort() + "\njournal "
+            final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.getLocalPort() + "\njournal "
                 + dir.resolve("journal") + "\nshard a 127.0.0.1:" + portA + " regex=^a\n", "test");
             try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
                 final RedisServer replica = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + portA));

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.redisreplica.router.config.ConfigParser;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.testkit.Await;
@@ -30,7 +31,7 @@ class ReplicaStormIntegrationTest {
         final RedisServer master = redis.start(); // 7.0: an RDB version 10 snapshot, which a 2.8 replica cannot load
         master.call("SET", "a1", "v");
         final int port = FreePort.find();
-        final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+        final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
             + "\nshard a 127.0.0.1:" + port + " regex=^a\nreplica-max-failures 2\nreplica-failure-window 60s\nreplica-drop-time 60s\n",
             "test");
         try (Router router = Router.start(config, CrossShardPolicy.TRANSLATE)) {

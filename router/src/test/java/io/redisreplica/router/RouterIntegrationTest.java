@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.redisreplica.router.config.ConfigParser;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.routing.CommandSpec;
 import io.redisreplica.router.routing.CrossShardPolicy;
@@ -46,7 +47,7 @@ class RouterIntegrationTest {
         final int portA = FreePort.find();
         final int portB = FreePort.find();
         final int admin = FreePort.find();
-        final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+        final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
             + "\nadmin 127.0.0.1:" + admin
             + "\nshard a 127.0.0.1:" + portA + " regex=^a.*\nshard b 127.0.0.1:" + portB + " regex=^b.*\n", "test");
         try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
@@ -114,7 +115,7 @@ class RouterIntegrationTest {
         master.call("SET", "b:1", "b-one");
         final int portA = FreePort.find();
         final int portB = FreePort.find();
-        final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+        final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
             + "\nshard a 127.0.0.1:" + portA + " prefix=a:\nshard b 127.0.0.1:" + portB + " prefix=b:\n"
             + "rewrite a strip-prefix=a:\nrewrite a add-prefix=ns:\ndrop key=^a:secret\n", "test");
         try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
@@ -160,7 +161,7 @@ class RouterIntegrationTest {
         }
         final int portA = FreePort.find();
         final int portB = FreePort.find();
-        final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+        final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
             + "\nshard a 127.0.0.1:" + portA + " prefix=a:\nshard b 127.0.0.1:" + portB + " prefix=b:\n", "test");
         final RedisServer early;
         try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
@@ -196,7 +197,7 @@ class RouterIntegrationTest {
         final RedisServer master = redis.start();
         master.call("SET", "apple", "red");
         final int portA = FreePort.find();
-        final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+        final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
             + "\nshard a 127.0.0.1:" + portA + " regex=^a\nshard-password a s3cret\n", "test");
         try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
             final RedisServer withAuth = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + portA, "masterauth", "s3cret"));
@@ -235,7 +236,7 @@ class RouterIntegrationTest {
             c.call("CONFIG", "SET", "requirepass", "other"); // the default user needs a password too
         }
         final int portA = FreePort.find();
-        final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\nupstream-user replicator"
+        final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\nupstream-user replicator"
             + "\nupstream-password s3cret\njournal " + dir.resolve("journal") + "\nshard a 127.0.0.1:" + portA + " regex=^a\n", "test");
         try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
             final RedisServer a = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + portA));
@@ -249,7 +250,7 @@ class RouterIntegrationTest {
         final int portA = FreePort.find();
         final int portB = FreePort.find();
         final int admin = FreePort.find();
-        final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+        final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
             + "\nadmin 127.0.0.1:" + admin + "\nreplica-stall-timeout 2500ms"
             + "\nshard a 127.0.0.1:" + portA + " prefix=a\nshard b 127.0.0.1:" + portB + " prefix=b\n", "test");
         try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
@@ -289,7 +290,7 @@ class RouterIntegrationTest {
         final RedisServer master = redis.start(RedisBinary.local(), Map.of("enable-debug-command", "yes"));
         master.call("DEBUG", "POPULATE", 200_000, "a", 100); // a snapshot too big to slip through before a close
         final int portA = FreePort.find();
-        final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+        final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
             + "\nreplica-max-failures 3\nreplica-failure-window 1m\nreplica-drop-time 2s\nshard a 127.0.0.1:" + portA + " prefix=a\n", "test");
         try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
             final RedisServer good = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + portA));
@@ -313,7 +314,7 @@ class RouterIntegrationTest {
             "rdb-key-save-delay", "100"));
         master.call("DEBUG", "POPULATE", 20_000, "a", 20);
         final int portA = FreePort.find();
-        final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+        final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
             + "\nshard a 127.0.0.1:" + portA + " prefix=a\n", "test");
         try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
             Await.until("the router's full sync to start", () -> router.upstream().state() == UpstreamLink.State.FULL_SYNC);
@@ -360,7 +361,7 @@ class RouterIntegrationTest {
     void shouldCloseAPeerWhoseHandshakeCommandOutgrowsTheCap() throws Exception {
         final RedisServer master = redis.start();
         final int portA = FreePort.find();
-        final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+        final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
             + "\nshard a 127.0.0.1:" + portA + " regex=^a\n", "test");
         try (Router router = Router.start(config, CrossShardPolicy.LOG);
              java.net.Socket s = new java.net.Socket("127.0.0.1", portA)) {

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.redisreplica.router.config.ConfigParser;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.router.upstream.UpstreamLink;
@@ -31,7 +32,7 @@ class RouterResumeIntegrationTest {
     void shouldKeepWritingIntoTheMastersSelectedDbAfterAPartialResyncThatRepeatsNoSelect() {
         final RedisServer master = redis.start();
         final int port = FreePort.find();
-        final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+        final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
             + "\nshard a 127.0.0.1:" + port + " regex=^a\n", "test");
         final RedisServer replica;
         try (RedisClient writer = master.client()) {

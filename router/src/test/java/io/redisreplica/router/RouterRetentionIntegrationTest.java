@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.redisreplica.router.config.ConfigParser;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.testkit.DatasetComparison;
@@ -37,7 +38,7 @@ class RouterRetentionIntegrationTest {
     void shouldDeleteOldJournalFilesAndTakeANewSnapshotWhenTheOldOneFellBehind() throws Exception {
         final RedisServer master = redis.start();
         final int port = FreePort.find();
-        final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+        final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
             + "\njournal-roll secondly\njournal-max-bytes 1\nretention-interval 300ms\nshard a 127.0.0.1:" + port + " prefix=k\n", "test");
         try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
             final RedisServer replica = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + port));

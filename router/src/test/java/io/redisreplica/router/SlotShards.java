@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.redisreplica.router.config.ConfigParser;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.testkit.FreePort;
 import io.redisreplica.testkit.RedisBinary;
@@ -29,7 +30,7 @@ final class SlotShards {
             ports[i] = FreePort.find();
             conf.append("shard s").append(i).append(" 127.0.0.1:").append(ports[i]).append(" slots=").append(RANGES[i]).append('\n');
         }
-        this.config = RouterConfig.parse(conf.append(more).toString(), "test");
+        this.config = ConfigParser.parse(conf.append(more).toString(), "test");
     }
 
     /** One replica of {@code binary} per shard (SLAVEOF before 5.0), each in sync. */

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.redisreplica.api.ValueTransform;
+import io.redisreplica.router.config.ConfigParser;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.testkit.Await;
@@ -78,7 +79,7 @@ class ValueRulesIntegrationTest {
         master.call("ZADD", "a:z", "1", "mn", "2", "secret");
         master.call("HSET", "a:hh", "f", "uv", "g", "secret");
         final int port = FreePort.find();
-        final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+        final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
             + "\nshard a 127.0.0.1:" + port + " prefix=a:\ndrop type=stream\ndrop value=^secret\ndrop larger-than=16\n"
             + "transform class=test.tx.Reverse jar=" + jar + " suffix=!\n", "test");
         try (Router router = Router.start(config, CrossShardPolicy.LOG)) {

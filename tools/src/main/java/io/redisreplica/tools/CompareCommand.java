@@ -86,7 +86,7 @@ final class CompareCommand implements Callable<Integer> {
         if (passes < 1) {
             throw new ParameterException(spec.commandLine(), "--passes must be at least 1, was " + passes);
         }
-        final RouterConfig cfg = RouterConfig.load(config);
+        final RouterConfig cfg = io.redisreplica.router.config.ConfigParser.load(config);
         if (!cfg.transforms().isEmpty() || !cfg.droppedTypes().isEmpty() || !cfg.droppedValues().isEmpty() || cfg.largerThan() > 0
             || (cfg.keyRewriters() != null && Arrays.stream(cfg.keyRewriters()).anyMatch(r -> r != null))) {
             throw new ParameterException(spec.commandLine(), config + " rewrites keys or has value rules: its shards differ from the master "

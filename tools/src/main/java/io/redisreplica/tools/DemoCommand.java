@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import io.redisreplica.router.Router;
-import io.redisreplica.router.config.RouterConfig;
+import io.redisreplica.router.config.ConfigParser;
 import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.router.shard.ShardRuntime;
 import io.redisreplica.router.sinks.RedisConnection;
@@ -71,7 +71,7 @@ final class DemoCommand implements Callable<Integer> {
                 + "unclaimed drop\n");
             out.printf("2. router config %s:%n%s", config, Files.readString(config).lines().filter(l -> l.startsWith("shard"))
                 .map(l -> "     " + l + "\n").reduce("", String::concat));
-            try (Router router = Router.start(RouterConfig.load(config), CrossShardPolicy.LOG)) {
+            try (Router router = Router.start(ConfigParser.load(config), CrossShardPolicy.LOG)) {
                 final long deadline = System.currentTimeMillis() + 20_000;
                 while (router.upstream().state() != UpstreamLink.State.STREAMING && System.currentTimeMillis() < deadline) {
                     Thread.sleep(50);

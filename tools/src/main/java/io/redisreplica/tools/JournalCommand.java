@@ -15,7 +15,8 @@ import io.redisreplica.journal.JournalReader;
 import io.redisreplica.journal.SeekResult;
 import io.redisreplica.journal.ShardJournal;
 import io.redisreplica.resp.CommandFramer;
-import io.redisreplica.router.config.RouterConfig;
+import io.redisreplica.router.config.ConfigException;
+import io.redisreplica.router.config.Units;
 import io.redisreplica.router.routing.CommandTable;
 import io.redisreplica.router.routing.KeyPositions;
 import picocli.CommandLine.Command;
@@ -239,8 +240,8 @@ final class JournalCommand {
             return java.time.Instant.parse(text).toEpochMilli();
         } catch (java.time.format.DateTimeParseException notAnInstant) {
             try {
-                return System.currentTimeMillis() - RouterConfig.duration(text, "").toMillis();
-            } catch (RouterConfig.ConfigException e) {
+                return System.currentTimeMillis() - Units.duration(text, "").toMillis();
+            } catch (ConfigException e) {
                 throw new IllegalArgumentException("--since " + text + ": neither an ISO-8601 instant (2026-11-25T03:00:00Z) nor a "
                     + "duration (30m, 2h, 7d)");
             }

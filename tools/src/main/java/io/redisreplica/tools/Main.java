@@ -24,7 +24,7 @@ public final class Main {
             if (e instanceof io.redisreplica.router.shard.ShardMapChangedException) {
                 return ExitCodes.SHARD_MAP_CHANGED;
             }
-            return e instanceof io.redisreplica.rdb.RdbFormatException || e instanceof io.redisreplica.router.config.RouterConfig.ConfigException
+            return e instanceof io.redisreplica.rdb.RdbFormatException || e instanceof io.redisreplica.router.config.ConfigException
                 || e instanceof io.redisreplica.journal.JournalException || e instanceof IllegalArgumentException ? ExitCodes.BAD_INPUT : ExitCodes.ENVIRONMENT;
         });
         return cli;

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import io.redisreplica.rdb.SplitResult;
+import io.redisreplica.router.config.ConfigParser;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.routing.ShardMap;
 import picocli.CommandLine.Command;
@@ -38,7 +39,7 @@ final class RdbSplitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        final RouterConfig routerConfig = RouterConfig.load(config);
+        final RouterConfig routerConfig = ConfigParser.load(config);
         final ShardMap map = routerConfig.shardMap();
         final PrintWriter err = spec.commandLine().getErr();
         final Progress progress = new Progress(err, "split " + file.getFileName(), Files.size(file));

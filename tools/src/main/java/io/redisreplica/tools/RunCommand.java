@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.redisreplica.router.Router;
+import io.redisreplica.router.config.ConfigParser;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.router.shard.ShardMapPolicy;
@@ -51,7 +52,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        final RouterConfig cfg = RouterConfig.load(config);
+        final RouterConfig cfg = ConfigParser.load(config);
         final PrintWriter out = spec.commandLine().getOut();
         final CountDownLatch stop = new CountDownLatch(1);
         final CountDownLatch closed = new CountDownLatch(1);

@@ -13,6 +13,7 @@ import java.util.function.LongConsumer;
 import io.redisreplica.rdb.RdbSplitter;
 import io.redisreplica.rdb.RdbWriter;
 import io.redisreplica.rdb.SplitResult;
+import io.redisreplica.router.config.Plugins;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.routing.ShardMap;
 
@@ -47,7 +48,7 @@ final class ShardFiles {
             }
             try (InputStream in = Files.newInputStream(rdb)) {
                 return splitter.split(in, writers, (db, key, len) -> map.shardOf(key, 0, len), config.keyRewriters(),
-                    config.valueRules());
+                    Plugins.openValueRules(config));
             }
         } finally {
             for (OutputStream s : streams) {

@@ -51,7 +51,7 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        final RouterConfig cfg = RouterConfig.load(config);
+        final RouterConfig cfg = io.redisreplica.router.config.ConfigParser.load(config);
         if (cfg.adminPort() <= 0) {
             throw new ParameterException(spec.commandLine(), config + " has no `admin HOST:PORT`: status reads the router there");
         }

@@ -26,6 +26,7 @@ import io.redisreplica.journal.JournalReader;
 import io.redisreplica.journal.JournalWriter;
 import io.redisreplica.resp.RespWriter;
 import io.redisreplica.router.Router;
+import io.redisreplica.router.config.ConfigParser;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.routing.ClusterSlots;
 import io.redisreplica.router.routing.CrossShardPolicy;
@@ -217,7 +218,7 @@ class ReplayIntegrationTest {
         final RedisServer master = redis.start();
         final int portA = FreePort.find();
         final Path journalDir = dir.resolve("router-journal");
-        final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + journalDir
+        final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + journalDir
             + "\nshard a 127.0.0.1:" + portA + " prefix=a:\nunclaimed drop\n", "test");
         final RedisServer receiver;
         final String name;

@@ -16,7 +16,7 @@ final class ConfigWords {
 
     /**
      * @param where prefixes an error (file and line)
-     * @throws RouterConfig.ConfigException on unbalanced quotes or an unknown escape
+     * @throws ConfigException on unbalanced quotes or an unknown escape
      */
     static List<String> split(String line, String where) {
         final List<String> words = new ArrayList<>();
@@ -42,7 +42,7 @@ final class ConfigWords {
             final int open = i++;
             while (true) {
                 if (i >= n) {
-                    throw new RouterConfig.ConfigException(where + "unbalanced quotes: " + first + " at column " + (open + 1)
+                    throw new ConfigException(where + "unbalanced quotes: " + first + " at column " + (open + 1)
                         + " is never closed");
                 }
                 final char c = line.charAt(i++);
@@ -54,7 +54,7 @@ final class ConfigWords {
                     continue;
                 }
                 if (i >= n) {
-                    throw new RouterConfig.ConfigException(where + "unbalanced quotes: " + first + " at column " + (open + 1)
+                    throw new ConfigException(where + "unbalanced quotes: " + first + " at column " + (open + 1)
                         + " is never closed");
                 }
                 final char e = line.charAt(i++);
@@ -67,12 +67,12 @@ final class ConfigWords {
                     case 'n' -> word.append('\n');
                     case 'r' -> word.append('\r');
                     case 't' -> word.append('\t');
-                    default -> throw new RouterConfig.ConfigException(where + "unknown escape \\" + e + " at column " + (i - 1)
+                    default -> throw new ConfigException(where + "unknown escape \\" + e + " at column " + (i - 1)
                         + " (inside \"...\": \\\" \\\\ \\n \\r \\t)");
                 }
             }
             if (i < n && !Character.isWhitespace(line.charAt(i))) {
-                throw new RouterConfig.ConfigException(where + "closing quote at column " + i + " must be followed by a space");
+                throw new ConfigException(where + "closing quote at column " + i + " must be followed by a space");
             }
             words.add(word.toString());
         }

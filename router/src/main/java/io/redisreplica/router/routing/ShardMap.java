@@ -2,11 +2,9 @@ package io.redisreplica.router.routing;
 
 import java.util.List;
 
-import io.redisreplica.router.config.RouterConfig;
-
 /**
  * Names the shard of every key: none when a {@code drop} rule claims it, else the first shard
- * whose matcher claims it, else the default shard, else none (the key is dropped). Built and validated by {@link RouterConfig}.
+ * whose matcher claims it, else the default shard, else none (the key is dropped). Built and validated by {@code config.ConfigParser}.
  */
 public final class ShardMap {
     /** One shard: its name, the address its virtual master listens on, and the keys it claims. */

@@ -84,15 +84,18 @@ public final class UpstreamLink implements Runnable {
     /** Adds what the router knows of its receivers to each checkpoint this link writes. */
     private final java.util.function.Consumer<Checkpoint> receivers;
 
-    /** @param receivers adds the receivers' state to each checkpoint, on this link's thread (the checkpoint's one writer) */
-    public UpstreamLink(RouterConfig config, Journal journal, List<ShardRuntime> shards, Path snapshotDir, CrossShardPolicy policy,
-                 java.util.function.Consumer<Checkpoint> receivers) {
+    /**
+     * @param valueRules the config's value rules with their transforms opened (for this link's thread alone), or null
+     * @param receivers adds the receivers' state to each checkpoint, on this link's thread (the checkpoint's one writer)
+     */
+    public UpstreamLink(RouterConfig config, ValueRules valueRules, Journal journal, List<ShardRuntime> shards, Path snapshotDir,
+                 CrossShardPolicy policy, java.util.function.Consumer<Checkpoint> receivers) {
         this.config = config;
         this.receivers = receivers;
         this.journal = journal;
         this.shards = shards;
         this.rewriters = config.keyRewriters();
-        this.valueRules = config.valueRules();
+        this.valueRules = valueRules;
         this.router = new CommandRouter(config.shardMap(), new CommandTable(), policy, this::append, rewriters, valueRules);
         this.sideConnection = new MasterSideConnection(config.upstreamHost(), config.upstreamPort(), config.upstreamUser(),
             config.upstreamPassword());

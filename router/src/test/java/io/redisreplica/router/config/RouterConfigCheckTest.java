@@ -25,14 +25,14 @@ class RouterConfigCheckTest {
         assertError("t:1: duration '999999999999999d' is too large (at most 106751991167d)", "journal-max-age 999999999999999d\n" + SHARD);
         assertError("t:1: duration '99999999999999999999s' is too large (at most 106751991167d)",
             "replica-drop-time 99999999999999999999s\n" + SHARD);
-        assertEquals(8388607L << 40, RouterConfig.parse("journal-max-bytes 8388607tb\n" + SHARD, "t").journalContext().maxBytesPerShard());
+        assertEquals(8388607L << 40, ConfigParser.parse("journal-max-bytes 8388607tb\n" + SHARD, "t").journalContext().maxBytesPerShard());
     }
 
     @Test
     void shouldRefuseAJournalMinFreeSoSmallThatAFullDiskCouldReachAMappedWrite() {
         assertError("t:1: journal-min-free must be at least 64mb, was 0: below that a full disk can reach a memory-mapped write, "
             + "which kills the process", "journal-min-free 0\n" + SHARD);
-        assertEquals(64L << 20, RouterConfig.parse("journal-min-free 64mb\n" + SHARD, "t").journalContext().minFreeBytes());
+        assertEquals(64L << 20, ConfigParser.parse("journal-min-free 64mb\n" + SHARD, "t").journalContext().minFreeBytes());
     }
 
     @Test
@@ -40,10 +40,10 @@ class RouterConfigCheckTest {
         assertError("t:1: replica-max-failures '0' is not a positive whole number", "replica-max-failures 0\n" + SHARD);
         assertError("t:1: replica-max-failures '-3' is not a positive whole number", "replica-max-failures -3\n" + SHARD);
         assertError("t:1: maxclients '0' is not a positive whole number", "maxclients 0\n" + SHARD);
-        final RouterConfig config = RouterConfig.parse("maxclients 7\nhandshake-timeout 3s\n" + SHARD, "t");
+        final RouterConfig config = ConfigParser.parse("maxclients 7\nhandshake-timeout 3s\n" + SHARD, "t");
         assertEquals(7, config.maxClients());
         assertEquals(java.time.Duration.ofSeconds(3), config.handshakeTimeout());
-        final RouterConfig defaults = RouterConfig.parse(SHARD, "t");
+        final RouterConfig defaults = ConfigParser.parse(SHARD, "t");
         assertEquals(128, defaults.maxClients());
         assertEquals(java.time.Duration.ofSeconds(10), defaults.handshakeTimeout());
     }
@@ -59,11 +59,11 @@ class RouterConfigCheckTest {
     void shouldQuoteValuesWithSpacesAndRefuseTrailingWords() {
         assertError("t:2: shard-password takes 2 arguments, unexpected word 4 (expected: shard-password SHARD SECRET (quote a secret "
             + "with spaces: \"my secret\"))", SHARD + "shard-password a my secret");
-        assertEquals("my secret", RouterConfig.parse(SHARD + "shard-password a \"my secret\"", "t").shardPassword("a"));
-        assertEquals("say \"hi\"\\", RouterConfig.parse(SHARD + "shard-password a \"say \\\"hi\\\"\\\\\"", "t").shardPassword("a"));
-        assertEquals("it's", RouterConfig.parse(SHARD + "shard-password a 'it\\'s'", "t").shardPassword("a"));
-        assertEquals("a\\b\"c", RouterConfig.parse(SHARD + "shard-password a a\\b\"c", "t").shardPassword("a"), "unquoted: as written");
-        assertEquals("pw", RouterConfig.parse(SHARD + "upstream-password \"pw\"   # the master's", "t").upstreamPassword());
+        assertEquals("my secret", ConfigParser.parse(SHARD + "shard-password a \"my secret\"", "t").shardPassword("a"));
+        assertEquals("say \"hi\"\\", ConfigParser.parse(SHARD + "shard-password a \"say \\\"hi\\\"\\\\\"", "t").shardPassword("a"));
+        assertEquals("it's", ConfigParser.parse(SHARD + "shard-password a 'it\\'s'", "t").shardPassword("a"));
+        assertEquals("a\\b\"c", ConfigParser.parse(SHARD + "shard-password a a\\b\"c", "t").shardPassword("a"), "unquoted: as written");
+        assertEquals("pw", ConfigParser.parse(SHARD + "upstream-password \"pw\"   # the master's", "t").upstreamPassword());
         assertError("t:2: unbalanced quotes: \" at column 18 is never closed", SHARD + "shard-password a \"my secret");
         assertError("t:2: closing quote at column 21 must be followed by a space", SHARD + "shard-password a \"my\"secret");
         assertError("t:2: unknown escape \\q at column 20 (inside \"...\": \\\" \\\\ \\n \\r \\t)", SHARD + "shard-password a \"a\\qb\"");
@@ -80,8 +80,8 @@ class RouterConfigCheckTest {
 
     @Test
     void shouldTakeAShardUserOnlyWithAShardPassword() {
-        assertEquals("replicator", RouterConfig.parse(SHARD + "shard-password a pw\nshard-user a replicator", "t").shardUser("a"));
-        assertEquals(null, RouterConfig.parse(SHARD + "shard-password a pw", "t").shardUser("a"));
+        assertEquals("replicator", ConfigParser.parse(SHARD + "shard-password a pw\nshard-user a replicator", "t").shardUser("a"));
+        assertEquals(null, ConfigParser.parse(SHARD + "shard-password a pw", "t").shardUser("a"));
         assertError("t: shard-user names shard 'a', which has no shard-password", SHARD + "shard-user a replicator");
     }
 
@@ -91,7 +91,7 @@ class RouterConfigCheckTest {
         assertError("t:2: admin 0.0.0.0:7001 is the port of shard a (line 1)", SHARD + "admin 0.0.0.0:7001");
         assertError("t:2: shard b listens on 0.0.0.0:7001 like shard a", SHARD + "shard b 0.0.0.0:7001 prefix=y");
         assertError("t:2: shard b listens on localhost:7001 like shard a", SHARD + "shard b localhost:7001 prefix=y");
-        RouterConfig.parse(SHARD + "shard b 127.0.0.1:7002 prefix=y\nadmin 127.0.0.1:7100", "t");
+        ConfigParser.parse(SHARD + "shard b 127.0.0.1:7002 prefix=y\nadmin 127.0.0.1:7100", "t");
     }
 
     @Test
@@ -101,35 +101,35 @@ class RouterConfigCheckTest {
             .getBytes(StandardCharsets.ISO_8859_1);
         // only the password is not UTF-8: the comments' Latin-1 bytes are fine
         Files.write(file, latin1Comment);
-        final RouterConfig.ConfigException bad = assertThrows(RouterConfig.ConfigException.class, () -> RouterConfig.load(file));
+        final ConfigException bad = assertThrows(ConfigException.class, () -> ConfigParser.load(file));
         assertEquals(file + ":3: not UTF-8: byte 0xE4 near column 19 (save the file as UTF-8; comments may hold any bytes)",
             bad.getMessage());
         Files.write(file, "# caf\u00e9\nshard a 127.0.0.1:7001 prefix=x   # \u00e9\nshard-password a p\u00e4ss\n"
             .getBytes(StandardCharsets.UTF_8));
-        assertEquals("p\u00e4ss", RouterConfig.load(file).shardPassword("a"));
+        assertEquals("p\u00e4ss", ConfigParser.load(file).shardPassword("a"));
         Files.write(file, "# caf\u00e9\nshard a 127.0.0.1:7001 prefix=x\n".getBytes(StandardCharsets.ISO_8859_1));
-        assertEquals(1, RouterConfig.load(file).shardMap().shards().size());
+        assertEquals(1, ConfigParser.load(file).shardMap().shards().size());
         Files.write(file, "\ufeffshard a 127.0.0.1:7001 prefix=x\n".getBytes(StandardCharsets.UTF_8));
-        assertEquals(1, RouterConfig.load(file).shardMap().shards().size(), "a byte order mark is skipped");
+        assertEquals(1, ConfigParser.load(file).shardMap().shards().size(), "a byte order mark is skipped");
     }
 
     @Test
     void shouldSayWhyAFileCannotBeRead() throws Exception {
         final Path missing = dir.resolve("nope.conf");
         assertEquals("cannot read config " + missing + ": no such file",
-            assertThrows(RouterConfig.ConfigException.class, () -> RouterConfig.load(missing)).getMessage());
+            assertThrows(ConfigException.class, () -> ConfigParser.load(missing)).getMessage());
         assertEquals("cannot read config " + dir + ": it is a directory",
-            assertThrows(RouterConfig.ConfigException.class, () -> RouterConfig.load(dir)).getMessage());
+            assertThrows(ConfigException.class, () -> ConfigParser.load(dir)).getMessage());
         final Path locked = dir.resolve("locked.conf");
         Files.writeString(locked, SHARD);
         if (locked.toFile().setReadable(false) && !Files.isReadable(locked)) { // root reads anything
             assertEquals("cannot read config " + locked + ": permission denied",
-                assertThrows(RouterConfig.ConfigException.class, () -> RouterConfig.load(locked)).getMessage());
+                assertThrows(ConfigException.class, () -> ConfigParser.load(locked)).getMessage());
         }
     }
 
     private static void assertError(String message, String config) {
-        final RouterConfig.ConfigException e = assertThrows(RouterConfig.ConfigException.class, () -> RouterConfig.parse(config, "t"));
+        final ConfigException e = assertThrows(ConfigException.class, () -> ConfigParser.parse(config, "t"));
         assertEquals(message, e.getMessage());
     }
 }

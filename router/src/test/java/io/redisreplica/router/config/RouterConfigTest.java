@@ -17,7 +17,7 @@ class RouterConfigTest {
 
     @Test
     void shouldRouteByRegexLikeTheOriginalProxy() {
-        final ShardMap map = RouterConfig.parse("""
+        final ShardMap map = ConfigParser.parse("""
             # the original README scenario
             upstream 127.0.0.1:6379
             shard a 127.0.0.1:7001 regex=^a.*
@@ -30,7 +30,7 @@ class RouterConfigTest {
 
     @Test
     void shouldRouteByPrefixAndSendUnclaimedToDefault() {
-        final ShardMap map = RouterConfig.parse("""
+        final ShardMap map = ConfigParser.parse("""
             shard users 127.0.0.1:7001 prefix=user:
             shard rest 127.0.0.1:7002 prefix=session:
             unclaimed rest
@@ -42,7 +42,7 @@ class RouterConfigTest {
 
     @Test
     void shouldRouteBySlotsWithHashTags() {
-        final RouterConfig config = RouterConfig.parse("""
+        final RouterConfig config = ConfigParser.parse("""
             upstream 10.0.0.1:6380
             admin 127.0.0.1:7100
             journal /tmp/j
@@ -60,7 +60,7 @@ class RouterConfigTest {
 
     @Test
     void shouldReadJournalAndRetentionSettings() {
-        final RouterConfig config = RouterConfig.parse("""
+        final RouterConfig config = ConfigParser.parse("""
             journal /data/j
             journal-roll ten_minutely
             journal-sync commit
@@ -79,10 +79,10 @@ class RouterConfigTest {
 
     @Test
     void shouldTakeCommandsAsLongAsTheMastersProtoMaxBulkLen() {
-        final RouterConfig defaults = RouterConfig.parse("shard a 127.0.0.1:7001 prefix=x", "t");
+        final RouterConfig defaults = ConfigParser.parse("shard a 127.0.0.1:7001 prefix=x", "t");
         assertEquals(512L << 20, defaults.protoMaxBulkLen(), "Redis's default");
         assertEquals(1 << 30, defaults.maxCommandLength(), "twice: Redis's client-query-buffer-limit");
-        final RouterConfig big = RouterConfig.parse("proto-max-bulk-len 1gb\nshard a 127.0.0.1:7001 prefix=x", "t");
+        final RouterConfig big = ConfigParser.parse("proto-max-bulk-len 1gb\nshard a 127.0.0.1:7001 prefix=x", "t");
         assertEquals(1L << 30, big.protoMaxBulkLen());
         assertEquals(Integer.MAX_VALUE - (16 << 20), big.maxCommandLength(), "below 2 GiB: one Java array");
     }
@@ -127,7 +127,7 @@ class RouterConfigTest {
             "shard a 127.0.0.1:7001 prefix=x\nrewrite a regex=^x replace=$1");
         assertError("t:2: expected drop key=REGEX, value=REGEX, larger-than=SIZE or type=T[,T], got 'drop size=1'",
             "shard a 127.0.0.1:7001 prefix=x\ndrop size=1");
-        assertError("t:2: drop type=hashes: not one of " + RouterConfig.DATA_TYPES, "shard a 127.0.0.1:7001 prefix=x\ndrop type=hashes");
+        assertError("t:2: drop type=hashes: not one of " + ConfigParser.DATA_TYPES, "shard a 127.0.0.1:7001 prefix=x\ndrop type=hashes");
         assertError("t:2: drop: bad regex '(': Unclosed group near index 1", "shard a 127.0.0.1:7001 prefix=x\ndrop value=(");
         assertError("t:2: transform needs class=CLASS (and jar=PATH unless the class is on the class path)",
             "shard a 127.0.0.1:7001 prefix=x\ntransform jar=/x.jar");
@@ -142,7 +142,7 @@ class RouterConfigTest {
 
     @Test
     void shouldGiveEachShardItsRewriteRulesInOrderAndDropKeysBeforeAnyShardClaimsThem() {
-        final RouterConfig config = RouterConfig.parse("shard a 127.0.0.1:7001 prefix=a:\nshard b 127.0.0.1:7002 prefix=b:\n"
+        final RouterConfig config = ConfigParser.parse("shard a 127.0.0.1:7001 prefix=a:\nshard b 127.0.0.1:7002 prefix=b:\n"
             + "rewrite a strip-prefix=a:\nrewrite a regex=^(\\d+)$ replace=n$1\ndrop key=:tmp$\nunclaimed b\n", "t");
         assertEquals("strip-prefix=a:, regex=^(\\d+)$ replace=n$1", config.describeRewrites("a"));
         assertEquals(null, config.describeRewrites("b"));
@@ -156,7 +156,7 @@ class RouterConfigTest {
     }
 
     private static void assertError(String message, String config) {
-        final RouterConfig.ConfigException e = assertThrows(RouterConfig.ConfigException.class, () -> RouterConfig.parse(config, "t"));
+        final ConfigException e = assertThrows(ConfigException.class, () -> ConfigParser.parse(config, "t"));
         assertEquals(message, e.getMessage());
     }
 }

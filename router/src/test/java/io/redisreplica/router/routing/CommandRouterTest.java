@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import io.redisreplica.resp.Command;
 import io.redisreplica.resp.CommandFramer;
 import io.redisreplica.resp.RespWriter;
+import io.redisreplica.router.config.ConfigParser;
+import io.redisreplica.router.config.Plugins;
 import io.redisreplica.router.config.RouterConfig;
 
 class CommandRouterTest {
@@ -33,7 +35,7 @@ class CommandRouterTest {
 
     /** A router over shards a (^a) and b (^b), with extra config lines (rewrite, drop). */
     private CommandRouter router(CrossShardPolicy policy, String extra) {
-        final RouterConfig config = RouterConfig.parse("shard a 127.0.0.1:1 regex=^a\nshard b 127.0.0.1:2 regex=^b\n" + extra, "t");
+        final RouterConfig config = ConfigParser.parse("shard a 127.0.0.1:1 regex=^a\nshard b 127.0.0.1:2 regex=^b\n" + extra, "t");
         return new CommandRouter(config.shardMap(), new CommandTable(), policy, (shard, db, read, bytes, off, len) -> {
             final CommandFramer framer = new CommandFramer();
             final StringBuilder sb = new StringBuilder((shard == 0 ? "a" : "b") + (read ? "*:" : ":")); // *: values read from the master
@@ -46,7 +48,7 @@ class CommandRouterTest {
             assertEquals(off + len, at, "an entry holds whole commands only");
             entries.add(sb.toString());
             return true;
-        }, config.keyRewriters(), config.valueRules()).clock(() -> NOW);
+        }, config.keyRewriters(), Plugins.openValueRules(config)).clock(() -> NOW);
     }
 
     @Test

@@ -10,11 +10,11 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.redisreplica.router.config.RouterConfig;
+import io.redisreplica.router.config.ConfigParser;
 
 class ShardFingerprintTest {
     private static Map<String, String> of(String config) {
-        return ShardFingerprint.of(RouterConfig.parse(config, "test"));
+        return ShardFingerprint.of(ConfigParser.parse(config, "test"));
     }
 
     private static final String BASE = "shard a 127.0.0.1:7001 regex=^a.*\nshard b 127.0.0.1:7002 regex=^b.*\n";

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.redisreplica.router.Router;
+import io.redisreplica.router.config.ConfigParser;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.testkit.Await;
@@ -43,7 +44,7 @@ class ShardMapChangeIntegrationTest {
     private final int portD = FreePort.find();
 
     private RouterConfig config(int masterPort, String shards) {
-        return RouterConfig.parse("upstream 127.0.0.1:" + masterPort + "\njournal " + dir.resolve("journal") + "\n" + shards, "test");
+        return ConfigParser.parse("upstream 127.0.0.1:" + masterPort + "\njournal " + dir.resolve("journal") + "\n" + shards, "test");
     }
 
     /** Null when the replica holds exactly the master's keys the predicate claims (type and value), else the difference. */

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.redisreplica.router.Router;
 import io.redisreplica.router.TestJars;
+import io.redisreplica.router.config.ConfigParser;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.router.upstream.UpstreamLink;
@@ -81,7 +82,7 @@ class EventSinkIntegrationTest {
         final Path fail = dir.resolve("fail");
         final RedisServer master = redis.start();
         final int admin = FreePort.find();
-        final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+        final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
             + "\nadmin 127.0.0.1:" + admin + "\nshard a 127.0.0.1:" + FreePort.find() + " prefix=a:\nshard b 127.0.0.1:"
             + FreePort.find() + " prefix=b:\nsink files class=test.sinks.FileSink jar=" + jar + " file=" + events + " fail=" + fail
             + " shards=a values=yes batch=3\n", "test");
@@ -124,7 +125,7 @@ class EventSinkIntegrationTest {
     void shouldPublishEventsAsJsonAndRunACommandTemplatePerEvent() throws Exception {
         final RedisServer master = redis.start();
         final RedisServer target = redis.start();
-        final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+        final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
             + "\nshard a 127.0.0.1:" + FreePort.find() + " prefix=a:\n"
             + "sink changes publish 127.0.0.1:" + target.port() + " key-events values=yes\n"
             + "sink touched command 127.0.0.1:" + target.port() + " SADD touched:{db}:{event} {key}\n", "test");
@@ -158,7 +159,7 @@ class EventSinkIntegrationTest {
     @Test
     void shouldRefuseASinkClassTheJarDoesNotProvide() throws Exception {
         final Path jar = buildSinkJar();
-        final RouterConfig config = RouterConfig.parse("upstream 127.0.0.1:1\njournal " + dir.resolve("journal")
+        final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:1\njournal " + dir.resolve("journal")
             + "\nshard a 127.0.0.1:" + FreePort.find() + " prefix=a:\nsink s class=test.sinks.Nope jar=" + jar + "\n", "test");
         final IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
             () -> Router.start(config, CrossShardPolicy.LOG).close());
