@@ -157,23 +157,24 @@ final class CompareCommand implements Callable<Integer> {
         }
         final List<Difference> differences = new ArrayList<>();
         for (int db : dbs) {
-            scan(master, "master", db, key -> check(db, key, differences));
+            scan(master, "master", db, keys -> check(db, keys, differences));
             for (Map.Entry<String, RedisConnection> t : targets.entrySet()) {
-                scan(t.getValue(), t.getKey(), db, key -> placement(db, t.getKey(), key, differences));
+                scan(t.getValue(), t.getKey(), db, keys -> placement(db, t.getKey(), keys, differences));
             }
             progress(err, "db " + db + " done", true);
         }
         return differences;
     }
 
-    private interface KeyAction {
-        void on(byte[] key) throws IOException;
+    private interface PageAction {
+        void on(List<byte[]> keys) throws IOException;
     }
 
-    private void scan(RedisConnection c, String name, int db, KeyAction action) throws IOException {
-        select(c, name, db);
+    /** SCANs {@code c}'s db and hands each page's sampled keys to {@code action}, which reads them in batches. */
+    private void scan(RedisConnection c, String name, int db, PageAction action) throws IOException {
         byte[] cursor = {'0'};
         do {
+            select(c, name, db);
             final Object reply = c.request("SCAN".getBytes(StandardCharsets.US_ASCII), cursor, KeyDigest.ascii("COUNT"), KeyDigest.ascii("1000"));
             if (reply instanceof RespError e) {
                 throw new IOException(name + ": SCAN refused: " + e.message());
@@ -182,66 +183,89 @@ final class CompareCommand implements Callable<Integer> {
             cursor = (byte[]) page.get(0);
             final List<byte[]> keys = new ArrayList<>();
             for (Object k : (List<?>) page.get(1)) {
-                keys.add((byte[]) k);
-            }
-            for (byte[] key : keys) {
-                if (sampled(key)) {
-                    action.on(key);
-                    progress(err, name + " db " + db, false);
+                if (sampled((byte[]) k)) {
+                    keys.add((byte[]) k);
                 }
             }
-            select(c, name, db); // the checks select other dbs on this connection only through select(): restore ours
+            if (!keys.isEmpty()) {
+                action.on(keys);
+                progress(err, name + " db " + db, false);
+            }
         } while (!(cursor.length == 1 && cursor[0] == '0'));
     }
 
-    /** The master's key on its shard: same type, value and TTL. */
-    private void check(int db, byte[] key, List<Difference> differences) throws IOException {
-        final Difference d = compareKey(db, key);
-        if (d != null) {
-            differences.add(d);
+    /** The master's keys on their shards: same type, value and TTL; adds what differs to {@code differences}. */
+    private void check(int db, List<byte[]> keys, List<Difference> differences) throws IOException {
+        final Map<String, List<byte[]>> byShard = new LinkedHashMap<>();
+        for (byte[] key : keys) {
+            final int owner = map.shardOf(key, 0, key.length);
+            if (owner < 0) {
+                continue; // a key no shard takes (drop rules, unclaimed drop): the shard scans find it if a shard holds it
+            }
+            final String shard = map.shards().get(owner).name();
+            if (!targets.containsKey(shard)) {
+                notCompared++;
+                continue;
+            }
+            byShard.computeIfAbsent(shard, s -> new ArrayList<>()).add(key);
+        }
+        for (Map.Entry<String, List<byte[]>> e : byShard.entrySet()) {
+            final String shard = e.getKey();
+            final List<byte[]> shardKeys = e.getValue();
+            select(master, "master", db);
+            final List<KeyDigest.Reading> m = KeyDigest.read(master, shardKeys);
+            final RedisConnection target = targets.get(shard);
+            select(target, shard, db);
+            final List<KeyDigest.Reading> t = KeyDigest.read(target, shardKeys);
+            for (int i = 0; i < shardKeys.size(); i++) {
+                compared++;
+                final String what = difference(m.get(i), t.get(i));
+                if (what != null) {
+                    differences.add(new Difference(db, shard, shardKeys.get(i), what));
+                }
+            }
         }
     }
 
-    private Difference compareKey(int db, byte[] key) throws IOException {
-        final int owner = map.shardOf(key, 0, key.length);
-        if (owner < 0) {
-            return null; // a key no shard takes (drop rules, unclaimed drop): the shard scans find it if a shard holds it
-        }
-        final String shard = map.shards().get(owner).name();
-        final RedisConnection target = targets.get(shard);
-        if (target == null) {
-            notCompared++;
-            return null;
-        }
-        select(master, "master", db);
-        final KeyDigest.Reading m = KeyDigest.read(master, key);
-        select(target, shard, db);
-        final KeyDigest.Reading t = KeyDigest.read(target, key);
-        compared++;
+    private String difference(KeyDigest.Reading m, KeyDigest.Reading t) {
         if (!m.type().equals(t.type())) {
-            return new Difference(db, shard, key, !t.exists() ? "missing on its shard (master has a " + m.type() + ")"
-                : !m.exists() ? "on its shard (a " + t.type() + ") but not on the master" : "type " + t.type() + " on its shard, " + m.type() + " on the master");
+            return !t.exists() ? "missing on its shard (master has a " + m.type() + ")"
+                : !m.exists() ? "on its shard (a " + t.type() + ") but not on the master" : "type " + t.type() + " on its shard, " + m.type() + " on the master";
         }
         if (!m.digest().equals(t.digest())) {
-            return new Difference(db, shard, key, m.type() + " value differs");
+            return m.type() + " value differs";
         }
         if ((m.pttl() < 0) != (t.pttl() < 0) || Math.abs(m.pttl() - t.pttl()) > ttlTolerance) {
-            return new Difference(db, shard, key, "TTL " + t.pttl() + " ms on its shard, " + m.pttl() + " ms on the master");
+            return "TTL " + t.pttl() + " ms on its shard, " + m.pttl() + " ms on the master";
         }
         return null;
     }
 
-    /** A shard's key: owned by that shard (else misplaced), and on the master. */
-    private void placement(int db, String shard, byte[] key, List<Difference> differences) throws IOException {
-        final int owner = map.shardOf(key, 0, key.length);
-        if (owner < 0 || !map.shards().get(owner).name().equals(shard)) {
-            differences.add(new Difference(db, shard, key, "on shard " + shard + " but owned by "
-                + (owner < 0 ? "no shard" : map.shards().get(owner).name())));
+    /** A shard's keys: owned by that shard (else misplaced), and on the master (else read both, to say how they differ). */
+    private void placement(int db, String shard, List<byte[]> keys, List<Difference> differences) throws IOException {
+        final List<byte[]> owned = new ArrayList<>();
+        for (byte[] key : keys) {
+            final int owner = map.shardOf(key, 0, key.length);
+            if (owner < 0 || !map.shards().get(owner).name().equals(shard)) {
+                differences.add(new Difference(db, shard, key, "on shard " + shard + " but owned by "
+                    + (owner < 0 ? "no shard" : map.shards().get(owner).name())));
+            } else {
+                owned.add(key);
+            }
+        }
+        if (owned.isEmpty()) {
             return;
         }
         select(master, "master", db);
-        if (!Long.valueOf(1).equals(master.request(KeyDigest.ascii("EXISTS"), key))) {
-            check(db, key, differences); // gone from the master since: read both again
+        final List<KeyDigest.Reading> onMaster = KeyDigest.read(master, owned);
+        final List<byte[]> gone = new ArrayList<>();
+        for (int i = 0; i < owned.size(); i++) {
+            if (!onMaster.get(i).exists()) {
+                gone.add(owned.get(i));
+            }
+        }
+        if (!gone.isEmpty()) {
+            check(db, gone, differences); // gone from the master: read both again, to say how they differ
         }
     }
 
@@ -256,10 +280,7 @@ final class CompareCommand implements Callable<Integer> {
                 }
             } else {
                 compared--; // counted once
-                final Difference again = compareKey(d.db(), d.key());
-                if (again != null) {
-                    still.add(again);
-                }
+                check(d.db(), List.of(d.key()), still);
             }
         }
         return still;

@@ -4,19 +4,24 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
 import io.redisreplica.resp.RespError;
+import io.redisreplica.resp.RespWriter;
 import io.redisreplica.router.sinks.RedisConnection;
 
 /**
- * What a key holds, as a short text that two servers of any version and encoding give alike when
- * their keys are equal: its type, a SHA-256 of its value read in pages (never the whole value in
- * memory), and its time to live. Ordered types (strings, lists, sorted sets by score and member,
+ * What keys hold, as short texts that two servers of any version and encoding give alike when
+ * their keys are equal: type, a SHA-256 of the value read in pages (never a whole value in
+ * memory), and time to live. Ordered types (strings, lists, sorted sets by score and member,
  * streams by ID) hash in order; sets and hashes, whose scan order differs from server to server,
  * hash as an order-free sum of their elements' hashes, checked against their cardinality (a
  * SCAN that returned an element twice, during a rehash, is read again).
+ *
+ * <p>A batch of keys costs two pipelined round trips (TYPE and PTTL of all, then the first page
+ * of each value); only values longer than a page take more, key by key.
  */
 final class KeyDigest {
     private static final int PAGE = 1000;
@@ -34,37 +39,142 @@ final class KeyDigest {
     }
 
     static Reading read(RedisConnection c, byte[] key) throws IOException {
-        final String type = text(call(c, ascii("TYPE"), key));
-        final String digest = switch (type) {
-            case "none" -> "";
-            case "string" -> string(c, key);
-            case "list" -> ordered(c, key, "LRANGE", null);
-            case "zset" -> ordered(c, key, "ZRANGE", ascii("WITHSCORES"));
-            case "set" -> unordered(c, key, "SSCAN", "SCARD", 1);
-            case "hash" -> unordered(c, key, "HSCAN", "HLEN", 2);
-            case "stream" -> stream(c, key);
-            default -> dump(c, key); // a module's type: its serialized form, same module version on both sides
-        };
-        final long pttl = type.equals("none") ? -2 : (Long) call(c, ascii("PTTL"), key);
-        return new Reading(type, digest, pttl);
+        return read(c, List.of(key)).get(0);
     }
 
-    private static String string(RedisConnection c, byte[] key) throws IOException {
+    /** Reads every key of {@code keys} on {@code c}, in its selected db. */
+    static List<Reading> read(RedisConnection c, List<byte[]> keys) throws IOException {
+        final List<Object> typesAndTtls = pipeline(c, keys, (w, k) -> {
+            w.arrayHeader(2).bulk(ascii("TYPE")).bulk(k);
+            w.arrayHeader(2).bulk(ascii("PTTL")).bulk(k);
+        }, 2);
+        final String[] types = new String[keys.size()];
+        for (int i = 0; i < keys.size(); i++) {
+            types[i] = text(check(typesAndTtls.get(2 * i), "TYPE"));
+        }
+        final List<Object> pages = pipelineFirstPages(c, keys, types);
+        final List<Reading> readings = new ArrayList<>(keys.size());
+        int at = 0;
+        for (int i = 0; i < keys.size(); i++) {
+            final byte[] key = keys.get(i);
+            final String digest;
+            switch (types[i]) {
+                case "none" -> digest = "";
+                case "string" -> {
+                    digest = string(c, key, (Long) check(pages.get(at), "STRLEN"), (byte[]) check(pages.get(at + 1), "GETRANGE"));
+                    at += 2;
+                }
+                case "list" -> digest = ordered(c, key, "LRANGE", null, (List<?>) check(pages.get(at++), "LRANGE"));
+                case "zset" -> digest = ordered(c, key, "ZRANGE", ascii("WITHSCORES"), (List<?>) check(pages.get(at++), "ZRANGE"));
+                case "set" -> {
+                    digest = unordered(c, key, "SSCAN", (Long) check(pages.get(at), "SCARD"), 1, (List<?>) check(pages.get(at + 1), "SSCAN"));
+                    at += 2;
+                }
+                case "hash" -> {
+                    digest = unordered(c, key, "HSCAN", (Long) check(pages.get(at), "HLEN"), 2, (List<?>) check(pages.get(at + 1), "HSCAN"));
+                    at += 2;
+                }
+                case "stream" -> {
+                    digest = stream(c, key, (List<?>) check(pages.get(at), "XRANGE"), pages.get(at + 1));
+                    at += 2;
+                }
+                default -> {
+                    // a module's type: its serialized form, same module version on both sides
+                    final Object payload = check(pages.get(at++), "DUMP");
+                    digest = payload == null ? "" : hex(sha().digest((byte[]) payload));
+                }
+            }
+            final long pttl = types[i].equals("none") ? -2 : (Long) check(typesAndTtls.get(2 * i + 1), "PTTL");
+            readings.add(new Reading(types[i], digest, pttl));
+        }
+        return readings;
+    }
+
+    /** The first page of each value, all keys in one round trip. */
+    private static List<Object> pipelineFirstPages(RedisConnection c, List<byte[]> keys, String[] types) throws IOException {
+        final RespWriter w = new RespWriter();
+        final org.agrona.ExpandableArrayBuffer buf = new org.agrona.ExpandableArrayBuffer(64 * 1024);
+        w.wrap(buf, 0);
+        int expected = 0;
+        final byte[] zero = ascii("0");
+        final byte[] lastOfPage = ascii(Integer.toString(PAGE - 1));
+        final byte[] page = ascii(Integer.toString(PAGE));
+        for (int i = 0; i < keys.size(); i++) {
+            final byte[] k = keys.get(i);
+            switch (types[i]) {
+                case "none" -> {
+                }
+                case "string" -> {
+                    w.arrayHeader(2).bulk(ascii("STRLEN")).bulk(k);
+                    w.arrayHeader(4).bulk(ascii("GETRANGE")).bulk(k).bulk(zero).bulk(ascii(Integer.toString(STRING_CHUNK - 1)));
+                    expected += 2;
+                }
+                case "list" -> {
+                    w.arrayHeader(4).bulk(ascii("LRANGE")).bulk(k).bulk(zero).bulk(lastOfPage);
+                    expected++;
+                }
+                case "zset" -> {
+                    w.arrayHeader(5).bulk(ascii("ZRANGE")).bulk(k).bulk(zero).bulk(lastOfPage).bulk(ascii("WITHSCORES"));
+                    expected++;
+                }
+                case "set", "hash" -> {
+                    w.arrayHeader(2).bulk(ascii(types[i].equals("set") ? "SCARD" : "HLEN")).bulk(k);
+                    w.arrayHeader(5).bulk(ascii(types[i].equals("set") ? "SSCAN" : "HSCAN")).bulk(k).bulk(zero).bulk(COUNT).bulk(page);
+                    expected += 2;
+                }
+                case "stream" -> {
+                    w.arrayHeader(6).bulk(ascii("XRANGE")).bulk(k).bulk(ascii("-")).bulk(ascii("+")).bulk(COUNT).bulk(page);
+                    w.arrayHeader(3).bulk(ascii("XINFO")).bulk(ascii("GROUPS")).bulk(k);
+                    expected += 2;
+                }
+                default -> {
+                    w.arrayHeader(2).bulk(ascii("DUMP")).bulk(k);
+                    expected++;
+                }
+            }
+        }
+        c.send(buf.byteArray(), 0, w.position());
+        final List<Object> replies = new ArrayList<>(expected);
+        for (int i = 0; i < expected; i++) {
+            replies.add(c.read());
+        }
+        return replies;
+    }
+
+    private interface Commands {
+        void write(RespWriter w, byte[] key);
+    }
+
+    /** Sends {@code perKey} commands per key in one write and reads all their replies. */
+    private static List<Object> pipeline(RedisConnection c, List<byte[]> keys, Commands commands, int perKey) throws IOException {
+        final RespWriter w = new RespWriter();
+        final org.agrona.ExpandableArrayBuffer buf = new org.agrona.ExpandableArrayBuffer(64 * 1024);
+        w.wrap(buf, 0);
+        for (byte[] k : keys) {
+            commands.write(w, k);
+        }
+        c.send(buf.byteArray(), 0, w.position());
+        final List<Object> replies = new ArrayList<>(keys.size() * perKey);
+        for (int i = 0; i < keys.size() * perKey; i++) {
+            replies.add(c.read());
+        }
+        return replies;
+    }
+
+    private static String string(RedisConnection c, byte[] key, long length, byte[] first) throws IOException {
         final MessageDigest sha = sha();
-        final long length = (Long) call(c, ascii("STRLEN"), key);
-        for (long at = 0; at < length; at += STRING_CHUNK) {
+        sha.update(first);
+        for (long at = first.length; at < length; at += STRING_CHUNK) {
             sha.update((byte[]) call(c, ascii("GETRANGE"), key, ascii(Long.toString(at)), ascii(Long.toString(at + STRING_CHUNK - 1))));
         }
         return hex(sha.digest());
     }
 
     /** LRANGE or ZRANGE (by rank: score, then member) in pages; each element hashed with its length. */
-    private static String ordered(RedisConnection c, byte[] key, String range, byte[] option) throws IOException {
+    private static String ordered(RedisConnection c, byte[] key, String range, byte[] option, List<?> firstPage) throws IOException {
         final MessageDigest sha = sha();
-        for (long at = 0; ; at += PAGE) {
-            final byte[][] args = option == null ? new byte[][] {ascii(range), key, ascii(Long.toString(at)), ascii(Long.toString(at + PAGE - 1))}
-                : new byte[][] {ascii(range), key, ascii(Long.toString(at)), ascii(Long.toString(at + PAGE - 1)), option};
-            final List<?> page = (List<?>) call(c, args);
+        List<?> page = firstPage;
+        for (long at = 0; ; ) {
             for (int i = 0; i < page.size(); i++) {
                 if (option != null && i % 2 == 1) {
                     // a score as the double it is: versions print the same score differently ("0.1", "0.10000000000000001")
@@ -77,20 +187,23 @@ final class KeyDigest {
             if (page.size() < (option == null ? PAGE : 2 * PAGE)) {
                 return hex(sha.digest());
             }
+            at += PAGE;
+            final byte[] from = ascii(Long.toString(at));
+            final byte[] to = ascii(Long.toString(at + PAGE - 1));
+            page = (List<?>) (option == null ? call(c, ascii(range), key, from, to) : call(c, ascii(range), key, from, to, option));
         }
     }
 
     /** SSCAN/HSCAN: a sum of each element's (or field and value's) hash, so any order gives the same digest. */
-    private static String unordered(RedisConnection c, byte[] key, String scan, String card, int width) throws IOException {
-        final long expected = (Long) call(c, ascii(card), key);
+    private static String unordered(RedisConnection c, byte[] key, String scan, long expected, int width, List<?> firstReply)
+        throws IOException {
         for (int attempt = 0; ; attempt++) {
             long a = 0;
             long b = 0;
             long seen = 0;
-            byte[] cursor = ascii("0");
-            do {
-                final List<?> reply = (List<?>) call(c, ascii(scan), key, cursor, COUNT, ascii(Integer.toString(PAGE)));
-                cursor = (byte[]) reply.get(0);
+            List<?> reply = attempt == 0 ? firstReply : (List<?>) call(c, ascii(scan), key, ascii("0"), COUNT, ascii(Integer.toString(PAGE)));
+            while (true) {
+                final byte[] cursor = (byte[]) reply.get(0);
                 final List<?> items = (List<?>) reply.get(1);
                 for (int i = 0; i + width - 1 < items.size(); i += width) {
                     final MessageDigest sha = sha();
@@ -103,7 +216,11 @@ final class KeyDigest {
                     b += longAt(h, 8);
                     seen++;
                 }
-            } while (!(cursor.length == 1 && cursor[0] == '0'));
+                if (cursor.length == 1 && cursor[0] == '0') {
+                    break;
+                }
+                reply = (List<?>) call(c, ascii(scan), key, cursor, COUNT, ascii(Integer.toString(PAGE)));
+            }
             if (seen == expected || attempt == 2) {
                 return Long.toHexString(a) + Long.toHexString(b) + (seen == expected ? "" : "~" + seen + "/" + expected);
             }
@@ -111,17 +228,16 @@ final class KeyDigest {
     }
 
     /** Entries by ID in pages, then the consumer groups (name, last delivered ID, pending count). */
-    private static String stream(RedisConnection c, byte[] key) throws IOException {
+    private static String stream(RedisConnection c, byte[] key, List<?> firstPage, Object groups) throws IOException {
         final MessageDigest sha = sha();
-        byte[] from = ascii("-");
-        boolean first = true;
+        List<?> page = firstPage;
+        byte[] from = null;
         while (true) {
-            final List<?> page = (List<?>) call(c, ascii("XRANGE"), key, from, ascii("+"), COUNT, ascii(Integer.toString(PAGE)));
             byte[] last = null;
             for (Object e : page) {
                 final List<?> entry = (List<?>) e;
                 last = (byte[]) entry.get(0);
-                if (first || !java.util.Arrays.equals(last, from)) { // each page after the first starts with the last one's end
+                if (from == null || !java.util.Arrays.equals(last, from)) { // each page after the first starts with the last one's end
                     element(sha, last);
                     for (Object field : (List<?>) entry.get(1)) {
                         element(sha, (byte[]) field);
@@ -132,9 +248,8 @@ final class KeyDigest {
                 break;
             }
             from = last;
-            first = false;
+            page = (List<?>) call(c, ascii("XRANGE"), key, from, ascii("+"), COUNT, ascii(Integer.toString(PAGE)));
         }
-        final Object groups = c.request(ascii("XINFO"), ascii("GROUPS"), key);
         if (groups instanceof List<?> list) {
             for (Object g : list) {
                 final List<?> fields = (List<?>) g;
@@ -149,17 +264,15 @@ final class KeyDigest {
         return hex(sha.digest());
     }
 
-    private static String dump(RedisConnection c, byte[] key) throws IOException {
-        final Object payload = call(c, ascii("DUMP"), key);
-        return payload == null ? "" : hex(sha().digest((byte[]) payload));
+    private static Object check(Object reply, String what) throws IOException {
+        if (reply instanceof RespError e) {
+            throw new IOException(what + ": -" + e.message());
+        }
+        return reply;
     }
 
     private static Object call(RedisConnection c, byte[]... args) throws IOException {
-        final Object reply = c.request(args);
-        if (reply instanceof RespError e) {
-            throw new IOException(new String(args[0], StandardCharsets.US_ASCII) + ": -" + e.message());
-        }
-        return reply;
+        return check(c.request(args), new String(args[0], StandardCharsets.US_ASCII));
     }
 
     private static void element(MessageDigest sha, byte[] bytes) {
