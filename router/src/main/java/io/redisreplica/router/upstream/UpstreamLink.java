@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -41,15 +40,13 @@ import io.redisreplica.router.support.ErrorHandler;
  * and then counted; the link resumes by itself when the cause clears. What retrying cannot fix
  * (a {@link RouterException}: the cross-shard policy {@code stop}, a stream that cannot be read)
  * and any {@code Error} go to the {@link ErrorHandler} as fatal, and the link stops.
+ *
+ * <p>Over 300 lines because the transitions, the retry loop and the figures INFO reads belong
+ * together; each step it drives lives in its own class.
  */
 public final class UpstreamLink extends Agent {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamLink.class);
     private static final long JOIN_MS = 5000;
-    private static final long MIN_BACKOFF_MS = 100;
-    private static final long MAX_BACKOFF_MS = 5000;
-    /** After a failed full sync (a disk too small for the snapshots, say): at least this long, up to a minute. */
-    private static final long FULL_SYNC_BACKOFF_MS = 10_000;
-    private static final long MAX_FULL_SYNC_BACKOFF_MS = 60_000;
 
     /** Where the link is: written by the link's thread only, published for INFO. */
     public enum State { CONNECTING, HANDSHAKE, FULL_SYNC, STREAMING, WAITING_TO_RETRY, STOPPED }
@@ -203,11 +200,11 @@ public final class UpstreamLink extends Agent {
 
     /** @return true when closed, false when a fault that cannot be retried ended the link (the error handler has it) */
     private boolean retryUntilClosed() {
-        long backoff = MIN_BACKOFF_MS;
+        final RetryBackoff backoff = new RetryBackoff();
         while (!closing()) {
             try {
                 replicate();
-                backoff = MIN_BACKOFF_MS;
+                backoff.reset();
             } catch (IOException | RuntimeException e) {
                 if (closing()) {
                     break;
@@ -219,17 +216,16 @@ public final class UpstreamLink extends Agent {
                 }
                 failures++;
                 if (state == State.FULL_SYNC) {
-                    backoff = Math.max(backoff, FULL_SYNC_BACKOFF_MS); // each attempt costs the master a BGSAVE
+                    backoff.fullSyncFailed(); // a disk too small for the snapshots, say
                 }
-                retries.record("retrying in up to " + backoff + " ms", e);
+                retries.record("retrying in up to " + backoff.current() + " ms", e);
                 state(State.WAITING_TO_RETRY, e.getMessage() == null ? e.toString() : e.getMessage());
             } finally {
                 closeConnection();
             }
-            if (awaitClose(backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1))) {
+            if (awaitClose(backoff.next())) {
                 break;
             }
-            backoff = Math.min(backoff >= FULL_SYNC_BACKOFF_MS ? MAX_FULL_SYNC_BACKOFF_MS : MAX_BACKOFF_MS, backoff * 2);
         }
         return true;
     }

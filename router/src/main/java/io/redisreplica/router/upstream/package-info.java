@@ -5,7 +5,7 @@
  * {@code MasterHandshake} (AUTH, PING, REPLCONF, PSYNC or SYNC), {@code FullSync} (the RDB split
  * into the shards' new snapshots), {@code StreamLoop} (framing, routing, and the commit, ACK,
  * checkpoint and keep-alive clocks), {@code UpstreamPosition} (the replid and offset the journal
- * covers, the journaling callback and the checkpoint) and {@code ReplconfAck}. The connection is
+ * covers, the journaling callback and the checkpoint), {@code ReplconfAck} and {@code RetryBackoff}. The connection is
  * a {@code MasterConnection} (a socket, or in-memory streams in tests).
  * {@link io.redisreplica.router.upstream.MasterCommands} reads the master's command table, and
  * {@link io.redisreplica.router.upstream.MasterSideConnection} is the side connection that reads
