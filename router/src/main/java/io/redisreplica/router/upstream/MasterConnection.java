@@ -10,6 +10,9 @@ import java.io.OutputStream;
  * {@link SocketMasterConnection}; tests script a master over in-memory streams.
  */
 interface MasterConnection extends AutoCloseable {
+    /** Connects; a {@link #close()} from another thread meanwhile makes it fail at once. */
+    void connect() throws IOException;
+
     InputStream input();
 
     OutputStream output();
@@ -21,9 +24,9 @@ interface MasterConnection extends AutoCloseable {
     @Override
     void close();
 
-    /** Opens a new connection to the master, once per attempt. */
+    /** A new, not yet connected, connection to the master: one per attempt. */
     @FunctionalInterface
     interface Connector {
-        MasterConnection connect() throws IOException;
+        MasterConnection newConnection() throws IOException;
     }
 }

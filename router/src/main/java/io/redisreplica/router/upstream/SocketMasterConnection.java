@@ -13,30 +13,30 @@ final class SocketMasterConnection implements MasterConnection {
     /** Until the stream loop sets its tick: a master that stops answering the handshake is given up after this. */
     private static final int HANDSHAKE_TIMEOUT_MS = 60_000;
 
-    private final Socket socket;
-    private final InputStream in;
-    private final OutputStream out;
+    private final String host;
+    private final int port;
+    /** Made before the connect, so a close from another thread can end a connect that hangs. */
+    private final Socket socket = new Socket();
+    private InputStream in;
+    private OutputStream out;
 
-    private SocketMasterConnection(Socket socket) throws IOException {
-        this.socket = socket;
-        this.in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
-        this.out = socket.getOutputStream();
+    private SocketMasterConnection(String host, int port) {
+        this.host = host;
+        this.port = port;
     }
 
     /** A connector to {@code host:port}. */
     static MasterConnection.Connector to(String host, int port) {
-        return () -> {
-            final Socket s = new Socket();
-            try {
-                s.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MS);
-                s.setTcpNoDelay(true);
-                s.setSoTimeout(HANDSHAKE_TIMEOUT_MS);
-                return new SocketMasterConnection(s);
-            } catch (IOException | RuntimeException e) {
-                s.close();
-                throw e;
-            }
-        };
+        return () -> new SocketMasterConnection(host, port);
+    }
+
+    @Override
+    public void connect() throws IOException {
+        socket.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MS);
+        socket.setTcpNoDelay(true);
+        socket.setSoTimeout(HANDSHAKE_TIMEOUT_MS);
+        in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
+        out = socket.getOutputStream();
     }
 
     @Override

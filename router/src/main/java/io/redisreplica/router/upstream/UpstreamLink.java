@@ -234,11 +234,12 @@ public final class UpstreamLink extends Agent {
     private void replicate() throws IOException {
         state(State.CONNECTING, "connecting");
         learnCommands();
-        final MasterConnection c = connector.connect();
+        final MasterConnection c = connector.newConnection();
         connection = c;
         if (closing()) {
-            return; // close() came while connecting: its wake did not see this connection
+            return; // close() came before this connection was published: its wake did not see it
         }
+        c.connect(); // a close() meanwhile closes it, so a connect that hangs ends at once
         final InputStream in = c.input();
         final MasterHandshake handshake = new MasterHandshake(in, c.output());
         final ReplconfAck ack = new ReplconfAck(c.output());

@@ -54,7 +54,7 @@ final class ScriptedMaster implements MasterConnection.Connector {
     }
 
     @Override
-    public synchronized MasterConnection connect() throws IOException {
+    public synchronized MasterConnection newConnection() throws IOException {
         final Script script = scripts.poll();
         if (script == null) {
             throw new ConnectException("scripted master: no more connections");
@@ -143,6 +143,13 @@ final class ScriptedMaster implements MasterConnection.Connector {
                 }
             }
         };
+
+        @Override
+        public void connect() throws IOException {
+            if (closed) {
+                throw new IOException("scripted master: connection closed");
+            }
+        }
 
         @Override
         public InputStream input() {
