@@ -35,6 +35,7 @@ import io.redisreplica.router.sinks.RedisSinkDelivery;
 import io.redisreplica.router.sinks.SinkDelivery;
 import io.redisreplica.router.sinks.SinkRunner;
 import io.redisreplica.router.support.DistinctErrors;
+import io.redisreplica.router.support.ErrorHandler;
 import io.redisreplica.router.upstream.UpstreamLink;
 
 /**
@@ -50,7 +51,6 @@ public final class Router implements AutoCloseable, RouterView {
     private final List<VirtualMaster> masters = new ArrayList<>();
     private final List<SinkRunner> sinks = new ArrayList<>();
     private final UpstreamLink upstream;
-    private final Thread upstreamThread;
     private final AdminServer admin;
     private final Thread retention;
     private volatile boolean closing;
@@ -135,9 +135,10 @@ public final class Router implements AutoCloseable, RouterView {
                     }
                 }
             }
-            // the transforms' open() is user code: run here, where the router is wired, not by reading the config
+            // the transforms' open() is user code: run here, where the router is wired, not by reading the config;
+            // the link's fatal error is RunCommand's reason to stop (upstream().failure()), as before the link was an Agent
             this.upstream = new UpstreamLink(config, Plugins.openValueRules(config), journal, shards, snapshots, policy,
-                this::recordReceivers);
+                this::recordReceivers, ErrorHandler.recording());
             for (ShardRuntime s : shards) {
                 s.onJournalDamage(reason -> upstream.requestFullResync("shard " + s.name() + ": its journal cannot be read ("
                     + reason + "): a new snapshot replaces what is damaged"));
@@ -148,9 +149,7 @@ public final class Router implements AutoCloseable, RouterView {
                 upstream.requestFullResync("no snapshot for shard " + String.join(", ", waiting)
                     + ": a full sync of the master builds every shard's snapshot anew (each shard's replicas get a full resync)");
             }
-            this.upstreamThread = new Thread(upstream, "upstream-" + config.upstreamHost() + ":" + config.upstreamPort());
-            upstreamThread.setDaemon(true);
-            upstreamThread.start();
+            upstream.start();
             sinks.forEach(SinkRunner::start);
             this.admin = config.adminPort() > 0 ? new AdminServer(this, config.adminHost(), config.adminPort(), ClientLimits.of(config))
                 : null;
@@ -379,12 +378,7 @@ public final class Router implements AutoCloseable, RouterView {
         if (admin != null) {
             admin.close();
         }
-        upstream.stop();
-        try {
-            upstreamThread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        upstream.close();
         sinks.forEach(SinkRunner::stop);
         masters.forEach(VirtualMaster::close);
         journal.close();

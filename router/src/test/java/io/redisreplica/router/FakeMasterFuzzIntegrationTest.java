@@ -89,7 +89,7 @@ class FakeMasterFuzzIntegrationTest {
                     final Router router = Router.start(config, CrossShardPolicy.TRANSLATE);
                     try {
                         Await.until("round " + rounds + " (" + how[0] + ", seed " + seed + "): the router to notice the hang-up",
-                            () -> router.upstream().errors() > 0 || router.upstream().failure() != null, 20_000);
+                            () -> router.upstream().retriedFaults() > 0 || router.upstream().failure() != null, 20_000);
                         final String outcome = router.upstream().failure() != null ? "stopped" : "retrying";
                         outcomes.merge(how[0].replaceAll(" .*", "") + "->" + outcome, 1, Integer::sum);
                         for (ShardRuntime shard : router.shards()) {

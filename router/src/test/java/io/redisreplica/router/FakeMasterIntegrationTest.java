@@ -92,7 +92,7 @@ class FakeMasterIntegrationTest {
             final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
                 + "\nshard a 127.0.0.1:" + FreePort.find() + " regex=^a\n", "test");
             try (Router router = Router.start(config, CrossShardPolicy.TRANSLATE)) {
-                Await.until("two attempts, each given up", () -> master.connections.get() >= 2 && router.upstream().errors() >= 2, 20_000);
+                Await.until("two attempts, each given up", () -> master.connections.get() >= 2 && router.upstream().retriedFaults() >= 2, 20_000);
                 assertNull(router.upstream().failure(), "a fault to retry, not to stop on");
                 assertTrue(router.upstream().lastError().contains("longer than"), router.upstream().lastError());
             }

@@ -85,7 +85,7 @@ class JournalDiskFullIntegrationTest {
                 master.call("INCR", "counter:" + (i % 10));
                 master.call("RPUSH", "seq", i);
             }
-            Await.until("appends to stop on the full disk", () -> router.upstream().errors() >= 1, 20_000);
+            Await.until("appends to stop on the full disk", () -> router.upstream().retriedFaults() >= 1, 20_000);
             assertTrue(router.upstream().lastError().contains("disk nearly full"), router.upstream().lastError());
             assertTrue(router.upstream().offset() < master.replicationOffset(), "nothing past the full disk is acknowledged");
             Files.delete(filler);

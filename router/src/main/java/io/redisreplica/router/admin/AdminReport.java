@@ -39,7 +39,7 @@ final class AdminReport {
                 .append("\r\nupstream_full_syncs:").append(up.fullSyncs())
                 .append("\r\nupstream_partial_syncs:").append(up.partialSyncs())
                 .append("\r\nupstream_sync_bytes:").append(up.syncBytes())
-                .append("\r\nupstream_errors:").append(up.errors())
+                .append("\r\nupstream_errors:").append(up.retriedFaults())
                 .append("\r\nupstream_last_error:").append(up.lastError().replace("\r", " ").replace("\n", " "))
                 .append("\r\n\r\n");
         }
@@ -114,7 +114,7 @@ final class AdminReport {
         metric(sb, "redis_replica_upstream_full_syncs_total", "counter", "Full syncs from the master.", up.fullSyncs());
         metric(sb, "redis_replica_upstream_partial_syncs_total", "counter", "Partial resyncs from the master.", up.partialSyncs());
         metric(sb, "redis_replica_upstream_errors_total", "counter",
-            "Faults of the upstream link retried (each distinct one logged once).", up.errors());
+            "Faults of the upstream link retried (each distinct one logged once).", up.retriedFaults());
         metric(sb, "redis_replica_journals_set_aside_total", "counter",
             "Shard journals found damaged at start and set aside (the shard took a new snapshot).", router.journalsSetAside());
         metric(sb, "redis_replica_commands_routed_total", "counter", "Commands journaled for a shard.", cr.routed());

@@ -1,15 +1,21 @@
 /**
- * The link to the real master. {@link io.redisreplica.router.upstream.UpstreamLink} connects as a
- * replica (handshake, {@code PSYNC}), splits a full sync's RDB into the shards' snapshots, then
- * frames the command stream, routes it through {@code routing} into the shards' journals and ACKs
- * the master only what is durable; it reconnects with a back-off after a failure.
+ * The link to the real master. {@link io.redisreplica.router.upstream.UpstreamLink} is the state
+ * machine (connect, handshake, full or partial sync, stream, wait to retry, stopped) and the
+ * {@code upstream-HOST:PORT} agent that drives it; each step is its own class:
+ * {@code MasterHandshake} (AUTH, PING, REPLCONF, PSYNC or SYNC), {@code FullSync} (the RDB split
+ * into the shards' new snapshots), {@code StreamLoop} (framing, routing, and the commit, ACK,
+ * checkpoint and keep-alive clocks), {@code UpstreamPosition} (the replid and offset the journal
+ * covers, the journaling callback and the checkpoint), {@code ReplconfAck} and {@code RetryBackoff}. The connection is
+ * a {@code MasterConnection} (a socket, or in-memory streams in tests).
  * {@link io.redisreplica.router.upstream.MasterCommands} reads the master's command table, and
  * {@link io.redisreplica.router.upstream.MasterSideConnection} is the side connection that reads
  * values for translated commands.
  *
- * <p>Threads: none of its own. {@code UpstreamLink} is the {@code Runnable} of the
- * {@code upstream-HOST:PORT} thread that {@code Router} starts; {@code stop()} closes its socket
- * and the {@code Router} joins the thread. The side connection is used on that thread only.
+ * <p>Threads: one, the link's ({@code support.Agent}): {@code start()} starts it, {@code close()}
+ * closes its connection, ends a backoff wait and joins it. Every state is written on it; INFO reads
+ * published volatile values. The side connection is used on that thread only. Faults it can retry
+ * are logged once each ({@code DistinctErrors}); what it cannot (a {@code RouterException}, an
+ * {@code Error}) goes to the {@code ErrorHandler} as fatal, which is {@code failure()}.
  *
  * <p>Uses {@code shard}, {@code config}, {@code routing} and {@code support}.
  */

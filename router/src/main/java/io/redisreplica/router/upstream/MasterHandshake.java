@@ -1,0 +1,101 @@
+package io.redisreplica.router.upstream;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+import org.agrona.ExpandableArrayBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.redisreplica.resp.RespWriter;
+
+/**
+ * The replica's side of the handshake ({@code replication.c}, {@code syncWithMaster}): AUTH when
+ * a password is set, PING, {@code REPLCONF listening-port} and {@code capa eof psync2}, then
+ * {@code PSYNC} (or {@code SYNC} for a master before 2.8). Each command waits for its one-line
+ * reply; a reply line is capped, so a master that never ends one costs a bounded amount of memory.
+ */
+final class MasterHandshake {
+    private static final Logger LOG = LoggerFactory.getLogger(MasterHandshake.class);
+    /** No handshake reply of a real master is near this long; a line that never ends must not exhaust the heap. */
+    static final int MAX_LINE = 64 * 1024;
+
+    private final InputStream in;
+    private final OutputStream out;
+    private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
+    private final RespWriter writer = new RespWriter();
+
+    MasterHandshake(InputStream in, OutputStream out) {
+        this.in = in;
+        this.out = out;
+    }
+
+    /** AUTH (when {@code password} is set), PING and the REPLCONFs: what comes before PSYNC. */
+    void greet(String user, String password, int listeningPort) throws IOException {
+        if (password != null) {
+            final String auth = user == null ? call("AUTH", password) : call("AUTH", user, password);
+            if (!auth.startsWith("+OK")) {
+                throw new IOException("master answered AUTH with " + auth);
+            }
+        }
+        final String pong = call("PING");
+        if (pong.startsWith("-NOAUTH")) {
+            throw new IOException("master requires a password: set upstream-password in the config");
+        }
+        if (pong.startsWith("-")) {
+            throw new IOException("master answered PING with " + pong);
+        }
+        final String portReply = call("REPLCONF", "listening-port", Integer.toString(listeningPort));
+        if (portReply.startsWith("-")) {
+            LOG.warn("master refused REPLCONF listening-port: {}", portReply);
+        }
+        final String capa = call("REPLCONF", "capa", "eof", "capa", "psync2");
+        if (capa.startsWith("-")) {
+            LOG.info("master does not know REPLCONF capa ({}): disk-based sync only", capa);
+        }
+    }
+
+    /** {@code PSYNC replid offset}: the master's one-line answer ({@code +FULLRESYNC}, {@code +CONTINUE} or an error). */
+    String psync(String replid, String offset) throws IOException {
+        return call("PSYNC", replid, offset);
+    }
+
+    /** {@code SYNC}: the RDB follows, without a reply line. */
+    void sync() throws IOException {
+        send("SYNC");
+    }
+
+    private void send(String... args) throws IOException {
+        final int length = writer.wrap(buffer, 0).command(args).length();
+        out.write(buffer.byteArray(), 0, length);
+        out.flush();
+    }
+
+    /** Sends a command and reads its one-line reply (newlines before it are keep-alives). */
+    private String call(String... args) throws IOException {
+        send(args);
+        final ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) != -1) {
+            if (b == '\n') {
+                if (line.size() == 0) {
+                    continue;
+                }
+                break;
+            }
+            if (b != '\r') {
+                line.write(b);
+            }
+            if (line.size() > MAX_LINE) {
+                throw new IOException("master answered " + args[0] + " with a line longer than " + MAX_LINE + " bytes");
+            }
+        }
+        if (b == -1) {
+            throw new IOException("master closed the connection during " + args[0]);
+        }
+        return line.toString(StandardCharsets.UTF_8);
+    }
+}

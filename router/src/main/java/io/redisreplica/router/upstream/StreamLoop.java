@@ -1,0 +1,159 @@
+package io.redisreplica.router.upstream;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import io.redisreplica.journal.JournalEntryDescriptor;
+import io.redisreplica.resp.Command;
+import io.redisreplica.resp.CommandFramer;
+import io.redisreplica.resp.RespDecoderContext;
+import io.redisreplica.resp.RespProtocolException;
+import io.redisreplica.router.routing.CommandRouter;
+import io.redisreplica.router.routing.RouterException;
+import io.redisreplica.router.shard.ShardRuntime;
+
+/**
+ * The command stream after the sync: reads into one buffer, frames each command once, routes it
+ * into the shards' journals, and keeps four clocks on a read tick of {@link #TICK_MS}: commit
+ * (every read that routed something), ACK to the master ({@link #ACK_INTERVAL_MS}, or at once
+ * on {@code REPLCONF GETACK}), checkpoint ({@link #CHECKPOINT_INTERVAL_MS}) and the keep-alive
+ * entry in every shard ({@link #KEEPALIVE_INTERVAL_MS}). The buffer grows for a command longer
+ * than it, up to the command length limit, and shrinks back after it.
+ */
+final class StreamLoop {
+    /** The read timeout while streaming: how often the clocks are looked at when the master is quiet. */
+    static final int TICK_MS = 100;
+    static final long ACK_INTERVAL_MS = 1000;
+    static final long KEEPALIVE_INTERVAL_MS = 10_000;
+    /** How often the upstream position is checkpointed: bounds what a restart replays from the master's backlog. */
+    static final long CHECKPOINT_INTERVAL_MS = 200;
+    /** The read buffer's usual size; it grows for a longer command and shrinks back after it. */
+    static final int READ_BUFFER = 1 << 20;
+
+    private final List<ShardRuntime> shards;
+    private final UpstreamPosition position;
+    private final CommandRouter router;
+    private final long protoMaxBulkLen;
+    private final RespDecoderContext limits;
+    private final byte[] keepAlive = "*1\r\n$4\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII);
+    private volatile long bufferGrowths;
+    /** Commands routed in the current read, counted to check the clock every 64 of them. */
+    private long routedInChunk;
+
+    StreamLoop(List<ShardRuntime> shards, UpstreamPosition position, long protoMaxBulkLen, int maxCommandLength) {
+        this.shards = shards;
+        this.position = position;
+        this.router = position.router();
+        this.protoMaxBulkLen = protoMaxBulkLen;
+        this.limits = new RespDecoderContext().maxBulkLength(protoMaxBulkLen).maxCommandLength(maxCommandLength);
+    }
+
+    /** How often the read buffer grew for a command longer than it (it shrinks back after each). */
+    long bufferGrowths() {
+        return bufferGrowths;
+    }
+
+    /**
+     * Streams from {@code startOffset} until {@code closing} says so or the connection fails.
+     *
+     * @param ack where ACKs go; null for a master that takes none (SYNC)
+     * @throws RouterException when the stream cannot be read (retrying would meet the same bytes)
+     */
+    void run(MasterConnection connection, InputStream in, ReplconfAck ack, long startOffset, BooleanSupplier closing)
+        throws IOException {
+        connection.readTimeout(TICK_MS);
+        final CommandFramer framer = new CommandFramer(limits);
+        framer.position(startOffset);
+        final long maxBuffer = (long) limits.maxCommandLength() + 1024;
+        byte[] buf = new byte[READ_BUFFER];
+        final UnsafeBuffer view = new UnsafeBuffer(buf);
+        int pending = 0;
+        long lastAck = 0;
+        long lastKeepAlive = System.currentTimeMillis();
+        long lastCheckpoint = 0;
+        while (!closing.getAsBoolean()) {
+            int n;
+            try {
+                if (pending == buf.length) {
+                    if (buf.length >= maxBuffer) {
+                        throw new RouterException("command at offset " + framer.position() + " is longer than " + limits.maxCommandLength()
+                            + " bytes (twice proto-max-bulk-len " + protoMaxBulkLen + "): raise proto-max-bulk-len");
+                    }
+                    // to the length the framer knows the command needs (its argument's declared length), at least double
+                    buf = Arrays.copyOf(buf, (int) Math.min(Math.max(2L * buf.length, framer.needed()), maxBuffer));
+                    view.wrap(buf);
+                    bufferGrowths++;
+                }
+                n = in.read(buf, pending, buf.length - pending);
+                if (n < 0) {
+                    throw new IOException("master closed the connection at offset " + framer.position());
+                }
+            } catch (SocketTimeoutException idle) {
+                n = 0;
+            }
+            pending += n;
+            int at = 0;
+            boolean getAck = false;
+            int framed;
+            try {
+                while ((framed = framer.frame(view, at, pending - at)) > 0) {
+                    final Command c = framer.command();
+                    if (c.isInline() && !c.isEmpty()) {
+                        // a master streams RESP arrays only: a text line is no command of its, and is never journaled
+                        throw new RespProtocolException("a text line where a command belongs: " + c.argDisplay(0, 64), c.streamOffset());
+                    }
+                    at += framed;
+                    position.at(framer.position());
+                    if (router.route(c) == CommandRouter.Outcome.GETACK) {
+                        getAck = true;
+                    }
+                    if ((++routedInChunk & 63) == 0 && System.currentTimeMillis() - lastCheckpoint >= CHECKPOINT_INTERVAL_MS) {
+                        // a long chunk (a backlog replayed after a restart, each cross-shard command a read
+                        // of the master) commits and checkpoints as it goes: a restart must not replay it all
+                        position.commit(framer.position());
+                        position.writeCheckpoint();
+                        lastCheckpoint = System.currentTimeMillis();
+                    }
+                }
+            } catch (RespProtocolException e) {
+                // the same bytes come again after a reconnect: retrying cannot help. What came before them stands.
+                position.commit(framer.position());
+                position.writeCheckpoint();
+                throw new RouterException("the master's stream cannot be read at offset " + framer.position() + ": " + e.getMessage()
+                    + " (proto-max-bulk-len is " + protoMaxBulkLen + ")");
+            }
+            System.arraycopy(buf, at, buf, 0, pending - at);
+            pending -= at;
+            if (buf.length > READ_BUFFER && pending <= READ_BUFFER / 2) {
+                // a long command went through: let its array go rather than hold it for good
+                buf = Arrays.copyOf(buf, READ_BUFFER);
+                view.wrap(buf);
+            }
+            final long now = System.currentTimeMillis();
+            if (now - lastKeepAlive >= KEEPALIVE_INTERVAL_MS) {
+                lastKeepAlive = now;
+                for (ShardRuntime shard : shards) {
+                    shard.writer().append(position.current(), 0, JournalEntryDescriptor.FLAG_NO_KEY, keepAlive);
+                }
+            }
+            if (at > 0 || getAck || now - lastAck >= ACK_INTERVAL_MS) {
+                position.commit(framer.position());
+            }
+            if (ack != null && (getAck || now - lastAck >= ACK_INTERVAL_MS)) {
+                lastAck = now;
+                ack.send(position.offset());
+            }
+            if (now - lastCheckpoint >= CHECKPOINT_INTERVAL_MS) {
+                lastCheckpoint = now;
+                position.writeCheckpoint();
+            }
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package io.redisreplica.router.upstream;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import org.agrona.DirectBuffer;
+
+import io.redisreplica.journal.Checkpoint;
+import io.redisreplica.journal.Journal;
+import io.redisreplica.router.routing.CommandRouter;
+import io.redisreplica.router.routing.ShardAppender;
+import io.redisreplica.router.shard.ShardRuntime;
+
+/**
+ * Where the journal stands in the master's stream: the master's replid, the offset every shard
+ * holds (and the db selected there), and the checkpoint that makes it durable. It is also the
+ * router's {@link ShardAppender}: each entry is stamped with the upstream offset at its command's
+ * end, and what a shard already holds from before a restart is not journaled twice. Owned by the
+ * link's thread; {@link #replid()} and {@link #offset()} are published for INFO.
+ */
+final class UpstreamPosition {
+    private final Journal journal;
+    private final List<ShardRuntime> shards;
+    /** Adds what the router knows of its receivers to each checkpoint. */
+    private final Consumer<Checkpoint> receivers;
+    private final CommandRouter router;
+
+    private volatile String replid;
+    /** Master offset covered by the journal. */
+    private volatile long offset;
+    /** The master's selected db at {@link #offset}. */
+    private int db;
+    /** Upstream offset at the end of the command being routed. */
+    private long current;
+    /** Per shard: upstream offset up to which its journal already holds the replayed stream. */
+    private final long[] skipUpTo;
+    private volatile long replaySkipped;
+
+    /** @param routerOf makes the router that journals through this position */
+    UpstreamPosition(Journal journal, List<ShardRuntime> shards, Consumer<Checkpoint> receivers,
+                     Function<ShardAppender, CommandRouter> routerOf) {
+        this.journal = journal;
+        this.shards = shards;
+        this.receivers = receivers;
+        this.router = routerOf.apply(this::append);
+        final Checkpoint cp = journal.checkpoint();
+        // Resume from the checkpoint: every shard holds the stream up to it. Shards may hold more
+        // (commands journaled after the last checkpoint); skipUpTo keeps them from twice.
+        this.replid = cp.upstreamReplid();
+        this.offset = cp.upstreamOffset();
+        this.db = cp.upstreamDb();
+        router.db(db); // a partial resync does not repeat the master's SELECT
+        router.restoreReads(cp.reads());
+        this.skipUpTo = new long[shards.size()];
+        for (int i = 0; i < shards.size(); i++) {
+            skipUpTo[i] = shards.get(i).journal().lastUpstreamOffset();
+        }
+    }
+
+    CommandRouter router() {
+        return router;
+    }
+
+    String replid() {
+        return replid;
+    }
+
+    long offset() {
+        return offset;
+    }
+
+    /** Entries not journaled again during the replay after a restart, because their shard had them. */
+    long replaySkipped() {
+        return replaySkipped;
+    }
+
+    /**
+     * Journals one master command's part of a shard as one entry, stamped with the upstream
+     * offset at its end. After a restart the link replays from the checkpoint, which all shards
+     * are known to hold; a shard skips what its own journal already has (written before the crash
+     * by a command that reached some shards and not others). Values read from the master are
+     * always appended (see {@link ShardAppender}), stamped no lower than what the journal holds.
+     */
+    private boolean append(int shard, int shardDb, boolean read, DirectBuffer bytes, int off, int len) {
+        if (read) {
+            shards.get(shard).writer().append(Math.max(current, skipUpTo[shard]), shardDb, 0, bytes, off, len);
+            return true;
+        }
+        if (current <= skipUpTo[shard]) {
+            replaySkipped++;
+            return false;
+        }
+        shards.get(shard).writer().append(current, shardDb, 0, bytes, off, len);
+        return true;
+    }
+
+    /** The command being routed ends at this upstream offset. */
+    void at(long upstreamOffset) {
+        current = upstreamOffset;
+    }
+
+    /** Where the keep-alive entries are stamped: the last command's end. */
+    long current() {
+        return current;
+    }
+
+    /** Forgets the master's history: the next PSYNC asks for a full sync. */
+    void forget() {
+        replid = "?";
+        offset = -1;
+    }
+
+    /**
+     * Before a PSYNC: what an earlier connection journaled but did not get to commit is kept, not
+     * written twice, and the stream comes again from the offset in its db.
+     */
+    void resume() {
+        for (int i = 0; i < shards.size(); i++) {
+            shards.get(i).commit();
+            skipUpTo[i] = Math.max(skipUpTo[i], shards.get(i).writer().lastUpstreamOffset());
+        }
+        router.db(db);
+    }
+
+    /** PSYNC's first argument. */
+    String psyncReplid() {
+        return offset < 0 ? "?" : replid;
+    }
+
+    /** PSYNC's second argument: the first byte the journal does not hold. */
+    String psyncOffset() {
+        return offset < 0 || "?".equals(replid) ? "-1" : Long.toString(offset + 1);
+    }
+
+    /** {@code +CONTINUE [replid]}: the master may name a new replid (after a failover). */
+    void continued(String newReplid) {
+        if (newReplid != null) {
+            replid = newReplid;
+        }
+    }
+
+    /** A full sync made new snapshots at {@code masterOffset}: a new dataset, offsets start over, nothing to skip. */
+    void fullSynced(String newReplid, long masterOffset) {
+        router.reset();
+        db = 0;
+        Arrays.fill(skipUpTo, -1);
+        replid = newReplid; // "?" after a SYNC: the next connection asks for a full sync again
+        offset = "?".equals(newReplid) ? -1 : masterOffset;
+        current = masterOffset;
+    }
+
+    /** Commits every shard's appended entries and moves the covered upstream offset to what they hold. */
+    void commit(long framedUpTo) {
+        for (ShardRuntime shard : shards) {
+            shard.commit();
+        }
+        // inside a master's MULTI nothing of it is journaled yet: resume from before it
+        offset = router.inTransaction() ? Math.max(offset, router.stableOffset()) : framedUpTo;
+        db = router.inTransaction() ? router.stableDb() : router.db();
+    }
+
+    /** Checkpoints every shard as having no snapshot (offset -1): a start from it takes a full sync. */
+    void withdrawSnapshots() {
+        final Checkpoint cp = journal.checkpoint();
+        for (ShardRuntime shard : shards) {
+            final Checkpoint.ShardState saved = cp.shards().get(shard.name());
+            if (saved != null && saved.snapshotOffset() >= 0) {
+                cp.shard(shard.name(), saved.replid(), saved.epoch(), -1);
+            }
+        }
+        journal.writeCheckpoint(cp);
+    }
+
+    void writeCheckpoint() {
+        final Checkpoint cp = journal.checkpoint();
+        if (!"?".equals(replid)) {
+            cp.upstream(replid, offset, db);
+            cp.reads(router.openReads(offset)); // a restart from offset skips what those reads already hold
+        }
+        boolean allSnapshots = true;
+        for (ShardRuntime shard : shards) {
+            if (shard.snapshotOffset() >= 0) {
+                cp.shard(shard.name(), shard.replid(), shard.epoch(), shard.snapshotOffset(), shard.journal().endOffset());
+            } else {
+                allSnapshots = false;
+            }
+        }
+        if (allSnapshots) {
+            // the map is recorded once every shard's snapshot was built by it; until then the old one
+            // stays, so a restart before the rebuild is done still sees the change
+            final Map<String, String> map = new LinkedHashMap<>();
+            shards.forEach(shard -> map.put(shard.name(), shard.fingerprint()));
+            cp.shardMap(map);
+        }
+        receivers.accept(cp);
+        journal.writeCheckpoint(cp);
+    }
+}
