@@ -9,6 +9,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
@@ -19,32 +21,41 @@ import io.redisreplica.resp.CommandFramer;
 import io.redisreplica.router.config.ClientLimits;
 import io.redisreplica.router.downstream.AcceptLoop;
 import io.redisreplica.router.downstream.VirtualMaster;
+import io.redisreplica.router.support.Agent;
+import io.redisreplica.router.support.ErrorHandler;
 import io.redisreplica.router.support.SafeText;
 
 /**
  * The operator's view, on the {@code admin} port, in two dialects on one socket:
  * {@code redis-cli -p ADMIN INFO [section]} (RESP: INFO, PING) and {@code curl
  * http://ADMIN/metrics} (Prometheus text). The first bytes of a connection tell which.
+ *
+ * <p>An {@link Agent}: the constructor binds the port (so a port in use fails before anything
+ * runs), {@link #start()} starts the acceptor ({@code admin-PORT}), which gives each client a
+ * thread of its own ({@code admin-client-ADDRESS}); {@link #close()} stops accepting, closes every
+ * client's socket and joins their threads. A client's I/O error ends only that client; an
+ * {@code Error} in any of these threads is fatal.
  */
-public final class AdminServer implements AutoCloseable {
+public final class AdminServer extends Agent {
     private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
 
     /** An admin connection that sends nothing for this long is closed (redis-cli reconnects by itself). */
     static final int IDLE_TIMEOUT_MILLIS = 60_000;
     /** Longest HTTP request head (request line and headers) read. */
     static final int MAX_HTTP_HEAD = 8 * 1024;
+    /** How long {@link #close()} waits for the acceptor, then for the clients' threads. */
+    static final long JOIN_MILLIS = 2_000;
     private static final byte[] HEAD_END = {'\r', '\n', '\r', '\n'};
 
     private final RouterView router;
     private final ServerSocket server;
     private final AcceptLoop loop;
     private final ClientLimits limits;
+    /** The clients being served, each with its thread: closed and joined by {@link #close()}. */
+    private final Map<Socket, Thread> clients = new ConcurrentHashMap<>();
 
-    public AdminServer(RouterView router, String host, int port) throws IOException {
-        this(router, host, port, new ClientLimits(ClientLimits.DEFAULT_MAX_CLIENTS, ClientLimits.DEFAULT_HANDSHAKE_TIMEOUT_MILLIS));
-    }
-
-    public AdminServer(RouterView router, String host, int port, ClientLimits limits) throws IOException {
+    public AdminServer(RouterView router, String host, int port, ClientLimits limits, ErrorHandler errors) throws IOException {
+        super("admin-" + port, errors, JOIN_MILLIS);
         this.router = router;
         this.limits = limits;
         this.server = VirtualMaster.bind("admin", host, port, 16);
@@ -59,14 +70,51 @@ public final class AdminServer implements AutoCloseable {
                 AdminServer.this.serve(socket);
             }
         });
-        final Thread t = new Thread(loop, "admin-" + port);
-        t.setDaemon(true);
-        t.start();
         LOG.info("admin: INFO and /metrics on {}:{} (maxclients {})", host, port, limits.maxClients());
         final InetAddress bound = server.getInetAddress();
         if (!bound.isLoopbackAddress()) {
             LOG.warn("admin: {}:{} is reachable from other hosts and has no authentication: anyone who can connect reads INFO "
                 + "and /metrics (bind it to 127.0.0.1, or firewall it)", host, port);
+        }
+    }
+
+    @Override
+    protected void run() {
+        loop.run();
+    }
+
+    /** Stops accepting and ends every client: a thread blocked reading its socket returns when the socket closes. */
+    @Override
+    protected void wake() {
+        loop.close();
+        closeQuietly(server);
+        clients.keySet().forEach(AdminServer::closeQuietly);
+    }
+
+    /** Stops the acceptor and joins it, then joins the clients' threads within the same bound. */
+    @Override
+    public void close() {
+        super.close();
+        final long deadline = System.currentTimeMillis() + JOIN_MILLIS;
+        for (Map.Entry<Socket, Thread> c : clients.entrySet()) {
+            closeQuietly(c.getKey()); // one accepted while closing
+            try {
+                c.getValue().join(Math.max(1, deadline - System.currentTimeMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (c.getValue().isAlive()) {
+                LOG.warn("admin: client thread {} did not end within {} ms of close", c.getValue().getName(), JOIN_MILLIS);
+            }
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // closing to end its reader
         }
     }
 
@@ -81,7 +129,11 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private void serve(Socket s) {
+        clients.put(s, Thread.currentThread());
         try (s) {
+            if (closing()) {
+                return; // accepted as the server closed: wake() may have missed it
+            }
             final InputStream in = s.getInputStream();
             final OutputStream out = new BufferedOutputStream(s.getOutputStream());
             final byte[] buf = new byte[ClientLimits.HANDSHAKE_MAX_COMMAND + 1024];
@@ -118,6 +170,10 @@ public final class AdminServer implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             LOG.debug("admin client: {}", e.toString());
+        } catch (Error e) {
+            errors().fatal(Thread.currentThread().getName(), e);
+        } finally {
+            clients.remove(s);
         }
     }
 
@@ -168,7 +224,7 @@ public final class AdminServer implements AutoCloseable {
             case "PING":
                 return "+PONG\r\n";
             case "INFO": {
-                final String text = AdminReport.info(router, c.argCount() > 1 ? c.argString(1) : "all");
+                final String text = InfoReport.of(RouterStatus.of(router), c.argCount() > 1 ? c.argString(1) : "all");
                 return "$" + text.getBytes(StandardCharsets.UTF_8).length + "\r\n" + text + "\r\n";
             }
             case "COMMAND":
@@ -185,7 +241,7 @@ public final class AdminServer implements AutoCloseable {
         final String status;
         if (path.equals("/metrics")) {
             status = "200 OK";
-            body = AdminReport.prometheus(router);
+            body = PrometheusReport.of(RouterStatus.of(router));
         } else {
             status = "404 Not Found";
             body = "try /metrics\n";
@@ -195,15 +251,5 @@ public final class AdminServer implements AutoCloseable {
             + bytes.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         out.write(bytes);
         out.flush();
-    }
-
-    @Override
-    public void close() {
-        loop.close();
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // closing
-        }
     }
 }
