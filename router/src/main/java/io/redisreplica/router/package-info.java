@@ -18,8 +18,9 @@
  * <li>per sink and shard, a {@code SinkRunner} agent ({@code sink-NAME-SHARD}): closed all at once
  *     within one bound of 5 s;</li>
  * <li>{@code upstream-HOST:PORT}, running the {@code UpstreamLink}: stopped and joined (5 s);</li>
- * <li>the {@code AdminServer} agent, when an admin port is configured ({@code admin-PORT}, and a
- *     thread per client): its port is bound before anything starts;</li>
+ * <li>the {@code AdminServer}, when an admin port is configured (its acceptor agent
+ *     {@code admin-PORT} and a thread per client, all joined): its port is bound before anything
+ *     starts;</li>
  * <li>{@link io.redisreplica.router.Retention} ({@code retention}), an agent.</li>
  * </ol>
  */

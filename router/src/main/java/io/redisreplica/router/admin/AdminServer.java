@@ -30,13 +30,13 @@ import io.redisreplica.router.support.SafeText;
  * {@code redis-cli -p ADMIN INFO [section]} (RESP: INFO, PING) and {@code curl
  * http://ADMIN/metrics} (Prometheus text). The first bytes of a connection tell which.
  *
- * <p>An {@link Agent}: the constructor binds the port (so a port in use fails before anything
- * runs), {@link #start()} starts the acceptor ({@code admin-PORT}), which gives each client a
- * thread of its own ({@code admin-client-ADDRESS}); {@link #close()} stops accepting, closes every
- * client's socket and joins their threads. A client's I/O error ends only that client; an
- * {@code Error} in any of these threads is fatal.
+ * <p>The constructor binds the port (so a port in use fails before anything runs);
+ * {@link #start()} starts the acceptor, an {@link Agent} ({@code admin-PORT}), which gives each
+ * client a thread of its own ({@code admin-client-ADDRESS}); {@link #close()} closes the acceptor
+ * (joined), then every client's socket, and joins their threads. A client's I/O error ends only
+ * that client; an {@code Error} in any of these threads goes to the {@link ErrorHandler} as fatal.
  */
-public final class AdminServer extends Agent {
+public final class AdminServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
 
     /** An admin connection that sends nothing for this long is closed (redis-cli reconnects by itself). */
@@ -51,12 +51,16 @@ public final class AdminServer extends Agent {
     private final ServerSocket server;
     private final AcceptLoop loop;
     private final ClientLimits limits;
+    private final ErrorHandler errors;
+    /** Runs the accept loop on its own thread; closing it closes the listening socket. */
+    private final Agent acceptor;
     /** The clients being served, each with its thread: closed and joined by {@link #close()}. */
     private final Map<Socket, Thread> clients = new ConcurrentHashMap<>();
+    private volatile boolean closing;
 
     public AdminServer(RouterView router, String host, int port, ClientLimits limits, ErrorHandler errors) throws IOException {
-        super("admin-" + port, errors, JOIN_MILLIS);
         this.router = router;
+        this.errors = errors;
         this.limits = limits;
         this.server = VirtualMaster.bind("admin", host, port, 16);
         this.loop = new AcceptLoop("admin", server, limits, new AcceptLoop.Handler() {
@@ -70,6 +74,18 @@ public final class AdminServer extends Agent {
                 AdminServer.this.serve(socket);
             }
         });
+        this.acceptor = new Agent("admin-" + port, errors, JOIN_MILLIS) {
+            @Override
+            protected void run() {
+                loop.run();
+            }
+
+            @Override
+            protected void wake() {
+                loop.close();
+                closeQuietly(server); // a blocked accept returns
+            }
+        };
         LOG.info("admin: INFO and /metrics on {}:{} (maxclients {})", host, port, limits.maxClients());
         final InetAddress bound = server.getInetAddress();
         if (!bound.isLoopbackAddress()) {
@@ -78,26 +94,22 @@ public final class AdminServer extends Agent {
         }
     }
 
-    @Override
-    protected void run() {
-        loop.run();
+    /** Starts accepting (once). */
+    public void start() {
+        acceptor.start();
     }
 
-    /** Stops accepting and ends every client: a thread blocked reading its socket returns when the socket closes. */
-    @Override
-    protected void wake() {
-        loop.close();
-        closeQuietly(server);
-        clients.keySet().forEach(AdminServer::closeQuietly);
-    }
-
-    /** Stops the acceptor and joins it, then joins the clients' threads within the same bound. */
+    /**
+     * Stops the acceptor and joins it, then ends every client (a thread blocked reading its socket
+     * returns when the socket closes) and joins their threads within the same bound.
+     */
     @Override
     public void close() {
-        super.close();
+        closing = true;
+        acceptor.close();
         final long deadline = System.currentTimeMillis() + JOIN_MILLIS;
         for (Map.Entry<Socket, Thread> c : clients.entrySet()) {
-            closeQuietly(c.getKey()); // one accepted while closing
+            closeQuietly(c.getKey());
             try {
                 c.getValue().join(Math.max(1, deadline - System.currentTimeMillis()));
             } catch (InterruptedException e) {
@@ -131,8 +143,8 @@ public final class AdminServer extends Agent {
     private void serve(Socket s) {
         clients.put(s, Thread.currentThread());
         try (s) {
-            if (closing()) {
-                return; // accepted as the server closed: wake() may have missed it
+            if (closing) {
+                return; // accepted as the server closed: close() may have missed it
             }
             final InputStream in = s.getInputStream();
             final OutputStream out = new BufferedOutputStream(s.getOutputStream());
@@ -171,7 +183,7 @@ public final class AdminServer extends Agent {
         } catch (IOException | RuntimeException e) {
             LOG.debug("admin client: {}", e.toString());
         } catch (Error e) {
-            errors().fatal(Thread.currentThread().getName(), e);
+            errors.fatal(Thread.currentThread().getName(), e);
         } finally {
             clients.remove(s);
         }

@@ -7,10 +7,10 @@
  * {@link io.redisreplica.router.admin.PrometheusReport} format: the formats are unit-tested from
  * fixed values.
  *
- * <p>Threads: the {@code AdminServer} is an {@code Agent}: its constructor binds the port,
- * {@code start()} starts its acceptor ({@code admin-PORT}), which starts a thread per admin
- * client ({@code admin-client-ADDRESS}); {@code close()} stops the acceptor, closes every client's
- * socket and joins their threads. The {@code Router} creates, starts and closes it.
+ * <p>Threads: the {@code AdminServer}'s constructor binds the port, {@code start()} starts its
+ * acceptor, an {@code Agent} ({@code admin-PORT}), which starts a thread per admin client
+ * ({@code admin-client-ADDRESS}); {@code close()} closes and joins the acceptor, then closes every
+ * client's socket and joins their threads. The {@code Router} creates, starts and closes it.
  *
  * <p>Uses {@code upstream}, {@code downstream}, {@code sinks}, {@code shard}, {@code config},
  * {@code routing} and {@code support}; only the {@code Router} uses it.
