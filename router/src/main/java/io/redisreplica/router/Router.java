@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 
@@ -34,7 +36,6 @@ import io.redisreplica.router.sinks.ClassSinkDelivery;
 import io.redisreplica.router.sinks.RedisSinkDelivery;
 import io.redisreplica.router.sinks.SinkDelivery;
 import io.redisreplica.router.sinks.SinkRunner;
-import io.redisreplica.router.support.DistinctErrors;
 import io.redisreplica.router.support.ErrorHandler;
 import io.redisreplica.router.upstream.UpstreamLink;
 
@@ -42,6 +43,12 @@ import io.redisreplica.router.upstream.UpstreamLink;
  * The whole router: the journal, one {@link ShardRuntime} and {@link VirtualMaster} per shard,
  * and the {@link UpstreamLink} on its own thread. {@link #start} returns once the shards listen;
  * the initial sync proceeds in the background ({@link #upstream()} tells where it is).
+ *
+ * <p>It owns every loop it starts and the one {@link ErrorHandler} they report to: a fatal error
+ * in any of them stops the router (closed on a thread of its own), and {@link #failure()} says
+ * why. Loops start in data-path order (virtual masters, sinks, upstream link, admin port,
+ * retention) and {@link #close()} closes them in reverse, each joined, then the journal; a start
+ * that fails part way closes what it had started the same way.
  */
 public final class Router implements AutoCloseable, RouterView {
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
@@ -52,8 +59,14 @@ public final class Router implements AutoCloseable, RouterView {
     private final List<SinkRunner> sinks = new ArrayList<>();
     private final UpstreamLink upstream;
     private final AdminServer admin;
-    private final Thread retention;
-    private volatile boolean closing;
+    private final Retention retention;
+    /** The one error policy of every loop; its first fatal error stops the router. */
+    private final ErrorHandler errors = new ErrorHandler(this::stopOnFatal);
+    /** What has been started, the last on top: {@link #close()} pops it in reverse start order. */
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    /** Held while starting and closing: a fatal stop waits until the router is whole, a second close until the first is done. */
+    private final Object lifecycle = new Object();
+    private boolean closed;
     /** Shard journals found damaged at start and set aside (each shard took a new snapshot). */
     private long journalsSetAside;
     private final long startedAt = System.currentTimeMillis();
@@ -123,7 +136,8 @@ public final class Router implements AutoCloseable, RouterView {
             for (ShardRuntime s : shards) {
                 masters.add(new VirtualMaster(s, config.replicaStallTimeout().toMillis(), new ReplicaPolicy(config.replicaMaxFailures(),
                     config.replicaFailureWindow().toMillis(), config.replicaDropTime().toMillis()), ClientLimits.of(config),
-                    config.shardUser(s.name())));
+                    config.shardUser(s.name()), errors));
+                started.push(masters.get(masters.size() - 1)); // its constructor started its acceptor
             }
             for (SinkConfig sink : config.sinks()) {
                 for (ShardRuntime s : shards) {
@@ -131,14 +145,13 @@ public final class Router implements AutoCloseable, RouterView {
                         final SinkDelivery delivery = sink.kind() == SinkConfig.Kind.CLASS
                             ? new ClassSinkDelivery(sink, s.name(), config.journalDir().resolve("sinks"))
                             : new RedisSinkDelivery(sink, s.name());
-                        sinks.add(new SinkRunner(sink, s, delivery, config.sinkMaxFailures()));
+                        sinks.add(new SinkRunner(sink, s, delivery, config.sinkMaxFailures(), errors));
                     }
                 }
             }
-            // the transforms' open() is user code: run here, where the router is wired, not by reading the config;
-            // the link's fatal error is RunCommand's reason to stop (upstream().failure()), as before the link was an Agent
+            // the transforms' open() is user code: run here, where the router is wired, not by reading the config
             this.upstream = new UpstreamLink(config, Plugins.openValueRules(config), journal, shards, snapshots, policy,
-                this::recordReceivers, ErrorHandler.recording());
+                this::recordReceivers, errors);
             for (ShardRuntime s : shards) {
                 s.onJournalDamage(reason -> upstream.requestFullResync("shard " + s.name() + ": its journal cannot be read ("
                     + reason + "): a new snapshot replaces what is damaged"));
@@ -149,19 +162,25 @@ public final class Router implements AutoCloseable, RouterView {
                 upstream.requestFullResync("no snapshot for shard " + String.join(", ", waiting)
                     + ": a full sync of the master builds every shard's snapshot anew (each shard's replicas get a full resync)");
             }
-            upstream.start();
-            sinks.forEach(SinkRunner::start);
-            this.admin = config.adminPort() > 0 ? new AdminServer(this, config.adminHost(), config.adminPort(), ClientLimits.of(config))
-                : null;
-            this.retention = new Thread(() -> retentionLoop(config.retentionInterval().toMillis()), "retention");
-            retention.setDaemon(true);
-            retention.start();
+            this.admin = config.adminPort() > 0
+                ? new AdminServer(this, config.adminHost(), config.adminPort(), ClientLimits.of(config), errors) : null;
+            this.retention = new Retention(shards, masters, sinks, upstream, config.retentionInterval().toMillis(), errors);
+            synchronized (lifecycle) { // a fatal error meanwhile closes the router once it is whole
+                started.push(() -> SinkRunner.closeAll(sinks)); // in parallel: one join bound for all of them
+                sinks.forEach(SinkRunner::start);
+                upstream.start();
+                started.push(upstream);
+                if (admin != null) {
+                    admin.start();
+                    started.push(admin);
+                }
+                retention.start();
+                started.push(retention);
+            }
             ok = true;
         } finally {
             if (!ok) {
-                sinks.forEach(SinkRunner::stop);
-                masters.forEach(VirtualMaster::close);
-                journal.close();
+                closeOnce(); // a port in use, say: nothing started stays running
             }
         }
     }
@@ -319,69 +338,63 @@ public final class Router implements AutoCloseable, RouterView {
         }
     }
 
-    /**
-     * Deletes journal files no holder needs: the snapshot (a new replica starts there) and every
-     * connected replica (from its acknowledged offset). Past the size and age limits files go
-     * anyway: replicas that fell behind will need a full resync, and when the snapshot itself
-     * fell behind, the router asks the master for a full sync to make a new one.
-     */
-    private void retentionLoop(long intervalMillis) {
-        while (!closing) {
-            try {
-                Thread.sleep(intervalMillis);
-                applyRetention();
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                retentionErrors.record("retention pass failed, next in " + intervalMillis + " ms", e); // once per distinct error
-            }
-        }
-    }
-
-    void applyRetention() {
-        for (int i = 0; i < shards.size(); i++) {
-            final ShardRuntime shard = shards.get(i);
-            final java.util.Map<String, Long> holders = new java.util.HashMap<>();
-            if (shard.snapshotOffset() >= 0) {
-                holders.put("snapshot", shard.snapshotOffset());
-            }
-            for (ReplicaSession s : masters.get(i).sessions()) {
-                holders.put("replica " + s.peer(), Math.max(0, s.ackedOffset() >= 0 ? s.ackedOffset() : s.sentOffset()));
-            }
-            for (SinkRunner sink : sinks) {
-                // a sink holds what it has yet to deliver until it is dropped; the size and age limits still apply
-                if (sink.shard() == shard && sink.state() != SinkRunner.State.DROPPED) {
-                    holders.put("sink " + sink.config().name(), Math.max(0, sink.delivered()));
-                }
-            }
-            final io.redisreplica.journal.ShardJournal.RetentionReport report =
-                shard.journal().applyRetention(holders, System.currentTimeMillis());
-            retentionDeleted += report.filesDeleted();
-            if (report.fellBehind().contains("snapshot")) {
-                upstream.requestFullResync("shard " + shard.name() + ": its journal no longer reaches back to its snapshot");
-            }
-        }
-    }
-
-    private volatile long retentionDeleted;
-    private final DistinctErrors retentionErrors = new DistinctErrors(LOG, "retention");
-
-    /** Journal files retention has deleted since start. */
+    @Override
     public long retentionDeleted() {
-        return retentionDeleted;
+        return retention.deleted();
     }
 
     @Override
+    public long retentionErrors() {
+        return retention.failures();
+    }
+
+    /**
+     * Why the router stopped by itself, or null while it runs (or after a requested stop): the
+     * first fatal error of any of its loops, or the upstream link's own reason to end. {@code run}
+     * exits non-zero on it.
+     */
+    public String failure() {
+        final String fatal = errors.failure();
+        return fatal != null ? fatal : upstream.failure();
+    }
+
+    /** The handler every loop reports to (tests report a fatal error through it). */
+    ErrorHandler errors() {
+        return errors;
+    }
+
+    /** The first fatal error stops the router: on a thread of its own, since the failing thread may be one that close() joins. */
+    private void stopOnFatal() {
+        final Thread stop = new Thread(this::close, "router-stop");
+        stop.setDaemon(true);
+        stop.start();
+    }
+
+    /** Closes every loop in reverse start order, each joined, then the journal; a second call waits for the first. */
+    @Override
     public void close() {
-        closing = true;
-        retention.interrupt();
-        if (admin != null) {
-            admin.close();
+        if (closeOnce()) {
+            LOG.info("router stopped");
         }
-        upstream.close();
-        sinks.forEach(SinkRunner::stop);
-        masters.forEach(VirtualMaster::close);
-        journal.close();
-        LOG.info("router stopped");
+    }
+
+    /** Closes what was started, in reverse, then the journal; false when that was done already. */
+    private boolean closeOnce() {
+        synchronized (lifecycle) {
+            if (closed) {
+                return false;
+            }
+            closed = true;
+            while (!started.isEmpty()) {
+                final AutoCloseable c = started.pop();
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.warn("closing {} failed", c, e);
+                }
+            }
+            journal.close();
+            return true;
+        }
     }
 }

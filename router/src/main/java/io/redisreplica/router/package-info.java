@@ -7,19 +7,21 @@
  * {@code support} small helpers. A package uses only those below it on that path
  * ({@code PackageLayersTest} checks it on the compiled classes).
  *
- * <p>{@link io.redisreplica.router.Router} wires them and owns every thread the router starts,
- * all daemon threads:
- * <ul>
- * <li>{@code upstream-HOST:PORT}, running the {@code UpstreamLink}: started by the constructor,
- *     stopped and joined (5 s) by {@code close()};</li>
- * <li>{@code retention}: started by the constructor, interrupted (not joined) by {@code close()};</li>
+ * <p>{@link io.redisreplica.router.Router} wires them, creates the one {@code ErrorHandler} every
+ * loop reports to (its first fatal error stops the router, on a {@code router-stop} thread, and is
+ * {@code Router.failure()}), and owns every thread the router starts, all daemon threads. It
+ * starts them in this order and {@code close()} closes them in reverse, each joined, then the
+ * journal; a start that fails part way (an admin port in use) closes what it had started:
+ * <ol>
  * <li>per shard, a {@code VirtualMaster} whose constructor starts its acceptor and which starts a
- *     thread per replica connection; {@code close()} closes each after the sinks;</li>
- * <li>per sink and shard, a {@code SinkRunner} thread: started after the upstream thread, each
- *     stopped and joined (5 s) in turn by {@code close()};</li>
- * <li>the {@code AdminServer}, when an admin port is configured: its constructor starts its acceptor;
- *     {@code close()} closes it first.</li>
- * </ul>
- * {@code close()} closes the journal last.
+ *     thread per replica connection;</li>
+ * <li>per sink and shard, a {@code SinkRunner} agent ({@code sink-NAME-SHARD}): closed all at once
+ *     within one bound of 5 s;</li>
+ * <li>{@code upstream-HOST:PORT}, running the {@code UpstreamLink}: stopped and joined (5 s);</li>
+ * <li>the {@code AdminServer}, when an admin port is configured (its acceptor agent
+ *     {@code admin-PORT} and a thread per client, all joined): its port is bound before anything
+ *     starts;</li>
+ * <li>{@link io.redisreplica.router.Retention} ({@code retention}), an agent.</li>
+ * </ol>
  */
 package io.redisreplica.router;

@@ -92,7 +92,7 @@ final class RunCommand implements Callable<Integer> {
             out.flush();
             long lastStatus = System.nanoTime();
             while (!stop.await(1, TimeUnit.SECONDS)) {
-                final String failure = router.upstream().failure();
+                final String failure = router.failure(); // a fatal error of any loop, or the upstream link's reason to end
                 if (failure != null) {
                     spec.commandLine().getErr().println("error: the router stopped: " + failure);
                     exitCode = ExitCodes.ROUTER_FAILED;

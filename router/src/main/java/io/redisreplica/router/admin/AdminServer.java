@@ -9,6 +9,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
@@ -19,12 +21,19 @@ import io.redisreplica.resp.CommandFramer;
 import io.redisreplica.router.config.ClientLimits;
 import io.redisreplica.router.downstream.AcceptLoop;
 import io.redisreplica.router.downstream.VirtualMaster;
+import io.redisreplica.router.support.ErrorHandler;
 import io.redisreplica.router.support.SafeText;
 
 /**
  * The operator's view, on the {@code admin} port, in two dialects on one socket:
  * {@code redis-cli -p ADMIN INFO [section]} (RESP: INFO, PING) and {@code curl
  * http://ADMIN/metrics} (Prometheus text). The first bytes of a connection tell which.
+ *
+ * <p>The constructor binds the port (so a port in use fails before anything runs);
+ * {@link #start()} starts the acceptor, an {@link Agent} ({@code admin-PORT}), which gives each
+ * client a thread of its own ({@code admin-client-ADDRESS}); {@link #close()} closes the acceptor
+ * (joined), then every client's socket, and joins their threads. A client's I/O error ends only
+ * that client; an {@code Error} in any of these threads goes to the {@link ErrorHandler} as fatal.
  */
 public final class AdminServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
@@ -33,22 +42,26 @@ public final class AdminServer implements AutoCloseable {
     static final int IDLE_TIMEOUT_MILLIS = 60_000;
     /** Longest HTTP request head (request line and headers) read. */
     static final int MAX_HTTP_HEAD = 8 * 1024;
+    /** How long {@link #close()} waits for the acceptor, then for the clients' threads. */
+    static final long JOIN_MILLIS = 2_000;
     private static final byte[] HEAD_END = {'\r', '\n', '\r', '\n'};
 
     private final RouterView router;
     private final ServerSocket server;
     private final AcceptLoop loop;
     private final ClientLimits limits;
+    private final ErrorHandler errors;
+    /** The clients being served, each with its thread: closed and joined by {@link #close()}. */
+    private final Map<Socket, Thread> clients = new ConcurrentHashMap<>();
+    private volatile boolean closing;
 
-    public AdminServer(RouterView router, String host, int port) throws IOException {
-        this(router, host, port, new ClientLimits(ClientLimits.DEFAULT_MAX_CLIENTS, ClientLimits.DEFAULT_HANDSHAKE_TIMEOUT_MILLIS));
-    }
-
-    public AdminServer(RouterView router, String host, int port, ClientLimits limits) throws IOException {
+    public AdminServer(RouterView router, String host, int port, ClientLimits limits, ErrorHandler errors) throws IOException {
         this.router = router;
+        this.errors = errors;
         this.limits = limits;
         this.server = VirtualMaster.bind("admin", host, port, 16);
-        this.loop = new AcceptLoop("admin", server, limits, new AcceptLoop.Handler() {
+        // the acceptor is an Agent (admin-PORT): closing it closes the listening socket and joins it
+        this.loop = new AcceptLoop("admin", "admin-" + port, server, limits, AcceptLoop.threadPerConnection("admin", new AcceptLoop.Handler() {
             @Override
             public String threadName(Socket socket) {
                 return "admin-client-" + socket.getRemoteSocketAddress();
@@ -58,13 +71,48 @@ public final class AdminServer implements AutoCloseable {
             public void serve(Socket socket) {
                 AdminServer.this.serve(socket);
             }
-        });
-        loop.start();
+        }), errors);
         LOG.info("admin: INFO and /metrics on {}:{} (maxclients {})", host, port, limits.maxClients());
         final InetAddress bound = server.getInetAddress();
         if (!bound.isLoopbackAddress()) {
             LOG.warn("admin: {}:{} is reachable from other hosts and has no authentication: anyone who can connect reads INFO "
                 + "and /metrics (bind it to 127.0.0.1, or firewall it)", host, port);
+        }
+    }
+
+    /** Starts accepting (once). */
+    public void start() {
+        loop.start();
+    }
+
+    /**
+     * Stops the acceptor and joins it, then ends every client (a thread blocked reading its socket
+     * returns when the socket closes) and joins their threads within the same bound.
+     */
+    @Override
+    public void close() {
+        closing = true;
+        loop.close();
+        final long deadline = System.currentTimeMillis() + JOIN_MILLIS;
+        for (Map.Entry<Socket, Thread> c : clients.entrySet()) {
+            closeQuietly(c.getKey());
+            try {
+                c.getValue().join(Math.max(1, deadline - System.currentTimeMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (c.getValue().isAlive()) {
+                LOG.warn("admin: client thread {} did not end within {} ms of close", c.getValue().getName(), JOIN_MILLIS);
+            }
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // closing to end its reader
         }
     }
 
@@ -79,7 +127,11 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private void serve(Socket s) {
+        clients.put(s, Thread.currentThread());
         try (s) {
+            if (closing) {
+                return; // accepted as the server closed: close() may have missed it
+            }
             final InputStream in = s.getInputStream();
             final OutputStream out = new BufferedOutputStream(s.getOutputStream());
             final byte[] buf = new byte[ClientLimits.HANDSHAKE_MAX_COMMAND + 1024];
@@ -116,6 +168,10 @@ public final class AdminServer implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             LOG.debug("admin client: {}", e.toString());
+        } catch (Error e) {
+            errors.fatal(Thread.currentThread().getName(), e);
+        } finally {
+            clients.remove(s);
         }
     }
 
@@ -166,7 +222,7 @@ public final class AdminServer implements AutoCloseable {
             case "PING":
                 return "+PONG\r\n";
             case "INFO": {
-                final String text = AdminReport.info(router, c.argCount() > 1 ? c.argString(1) : "all");
+                final String text = InfoReport.of(RouterStatus.of(router), c.argCount() > 1 ? c.argString(1) : "all");
                 return "$" + text.getBytes(StandardCharsets.UTF_8).length + "\r\n" + text + "\r\n";
             }
             case "COMMAND":
@@ -183,7 +239,7 @@ public final class AdminServer implements AutoCloseable {
         final String status;
         if (path.equals("/metrics")) {
             status = "200 OK";
-            body = AdminReport.prometheus(router);
+            body = PrometheusReport.of(RouterStatus.of(router));
         } else {
             status = "404 Not Found";
             body = "try /metrics\n";
@@ -193,15 +249,5 @@ public final class AdminServer implements AutoCloseable {
             + bytes.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         out.write(bytes);
         out.flush();
-    }
-
-    @Override
-    public void close() {
-        loop.close();
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // closing
-        }
     }
 }

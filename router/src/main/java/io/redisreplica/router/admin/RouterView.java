@@ -19,6 +19,12 @@ public interface RouterView {
     /** Shard journals found damaged at start and set aside. */
     long journalsSetAside();
 
+    /** Journal files retention has deleted since start. */
+    long retentionDeleted();
+
+    /** Retention passes that failed since start. */
+    long retentionErrors();
+
     UpstreamLink upstream();
 
     List<ShardRuntime> shards();

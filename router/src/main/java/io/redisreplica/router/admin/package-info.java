@@ -1,12 +1,16 @@
 /**
  * The admin port: {@link io.redisreplica.router.admin.AdminServer} answers Redis {@code INFO} and
- * HTTP {@code GET /metrics}; {@link io.redisreplica.router.admin.AdminReport} writes both from
- * what it reads through {@link io.redisreplica.router.admin.RouterView} (the running router:
- * upstream link, shards, sessions, listeners, sinks).
+ * HTTP {@code GET /metrics}. Each request reads the running router once, through
+ * {@link io.redisreplica.router.admin.RouterView}, into a
+ * {@link io.redisreplica.router.admin.RouterStatus} record (upstream link, routing counters,
+ * shards, sessions, listeners, sinks), which {@link io.redisreplica.router.admin.InfoReport} and
+ * {@link io.redisreplica.router.admin.PrometheusReport} format: the formats are unit-tested from
+ * fixed values.
  *
- * <p>Threads: the {@code AdminServer} constructor starts its acceptor ({@code admin-PORT}), which
- * starts a thread per admin client ({@code admin-client-ADDRESS}); {@code close()} stops the
- * acceptor and closes the listening socket. The {@code Router} creates and closes it.
+ * <p>Threads: the {@code AdminServer}'s constructor binds the port, {@code start()} starts its
+ * acceptor, an {@code Agent} ({@code admin-PORT}), which starts a thread per admin client
+ * ({@code admin-client-ADDRESS}); {@code close()} closes and joins the acceptor, then closes every
+ * client's socket and joins their threads. The {@code Router} creates, starts and closes it.
  *
  * <p>Uses {@code upstream}, {@code downstream}, {@code sinks}, {@code shard}, {@code config},
  * {@code routing} and {@code support}; only the {@code Router} uses it.

@@ -68,7 +68,8 @@ public final class AcceptLoop extends Agent {
         this.connections = connections;
     }
 
-    private static Connections threadPerConnection(String role, Handler handler) {
+    /** A thread per connection, named by the handler, running it; the connection's slot is released when it ends. */
+    public static Connections threadPerConnection(String role, Handler handler) {
         return (socket, release) -> {
             final Thread t = new Thread(() -> {
                 try (socket) {

@@ -28,7 +28,8 @@ public final class RedisSinkDelivery implements SinkDelivery {
     private final RespWriter writer = new RespWriter();
     private final ExpandableArrayBuffer batch = new ExpandableArrayBuffer(64 * 1024);
     private RedisConnection connection;
-    private long refused;
+    /** Written by the runner's thread, read by the admin port's. */
+    private volatile long refused;
 
     public RedisSinkDelivery(SinkConfig config, String shard) {
         this.config = config;

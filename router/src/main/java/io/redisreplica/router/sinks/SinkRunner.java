@@ -2,8 +2,10 @@ package io.redisreplica.router.sinks;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,18 +16,27 @@ import io.redisreplica.journal.JournalReader;
 import io.redisreplica.journal.SeekResult;
 import io.redisreplica.router.config.SinkConfig;
 import io.redisreplica.router.shard.ShardRuntime;
+import io.redisreplica.router.support.Agent;
+import io.redisreplica.router.support.DistinctErrors;
+import io.redisreplica.router.support.ErrorHandler;
 
 /**
- * Reads one shard's journal for one sink, on its own thread, and delivers the key events in
- * batches: from the offset the sink last recorded (a new sink starts at the shard's current
- * snapshot). A failed batch pauses the sink and is delivered again after a backoff (200 ms,
- * doubling to 10 s), from the offset the sink says it holds; after {@code maxFailures} failures
- * in a row the sink is dropped until the router restarts. Either way the journal keeps what is
- * waiting and nothing else slows: the upstream link and the replicas do not wait for sinks.
+ * Reads one shard's journal for one sink, on its own thread ({@code sink-NAME-SHARD}), and
+ * delivers the key events in batches: from the offset the sink last recorded (a new sink starts at
+ * the shard's current snapshot). A failed batch is a transient fault: it pauses the sink, is
+ * logged once per distinct error (then counted: {@code errors} in INFO) and is delivered again
+ * after a backoff with jitter (200 ms, doubling to 10 s), from the offset the sink says it holds;
+ * after {@code maxFailures} failures in a row the sink is dropped until the router restarts.
+ * Either way the journal keeps what is waiting and nothing else slows: the upstream link and the
+ * replicas do not wait for sinks. An {@code Error} ends the loop and goes to the
+ * {@link ErrorHandler} as fatal.
  */
-public final class SinkRunner implements Runnable {
+public final class SinkRunner extends Agent {
     private static final Logger LOG = LoggerFactory.getLogger(SinkRunner.class);
+    private static final long MIN_BACKOFF_MS = 200;
     private static final long MAX_BACKOFF_MS = 10_000;
+    /** How long {@link #close()} waits for a delivery in progress (user code may be slow to return). */
+    static final long JOIN_MILLIS = 5_000;
     /** A batch without events still records its offset now and then, so a restart need not read it again. */
     private static final long IDLE_RECORD_MS = 1_000;
 
@@ -37,20 +48,27 @@ public final class SinkRunner implements Runnable {
     private final SinkDelivery delivery;
     private final int maxFailures;
     private final KeyEvents keyEvents;
+    private final DistinctErrors faults;
+    /** Counted down by {@link #wake()}: a backoff ends at once on close. */
+    private final CountDownLatch closed = new CountDownLatch(1);
+    /** Written by this runner's thread only; others read them (INFO, metrics, retention). */
     private volatile State state = State.STARTING;
-    private volatile boolean stopping;
     private volatile long delivered = -1;
     private volatile long events;
     private volatile int failures;
     private volatile String lastError = "";
-    private Thread thread;
+    /** The loop's thread, interrupted on close: user code blocked in {@code deliver} may heed it. */
+    private volatile Thread loopThread;
+    private final AtomicBoolean deliveryClosed = new AtomicBoolean();
 
-    public SinkRunner(SinkConfig config, ShardRuntime shard, SinkDelivery delivery, int maxFailures) {
+    public SinkRunner(SinkConfig config, ShardRuntime shard, SinkDelivery delivery, int maxFailures, ErrorHandler errorHandler) {
+        super("sink-" + config.name() + "-" + shard.name(), errorHandler, JOIN_MILLIS);
         this.config = config;
         this.shard = shard;
         this.delivery = delivery;
         this.maxFailures = maxFailures;
         this.keyEvents = new KeyEvents(config.values());
+        this.faults = errorHandler.distinct(LOG, "sink " + config.name() + " shard " + shard.name());
     }
 
     public SinkConfig config() {
@@ -75,43 +93,77 @@ public final class SinkRunner implements Runnable {
     }
 
     /** Failures in a row (0 while it delivers). */
-    int failures() {
+    public int failures() {
         return failures;
     }
 
-    String lastError() {
+    /** The last failure's message, "" before any. */
+    public String lastError() {
         return lastError;
     }
 
-    public void start() {
-        thread = new Thread(this, "sink-" + config.name() + "-" + shard.name());
-        thread.setDaemon(true);
-        thread.start();
+    /** Commands the target refused inside delivered batches, or -1 when the delivery is not to Redis. */
+    public long refused() {
+        return delivery instanceof RedisSinkDelivery r ? r.refused() : -1;
+    }
+
+    /** Errors since start, repeats included (each distinct one was logged once). */
+    public long faults() {
+        return faults.total();
     }
 
     /**
-     * Stops the thread. A Redis delivery's connection is closed at once, since a thread blocked
-     * reading a socket does not see an interrupt; user code is closed only once its thread is out
-     * of {@code deliver}.
+     * Wakes the loop: a Redis delivery's connection is closed at once (a thread blocked reading a
+     * socket does not see an interrupt), the backoff ends, and the thread is interrupted for user
+     * code that heeds it.
      */
-    public void stop() {
-        stopping = true;
+    @Override
+    protected void wake() {
+        closed.countDown();
         if (delivery instanceof RedisSinkDelivery) {
             delivery.close();
         }
-        if (thread != null) {
-            thread.interrupt();
+        final Thread t = loopThread;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    /** Stops the loop and joins it (up to 5 s); user code is closed only once its thread is out of {@code deliver}. */
+    @Override
+    public void close() {
+        super.close();
+        if (!deliveryClosed.compareAndSet(false, true)) {
+            return;
+        }
+        if (running()) {
+            LOG.warn("sink {} shard {}: still delivering {} ms after the stop; left behind", config.name(), shard.name(), JOIN_MILLIS);
+            return;
+        }
+        delivery.close();
+    }
+
+    /**
+     * Closes every runner at once, each on a thread of its own, so that stopping N sinks takes
+     * one join bound rather than N of them.
+     */
+    public static void closeAll(List<SinkRunner> runners) {
+        final List<Thread> closing = new ArrayList<>(runners.size());
+        for (SinkRunner r : runners) {
+            final Thread t = new Thread(r::close, "close-" + r.name());
+            t.setDaemon(true);
+            t.start();
+            closing.add(t);
+        }
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(JOIN_MILLIS + 1_000);
+        for (Thread t : closing) {
             try {
-                thread.join(5000);
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            }
-            if (thread.isAlive()) {
-                LOG.warn("sink {} shard {}: still delivering 5 s after the stop; left behind", config.name(), shard.name());
                 return;
             }
         }
-        delivery.close();
     }
 
     private void state(State next, String reason) {
@@ -122,27 +174,32 @@ public final class SinkRunner implements Runnable {
     }
 
     @Override
-    public void run() {
-        long backoff = 200;
-        while (!stopping) {
+    protected void run() {
+        loopThread = Thread.currentThread();
+        long backoff = MIN_BACKOFF_MS;
+        while (!closing()) {
             try {
                 deliverFromJournal();
             } catch (InterruptedException e) {
                 break;
             } catch (Exception e) {
-                if (stopping) {
+                if (closing()) {
                     break;
                 }
                 failures++;
                 lastError = String.valueOf(e.getMessage()).replace('\n', ' ');
+                faults.record("delivery failed (failure " + failures + " of " + maxFailures + ")", e);
                 if (failures >= maxFailures) {
                     state(State.DROPPED, failures + " failures in a row, the last: " + lastError
                         + "; the journal keeps its events from offset " + delivered + " until retention passes them");
                     return;
                 }
-                state(State.PAUSED, "failure " + failures + " of " + maxFailures + ": " + lastError + "; retrying in " + backoff + " ms");
+                state(State.PAUSED, "failure " + failures + " of " + maxFailures + ": " + lastError + "; retrying in up to " + backoff
+                    + " ms");
                 try {
-                    Thread.sleep(backoff);
+                    if (closed.await(backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1), TimeUnit.MILLISECONDS)) {
+                        break;
+                    }
                 } catch (InterruptedException ie) {
                     break;
                 }
@@ -167,7 +224,7 @@ public final class SinkRunner implements Runnable {
             final List<KeyEvent> batch = new ArrayList<>();
             long lastRecord = System.currentTimeMillis();
             long reached = start;
-            while (!stopping) {
+            while (!closing()) {
                 batch.clear();
                 int entries = 0;
                 while (entries < config.batch() && reader.next(entry)) {
@@ -194,14 +251,5 @@ public final class SinkRunner implements Runnable {
                 }
             }
         }
-    }
-
-    /** One INFO line's fields. */
-    public String info() {
-        return "state=" + state.name().toLowerCase(Locale.ROOT) + ",kind=" + config.kind().name().toLowerCase(Locale.ROOT)
-            + ",delivered=" + delivered + ",lag_bytes=" + (delivered < 0 ? -1 : shard.journal().endOffset() - delivered)
-            + ",events=" + events + ",failures=" + failures
-            + (delivery instanceof RedisSinkDelivery r ? ",refused=" + r.refused() : "")
-            + ",last_error=" + lastError.replace(',', ';').replace('\r', ' ');
     }
 }

@@ -1,6 +1,8 @@
 /**
  * Event sinks: a shard's key events delivered to a Redis stream, channel or command, or to user
- * code. A {@link io.redisreplica.router.sinks.SinkRunner} reads one shard's journal for one sink,
+ * code (an {@code EventSink}). Not to be confused with the journal's appender
+ * ({@code routing.ShardAppender}) or the RDB splitter's per-shard output ({@code rdb.RdbSink}).
+ * A {@link io.redisreplica.router.sinks.SinkRunner} reads one shard's journal for one sink,
  * turns each entry into {@link io.redisreplica.router.sinks.KeyEvents} (its commands framed by
  * {@link io.redisreplica.router.sinks.EntryCommands}) and hands them to a
  * {@link io.redisreplica.router.sinks.SinkDelivery}:
@@ -9,9 +11,11 @@
  * {@link io.redisreplica.router.sinks.ClassSinkDelivery}. {@code EntryCommands} and
  * {@code RedisConnection} also serve the tools' replay.
  *
- * <p>Threads: each {@code SinkRunner} runs on its own thread ({@code sink-NAME-SHARD}), started by
- * {@code start()} and stopped by {@code stop()}, which interrupts it and joins it for up to 5 s;
- * the {@code Router} calls both.
+ * <p>Threads: each {@code SinkRunner} is an {@code Agent} on its own thread
+ * ({@code sink-NAME-SHARD}): a failed delivery is retried with backoff and logged once per
+ * distinct error, an {@code Error} goes to the {@code ErrorHandler} as fatal;
+ * {@code SinkRunner.closeAll} closes every runner at once, each joined for up to 5 s. The
+ * {@code Router} starts and closes them.
  *
  * <p>Uses {@code shard}, {@code config}, {@code routing} and {@code support}.
  */

@@ -1,0 +1,101 @@
+package io.redisreplica.router.admin;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import io.redisreplica.router.downstream.ReplicaSession;
+import io.redisreplica.router.downstream.VirtualMaster;
+import io.redisreplica.router.routing.CommandRouter;
+import io.redisreplica.router.shard.ShardRuntime;
+import io.redisreplica.router.sinks.SinkRunner;
+import io.redisreplica.router.upstream.UpstreamLink;
+
+/**
+ * What the admin port reports, read once per request from the running router ({@link #of}):
+ * both reports ({@link InfoReport}, {@link PrometheusReport}) format this one record, so INFO
+ * and /metrics agree within a request (a lag is computed from the same journal end it is shown
+ * with) and the formats are tested from fixed values. States are in lower case, as shown.
+ *
+ * @param admin the admin port's counters, null when none is configured
+ */
+record RouterStatus(long uptimeMillis, long journalsSetAside, long retentionDeleted, long retentionErrors, Admin admin,
+                    Upstream upstream, Routing routing, List<Shard> shards, List<Sink> sinks) {
+
+    record Admin(long clients, long refused, long acceptErrors) {
+    }
+
+    record Upstream(String state, String replid, long offset, long fullSyncs, long partialSyncs, long syncBytes, long errors,
+                    String lastError) {
+    }
+
+    record Routing(long routed, long unclaimed, long filtered, long crossShard, long translated, long keysReadFromMaster,
+                   long skippedAlreadyRead, long unknown) {
+    }
+
+    /** @param snapshotWait why the shard waits for a full sync, null when it has its snapshot */
+    record Shard(String name, int port, String keys, String replid, long epoch, long snapshotOffset, String snapshotWait,
+                 long journalFirst, long journalEnd, long fullResyncs, long partialResyncs, long replicasDropped, long clients,
+                 long clientsRefused, long acceptErrors, long authFailures, long handshakeFailures, List<Replica> replicas) {
+    }
+
+    /** @param lagMillis the current lag, then its p50, p99 and maximum */
+    record Replica(String addr, int listeningPort, String state, long sent, long acked, long lagEntries, long badAcks,
+                   double lagMillis, double lagP50Millis, double lagP99Millis, double lagMaxMillis) {
+        /** Journal bytes not acknowledged, -1 before the first ACK. */
+        long lagBytes(Shard shard) {
+            return acked < 0 ? -1 : shard.journalEnd() - acked;
+        }
+    }
+
+    /** @param refused commands a Redis target refused, -1 for a sink that is not a Redis one */
+    record Sink(String name, String shard, String kind, String state, long delivered, long lagBytes, long events, int failures,
+                long errors, long refused, String lastError) {
+    }
+
+    /**
+     * Reads the live router once. Its owners publish what is read here as volatile or atomic
+     * values, except the routing counters: {@code CommandRouter} keeps them as plain fields of the
+     * upstream link's thread (a fence per command on the hot path), so they may show a little
+     * late, never torn on a 64-bit JVM.
+     */
+    static RouterStatus of(RouterView router) {
+        final UpstreamLink up = router.upstream();
+        final CommandRouter cr = up.router();
+        final AdminServer server = router.adminServer();
+        final Admin admin = server == null ? null
+            : new Admin(server.limits().connected(), server.limits().refused(), server.acceptErrors());
+        final Upstream upstream = new Upstream(lower(up.state()), up.replid(), up.offset(), up.fullSyncs(), up.partialSyncs(),
+            up.syncBytes(), up.retriedFaults(), up.lastError());
+        final Routing routing = new Routing(cr.routed(), cr.unclaimed(), cr.filtered(), cr.crossShard(), cr.translated(),
+            cr.translatedKeys(), cr.readSkipped(), cr.unknown());
+        final List<Shard> shards = new ArrayList<>();
+        for (int i = 0; i < router.shards().size(); i++) {
+            final ShardRuntime s = router.shards().get(i);
+            final List<Replica> replicas = new ArrayList<>();
+            for (ReplicaSession d : router.sessions(i)) {
+                final double[] p = d.lagPercentiles();
+                replicas.add(new Replica(d.peer(), d.listeningPort(), lower(d.state()), d.sentOffset(), d.ackedOffset(), d.lagEntries(),
+                    d.badAcks(), d.lagMillis(), p[0], p[1], p[2]));
+            }
+            final VirtualMaster listener = router.listener(i);
+            shards.add(new Shard(s.name(), s.shard().port(), s.shard().matcher().describe(), s.replid(), s.epoch(), s.snapshotOffset(),
+                s.snapshotWait(), s.journal().firstOffset(), s.journal().endOffset(), s.fullResyncs(), s.partialResyncs(),
+                router.drops(i), listener.limits().connected(), listener.limits().refused(), listener.acceptErrors(),
+                listener.guard().authFailures(), listener.guard().protocolFailures(), replicas));
+        }
+        final List<Sink> sinks = new ArrayList<>();
+        for (SinkRunner r : router.sinks()) {
+            final long delivered = r.delivered();
+            sinks.add(new Sink(r.config().name(), r.shard().name(), lower(r.config().kind()), lower(r.state()), delivered,
+                delivered < 0 ? -1 : r.shard().journal().endOffset() - delivered, r.events(), r.failures(), r.faults(), r.refused(),
+                r.lastError()));
+        }
+        return new RouterStatus(router.uptimeMillis(), router.journalsSetAside(), router.retentionDeleted(), router.retentionErrors(),
+            admin, upstream, routing, shards, sinks);
+    }
+
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
+    }
+}
