@@ -20,7 +20,6 @@ import org.openjdk.jmh.annotations.Warmup;
 import io.redisreplica.resp.CommandFramer;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.routing.CommandRouter;
-import io.redisreplica.router.routing.CommandTable;
 import io.redisreplica.router.routing.CrossShardPolicy;
 
 /**
@@ -64,11 +63,10 @@ public class CommandRouteBenchmark {
         }
         final RouterConfig parsed = RouterConfig.parse(config + global, "bench");
         framer = new CommandFramer();
-        router = new CommandRouter(parsed.shardMap(), new CommandTable(), CrossShardPolicy.LOG,
-            (shard, db, read, bytes, offset, length) -> {
-                routedBytes += length;
-                return true;
-            }, parsed.keyRewriters(), parsed.valueRules());
+        router = CommandRouter.builder(parsed.shardMap(), CrossShardPolicy.LOG, (shard, db, read, bytes, offset, length) -> {
+            routedBytes += length;
+            return true;
+        }).rewriters(parsed.keyRewriters()).rules(parsed.valueRules()).build();
     }
 
     /** Frames and routes the whole stream; returns the bytes the shards received. */

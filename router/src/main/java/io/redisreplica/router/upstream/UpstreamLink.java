@@ -28,7 +28,6 @@ import io.redisreplica.resp.CommandFramer;
 import io.redisreplica.resp.RespDecoderContext;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.routing.CommandRouter;
-import io.redisreplica.router.routing.CommandTable;
 import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.router.routing.RouterException;
 import io.redisreplica.router.routing.ShardAppender;
@@ -93,10 +92,10 @@ public final class UpstreamLink implements Runnable {
         this.shards = shards;
         this.rewriters = config.keyRewriters();
         this.valueRules = config.valueRules();
-        this.router = new CommandRouter(config.shardMap(), new CommandTable(), policy, this::append, rewriters, valueRules);
         this.sideConnection = new MasterSideConnection(config.upstreamHost(), config.upstreamPort(), config.upstreamUser(),
             config.upstreamPassword());
-        router.reader(sideConnection);
+        this.router = CommandRouter.builder(config.shardMap(), policy, this::append).rewriters(rewriters).rules(valueRules)
+            .reader(sideConnection).build();
         this.snapshotDir = snapshotDir;
         final Checkpoint cp = journal.checkpoint();
         this.replid = cp.upstreamReplid();
