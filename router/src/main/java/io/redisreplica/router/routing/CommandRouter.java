@@ -36,7 +36,13 @@ import io.redisreplica.resp.RespDecoderContext;
  * restart that replays the master's stream skips or writes each command's part of a shard whole.
  * A shard with a key rewriter gets its commands re-encoded with the rewritten keys (routing uses
  * the original). This class decides where each command goes; its collaborators, package-private,
- * each do one part of it.
+ * each do one part of it: {@link ShardEntries} (what each journal receives), {@link RuleApplier},
+ * {@link ShardCommands}, {@link CrossShard} (the policy), {@link Translator} and {@link KeyRestorer}.
+ * Built by {@link #builder}.
+ *
+ * <p>About 400 lines: the routing decisions are about 230 of them; the rest is the public surface
+ * the upstream link and INFO read (resume state, open reads, counters), which stays here so that
+ * callers see one object.
  *
  * <p>One instance per upstream link, used by its thread. Counters are read by INFO.
  */
@@ -54,14 +60,16 @@ public final class CommandRouter {
 
     private final ShardMap map;
     private final CommandTable table;
-    private final CrossShardPolicy policy;
     private final LongSupplier clock;
     private final RouteCounters counters = new RouteCounters();
     private final CommandKeys keys = new CommandKeys();
     private final ShardEntries entries;
     private final ShardCommands shardCommands;
     private final RuleApplier rules;
+    private final GeneratedCommands generated;
+    private final KeyRestorer restorer;
     private final Translator translator;
+    private final CrossShard policy;
 
     /** The upstream's current db. */
     private int db;
@@ -77,19 +85,20 @@ public final class CommandRouter {
     private final AbsoluteTtl absoluteTtl = new AbsoluteTtl();
     private final ExpandableArrayBuffer ttlBuffer = new ExpandableArrayBuffer(256);
     private final CommandFramer ttlFramer = new CommandFramer(RespDecoderContext.preChecked());
-    private long lastCrossShardLog;
 
     CommandRouter(CommandRouterBuilder b) {
         final int shards = b.map.shards().size();
         this.map = b.map;
         this.table = b.table;
-        this.policy = b.policy;
         this.clock = b.clock;
         final KeyRewriter[] rewriters = b.rewriters == null ? new KeyRewriter[shards] : b.rewriters.clone();
         this.entries = new ShardEntries(shards, b.appender, counters);
         this.shardCommands = new ShardCommands(shards, entries, keys, rewriters, counters);
         this.rules = b.rules == null ? null : new RuleApplier(b.rules, table, keys.args, counters);
-        this.translator = new Translator(this, entries, shardCommands, keys, map, b.reader, b.rules, counters, clock);
+        this.generated = new GeneratedCommands(this);
+        this.restorer = new KeyRestorer(this, entries, generated, map, b.reader, b.rules, counters, clock);
+        this.translator = new Translator(this, shardCommands, keys, restorer, generated, counters);
+        this.policy = new CrossShard(b.policy, this, translator, restorer, counters);
     }
 
     /**
@@ -113,7 +122,7 @@ public final class CommandRouter {
     /** After a new snapshot: no transaction is open, no key holds a read value. */
     public void reset() {
         entries.reset();
-        translator.readKeys().clear();
+        restorer.readKeys().clear();
         stableOffset = -1; // offsets of the old dataset mean nothing in the new one
         db = 0;
     }
@@ -145,13 +154,13 @@ public final class CommandRouter {
      * stream there skips those commands too (the values the shards hold already contain them).
      */
     public List<Checkpoint.ReadState> openReads(long offset) {
-        return translator.readKeys().after(offset);
+        return restorer.readKeys().after(offset);
     }
 
     /** After a restart: the reads the checkpoint carried. */
     public void restoreReads(List<Checkpoint.ReadState> reads) {
         for (Checkpoint.ReadState r : reads) {
-            translator.readKeys().add(r.db(), r.key(), r.offset());
+            restorer.readKeys().add(r.db(), r.key(), r.offset());
         }
     }
 
@@ -224,7 +233,7 @@ public final class CommandRouter {
      */
     private void abandon() {
         entries.abandon();
-        translator.abandon();
+        generated.abandon();
     }
 
     private Outcome routeCommand(Command c) {
@@ -233,7 +242,7 @@ public final class CommandRouter {
         }
         upstreamEnd = c.streamOffset() + c.length();
         entries.command(c.buffer(), c.length());
-        translator.readKeys().passed(c.streamOffset());
+        restorer.readKeys().passed(c.streamOffset());
         final Outcome outcome;
         final int converted = absoluteTtl.convert(c, clock, ttlBuffer);
         if (converted > 0) {
@@ -321,7 +330,7 @@ public final class CommandRouter {
 
     private void allShards(Command c) {
         List<byte[]> swapped = null;
-        final ReadKeys readKeys = translator.readKeys();
+        final ReadKeys readKeys = restorer.readKeys();
         if (!readKeys.isEmpty()) {
             if (c.nameIs(FLUSHALL)) {
                 readKeys.clear();
@@ -335,8 +344,8 @@ public final class CommandRouter {
         for (int s = 0; s < map.shards().size(); s++) {
             entries.emit(s, db, c.buffer(), c.offset(), c.length());
         }
-        if (swapped != null && !swapped.isEmpty() && translator.canRead()) {
-            translator.rereadAfterSwap((int) c.argLong(1), (int) c.argLong(2), swapped);
+        if (swapped != null && !swapped.isEmpty() && restorer.canRead()) {
+            restorer.rereadAfterSwap((int) c.argLong(1), (int) c.argLong(2), swapped);
         }
     }
 
@@ -344,10 +353,10 @@ public final class CommandRouter {
         final int n = spec.search() == CommandSpec.Search.KEY_SPECS && spec.incompleteKeySpecs() ? translator.masterKeys(c, spec)
             : KeyPositions.of(c, spec, keys.args);
         if (n == KeyPositions.BAD_NUMKEYS) {
-            return untranslatable(c, "numkeys is not a number");
+            return policy.untranslatable(c, "numkeys is not a number");
         }
         if (n == KeyPositions.NO_KEYS_DECLARED) {
-            return untranslatable(c, "a script with no declared keys: its shard cannot be known");
+            return policy.untranslatable(c, "a script with no declared keys: its shard cannot be known");
         }
         if (n == 0) {
             return Outcome.DROPPED;
@@ -366,7 +375,7 @@ public final class CommandRouter {
         if (skipped > 0) {
             return translator.alreadyRead(c, spec, n, skipped);
         }
-        if (same && !(translates() && Translator.readsOtherKeys(c, spec, n))) {
+        if (same && !(policy.translates() && Translator.readsOtherKeys(c, spec, n))) {
             final int shard = keys.shard(0);
             if (shard < 0) {
                 counters.unclaimed++;
@@ -387,45 +396,6 @@ public final class CommandRouter {
             shardCommands.split(c, spec, n, MSET, db); // propagated only when it set every key: per shard, an MSET of its keys
             return Outcome.ROUTED;
         }
-        return crossShard(c, spec, n);
-    }
-
-    /** Whether cross-shard commands are translated: the policy says so and the master can be read. */
-    private boolean translates() {
-        return policy == CrossShardPolicy.TRANSLATE && translator.canRead();
-    }
-
-    private Outcome crossShard(Command c, CommandSpec spec, int n) {
-        counters.crossShard++;
-        if (translates()) {
-            return translator.translate(c, spec, n, Translation.of(c));
-        }
-        if (policy == CrossShardPolicy.STOP) {
-            throw new RouterException("cross-shard command (keys in different shards), policy stop: " + c);
-        }
-        logDropped(c, "keys in different shards");
-        return Outcome.DROPPED;
-    }
-
-    /** A command no shard can be given exactly (the master would not have sent it, or a script hides its keys). */
-    private Outcome untranslatable(Command c, String why) {
-        counters.crossShard++;
-        if (policy == CrossShardPolicy.STOP) {
-            throw new RouterException("cross-shard command (" + why + "), policy stop: " + c);
-        }
-        if (policy == CrossShardPolicy.TRANSLATE) { // no shard can be given it exactly: fail loud, never diverge quietly
-            throw new RouterException("command at upstream offset " + upstreamEnd + " cannot be routed exactly (" + why + "): "
-                + c.argDisplay(0, 32) + " ...; run with --cross-shard log to count and skip such commands");
-        }
-        logDropped(c, why);
-        return Outcome.DROPPED;
-    }
-
-    private void logDropped(Command c, String why) {
-        final long now = System.currentTimeMillis();
-        if (now - lastCrossShardLog > 60_000) {
-            lastCrossShardLog = now;
-            LOG.warn("cross-shard command not forwarded ({}): {} ({} so far)", why, c, counters.crossShard);
-        }
+        return policy.route(c, spec, n);
     }
 }

@@ -4,29 +4,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.List;
-import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
-import org.agrona.ExpandableArrayBuffer;
-
-import io.redisreplica.rdb.RdbConstants;
 import io.redisreplica.resp.Command;
-import io.redisreplica.resp.CommandFramer;
-import io.redisreplica.resp.RespDecoderContext;
 import io.redisreplica.resp.RespWriter;
 
 /**
  * Gives each shard its part of a command whose keys span shards ({@link CrossShardPolicy#TRANSLATE}):
  * the source side its own effect (DEL of a renamed key, the pop of a moved element, SREM), and
- * each destination the value the master holds, read on a side connection ({@link MasterReader})
- * at a known replication offset and sent as DEL + RESTORE (+ PEXPIREAT), or as the commands that
- * build it when the value rules see its elements ({@link DumpCommands}). The key's commands
- * already in that read are skipped from then on ({@link ReadKeys}: the skip windows).
+ * each destination the value the master holds ({@link KeyRestorer}: read on a side connection at
+ * a known replication offset, restored on the shard). Keeps the skip windows: a command on a key
+ * whose value a read already holds is skipped, loses that key, or is translated again.
  *
- * <p>The commands it makes are routed by the {@link CommandRouter} like the master's own, past
- * the skip windows and never translated again. Only the cross-shard path allocates (the read's
- * arrays); single-shard commands only ask {@link #held} when a read is open.
+ * <p>Only the cross-shard path allocates (the read's arrays); a single-shard command only asks
+ * {@link #held} when a read is open.
  */
 final class Translator {
     private static final byte[] MOVE = bytes("MOVE");
@@ -45,58 +35,31 @@ final class Translator {
     private static final byte[] EVALSHA = bytes("EVALSHA");
 
     private final CommandRouter router;
-    private final ShardEntries entries;
     private final ShardCommands shardCommands;
     private final CommandKeys keys;
-    private final ShardMap map;
-    private final MasterReader reader;
-    private final ValueRules rules;
+    private final KeyRestorer restorer;
+    private final ReadKeys readKeys;
+    private final GeneratedCommands generated;
     private final RouteCounters counters;
-    private final LongSupplier clock;
-    private final ReadKeys readKeys = new ReadKeys();
-    /** Commands the translator makes (source effects, restores), routed from here. */
-    private final ExpandableArrayBuffer generated = new ExpandableArrayBuffer(256);
-    private final CommandFramer generatedFramer = new CommandFramer(RespDecoderContext.preChecked());
-    private final RespWriter writer = new RespWriter();
-    private final DumpCommands.Emitter throughRules = this::routeGeneratedWithRules;
-    /** The commands being routed are the translator's own: past the read keys, never translated again. */
-    private boolean generating;
 
-    Translator(CommandRouter router, ShardEntries entries, ShardCommands shardCommands, CommandKeys keys, ShardMap map,
-               MasterReader reader, ValueRules rules, RouteCounters counters, LongSupplier clock) {
+    Translator(CommandRouter router, ShardCommands shardCommands, CommandKeys keys, KeyRestorer restorer, GeneratedCommands generated,
+               RouteCounters counters) {
         this.router = router;
-        this.entries = entries;
         this.shardCommands = shardCommands;
         this.keys = keys;
-        this.map = map;
-        this.reader = reader;
-        this.rules = rules;
+        this.restorer = restorer;
+        this.readKeys = restorer.readKeys();
+        this.generated = generated;
         this.counters = counters;
-        this.clock = clock;
     }
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** Whether the master can be read (a {@link MasterReader} was given). */
-    boolean canRead() {
-        return reader != null;
-    }
-
-    /** The keys whose values reads of the master gave the shards, with the offset up to which their commands are skipped. */
-    ReadKeys readKeys() {
-        return readKeys;
-    }
-
-    /** Forgets the command that failed half-way. */
-    void abandon() {
-        generating = false;
-    }
-
     /** Whether key {@code i} of {@code c} (argument {@code arg}) is held by a read whose offset lies past the command. */
     boolean held(Command c, int i, int arg) {
-        return !generating && !readKeys.isEmpty()
+        return !generated.generating() && !readKeys.isEmpty()
             && (readKeys.contains(keyDb(c, i), c.buffer(), c.argOffset(arg), c.argLength(arg), router.upstreamEnd())
             || movesOntoARead(c, i, arg));
     }
@@ -107,13 +70,13 @@ final class Translator {
      * Without a side connection (a policy other than translate) the command cannot be routed exactly.
      */
     int masterKeys(Command c, CommandSpec spec) {
-        if (reader == null) {
+        if (!restorer.canRead()) {
             throw new RouterException("command " + c.argString(0) + " (" + spec.keySpecs() + "): the master says its key specs are "
                 + "incomplete, so only the master can say where its keys are, and the router asks it only with --cross-shard "
                 + "translate (the default)");
         }
         try {
-            reader.keys(c, keys.args);
+            restorer.reader().keys(c, keys.args);
             return keys.args.count();
         } catch (IOException e) {
             throw new UncheckedIOException("asking the master for the keys of " + c.argString(0) + ": " + e.getMessage(), e);
@@ -219,7 +182,7 @@ final class Translator {
         final long upstreamEnd = router.upstreamEnd();
         // which keys to read, in which db: a script replicated as such (2.8-4.0 masters) that may
         // SELECT writes its keys in any db, so each of its keys is read in every db
-        final int dbCount = how == Translation.ALL_KEYS && mayWriteOtherDbs(c) ? Math.max(1, reader.databases()) : 1;
+        final int dbCount = how == Translation.ALL_KEYS && mayWriteOtherDbs(c) ? Math.max(1, restorer.reader().databases()) : 1;
         int reads = 0;
         final int[] readDbs = new int[n * dbCount + 1];
         final byte[][] readKeysBytes = new byte[n * dbCount + 1][];
@@ -239,25 +202,24 @@ final class Translator {
             readKeysBytes[reads++] = c.argBytes(keys.args.arg(0));
         }
         // the source's own effect, in the stream's order, unless a read of the master already holds it
-        if (how.sourceEffect() && keys.shard(0) >= 0 && !generating
+        if (how.sourceEffect() && keys.shard(0) >= 0 && !generated.generating()
             && !readKeys.contains(router.db(), c.buffer(), c.argOffset(keys.args.arg(0)), c.argLength(keys.args.arg(0)), upstreamEnd)) {
             sourceEffect(c, how);
         }
         // SMOVE names what it moves: the destination gets SADD of the member, no read needed
         // (the master propagates SMOVE only when the member moved). The source effect routed
         // above rewrote key 0's position and shard; key 1's are as SMOVE left them.
-        if (how == Translation.SMOVE && n == 2 && keys.shard(1) >= 0 && c.argCount() == 4 && !generating
+        if (how == Translation.SMOVE && n == 2 && keys.shard(1) >= 0 && c.argCount() == 4 && !generated.generating()
             && !readKeys.contains(router.db(), c.buffer(), c.argOffset(keys.args.arg(1)), c.argLength(keys.args.arg(1)), upstreamEnd)) {
-            writer.wrap(generated, 0).arrayHeader(3).bulk("SADD").bulk(c.buffer(), c.argOffset(2), c.argLength(2))
-                .bulk(c.buffer(), c.argOffset(3), c.argLength(3));
-            routeGenerated(writer.position());
+            generated.route(generated.start().arrayHeader(3).bulk("SADD").bulk(c.buffer(), c.argOffset(2), c.argLength(2))
+                .bulk(c.buffer(), c.argOffset(3), c.argLength(3)).position());
         }
         if (reads == 0) {
             return CommandRouter.Outcome.ROUTED;
         }
         final int[] dbs = Arrays.copyOf(readDbs, reads);
         final byte[][] names = Arrays.copyOf(readKeysBytes, reads);
-        readAndRestore(dbs, names, Arrays.copyOf(readShards, reads),
+        restorer.readAndRestore(dbs, names, Arrays.copyOf(readShards, reads),
             () -> names.length + " key(s) of cross-shard command " + c.argDisplay(0, 32));
         return CommandRouter.Outcome.ROUTED;
     }
@@ -291,52 +253,8 @@ final class Translator {
         return false;
     }
 
-    /** After the master's SWAPDB a and b: reads the keys held in either db again and gives their shards the master's values. */
-    void rereadAfterSwap(int a, int b, List<byte[]> swapped) {
-        final int[] dbs = new int[swapped.size() * 2];
-        final byte[][] names = new byte[dbs.length][];
-        for (int i = 0; i < swapped.size(); i++) {
-            dbs[2 * i] = a;
-            dbs[2 * i + 1] = b;
-            names[2 * i] = swapped.get(i);
-            names[2 * i + 1] = swapped.get(i);
-        }
-        final int[] shards = new int[names.length];
-        for (int i = 0; i < names.length; i++) {
-            shards[i] = map.shardOf(names[i], 0, names[i].length);
-        }
-        readAndRestore(dbs, names, shards, () -> names.length + " key(s) again after SWAPDB");
-    }
-
-    /**
-     * Reads keys from the master in one transaction and gives each key's shard (a negative one:
-     * no shard claims it) the master's value; the key's commands up to the read's offset are
-     * skipped from here on.
-     */
-    private void readAndRestore(int[] dbs, byte[][] names, int[] shards, Supplier<String> what) {
-        final long upstreamEnd = router.upstreamEnd();
-        final MasterReader.Read read;
-        try {
-            read = reader.read(dbs, names, rules != null && rules.decodesStrings());
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading " + what.get() + " at upstream offset " + upstreamEnd + " from the master failed: "
-                + e.getMessage(), e);
-        }
-        counters.translatedKeys += names.length;
-        final long readOffset = Math.max(read.offset(), upstreamEnd);
-        final long now = read.timeMillis() > 0 ? read.timeMillis() : clock.getAsLong(); // the master's clock: its PTTLs count from it
-        final int upstreamDb = router.db();
-        for (int i = 0; i < names.length; i++) {
-            if (shards[i] >= 0) {
-                restore(shards[i], dbs[i], names[i], read.dumps()[i], read.pttls()[i], read.strings()[i], now);
-                readKeys.add(dbs[i], names[i], readOffset);
-            }
-        }
-        router.routingDb(upstreamDb);
-    }
-
     private void sourceEffect(Command c, Translation how) {
-        writer.wrap(generated, 0);
+        final RespWriter writer = generated.start();
         switch (how) {
             case RENAME -> writer.arrayHeader(2).bulk("DEL");
             case RPOP -> writer.arrayHeader(2).bulk("RPOP");
@@ -348,69 +266,6 @@ final class Translator {
         if (how == Translation.SMOVE) {
             writer.bulk(c.buffer(), c.argOffset(3), c.argLength(3));
         }
-        routeGenerated(writer.position());
-    }
-
-    /** DEL, then RESTORE of the master's value (or SET of a string the value rules see), then PEXPIREAT. */
-    private void restore(int shard, int keyDb, byte[] key, byte[] dump, long pttl, byte[] string, long now) {
-        entries.restoring(true);
-        try {
-            restoreAs(keyDb, key, dump, pttl, string, now);
-        } finally {
-            entries.restoring(false);
-        }
-    }
-
-    private void restoreAs(int keyDb, byte[] key, byte[] dump, long pttl, byte[] string, long now) {
-        router.routingDb(keyDb);
-        writer.wrap(generated, 0).arrayHeader(2).bulk("DEL").bulk(key);
-        if (dump != null && dump.length > 0) {
-            final String type = RdbConstants.dataType(dump[0] & 0xff);
-            if (rules != null && rules.drops(type)) {
-                counters.filtered++;
-            } else if (string != null && rules != null && rules.decodesStrings()) {
-                final byte[] value = rules.value(keyDb, key, string); // what the value rules make of the string
-                if (value == null) {
-                    counters.filtered++;
-                } else {
-                    writer.arrayHeader(3).bulk("SET").bulk(key).bulk(value);
-                }
-            } else if (rules != null && rules.decodesElements() && DumpCommands.elementsOf(type)) {
-                // the transform sees each element, as on a live write: the value as the commands that build it
-                routeGenerated(writer.position()); // the DEL
-                DumpCommands.write(dump, key, generated, writer, throughRules);
-                writer.wrap(generated, 0);
-            } else {
-                writer.arrayHeader(4).bulk("RESTORE").bulk(key).bulk(0).bulk(dump);
-            }
-            if (pttl > 0) {
-                writer.arrayHeader(3).bulk("PEXPIREAT").bulk(key).bulk(now + pttl);
-            }
-        }
-        if (writer.position() > 0) {
-            routeGenerated(writer.position());
-        }
-    }
-
-    /** Routes what {@link DumpCommands} wrote in {@link #generated} through the value rules. */
-    private void routeGeneratedWithRules(int end) {
-        final boolean was = generating;
-        generating = true;
-        try {
-            router.routeEach(generated, end, generatedFramer, false);
-        } finally {
-            generating = was;
-        }
-    }
-
-    /** Routes what the translator wrote in {@link #generated}: past the read keys, never translated again. */
-    private void routeGenerated(int end) {
-        final boolean was = generating;
-        generating = true;
-        try {
-            router.routeEach(generated, end, generatedFramer, true);
-        } finally {
-            generating = was;
-        }
+        generated.route(writer.position());
     }
 }
