@@ -1,5 +1,6 @@
 package io.redisreplica.router.routing;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.LongSupplier;
 
@@ -48,12 +49,16 @@ import io.redisreplica.resp.RespDecoderContext;
  */
 public final class CommandRouter {
     private static final Logger LOG = LoggerFactory.getLogger(CommandRouter.class);
-    private static final byte[] GETACK = "GETACK".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final byte[] FLUSHALL = "FLUSHALL".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final byte[] FLUSHDB = "FLUSHDB".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final byte[] SWAPDB = "SWAPDB".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final byte[] MSET = "MSET".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final byte[] MSETNX = "MSETNX".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] GETACK = bytes("GETACK");
+    private static final byte[] FLUSHALL = bytes("FLUSHALL");
+    private static final byte[] FLUSHDB = bytes("FLUSHDB");
+    private static final byte[] SWAPDB = bytes("SWAPDB");
+    private static final byte[] MSET = bytes("MSET");
+    private static final byte[] MSETNX = bytes("MSETNX");
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
 
     /** What the caller must do after a command. */
     public enum Outcome { ROUTED, DROPPED, GETACK }
