@@ -22,7 +22,6 @@ import io.redisreplica.router.config.ConfigParser;
 import io.redisreplica.router.config.Plugins;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.routing.CommandRouter;
-import io.redisreplica.router.routing.CommandTable;
 import io.redisreplica.router.routing.CrossShardPolicy;
 
 /**
@@ -66,11 +65,10 @@ public class CommandRouteBenchmark {
         }
         final RouterConfig parsed = ConfigParser.parse(config + global, "bench");
         framer = new CommandFramer();
-        router = new CommandRouter(parsed.shardMap(), new CommandTable(), CrossShardPolicy.LOG,
-            (shard, db, read, bytes, offset, length) -> {
-                routedBytes += length;
-                return true;
-            }, parsed.keyRewriters(), Plugins.openValueRules(parsed));
+        router = CommandRouter.builder(parsed.shardMap(), CrossShardPolicy.LOG, (shard, db, read, bytes, offset, length) -> {
+            routedBytes += length;
+            return true;
+        }).rewriters(parsed.keyRewriters()).rules(Plugins.openValueRules(parsed)).build();
     }
 
     /** Frames and routes the whole stream; returns the bytes the shards received. */

@@ -18,7 +18,6 @@ import io.redisreplica.rdb.KeyRewriter;
 import io.redisreplica.rdb.RdbSplitter;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.routing.CommandRouter;
-import io.redisreplica.router.routing.CommandTable;
 import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.router.routing.RouterException;
 import io.redisreplica.router.routing.ValueRules;
@@ -94,12 +93,11 @@ public final class UpstreamLink extends Agent {
         this.connector = connector;
         // the RDB split and the command stream share the rewriters and rules: both run on this thread
         final KeyRewriter[] rewriters = config.keyRewriters();
-        this.position = new UpstreamPosition(journal, shards, receivers,
-            appender -> new CommandRouter(config.shardMap(), new CommandTable(), policy, appender, rewriters, valueRules));
-        this.router = position.router();
         this.sideConnection = new MasterSideConnection(config.upstreamHost(), config.upstreamPort(), config.upstreamUser(),
             config.upstreamPassword());
-        router.reader(sideConnection);
+        this.position = new UpstreamPosition(journal, shards, receivers, appender -> CommandRouter.builder(config.shardMap(), policy, appender)
+            .rewriters(rewriters).rules(valueRules).reader(sideConnection).build());
+        this.router = position.router();
         this.fullSync = new FullSync(config.shardMap(), shards, snapshotDir, position, rewriters, valueRules);
         this.stream = new StreamLoop(shards, position, config.protoMaxBulkLen(), config.maxCommandLength());
         this.retries = errors.distinct(LOG, "upstream");

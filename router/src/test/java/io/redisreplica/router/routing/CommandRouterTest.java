@@ -35,8 +35,13 @@ class CommandRouterTest {
 
     /** A router over shards a (^a) and b (^b), with extra config lines (rewrite, drop). */
     private CommandRouter router(CrossShardPolicy policy, String extra) {
+        return router(policy, extra, null);
+    }
+
+    /** The same, reading cross-shard values from {@code master} (null: none). */
+    private CommandRouter router(CrossShardPolicy policy, String extra, MasterReader master) {
         final RouterConfig config = ConfigParser.parse("shard a 127.0.0.1:1 regex=^a\nshard b 127.0.0.1:2 regex=^b\n" + extra, "t");
-        return new CommandRouter(config.shardMap(), new CommandTable(), policy, (shard, db, read, bytes, off, len) -> {
+        return CommandRouter.builder(config.shardMap(), policy, (shard, db, read, bytes, off, len) -> {
             final CommandFramer framer = new CommandFramer();
             final StringBuilder sb = new StringBuilder((shard == 0 ? "a" : "b") + (read ? "*:" : ":")); // *: values read from the master
             int at = off;
@@ -48,7 +53,7 @@ class CommandRouterTest {
             assertEquals(off + len, at, "an entry holds whole commands only");
             entries.add(sb.toString());
             return true;
-        }, config.keyRewriters(), Plugins.openValueRules(config)).clock(() -> NOW);
+        }).rewriters(config.keyRewriters()).rules(Plugins.openValueRules(config)).reader(master).clock(() -> NOW).build();
     }
 
     @Test
@@ -187,9 +192,8 @@ class CommandRouterTest {
     }
 
     private FakeMaster translating() {
-        router = router(CrossShardPolicy.TRANSLATE);
         final FakeMaster master = new FakeMaster();
-        router.reader(master);
+        router = router(CrossShardPolicy.TRANSLATE, "", master);
         return master;
     }
 
