@@ -102,6 +102,8 @@ final class StreamLoop {
             int at = 0;
             boolean getAck = false;
             int framed;
+            // where the last whole command routed ends: what a stream error leaves standing, and no further
+            long routedUpTo = framer.position();
             try {
                 while ((framed = framer.frame(view, at, pending - at)) > 0) {
                     final Command c = framer.command();
@@ -114,6 +116,7 @@ final class StreamLoop {
                     if (router.route(c) == CommandRouter.Outcome.GETACK) {
                         getAck = true;
                     }
+                    routedUpTo = framer.position();
                     if ((++routedInChunk & 63) == 0 && System.currentTimeMillis() - lastCheckpoint >= CHECKPOINT_INTERVAL_MS) {
                         // a long chunk (a backlog replayed after a restart, each cross-shard command a read
                         // of the master) commits and checkpoints as it goes: a restart must not replay it all
@@ -123,10 +126,11 @@ final class StreamLoop {
                     }
                 }
             } catch (RespProtocolException e) {
-                // the same bytes come again after a reconnect: retrying cannot help. What came before them stands.
-                position.commit(framer.position());
+                // the same bytes come again after a reconnect: retrying cannot help. What came before them stands, and
+                // the checkpoint stays before them: a restart meets them again, never skips them without a word
+                position.commit(routedUpTo);
                 position.writeCheckpoint();
-                throw new RouterException("the master's stream cannot be read at offset " + framer.position() + ": " + e.getMessage()
+                throw new RouterException("the master's stream cannot be read at offset " + routedUpTo + ": " + e.getMessage()
                     + " (proto-max-bulk-len is " + protoMaxBulkLen + ")");
             }
             System.arraycopy(buf, at, buf, 0, pending - at);

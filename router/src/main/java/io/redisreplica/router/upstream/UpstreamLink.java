@@ -60,6 +60,8 @@ public final class UpstreamLink extends Agent {
     /** Reads cross-shard destinations from the master; closed with the link. */
     private final MasterSideConnection sideConnection;
     private final DistinctErrors retries;
+    /** The wait before the next attempt: back to its least once the link streams again (see {@link #state}). */
+    private final RetryBackoff backoff = new RetryBackoff();
     /** Counted down by {@link #close()}: ends a backoff wait at once. */
     private final CountDownLatch closed = new CountDownLatch(1);
 
@@ -200,7 +202,6 @@ public final class UpstreamLink extends Agent {
 
     /** @return true when closed, false when a fault that cannot be retried ended the link (the error handler has it) */
     private boolean retryUntilClosed() {
-        final RetryBackoff backoff = new RetryBackoff();
         while (!closing()) {
             try {
                 replicate();
@@ -313,6 +314,9 @@ public final class UpstreamLink extends Agent {
 
     /** Every transition, from the link's thread only, logged with its reason (retries quietly until one succeeds). */
     private void state(State next, String reason) {
+        if (next == State.STREAMING) {
+            backoff.reset(); // a link that streams again is well: a later fault waits the least, not what a failed full sync left
+        }
         if (next != state) {
             if (next == State.STREAMING && failures > 0) {
                 LOG.info("upstream {}:{}: {} -> {} ({}), after {} failed attempts", config.upstreamHost(), config.upstreamPort(),
