@@ -33,7 +33,8 @@ class StatusIntegrationTest {
     void shouldSayEachShardIsInSyncOnlyWhenItsReplicasAcknowledgedEverything() throws Exception {
         final RedisServer master = redis.start();
         final TwoSlotShards shards = new TwoSlotShards(dir, master);
-        Files.writeString(shards.config, "admin 127.0.0.1:" + FreePort.find() + "\n", StandardOpenOption.APPEND);
+        final int admin = FreePort.find();
+        Files.writeString(shards.config, "admin 127.0.0.1:" + admin + "\n", StandardOpenOption.APPEND);
         final RouterProcess routers = new RouterProcess(dir);
         final Process router = routers.start(shards.config);
         try {
@@ -46,6 +47,13 @@ class StatusIntegrationTest {
             final Cli synced = Cli.run("status", "-c", shards.config.toString(), "--wait-synced", "--timeout", "30s");
             assertEquals(0, synced.exit(), synced.out() + synced.err());
             assertTrue(synced.out().contains("shard s0: in sync") && synced.out().contains("shard s1: in sync"), synced.out());
+            // the router's own view in INFO and /metrics: every replica acknowledged the journal's end
+            io.redisreplica.testkit.Await.until("INFO to say both shards are in sync", () -> {
+                try (RedisClient c = new RedisClient("127.0.0.1", admin)) {
+                    final String info = c.callString("INFO", "shards");
+                    return info.contains("shard_s0:") && info.lines().filter(l -> l.matches("shard_s[01]:.*,in_sync=1,.*")).count() == 2;
+                }
+            }, 20_000);
 
             final int frozen = 1;
             replicas.get(frozen).pause();

@@ -28,7 +28,7 @@ final class InfoReport {
         if (all || wanted.equals("shards") || wanted.equals("replication")) {
             sb.append("# Shards\r\n");
             for (RouterStatus.Shard s : status.shards()) {
-                shard(sb, s);
+                shard(sb, s, status.upstream());
             }
             sb.append("\r\n");
         }
@@ -79,7 +79,7 @@ final class InfoReport {
             .append("\r\ncommands_unknown:").append(r.unknown()).append("\r\n\r\n");
     }
 
-    private static void shard(StringBuilder sb, RouterStatus.Shard s) {
+    private static void shard(StringBuilder sb, RouterStatus.Shard s, RouterStatus.Upstream upstream) {
         sb.append("shard_").append(s.name()).append(":port=").append(s.port())
             .append(",keys=").append(s.keys().replace(",", ";"))
             .append(",replid=").append(s.replid()).append(",epoch=").append(s.epoch())
@@ -88,6 +88,7 @@ final class InfoReport {
             .append(",journal_first=").append(s.journalFirst())
             .append(",journal_end=").append(s.journalEnd())
             .append(",replicas=").append(s.replicas().size())
+            .append(",in_sync=").append(s.inSync(upstream) ? 1 : 0)
             .append(",full_resyncs=").append(s.fullResyncs())
             .append(",partial_resyncs=").append(s.partialResyncs())
             .append(",replicas_dropped=").append(s.replicasDropped())

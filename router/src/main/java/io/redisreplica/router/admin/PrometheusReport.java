@@ -45,6 +45,12 @@ final class PrometheusReport {
             sb.append("redis_replica_shard_journal_end_offset{shard=\"").append(s.name()).append("\"} ").append(s.journalEnd())
                 .append('\n');
         }
+        head(sb, "redis_replica_shard_in_sync", "gauge",
+            "1 when the link streams and every replica of the shard acknowledged the journal's end, else 0.");
+        for (RouterStatus.Shard s : status.shards()) {
+            sb.append("redis_replica_shard_in_sync{shard=\"").append(s.name()).append("\"} ").append(s.inSync(status.upstream()) ? 1 : 0)
+                .append('\n');
+        }
         head(sb, "redis_replica_replica_lag_bytes", "gauge", "Journal bytes a replica has not acknowledged.");
         for (RouterStatus.Shard s : status.shards()) {
             for (RouterStatus.Replica d : s.replicas()) {

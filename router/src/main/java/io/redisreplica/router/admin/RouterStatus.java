@@ -37,6 +37,22 @@ record RouterStatus(long uptimeMillis, long journalsSetAside, long retentionDele
     record Shard(String name, int port, String keys, String replid, long epoch, long snapshotOffset, String snapshotWait,
                  long journalFirst, long journalEnd, long fullResyncs, long partialResyncs, long replicasDropped, long clients,
                  long clientsRefused, long acceptErrors, long authFailures, long handshakeFailures, List<Replica> replicas) {
+        /**
+         * The router's view of "in sync": the link streams and every replica (one at least) has
+         * acknowledged the journal's end. The master may be ahead by what is in flight to the
+         * router; {@code redis-replica status} also checks the master's own offset.
+         */
+        boolean inSync(Upstream upstream) {
+            if (!"streaming".equals(upstream.state()) || replicas.isEmpty()) {
+                return false;
+            }
+            for (Replica r : replicas) {
+                if (r.acked() < journalEnd) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /** @param lagMillis the current lag, then its p50, p99 and maximum */

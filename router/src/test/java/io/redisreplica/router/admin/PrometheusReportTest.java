@@ -56,6 +56,10 @@ class PrometheusReportTest {
         # TYPE redis_replica_shard_journal_end_offset gauge
         redis_replica_shard_journal_end_offset{shard="a"} 1000
         redis_replica_shard_journal_end_offset{shard="b"} 0
+        # HELP redis_replica_shard_in_sync 1 when the link streams and every replica of the shard acknowledged the journal's end, else 0.
+        # TYPE redis_replica_shard_in_sync gauge
+        redis_replica_shard_in_sync{shard="a"} 0
+        redis_replica_shard_in_sync{shard="b"} 0
         # HELP redis_replica_replica_lag_bytes Journal bytes a replica has not acknowledged.
         # TYPE redis_replica_replica_lag_bytes gauge
         redis_replica_replica_lag_bytes{shard="a",replica="127.0.0.1:50001"} 200
