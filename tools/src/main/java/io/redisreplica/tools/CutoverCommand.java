@@ -67,12 +67,12 @@ final class CutoverCommand implements Callable<Integer> {
         try (RedisConnection master = StatusCommand.connect(cfg.upstreamHost(), cfg.upstreamPort(), cfg.upstreamUser(), cfg.upstreamPassword(),
                  "master");
              RedisConnection admin = StatusCommand.connect(cfg.adminHost(), cfg.adminPort(), null, null, "the router's admin port")) {
-            final List<StatusCommand.Shard> shards = StatusCommand.shards(StatusCommand.text(admin.call("INFO")));
+            final List<ShardSync.Shard> shards = ShardSync.shards(ShardSync.text(admin.call("INFO")));
             final Map<String, String> plan = plan(shards);
             if (plan == null) {
                 return abandon(out, null, false, "no shard to promote");
             }
-            final String version = StatusCommand.value(StatusCommand.text(master.call("INFO", "server")), "redis_version");
+            final String version = ShardSync.value(ShardSync.text(master.call("INFO", "server")), "redis_version");
             final boolean pauseWrites = atLeast(version, 6, 2);
             for (Map.Entry<String, String> p : plan.entrySet()) {
                 err.printf("cutover: shard %s -> promote %s%n", p.getKey(), p.getValue());
@@ -120,9 +120,9 @@ final class CutoverCommand implements Callable<Integer> {
     }
 
     /** The replica to promote per shard, or null with a reason printed when there is none or too many. */
-    private Map<String, String> plan(List<StatusCommand.Shard> shards) {
+    private Map<String, String> plan(List<ShardSync.Shard> shards) {
         final Map<String, String> plan = new LinkedHashMap<>();
-        for (StatusCommand.Shard s : shards) {
+        for (ShardSync.Shard s : shards) {
             final List<String> candidates = new ArrayList<>();
             for (Map<String, String> r : s.replicas()) {
                 final String addr = r.getOrDefault("addr", "");
@@ -148,33 +148,16 @@ final class CutoverCommand implements Callable<Integer> {
 
     /** Waits as {@code status --wait-synced} does; null when every shard is in sync, else the reason. */
     private static String waitSynced(RedisConnection master, RedisConnection admin, long waitMillis, PrintWriter err) throws Exception {
-        final long masterOffset = StatusCommand.field(StatusCommand.text(master.call("INFO", "replication")), "master_repl_offset");
+        final ShardSync sync = new ShardSync(master, admin);
         final long deadline = System.currentTimeMillis() + waitMillis;
-        Map<String, Long> targets = null;
         String why = null;
         while (System.currentTimeMillis() < deadline) {
-            final String info = StatusCommand.text(admin.call("INFO"));
-            final String state = StatusCommand.value(info, "upstream_state");
-            final long upstreamOffset = StatusCommand.field(info, "upstream_offset");
-            final List<StatusCommand.Shard> shards = StatusCommand.shards(info);
-            if (targets == null && "streaming".equals(state) && upstreamOffset >= masterOffset) {
-                targets = new LinkedHashMap<>();
-                for (StatusCommand.Shard s : shards) {
-                    targets.put(s.name(), s.journalEnd());
-                }
-            }
-            why = null;
-            for (StatusCommand.Shard s : shards) {
-                final String not = StatusCommand.notSynced(s, state, upstreamOffset, masterOffset, targets);
-                if (not != null) {
-                    why = "shard " + s.name() + ": " + not;
-                    break;
-                }
-            }
-            if (why == null) {
-                err.println("cutover: every shard acknowledged the master's final offset " + masterOffset);
+            final ShardSync.View view = sync.look(List.of());
+            if (view.allSynced()) {
+                err.println("cutover: every shard acknowledged the master's final offset " + view.masterOffset());
                 return null;
             }
+            why = view.firstReason();
             Thread.sleep(100);
         }
         return "not in sync within the timeout: " + why;
@@ -194,12 +177,12 @@ final class CutoverCommand implements Callable<Integer> {
         final int colon = address.lastIndexOf(':');
         try (RedisConnection r = StatusCommand.connect(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)), null,
             password, "shard " + shard + " replica")) {
-            final String version = StatusCommand.value(StatusCommand.text(r.call("INFO", "server")), "redis_version");
+            final String version = ShardSync.value(ShardSync.text(r.call("INFO", "server")), "redis_version");
             final Object reply = r.request(atLeast(version, 5, 0) ? "REPLICAOF" : "SLAVEOF", "NO", "ONE");
             if (reply instanceof RespError e) {
                 return "shard " + shard + " replica " + address + " refused REPLICAOF NO ONE: " + e.message();
             }
-            final String role = StatusCommand.value(StatusCommand.text(r.call("INFO", "replication")), "role");
+            final String role = ShardSync.value(ShardSync.text(r.call("INFO", "replication")), "role");
             return role.equals("master") ? null : "shard " + shard + " replica " + address + " is still a " + role;
         } catch (IOException e) {
             return "shard " + shard + " replica " + address + ": " + e.getMessage();

@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -45,10 +44,6 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "The result as one JSON object.")
     boolean json;
 
-    /** One shard's view: the journal end the replicas must reach, and each replica's line. */
-    record Shard(String name, long journalEnd, List<Map<String, String>> replicas) {
-    }
-
     @Override
     public Integer call() throws Exception {
         final RouterConfig cfg = io.redisreplica.router.config.ConfigParser.load(config);
@@ -60,38 +55,17 @@ final class StatusCommand implements Callable<Integer> {
         final PrintWriter err = spec.commandLine().getErr();
         try (RedisConnection master = connect(cfg.upstreamHost(), cfg.upstreamPort(), cfg.upstreamUser(), cfg.upstreamPassword(), "master");
              RedisConnection admin = connect(cfg.adminHost(), cfg.adminPort(), null, null, "the router's admin port")) {
-            // the master's offset when the check begins: everything the application wrote before is at or below it
-            final long masterOffset = field(text(master.call("INFO", "replication")), "master_repl_offset");
+            final ShardSync sync = new ShardSync(master, admin);
             final long deadline = System.currentTimeMillis() + (waitSynced ? waitMillis : 0);
-            Map<String, Long> targets = null; // each shard's journal end once the router covered masterOffset
             while (true) {
-                final String info = text(admin.call("INFO"));
-                final String state = value(info, "upstream_state");
-                final long upstreamOffset = field(info, "upstream_offset");
-                final List<Shard> shards = shards(info);
-                if (targets == null && "streaming".equals(state) && upstreamOffset >= masterOffset) {
-                    targets = new LinkedHashMap<>();
-                    for (Shard s : shards) {
-                        targets.put(s.name(), s.journalEnd());
-                    }
-                }
-                final Map<String, String> verdicts = new LinkedHashMap<>();
-                boolean allSynced = true;
-                for (Shard s : shards) {
-                    if (!only.isEmpty() && !only.contains(s.name())) {
-                        continue;
-                    }
-                    final String why = notSynced(s, state, upstreamOffset, masterOffset, targets);
-                    verdicts.put(s.name(), why);
-                    allSynced &= why == null;
-                }
-                if (!only.isEmpty() && verdicts.size() < only.size()) {
+                final ShardSync.View view = sync.look(only);
+                if (!only.isEmpty() && view.verdicts().size() < only.size()) {
                     throw new ParameterException(spec.commandLine(), "no shard named " + only + " on the router (it has "
-                        + shards.stream().map(Shard::name).toList() + ")");
+                        + view.shards().stream().map(ShardSync.Shard::name).toList() + ")");
                 }
-                if (allSynced || System.currentTimeMillis() >= deadline) {
-                    print(out, state, upstreamOffset, masterOffset, shards, verdicts);
-                    return !waitSynced || allSynced ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
+                if (view.allSynced() || System.currentTimeMillis() >= deadline) {
+                    print(out, view);
+                    return !waitSynced || view.allSynced() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
                 }
                 Thread.sleep(200);
             }
@@ -101,34 +75,17 @@ final class StatusCommand implements Callable<Integer> {
         }
     }
 
-    /** Why a shard is not in sync, or null when it is. */
-    static String notSynced(Shard s, String state, long upstreamOffset, long masterOffset, Map<String, Long> targets) {
-        if (!"streaming".equals(state)) {
-            return "the router's upstream link is " + state;
-        }
-        if (targets == null) {
-            return "the router is " + (masterOffset - upstreamOffset) + " bytes behind the master";
-        }
-        if (s.replicas().isEmpty()) {
-            return "no replica connected";
-        }
-        final long end = targets.get(s.name());
-        for (Map<String, String> r : s.replicas()) {
-            final long acked = Long.parseLong(r.getOrDefault("acked", "-1"));
-            if (acked < end) {
-                return "replica " + r.get("addr") + " (" + r.get("state") + ") acknowledged " + acked + " of " + end;
-            }
-        }
-        return null;
-    }
-
-    private void print(PrintWriter out, String state, long upstreamOffset, long masterOffset, List<Shard> shards,
-                       Map<String, String> verdicts) {
+    private void print(PrintWriter out, ShardSync.View view) {
+        final String state = view.state();
+        final long upstreamOffset = view.upstreamOffset();
+        final long masterOffset = view.masterOffset();
+        final List<ShardSync.Shard> shards = view.shards();
+        final Map<String, String> verdicts = view.verdicts();
         if (json) {
             final StringBuilder sb = new StringBuilder("{\"upstream_state\":").append(Json.string(state)).append(",\"upstream_offset\":")
                 .append(upstreamOffset).append(",\"master_offset\":").append(masterOffset).append(",\"shards\":[");
             boolean first = true;
-            for (Shard s : shards) {
+            for (ShardSync.Shard s : shards) {
                 if (!verdicts.containsKey(s.name())) {
                     continue;
                 }
@@ -151,7 +108,7 @@ final class StatusCommand implements Callable<Integer> {
             out.println(sb.append("]}"));
         } else {
             out.printf("upstream: %s at offset %d (master at %d when the check began)%n", state, upstreamOffset, masterOffset);
-            for (Shard s : shards) {
+            for (ShardSync.Shard s : shards) {
                 if (!verdicts.containsKey(s.name())) {
                     continue;
                 }
@@ -164,35 +121,6 @@ final class StatusCommand implements Callable<Integer> {
             }
         }
         out.flush();
-    }
-
-    /** The shards and their replicas from INFO's Shards section. */
-    static List<Shard> shards(String info) {
-        final Map<String, Long> ends = new LinkedHashMap<>();
-        final Map<String, List<Map<String, String>>> replicas = new LinkedHashMap<>();
-        for (String line : info.split("\r\n")) {
-            if (!line.startsWith("shard_") || line.indexOf(':') < 0) {
-                continue;
-            }
-            final String name = line.substring("shard_".length(), line.indexOf(':'));
-            final Map<String, String> fields = new LinkedHashMap<>();
-            for (String kv : line.substring(line.indexOf(':') + 1).split(",")) {
-                final int eq = kv.indexOf('=');
-                if (eq > 0) {
-                    fields.put(kv.substring(0, eq), kv.substring(eq + 1));
-                }
-            }
-            final int replica = name.lastIndexOf("_replica");
-            if (replica > 0 && fields.containsKey("acked")) {
-                replicas.computeIfAbsent(name.substring(0, replica), k -> new ArrayList<>()).add(fields);
-            } else if (fields.containsKey("journal_end")) {
-                ends.put(name, Long.parseLong(fields.get("journal_end")));
-                replicas.computeIfAbsent(name, k -> new ArrayList<>());
-            }
-        }
-        final List<Shard> shards = new ArrayList<>();
-        ends.forEach((name, end) -> shards.add(new Shard(name, end, replicas.get(name))));
-        return shards;
     }
 
     static RedisConnection connect(String host, int port, String user, String password, String what) throws IOException {
@@ -220,28 +148,6 @@ final class StatusCommand implements Callable<Integer> {
                 : Duration.ofSeconds(n).toMillis();
         } catch (NumberFormatException e) {
             throw new ParameterException(spec.commandLine(), "--timeout: expected a duration such as 30s, 5m or 500ms, was " + text);
-        }
-    }
-
-    static String text(Object reply) {
-        return reply instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(reply);
-    }
-
-    static String value(String info, String name) {
-        for (String line : info.split("\r\n")) {
-            if (line.startsWith(name + ":")) {
-                return line.substring(name.length() + 1);
-            }
-        }
-        return "";
-    }
-
-    static long field(String info, String name) throws IOException {
-        final String v = value(info, name);
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new IOException("no " + name + " in INFO (" + (v.isEmpty() ? "missing" : v) + ")");
         }
     }
 }

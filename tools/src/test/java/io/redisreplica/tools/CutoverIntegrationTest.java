@@ -3,9 +3,7 @@ package io.redisreplica.tools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,7 +13,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.redisreplica.testkit.DatasetComparison;
-import io.redisreplica.testkit.FreePort;
 import io.redisreplica.testkit.RedisClient;
 import io.redisreplica.testkit.RedisServer;
 import io.redisreplica.testkit.RedisServers;
@@ -53,7 +50,7 @@ class CutoverIntegrationTest {
     void shouldPromoteEveryShardWithEveryAcknowledgedWriteUnderLoad() throws Exception {
         final RedisServer master = redis.start();
         final TwoSlotShards shards = new TwoSlotShards(dir, master);
-        Files.writeString(shards.config, "admin 127.0.0.1:" + FreePort.find() + "\n", StandardOpenOption.APPEND);
+        shards.admin();
         final Process router = new RouterProcess(dir).start(shards.config);
         try {
             final List<RedisServer> replicas = shards.replicas(redis);
@@ -88,7 +85,7 @@ class CutoverIntegrationTest {
     void shouldPromoteNothingAndUnpauseTheMasterWhenAReplicaCannotCatchUp() throws Exception {
         final RedisServer master = redis.start();
         final TwoSlotShards shards = new TwoSlotShards(dir, master);
-        Files.writeString(shards.config, "admin 127.0.0.1:" + FreePort.find() + "\n", StandardOpenOption.APPEND);
+        shards.admin();
         final Process router = new RouterProcess(dir).start(shards.config);
         try {
             final List<RedisServer> replicas = shards.replicas(redis);

@@ -3,16 +3,13 @@ package io.redisreplica.tools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.redisreplica.testkit.FreePort;
 import io.redisreplica.testkit.RedisClient;
 import io.redisreplica.testkit.RedisServer;
 import io.redisreplica.testkit.RedisServers;
@@ -33,8 +30,7 @@ class StatusIntegrationTest {
     void shouldSayEachShardIsInSyncOnlyWhenItsReplicasAcknowledgedEverything() throws Exception {
         final RedisServer master = redis.start();
         final TwoSlotShards shards = new TwoSlotShards(dir, master);
-        final int admin = FreePort.find();
-        Files.writeString(shards.config, "admin 127.0.0.1:" + admin + "\n", StandardOpenOption.APPEND);
+        final int admin = shards.admin();
         final RouterProcess routers = new RouterProcess(dir);
         final Process router = routers.start(shards.config);
         try {
@@ -87,7 +83,7 @@ class StatusIntegrationTest {
     void shouldExitFourWhenTheAdminPortCannotBeReached() throws Exception {
         final RedisServer master = redis.start();
         final TwoSlotShards shards = new TwoSlotShards(dir, master);
-        Files.writeString(shards.config, "admin 127.0.0.1:" + FreePort.find() + "\n", StandardOpenOption.APPEND);
+        shards.admin();
         final Cli cli = Cli.run("status", "-c", shards.config.toString());
         assertEquals(4, cli.exit(), cli.out() + cli.err());
         assertTrue(cli.err().contains("the router's admin port at 127.0.0.1:"), cli.err());

@@ -22,6 +22,13 @@ final class TwoSlotShards {
             + " slots=8192-16383\n");
     }
 
+    /** Adds an {@code admin} line on a free port to the config; returns the port. */
+    int admin() throws java.io.IOException {
+        final int port = FreePort.find();
+        Files.writeString(config, "admin 127.0.0.1:" + port + "\n", java.nio.file.StandardOpenOption.APPEND);
+        return port;
+    }
+
     /** The shard of a key: slots 0-8191 are shard 0. */
     static int shardOf(byte[] key) {
         return ClusterSlots.slot(key, 0, key.length) < 8192 ? 0 : 1;
