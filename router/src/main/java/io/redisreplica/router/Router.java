@@ -134,10 +134,12 @@ public final class Router implements AutoCloseable, RouterView {
                 }
             }
             for (ShardRuntime s : shards) {
-                masters.add(new VirtualMaster(s, config.replicaStallTimeout().toMillis(), new ReplicaPolicy(config.replicaMaxFailures(),
-                    config.replicaFailureWindow().toMillis(), config.replicaDropTime().toMillis()), ClientLimits.of(config),
-                    config.shardUser(s.name()), errors));
-                started.push(masters.get(masters.size() - 1)); // its constructor started its acceptor
+                final VirtualMaster master = new VirtualMaster(s, config.replicaStallTimeout().toMillis(),
+                    new ReplicaPolicy(config.replicaMaxFailures(), config.replicaFailureWindow().toMillis(), config.replicaDropTime().toMillis()),
+                    ClientLimits.of(config), config.shardUser(s.name()), errors);
+                masters.add(master);
+                started.push(master); // bound: closed on a failure from here on, started or not
+                master.start();
             }
             for (SinkConfig sink : config.sinks()) {
                 for (ShardRuntime s : shards) {

@@ -55,7 +55,7 @@ public final class VirtualMaster implements AutoCloseable {
         this(shard, stallTimeoutMillis, policy, limits, authUser, ErrorHandler.recording());
     }
 
-    /** Binds the shard's port and starts accepting (the constructor starts the acceptor: the Router expects a listening shard). */
+    /** Binds the shard's port; {@link #start()} starts accepting. */
     public VirtualMaster(ShardRuntime shard, long stallTimeoutMillis, ReplicaPolicy policy, ClientLimits limits, String authUser,
         ErrorHandler errors) throws IOException {
         this.shard = shard;
@@ -81,9 +81,13 @@ public final class VirtualMaster implements AutoCloseable {
                 throw e;
             }
         }, errors);
+    }
+
+    /** Starts accepting replicas (once): the port is bound from the constructor on, so replicas that come early wait in its backlog. */
+    public void start() {
         loop.start();
         LOG.info("shard {}: virtual master listening on {}:{} (maxclients {}, handshake timeout {} ms)", shard.name(),
-            shard.shard().host(), shard.shard().port(), limits.maxClients(), limits.handshakeTimeoutMillis());
+            shard.shard().host(), shard.shard().port(), limits().maxClients(), limits().handshakeTimeoutMillis());
     }
 
     /** A listening socket, or an error that names the port and who wanted it. */
