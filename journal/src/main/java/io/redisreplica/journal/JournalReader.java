@@ -146,12 +146,12 @@ public final class JournalReader implements AutoCloseable {
                     throw corrupt(index, "entry at offset " + (end - length) + " where a piece of the entry before was expected");
                 }
                 if (!inEntry && (flags & JournalEntryDescriptor.FLAG_CONTINUED) != 0) {
-                    final ShardJournal.PieceRun run = shard.pieceRun(index, readable);
-                    if (run.kind() == ShardJournal.PieceRun.Kind.INCOMPLETE) {
+                    final PieceRun run = shard.pieceRun(index, readable);
+                    if (run.kind() == PieceRun.Kind.INCOMPLETE) {
                         dc.rollbackOnClose();
                         return false;
                     }
-                    if (run.kind() == ShardJournal.PieceRun.Kind.ABANDONED) {
+                    if (run.kind() == PieceRun.Kind.ABANDONED) {
                         skipTo = run.resumeIndex();
                         skippedPieces += run.pieces();
                         continue;
