@@ -23,8 +23,8 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
  * committed entries (in a read-only journal, every complete entry present).
  *
  * <p>The work is done by package-private pieces: {@link EntryLocator} (entries by offset, by time
- * and at the ends), {@link Retention} (deleting old files) and {@link HalfMadeFiles} (what a
- * writer that died while creating a file left).
+ * and at the ends), {@link Retention} (deleting old files), {@link HalfMadeFiles} (what a writer
+ * that died while creating a file left); {@link Journal#check} checks and repairs it at start.
  */
 public final class ShardJournal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShardJournal.class);
@@ -40,13 +40,28 @@ public final class ShardJournal implements AutoCloseable {
     private final EntryLocator locator;
     private final Object commitSignal = new Object();
 
+    /** Opened by {@link #forRepair}: its end is not known, every document present is readable, it takes no writer. */
+    private final boolean salvage;
     private volatile long committedOffset;
     private volatile long lastUpstreamOffset;
     private volatile boolean closed;
     private JournalWriter writer;
 
     ShardJournal(String name, Path dir, JournalContext context) {
+        this(name, dir, context, false);
+    }
+
+    /**
+     * Opens a journal that cannot be opened the usual way (its last entry cannot be found), to
+     * read what it holds before the damage: for {@link ShardRepair} only.
+     */
+    static ShardJournal forRepair(String name, Path dir, JournalContext context) {
+        return new ShardJournal(name, dir, context, true);
+    }
+
+    private ShardJournal(String name, Path dir, JournalContext context, boolean salvage) {
         this.name = name;
+        this.salvage = salvage;
         this.dir = dir;
         this.context = context;
         if (!context.readOnly()) {
@@ -55,6 +70,12 @@ public final class ShardJournal implements AutoCloseable {
         this.queue = openQueue(name, dir, context);
         this.diskSpace = new DiskSpaceGuard(dir, context.minFreeBytes());
         this.locator = new EntryLocator(name, queue);
+        if (salvage) {
+            this.committedOffset = 0;
+            this.lastUpstreamOffset = -1;
+            LOG.info("journal shard {}: opened {} to read what it holds before its damage", name, dir);
+            return;
+        }
         final EntryHeader last;
         try {
             last = locator.lastEntry();
@@ -94,7 +115,9 @@ public final class ShardJournal implements AutoCloseable {
      * start of the router, before anything appends.
      *
      * @return null when the journal is whole, else what is wrong and where
+     * @deprecated {@link Journal#check} checks, and cuts back or sets aside what is damaged
      */
+    @Deprecated
     public String check(long recordedEnd, Predicate<JournalEntry> payloadCheck) {
         long end = firstOffset();
         try (JournalReader reader = reader()) {
@@ -173,8 +196,8 @@ public final class ShardJournal implements AutoCloseable {
      * previous epoch ended).
      */
     public synchronized JournalWriter writer(long initialOffset) {
-        if (context.readOnly()) {
-            throw new JournalException("journal shard " + name + " is open read-only");
+        if (context.readOnly() || salvage) {
+            throw new JournalException("journal shard " + name + " is open " + (salvage ? "for repair" : "read-only"));
         }
         if (writer != null) {
             throw new JournalException("journal shard " + name + " already has a writer");
@@ -216,7 +239,7 @@ public final class ShardJournal implements AutoCloseable {
 
     /** What readers may read up to: committed entries, or everything present when read-only. */
     long readableEnd() {
-        return context.readOnly() ? Long.MAX_VALUE : committedOffset;
+        return context.readOnly() || salvage ? Long.MAX_VALUE : committedOffset;
     }
 
     /** Blocks until the committed end passes {@code position}, or the timeout. Read-only journals poll. */
@@ -242,6 +265,11 @@ public final class ShardJournal implements AutoCloseable {
             }
             return committedOffset > position;
         }
+    }
+
+    /** The Chronicle queue, for {@link PrefixCopy}. */
+    SingleChronicleQueue queue() {
+        return queue;
     }
 
     /** See {@link EntryLocator#pieceRun}. */
