@@ -136,24 +136,6 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * Sets a damaged shard journal aside, under {@code damaged/} in the journal directory (kept
-     * for inspection; it may be deleted), and opens an empty one in its place.
-     *
-     * @return the new, empty journal of the shard
-     * @deprecated {@link #check} sets a damaged journal aside when it cannot cut it back
-     */
-    @Deprecated
-    public synchronized ShardJournal setAside(String name, String why) {
-        final ShardJournal shard = shards.remove(name);
-        if (shard != null) {
-            shard.close();
-        }
-        unopened.remove(name);
-        reopen(name, repair.setAside(name, why, 0));
-        return shards.get(name);
-    }
-
-    /**
      * Reads a shard's journal back before anything appends to it (the router's start) and repairs
      * what is damaged: every entry whole and each payload passing {@code payloadCheck} (the
      * router frames it as whole commands: the journal keeps no checksum, so damaged bytes show as

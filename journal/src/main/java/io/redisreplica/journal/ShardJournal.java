@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,39 +104,6 @@ public final class ShardJournal implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new JournalException("journal shard " + name + ": cannot open " + dir + ": " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * Reads every entry of the journal back and checks that the offsets chain, that each entry's
-     * payload passes {@code payloadCheck} (the router frames it as whole commands: the journal
-     * keeps no checksum, so damaged bytes show as broken RESP) and that the journal ends no
-     * earlier than {@code recordedEnd} (the end a checkpoint saw committed; -1: unknown). For the
-     * start of the router, before anything appends.
-     *
-     * @return null when the journal is whole, else what is wrong and where
-     * @deprecated {@link Journal#check} checks, and cuts back or sets aside what is damaged
-     */
-    @Deprecated
-    public String check(long recordedEnd, Predicate<JournalEntry> payloadCheck) {
-        long end = firstOffset();
-        try (JournalReader reader = reader()) {
-            final JournalEntry entry = new JournalEntry();
-            while (reader.next(entry)) {
-                if (!payloadCheck.test(entry)) {
-                    return "the entry at offset " + entry.startOffset() + " does not hold whole commands";
-                }
-                end = entry.endOffset();
-            }
-        } catch (RuntimeException e) {
-            return "unreadable after offset " + end + ": " + e.getMessage();
-        }
-        if (end != committedOffset) {
-            return "its entries end at offset " + end + " but it opened with an end of " + committedOffset;
-        }
-        if (recordedEnd > end) {
-            return "it ends at offset " + end + " but the checkpoint saw it reach " + recordedEnd + " (truncated)";
-        }
-        return null;
     }
 
     public String name() {

@@ -17,7 +17,8 @@ final class AdminReport {
         if (all || wanted.equals("server")) {
             sb.append("# Server\r\nredis_replica_version:0.1.0-SNAPSHOT\r\nuptime_in_seconds:").append(router.uptimeMillis() / 1000)
                 .append("\r\nshards:").append(router.shards().size())
-                .append("\r\njournals_set_aside:").append(router.journalsSetAside()).append("\r\n");
+                .append("\r\njournals_set_aside:").append(router.journalsSetAside())
+                .append("\r\njournal_tails_cut:").append(router.journalTailsCut()).append("\r\n");
             final AdminServer admin = router.adminServer();
             if (admin != null) {
                 sb.append("admin_clients:").append(admin.limits().connected()).append("\r\nadmin_clients_refused:")
@@ -110,6 +111,9 @@ final class AdminReport {
             "Faults of the upstream link retried (each distinct one logged once).", up.errors());
         metric(sb, "redis_replica_journals_set_aside_total", "counter",
             "Shard journals found damaged at start and set aside (the shard took a new snapshot).", router.journalsSetAside());
+        metric(sb, "redis_replica_journal_tails_cut_total", "counter",
+            "Shard journals found damaged at start past the last checkpoint and cut back to their last good entry.",
+            router.journalTailsCut());
         metric(sb, "redis_replica_commands_routed_total", "counter", "Commands journaled for a shard.", cr.routed());
         metric(sb, "redis_replica_keys_unclaimed_total", "counter", "Keys no shard claims (dropped).", cr.unclaimed());
         metric(sb, "redis_replica_keys_filtered_total", "counter", "Keys the value rules kept off the shards (sent as DEL).",

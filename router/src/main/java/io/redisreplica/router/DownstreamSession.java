@@ -350,7 +350,8 @@ final class DownstreamSession implements Runnable {
         try (JournalReader reader = shard.journal().reader()) {
             final String current = shard.replid();
             final long epoch = shard.epoch();
-            if (replid != null && replid.equals(current) && psyncOffset > 0 && reader.seek(psyncOffset - 1) == SeekResult.BOUNDARY) {
+            if (replid != null && (replid.equals(current) || shard.continuesAfterCut(replid, psyncOffset - 1)) && psyncOffset > 0
+                && reader.seek(psyncOffset - 1) == SeekResult.BOUNDARY) {
                 write(out, "+CONTINUE " + current + "\r\n");
                 shard.countPartialResync();
                 state(State.STREAMING, "partial resync from offset " + psyncOffset);

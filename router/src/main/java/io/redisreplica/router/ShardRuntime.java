@@ -130,8 +130,32 @@ public final class ShardRuntime {
         this.snapshotWait = null;
     }
 
+    /**
+     * The journal was cut back at start to its last good entry, ending at {@code goodEnd}: what
+     * replicas received after it may differ from what the journal holds there again (the master's
+     * stream journaled anew), so the shard takes a new replid and continues the old one only up
+     * to {@code goodEnd}, as a Redis master does with its replid2 after a failover.
+     */
+    void cutBack(long goodEnd) {
+        this.previousReplid = replid;
+        this.previousReplidEnd = goodEnd;
+        this.replid = HexFormat.of().formatHex(RANDOM.generateSeed(20));
+    }
+
+    private volatile String previousReplid;
+    private volatile long previousReplidEnd = -1;
+
+    /**
+     * Whether a replica of the replid the shard had before its journal was cut back may continue
+     * at {@code offset} (it then gets the new replid with {@code +CONTINUE}).
+     */
+    boolean continuesAfterCut(String psyncReplid, long offset) {
+        return psyncReplid.equals(previousReplid) && offset <= previousReplidEnd;
+    }
+
     /** A new snapshot is in place at the journal's current end: new replid, so no replica continues across it. */
     void newEpoch(long offset) {
+        this.previousReplid = null;
         this.replid = HexFormat.of().formatHex(RANDOM.generateSeed(20));
         this.epoch++;
         this.snapshotOffset = offset;
