@@ -16,13 +16,14 @@ final class JournalScan {
     }
 
     /**
+     * @param start the shard offset where the journal's first entry starts
      * @param goodEnd the shard offset after the last good entry (where the journal starts when none is)
      * @param goodUpstream the last good entry's upstream offset; -1 when none is good
      * @param goodLastIndex the queue index of the last good entry's last document; -1 when none is good
      * @param goodEntries the good entries
      * @param damage what stopped the scan and where, or null when it read to the end
      */
-    record Result(long goodEnd, long goodUpstream, long goodLastIndex, long goodEntries, String damage) {
+    record Result(long start, long goodEnd, long goodUpstream, long goodLastIndex, long goodEntries, String damage) {
     }
 
     static Result run(ShardJournal shard, Predicate<JournalEntry> payloadCheck) {
@@ -30,8 +31,9 @@ final class JournalScan {
         try {
             end = shard.firstOffset();
         } catch (RuntimeException | AssertionError e) { // Chronicle asserts on some damage
-            return new Result(0, -1, -1, 0, "unreadable from its first entry: " + describe(e));
+            return new Result(0, 0, -1, -1, 0, "unreadable from its first entry: " + describe(e));
         }
+        final long start = end;
         long upstream = -1;
         long lastIndex = -1;
         long entries = 0;
@@ -40,13 +42,13 @@ final class JournalScan {
             while (true) {
                 try {
                     if (!reader.next(entry)) {
-                        return new Result(end, upstream, lastIndex, entries, null);
+                        return new Result(start, end, upstream, lastIndex, entries, null);
                     }
                 } catch (RuntimeException | AssertionError e) {
-                    return new Result(end, upstream, lastIndex, entries, "unreadable after offset " + end + ": " + describe(e));
+                    return new Result(start, end, upstream, lastIndex, entries, "unreadable after offset " + end + ": " + describe(e));
                 }
                 if (!payloadCheck.test(entry)) {
-                    return new Result(end, upstream, lastIndex, entries, "the entry at offset " + entry.startOffset()
+                    return new Result(start, end, upstream, lastIndex, entries, "the entry at offset " + entry.startOffset()
                         + " does not hold whole commands");
                 }
                 end = entry.endOffset();

@@ -90,6 +90,10 @@ final class ShardRepair {
         try {
             deleteTree(cutting);
             deleteTree(cut);
+            // Chronicle writes through memory maps: a disk that fills up under them kills the JVM
+            final long estimate = scan.goodEnd() - scan.start() + scan.goodEntries() * 64 + Retention.cycleFiles(source.dir()).length
+                * (1L << 20);
+            new DiskSpaceGuard(dir, source.context().minFreeBytes()).check(name, estimate);
             PrefixCopy.copy(source.queue(), source.dir(), scan.goodLastIndex(), cutting);
             try (ShardJournal copy = new ShardJournal(name, cutting, source.context())) {
                 if (copy.endOffset() != scan.goodEnd() || copy.lastUpstreamOffset() != scan.goodUpstream()) {

@@ -321,6 +321,22 @@ class JournalRepairTest {
     }
 
     @Test
+    void shouldSetAsideInsteadOfCuttingBackWhenTheDiskCannotHoldTheCopy() throws Exception {
+        final List<Seen> before = write(50);
+        final Path last = shardFile("-end49\r\n");
+        writeByte(last, find(last, "-end49\r\n") + 6, 'x');
+        try (Journal journal = Journal.open(context().minFreeBytes(1L << 60))) { // never that much free
+            final ShardCheck check = journal.check("a", before.get(48).end(), WHOLE_COMMANDS);
+            assertEquals(ShardCheck.Outcome.SET_ASIDE, check.outcome());
+            assertTrue(check.damage().contains("(cutting it back to offset " + before.get(48).end() + " failed: journal shard a: "
+                + "disk nearly full"), check.damage());
+        }
+        try (Stream<Path> list = Files.list(dir)) {
+            assertTrue(list.noneMatch(p -> p.getFileName().toString().contains("~")), "no copy left beside the shard");
+        }
+    }
+
+    @Test
     void shouldSetAsideADamagedJournalWhenTheCheckpointDoesNotSayHowFarItReached() throws Exception {
         write(50);
         final Path last = shardFile("-end49\r\n");
