@@ -1,17 +1,13 @@
 package io.redisreplica.journal;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -25,7 +21,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Recovery after a crash is opening it again: each shard ends at its last complete entry (a
  * torn one is not an entry), and {@link #checkpoint()} is made consistent with the entries, never
- * pointing past a shard's end.
+ * pointing past a shard's end. Damage (a disk's doing) is found by {@link #check}, which cuts a
+ * shard's journal back to its last good entry or sets it aside ({@link ShardRepair}).
  */
 public final class Journal implements AutoCloseable {
     static {
@@ -34,24 +31,29 @@ public final class Journal implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
     private static final Pattern SHARD_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
-    private static final String LOCK_FILE = "LOCK";
 
     private final JournalContext context;
     private final Path dir;
     private final CheckpointStore checkpoints;
+    private final ShardRepair repair;
     private final Map<String, ShardJournal> shards = new TreeMap<>();
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    /** Shards whose journal could not be opened, and why: {@link #check} or {@link #shard} decides what becomes of them. */
+    private final Map<String, String> unopened = new TreeMap<>();
+    private final JournalLock lock;
     private Checkpoint checkpoint;
     private final Map<String, String> setAside = new TreeMap<>();
+    private final Map<String, ShardCheck> tailsCut = new TreeMap<>();
 
-    private Journal(JournalContext context, FileChannel lockChannel, FileLock lock) {
+    private Journal(JournalContext context, JournalLock lock) {
         this.context = context;
         this.dir = context.dir();
-        this.lockChannel = lockChannel;
         this.lock = lock;
         this.checkpoints = new CheckpointStore(dir);
+        this.repair = new ShardRepair(dir);
         this.checkpoint = checkpoints.read();
+        if (!context.readOnly()) {
+            ShardRepair.finishInterrupted(dir);
+        }
         for (String name : existingShards()) {
             try {
                 shards.put(name, new ShardJournal(name, dir.resolve(name), context));
@@ -59,8 +61,9 @@ public final class Journal implements AutoCloseable {
                 if (context.readOnly()) {
                     throw e;
                 }
-                moveAside(name, "it cannot be opened: " + e.getMessage());
-                shards.put(name, new ShardJournal(name, dir.resolve(name), context));
+                unopened.put(name, e.getMessage());
+                LOG.warn("journal shard {} cannot be opened ({}): it is checked, and cut back or set aside, before use", name,
+                    e.getMessage());
             }
         }
         this.checkpoint = reconcile(checkpoint);
@@ -78,45 +81,18 @@ public final class Journal implements AutoCloseable {
             if (!Files.isDirectory(dir)) {
                 throw new JournalException("no journal at " + dir);
             }
-            return new Journal(context, null, null);
+            return new Journal(context, null);
         }
+        final JournalLock lock = JournalLock.acquire(dir);
         try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new JournalException("cannot create journal directory " + dir + ": " + e, e);
-        }
-        if (!Files.isWritable(dir)) {
-            throw new JournalException("journal directory " + dir + " is not writable by this user");
-        }
-        FileChannel channel = null;
-        try {
-            channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.READ);
-            final FileLock lock;
+            return new Journal(context, lock);
+        } catch (RuntimeException e) {
             try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                throw new JournalException("journal " + dir + " is already open in this process");
+                lock.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
             }
-            if (lock == null) {
-                final String holder = Files.readString(dir.resolve(LOCK_FILE), StandardCharsets.UTF_8).trim();
-                throw new JournalException("journal " + dir + " is in use by another process (" + holder + ")");
-            }
-            channel.truncate(0);
-            channel.write(java.nio.ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
-            final Journal journal = new Journal(context, channel, lock);
-            channel = null;
-            return journal;
-        } catch (IOException e) {
-            throw new JournalException("cannot lock journal " + dir + ": " + e, e);
-        } finally {
-            if (channel != null) {
-                try {
-                    channel.close();
-                } catch (IOException ignored) {
-                    // already failing with a better message
-                }
-            }
+            throw e;
         }
     }
 
@@ -137,6 +113,10 @@ public final class Journal implements AutoCloseable {
         if (existing != null) {
             return existing;
         }
+        if (unopened.containsKey(name)) { // not checked (see check): set aside, as a damaged journal always was
+            reopen(name, repair.setAside(name, "it cannot be opened: " + unopened.remove(name), 0));
+            return shards.get(name);
+        }
         if (context.readOnly()) {
             throw new JournalException("journal " + dir + " has no shard " + name + " (has " + shards.keySet() + ")");
         }
@@ -150,40 +130,60 @@ public final class Journal implements AutoCloseable {
         return new TreeMap<>(setAside);
     }
 
-    /**
-     * Sets a damaged shard journal aside, under {@code damaged/} in the journal directory (kept
-     * for inspection; it may be deleted), and opens an empty one in its place.
-     *
-     * @return the new, empty journal of the shard
-     */
-    public synchronized ShardJournal setAside(String name, String why) {
-        final ShardJournal shard = shards.remove(name);
-        if (shard != null) {
-            shard.close();
-        }
-        moveAside(name, why);
-        final ShardJournal fresh = new ShardJournal(name, dir.resolve(name), context);
-        shards.put(name, fresh);
-        checkpoint = reconcile(checkpoint); // its receivers' offsets are past the new, empty journal: they need a full resync
-        return fresh;
+    /** Shards whose journal was cut back to its last good entry since open, and how. */
+    public synchronized Map<String, ShardCheck> tailsCut() {
+        return new TreeMap<>(tailsCut);
     }
 
-    private void moveAside(String name, String why) {
-        final Path damaged = dir.resolve("damaged").resolve(name + "-" + System.currentTimeMillis());
-        try {
-            Files.createDirectories(damaged.getParent());
-            Files.move(dir.resolve(name), damaged);
-        } catch (IOException e) {
-            throw new JournalException("journal shard " + name + " is damaged (" + why + ") and cannot be moved aside to "
-                + damaged + ": " + e, e);
+    /**
+     * Reads a shard's journal back before anything appends to it (the router's start) and repairs
+     * what is damaged: every entry whole and each payload passing {@code payloadCheck} (the
+     * router frames it as whole commands: the journal keeps no checksum, so damaged bytes show as
+     * broken RESP), offsets chained, and the journal no shorter than {@code recordedEnd}, the end
+     * the checkpoint saw committed ({@link Checkpoint.ShardState#journalEnd()}; -1: unknown).
+     * Damage after {@code recordedEnd} is cut off; damage before it, or a journal that ends short
+     * of it, sets the journal aside: the shard starts empty and needs a new snapshot. See
+     * {@link ShardRepair}. Afterwards {@link #shard} returns the journal as it now is.
+     */
+    public synchronized ShardCheck check(String name, long recordedEnd, Predicate<JournalEntry> payloadCheck) {
+        requireWritable();
+        final String openProblem = unopened.get(name);
+        final ShardJournal source;
+        if (openProblem == null) {
+            source = shard(name);
+        } else {
+            try {
+                source = ShardJournal.forRepair(name, dir.resolve(name), context);
+            } catch (JournalException e) {
+                unopened.remove(name);
+                return reopen(name, repair.setAside(name, "it cannot be opened: " + openProblem + "; nor read: " + e.getMessage(), 0));
+            }
         }
-        setAside.put(name, why);
-        LOG.error("journal shard {} is damaged: {}. Moved aside to {}; the shard starts empty and takes a new snapshot", name,
-            why, damaged);
+        final ShardCheck result = repair.check(source, openProblem, recordedEnd, payloadCheck);
+        if (result.outcome() == ShardCheck.Outcome.WHOLE) {
+            return result;
+        }
+        shards.remove(name);
+        unopened.remove(name);
+        return reopen(name, result);
+    }
+
+    /** Opens the shard's journal that {@code result} left in place, and records what was done. */
+    private ShardCheck reopen(String name, ShardCheck result) {
+        shards.put(name, new ShardJournal(name, dir.resolve(name), context));
+        if (result.outcome() == ShardCheck.Outcome.TAIL_CUT) {
+            tailsCut.put(name, result);
+        } else {
+            setAside.put(name, result.damage());
+        }
+        checkpoint = reconcile(checkpoint); // receivers past the new end need a full resync
+        return result;
     }
 
     public synchronized Set<String> shardNames() {
-        return new TreeSet<>(shards.keySet());
+        final Set<String> names = new TreeSet<>(shards.keySet());
+        names.addAll(unopened.keySet());
+        return names;
     }
 
     /**
@@ -194,20 +194,18 @@ public final class Journal implements AutoCloseable {
      * @return whether the journal held the shard
      */
     public synchronized boolean removeShard(String name) {
-        if (context.readOnly()) {
-            throw new JournalException("journal " + dir + " is open read-only");
-        }
+        requireWritable();
         final ShardJournal shard = shards.remove(name);
-        if (shard == null) {
+        if (shard == null && unopened.remove(name) == null) {
             return false;
         }
-        shard.close();
+        if (shard != null) {
+            shard.close();
+        }
         writeCheckpoint(checkpoint.copy().removeShard(name));
         final Path shardDir = dir.resolve(name);
-        try (Stream<Path> files = Files.walk(shardDir)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
+        try {
+            ShardRepair.deleteTree(shardDir);
         } catch (IOException e) {
             throw new JournalException("cannot delete the journal of shard " + name + " (" + shardDir + "): " + e, e);
         }
@@ -227,9 +225,7 @@ public final class Journal implements AutoCloseable {
      *     claim entries the journal does not hold
      */
     public synchronized void writeCheckpoint(Checkpoint next) {
-        if (context.readOnly()) {
-            throw new JournalException("journal " + dir + " is open read-only");
-        }
+        requireWritable();
         for (Checkpoint.ReceiverState r : next.receivers()) {
             final ShardJournal shard = shards.get(r.shard());
             if (shard != null && r.ackedOffset() > shard.endOffset()) {
@@ -254,9 +250,18 @@ public final class Journal implements AutoCloseable {
         return covered;
     }
 
+    private void requireWritable() {
+        if (context.readOnly()) {
+            throw new JournalException("journal " + dir + " is open read-only");
+        }
+    }
+
     private Checkpoint reconcile(Checkpoint loaded) {
         final Checkpoint fixed = loaded.copy();
         for (Checkpoint.ReceiverState r : loaded.receivers()) {
+            if (unopened.containsKey(r.shard())) {
+                continue; // reconciled once checked
+            }
             final ShardJournal shard = shards.get(r.shard());
             final long end = shard == null ? 0 : shard.endOffset();
             if (r.ackedOffset() > end) {
@@ -290,10 +295,7 @@ public final class Journal implements AutoCloseable {
         shards.clear();
         try {
             if (lock != null) {
-                lock.release();
-            }
-            if (lockChannel != null) {
-                lockChannel.close();
+                lock.close();
             }
         } catch (IOException e) {
             LOG.warn("journal {}: releasing the lock: {}", dir, e.toString());

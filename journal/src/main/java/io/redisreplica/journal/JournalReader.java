@@ -26,8 +26,9 @@ public final class JournalReader implements AutoCloseable {
     private long position = UNSET;
     /** Between the first and the last piece of an entry. */
     private boolean inEntry;
-    /** The length of the entry whose first piece was read last (from its run of pieces). */
+    /** The length of the entry whose first piece was read last (from its run of pieces), and its pieces. */
     private long runLength;
+    private int runPieces;
     /** Where to move once the current document is closed: past abandoned pieces; -1 for nowhere. */
     private long skipTo = -1;
     private long skippedPieces;
@@ -80,8 +81,9 @@ public final class JournalReader implements AutoCloseable {
         final int db = entry.db();
         final int flags = entry.flags() & ~JournalEntryDescriptor.PIECE_FLAGS;
         final long length = runLength;
-        if (length > Integer.MAX_VALUE - 16) {
-            throw corrupt(index, "entry of " + length + " bytes is too long to read whole");
+        if (length > Integer.MAX_VALUE - 16 || length > (long) runPieces * JournalContext.MAX_MAX_PIECE_LENGTH) {
+            // damaged headers must not make us allocate what no entry of that many pieces can hold
+            throw corrupt(index, "entry of " + length + " bytes in " + runPieces + " pieces is too long to read whole");
         }
         final byte[] bytes = new byte[(int) length];
         int at = 0;
@@ -146,17 +148,18 @@ public final class JournalReader implements AutoCloseable {
                     throw corrupt(index, "entry at offset " + (end - length) + " where a piece of the entry before was expected");
                 }
                 if (!inEntry && (flags & JournalEntryDescriptor.FLAG_CONTINUED) != 0) {
-                    final ShardJournal.PieceRun run = shard.pieceRun(index, readable);
-                    if (run.kind() == ShardJournal.PieceRun.Kind.INCOMPLETE) {
+                    final PieceRun run = shard.pieceRun(index, readable);
+                    if (run.kind() == PieceRun.Kind.INCOMPLETE) {
                         dc.rollbackOnClose();
                         return false;
                     }
-                    if (run.kind() == ShardJournal.PieceRun.Kind.ABANDONED) {
+                    if (run.kind() == PieceRun.Kind.ABANDONED) {
                         skipTo = run.resumeIndex();
                         skippedPieces += run.pieces();
                         continue;
                     }
                     runLength = run.length();
+                    runPieces = run.pieces();
                 }
                 if (end > readable) {
                     dc.rollbackOnClose(); // appended but not committed: not ours to read yet
@@ -188,6 +191,11 @@ public final class JournalReader implements AutoCloseable {
      */
     public long skippedPieces() {
         return skippedPieces;
+    }
+
+    /** The queue index of the last document read (the last piece of the last entry), or -1 before any. */
+    long lastIndex() {
+        return tailer.lastReadIndex();
     }
 
     /**

@@ -8,6 +8,10 @@
  * io.redisreplica.journal.Journal}, {@link io.redisreplica.journal.JournalWriter}, {@link
  * io.redisreplica.journal.JournalReader}, {@link io.redisreplica.journal.Checkpoint}).
  *
+ * <p>At start, {@link io.redisreplica.journal.Journal#check} reads a shard's journal back and cuts a
+ * damaged tail back to its last good entry, or sets a journal damaged before the last checkpoint
+ * aside (package-private pieces: {@code ShardRepair}, {@code JournalScan}, {@code PrefixCopy}).
+ *
  * <p>Opening a journal turns Chronicle's usage analytics off for the JVM before any Chronicle
  * class loads, so no process of ours calls an outside host, however it was started.
  */

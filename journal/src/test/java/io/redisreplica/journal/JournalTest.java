@@ -99,7 +99,7 @@ class JournalTest {
                 writer.append(i, 0, 0, command(i));
             }
             writer.commit();
-            assertTrue(shard.fileStats()[0] >= 10, "rolled into " + shard.fileStats()[0] + " files");
+            assertTrue(shard.fileStats().files() >= 10, "rolled into " + shard.fileStats().files() + " files");
             final JournalEntry entry = new JournalEntry();
             try (JournalReader reader = shard.reader()) {
                 for (int i = 0; i < 500; i += 7) {
@@ -409,7 +409,7 @@ class JournalTest {
                 }
                 fileEnds.add(writer.commit());
             }
-            assertEquals(5, shard.fileStats()[0]);
+            assertEquals(5, shard.fileStats().files());
             // slow receiver acknowledged the first two files, fast one everything
             final ShardJournal.RetentionReport report = shard.applyRetention(
                 Map.of("slow", fileEnds.get(1), "fast", fileEnds.get(4)), clock.get());
@@ -422,7 +422,7 @@ class JournalTest {
             }
             // nothing acknowledged beyond: the current file is never deleted
             assertEquals(2, shard.applyRetention(Map.of("r", Long.MAX_VALUE), clock.get()).filesDeleted());
-            assertEquals(1, shard.fileStats()[0]);
+            assertEquals(1, shard.fileStats().files());
         }
     }
 

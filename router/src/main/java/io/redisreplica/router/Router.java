@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import io.redisreplica.journal.Checkpoint;
 import io.redisreplica.journal.Journal;
+import io.redisreplica.journal.ShardCheck;
 import io.redisreplica.journal.ShardJournal;
 import io.redisreplica.router.admin.AdminServer;
 import io.redisreplica.router.admin.RouterView;
@@ -69,6 +70,8 @@ public final class Router implements AutoCloseable, RouterView {
     private boolean closed;
     /** Shard journals found damaged at start and set aside (each shard took a new snapshot). */
     private long journalsSetAside;
+    /** Shard journals found damaged at start after what the checkpoint saw, and cut back to their last good entry. */
+    private long journalTailsCut;
     private final long startedAt = System.currentTimeMillis();
 
     private Router(RouterConfig config, CrossShardPolicy policy, ShardMapPolicy mapPolicy) throws IOException {
@@ -93,25 +96,30 @@ public final class Router implements AutoCloseable, RouterView {
             Files.createDirectories(snapshots);
             oldShards(config, fingerprints.keySet(), snapshots, mapPolicy.removeOldShards());
             final List<String> waiting = new ArrayList<>();
+            final List<ShardRuntime> cutBack = new ArrayList<>();
             for (ShardMap.Shard s : config.shardMap().shards()) {
-                ShardJournal sj = journal.shard(s.name());
                 final Checkpoint.ShardState saved = cp.shards().get(s.name());
                 // a journal that does not read back whole, or ends short of what the checkpoint saw
-                // committed, is set aside: the shard takes a new snapshot instead of stranding a replica
-                String damage = journal.setAside().get(s.name());
-                if (damage == null && saved != null) {
+                // committed, is cut back to its last good entry when that keeps all the checkpoint saw
+                // (the upstream link journals the rest again), else set aside: the shard takes a new
+                // snapshot instead of stranding a replica
+                ShardCheck checked = null;
+                if (saved != null) {
                     final long started = System.nanoTime();
                     final io.redisreplica.resp.CommandFramer framer = new io.redisreplica.resp.CommandFramer(
                         io.redisreplica.resp.RespDecoderContext.preChecked()); // one for the whole walk
-                    damage = sj.check(saved.journalEnd(), entry -> wholeCommands(framer, entry));
+                    checked = journal.check(s.name(), saved.journalEnd(), entry -> wholeCommands(framer, entry));
                     LOG.info("journal shard {}: checked in {} ms: {}", s.name(), (System.nanoTime() - started) / 1_000_000,
-                        damage == null ? "whole" : damage);
-                    if (damage != null) {
-                        sj = journal.setAside(s.name(), damage);
-                    }
+                        checked.outcome() == ShardCheck.Outcome.WHOLE ? "whole" : checked.outcome() + ": " + checked.damage());
                 }
+                final ShardJournal sj = journal.shard(s.name());
+                final String damage = journal.setAside().get(s.name()); // also one that could not be opened, unchecked
                 if (damage != null) {
                     journalsSetAside++;
+                }
+                final boolean tailCut = checked != null && checked.outcome() == ShardCheck.Outcome.TAIL_CUT;
+                if (tailCut) {
+                    journalTailsCut++;
                 }
                 final long initial = saved == null || damage != null ? 0 : Math.max(saved.snapshotOffset(), 0);
                 final ShardRuntime runtime = new ShardRuntime(s, sj, sj.writer(initial), snapshots, config.shardPassword(s.name()));
@@ -124,6 +132,10 @@ public final class Router implements AutoCloseable, RouterView {
                     : !Files.exists(runtime.snapshot()) ? "snapshot_missing" : null;
                 if (wait == null) {
                     runtime.restore(saved.replid(), saved.epoch(), saved.snapshotOffset());
+                    if (tailCut) {
+                        runtime.cutBack(checked.goodEnd());
+                        cutBack.add(runtime);
+                    }
                 } else {
                     runtime.awaitSnapshot(saved == null ? null : saved.replid(), saved == null ? 0 : saved.epoch(), wait);
                     waiting.add(s.name() + " (" + wait + ")");
@@ -132,6 +144,13 @@ public final class Router implements AutoCloseable, RouterView {
                 if (config.describeRewrites(s.name()) != null) {
                     LOG.info("shard {}: keys rewritten ({})", s.name(), config.describeRewrites(s.name()));
                 }
+            }
+            if (!cutBack.isEmpty()) {
+                // the new replids are durable before any replica is served: one that received what was
+                // cut must not continue with the old one after a restart
+                final Checkpoint next = journal.checkpoint();
+                cutBack.forEach(s -> next.shard(s.name(), s.replid(), s.epoch(), s.snapshotOffset(), s.journal().endOffset()));
+                journal.writeCheckpoint(next);
             }
             for (ShardRuntime s : shards) {
                 final VirtualMaster master = new VirtualMaster(s, config.replicaStallTimeout().toMillis(),
@@ -256,6 +275,14 @@ public final class Router implements AutoCloseable, RouterView {
     /** Shard journals found damaged at start and set aside; each such shard takes a new snapshot. */
     public long journalsSetAside() {
         return journalsSetAside;
+    }
+
+    /**
+     * Shard journals found damaged at start after the end the checkpoint saw, and cut back to
+     * their last good entry; their replicas within it continue, the master's stream brings the rest.
+     */
+    public long journalTailsCut() {
+        return journalTailsCut;
     }
 
     /** Milliseconds since start. */

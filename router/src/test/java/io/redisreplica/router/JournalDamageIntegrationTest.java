@@ -26,7 +26,9 @@ import io.redisreplica.testkit.RedisServers;
 
 /**
  * Issue 12 point 5: a shard journal cut short or with damaged bytes (a disk's doing) is found at
- * start, set aside, and the shard takes a new snapshot, so its replica ends equal to the master
+ * start. Damage past what the last checkpoint saw is cut off (the master's stream brings those
+ * commands again) and replicas within the good entries continue; damage before it sets the journal
+ * aside and the shard takes a new snapshot. Either way every replica ends equal to the master
  * (INCR counters and RPUSH sequences show a lost or repeated command) instead of stranded.
  */
 class JournalDamageIntegrationTest {
@@ -83,6 +85,131 @@ class JournalDamageIntegrationTest {
             master.call("RPUSH", "a:seq", "after");
             DatasetComparison.of(master, List.of(replica), key -> 0).awaitEqual("after the damage found while running", 30_000);
         }
+    }
+
+    @Test
+    void shouldCutAJournalTruncatedInsideItsLastEntryBackAndLetAReplicaWithinItContinue() throws Exception {
+        runCutBack((file, marker) -> {
+            try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+                f.setLength(marker + 3); // a file cut short inside the last entry (Chronicle's length word stays)
+            }
+        });
+    }
+
+    @Test
+    void shouldCutBackALastEntryWithACorruptByteAndLetAReplicaWithinItContinue() throws Exception {
+        runCutBack((file, marker) -> {
+            try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+                f.seek(marker + MARKER.length()); // the CR after the last entry's last argument
+                f.write('x');
+            }
+        });
+    }
+
+    private static final String MARKER = "the-last-entry-of-shard-a";
+
+    interface TailDamage {
+        void apply(Path cq4, long markerPosition) throws Exception;
+    }
+
+    /**
+     * Shards a and b. Replica a1 stops (SAVE, kill: it keeps its replid and offset) while shard a's
+     * journal is within what a checkpoint saw; more writes follow, the last of shard a the marker,
+     * and replica a2 and b's replica get all of them. The router stops; its checkpoint goes back to
+     * the one a1's offset is within (as after a kill -9 between appends and the next checkpoint),
+     * and the marker's entry is damaged. At restart the journal of a is cut back to the entry
+     * before the marker; the master's stream (PSYNC from the checkpoint) brings the marker again;
+     * a1 continues, a2 (which received what was cut) gets a full resync, and all equal the master.
+     */
+    private void runCutBack(TailDamage damage) throws Exception {
+        final RedisServer master = redis.start(RedisBinary.local(), Map.of("repl-backlog-size", "64mb"));
+        final int portA = FreePort.find();
+        final int portB = FreePort.find();
+        final RouterConfig config = io.redisreplica.router.config.ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+            + "\nshard a 127.0.0.1:" + portA + " regex=^a\nshard b 127.0.0.1:" + portB + " regex=^b\n", "test");
+        final DatasetComparison.KeyOwner owner = (db, key) -> key[0] == 'a' ? 0 : key[0] == 'b' ? 1 : DatasetComparison.NO_SHARD;
+        final RedisServer a1;
+        final RedisServer a2;
+        final RedisServer b;
+        final byte[] checkpointWithinA1;
+        try (Router router = Router.start(config, CrossShardPolicy.TRANSLATE)) {
+            a1 = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + portA));
+            a2 = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + portA));
+            b = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + portB));
+            writes(master, 0, 2_000);
+            Await.until("the journal to hold every write", () -> router.upstream().offset() >= master.replicationOffset(), 30_000);
+            final long endA = router.shards().get(0).journal().endOffset();
+            Await.until("a1 to have shard a", () -> a1.replicationOffset() >= endA, 30_000);
+            a1.save(); // with its replid and offset: it continues with PSYNC when started again
+            a1.kill();
+            Await.until("a checkpoint that saw all of it", () -> router.checkpoint().shards().get("a").journalEnd() >= endA
+                && router.checkpoint().upstreamOffset() >= master.replicationOffset(), 10_000);
+            checkpointWithinA1 = Files.readAllBytes(dir.resolve("journal").resolve("checkpoint"));
+            writes(master, 2_000, 4_000);
+            master.call("RPUSH", "a:seq", MARKER);
+            Await.until("the journal to hold every write", () -> router.upstream().offset() >= master.replicationOffset(), 30_000);
+            DatasetComparison.of(master, List.of(a2, b), owner).awaitEqual("before the damage", 30_000);
+        }
+        Files.write(dir.resolve("journal").resolve("checkpoint"), checkpointWithinA1); // as if killed before the next checkpoint
+        final Path cq4 = lastCq4();
+        final long marker = find(cq4, MARKER);
+        assertTrue(marker > 0, "the marker is in " + cq4);
+        damage.apply(cq4, marker);
+        for (int i = 0; i < 100; i++) {
+            master.call("INCR", "a:counter:" + (i % 10));
+            master.call("INCR", "b:counter:" + (i % 10));
+        }
+        try (Router router = Router.start(config, CrossShardPolicy.TRANSLATE)) {
+            assertEquals(1, router.journalTailsCut(), "the damaged tail was cut back");
+            assertEquals(0, router.journalsSetAside());
+            try (Stream<Path> damaged = Files.list(dir.resolve("journal").resolve("damaged"))) {
+                assertEquals(1, damaged.count(), "the damaged original is kept for the operator");
+            }
+            a1.startAgain();
+            master.call("RPUSH", "a:seq", "after");
+            master.call("RPUSH", "b:seq", "after");
+            DatasetComparison.of(master, List.of(a1, b), owner).awaitEqual("a1 after the cut back", 30_000);
+            DatasetComparison.of(master, List.of(a2, b), owner).awaitEqual("a2 after the cut back", 30_000);
+            assertEquals(0, router.upstream().fullSyncs(), "no new snapshot: the master continued from the checkpoint");
+            assertEquals(1, router.shards().get(0).partialResyncs(), "a1 continued within the good entries");
+            assertEquals(1, router.shards().get(0).fullResyncs(), "a2 had received what was cut: a full resync");
+            final String a1Log = Files.readString(a1.dir().resolve("redis.log"));
+            assertEquals(1, a1Log.split("Full resync from master", -1).length - 1, "a1 synced in full only the first time:\n" + a1Log);
+            assertTrue(a1Log.contains("Successful partial resynchronization with master"), a1Log);
+        }
+    }
+
+    /** INCR counters and RPUSH sequences on both shards: a lost or repeated command shows. */
+    private static void writes(RedisServer master, int from, int to) {
+        for (int i = from; i < to; i++) {
+            master.call("INCR", "a:counter:" + (i % 10));
+            master.call("RPUSH", "a:seq", i);
+            master.call("INCR", "b:counter:" + (i % 10));
+            master.call("RPUSH", "b:seq", i);
+        }
+    }
+
+    /** The position of the last occurrence of {@code needle} in a file, read a block at a time; -1 when absent. */
+    private static long find(Path file, String needle) throws Exception {
+        final byte[] n = needle.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        final java.nio.ByteBuffer block = java.nio.ByteBuffer.allocate(1 << 20);
+        long found = -1;
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
+            for (long base = 0; base < channel.size(); base += block.capacity() - n.length) {
+                block.clear();
+                final int read = channel.read(block, base);
+                for (int i = 0; i + n.length <= read; i++) {
+                    int k = 0;
+                    while (k < n.length && block.get(i + k) == n[k]) {
+                        k++;
+                    }
+                    if (k == n.length) {
+                        found = base + i;
+                    }
+                }
+            }
+        }
+        return found;
     }
 
     private Path lastCq4() throws Exception {

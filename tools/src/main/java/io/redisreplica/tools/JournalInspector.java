@@ -24,8 +24,8 @@ public final class JournalInspector {
         final List<ShardStat> stats = new ArrayList<>();
         for (String name : journal.shardNames()) {
             final ShardJournal shard = journal.shard(name);
-            final long[] files = shard.fileStats();
-            stats.add(new ShardStat(name, shard.firstOffset(), shard.endOffset(), shard.entryCount(), files[0], files[1],
+            final ShardJournal.FileStats files = shard.fileStats();
+            stats.add(new ShardStat(name, shard.firstOffset(), shard.endOffset(), shard.entryCount(), files.files(), files.bytes(),
                 shard.lastUpstreamOffset()));
         }
         return stats;

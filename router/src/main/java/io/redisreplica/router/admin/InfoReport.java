@@ -46,6 +46,7 @@ final class InfoReport {
         sb.append("# Server\r\nredis_replica_version:0.1.0-SNAPSHOT\r\nuptime_in_seconds:").append(status.uptimeMillis() / 1000)
             .append("\r\nshards:").append(status.shards().size())
             .append("\r\njournals_set_aside:").append(status.journalsSetAside())
+            .append("\r\njournal_tails_cut:").append(status.journalTailsCut())
             .append("\r\nretention_files_deleted:").append(status.retentionDeleted())
             .append("\r\nretention_errors:").append(status.retentionErrors()).append("\r\n");
         final RouterStatus.Admin admin = status.admin();

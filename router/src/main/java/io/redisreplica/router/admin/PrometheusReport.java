@@ -25,6 +25,9 @@ final class PrometheusReport {
             "Faults of the upstream link retried (each distinct one logged once).", up.errors());
         metric(sb, "redis_replica_journals_set_aside_total", "counter",
             "Shard journals found damaged at start and set aside (the shard took a new snapshot).", status.journalsSetAside());
+        metric(sb, "redis_replica_journal_tails_cut_total", "counter",
+            "Shard journals found damaged at start past the last checkpoint and cut back to their last good entry.",
+            status.journalTailsCut());
         metric(sb, "redis_replica_retention_files_deleted_total", "counter", "Journal files retention has deleted.",
             status.retentionDeleted());
         metric(sb, "redis_replica_retention_errors_total", "counter",

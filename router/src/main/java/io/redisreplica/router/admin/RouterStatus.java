@@ -19,7 +19,7 @@ import io.redisreplica.router.upstream.UpstreamLink;
  *
  * @param admin the admin port's counters, null when none is configured
  */
-record RouterStatus(long uptimeMillis, long journalsSetAside, long retentionDeleted, long retentionErrors, Admin admin,
+record RouterStatus(long uptimeMillis, long journalsSetAside, long journalTailsCut, long retentionDeleted, long retentionErrors, Admin admin,
                     Upstream upstream, Routing routing, List<Shard> shards, List<Sink> sinks) {
 
     record Admin(long clients, long refused, long acceptErrors) {
@@ -107,7 +107,7 @@ record RouterStatus(long uptimeMillis, long journalsSetAside, long retentionDele
                 delivered < 0 ? -1 : r.shard().journal().endOffset() - delivered, r.events(), r.failures(), r.faults(), r.refused(),
                 r.lastError()));
         }
-        return new RouterStatus(router.uptimeMillis(), router.journalsSetAside(), router.retentionDeleted(), router.retentionErrors(),
+        return new RouterStatus(router.uptimeMillis(), router.journalsSetAside(), router.journalTailsCut(), router.retentionDeleted(), router.retentionErrors(),
             admin, upstream, routing, shards, sinks);
     }
 

@@ -19,6 +19,9 @@ public interface RouterView {
     /** Shard journals found damaged at start and set aside. */
     long journalsSetAside();
 
+    /** Shard journals found damaged at start past what the checkpoint saw, and cut back to their last good entry. */
+    long journalTailsCut();
+
     /** Journal files retention has deleted since start. */
     long retentionDeleted();
 

@@ -314,7 +314,8 @@ public final class ReplicaSession extends Agent {
         final long end = shard.journal().endOffset();
         final long firstWrite = rdbOnly && snapshotOffset >= 0 ? SnapshotSender.firstWriteAfter(reader, snapshotOffset) : -1;
         final long first = rdbOnly || snapshotOffset < 0 ? end : shard.journal().firstOffset(); // a probe: only when it counts
-        return new SyncDecision.Shard(shard.name(), replid, snapshotOffset, first, end, firstWrite);
+        return new SyncDecision.Shard(shard.name(), replid, snapshotOffset, first, end, firstWrite, shard.previousReplid(),
+            shard.previousReplidEnd());
     }
 
     private void sendSnapshot(boolean psync, JournalReader reader, OutputStream out, String why) throws IOException {

@@ -60,9 +60,15 @@ public record SyncDecision(Action action, long offset, String reply, String reas
      * @param journalEnd the journal's committed end offset
      * @param firstWriteAfterSnapshot the start of the first write (not a keep-alive) after the
      *     snapshot, -1 when none; only read for an rdb-only request
+     * @param previousReplid the replid the shard had before its journal's damaged tail was cut
+     *     back at start (as Redis keeps replid2 after a failover), or null
+     * @param previousReplidEnd up to which offset the previous replid's history is the shard's own
      */
     public record Shard(String name, String replid, long snapshotOffset, long journalFirst, long journalEnd,
-        long firstWriteAfterSnapshot) {
+        long firstWriteAfterSnapshot, String previousReplid, long previousReplidEnd) {
+        public Shard(String name, String replid, long snapshotOffset, long journalFirst, long journalEnd, long firstWriteAfterSnapshot) {
+            this(name, replid, snapshotOffset, journalFirst, journalEnd, firstWriteAfterSnapshot, null, -1);
+        }
     }
 
     public static SyncDecision decide(Request request, Shard shard) {
@@ -90,10 +96,12 @@ public record SyncDecision(Action action, long offset, String reply, String reas
         if (request.forceFull()) {
             return "its drop expired: its offset is not trusted";
         }
-        if (!request.replid().equals(shard.replid())) {
+        final long from = request.offset() - 1;
+        // the replid before a cut-back continues up to the good end: beyond it the journal holds other bytes
+        final boolean previous = request.replid().equals(shard.previousReplid()) && from <= shard.previousReplidEnd();
+        if (!request.replid().equals(shard.replid()) && !previous) {
             return "replid " + SafeText.of(request.replid()) + " is not the shard's " + shard.replid(); // the replica's bytes, into a log line
         }
-        final long from = request.offset() - 1;
         if (request.offset() <= 0 || from < shard.journalFirst()) {
             return "offset " + request.offset() + " is before the journal's first entry at " + (shard.journalFirst() + 1);
         }

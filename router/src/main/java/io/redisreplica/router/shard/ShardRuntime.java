@@ -131,8 +131,34 @@ public final class ShardRuntime {
         this.snapshotWait = null;
     }
 
+    /**
+     * The journal was cut back at start to its last good entry, ending at {@code goodEnd}: what
+     * replicas received after it may differ from what the journal holds there again (the master's
+     * stream journaled anew), so the shard takes a new replid and continues the old one only up
+     * to {@code goodEnd}, as a Redis master does with its replid2 after a failover.
+     */
+    public void cutBack(long goodEnd) {
+        this.previousReplid = replid;
+        this.previousReplidEnd = goodEnd;
+        this.replid = HexFormat.of().formatHex(RANDOM.generateSeed(20));
+    }
+
+    private volatile String previousReplid;
+    private volatile long previousReplidEnd = -1;
+
+    /** The replid before a cut-back at start, or null: see {@link #cutBack}. */
+    public String previousReplid() {
+        return previousReplid;
+    }
+
+    /** Up to which offset {@link #previousReplid()} may continue. */
+    public long previousReplidEnd() {
+        return previousReplidEnd;
+    }
+
     /** A new snapshot is in place at the journal's current end: new replid, so no replica continues across it. */
     public void newEpoch(long offset) {
+        this.previousReplid = null;
         this.replid = HexFormat.of().formatHex(RANDOM.generateSeed(20));
         this.epoch++;
         this.snapshotOffset = offset;

@@ -18,7 +18,7 @@ final class FixedStatus {
         final List<RouterStatus.Sink> sinkList = !sinks ? List.of() : List.of(
             new RouterStatus.Sink("events", "a", "xadd", "paused", 700, 300, 42, 2, 5, 1, "connection refused, again\r\nand"),
             new RouterStatus.Sink("files", "a", "class", "running", -1, -1, 0, 0, 0, -1, ""));
-        return new RouterStatus(61_500, 1, 12, 3, new RouterStatus.Admin(2, 1, 0),
+        return new RouterStatus(61_500, 1, 0, 12, 3, new RouterStatus.Admin(2, 1, 0),
             new RouterStatus.Upstream("streaming", "r1d", 12345, 1, 2, 4096, 3, "java.io.IOException: reset\r\nby peer"),
             new RouterStatus.Routing(100, 1, 2, 3, 4, 5, 6, 7), List.of(a, b), sinkList);
     }

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 
 class InfoReportTest {
     private static final String SERVER = "# Server\r\nredis_replica_version:0.1.0-SNAPSHOT\r\nuptime_in_seconds:61\r\nshards:2\r\n"
-        + "journals_set_aside:1\r\nretention_files_deleted:12\r\nretention_errors:3\r\n"
+        + "journals_set_aside:1\r\njournal_tails_cut:0\r\nretention_files_deleted:12\r\nretention_errors:3\r\n"
         + "admin_clients:2\r\nadmin_clients_refused:1\r\nadmin_accept_errors:0\r\n\r\n";
     private static final String UPSTREAM = "# Upstream\r\nupstream_state:streaming\r\nupstream_replid:r1d\r\nupstream_offset:12345\r\n"
         + "upstream_full_syncs:1\r\nupstream_partial_syncs:2\r\nupstream_sync_bytes:4096\r\nupstream_errors:3\r\n"
@@ -53,9 +53,9 @@ class InfoReportTest {
     @Test
     void shouldLeaveTheAdminLinesOutWithoutAnAdminPort() {
         final RouterStatus s = FixedStatus.withSinks(false);
-        final RouterStatus noAdmin = new RouterStatus(s.uptimeMillis(), s.journalsSetAside(), s.retentionDeleted(), s.retentionErrors(),
+        final RouterStatus noAdmin = new RouterStatus(s.uptimeMillis(), s.journalsSetAside(), s.journalTailsCut(), s.retentionDeleted(), s.retentionErrors(),
             null, s.upstream(), s.routing(), s.shards(), s.sinks());
-        assertEquals("# Server\r\nredis_replica_version:0.1.0-SNAPSHOT\r\nuptime_in_seconds:61\r\nshards:2\r\njournals_set_aside:1\r\n"
+        assertEquals("# Server\r\nredis_replica_version:0.1.0-SNAPSHOT\r\nuptime_in_seconds:61\r\nshards:2\r\njournals_set_aside:1\r\njournal_tails_cut:0\r\n"
             + "retention_files_deleted:12\r\nretention_errors:3\r\n\r\n", InfoReport.of(noAdmin, "server"));
         assertEquals("# Sinks\r\n\r\n", InfoReport.of(noAdmin, "sinks"));
     }

@@ -25,6 +25,9 @@ class PrometheusReportTest {
         # HELP redis_replica_journals_set_aside_total Shard journals found damaged at start and set aside (the shard took a new snapshot).
         # TYPE redis_replica_journals_set_aside_total counter
         redis_replica_journals_set_aside_total 1
+        # HELP redis_replica_journal_tails_cut_total Shard journals found damaged at start past the last checkpoint and cut back to their last good entry.
+        # TYPE redis_replica_journal_tails_cut_total counter
+        redis_replica_journal_tails_cut_total 0
         # HELP redis_replica_retention_files_deleted_total Journal files retention has deleted.
         # TYPE redis_replica_retention_files_deleted_total counter
         redis_replica_retention_files_deleted_total 12

@@ -47,6 +47,17 @@ class SyncDecisionTest {
     }
 
     @Test
+    void shouldContinueThePreviousReplidOnlyUpToTheGoodEndOfAJournalCutBack() {
+        // cut back at start to 300: the old replid's history is the shard's own up to there, not after
+        final String old = "c".repeat(40);
+        final SyncDecision.Shard cut = new SyncDecision.Shard("s0", REPLID, 100, 100, 500, -1, old, 300);
+        assertEquals(Action.CONTINUE, SyncDecision.decide(psync(old, 251), cut).action());
+        assertEquals(Action.CONTINUE, SyncDecision.decide(psync(old, 301), cut).action(), "at the good end itself");
+        assertEquals(Action.FULL_RESYNC, SyncDecision.decide(psync(old, 302), cut).action(), "past it the journal holds other bytes");
+        assertEquals(Action.CONTINUE, SyncDecision.decide(psync(REPLID, 451), cut).action(), "the new replid, anywhere in the journal");
+    }
+
+    @Test
     void shouldNotLetAReplidFromTheWireBreakTheLogLine() {
         assertEquals("replid ab?cd? is not the shard's " + REPLID, SyncDecision.decide(psync("ab\ncd\u0000", 5), SHARD).reason());
     }
