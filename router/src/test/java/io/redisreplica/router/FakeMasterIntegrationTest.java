@@ -1,5 +1,6 @@
 package io.redisreplica.router;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,12 +64,16 @@ class FakeMasterIntegrationTest {
                 Await.until("the link to stop on the text line", () -> router.upstream().failure() != null, 20_000);
                 assertTrue(router.upstream().failure().contains("text line") && router.upstream().failure().contains("offset"),
                     router.upstream().failure());
-                // the SET is 29 bytes: the link stops, and checkpoints, at its end, before the line, so a restart meets the
+                // the SET is 28 bytes: the link stops, and checkpoints, at its end, before the line, so a restart meets the
                 // line again instead of skipping it
-                assertTrue(router.upstream().failure().contains("at offset 29:"), router.upstream().failure());
-                Await.until("the checkpoint at the SET's end", () -> router.upstream().offset() == 29, 5_000);
+                assertTrue(router.upstream().failure().contains("at offset 28:"), router.upstream().failure());
+                Await.until("the checkpoint at the SET's end", () -> router.upstream().offset() == 28, 5_000);
+            }
+            // the router stopped itself on that fatal error: read its journal as a restart would
+            try (io.redisreplica.journal.Journal journal = io.redisreplica.journal.Journal.open(config.journalContext())) {
+                assertEquals(28, journal.checkpoint().upstreamOffset(), "checkpointed before the line");
                 final StringBuilder journaled = new StringBuilder();
-                try (JournalReader reader = router.shards().get(0).journal().reader()) {
+                try (JournalReader reader = journal.shard("a").reader()) {
                     final JournalEntry entry = new JournalEntry();
                     while (reader.next(entry)) {
                         final byte[] bytes = new byte[entry.payloadLength()];
