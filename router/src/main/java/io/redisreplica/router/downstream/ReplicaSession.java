@@ -249,7 +249,8 @@ public final class ReplicaSession extends Agent {
                         // newlines a master sends while it prepares an RDB (refusing it would cost a 1 s retry).
                         if (!toldWaiting) {
                             LOG.info("shard {} replica {}: waiting for the shard's snapshot ({}): a full resync follows once the "
-                                + "router's full sync of the master made it", shard.name(), peer, shard.snapshotWait());
+                                + "router's full sync of the master made it", shard.name(), peer,
+                                shard.snapshotWait() != null ? shard.snapshotWait() : decision.reason());
                             toldWaiting = true;
                         }
                         if (System.currentTimeMillis() > deadline) {
@@ -315,7 +316,7 @@ public final class ReplicaSession extends Agent {
         final long firstWrite = rdbOnly && snapshotOffset >= 0 ? SnapshotSender.firstWriteAfter(reader, snapshotOffset) : -1;
         final long first = rdbOnly || snapshotOffset < 0 ? end : shard.journal().firstOffset(); // a probe: only when it counts
         return new SyncDecision.Shard(shard.name(), replid, snapshotOffset, first, end, firstWrite, shard.previousReplid(),
-            shard.previousReplidEnd());
+            shard.previousReplidEnd(), shard.journalDamagedInThisEpoch());
     }
 
     private void sendSnapshot(boolean psync, JournalReader reader, OutputStream out, String why) throws IOException {

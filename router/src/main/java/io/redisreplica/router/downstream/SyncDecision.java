@@ -63,11 +63,14 @@ public record SyncDecision(Action action, long offset, String reply, String reas
      * @param previousReplid the replid the shard had before its journal's damaged tail was cut
      *     back at start (as Redis keeps replid2 after a failover), or null
      * @param previousReplidEnd up to which offset the previous replid's history is the shard's own
+     * @param journalDamaged a replica found entries of this epoch unreadable: the master's full
+     *     sync under way makes a new snapshot, and every replica waits for it (reading the damage
+     *     again, reconnect after reconnect, would help nothing and log each time)
      */
     public record Shard(String name, String replid, long snapshotOffset, long journalFirst, long journalEnd,
-        long firstWriteAfterSnapshot, String previousReplid, long previousReplidEnd) {
+        long firstWriteAfterSnapshot, String previousReplid, long previousReplidEnd, boolean journalDamaged) {
         public Shard(String name, String replid, long snapshotOffset, long journalFirst, long journalEnd, long firstWriteAfterSnapshot) {
-            this(name, replid, snapshotOffset, journalFirst, journalEnd, firstWriteAfterSnapshot, null, -1);
+            this(name, replid, snapshotOffset, journalFirst, journalEnd, firstWriteAfterSnapshot, null, -1, false);
         }
     }
 
@@ -80,6 +83,10 @@ public record SyncDecision(Action action, long offset, String reply, String reas
         }
         if (shard.snapshotOffset() < 0) {
             return new SyncDecision(Action.WAIT_FOR_SNAPSHOT, -1, null, "the shard has no snapshot yet");
+        }
+        if (shard.journalDamaged()) {
+            return new SyncDecision(Action.WAIT_FOR_SNAPSHOT, -1, null,
+                "the shard's journal cannot be read: the master's full sync makes a new snapshot");
         }
         final String why = whyNotContinue(request, shard);
         if (why == null) {

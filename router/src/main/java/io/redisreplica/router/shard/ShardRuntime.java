@@ -34,7 +34,12 @@ public final class ShardRuntime {
         onDamage.accept(reason);
     }
 
-    private long damageReportedInEpoch = -1;
+    private volatile long damageReportedInEpoch = -1;
+
+    /** Whether a session reported this epoch's journal unreadable: replicas wait for the next epoch's snapshot. */
+    public boolean journalDamagedInThisEpoch() {
+        return damageReportedInEpoch == epoch;
+    }
     private final Path snapshot;
     private volatile String replid;
     private volatile long epoch;

@@ -50,11 +50,19 @@ class SyncDecisionTest {
     void shouldContinueThePreviousReplidOnlyUpToTheGoodEndOfAJournalCutBack() {
         // cut back at start to 300: the old replid's history is the shard's own up to there, not after
         final String old = "c".repeat(40);
-        final SyncDecision.Shard cut = new SyncDecision.Shard("s0", REPLID, 100, 100, 500, -1, old, 300);
+        final SyncDecision.Shard cut = new SyncDecision.Shard("s0", REPLID, 100, 100, 500, -1, old, 300, false);
         assertEquals(Action.CONTINUE, SyncDecision.decide(psync(old, 251), cut).action());
         assertEquals(Action.CONTINUE, SyncDecision.decide(psync(old, 301), cut).action(), "at the good end itself");
         assertEquals(Action.FULL_RESYNC, SyncDecision.decide(psync(old, 302), cut).action(), "past it the journal holds other bytes");
         assertEquals(Action.CONTINUE, SyncDecision.decide(psync(REPLID, 451), cut).action(), "the new replid, anywhere in the journal");
+    }
+
+    @Test
+    void shouldHoldEveryReplicaForTheNextSnapshotOnceTheJournalWasFoundDamaged() {
+        final SyncDecision.Shard damaged = new SyncDecision.Shard("s0", REPLID, 100, 100, 500, -1, null, -1, true);
+        assertEquals(Action.WAIT_FOR_SNAPSHOT, SyncDecision.decide(psync(REPLID, 301), damaged).action(),
+            "not a CONTINUE that reads the damage again, reconnect after reconnect");
+        assertEquals(Action.WAIT_FOR_SNAPSHOT, SyncDecision.decide(psync(null, -1), damaged).action(), "nor the damaged epoch's snapshot");
     }
 
     @Test
