@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -148,26 +146,8 @@ class JournalRepairTest {
         }
     }
 
-    /** The position of the first occurrence of {@code needle} in a file (read a block at a time), or -1. */
     private static long find(Path file, String needle) throws IOException {
-        final byte[] n = needle.getBytes(StandardCharsets.US_ASCII);
-        final ByteBuffer block = ByteBuffer.allocate(1 << 20);
-        try (FileChannel channel = FileChannel.open(file)) {
-            for (long base = 0; base < channel.size(); base += block.capacity() - n.length) {
-                block.clear();
-                final int read = channel.read(block, base);
-                for (int i = 0; i + n.length <= read; i++) {
-                    int k = 0;
-                    while (k < n.length && block.get(i + k) == n[k]) {
-                        k++;
-                    }
-                    if (k == n.length) {
-                        return base + i;
-                    }
-                }
-            }
-        }
-        return -1;
+        return io.redisreplica.testkit.FileBytes.first(file, needle);
     }
 
     private static void writeByte(Path file, long at, char value) throws IOException {

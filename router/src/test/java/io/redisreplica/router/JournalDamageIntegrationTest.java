@@ -189,27 +189,8 @@ class JournalDamageIntegrationTest {
         }
     }
 
-    /** The position of the last occurrence of {@code needle} in a file, read a block at a time; -1 when absent. */
     private static long find(Path file, String needle) throws Exception {
-        final byte[] n = needle.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        final java.nio.ByteBuffer block = java.nio.ByteBuffer.allocate(1 << 20);
-        long found = -1;
-        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
-            for (long base = 0; base < channel.size(); base += block.capacity() - n.length) {
-                block.clear();
-                final int read = channel.read(block, base);
-                for (int i = 0; i + n.length <= read; i++) {
-                    int k = 0;
-                    while (k < n.length && block.get(i + k) == n[k]) {
-                        k++;
-                    }
-                    if (k == n.length) {
-                        found = base + i;
-                    }
-                }
-            }
-        }
-        return found;
+        return io.redisreplica.testkit.FileBytes.last(file, needle);
     }
 
     private Path lastCq4() throws Exception {
