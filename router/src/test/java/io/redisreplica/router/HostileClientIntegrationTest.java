@@ -280,6 +280,17 @@ class HostileClientIntegrationTest {
                 }
             }
             Await.until("ten broken handshakes counted against the address", () -> s.router().listener(0).guard().protocolFailures() == 10);
+            // a whole sync in its name, then gone without loading it: while the real replica streams, that is not it
+            for (int i = 0; i < 4; i++) {
+                try (Socket c = connect(s.shardPort())) {
+                    send(c, "REPLCONF listening-port " + replicaPort + "\r\n");
+                    assertEquals("+OK\r\n", line(c));
+                    send(c, "PSYNC ? -1\r\n");
+                    assertTrue(line(c).startsWith("+FULLRESYNC"));
+                }
+            }
+            Await.until("the impostors' syncs counted against the address", () -> s.router().listener(0).guard().protocolFailures() >= 14);
+            assertEquals(0, s.router().drops(0), "the streaming replica is not dropped for what others did in its name");
             s.replica().call("CLIENT", "KILL", "TYPE", "master");
             s.replica().awaitReplicaInSync(20_000);
             s.assertStreams("not-dropped");

@@ -84,6 +84,28 @@ public final class ReplicaSession extends Agent {
         this.ended = ended;
     }
 
+    /**
+     * Says whether another connection that claims this session's identity streams right now: then
+     * this one is not that replica (one replica has one link), and its failures count against its
+     * address, never against the replica it claims to be. Without a {@code shard-password} any
+     * client can claim any identity; this keeps it from getting a healthy replica dropped.
+     */
+    private volatile java.util.function.Predicate<ReplicaSession> twinStreams = s -> false;
+
+    void twinStreams(java.util.function.Predicate<ReplicaSession> test) {
+        this.twinStreams = test;
+    }
+
+    /** Counts a failure for the drop policy, unless the identity's real replica streams meanwhile (see {@link #twinStreams}). */
+    private void failed(String why) {
+        if (twinStreams.test(this)) {
+            guard.protocolFailed(socket.getInetAddress().getHostAddress(), "claimed to be replica " + identity()
+                + ", which streams on another connection: " + SafeText.of(why));
+            return;
+        }
+        policy.failed(shard.name(), identity(), why);
+    }
+
     /** REPLCONF ACKs ignored because they were negative or beyond what was sent. */
     public long badAcks() {
         final AckReader a = acks;
@@ -203,7 +225,7 @@ public final class ReplicaSession extends Agent {
             }
             state(State.STOPPED, e.toString());
             if (was == State.FULL_SYNC) {
-                policy.failed(shard.name(), identity(), was + ": " + e);
+                failed(was + ": " + e);
                 if (policy.dropped(identity())) {
                     state(State.DROPPED, "failure policy");
                 }
@@ -216,7 +238,7 @@ public final class ReplicaSession extends Agent {
             // a replica that got the whole snapshot and went without acknowledging it most likely
             // could not load it (an older RDB version, a full disk): a failure, as one mid-snapshot
             if (snapshotSentAt >= 0 && ackedOffset() < snapshotSentAt && state != State.DROPPED && !closedByRouter) {
-                policy.failed(shard.name(), identity(), "closed after its snapshot without acknowledging it (could it load it?)");
+                failed("closed after its snapshot without acknowledging it (could it load it?)");
             }
             if (state != State.STOPPED && state != State.DROPPED) {
                 state = State.STOPPED; // whatever ended the thread, INFO must not show it as a live replica

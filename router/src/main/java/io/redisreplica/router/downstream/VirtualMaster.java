@@ -72,6 +72,8 @@ public final class VirtualMaster implements AutoCloseable {
                     release.run();
                 });
             self[0] = session;
+            session.twinStreams(me -> sessions.stream().anyMatch(other -> other != me && !other.ended()
+                && other.state() == ReplicaSession.State.STREAMING && other.identity().equals(me.identity())));
             sessions.removeIf(ReplicaSession::ended);
             sessions.add(session);
             try {
