@@ -293,7 +293,12 @@ final class EntryLocator {
     /** The roll cycles (files) retained, oldest first. */
     synchronized long[] cycles() {
         queue.refreshDirectoryListing();
-        final NavigableSet<Long> set = queue.listCyclesBetween(queue.firstCycle(), queue.lastCycle());
+        final int first = queue.firstCycle();
+        final int last = queue.lastCycle();
+        if (first == Integer.MAX_VALUE || last < first) {
+            return new long[0]; // a shard without a file yet: Chronicle says MAX_VALUE, and listing that range throws
+        }
+        final NavigableSet<Long> set = queue.listCyclesBetween(first, last);
         return set.stream().mapToLong(Long::longValue).toArray();
     }
 }

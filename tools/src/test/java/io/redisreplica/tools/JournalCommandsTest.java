@@ -32,6 +32,19 @@ class JournalCommandsTest {
     }
 
     @Test
+    void shouldListAndVerifyAJournalWithAnEmptyShard() {
+        write();
+        try (Journal journal = Journal.open(new JournalContext().dir(dir).minFreeBytes(0))) {
+            journal.shard("b").writer(0).commit(); // a shard that never got an entry (its keys never written)
+        }
+        final Cli ls = Cli.run("journal", "ls", dir.toString());
+        assertEquals(0, ls.exit(), ls.out() + ls.err());
+        assertTrue(ls.out().lines().anyMatch(l -> l.startsWith("b ")), ls.out());
+        final Cli verify = Cli.run("journal", "verify", dir.toString());
+        assertEquals(0, verify.exit(), verify.out() + verify.err());
+    }
+
+    @Test
     void shouldListShardsAndReceivers() {
         final long end = write();
         final Cli cli = Cli.run("journal", "ls", dir.toString());
