@@ -84,9 +84,10 @@ class FakeMasterFuzzIntegrationTest {
                     // then hang up: a damaged stream must never leave the router waiting without a word
                 })) {
                     final Path journal = dir.resolve("journal-" + rounds);
+                    final int portA = FreePort.find();
+                    final int portB = FreePort.find(); // never the same port twice in a JVM
                     final RouterConfig config = io.redisreplica.router.config.ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + journal
-                        + "\nshard a 127.0.0.1:" + FreePort.find() + " regex=^a\nshard b 127.0.0.1:" + FreePort.find()
-                        + " regex=.\n", "fuzz");
+                        + "\nshard a 127.0.0.1:" + portA + " regex=^a\nshard b 127.0.0.1:" + portB + " regex=.\n", "fuzz");
                     final Router router = Router.start(config, CrossShardPolicy.TRANSLATE);
                     try {
                         Await.until("round " + rounds + " (" + how[0] + ", seed " + seed + "): the router to notice the hang-up",
