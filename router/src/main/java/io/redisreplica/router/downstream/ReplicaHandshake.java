@@ -37,12 +37,18 @@ final class ReplicaHandshake {
     private final Socket socket;
     private final ClientLimits limits;
     private final ClientGuard guard;
+    /** The shard's replicas as INFO's slaveN lines and ROLE's list show them (see {@link ReplicaList}). */
+    private volatile java.util.function.Supplier<ReplicaList> replicas = () -> ReplicaList.NONE;
     private volatile int listeningPort;
     private boolean authenticated;
     private boolean capaEof;
     /** {@code REPLCONF rdb-only 1} (redis-cli --rdb, Redis 7): the client wants an RDB file, then nothing. */
     private boolean rdbOnly;
     private boolean wrongAuth;
+
+    void replicas(java.util.function.Supplier<ReplicaList> list) {
+        this.replicas = list;
+    }
 
     ReplicaHandshake(ShardRuntime shard, Socket socket, ClientLimits limits, ClientGuard guard) {
         this.shard = shard;
@@ -173,11 +179,13 @@ final class ReplicaHandshake {
                 write(out, "+OK\r\n");
             }
             case "INFO" -> {
-                final String info = "# Replication\r\nrole:master\r\nmaster_replid:" + shard.replid()
+                // as a Redis master answers, so monitoring that reads a master's replicas sees the shard's
+                final String info = "# Replication\r\nrole:master\r\n" + replicas.get().infoLines() + "master_replid:" + shard.replid()
                     + "\r\nmaster_repl_offset:" + shard.journal().endOffset() + "\r\n";
-                write(out, "$" + info.length() + "\r\n" + info + "\r\n");
+                final byte[] bytes = info.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                write(out, "$" + bytes.length + "\r\n" + info + "\r\n");
             }
-            case "ROLE" -> write(out, "*3\r\n$6\r\nmaster\r\n:" + shard.journal().endOffset() + "\r\n*0\r\n");
+            case "ROLE" -> write(out, "*3\r\n$6\r\nmaster\r\n:" + shard.journal().endOffset() + "\r\n" + replicas.get().roleArray());
             default -> write(out, "-ERR unknown command '" + SafeText.of(name) + "': this is a redis-replica virtual master for shard "
                 + shard.name() + "; replicate it with REPLICAOF\r\n");
         }

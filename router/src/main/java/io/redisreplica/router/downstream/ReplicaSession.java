@@ -145,6 +145,16 @@ public final class ReplicaSession extends Agent {
         return a == null ? new double[3] : a.lagPercentiles();
     }
 
+    /** The replica's IP address, as Redis lists it ({@code slaveN:ip=}). */
+    String socketAddress() {
+        return socket.getInetAddress().getHostAddress();
+    }
+
+    /** What INFO and ROLE list as the shard's replicas, for this connection's own questions. */
+    void replicas(java.util.function.Supplier<ReplicaList> list) {
+        handshake.replicas(list);
+    }
+
     public String peer() {
         return peer;
     }

@@ -72,6 +72,7 @@ public final class VirtualMaster implements AutoCloseable {
                     release.run();
                 });
             self[0] = session;
+            session.replicas(() -> ReplicaList.of(List.copyOf(sessions)));
             session.twinStreams(me -> sessions.stream().anyMatch(other -> other != me && !other.ended()
                 && other.state() == ReplicaSession.State.STREAMING && other.identity().equals(me.identity())));
             sessions.removeIf(ReplicaSession::ended);
