@@ -133,20 +133,7 @@ final class CompareCommand implements Callable<Integer> {
         if (colon <= 0) {
             throw new ParameterException(spec.commandLine(), what + ": expected HOST:PORT, was " + address);
         }
-        final RedisConnection c;
-        try {
-            c = RedisConnection.binary(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
-        } catch (IOException e) {
-            throw new IOException(what + " at " + address + ": " + e.getMessage(), e);
-        }
-        if (pass != null) {
-            final Object reply = user == null ? c.request("AUTH", pass) : c.request("AUTH", user, pass);
-            if (reply instanceof RespError e) {
-                c.close();
-                throw new IOException(what + " at " + address + " refused AUTH: " + e.message());
-            }
-        }
-        return c;
+        return RedisConnections.open(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)), user, pass, what, true);
     }
 
     /** Every db any server has keys in: the master's keys checked on their shards, then each shard's keys checked for placement. */

@@ -56,17 +56,12 @@ final class CutoverCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        final RouterConfig cfg = io.redisreplica.router.config.ConfigParser.load(config);
-        if (cfg.adminPort() <= 0) {
-            throw new ParameterException(spec.commandLine(), config + " has no `admin HOST:PORT`: cutover reads the router there");
-        }
-        final long waitMillis = StatusCommand.parseDuration(spec, timeout);
+        final RouterConfig cfg = ShardSync.configWithAdmin(spec, config, "cutover");
+        final long waitMillis = ShardSync.timeoutMillis(spec, timeout);
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         final String replicaPassword = password != null ? password : System.getenv("REDIS_REPLICA_TARGET_PASSWORD");
-        try (RedisConnection master = StatusCommand.connect(cfg.upstreamHost(), cfg.upstreamPort(), cfg.upstreamUser(), cfg.upstreamPassword(),
-                 "master");
-             RedisConnection admin = StatusCommand.connect(cfg.adminHost(), cfg.adminPort(), null, null, "the router's admin port")) {
+        try (RedisConnection master = ShardSync.master(cfg); RedisConnection admin = ShardSync.admin(cfg)) {
             final List<ShardSync.Shard> shards = ShardSync.shards(ShardSync.text(admin.call("INFO")));
             final Map<String, String> plan = plan(shards);
             if (plan == null) {
@@ -175,8 +170,8 @@ final class CutoverCommand implements Callable<Integer> {
     /** REPLICAOF NO ONE (SLAVEOF before 5.0), then ROLE must say master; null when done, else why not. */
     private static String promoteOne(String shard, String address, String password) {
         final int colon = address.lastIndexOf(':');
-        try (RedisConnection r = StatusCommand.connect(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)), null,
-            password, "shard " + shard + " replica")) {
+        try (RedisConnection r = RedisConnections.open(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)), null,
+            password, "shard " + shard + " replica", false)) {
             final String version = ShardSync.value(ShardSync.text(r.call("INFO", "server")), "redis_version");
             final Object reply = r.request(atLeast(version, 5, 0) ? "REPLICAOF" : "SLAVEOF", "NO", "ONE");
             if (reply instanceof RespError e) {

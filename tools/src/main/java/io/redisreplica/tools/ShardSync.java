@@ -36,6 +36,36 @@ final class ShardSync {
         }
     }
 
+    /** The router's config for a command that reads its admin port: one must be configured. */
+    static io.redisreplica.router.config.RouterConfig configWithAdmin(picocli.CommandLine.Model.CommandSpec spec, java.nio.file.Path config,
+                                                                    String command) {
+        final io.redisreplica.router.config.RouterConfig cfg = io.redisreplica.router.config.ConfigParser.load(config);
+        if (cfg.adminPort() <= 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), config + " has no `admin HOST:PORT`: " + command
+                + " reads the router there");
+        }
+        return cfg;
+    }
+
+    /** {@code --timeout} as the config's durations read (500ms, 30s, 5m), in milliseconds. */
+    static long timeoutMillis(picocli.CommandLine.Model.CommandSpec spec, String text) {
+        try {
+            return io.redisreplica.router.config.Units.duration(text, "").toMillis();
+        } catch (io.redisreplica.router.config.ConfigException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--timeout: " + e.getMessage());
+        }
+    }
+
+    /** The config's master (its upstream), authenticated as the router is. */
+    static RedisConnection master(io.redisreplica.router.config.RouterConfig cfg) throws IOException {
+        return RedisConnections.open(cfg.upstreamHost(), cfg.upstreamPort(), cfg.upstreamUser(), cfg.upstreamPassword(), "master", false);
+    }
+
+    /** The router's admin port. */
+    static RedisConnection admin(io.redisreplica.router.config.RouterConfig cfg) throws IOException {
+        return RedisConnections.open(cfg.adminHost(), cfg.adminPort(), null, null, "the router's admin port", false);
+    }
+
     private final RedisConnection admin;
     private final long masterOffset;
     /** Each shard's journal end once the router covered {@link #masterOffset}; null before. */

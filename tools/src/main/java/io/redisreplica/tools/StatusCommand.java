@@ -3,13 +3,11 @@ package io.redisreplica.tools;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import io.redisreplica.resp.RespError;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.sinks.RedisConnection;
 import picocli.CommandLine.Command;
@@ -46,15 +44,11 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        final RouterConfig cfg = io.redisreplica.router.config.ConfigParser.load(config);
-        if (cfg.adminPort() <= 0) {
-            throw new ParameterException(spec.commandLine(), config + " has no `admin HOST:PORT`: status reads the router there");
-        }
-        final long waitMillis = parseDuration(spec, timeout);
+        final RouterConfig cfg = ShardSync.configWithAdmin(spec, config, "status");
+        final long waitMillis = ShardSync.timeoutMillis(spec, timeout);
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        try (RedisConnection master = connect(cfg.upstreamHost(), cfg.upstreamPort(), cfg.upstreamUser(), cfg.upstreamPassword(), "master");
-             RedisConnection admin = connect(cfg.adminHost(), cfg.adminPort(), null, null, "the router's admin port")) {
+        try (RedisConnection master = ShardSync.master(cfg); RedisConnection admin = ShardSync.admin(cfg)) {
             final ShardSync sync = new ShardSync(master, admin);
             final long deadline = System.currentTimeMillis() + (waitSynced ? waitMillis : 0);
             while (true) {
@@ -121,33 +115,5 @@ final class StatusCommand implements Callable<Integer> {
             }
         }
         out.flush();
-    }
-
-    static RedisConnection connect(String host, int port, String user, String password, String what) throws IOException {
-        final RedisConnection c;
-        try {
-            c = new RedisConnection(host, port);
-        } catch (IOException e) {
-            throw new IOException(what + " at " + host + ":" + port + ": " + e.getMessage(), e);
-        }
-        if (password != null) {
-            final Object reply = user == null ? c.request("AUTH", password) : c.request("AUTH", user, password);
-            if (reply instanceof RespError e) {
-                c.close();
-                throw new IOException(what + " at " + host + ":" + port + " refused AUTH: " + e.message());
-            }
-        }
-        return c;
-    }
-
-    static long parseDuration(CommandSpec spec, String text) {
-        try {
-            final String t = text.trim().toLowerCase(java.util.Locale.ROOT);
-            final long n = Long.parseLong(t.replaceAll("(ms|s|m|h)$", ""));
-            return t.endsWith("ms") ? n : t.endsWith("m") ? Duration.ofMinutes(n).toMillis() : t.endsWith("h") ? Duration.ofHours(n).toMillis()
-                : Duration.ofSeconds(n).toMillis();
-        } catch (NumberFormatException e) {
-            throw new ParameterException(spec.commandLine(), "--timeout: expected a duration such as 30s, 5m or 500ms, was " + text);
-        }
     }
 }

@@ -1,0 +1,33 @@
+package io.redisreplica.tools;
+
+import java.io.IOException;
+
+import io.redisreplica.resp.RespError;
+import io.redisreplica.router.sinks.RedisConnection;
+
+/** Opens a tool's connection to a Redis (or the router's admin port) and AUTHs, with errors that name what and where. */
+final class RedisConnections {
+    private RedisConnections() {
+    }
+
+    /**
+     * @param what names the server in errors ("master", "shard s0")
+     * @param binary bulk replies as bytes (keys and values) instead of text
+     */
+    static RedisConnection open(String host, int port, String user, String password, String what, boolean binary) throws IOException {
+        final RedisConnection c;
+        try {
+            c = binary ? RedisConnection.binary(host, port) : new RedisConnection(host, port);
+        } catch (IOException e) {
+            throw new IOException(what + " at " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+        if (password != null) {
+            final Object reply = user == null ? c.request("AUTH", password) : c.request("AUTH", user, password);
+            if (reply instanceof RespError e) {
+                c.close();
+                throw new IOException(what + " at " + host + ":" + port + " refused AUTH: " + e.message());
+            }
+        }
+        return c;
+    }
+}
