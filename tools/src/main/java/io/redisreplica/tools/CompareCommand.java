@@ -244,10 +244,10 @@ final class CompareCommand implements Callable<Integer> {
             return;
         }
         select(master, "master", db);
-        final List<KeyDigest.Reading> onMaster = KeyDigest.read(master, owned);
+        final boolean[] onMaster = KeyDigest.exist(master, owned); // the values are compared in the master's own scan
         final List<byte[]> gone = new ArrayList<>();
         for (int i = 0; i < owned.size(); i++) {
-            if (!onMaster.get(i).exists()) {
+            if (!onMaster[i]) {
                 gone.add(owned.get(i));
             }
         }

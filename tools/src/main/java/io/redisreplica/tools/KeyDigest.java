@@ -38,8 +38,14 @@ final class KeyDigest {
     private KeyDigest() {
     }
 
-    static Reading read(RedisConnection c, byte[] key) throws IOException {
-        return read(c, List.of(key)).get(0);
+    /** Whether each key exists, in one pipelined round trip: what a shard's key needs of the master (placement). */
+    static boolean[] exist(RedisConnection c, List<byte[]> keys) throws IOException {
+        final List<Object> replies = pipeline(c, keys, (w, k) -> w.arrayHeader(2).bulk(ascii("EXISTS")).bulk(k), 1);
+        final boolean[] exist = new boolean[keys.size()];
+        for (int i = 0; i < exist.length; i++) {
+            exist[i] = Long.valueOf(1).equals(check(replies.get(i), "EXISTS"));
+        }
+        return exist;
     }
 
     /** Reads every key of {@code keys} on {@code c}, in its selected db. */
@@ -133,12 +139,7 @@ final class KeyDigest {
                 }
             }
         }
-        c.send(buf.byteArray(), 0, w.position());
-        final List<Object> replies = new ArrayList<>(expected);
-        for (int i = 0; i < expected; i++) {
-            replies.add(c.read());
-        }
-        return replies;
+        return exchange(c, buf, w.position(), expected);
     }
 
     private interface Commands {
@@ -153,9 +154,14 @@ final class KeyDigest {
         for (byte[] k : keys) {
             commands.write(w, k);
         }
-        c.send(buf.byteArray(), 0, w.position());
-        final List<Object> replies = new ArrayList<>(keys.size() * perKey);
-        for (int i = 0; i < keys.size() * perKey; i++) {
+        return exchange(c, buf, w.position(), keys.size() * perKey);
+    }
+
+    /** Sends the pipeline written in {@code buf} and reads its {@code expected} replies. */
+    private static List<Object> exchange(RedisConnection c, org.agrona.ExpandableArrayBuffer buf, int length, int expected) throws IOException {
+        c.send(buf.byteArray(), 0, length);
+        final List<Object> replies = new ArrayList<>(expected);
+        for (int i = 0; i < expected; i++) {
             replies.add(c.read());
         }
         return replies;
