@@ -151,14 +151,16 @@ final class AckReader extends Agent {
             }
             return;
         }
-        if (acked > ackedOffset) {
+        final boolean progress = acked > ackedOffset;
+        // the offset first, then the flag: whoever sees the replica streaming again sees what it acknowledged
+        ackedOffset = acked;
+        if (progress) {
             lastAckProgress = System.currentTimeMillis();
             if (stalled) {
                 stalled = false;
                 LOG.info("shard {} replica {}: PAUSED -> STREAMING (acknowledging again at offset {})", shard.name(), peer, acked);
             }
         }
-        ackedOffset = acked;
     }
 
     /**
