@@ -14,9 +14,17 @@ import java.util.List;
 final class RouterProcess {
     private final Path dir;
     private int starts;
+    /** The router JVM's heap: small enough that a test proves what must not be held on it. */
+    private String heap = "-Xmx256m";
 
     RouterProcess(Path dir) {
         this.dir = dir;
+    }
+
+    /** The {@code -Xmx} of the routers started from now on. */
+    RouterProcess heap(String xmx) {
+        this.heap = xmx;
+        return this;
     }
 
     /** Starts the router on {@code config}; returns the process. */
@@ -28,7 +36,7 @@ final class RouterProcess {
                 cmd.add(arg);
             }
         }
-        cmd.addAll(List.of("-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "-c",
+        cmd.addAll(List.of(heap, "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "-c",
             config.toString(), "--status-every", "0"));
         cmd.addAll(List.of(extraArgs));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log(starts++).toFile()).start();

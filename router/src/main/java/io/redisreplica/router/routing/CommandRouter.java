@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.function.LongSupplier;
 
 import org.agrona.DirectBuffer;
-import org.agrona.ExpandableArrayBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +13,7 @@ import io.redisreplica.rdb.KeyRewriter;
 import io.redisreplica.resp.Command;
 import io.redisreplica.resp.CommandFramer;
 import io.redisreplica.resp.RespDecoderContext;
+import io.redisreplica.router.support.SpillBuffer;
 
 /**
  * Turns the master's command stream into per-shard streams, so that each shard ends with exactly
@@ -88,7 +88,7 @@ public final class CommandRouter {
     /** Commands the value rules made: re-framed here and routed like the master's own. */
     private final CommandFramer ruledFramer = new CommandFramer(RespDecoderContext.preChecked());
     private final AbsoluteTtl absoluteTtl = new AbsoluteTtl();
-    private final ExpandableArrayBuffer ttlBuffer = new ExpandableArrayBuffer(256);
+    private final SpillBuffer ttlBuffer;
     private final CommandFramer ttlFramer = new CommandFramer(RespDecoderContext.preChecked());
 
     CommandRouter(CommandRouterBuilder b) {
@@ -97,10 +97,11 @@ public final class CommandRouter {
         this.table = b.table;
         this.clock = b.clock;
         final KeyRewriter[] rewriters = b.rewriters == null ? new KeyRewriter[shards] : b.rewriters.clone();
-        this.entries = new ShardEntries(shards, b.appender, counters);
-        this.shardCommands = new ShardCommands(shards, entries, keys, rewriters, counters);
-        this.rules = b.rules == null ? null : new RuleApplier(b.rules, table, keys.args, counters);
-        this.generated = new GeneratedCommands(this);
+        this.ttlBuffer = b.spill.buffer(256);
+        this.entries = new ShardEntries(shards, b.appender, counters, b.spill);
+        this.shardCommands = new ShardCommands(shards, entries, keys, rewriters, counters, b.spill);
+        this.rules = b.rules == null ? null : new RuleApplier(b.rules, table, keys.args, counters, b.spill);
+        this.generated = new GeneratedCommands(this, b.spill);
         this.restorer = new KeyRestorer(this, entries, generated, map, b.reader, b.rules, counters, clock);
         this.translator = new Translator(this, shardCommands, keys, restorer, generated, counters);
         this.policy = new CrossShard(b.policy, this, translator, restorer, counters);
@@ -231,6 +232,19 @@ public final class CommandRouter {
     }
 
     /**
+     * The buffers a command is rewritten in hold nothing once its entries are built: one that a
+     * big command grew (or spilled to a file) goes back to its small heap array. Four compares.
+     */
+    private void shrinkScratch() {
+        ttlBuffer.shrink(ShardEntries.BUFFER_KEPT);
+        shardCommands.releaseLarge(ShardEntries.BUFFER_KEPT);
+        generated.buffer().shrink(ShardEntries.BUFFER_KEPT);
+        if (rules != null) {
+            rules.ruled().shrink(ShardEntries.BUFFER_KEPT);
+        }
+    }
+
+    /**
      * Forgets what a command that failed half-way (a journal append refused on a full disk, a
      * read of the master cut off) left behind: the link resumes from its last committed offset,
      * and the command comes again whole. The shards' dbs are forgotten too (a SELECT may have
@@ -260,6 +274,7 @@ public final class CommandRouter {
             stableOffset = upstreamEnd;
             stableDb = db;
         }
+        shrinkScratch();
         return outcome;
     }
 

@@ -3,6 +3,7 @@ package io.redisreplica.router.routing;
 import java.util.function.LongSupplier;
 
 import io.redisreplica.rdb.KeyRewriter;
+import io.redisreplica.router.support.SpillFiles;
 
 /**
  * What a {@link CommandRouter} is made of: the shard map, the cross-shard policy and where
@@ -18,6 +19,7 @@ public final class CommandRouterBuilder {
     ValueRules rules;
     MasterReader reader;
     LongSupplier clock = System::currentTimeMillis;
+    SpillFiles spill = SpillFiles.temporary();
 
     CommandRouterBuilder(ShardMap map, CrossShardPolicy policy, ShardAppender appender) {
         this.map = map;
@@ -52,6 +54,12 @@ public final class CommandRouterBuilder {
     /** The clock that turns relative times to live into absolute ones (tests set their own). */
     public CommandRouterBuilder clock(LongSupplier value) {
         this.clock = value;
+        return this;
+    }
+
+    /** Where a command, transaction or read value past the heap limit is held (default: {@code java.io.tmpdir}). */
+    public CommandRouterBuilder spill(SpillFiles value) {
+        this.spill = value;
         return this;
     }
 

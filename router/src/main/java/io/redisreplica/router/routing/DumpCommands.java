@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.agrona.ExpandableArrayBuffer;
+import org.agrona.MutableDirectBuffer;
 
 import io.redisreplica.rdb.RdbEntry;
 import io.redisreplica.rdb.RdbReader;
@@ -49,7 +49,7 @@ final class DumpCommands {
      *
      * @throws IllegalStateException when the payload cannot be read (a version the reader does not know)
      */
-    static void write(byte[] dump, byte[] key, ExpandableArrayBuffer buffer, RespWriter writer, Emitter emitter) {
+    static void write(byte[] dump, byte[] key, MutableDirectBuffer buffer, RespWriter writer, Emitter emitter) {
         if (dump.length < 11) {
             throw new IllegalStateException("DUMP payload of " + dump.length + " bytes is too short");
         }
@@ -70,14 +70,14 @@ final class DumpCommands {
     /** Collects elements and writes a command per batch. */
     private static final class Batches implements RdbVisitor, RdbValueVisitor {
         private final byte[] key;
-        private final ExpandableArrayBuffer buffer;
+        private final MutableDirectBuffer buffer;
         private final RespWriter writer;
         private final Emitter emitter;
         private final List<byte[]> args = new ArrayList<>();
         private final List<byte[]> fieldTtls = new ArrayList<>();
         private String command;
 
-        Batches(byte[] key, ExpandableArrayBuffer buffer, RespWriter writer, Emitter emitter) {
+        Batches(byte[] key, MutableDirectBuffer buffer, RespWriter writer, Emitter emitter) {
             this.key = key;
             this.buffer = buffer;
             this.writer = writer;

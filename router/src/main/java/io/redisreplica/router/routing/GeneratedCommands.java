@@ -1,10 +1,11 @@
 package io.redisreplica.router.routing;
 
-import org.agrona.ExpandableArrayBuffer;
 
 import io.redisreplica.resp.CommandFramer;
 import io.redisreplica.resp.RespDecoderContext;
 import io.redisreplica.resp.RespWriter;
+import io.redisreplica.router.support.SpillBuffer;
+import io.redisreplica.router.support.SpillFiles;
 
 /**
  * Commands the router makes itself (a translation's source effect, the DEL + RESTORE of a read
@@ -13,15 +14,16 @@ import io.redisreplica.resp.RespWriter;
  */
 final class GeneratedCommands {
     private final CommandRouter router;
-    private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
+    private final SpillBuffer buffer;
     private final CommandFramer framer = new CommandFramer(RespDecoderContext.preChecked());
     private final RespWriter writer = new RespWriter();
     /** Routes what {@link DumpCommands} writes through the value rules; made once, not per call. */
     private final DumpCommands.Emitter throughRules = this::routeWithRules;
     private boolean generating;
 
-    GeneratedCommands(CommandRouter router) {
+    GeneratedCommands(CommandRouter router, SpillFiles spill) {
         this.router = router;
+        this.buffer = spill.buffer(256);
     }
 
     /** The writer, wrapped at the start of the buffer: what is written goes to {@link #route(int)}. */
@@ -34,7 +36,7 @@ final class GeneratedCommands {
         return writer;
     }
 
-    ExpandableArrayBuffer buffer() {
+    SpillBuffer buffer() {
         return buffer;
     }
 

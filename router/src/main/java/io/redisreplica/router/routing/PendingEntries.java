@@ -3,9 +3,9 @@ package io.redisreplica.router.routing;
 import java.util.Arrays;
 
 import org.agrona.DirectBuffer;
-import org.agrona.ExpandableArrayBuffer;
-
 import io.redisreplica.resp.RespWriter;
+import io.redisreplica.router.support.SpillBuffer;
+import io.redisreplica.router.support.SpillFiles;
 
 /**
  * Per shard, what the master command being routed sends it outside a transaction, appended as
@@ -20,7 +20,7 @@ final class PendingEntries {
     private final ShardDbs shardDbs;
     private final RouteCounters counters;
     private final RespWriter selectWriter = new RespWriter();
-    private final ExpandableArrayBuffer[] pending;
+    private final SpillBuffer[] pending;
     private final int[] pendingLength;
     /** The db each shard's entry starts in. */
     private final int[] pendingDb;
@@ -33,18 +33,18 @@ final class PendingEntries {
     private int[] touched = new int[8];
     private int touchedCount;
 
-    PendingEntries(int shards, ShardAppender appender, ShardDbs shardDbs, RouteCounters counters) {
+    PendingEntries(int shards, ShardAppender appender, ShardDbs shardDbs, RouteCounters counters, SpillFiles spill) {
         this.appender = appender;
         this.shardDbs = shardDbs;
         this.counters = counters;
-        this.pending = new ExpandableArrayBuffer[shards];
+        this.pending = new SpillBuffer[shards];
         this.pendingLength = new int[shards];
         this.pendingDb = new int[shards];
         this.directOffset = new int[shards];
         this.directLength = new int[shards];
         Arrays.fill(directLength, -1);
         for (int i = 0; i < shards; i++) {
-            pending[i] = new ExpandableArrayBuffer(256);
+            pending[i] = spill.buffer(256);
         }
     }
 
@@ -113,18 +113,10 @@ final class PendingEntries {
         Arrays.fill(pendingLength, 0);
     }
 
-    /** Replaces the buffers that grew past {@code kept} by small ones; true when one was. */
-    boolean releaseLarge(int kept) {
-        boolean released = false;
-        for (int s = 0; s < pending.length; s++) {
-            if (pending[s].capacity() > kept) {
-                pending[s] = new ExpandableArrayBuffer(256);
-                released = true;
-            }
+    /** Lets the buffers that grew past {@code kept} go back to small heap arrays (and their spill files go). */
+    void releaseLarge(int kept) {
+        for (SpillBuffer buffer : pending) {
+            buffer.shrink(kept);
         }
-        if (released) {
-            selectWriter.wrap(pending[0], 0); // the writer may still wrap a released buffer
-        }
-        return released;
     }
 }

@@ -3,9 +3,9 @@ package io.redisreplica.router.routing;
 import java.util.Arrays;
 
 import org.agrona.DirectBuffer;
-import org.agrona.ExpandableArrayBuffer;
-
 import io.redisreplica.resp.RespWriter;
+import io.redisreplica.router.support.SpillBuffer;
+import io.redisreplica.router.support.SpillFiles;
 
 /**
  * Per shard, what reads of the master give it (DEL + RESTORE and the like), appended as one
@@ -19,24 +19,24 @@ final class ReadEntries {
     private final ShardDbs shardDbs;
     private final RouteCounters counters;
     private final RespWriter selectWriter = new RespWriter();
-    private final ExpandableArrayBuffer[] reads;
+    /** Per shard its entry as it grows: a SELECT of its first db, then the read values. */
+    private final SpillBuffer[] reads;
     private final int[] readsLength;
     /** The db each shard's entry starts in (it always begins with a SELECT of it). */
     private final int[] readsFirstDb;
     private final int[] readsDb;
     private boolean anyReads;
-    private ExpandableArrayBuffer entry = new ExpandableArrayBuffer(4096);
 
-    ReadEntries(int shards, ShardAppender appender, ShardDbs shardDbs, RouteCounters counters) {
+    ReadEntries(int shards, ShardAppender appender, ShardDbs shardDbs, RouteCounters counters, SpillFiles spill) {
         this.appender = appender;
         this.shardDbs = shardDbs;
         this.counters = counters;
-        this.reads = new ExpandableArrayBuffer[shards];
+        this.reads = new SpillBuffer[shards];
         this.readsLength = new int[shards];
         this.readsFirstDb = new int[shards];
         this.readsDb = new int[shards];
         for (int i = 0; i < shards; i++) {
-            reads[i] = new ExpandableArrayBuffer(256);
+            reads[i] = spill.buffer(256);
         }
     }
 
@@ -44,6 +44,7 @@ final class ReadEntries {
         if (readsLength[shard] == 0) {
             readsFirstDb[shard] = targetDb;
             readsDb[shard] = targetDb;
+            readsLength[shard] = Select.write(selectWriter, reads[shard], 0, targetDb);
         } else if (readsDb[shard] != targetDb) {
             readsLength[shard] += Select.write(selectWriter, reads[shard], readsLength[shard], targetDb);
             readsDb[shard] = targetDb;
@@ -64,9 +65,7 @@ final class ReadEntries {
             if (readsLength[s] == 0) {
                 continue;
             }
-            final int start = Select.write(selectWriter, entry, 0, readsFirstDb[s]);
-            entry.putBytes(start, reads[s], 0, readsLength[s]);
-            appender.append(s, readsFirstDb[s], true, entry, 0, start + readsLength[s]);
+            appender.append(s, readsFirstDb[s], true, reads[s], 0, readsLength[s]);
             shardDbs.set(s, readsDb[s]);
             readsLength[s] = 0;
         }
@@ -84,22 +83,10 @@ final class ReadEntries {
         anyReads = false;
     }
 
-    /** Replaces the buffers that grew past {@code kept} by small ones; true when one was. */
-    boolean releaseLarge(int kept) {
-        boolean released = false;
-        for (int s = 0; s < reads.length; s++) {
-            if (reads[s].capacity() > kept) {
-                reads[s] = new ExpandableArrayBuffer(256);
-                released = true;
-            }
+    /** Lets the buffers that grew past {@code kept} go back to small heap arrays (and their spill files go). */
+    void releaseLarge(int kept) {
+        for (SpillBuffer buffer : reads) {
+            buffer.shrink(kept);
         }
-        if (entry.capacity() > kept) {
-            entry = new ExpandableArrayBuffer(4096);
-            released = true;
-        }
-        if (released) {
-            selectWriter.wrap(entry, 0); // the writer may still wrap a released buffer
-        }
-        return released;
     }
 }

@@ -2,10 +2,11 @@ package io.redisreplica.router.routing;
 
 import java.nio.charset.StandardCharsets;
 
-import org.agrona.ExpandableArrayBuffer;
 
 import io.redisreplica.resp.Command;
 import io.redisreplica.resp.RespWriter;
+import io.redisreplica.router.support.SpillBuffer;
+import io.redisreplica.router.support.SpillFiles;
 
 /**
  * What the value rules ({@link ValueRules}) make of a master command, written as commands that
@@ -31,11 +32,12 @@ final class RuleApplier {
     /** The router's key positions: shared, as the router reads them again after the rules. */
     private final KeyArgs keys;
     private final RouteCounters counters;
-    private final ExpandableArrayBuffer ruled = new ExpandableArrayBuffer(1024);
+    private final SpillBuffer ruled;
     private final RespWriter writer = new RespWriter();
     private final ElementArgs elementArgs = new ElementArgs();
 
-    RuleApplier(ValueRules rules, CommandTable table, KeyArgs keys, RouteCounters counters) {
+    RuleApplier(ValueRules rules, CommandTable table, KeyArgs keys, RouteCounters counters, SpillFiles spill) {
+        this.ruled = spill.buffer(1024);
         this.rules = rules;
         this.table = table;
         this.keys = keys;
@@ -47,7 +49,7 @@ final class RuleApplier {
     }
 
     /** Where {@link #apply} writes the commands it makes. */
-    ExpandableArrayBuffer ruled() {
+    SpillBuffer ruled() {
         return ruled;
     }
 

@@ -1,11 +1,12 @@
 package io.redisreplica.router.routing;
 
-import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import io.redisreplica.rdb.KeyRewriter;
 import io.redisreplica.resp.Command;
 import io.redisreplica.resp.RespWriter;
+import io.redisreplica.router.support.SpillBuffer;
+import io.redisreplica.router.support.SpillFiles;
 
 /**
  * Writes a command as a shard receives it when it is not the master's bytes as they came: one
@@ -18,12 +19,14 @@ final class ShardCommands {
     private final KeyRewriter[] rewriters;
     private final RouteCounters counters;
     private final int shards;
-    private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(4096);
+    private final SpillBuffer scratch;
     private final RespWriter writer = new RespWriter();
     /** A rewritten key, as the writer takes it. */
     private final UnsafeBuffer rewrittenKey = new UnsafeBuffer(new byte[0]);
 
-    ShardCommands(int shards, ShardEntries entries, CommandKeys keys, KeyRewriter[] rewriters, RouteCounters counters) {
+    ShardCommands(int shards, ShardEntries entries, CommandKeys keys, KeyRewriter[] rewriters, RouteCounters counters,
+        SpillFiles spill) {
+        this.scratch = spill.buffer(4096);
         this.shards = shards;
         this.entries = entries;
         this.keys = keys;
@@ -96,5 +99,10 @@ final class ShardCommands {
         final int length = rewriter.rewrite(keys.bytes(c, arg), 0, c.argLength(arg));
         rewrittenKey.wrap(rewriter.bytes(), 0, length);
         writer.bulk(rewrittenKey, 0, length);
+    }
+
+    /** Lets a scratch buffer that grew past {@code kept} go back to a small heap array. */
+    void releaseLarge(int kept) {
+        scratch.shrink(kept);
     }
 }

@@ -2,6 +2,8 @@ package io.redisreplica.router.routing;
 
 import org.agrona.DirectBuffer;
 
+import io.redisreplica.router.support.SpillFiles;
+
 /**
  * What each shard's journal receives of the master command being routed: a command for a shard
  * goes to the values read from the master while a read is being restored ({@link ReadEntries}),
@@ -26,18 +28,21 @@ final class ShardEntries {
     private boolean restoring;
     /** A big command, transaction or read went through since the last release: some buffer may have grown. */
     private boolean mayHoldLarge;
+    /** An entry at least this long may have grown a buffer past {@link #BUFFER_KEPT} or into a spill file. */
+    private final int largeEntry;
 
-    ShardEntries(int shards, ShardAppender appender, RouteCounters counters) {
+    ShardEntries(int shards, ShardAppender appender, RouteCounters counters, SpillFiles spill) {
+        this.largeEntry = Math.min(BUFFER_KEPT / 4, spill.heapLimit());
         this.shardDbs = new ShardDbs(shards);
-        this.pending = new PendingEntries(shards, appender, shardDbs, counters);
-        this.reads = new ReadEntries(shards, appender, shardDbs, counters);
-        this.transactions = new ShardTransactions(shards, appender, shardDbs, counters);
+        this.pending = new PendingEntries(shards, appender, shardDbs, counters, spill);
+        this.reads = new ReadEntries(shards, appender, shardDbs, counters, spill);
+        this.transactions = new ShardTransactions(shards, appender, shardDbs, counters, spill);
     }
 
     /** The master command about to be routed: {@code length} bytes in {@code buffer}. */
     void command(DirectBuffer buffer, int length) {
         pending.command(buffer);
-        mayHoldLarge |= length > BUFFER_KEPT / 4;
+        mayHoldLarge |= length >= largeEntry;
     }
 
     /** Adds a command for a shard, in {@code targetDb}: to the read values, the open transaction or the shard's entry. */
@@ -67,7 +72,7 @@ final class ShardEntries {
 
     /** Appends each shard's transaction, then the values reads of the master gave during it. */
     void exec() {
-        mayHoldLarge |= transactions.exec() > BUFFER_KEPT / 4;
+        mayHoldLarge |= transactions.exec() >= largeEntry;
         flushReads();
     }
 

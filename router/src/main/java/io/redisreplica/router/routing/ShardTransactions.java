@@ -3,14 +3,16 @@ package io.redisreplica.router.routing;
 import java.util.Arrays;
 
 import org.agrona.DirectBuffer;
-import org.agrona.ExpandableArrayBuffer;
-
 import io.redisreplica.resp.RespWriter;
+import io.redisreplica.router.support.SpillBuffer;
+import io.redisreplica.router.support.SpillFiles;
 
 /**
  * A MULTI/EXEC of the master as one transaction per shard that has commands in it, with its
  * SELECTs in place, each appended as a single journal entry (MULTI ... EXEC) so that no PSYNC can
- * start inside it. A shard the transaction does not touch gets nothing.
+ * start inside it. A shard the transaction does not touch gets nothing. Each shard's entry is
+ * built where it is appended from (MULTI written first, EXEC last), in a {@link SpillBuffer}: a
+ * transaction of hundreds of MB is held in a spill file, not on the heap, and never copied.
  */
 final class ShardTransactions {
     private final ShardAppender appender;
@@ -18,26 +20,25 @@ final class ShardTransactions {
     private final RouteCounters counters;
     private final RespWriter writer = new RespWriter();
     private boolean open;
-    private final ExpandableArrayBuffer[] tx;
+    private final SpillBuffer[] tx;
     private final int[] txLength;
     private final int[] txCommands;
     /** The db each shard's transaction is in after its last command. */
     private final int[] txDb;
     /** The db each shard's transaction's first command is in (the entry's db). */
     private final int[] txFirstDb;
-    private ExpandableArrayBuffer entry = new ExpandableArrayBuffer(4096);
 
-    ShardTransactions(int shards, ShardAppender appender, ShardDbs shardDbs, RouteCounters counters) {
+    ShardTransactions(int shards, ShardAppender appender, ShardDbs shardDbs, RouteCounters counters, SpillFiles spill) {
         this.appender = appender;
         this.shardDbs = shardDbs;
         this.counters = counters;
-        this.tx = new ExpandableArrayBuffer[shards];
+        this.tx = new SpillBuffer[shards];
         this.txLength = new int[shards];
         this.txCommands = new int[shards];
         this.txDb = new int[shards];
         this.txFirstDb = new int[shards];
         for (int i = 0; i < shards; i++) {
-            tx[i] = new ExpandableArrayBuffer(256);
+            tx[i] = spill.buffer(256);
         }
     }
 
@@ -56,9 +57,9 @@ final class ShardTransactions {
 
     /** Adds a command to the shard's transaction. */
     void add(int shard, int targetDb, DirectBuffer bytes, int offset, int length) {
-        final ExpandableArrayBuffer buffer = tx[shard];
+        final SpillBuffer buffer = tx[shard];
         if (txCommands[shard] == 0) {
-            txLength[shard] = 0;
+            txLength[shard] = writer.wrap(buffer, 0).command("MULTI").length();
             txFirstDb[shard] = targetDb;
         }
         if (txDb[shard] != targetDb) {
@@ -82,10 +83,8 @@ final class ShardTransactions {
             if (txCommands[s] == 0) {
                 continue;
             }
-            final int start = writer.wrap(entry, 0).command("MULTI").length();
-            entry.putBytes(start, tx[s], 0, txLength[s]);
-            final int end = writer.wrap(entry, start + txLength[s]).command("EXEC").position();
-            final boolean appended = appender.append(s, txFirstDb[s], false, entry, 0, end);
+            final int end = writer.wrap(tx[s], txLength[s]).command("EXEC").position();
+            final boolean appended = appender.append(s, txFirstDb[s], false, tx[s], 0, end);
             largest = Math.max(largest, end);
             shardDbs.set(s, appended ? txDb[s] : -1);
             counters.routed += txCommands[s];
@@ -101,22 +100,10 @@ final class ShardTransactions {
         Arrays.fill(txLength, 0);
     }
 
-    /** Replaces the buffers that grew past {@code kept} by small ones; true when one was. */
-    boolean releaseLarge(int kept) {
-        boolean released = false;
-        for (int s = 0; s < tx.length; s++) {
-            if (tx[s].capacity() > kept) {
-                tx[s] = new ExpandableArrayBuffer(256);
-                released = true;
-            }
+    /** Lets the buffers that grew past {@code kept} go back to small heap arrays (and their spill files go). */
+    void releaseLarge(int kept) {
+        for (SpillBuffer buffer : tx) {
+            buffer.shrink(kept);
         }
-        if (entry.capacity() > kept) {
-            entry = new ExpandableArrayBuffer(4096);
-            released = true;
-        }
-        if (released) {
-            writer.wrap(entry, 0); // the writer may still wrap a released buffer
-        }
-        return released;
     }
 }

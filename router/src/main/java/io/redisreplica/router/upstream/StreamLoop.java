@@ -4,11 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-
-import org.agrona.concurrent.UnsafeBuffer;
 
 import io.redisreplica.journal.JournalEntryDescriptor;
 import io.redisreplica.resp.Command;
@@ -18,6 +15,8 @@ import io.redisreplica.resp.RespProtocolException;
 import io.redisreplica.router.routing.CommandRouter;
 import io.redisreplica.router.routing.RouterException;
 import io.redisreplica.router.shard.ShardRuntime;
+import io.redisreplica.router.support.SpillBuffer;
+import io.redisreplica.router.support.SpillFiles;
 
 /**
  * The command stream after the sync: reads into one buffer, frames each command once, routes it
@@ -25,7 +24,8 @@ import io.redisreplica.router.shard.ShardRuntime;
  * (every read that routed something), ACK to the master ({@link #ACK_INTERVAL_MS}, or at once
  * on {@code REPLCONF GETACK}), checkpoint ({@link #CHECKPOINT_INTERVAL_MS}) and the keep-alive
  * entry in every shard ({@link #KEEPALIVE_INTERVAL_MS}). The buffer grows for a command longer
- * than it, up to the command length limit, and shrinks back after it.
+ * than it, up to the command length limit, and shrinks back after it; past the heap limit of a
+ * {@link SpillBuffer} it lies in a mapped spill file, so a 500 MB SET costs no heap.
  */
 final class StreamLoop {
     /** The read timeout while streaming: how often the clocks are looked at when the master is quiet. */
@@ -36,18 +36,22 @@ final class StreamLoop {
     static final long CHECKPOINT_INTERVAL_MS = 200;
     /** The read buffer's usual size; it grows for a longer command and shrinks back after it. */
     static final int READ_BUFFER = 1 << 20;
+    /** What one read takes from the socket while the buffer is a spill file (read through a heap array). */
+    static final int SPILLED_READ = 64 * 1024;
 
     private final List<ShardRuntime> shards;
     private final UpstreamPosition position;
     private final CommandRouter router;
     private final long protoMaxBulkLen;
     private final RespDecoderContext limits;
+    private final SpillFiles spill;
     private final byte[] keepAlive = "*1\r\n$4\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII);
     private volatile long bufferGrowths;
     /** Commands routed in the current read, counted to check the clock every 64 of them. */
     private long routedInChunk;
 
-    StreamLoop(List<ShardRuntime> shards, UpstreamPosition position, long protoMaxBulkLen, int maxCommandLength) {
+    StreamLoop(List<ShardRuntime> shards, UpstreamPosition position, long protoMaxBulkLen, int maxCommandLength, SpillFiles spill) {
+        this.spill = spill;
         this.shards = shards;
         this.position = position;
         this.router = position.router();
@@ -72,8 +76,8 @@ final class StreamLoop {
         final CommandFramer framer = new CommandFramer(limits);
         framer.position(startOffset);
         final long maxBuffer = (long) limits.maxCommandLength() + 1024;
-        byte[] buf = new byte[READ_BUFFER];
-        final UnsafeBuffer view = new UnsafeBuffer(buf);
+        final SpillBuffer buf = spill.buffer(READ_BUFFER);
+        final byte[] spilledRead = new byte[SPILLED_READ];
         int pending = 0;
         long lastAck = 0;
         long lastKeepAlive = System.currentTimeMillis();
@@ -81,17 +85,23 @@ final class StreamLoop {
         while (!closing.getAsBoolean()) {
             int n;
             try {
-                if (pending == buf.length) {
-                    if (buf.length >= maxBuffer) {
+                if (pending == buf.capacity()) {
+                    if (buf.capacity() >= maxBuffer) {
                         throw new RouterException("command at offset " + framer.position() + " is longer than " + limits.maxCommandLength()
                             + " bytes (twice proto-max-bulk-len " + protoMaxBulkLen + "): raise proto-max-bulk-len");
                     }
                     // to the length the framer knows the command needs (its argument's declared length), at least double
-                    buf = Arrays.copyOf(buf, (int) Math.min(Math.max(2L * buf.length, framer.needed()), maxBuffer));
-                    view.wrap(buf);
+                    buf.checkLimit((int) Math.min(Math.max(2L * buf.capacity(), framer.needed()), maxBuffer));
                     bufferGrowths++;
                 }
-                n = in.read(buf, pending, buf.length - pending);
+                if (buf.byteArray() != null) {
+                    n = in.read(buf.byteArray(), pending, buf.capacity() - pending);
+                } else {
+                    n = in.read(spilledRead, 0, Math.min(spilledRead.length, buf.capacity() - pending));
+                    if (n > 0) {
+                        buf.putBytes(pending, spilledRead, 0, n);
+                    }
+                }
                 if (n < 0) {
                     throw new IOException("master closed the connection at offset " + framer.position());
                 }
@@ -105,7 +115,7 @@ final class StreamLoop {
             // where the last whole command routed ends: what a stream error leaves standing, and no further
             long routedUpTo = framer.position();
             try {
-                while ((framed = framer.frame(view, at, pending - at)) > 0) {
+                while ((framed = framer.frame(buf, at, pending - at)) > 0) {
                     final Command c = framer.command();
                     if (c.isInline() && !c.isEmpty()) {
                         // a master streams RESP arrays only: a text line is no command of its, and is never journaled
@@ -133,12 +143,13 @@ final class StreamLoop {
                 throw new RouterException("the master's stream cannot be read at offset " + routedUpTo + ": " + e.getMessage()
                     + " (proto-max-bulk-len is " + protoMaxBulkLen + ")");
             }
-            System.arraycopy(buf, at, buf, 0, pending - at);
+            if (at > 0 && pending > at) {
+                buf.putBytes(0, buf, at, pending - at); // an overlapping move down: Unsafe's copy allows it
+            }
             pending -= at;
-            if (buf.length > READ_BUFFER && pending <= READ_BUFFER / 2) {
-                // a long command went through: let its array go rather than hold it for good
-                buf = Arrays.copyOf(buf, READ_BUFFER);
-                view.wrap(buf);
+            if (buf.capacity() > READ_BUFFER && pending <= READ_BUFFER / 2) {
+                // a long command went through: let its array or spill file go rather than hold it for good
+                buf.release(READ_BUFFER, pending);
             }
             final long now = System.currentTimeMillis();
             if (now - lastKeepAlive >= KEEPALIVE_INTERVAL_MS) {

@@ -25,6 +25,7 @@ import io.redisreplica.router.shard.ShardRuntime;
 import io.redisreplica.router.support.Agent;
 import io.redisreplica.router.support.DistinctErrors;
 import io.redisreplica.router.support.ErrorHandler;
+import io.redisreplica.router.support.SpillFiles;
 
 /**
  * The router's one connection to the master, as a replica, and its state machine (after Aeron's
@@ -97,11 +98,13 @@ public final class UpstreamLink extends Agent {
         final KeyRewriter[] rewriters = config.keyRewriters();
         this.sideConnection = new MasterSideConnection(config.upstreamHost(), config.upstreamPort(), config.upstreamUser(),
             config.upstreamPassword());
+        // commands and transactions past the heap limit wait in files on the journal's disk until journaled
+        final SpillFiles spill = new SpillFiles(config.journalDir().resolve("spill"), SpillFiles.DEFAULT_HEAP_LIMIT);
         this.position = new UpstreamPosition(journal, shards, receivers, appender -> CommandRouter.builder(config.shardMap(), policy, appender)
-            .rewriters(rewriters).rules(valueRules).reader(sideConnection).build());
+            .rewriters(rewriters).rules(valueRules).reader(sideConnection).spill(spill).build());
         this.router = position.router();
         this.fullSync = new FullSync(config.shardMap(), shards, snapshotDir, position, rewriters, valueRules);
-        this.stream = new StreamLoop(shards, position, config.protoMaxBulkLen(), config.maxCommandLength());
+        this.stream = new StreamLoop(shards, position, config.protoMaxBulkLen(), config.maxCommandLength(), spill);
         this.retries = errors.distinct(LOG, "upstream");
     }
 

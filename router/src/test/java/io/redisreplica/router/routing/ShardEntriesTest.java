@@ -3,8 +3,10 @@ package io.redisreplica.router.routing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,6 +15,8 @@ import org.agrona.ExpandableArrayBuffer;
 import org.junit.jupiter.api.Test;
 
 import io.redisreplica.resp.RespWriter;
+import io.redisreplica.router.support.SpillBuffer;
+import io.redisreplica.router.support.SpillFiles;
 
 /** What each shard's journal receives, below the routing decisions: entries, SELECTs, transactions, read values. */
 class ShardEntriesTest {
@@ -25,7 +29,7 @@ class ShardEntriesTest {
         appended.add(shard + "@" + db + (read ? "*" : "") + ":" + new String(b, StandardCharsets.US_ASCII).replace("\r\n", " ").trim());
         buffers.add(bytes);
         return !journalHoldsIt;
-    }, new RouteCounters());
+    }, new RouteCounters(), new SpillFiles(Path.of(System.getProperty("java.io.tmpdir")), 1024));
     private final ExpandableArrayBuffer upstream = new ExpandableArrayBuffer(256);
 
     /** Writes a command into the upstream buffer at {@code at}; returns its length. */
@@ -100,5 +104,22 @@ class ShardEntriesTest {
         entries.restoring(false);
         entries.commandDone();
         assertEquals(List.of("0@0:*2 $6 SELECT $1 0 *2 $3 DEL $1 k", "1@0*:*2 $6 SELECT $1 0 *2 $3 DEL $1 k"), appended);
+    }
+
+    @Test
+    void shouldHoldATransactionPastTheHeapLimitInASpillFileAndAppendItWholeWithoutACopy() {
+        final int length = command(0, "INCR", "k");
+        entries.command(upstream, length);
+        entries.multi();
+        for (int i = 0; i < 200; i++) {
+            entries.emit(1, 0, upstream, 0, length); // 200 x 21 bytes: past the test's 1 KB heap limit
+        }
+        entries.exec();
+        assertEquals(1, appended.size());
+        assertTrue(appended.get(0).startsWith("1@0:*1 $5 MULTI *2 $6 SELECT $1 0 *2 $4 INCR $1 k"), appended.get(0));
+        assertTrue(appended.get(0).endsWith("*2 $4 INCR $1 k *1 $4 EXEC"), appended.get(0));
+        assertTrue(((SpillBuffer) buffers.get(0)).spilled(), "appended from the spill file it was built in");
+        entries.commandDone();
+        assertTrue(!((SpillBuffer) buffers.get(0)).spilled(), "the file goes once the entry is journaled");
     }
 }
