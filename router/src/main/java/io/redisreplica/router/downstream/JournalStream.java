@@ -30,9 +30,12 @@ final class JournalStream {
      * snapshot: the replica must resync) or the journal cannot be read.
      *
      * @param sent told the end offset of each entry written whole
+     * @param written told the end offset of each piece written (inside an entry in pieces too): a
+     *     replica acknowledges the commands it applied, and inside such an entry it applies some
      * @throws InterruptedException when the thread is interrupted while it waits for entries
      */
-    static void write(ShardRuntime shard, JournalReader reader, OutputStream out, long epoch, Socket socket, LongConsumer sent)
+    static void write(ShardRuntime shard, JournalReader reader, OutputStream out, long epoch, Socket socket, LongConsumer sent,
+        LongConsumer written)
         throws IOException, InterruptedException {
         final JournalEntry entry = new JournalEntry();
         final byte[] copy = new byte[64 * 1024];
@@ -68,6 +71,7 @@ final class JournalStream {
                 out.write(copy, 0, n);
                 off += n;
             }
+            written.accept(entry.endOffset());
             if ((entry.flags() & JournalEntryDescriptor.FLAG_CONTINUED) == 0) {
                 sent.accept(entry.endOffset());
             }

@@ -58,6 +58,8 @@ public final class ReplicaSession extends Agent {
 
     private volatile State state = State.HANDSHAKE;
     private volatile long sentOffset = -1;
+    /** Where the last piece written ends: past {@link #sentOffset} inside an entry in pieces; what an ACK may reach. */
+    private volatile long writtenOffset = -1;
     /** Started once the stream starts; null before. */
     private volatile AckReader acks;
     /** The offset of the snapshot this session sent, or -1: until the replica acknowledges it, it has not loaded it. */
@@ -363,7 +365,7 @@ public final class ReplicaSession extends Agent {
 
     /** Starts the ACK reader, waits for the first ACK after a diskless-framed snapshot, then streams the journal. */
     private void stream(JournalReader reader, OutputStream out, long epoch, InputStream in, byte[] rest) throws IOException {
-        final AckReader a = new AckReader(shard, peer, socket, in, rest, () -> sentOffset, stallTimeoutMillis, errors(), ackErrors);
+        final AckReader a = new AckReader(shard, peer, socket, in, rest, () -> Math.max(sentOffset, writtenOffset), stallTimeoutMillis, errors(), ackErrors);
         acks = a;
         a.start();
         if (awaitFirstAck) {
@@ -378,7 +380,7 @@ public final class ReplicaSession extends Agent {
             }
         }
         try {
-            JournalStream.write(shard, reader, out, epoch, socket, sent -> sentOffset = sent);
+            JournalStream.write(shard, reader, out, epoch, socket, sent -> sentOffset = sent, written -> writtenOffset = written);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
