@@ -6,8 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 name=$1 header=$2 main=$3; shift 3
 source scripts/ensure-redis.sh
-mvn -B -q install -pl bench -am -DskipTests
-mvn -B -q -pl bench dependency:build-classpath -Dmdep.outputFile="$PWD/bench/target/classpath.txt"
+bench/classpath.sh
 cp=$(cat bench/target/classpath.txt):bench/target/classes
 mkdir -p bench-results
 {

@@ -20,8 +20,7 @@ out=bench-results/rdb-split.txt
 mkdir -p bench-results
 rm -rf "$work"; mkdir -p "$work"
 
-mvn -B -q install -pl bench -am -DskipTests
-mvn -B -q -pl bench dependency:build-classpath -Dmdep.outputFile="$PWD/bench/target/classpath.txt"
+bench/classpath.sh
 cp=$(cat bench/target/classpath.txt):bench/target/classes
 
 cli() { redis-cli -p "$port" "$@"; }

@@ -9,9 +9,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-redis.sh
-mvn -B -q install -DskipTests
-FUZZ_SECONDS="${FUZZ_SECONDS:-600}" mvn -B -pl router verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
+# each run builds what it tests in its reactor (-am), so nothing is installed into ~/.m2
+FUZZ_SECONDS="${FUZZ_SECONDS:-600}" mvn -B -pl router -am verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test='HostileFuzzIntegrationTest,FakeMasterFuzzIntegrationTest' ${FUZZ_SEED:+-DFUZZ_SEED=$FUZZ_SEED}
-exec mvn -B -pl tools verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
+exec mvn -B -pl tools -am verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test='RouterChaosIntegrationTest#shouldLoseAndRepeatNothing*+StreamSinkChaosIntegrationTest' \
   -Dchaos.kills="${KILLS:-250}" -Dchaos.sink.kills="${SINK_KILLS:-60}"

@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-redis.sh
-mvn -B -q install -DskipTests
+mvn -B -q package -DskipTests
 exec bin/redis-replica demo "$@"
