@@ -110,7 +110,7 @@ public final class RdbSplitter {
         private int pendingType = -1;
         private String pendingDataType;
         private long pendingCount;
-        private final SpillBuffer elements = new SpillBuffer(64 << 20);
+        private final SpillingOutput elements = new SpillingOutput(64 << 20);
         private final RdbWriter elementWriter = new RdbWriter(elements);
         private final RdbValueVisitor collection = new RdbValueVisitor() {
             @Override

@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * the splitter builds a rewritten collection in, since its element count goes before its elements
  * and is known only at the end. Heap use stays at the cap whatever the collection's size.
  */
-final class SpillBuffer extends OutputStream {
+final class SpillingOutput extends OutputStream {
     private final int memoryCap;
     private byte[] memory = new byte[4096];
     private int length;
@@ -20,7 +20,7 @@ final class SpillBuffer extends OutputStream {
     private OutputStream spill;
     private long spilled;
 
-    SpillBuffer(int memoryCap) {
+    SpillingOutput(int memoryCap) {
         this.memoryCap = memoryCap;
     }
 
