@@ -123,6 +123,15 @@ public final class ShardJournal implements AutoCloseable {
         return committedOffset;
     }
 
+    /**
+     * The end of the last whole entry as the files hold it now. {@link #endOffset()} is what this
+     * instance committed (or found when it opened): a reader in another process than the router
+     * ({@code replay --follow}) asks here to see the entries the router appended since.
+     */
+    public long readEndOffset() {
+        return Math.max(committedOffset, locator.lastEntryEnd());
+    }
+
     /** The upstream offset of the last entry, or -1 when the journal is empty. */
     public long lastUpstreamOffset() {
         return lastUpstreamOffset;

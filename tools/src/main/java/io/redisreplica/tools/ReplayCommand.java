@@ -14,11 +14,14 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "replay", mixinStandardHelpOptions = true,
-    description = {"Send a shard's journal to a Redis target as a client, exactly once: each batch goes in a MULTI/EXEC",
-        "with a checkpoint key holding the offset reached, so a replay stopped anywhere and run again applies every",
-        "command once. Redis Cluster targets get one transaction and checkpoint key per hash slot and follow MOVED.",
-        "Works where REPLICAOF is not allowed (managed services). A replay never crosses the start of a new snapshot",
-        "epoch. Exit code 1 when the target refused some commands (each is printed on stderr with its offset)."})
+    description = {"Send a shard's data to a Redis target as a client, exactly once: first its snapshot (RESTORE, in",
+        "MULTI/EXEC batches that record how far the load got), when the replay starts at the snapshot and the target",
+        "has no checkpoint yet; then its journal, each batch in a MULTI/EXEC with a checkpoint key holding the offset",
+        "reached, so a replay stopped anywhere and run again applies every command once. --follow keeps going as the",
+        "journal grows. Redis Cluster targets get one transaction and checkpoint key per hash slot and follow MOVED",
+        "(their snapshot is not loaded yet: --no-snapshot). Works where REPLICAOF is not allowed (managed services).",
+        "A replay never crosses the start of a new snapshot epoch. Exit code 1 when the target refused some commands",
+        "(each is printed on stderr with its offset)."})
 final class ReplayCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -55,6 +58,20 @@ final class ReplayCommand implements Callable<Integer> {
         + "Default: redis-replica:replay:SHARD.")
     String checkpointKey;
 
+    @Option(names = "--no-snapshot", description = "Do not load the shard's snapshot first (the target already holds it).")
+    boolean noSnapshot;
+
+    @Option(names = "--replace", description = "Snapshot keys the target already has are replaced (default: a target "
+        + "that holds keys is refused).")
+    boolean replace;
+
+    @Option(names = "--skip-existing", description = "Snapshot keys the target already has are left as they are.")
+    boolean skipExisting;
+
+    @Option(names = "--follow", description = "After the end of the journal, keep replaying what the router appends "
+        + "(until stopped; a stopped follow resumes from the target's checkpoint).")
+    boolean follow;
+
     @Option(names = "--quiet", description = "No progress on stderr.")
     boolean quiet;
 
@@ -70,20 +87,44 @@ final class ReplayCommand implements Callable<Integer> {
         if (from != null && fromReceiver != null) {
             throw new ParameterException(spec.commandLine(), "--from and --from-receiver name the start twice: give one");
         }
+        if (replace && skipExisting) {
+            throw new ParameterException(spec.commandLine(), "--replace and --skip-existing contradict each other: give one");
+        }
+        if (follow && to != null) {
+            throw new ParameterException(spec.commandLine(), "--follow and --to contradict each other: give one");
+        }
         final String pass = password != null ? password : System.getenv("REDIS_REPLICA_TARGET_PASSWORD");
         final PrintWriter err = spec.commandLine().getErr();
         try (Journal journal = JournalCommand.open(dir)) {
             final Progress progress = new Progress(err, "replay " + shard, 0);
+            final Progress snapshotProgress = new Progress(err, "snapshot " + shard, 0);
             final long started = System.nanoTime();
             final ReplayEngine.Result result = new ReplayEngine(new ReplayEngine.Options(journal, shard, from, fromReceiver, to,
                 target.substring(0, colon), Integer.parseInt(target.substring(colon + 1)), user, pass, batch,
-                checkpointKey != null ? checkpointKey : "redis-replica:replay:" + shard))
+                checkpointKey != null ? checkpointKey : "redis-replica:replay:" + shard,
+                noSnapshot ? null : new ReplayEngine.Snapshot(dir.resolve("snapshots").resolve(shard + ".rdb"),
+                    replace ? SnapshotLoader.Existing.REPLACE : skipExisting ? SnapshotLoader.Existing.SKIP : SnapshotLoader.Existing.FAIL),
+                follow))
                 .run(new ReplayEngine.Listener() {
                     @Override
                     public void progress(long startOffset, long reachedOffset, long endOffset) {
                         if (!quiet) {
                             progress.update(reachedOffset - startOffset, endOffset - startOffset);
                         }
+                    }
+
+                    @Override
+                    public void snapshotProgress(long bytesRead, long rdbLength) {
+                        if (!quiet) {
+                            snapshotProgress.update(bytesRead, rdbLength);
+                        }
+                    }
+
+                    @Override
+                    public void snapshotLoaded(SnapshotLoader.Result r) {
+                        err.printf("snapshot of shard %s loaded: %d keys restored, %d already there and skipped, %d expired%s%n", shard,
+                            r.restored(), r.skippedExisting(), r.expired(),
+                            r.resumedAfter() > 0 ? " (resumed after " + r.resumedAfter() + " keys an interrupted load left)" : "");
                     }
 
                     @Override

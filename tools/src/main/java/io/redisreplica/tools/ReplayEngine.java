@@ -2,6 +2,8 @@ package io.redisreplica.tools;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +38,19 @@ import io.redisreplica.router.sinks.RedisConnection;
 public final class ReplayEngine {
     /** What to replay, and where. {@code from}, {@code fromReceiver} and {@code to} may be null. */
     public record Options(Journal journal, String shard, Long from, String fromReceiver, Long to, String host, int port,
-                          String user, String password, int batchEntries, String checkpointKey) {
+                          String user, String password, int batchEntries, String checkpointKey, Snapshot snapshot, boolean follow) {
+        /** Journal only, once to the end (no snapshot load, no follow). */
+        public Options(Journal journal, String shard, Long from, String fromReceiver, Long to, String host, int port, String user,
+                       String password, int batchEntries, String checkpointKey) {
+            this(journal, shard, from, fromReceiver, to, host, port, user, password, batchEntries, checkpointKey, null, false);
+        }
+    }
+
+    /**
+     * The shard's snapshot RDB, loaded into the target first when the replay starts at the
+     * snapshot (no {@code from}, no receiver) and the target has no checkpoint yet.
+     */
+    public record Snapshot(Path rdb, SnapshotLoader.Existing existing) {
     }
 
     /** What a run did. */
@@ -50,10 +64,21 @@ public final class ReplayEngine {
         default void progress(long startOffset, long reachedOffset, long endOffset) {
         }
 
+        /** The snapshot load: {@code bytesRead} of the RDB read so far. */
+        default void snapshotProgress(long bytesRead, long rdbLength) {
+        }
+
+        /** The snapshot is in the target: what the load did. */
+        default void snapshotLoaded(SnapshotLoader.Result result) {
+        }
+
         /** A command the target cannot take, with the offset of its entry; counted as failed. */
         default void refused(long entryOffset, String command, String why) {
         }
     }
+
+    /** How long {@code --follow} waits for new entries when it has replayed all there are. */
+    private static final long FOLLOW_POLL_MS = 100;
 
     /** How long a slot may keep answering ASK (a migration in progress) before the replay gives up. */
     private static final long MIGRATION_WAIT_MS = 30_000;
@@ -76,9 +101,67 @@ public final class ReplayEngine {
     public Result run(Listener listener) throws IOException {
         try (RedisConnection target = connect(options.host(), options.port())) {
             final boolean cluster = clusterEnabled(target);
+            if (needsSnapshot(target)) {
+                if (cluster) {
+                    throw new IllegalArgumentException("shard " + options.shard() + ": the target is a Redis Cluster, where replay "
+                        + "cannot load the snapshot yet; load " + options.snapshot().rdb() + " into it (e.g. with RESTOREs per node), "
+                        + "then replay with --no-snapshot");
+                }
+                loadSnapshot(target, listener);
+            }
             final long start = startOffset();
-            return cluster ? new ClusterReplay(target, listener).run(start) : standalone(target, start, listener);
+            Result result = cluster ? new ClusterReplay(target, listener).run(start) : standalone(target, start, listener);
+            while (options.follow() && !Thread.currentThread().isInterrupted()) {
+                // tail the journal: each round replays what was appended since (the targets' checkpoints say
+                // where they are); a round starts only when the journal has grown
+                try {
+                    Thread.sleep(FOLLOW_POLL_MS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                if (shardJournal.readEndOffset() <= result.endOffset()) {
+                    continue;
+                }
+                final long from = Math.max(start, result.endOffset());
+                final Result more = cluster ? new ClusterReplay(target, listener).run(from) : standalone(target, from, listener);
+                result = new Result(result.startOffset(), Math.max(result.endOffset(), more.endOffset()), result.entries() + more.entries(),
+                    result.commands() + more.commands(), result.skipped() + more.skipped(),
+                    result.failedCommands() + more.failedCommands(), cluster);
+            }
+            return result;
         }
+    }
+
+    /** Whether the snapshot goes first: asked for, the replay starts at it, and the target has no checkpoint yet. */
+    private boolean needsSnapshot(RedisConnection target) throws IOException {
+        return options.snapshot() != null && options.from() == null && options.fromReceiver() == null
+            && target.call("GET", options.checkpointKey()) == null;
+    }
+
+    /**
+     * Loads the shard's snapshot, then records its offset as the target's checkpoint: the journal
+     * continues from there. Refuses when the journal no longer holds the entries after it.
+     */
+    private void loadSnapshot(RedisConnection target, Listener listener) throws IOException {
+        final long snapshot = snapshotOffset();
+        final Path rdb = options.snapshot().rdb();
+        if (snapshot < 0 || !Files.exists(rdb)) {
+            throw new IllegalArgumentException("shard " + options.shard() + " has no snapshot (" + rdb + ", offset " + snapshot
+                + " in the checkpoint): run the router until its first full sync, or replay with --no-snapshot");
+        }
+        if (shardJournal.firstOffset() > snapshot) {
+            throw new IllegalArgumentException("shard " + options.shard() + ": the journal starts at offset " + shardJournal.firstOffset()
+                + ", after the snapshot at " + snapshot + ": the entries between are gone (retention), so the target cannot be brought "
+                + "to the shard's state from them; keep more journal (journal-retention) or let the router take a new snapshot");
+        }
+        final long length = Files.size(rdb);
+        final SnapshotLoader.Result loaded = new SnapshotLoader(rdb, snapshot, target, options.snapshot().existing(),
+            options.checkpointKey() + ":snapshot", Math.max(1, options.batchEntries()), read -> listener.snapshotProgress(read, length))
+            .load();
+        target.call("SET", options.checkpointKey(), Long.toString(snapshot));
+        target.call("DEL", options.checkpointKey() + ":snapshot");
+        listener.snapshotLoaded(loaded);
     }
 
     private RedisConnection connect(String host, int port) throws IOException {
@@ -124,7 +207,7 @@ public final class ReplayEngine {
 
     /** Where this run stops: {@code to}, else the journal's end as it is now. */
     private long endOffset() {
-        final long end = shardJournal.endOffset();
+        final long end = shardJournal.readEndOffset(); // the router may be appending: what the files hold now
         return options.to() == null ? end : Math.min(end, options.to());
     }
 

@@ -107,7 +107,7 @@ class ReplayIntegrationTest {
             }
         }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "replay",
-            dir.resolve("journal").toString(), "-s", "a", "-t", "127.0.0.1:" + port, "--batch", "7", "--quiet"));
+            dir.resolve("journal").toString(), "--no-snapshot", "-s", "a", "-t", "127.0.0.1:" + port, "--batch", "7", "--quiet"));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("replay.log").toFile()).start();
     }
 
@@ -142,11 +142,11 @@ class ReplayIntegrationTest {
         }
         final String partial = get(target, "redis-replica:replay:a");
         assertTrue(partial != null, "the killed runs made progress");
-        final Cli done = Cli.run("replay", dir.resolve("journal").toString(), "-s", "a", "-t", "127.0.0.1:" + target.port(), "--quiet");
+        final Cli done = Cli.run("replay", dir.resolve("journal").toString(), "--no-snapshot", "-s", "a", "-t", "127.0.0.1:" + target.port(), "--quiet");
         assertEquals(0, done.exit(), done.err());
         assertTrue(done.out().startsWith("replayed shard a offsets " + partial + ".."), done.out());
         assertEquals(expected, state(List.of(target), 2));
-        final Cli again = Cli.run("replay", dir.resolve("journal").toString(), "-s", "a", "-t", "127.0.0.1:" + target.port(), "--quiet");
+        final Cli again = Cli.run("replay", dir.resolve("journal").toString(), "--no-snapshot", "-s", "a", "-t", "127.0.0.1:" + target.port(), "--quiet");
         assertTrue(again.out().contains(": 0 entries"), again.out());
         assertEquals(expected, state(List.of(target), 2), "a second run applies nothing");
     }
@@ -155,7 +155,7 @@ class ReplayIntegrationTest {
     void shouldReplayEntriesWrittenInPiecesWhole() throws Exception {
         writeJournal(true, 7);
         final RedisServer target = redis.start();
-        final Cli done = Cli.run("replay", dir.resolve("journal").toString(), "-s", "a", "-t", "127.0.0.1:" + target.port(), "--quiet");
+        final Cli done = Cli.run("replay", dir.resolve("journal").toString(), "--no-snapshot", "-s", "a", "-t", "127.0.0.1:" + target.port(), "--quiet");
         assertEquals(0, done.exit(), done.err());
         assertTrue(done.out().contains(": " + ENTRIES + " entries"), done.out());
         assertEquals(expected, state(List.of(target), 2));
@@ -177,7 +177,7 @@ class ReplayIntegrationTest {
             }
         }
         killMidway(owner, slotCheckpoint, nodes.get(0).port());
-        final Cli done = Cli.run("replay", dir.resolve("journal").toString(), "-s", "a", "-t", "127.0.0.1:" + nodes.get(1).port(), "--quiet");
+        final Cli done = Cli.run("replay", dir.resolve("journal").toString(), "--no-snapshot", "-s", "a", "-t", "127.0.0.1:" + nodes.get(1).port(), "--quiet");
         assertEquals(0, done.exit(), done.err() + done.out());
         assertTrue(done.out().contains("(cluster)"), done.out());
         assertEquals(expected, state(nodes, 1));
@@ -199,15 +199,15 @@ class ReplayIntegrationTest {
         }
         final RedisServer target = redis.start();
         final String journalDir = dir.resolve("journal").toString();
-        final Cli across = Cli.run("replay", journalDir, "-s", "a", "-t", "127.0.0.1:" + target.port(), "--from", "0", "--quiet");
+        final Cli across = Cli.run("replay", journalDir, "--no-snapshot", "-s", "a", "-t", "127.0.0.1:" + target.port(), "--from", "0", "--quiet");
         assertEquals(ExitCodes.BAD_INPUT, across.exit(), across.out() + across.err());
         assertTrue(across.err().contains("offsets 0.." + journalEnd() + " cross the start of the current snapshot epoch at offset "
             + snapshot), across.err());
-        final Cli before = Cli.run("replay", journalDir, "-s", "a", "-t", "127.0.0.1:" + target.port(), "--from", "0", "--to",
+        final Cli before = Cli.run("replay", journalDir, "--no-snapshot", "-s", "a", "-t", "127.0.0.1:" + target.port(), "--from", "0", "--to",
             Long.toString(snapshot), "--quiet", "--checkpoint-key", "redis-replica:replay:before");
         assertEquals(0, before.exit(), before.err());
         assertTrue(before.out().startsWith("replayed shard a offsets 0.." + snapshot + " "), before.out());
-        final Cli after = Cli.run("replay", journalDir, "-s", "a", "-t", "127.0.0.1:" + target.port(), "--quiet", "--json");
+        final Cli after = Cli.run("replay", journalDir, "--no-snapshot", "-s", "a", "-t", "127.0.0.1:" + target.port(), "--quiet", "--json");
         assertEquals(0, after.exit(), after.err());
         assertTrue(after.out().contains("\"start_offset\":" + snapshot + ",\"end_offset\":" + journalEnd()), after.out());
         assertEquals(expected, state(List.of(target), 1), "both halves together apply every command once");
