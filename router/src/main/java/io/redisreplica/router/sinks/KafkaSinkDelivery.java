@@ -69,6 +69,9 @@ public final class KafkaSinkDelivery implements SinkDelivery {
         final Properties p = new Properties();
         p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "60000");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        // a batch's first send often meets the broker still writing the last commit's markers
+        // (CONCURRENT_TRANSACTIONS): the default 100 ms backoff would cost that much per transaction
+        p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "10");
         p.putAll(clientProperties(config));
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "redis-replica-" + config.name() + "-" + shard);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
