@@ -68,7 +68,7 @@ public final class SinkBench {
     }
 
     /** Runs redis-benchmark (pipelined, 20 clients, random keys) with one command; returns its requests-per-second line. */
-    private static String benchmark(RedisServer server, int requests, String... command) throws IOException, InterruptedException {
+    static String benchmark(RedisServer server, int requests, String... command) throws IOException, InterruptedException {
         final List<String> cmd = new java.util.ArrayList<>(List.of("redis-benchmark", "-p", Integer.toString(server.port()), "-n",
             Integer.toString(requests), "-r", "100000000", "-P", "16", "-c", "20", "-q"));
         cmd.addAll(List.of(command));

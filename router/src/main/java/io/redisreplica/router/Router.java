@@ -34,6 +34,7 @@ import io.redisreplica.router.shard.ShardMapChangedException;
 import io.redisreplica.router.shard.ShardMapPolicy;
 import io.redisreplica.router.shard.ShardRuntime;
 import io.redisreplica.router.sinks.ClassSinkDelivery;
+import io.redisreplica.router.sinks.KafkaSinkDelivery;
 import io.redisreplica.router.sinks.RedisSinkDelivery;
 import io.redisreplica.router.sinks.SinkDelivery;
 import io.redisreplica.router.sinks.SinkRunner;
@@ -163,9 +164,11 @@ public final class Router implements AutoCloseable, RouterView {
             for (SinkConfig sink : config.sinks()) {
                 for (ShardRuntime s : shards) {
                     if (sink.takes(s.name())) {
-                        final SinkDelivery delivery = sink.kind() == SinkConfig.Kind.CLASS
-                            ? new ClassSinkDelivery(sink, s.name(), config.journalDir().resolve("sinks"))
-                            : new RedisSinkDelivery(sink, s.name());
+                        final SinkDelivery delivery = switch (sink.kind()) {
+                            case CLASS -> new ClassSinkDelivery(sink, s.name(), config.journalDir().resolve("sinks"));
+                            case KAFKA -> new KafkaSinkDelivery(sink, s.name());
+                            default -> new RedisSinkDelivery(sink, s.name());
+                        };
                         sinks.add(new SinkRunner(sink, s, delivery, config.sinkMaxFailures(), errors));
                     }
                 }

@@ -2,7 +2,9 @@
  * Shared test fixtures for every module: real {@code redis-server} processes on free loopback
  * ports with their own temp dirs ({@link io.redisreplica.testkit.RedisServers}), the binaries to
  * run ({@link io.redisreplica.testkit.RedisBinary}: the local install, or older builds bundled in
- * Maven Central jars), a small blocking RESP2 client ({@link io.redisreplica.testkit.RedisClient})
+ * Maven Central jars), a real Kafka broker in KRaft mode as a JVM of its own
+ * ({@link io.redisreplica.testkit.KafkaBroker}; the calling module puts Kafka's jars on its test
+ * class path), a small blocking RESP2 client ({@link io.redisreplica.testkit.RedisClient})
  * that is deliberately independent of our own codec so that it can serve as a test oracle, and
  * access to the shared RDB corpus ({@link io.redisreplica.testkit.RdbCorpus}).
  */

@@ -8,21 +8,27 @@ import java.util.Set;
  * One {@code sink} line of the config: where a set of shards' key events go.
  *
  * @param kind xadd (a Redis stream), publish (a Redis channel), command (a command template run
- *     on a Redis), or class (user code, {@link io.redisreplica.api.EventSink})
- * @param host the Redis target of the first three kinds
+ *     on a Redis), kafka (a Kafka topic), or class (user code, {@link io.redisreplica.api.EventSink})
+ * @param host the Redis target of the first three kinds (a kafka sink names its brokers in {@code bootstrap=})
  * @param args the stream, the channel, or the command template's words
- * @param options the {@code key=value} words: shards, values, batch, user, password, maxlen, and
- *     for a class sink whatever it takes
+ * @param options the {@code key=value} words: shards, values, batch, user, password, maxlen; for a
+ *     kafka sink bootstrap, topic, key, partitioner, acks, compression, format, checkpoint-topic and
+ *     {@code kafka.PROPERTY} (passed to the producer); for a class sink whatever it takes
  * @param shards the shards whose events it takes; empty for all
  */
 public record SinkConfig(String name, Kind kind, String host, int port, List<String> args, Map<String, String> options,
                          Set<String> shards, boolean values, int batch) {
     /** Where the events go. */
-    public enum Kind { XADD, PUBLISH, COMMAND, CLASS }
+    public enum Kind { XADD, PUBLISH, COMMAND, KAFKA, CLASS }
 
     /** Option words every sink takes; a Redis sink also takes user, password and (xadd) maxlen. */
     static final Set<String> COMMON_OPTIONS = Set.of("shards", "values", "batch");
     static final Set<String> REDIS_OPTIONS = Set.of("user", "password", "maxlen");
+    /** Option words of a kafka sink, besides {@code kafka.PROPERTY=VALUE} for the producer. */
+    static final Set<String> KAFKA_OPTIONS = Set.of("bootstrap", "topic", "key", "partitioner", "acks", "compression", "format",
+        "checkpoint-topic");
+    /** Where a kafka sink's checkpoints go unless {@code checkpoint-topic=} says otherwise. */
+    public static final String KAFKA_CHECKPOINT_TOPIC = "redis-replica-sink-offsets";
 
     /** Whether this sink takes events of {@code shard}. */
     public boolean takes(String shard) {

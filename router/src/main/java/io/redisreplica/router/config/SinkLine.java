@@ -11,11 +11,13 @@ import java.util.Set;
 
 /**
  * A {@code sink} line: {@code sink NAME xadd|publish HOST:PORT STREAM|CHANNEL [options]},
- * {@code sink NAME command HOST:PORT WORD... [options]}, or {@code sink NAME class=CLASS
- * [jar=PATH] [key=value ...]}. The shards it names are checked once every shard is read.
+ * {@code sink NAME command HOST:PORT WORD... [options]}, {@code sink NAME kafka bootstrap=HOST:PORT
+ * topic=T [options]} ({@link KafkaSinkOptions}), or {@code sink NAME class=CLASS [jar=PATH]
+ * [key=value ...]}. The shards it names are checked once every shard is read.
  */
 final class SinkLine {
-    static final String USAGE = "sink NAME xadd|publish|command HOST:PORT ... | sink NAME class=CLASS jar=PATH";
+    static final String USAGE = "sink NAME xadd|publish|command HOST:PORT ... | sink NAME kafka bootstrap=HOST:PORT topic=T ..."
+        + " | sink NAME class=CLASS jar=PATH";
 
     private SinkLine() {
     }
@@ -32,18 +34,23 @@ final class SinkLine {
         try {
             kind = isClass ? SinkConfig.Kind.CLASS : SinkConfig.Kind.valueOf(kindWord.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(where + "sink " + name + ": '" + kindWord + "' is not xadd, publish, command or class=CLASS");
+            throw new ConfigException(where + "sink " + name + ": '" + kindWord + "' is not xadd, publish, command, kafka or class=CLASS");
         }
-        final HostPort target = isClass ? null : HostPort.parse(ConfigParser.word(words, 2, where, USAGE), where);
+        final boolean isKafka = kind == SinkConfig.Kind.KAFKA;
+        final boolean keyValues = isClass || isKafka; // every word after the kind is key=value
+        final HostPort target = keyValues ? null : HostPort.parse(ConfigParser.word(words, 2, where, USAGE), where);
         final Map<String, String> options = new LinkedHashMap<>();
         final List<String> args = new ArrayList<>();
-        for (int i = isClass ? 1 : 3; i < words.length; i++) {
+        for (int i = isClass ? 1 : isKafka ? 2 : 3; i < words.length; i++) {
             final int eq = words[i].indexOf('=');
             final String key = eq > 0 ? words[i].substring(0, eq) : "";
-            if (isClass ? eq > 0 : SinkConfig.COMMON_OPTIONS.contains(key) || SinkConfig.REDIS_OPTIONS.contains(key)) {
+            if (isClass ? eq > 0 : isKafka ? KafkaSinkOptions.takes(key) : SinkConfig.COMMON_OPTIONS.contains(key)
+                || SinkConfig.REDIS_OPTIONS.contains(key)) {
                 options.put(key, words[i].substring(eq + 1));
             } else if (isClass) {
                 throw new ConfigException(where + "sink " + name + ": expected key=value, got '" + words[i] + "'");
+            } else if (isKafka) {
+                throw new ConfigException(where + "sink " + name + ": '" + words[i] + "' is not one of " + KafkaSinkOptions.WORDS);
             } else {
                 args.add(words[i]);
             }
@@ -55,6 +62,9 @@ final class SinkLine {
         if (kind == SinkConfig.Kind.COMMAND && args.isEmpty()) {
             throw new ConfigException(where + "sink " + name + ": command needs the command's words after HOST:PORT ({key} {db} {event} "
                 + "{command} {shard} {offset} are filled in)");
+        }
+        if (isKafka) {
+            KafkaSinkOptions.check(options, where + "sink " + name + ": ");
         }
         final String values = options.getOrDefault("values", "no");
         if (!values.equals("yes") && !values.equals("no")) {

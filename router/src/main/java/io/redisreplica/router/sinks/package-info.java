@@ -7,8 +7,11 @@
  * {@link io.redisreplica.router.sinks.EntryCommands}) and hands them to a
  * {@link io.redisreplica.router.sinks.SinkDelivery}:
  * {@link io.redisreplica.router.sinks.RedisSinkDelivery} (over a
- * {@link io.redisreplica.router.sinks.RedisConnection}) or
- * {@link io.redisreplica.router.sinks.ClassSinkDelivery}. {@code EntryCommands} and
+ * {@link io.redisreplica.router.sinks.RedisConnection}),
+ * {@link io.redisreplica.router.sinks.KafkaSinkDelivery} (a transactional producer; its
+ * checkpoints in a {@code KafkaCheckpointTopic}) or
+ * {@link io.redisreplica.router.sinks.ClassSinkDelivery}. The only package that imports
+ * {@code org.apache.kafka}. {@code EntryCommands} and
  * {@code RedisConnection} also serve the tools' replay.
  *
  * <p>Threads: each {@code SinkRunner} is an {@code Agent} on its own thread

@@ -31,7 +31,8 @@ import io.redisreplica.router.routing.ValueRules;
 /** Every directive of {@link ConfigParser}'s table read into {@link RouterConfig}, and every mistake refused with file, line and reason. */
 class ConfigParserTest {
     private static final String SHARD = "shard a 127.0.0.1:7001 prefix=x\n";
-    private static final String SINK_USAGE = "sink NAME xadd|publish|command HOST:PORT ... | sink NAME class=CLASS jar=PATH";
+    private static final String SINK_USAGE = "sink NAME xadd|publish|command HOST:PORT ... | sink NAME kafka bootstrap=HOST:PORT topic=T ..."
+        + " | sink NAME class=CLASS jar=PATH";
 
     private static RouterConfig parse(String text) {
         return ConfigParser.parse(text, "t");
@@ -192,7 +193,9 @@ class ConfigParserTest {
             + "sink audit xadd 10.0.0.9:6379 key-events maxlen=1000 user=u password=p\n"
             + "sink bus publish 10.0.0.9:6380 keys values=yes shards=a batch=7\n"
             + "sink seen command 10.0.0.9:6381 SADD touched:{db} {key}\n"
-            + "sink mine class=com.example.MySink jar=/opt/my.jar shards=a,b url=https://x\nsink-max-failures 3\n");
+            + "sink mine class=com.example.MySink jar=/opt/my.jar shards=a,b url=https://x\n"
+            + "sink bus2 kafka bootstrap=k1:9092,k2:9092 topic=ev key=shard compression=zstd kafka.security.protocol=SASL_SSL batch=50\n"
+            + "sink-max-failures 3\n");
         assertEquals(3, c.sinkMaxFailures());
         final List<SinkConfig> sinks = c.sinks();
         assertEquals(new SinkConfig("audit", SinkConfig.Kind.XADD, "10.0.0.9", 6379, List.of("key-events"),
@@ -204,6 +207,8 @@ class ConfigParserTest {
         assertEquals(new SinkConfig("mine", SinkConfig.Kind.CLASS, null, 0, List.of(),
             Map.of("class", "com.example.MySink", "jar", "/opt/my.jar", "shards", "a,b", "url", "https://x"), Set.of("a", "b"), false, 100),
             sinks.get(3));
+        assertEquals(new SinkConfig("bus2", SinkConfig.Kind.KAFKA, null, 0, List.of(), Map.of("bootstrap", "k1:9092,k2:9092", "topic", "ev",
+            "key", "shard", "compression", "zstd", "kafka.security.protocol", "SASL_SSL", "batch", "50"), Set.of(), false, 50), sinks.get(4));
         assertTrue(sinks.get(1).takes("a"));
         assertFalse(sinks.get(1).takes("b"));
         assertTrue(sinks.get(0).takes("b"), "no shards=: every shard");
@@ -374,7 +379,19 @@ class ConfigParserTest {
             bad("t:2: missing argument: " + SINK_USAGE, SHARD + "sink s"),
             bad("t:2: missing argument: " + SINK_USAGE, SHARD + "sink s xadd"),
             bad("t:2: sink name 's/1' may only use letters, digits, '_', '.', '-'", SHARD + "sink s/1 xadd h:1 st"),
-            bad("t:2: sink s: 'kafka' is not xadd, publish, command or class=CLASS", SHARD + "sink s kafka"),
+            bad("t:2: sink s: 'kafkaesque' is not xadd, publish, command, kafka or class=CLASS", SHARD + "sink s kafkaesque"),
+            bad("t:2: sink s: kafka needs bootstrap=", SHARD + "sink s kafka topic=t"),
+            bad("t:2: sink s: kafka needs topic=", SHARD + "sink s kafka bootstrap=h:9092"),
+            bad("t:2: sink s: 'topic' is not one of bootstrap= topic= key= partitioner= acks= compression= format= checkpoint-topic= "
+                + "shards= values= batch= kafka.PROPERTY=", SHARD + "sink s kafka bootstrap=h:9092 topic"),
+            bad("t:2: sink s: key=value is not key, shard or none", SHARD + "sink s kafka bootstrap=h:9092 topic=t key=value"),
+            bad("t:2: sink s: acks=1: exactly-once delivery is a transaction, which needs acks=all",
+                SHARD + "sink s kafka bootstrap=h:9092 topic=t acks=1"),
+            bad("t:2: sink s: compression=brotli is not none, gzip, snappy, lz4 or zstd",
+                SHARD + "sink s kafka bootstrap=h:9092 topic=t compression=brotli"),
+            bad("t:2: sink s: format=avro is not json", SHARD + "sink s kafka bootstrap=h:9092 topic=t format=avro"),
+            bad("t:2: sink s: kafka.transactional.id is set by the sink (a transactional producer per shard)",
+                SHARD + "sink s kafka bootstrap=h:9092 topic=t kafka.transactional.id=x"),
             bad("t:2: bad address 'h' (expected HOST:PORT)", SHARD + "sink s publish h ch"),
             bad("t:2: sink s: xadd takes one stream after HOST:PORT, got [one, two]", SHARD + "sink s xadd 127.0.0.1:6379 one two"),
             bad("t:2: sink s: publish takes one channel after HOST:PORT, got []", SHARD + "sink s publish 127.0.0.1:6379"),
