@@ -110,7 +110,8 @@ class RouterConfigTest {
             + "sink-max-failures, unclaimed)", "shards a");
         assertError("t:1: proto-max-bulk-len must be 1kb..1gb, was 2147483648", "proto-max-bulk-len 2gb");
         assertError("t:1: bad size '1x' (expected a number with b, kb, mb, gb or tb)", "proto-max-bulk-len 1x");
-        assertError("t:2: sink s: 'kafka' is not xadd, publish, command or class=CLASS", "shard a 127.0.0.1:7001 prefix=x\nsink s kafka");
+        assertError("t:2: sink s: 'nats' is not xadd, publish, command, kafka or class=CLASS", "shard a 127.0.0.1:7001 prefix=x\nsink s nats");
+        assertError("t:2: sink s: kafka needs bootstrap=", "shard a 127.0.0.1:7001 prefix=x\nsink s kafka");
         assertError("t:2: sink s: xadd takes one stream after HOST:PORT, got [one, two]",
             "shard a 127.0.0.1:7001 prefix=x\nsink s xadd 127.0.0.1:6379 one two");
         assertError("t:2: sink s names shard 'zz', which is not defined",
