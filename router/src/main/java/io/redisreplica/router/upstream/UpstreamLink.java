@@ -16,6 +16,7 @@ import io.redisreplica.journal.Checkpoint;
 import io.redisreplica.journal.Journal;
 import io.redisreplica.rdb.KeyRewriter;
 import io.redisreplica.rdb.RdbSplitter;
+import io.redisreplica.router.config.HostPort;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.routing.CommandRouter;
 import io.redisreplica.router.routing.CrossShardPolicy;
@@ -64,6 +65,12 @@ public final class UpstreamLink extends Agent {
     private final RetryBackoff backoff = new RetryBackoff();
     /** Counted down by {@link #close()}: ends a backoff wait at once. */
     private final CountDownLatch closed = new CountDownLatch(1);
+    /** Which node to replicate from: the fixed address, the master it follows, or the sentinels' answer. */
+    private final MasterLocator locator;
+    /** Listens for {@code +switch-master} (with {@code upstream-sentinel} only; else null); runs while the link runs. */
+    private final SentinelWatcher watcher;
+    /** Set by a {@code +switch-master}: the backoff wait ends at once, and the next attempt goes to the new master. */
+    private final java.util.concurrent.Semaphore retryNow = new java.util.concurrent.Semaphore(0);
 
     private volatile State state = State.CONNECTING;
     private volatile MasterConnection connection;
@@ -83,13 +90,13 @@ public final class UpstreamLink extends Agent {
      */
     public UpstreamLink(RouterConfig config, ValueRules valueRules, Journal journal, List<ShardRuntime> shards, Path snapshotDir,
                         CrossShardPolicy policy, Consumer<Checkpoint> receivers, ErrorHandler errors) {
-        this(config, valueRules, journal, shards, snapshotDir, policy, receivers, errors,
-            SocketMasterConnection.to(config.upstreamHost(), config.upstreamPort()));
+        this(config, valueRules, journal, shards, snapshotDir, policy, receivers, errors, SocketMasterConnection.connector());
     }
 
     UpstreamLink(RouterConfig config, ValueRules valueRules, Journal journal, List<ShardRuntime> shards, Path snapshotDir,
                  CrossShardPolicy policy, Consumer<Checkpoint> receivers, ErrorHandler errors, MasterConnection.Connector connector) {
-        super("upstream-" + config.upstreamHost() + ":" + config.upstreamPort(), errors, JOIN_MS);
+        super(config.sentinels() != null ? "upstream-sentinel-" + config.sentinels().masterName()
+            : "upstream-" + config.upstreamHost() + ":" + config.upstreamPort(), errors, JOIN_MS);
         this.config = config;
         this.shards = shards;
         this.connector = connector;
@@ -103,6 +110,42 @@ public final class UpstreamLink extends Agent {
         this.fullSync = new FullSync(config.shardMap(), shards, snapshotDir, position, rewriters, valueRules);
         this.stream = new StreamLoop(shards, position, config.protoMaxBulkLen(), config.maxCommandLength());
         this.retries = errors.distinct(LOG, "upstream");
+        this.locator = new MasterLocator(config);
+        this.watcher = config.sentinels() == null ? null : new SentinelWatcher(config.sentinels(), this::masterSwitched, errors);
+    }
+
+    /** The node the link replicates from (or tries to), as {@code host:port}; "" before the first attempt. */
+    public String master() {
+        final HostPort m = locator.master();
+        return m == null ? "" : m.toString();
+    }
+
+    /** {@code upstream-sentinel}'s state for INFO: null without sentinels. */
+    public SentinelView sentinel() {
+        if (watcher == null) {
+            return null;
+        }
+        return new SentinelView(locator.sentinels().masterName(), locator.sentinels().sentinels().size(), locator.lastSentinel(),
+            watcher.state(), watcher.switches());
+    }
+
+    /**
+     * What INFO shows of the sentinels.
+     *
+     * @param lastAnswer the sentinel that named the master last
+     * @param watch {@code subscribed:HOST:PORT} while a sentinel's {@code +switch-master} is listened to, else {@code connecting}
+     * @param switches {@code +switch-master} announcements of the master seen
+     */
+    public record SentinelView(String masterName, int sentinels, String lastAnswer, String watch, long switches) {
+    }
+
+    /** From the watcher's thread: our master moved. The link leaves the old one and connects to {@code to} at once. */
+    private void masterSwitched(HostPort sentinel, HostPort to) {
+        locator.switched(to);
+        if (!to.equals(locator.master()) || state != State.STREAMING) {
+            closeConnection();
+            retryNow.release();
+        }
     }
 
     /** The router's counters, for INFO. */
@@ -172,6 +215,7 @@ public final class UpstreamLink extends Agent {
     @Override
     protected void wake() {
         closed.countDown();
+        retryNow.release();
         closeConnection();
     }
 
@@ -180,6 +224,9 @@ public final class UpstreamLink extends Agent {
     protected void run() {
         boolean clean = false;
         String reason = "failed";
+        if (watcher != null) {
+            watcher.start();
+        }
         try {
             clean = retryUntilClosed();
             reason = clean ? "stopped" : failure();
@@ -188,6 +235,9 @@ public final class UpstreamLink extends Agent {
             reason = e.toString();
             throw e; // to the error handler, as fatal
         } finally {
+            if (watcher != null) {
+                watcher.close();
+            }
             sideConnection.close();
             if (clean) {
                 try {
@@ -231,21 +281,45 @@ public final class UpstreamLink extends Agent {
         return true;
     }
 
-    /** One attempt: connect, handshake, sync, stream until the connection ends. */
+    /** One attempt: connect (following ROLE where the locator says so), handshake, sync, stream until the connection ends. */
     private void replicate() throws IOException {
         state(State.CONNECTING, "connecting");
-        learnCommands();
-        final MasterConnection c = connector.newConnection();
-        connection = c;
-        if (closing()) {
-            return; // close() came before this connection was published: its wake did not see it
+        retryNow.drainPermits();
+        HostPort target = locator.target();
+        MasterConnection c;
+        MasterHandshake handshake;
+        for (int hop = 0; ; hop++) {
+            c = connector.newConnection(target);
+            connection = c;
+            if (closing()) {
+                return; // close() came before this connection was published: its wake did not see it
+            }
+            try {
+                c.connect(); // a close() meanwhile closes it, so a connect that hangs ends at once
+            } catch (IOException e) {
+                locator.unreachable(target);
+                throw new IOException(target + ": " + e.getMessage(), e);
+            }
+            handshake = new MasterHandshake(c.input(), c.output());
+            state(State.HANDSHAKE, "connected to " + target);
+            handshake.greet(config.upstreamUser(), config.upstreamPassword());
+            final HostPort next = locator.judge(target, handshake.role());
+            if (next == null) {
+                break;
+            }
+            if (hop + 1 >= MasterLocator.MAX_HOPS) {
+                throw new IOException("followed ROLE through " + MasterLocator.MAX_HOPS + " replicas without reaching a master (at "
+                    + target + ")");
+            }
+            c.close();
+            target = next;
         }
-        c.connect(); // a close() meanwhile closes it, so a connect that hangs ends at once
+        locator.connected(target);
+        sideConnection.moveTo(target.host(), target.port());
+        learnCommands(target);
         final InputStream in = c.input();
-        final MasterHandshake handshake = new MasterHandshake(in, c.output());
         final ReplconfAck ack = new ReplconfAck(c.output());
-        state(State.HANDSHAKE, "connected");
-        handshake.greet(config.upstreamUser(), config.upstreamPassword(), shards.get(0).shard().port());
+        handshake.announce(shards.get(0).shard().port());
         if (fullResyncRequested) {
             fullResyncRequested = false;
             position.forget();
@@ -263,9 +337,11 @@ public final class UpstreamLink extends Agent {
             startOffset = position.offset();
         } else if (reply.startsWith("+CONTINUE")) {
             final String[] f = reply.split(" ");
+            final String before = position.replid();
             position.continued(f.length > 1 ? f[1].trim() : null);
             partialSyncs++;
-            LOG.info("upstream: partial resync accepted at offset {} (replid {})", position.offset() + 1, position.replid());
+            LOG.info("upstream: partial resync with {} accepted at offset {} (replid {}{})", target, position.offset() + 1,
+                position.replid(), before.equals(position.replid()) ? "" : ", was " + before);
             startOffset = position.offset();
         } else if (reply.startsWith("-ERR unknown command")) {
             // Redis before 2.8: SYNC, always a full sync, no replid, and no REPLCONF ACK
@@ -282,12 +358,12 @@ public final class UpstreamLink extends Agent {
     }
 
     /** Once: the master's own COMMAND table, so commands of modules or a newer Redis route by their real keys. */
-    private void learnCommands() {
+    private void learnCommands(HostPort master) {
         if (commandsLearned) {
             return;
         }
         try {
-            final int learned = MasterCommands.teach(router.table(), config.upstreamHost(), config.upstreamPort(),
+            final int learned = MasterCommands.teach(router.table(), master.host(), master.port(),
                 config.upstreamUser(), config.upstreamPassword());
             LOG.info("upstream: learned {} commands from the master's COMMAND table", learned);
         } catch (IOException | RuntimeException e) {
@@ -298,7 +374,7 @@ public final class UpstreamLink extends Agent {
 
     /** New snapshots from the master's RDB; returns the stream where the commands continue. */
     private InputStream fullSync(InputStream in, ReplconfAck ack, String newReplid, long masterOffset) throws IOException {
-        state(State.FULL_SYNC, "FULLRESYNC " + newReplid + " " + masterOffset);
+        state(State.FULL_SYNC, "FULLRESYNC " + newReplid + " " + masterOffset + " from " + locator.master());
         final long start = System.nanoTime();
         final RdbSplitter.TransferSplit split = fullSync.transfer(in);
         position.fullSynced(newReplid, masterOffset);
@@ -319,20 +395,27 @@ public final class UpstreamLink extends Agent {
         }
         if (next != state) {
             if (next == State.STREAMING && failures > 0) {
-                LOG.info("upstream {}:{}: {} -> {} ({}), after {} failed attempts", config.upstreamHost(), config.upstreamPort(),
-                    state, next, reason, failures);
+                LOG.info("upstream {}: {} -> {} ({}), after {} failed attempts", where(), state, next, reason, failures);
                 failures = 0;
             } else if (failures == 0 || next == State.FULL_SYNC || next == State.STOPPED) {
-                LOG.info("upstream {}:{}: {} -> {} ({})", config.upstreamHost(), config.upstreamPort(), state, next, reason);
+                LOG.info("upstream {}: {} -> {} ({})", where(), state, next, reason);
             }
         }
         state = next;
     }
 
-    /** Waits out a backoff; true when {@link #close()} came meanwhile. */
+    /** The node the link is at, or what names it, for its log lines. */
+    private String where() {
+        final HostPort m = locator.master();
+        return m != null ? m.toString() : config.sentinels() != null ? "sentinel master " + config.sentinels().masterName()
+            : config.upstreamHost() + ":" + config.upstreamPort();
+    }
+
+    /** Waits out a backoff, cut short by a {@code +switch-master}; true when {@link #close()} came meanwhile. */
     private boolean awaitClose(long millis) {
         try {
-            return closed.await(millis, TimeUnit.MILLISECONDS);
+            retryNow.tryAcquire(millis, TimeUnit.MILLISECONDS);
+            return closed.await(0, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return true;
