@@ -72,6 +72,21 @@ final class MasterHandshake {
         return MasterRole.of(value("ROLE", 0));
     }
 
+    /** {@code INFO replication} as its {@code field:value} lines (empty when the node answers an error). */
+    java.util.Map<String, String> replicationInfo() throws IOException {
+        send("INFO", "replication");
+        final java.util.Map<String, String> fields = new java.util.HashMap<>();
+        if (value("INFO", 0) instanceof String text) {
+            for (String line : text.split("\r\n")) {
+                final int colon = line.indexOf(':');
+                if (colon > 0) {
+                    fields.put(line.substring(0, colon), line.substring(colon + 1));
+                }
+            }
+        }
+        return fields;
+    }
+
     /** {@code PSYNC replid offset}: the master's one-line answer ({@code +FULLRESYNC}, {@code +CONTINUE} or an error). */
     String psync(String replid, String offset) throws IOException {
         return call("PSYNC", replid, offset);
@@ -117,7 +132,14 @@ final class MasterHandshake {
                     if (n > MAX_LINE) {
                         throw new IOException("master answered " + command + " with a bulk of " + n + " bytes");
                     }
-                    return n < 0 ? null : line(command);
+                    if (n < 0) {
+                        return null;
+                    }
+                    final byte[] bulk = in.readNBytes(n + 2); // and its CRLF
+                    if (bulk.length < n + 2) {
+                        throw new IOException("master closed the connection during " + command);
+                    }
+                    return new String(bulk, 0, n, StandardCharsets.UTF_8);
                 }
                 case ':' -> {
                     return Long.parseLong(rest);

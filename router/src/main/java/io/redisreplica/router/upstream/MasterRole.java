@@ -10,10 +10,11 @@ import io.redisreplica.router.config.HostPort;
  * {@code sync}, {@code connected}). A sentinel answers {@code sentinel}.
  *
  * @param master the node's master when it is a replica, else null
+ * @param offset a master's replication offset, else -1
  */
-record MasterRole(String role, HostPort master, String linkState) {
+record MasterRole(String role, HostPort master, String linkState, long offset) {
     /** What a node that does not know ROLE (before 2.8.12) is taken for: nothing to check. */
-    static final MasterRole UNKNOWN = new MasterRole("unknown", null, null);
+    static final MasterRole UNKNOWN = new MasterRole("unknown", null, null, -1);
 
     boolean isReplica() {
         return master != null;
@@ -25,9 +26,9 @@ record MasterRole(String role, HostPort master, String linkState) {
             return UNKNOWN;
         }
         if (role.equals("slave") && l.size() >= 4 && l.get(1) instanceof String host && l.get(2) instanceof Long port) {
-            return new MasterRole(role, new HostPort(host, port.intValue()), String.valueOf(l.get(3)));
+            return new MasterRole(role, new HostPort(host, port.intValue()), String.valueOf(l.get(3)), -1);
         }
-        return new MasterRole(role, null, null);
+        return new MasterRole(role, null, null, l.size() > 1 && l.get(1) instanceof Long offset ? offset : -1);
     }
 
     @Override

@@ -303,8 +303,12 @@ public final class UpstreamLink extends Agent {
             handshake = new MasterHandshake(c.input(), c.output());
             state(State.HANDSHAKE, "connected to " + target);
             handshake.greet(config.upstreamUser(), config.upstreamPassword());
-            final HostPort next = locator.judge(target, handshake.role());
+            final MasterRole role = handshake.role();
+            final HostPort next = locator.judge(target, role);
             if (next == null) {
+                if (role.offset() >= 0 && role.offset() < position.offset()) {
+                    forkedBehind(handshake, target);
+                }
                 break;
             }
             if (hop + 1 >= MasterLocator.MAX_HOPS) {
@@ -355,6 +359,34 @@ public final class UpstreamLink extends Agent {
         }
         state(State.STREAMING, "replicating from offset " + startOffset);
         stream.run(c, commands, legacySync ? null : ack, startOffset, this::closing);
+    }
+
+    /**
+     * The master stands before the end the journal covers: a promoted replica whose history forks
+     * from ours (its {@code replid2} is ours) where the old master went on alone. When the old
+     * master only sent pings after the fork, the position goes back to it and the PSYNC continues;
+     * else the master answers with a full sync (the journal holds writes the new master lost).
+     */
+    private void forkedBehind(MasterHandshake handshake, HostPort target) throws IOException {
+        final java.util.Map<String, String> info = handshake.replicationInfo();
+        final String replid2 = info.get("master_replid2");
+        final long fork;
+        try {
+            fork = Long.parseLong(info.getOrDefault("second_repl_offset", "-1")) - 1;
+        } catch (NumberFormatException e) {
+            return;
+        }
+        if (!position.replid().equals(replid2) || fork < 0) {
+            return;
+        }
+        final long end = position.offset();
+        if (position.rewind(fork)) {
+            LOG.info("upstream: {} took over our history at offset {}, {} bytes before our end {}: only pings of the old master "
+                + "came after it, none journaled: continuing from there", target, fork, end - fork, end);
+        } else {
+            LOG.warn("upstream: {} took over our history at offset {}, {} bytes before our end {}, and the journal holds writes "
+                + "of the old master after it that the new master never had: expect a full sync", target, fork, end - fork, end);
+        }
     }
 
     /** Once: the master's own COMMAND table, so commands of modules or a newer Redis route by their real keys. */

@@ -23,6 +23,8 @@ import io.redisreplica.router.shard.ShardRuntime;
  * link's thread; {@link #replid()} and {@link #offset()} are published for INFO.
  */
 final class UpstreamPosition {
+    private static final byte[] PING = "PING".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] REPLCONF = "REPLCONF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private final Journal journal;
     private final List<ShardRuntime> shards;
     /** Adds what the router knows of its receivers to each checkpoint. */
@@ -36,6 +38,12 @@ final class UpstreamPosition {
     private int db;
     /** Upstream offset at the end of the command being routed. */
     private long current;
+    /**
+     * The end of the last command that was more than the master's PING or REPLCONF: what the stream
+     * after it holds is no data, so a new master whose history forks after it can take the position
+     * back to the fork ({@link #rewind}). Keep-alive entries are stamped with it.
+     */
+    private long dataEnd;
     /** Per shard: upstream offset up to which its journal already holds the replayed stream. */
     private final long[] skipUpTo;
     private volatile long replaySkipped;
@@ -53,6 +61,7 @@ final class UpstreamPosition {
         this.replid = cp.upstreamReplid();
         this.offset = cp.upstreamOffset();
         this.db = cp.upstreamDb();
+        this.dataEnd = offset; // unknown before: nothing before the checkpoint may be given back
         router.db(db); // a partial resync does not repeat the master's SELECT
         router.restoreReads(cp.reads());
         this.skipUpTo = new long[shards.size()];
@@ -103,9 +112,42 @@ final class UpstreamPosition {
         current = upstreamOffset;
     }
 
-    /** Where the keep-alive entries are stamped: the last command's end. */
+    /** The command just routed ({@link #at}) carried data unless it was the master's PING or REPLCONF. */
+    void routed(io.redisreplica.resp.Command c) {
+        if (!c.nameIs(PING) && !c.nameIs(REPLCONF)) {
+            dataEnd = current;
+        }
+    }
+
+    /**
+     * Where the keep-alive entries are stamped: the end of the last command with data, so only data
+     * moves a shard's upstream stamps (the pings after it may be given back by {@link #rewind}).
+     */
     long current() {
-        return current;
+        return dataEnd;
+    }
+
+    /**
+     * A new master's history forks from ours at {@code forkEnd} (its {@code second_repl_offset - 1}),
+     * before the end the journal covers: when everything after the fork was pings (the old master's,
+     * sent after the promotion), the position goes back to the fork, nothing of the journal changes,
+     * and the PSYNC continues there. Otherwise the journal holds what the new master never had.
+     *
+     * @return whether the position went back
+     */
+    boolean rewind(long forkEnd) {
+        if (forkEnd < dataEnd || forkEnd >= offset || "?".equals(replid)) {
+            return false;
+        }
+        for (int i = 0; i < shards.size(); i++) {
+            if (shards.get(i).writer().lastUpstreamOffset() > forkEnd) {
+                return false;
+            }
+            skipUpTo[i] = Math.min(skipUpTo[i], forkEnd);
+        }
+        offset = forkEnd;
+        current = forkEnd;
+        return true;
     }
 
     /** Forgets the master's history: the next PSYNC asks for a full sync. */
@@ -151,6 +193,7 @@ final class UpstreamPosition {
         replid = newReplid; // "?" after a SYNC: the next connection asks for a full sync again
         offset = "?".equals(newReplid) ? -1 : masterOffset;
         current = masterOffset;
+        dataEnd = masterOffset;
     }
 
     /** Commits every shard's appended entries and moves the covered upstream offset to what they hold. */
