@@ -93,7 +93,7 @@ class SentinelFailoverIntegrationTest {
                 load.resume(promoted);
                 load.awaitMore(2000);
                 if (kill) {
-                    master.startAgain(); // the sentinels make it a replica of the new master
+                    master.startAgainAsReplicaOf(promoted);
                 }
                 final RedisServer old = master;
                 master = promoted;

@@ -266,6 +266,15 @@ public final class RedisServer implements AutoCloseable {
         start();
     }
 
+    /**
+     * Starts a server that was killed again as a replica of {@code master} (what a supervisor does
+     * with a failed master once Sentinel promoted another): it never answers as a master meanwhile.
+     */
+    public void startAgainAsReplicaOf(RedisServer master) {
+        config.put(binary.atLeast(5, 0) ? "replicaof" : "slaveof", master.host() + " " + master.port());
+        start();
+    }
+
     /** SIGKILL, then the same server started again on its port and directory. */
     public void killAndRestart() {
         kill();

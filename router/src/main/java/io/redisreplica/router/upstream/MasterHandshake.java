@@ -5,6 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 import org.agrona.ExpandableArrayBuffer;
 import org.slf4j.Logger;
@@ -73,9 +77,9 @@ final class MasterHandshake {
     }
 
     /** {@code INFO replication} as its {@code field:value} lines (empty when the node answers an error). */
-    java.util.Map<String, String> replicationInfo() throws IOException {
+    Map<String, String> replicationInfo() throws IOException {
         send("INFO", "replication");
-        final java.util.Map<String, String> fields = new java.util.HashMap<>();
+        final Map<String, String> fields = new HashMap<>();
         if (value("INFO", 0) instanceof String text) {
             for (String line : text.split("\r\n")) {
                 final int colon = line.indexOf(':');
@@ -121,7 +125,7 @@ final class MasterHandshake {
                     if (depth > 2 || n > 1024) {
                         throw new IOException("master answered " + command + " with an array nested " + depth + " deep of " + n);
                     }
-                    final java.util.List<Object> list = new java.util.ArrayList<>(Math.max(n, 0));
+                    final List<Object> list = new ArrayList<>(Math.max(n, 0));
                     for (int i = 0; i < n; i++) {
                         list.add(value(command, depth + 1));
                     }

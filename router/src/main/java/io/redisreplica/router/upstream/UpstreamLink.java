@@ -5,7 +5,9 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -41,8 +43,9 @@ import io.redisreplica.router.support.ErrorHandler;
  * (a {@link RouterException}: the cross-shard policy {@code stop}, a stream that cannot be read)
  * and any {@code Error} go to the {@link ErrorHandler} as fatal, and the link stops.
  *
- * <p>Over 300 lines because the transitions, the retry loop and the figures INFO reads belong
- * together; each step it drives lives in its own class.
+ * <p>Over 300 lines because the transitions, the retry loop (with the walk along ROLE to the node
+ * to replicate from, and the check of a new master's fork point) and the figures INFO reads
+ * belong together; each step it drives lives in its own class.
  */
 public final class UpstreamLink extends Agent {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamLink.class);
@@ -70,7 +73,7 @@ public final class UpstreamLink extends Agent {
     /** Listens for {@code +switch-master} (with {@code upstream-sentinel} only; else null); runs while the link runs. */
     private final SentinelWatcher watcher;
     /** Set by a {@code +switch-master}: the backoff wait ends at once, and the next attempt goes to the new master. */
-    private final java.util.concurrent.Semaphore retryNow = new java.util.concurrent.Semaphore(0);
+    private final Semaphore retryNow = new Semaphore(0);
 
     private volatile State state = State.CONNECTING;
     private volatile MasterConnection connection;
@@ -306,8 +309,8 @@ public final class UpstreamLink extends Agent {
             final MasterRole role = handshake.role();
             final HostPort next = locator.judge(target, role);
             if (next == null) {
-                if (role.offset() >= 0 && role.offset() < position.offset()) {
-                    forkedBehind(handshake, target);
+                if (role.offset() >= 0 && position.offset() >= 0) {
+                    forkPoint(handshake, target);
                 }
                 break;
             }
@@ -362,13 +365,14 @@ public final class UpstreamLink extends Agent {
     }
 
     /**
-     * The master stands before the end the journal covers: a promoted replica whose history forks
-     * from ours (its {@code replid2} is ours) where the old master went on alone. When the old
-     * master only sent pings after the fork, the position goes back to it and the PSYNC continues;
+     * Whether the master is a promoted replica whose history forks from ours (its {@code replid2} is
+     * ours) before the end the journal covers, where the old master went on alone (its own offset
+     * may be past ours by then: its own pings and Sentinel's hellos). When the old master only sent
+     * pings and publishes (Sentinel's hellos) after the fork, the position goes back to it and the PSYNC continues;
      * else the master answers with a full sync (the journal holds writes the new master lost).
      */
-    private void forkedBehind(MasterHandshake handshake, HostPort target) throws IOException {
-        final java.util.Map<String, String> info = handshake.replicationInfo();
+    private void forkPoint(MasterHandshake handshake, HostPort target) throws IOException {
+        final Map<String, String> info = handshake.replicationInfo();
         final String replid2 = info.get("master_replid2");
         final long fork;
         try {
@@ -376,13 +380,13 @@ public final class UpstreamLink extends Agent {
         } catch (NumberFormatException e) {
             return;
         }
-        if (!position.replid().equals(replid2) || fork < 0) {
+        if (!position.replid().equals(replid2) || fork < 0 || fork >= position.offset()) {
             return;
         }
         final long end = position.offset();
         if (position.rewind(fork)) {
-            LOG.info("upstream: {} took over our history at offset {}, {} bytes before our end {}: only pings of the old master "
-                + "came after it, none journaled: continuing from there", target, fork, end - fork, end);
+            LOG.info("upstream: {} took over our history at offset {}, {} bytes before our end {}: only pings and publishes of "
+                + "the old master came after it: continuing from there", target, fork, end - fork, end);
         } else {
             LOG.warn("upstream: {} took over our history at offset {}, {} bytes before our end {}, and the journal holds writes "
                 + "of the old master after it that the new master never had: expect a full sync", target, fork, end - fork, end);

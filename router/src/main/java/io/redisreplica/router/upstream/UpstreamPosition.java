@@ -1,5 +1,6 @@
 package io.redisreplica.router.upstream;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +12,8 @@ import org.agrona.DirectBuffer;
 
 import io.redisreplica.journal.Checkpoint;
 import io.redisreplica.journal.Journal;
+import io.redisreplica.journal.JournalEntryDescriptor;
+import io.redisreplica.resp.Command;
 import io.redisreplica.router.routing.CommandRouter;
 import io.redisreplica.router.routing.ShardAppender;
 import io.redisreplica.router.shard.ShardRuntime;
@@ -23,8 +26,12 @@ import io.redisreplica.router.shard.ShardRuntime;
  * link's thread; {@link #replid()} and {@link #offset()} are published for INFO.
  */
 final class UpstreamPosition {
-    private static final byte[] PING = "PING".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final byte[] REPLCONF = "REPLCONF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] PING = "PING".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] REPLCONF = "REPLCONF".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PUBLISH = "PUBLISH".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SPUBLISH = "SPUBLISH".getBytes(StandardCharsets.US_ASCII);
+    /** What a rewound shard's journal gets, stamped at the fork, so its last upstream stamp is the fork again. */
+    private static final byte[] KEEPALIVE = "*1\r\n$4\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII);
     private final Journal journal;
     private final List<ShardRuntime> shards;
     /** Adds what the router knows of its receivers to each checkpoint. */
@@ -39,9 +46,10 @@ final class UpstreamPosition {
     /** Upstream offset at the end of the command being routed. */
     private long current;
     /**
-     * The end of the last command that was more than the master's PING or REPLCONF: what the stream
-     * after it holds is no data, so a new master whose history forks after it can take the position
-     * back to the fork ({@link #rewind}). Keep-alive entries are stamped with it.
+     * The end of the last command that was more than the master's PING, REPLCONF or PUBLISH (Sentinel
+     * says hello through the master every 2 s): what the stream after it holds changes no key and no
+     * state of the router, so a new master whose history forks after it can take the position back
+     * to the fork ({@link #rewind}). Keep-alive entries are stamped with it.
      */
     private long dataEnd;
     /** Per shard: upstream offset up to which its journal already holds the replayed stream. */
@@ -112,9 +120,9 @@ final class UpstreamPosition {
         current = upstreamOffset;
     }
 
-    /** The command just routed ({@link #at}) carried data unless it was the master's PING or REPLCONF. */
-    void routed(io.redisreplica.resp.Command c) {
-        if (!c.nameIs(PING) && !c.nameIs(REPLCONF)) {
+    /** The command just routed ({@link #at}) carried data unless it was the master's PING, REPLCONF or a PUBLISH. */
+    void routed(Command c) {
+        if (!c.nameIs(PING) && !c.nameIs(REPLCONF) && !c.nameIs(PUBLISH) && !c.nameIs(SPUBLISH)) {
             dataEnd = current;
         }
     }
@@ -129,19 +137,23 @@ final class UpstreamPosition {
 
     /**
      * A new master's history forks from ours at {@code forkEnd} (its {@code second_repl_offset - 1}),
-     * before the end the journal covers: when everything after the fork was pings (the old master's,
-     * sent after the promotion), the position goes back to the fork, nothing of the journal changes,
-     * and the PSYNC continues there. Otherwise the journal holds what the new master never had.
+     * before the end the journal covers: when everything after the fork was pings and publishes (the
+     * old master's, sent after the promotion), the position goes back to the fork and the PSYNC
+     * continues there. A shard that journaled such a PUBLISH keeps it (it changes no key) and gets
+     * a keep-alive stamped at the fork, so neither this link nor a restart skips the new master's
+     * commands after the fork as already held. Otherwise the journal holds writes the new master
+     * never had.
      *
      * @return whether the position went back
      */
     boolean rewind(long forkEnd) {
-        if (forkEnd < dataEnd || forkEnd >= offset || "?".equals(replid)) {
+        if (forkEnd < dataEnd || forkEnd >= offset || "?".equals(replid) || router.inTransaction()) {
             return false;
         }
         for (int i = 0; i < shards.size(); i++) {
             if (shards.get(i).writer().lastUpstreamOffset() > forkEnd) {
-                return false;
+                shards.get(i).writer().append(forkEnd, 0, JournalEntryDescriptor.FLAG_NO_KEY, KEEPALIVE);
+                shards.get(i).commit();
             }
             skipUpTo[i] = Math.min(skipUpTo[i], forkEnd);
         }
