@@ -16,6 +16,7 @@ import io.redisreplica.router.shard.ShardRuntime;
 import io.redisreplica.router.upstream.UpstreamLink;
 import io.redisreplica.testkit.Await;
 import io.redisreplica.testkit.DatasetComparison;
+import io.redisreplica.testkit.FreePort;
 import io.redisreplica.testkit.RedisBinary;
 import io.redisreplica.testkit.RedisClient;
 import io.redisreplica.testkit.RedisServer;
@@ -57,7 +58,9 @@ class SentinelFailoverIntegrationTest {
         final RedisServer second = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + first.port()));
         second.awaitReplicaInSync(20_000);
         final SentinelGroup sentinels = SentinelGroup.start(redis, "m", first, 3);
-        final SlotShards layout = new SlotShards("upstream-sentinel m " + sentinels.addresses(), dir.resolve("journal"), "");
+        final int admin = FreePort.find();
+        final SlotShards layout = new SlotShards("upstream-sentinel m " + sentinels.addresses(), dir.resolve("journal"),
+            "admin 127.0.0.1:" + admin + "\n");
         try (Router router = Router.start(layout.config, CrossShardPolicy.TRANSLATE);
              CounterLoad load = new CounterLoad(first)) {
             Await.until("the router's first sync", () -> router.upstream().state() == UpstreamLink.State.STREAMING, 60_000);
@@ -84,6 +87,14 @@ class SentinelFailoverIntegrationTest {
                 Await.until("the router to stream from the promoted node", () -> router.upstream().master().equals("127.0.0.1:"
                     + promoted.port()) && router.upstream().state() == UpstreamLink.State.STREAMING, 60_000);
                 assertEquals(linkFulls, router.upstream().fullSyncs(), "round " + round + ": no full sync of the router");
+                final int switches = round;
+                Await.until("the watcher to see +switch-master", () -> router.upstream().sentinel().switches() >= switches, 30_000);
+                try (RedisClient c = new RedisClient("127.0.0.1", admin)) {
+                    final String info = c.callString("INFO", "upstream");
+                    assertTrue(info.contains("upstream_master:127.0.0.1:" + promoted.port() + "\r\n"), info);
+                    assertTrue(info.contains("upstream_sentinel_master_name:m\r\nupstream_sentinels:3\r\n"), info);
+                    assertTrue(info.contains("upstream_sentinel_watch:subscribed:127.0.0.1:"), info);
+                }
                 assertEquals(linkPartials + 1, router.upstream().partialSyncs(), "round " + round + ": one partial resync");
                 assertTrue(stat(promoted, "sync_partial_ok") > partialBefore, "round " + round + ": the new master counts it partial");
                 if (kill) {
