@@ -25,12 +25,22 @@ final class SlotShards {
 
     /** With more configuration lines (value rules, rewrites) after the shards. */
     SlotShards(RedisServer master, Path journal, String more) {
-        final StringBuilder conf = new StringBuilder("upstream 127.0.0.1:" + master.port() + "\njournal " + journal + "\n");
+        this("upstream 127.0.0.1:" + master.port(), journal, more);
+    }
+
+    /** With the lines that name the master ({@code upstream ...} or {@code upstream-sentinel ...}) as given. */
+    SlotShards(String upstream, Path journal, String more) {
+        final StringBuilder conf = new StringBuilder(upstream + "\njournal " + journal + "\n");
         for (int i = 0; i < RANGES.length; i++) {
             ports[i] = FreePort.find();
             conf.append("shard s").append(i).append(" 127.0.0.1:").append(ports[i]).append(" slots=").append(RANGES[i]).append('\n');
         }
         this.config = ConfigParser.parse(conf.append(more).toString(), "test");
+    }
+
+    /** The index of the shard that owns {@code key}. */
+    int shardOf(byte[] key) {
+        return config.shardMap().shardOf(key, 0, key.length);
     }
 
     /** One replica of {@code binary} per shard (SLAVEOF before 5.0), each in sync. */

@@ -27,6 +27,8 @@ public final class RedisServer implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final Map<String, String> config;
+    /** Runs as a Sentinel ({@code redis-server FILE --sentinel}); it rewrites its config file as it learns. */
+    private boolean sentinel;
     private Process process;
 
     RedisServer(RedisBinary binary, Path dir, int port, Map<String, String> extraConfig) {
@@ -50,13 +52,23 @@ public final class RedisServer implements AutoCloseable {
         config.putAll(extraConfig);
     }
 
+    /** Makes the process a Sentinel (before {@link #start()}). */
+    RedisServer sentinel() {
+        sentinel = true;
+        return this;
+    }
+
     void start() {
         try {
             final StringBuilder conf = new StringBuilder();
             config.forEach((k, v) -> conf.append(k).append(' ').append(v).append('\n'));
             final Path confFile = dir.resolve("redis.conf");
             Files.writeString(confFile, conf, StandardCharsets.UTF_8);
-            process = new ProcessBuilder(binary.executable().toString(), confFile.toString())
+            final List<String> command = new ArrayList<>(List.of(binary.executable().toString(), confFile.toString()));
+            if (sentinel) {
+                command.add("--sentinel");
+            }
+            process = new ProcessBuilder(command)
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("stdout.log").toFile())
@@ -251,6 +263,15 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts a server that was killed or stopped again, on its port and directory (a master back after an outage). */
     public void startAgain() {
+        start();
+    }
+
+    /**
+     * Starts a server that was killed again as a replica of {@code master} (what a supervisor does
+     * with a failed master once Sentinel promoted another): it never answers as a master meanwhile.
+     */
+    public void startAgainAsReplicaOf(RedisServer master) {
+        config.put(binary.atLeast(5, 0) ? "replicaof" : "slaveof", master.host() + " " + master.port());
         start();
     }
 

@@ -44,9 +44,25 @@ public final class RedisServers implements AfterEachCallback, AutoCloseable {
 
     /** Starts {@code binary} with extra {@code redis.conf} directives (values written as given). */
     public RedisServer start(RedisBinary binary, Map<String, String> config) {
+        return start(binary, config, false);
+    }
+
+    /**
+     * Starts {@code redis-server FILE --sentinel} with {@code config} (its {@code sentinel ...}
+     * lines keyed by their first two words, e.g. {@code "sentinel monitor" -> "m 127.0.0.1 6379 2"});
+     * {@link SentinelGroup} sets up a whole group.
+     */
+    public RedisServer startSentinel(RedisBinary binary, Map<String, String> config) {
+        return start(binary, config, true);
+    }
+
+    private RedisServer start(RedisBinary binary, Map<String, String> config, boolean sentinel) {
         IllegalStateException last = null;
         for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
             final RedisServer server = new RedisServer(binary, tempDir(binary), FreePort.find(), new LinkedHashMap<>(config));
+            if (sentinel) {
+                server.sentinel();
+            }
             synchronized (started) {
                 started.add(server);
             }

@@ -2,6 +2,8 @@ package io.redisreplica.router.admin;
 
 import java.util.Locale;
 
+import io.redisreplica.router.upstream.UpstreamLink;
+
 /**
  * The router's status as the text of Redis {@code INFO [section]}: sections {@code server},
  * {@code upstream} ({@code replication} adds {@code shards}), {@code routing}, {@code shards},
@@ -66,7 +68,16 @@ final class InfoReport {
             .append("\r\nupstream_sync_bytes:").append(up.syncBytes())
             .append("\r\nupstream_errors:").append(up.errors())
             .append("\r\nupstream_last_error:").append(up.lastError().replace("\r", " ").replace("\n", " "))
-            .append("\r\n\r\n");
+            .append("\r\nupstream_master:").append(up.master());
+        final UpstreamLink.SentinelView s = up.sentinel();
+        if (s != null) {
+            sb.append("\r\nupstream_sentinel_master_name:").append(s.masterName())
+                .append("\r\nupstream_sentinels:").append(s.sentinels())
+                .append("\r\nupstream_sentinel_last_answer:").append(s.lastAnswer())
+                .append("\r\nupstream_sentinel_watch:").append(s.watch())
+                .append("\r\nupstream_sentinel_switches:").append(s.switches());
+        }
+        sb.append("\r\n\r\n");
     }
 
     private static void routing(StringBuilder sb, RouterStatus.Routing r) {

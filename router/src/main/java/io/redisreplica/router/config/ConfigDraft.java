@@ -26,6 +26,11 @@ final class ConfigDraft {
     int upstreamPort = 6379;
     String upstreamPassword;
     String upstreamUser;
+    /** {@code upstream-sentinel} and its credentials: null when the upstream is a fixed address. */
+    UpstreamSentinels sentinels;
+    String sentinelUser;
+    String sentinelPassword;
+    UpstreamDemoted upstreamDemoted = UpstreamDemoted.FOLLOW;
     Path journalDir = Path.of("journal");
     /** Roll cycle, sync and retention limits; the directory is set from {@link #journalDir} when read. */
     final JournalContext journal = new JournalContext();

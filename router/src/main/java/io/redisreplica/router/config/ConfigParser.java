@@ -57,6 +57,10 @@ public final class ConfigParser {
         one("upstream", "upstream HOST:PORT", ConfigParser::upstream),
         one("upstream-user", "upstream-user NAME", (p, l) -> p.draft.upstreamUser = l.arg()),
         one("upstream-password", "upstream-password SECRET", (p, l) -> p.draft.upstreamPassword = l.arg()),
+        new Directive("upstream-sentinel", 2, "upstream-sentinel MASTER_NAME HOST:PORT[,HOST:PORT...]", ConfigParser::upstreamSentinel),
+        one("upstream-sentinel-user", "upstream-sentinel-user NAME", (p, l) -> p.draft.sentinelUser = l.arg()),
+        one("upstream-sentinel-password", "upstream-sentinel-password SECRET", (p, l) -> p.draft.sentinelPassword = l.arg()),
+        one("upstream-demoted", "upstream-demoted follow|stop|stay", ConfigParser::upstreamDemoted),
         one("journal", "journal DIR", (p, l) -> p.draft.journalDir = Path.of(l.arg())),
         one("journal-roll", "journal-roll secondly|five_minutely|ten_minutely|half_hourly|hourly|daily", ConfigParser::journalRoll),
         one("journal-sync", "journal-sync none|commit", ConfigParser::journalSync),
@@ -98,6 +102,9 @@ public final class ConfigParser {
     private String unclaimed = "drop";
     private int unclaimedLine;
     private int adminLine;
+    private int upstreamLine;
+    private int sentinelLine;
+    private int demotedLine;
 
     private ConfigParser(String source) {
         this.source = source;
@@ -167,6 +174,26 @@ public final class ConfigParser {
         final HostPort hp = HostPort.parse(line.arg(), line.where());
         draft.upstreamHost = hp.host();
         draft.upstreamPort = hp.port();
+        upstreamLine = line.number();
+    }
+
+    private void upstreamSentinel(Directive.Line line) {
+        final String name = line.args()[0];
+        final List<HostPort> sentinels = new ArrayList<>();
+        for (String address : line.args()[1].split(",")) {
+            sentinels.add(HostPort.parse(address, line.where()));
+        }
+        draft.sentinels = new UpstreamSentinels(name, sentinels, null, null);
+        sentinelLine = line.number();
+    }
+
+    private void upstreamDemoted(Directive.Line line) {
+        try {
+            draft.upstreamDemoted = UpstreamDemoted.valueOf(line.arg().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(line.where() + "upstream-demoted '" + line.arg() + "' is not follow, stop or stay");
+        }
+        demotedLine = line.number();
     }
 
     private void journalRoll(Directive.Line line) {
@@ -315,6 +342,17 @@ public final class ConfigParser {
             defaultShard = shards.stream().filter(s -> s.name().equals(unclaimed)).findFirst().orElseThrow().index();
         }
         KeyRules.checkOverlaps(shards, shardLines, source, defaultShard);
+        if (sentinelLine > 0 && upstreamLine > 0) {
+            throw new ConfigException(source + ":" + sentinelLine + ": upstream-sentinel and upstream (line " + upstreamLine
+                + ") both name the master: keep one");
+        }
+        if (sentinelLine > 0 && demotedLine > 0) {
+            throw new ConfigException(source + ":" + demotedLine + ": upstream-demoted applies to a fixed upstream; with "
+                + "upstream-sentinel (line " + sentinelLine + ") the sentinels name the master");
+        }
+        if (sentinelLine == 0 && (draft.sentinelUser != null || draft.sentinelPassword != null)) {
+            throw new ConfigException(source + ": upstream-sentinel-user/-password without upstream-sentinel");
+        }
         for (ShardMap.Shard s : shards) {
             if (HostPort.clash(draft.adminHost, draft.adminPort, s.host(), s.port())) {
                 throw new ConfigException(source + ":" + adminLine + ": admin " + draft.adminHost + ":" + draft.adminPort

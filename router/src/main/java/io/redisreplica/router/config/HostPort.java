@@ -1,7 +1,7 @@
 package io.redisreplica.router.config;
 
 /** A {@code HOST:PORT} word of the config: where to connect, or where to listen. */
-record HostPort(String host, int port) {
+public record HostPort(String host, int port) {
     static HostPort parse(String text, String where) {
         final int colon = text.lastIndexOf(':');
         try {

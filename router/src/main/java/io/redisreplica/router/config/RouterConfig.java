@@ -25,6 +25,8 @@ public final class RouterConfig {
     private final int upstreamPort;
     private final String upstreamPassword;
     private final String upstreamUser;
+    private final UpstreamSentinels sentinels;
+    private final UpstreamDemoted upstreamDemoted;
     private final Path journalDir;
     private final JournalContext.Roll journalRoll;
     private final JournalContext.Sync journalSync;
@@ -57,6 +59,8 @@ public final class RouterConfig {
         this.upstreamPort = d.upstreamPort;
         this.upstreamPassword = d.upstreamPassword;
         this.upstreamUser = d.upstreamUser;
+        this.sentinels = d.sentinels == null ? null : d.sentinels.withAuth(d.sentinelUser, d.sentinelPassword);
+        this.upstreamDemoted = d.upstreamDemoted;
         this.journalDir = d.journalDir;
         this.journalRoll = d.journal.rollCycle();
         this.journalSync = d.journal.sync();
@@ -103,6 +107,16 @@ public final class RouterConfig {
     /** AUTH password for the master, or null. */
     public String upstreamPassword() {
         return upstreamPassword;
+    }
+
+    /** The sentinels that name the master ({@code upstream-sentinel}), or null when {@link #upstreamHost()} is the master. */
+    public UpstreamSentinels sentinels() {
+        return sentinels;
+    }
+
+    /** What the link does when a fixed upstream answers ROLE as a replica ({@code upstream-demoted}). */
+    public UpstreamDemoted upstreamDemoted() {
+        return upstreamDemoted;
     }
 
     public Path journalDir() {

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 
+import io.redisreplica.router.config.HostPort;
+
 /**
  * One connection to the master, as the {@link UpstreamLink} sees it: two streams, a read
  * timeout and a close that may come from another thread (to wake the link). The socket one is
@@ -24,9 +26,9 @@ interface MasterConnection extends AutoCloseable {
     @Override
     void close();
 
-    /** A new, not yet connected, connection to the master: one per attempt. */
+    /** A new, not yet connected, connection to the master: one per attempt (and per node ROLE leads to). */
     @FunctionalInterface
     interface Connector {
-        MasterConnection newConnection() throws IOException;
+        MasterConnection newConnection(HostPort address) throws IOException;
     }
 }

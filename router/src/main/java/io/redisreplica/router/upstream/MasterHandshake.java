@@ -5,6 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 import org.agrona.ExpandableArrayBuffer;
 import org.slf4j.Logger;
@@ -14,7 +18,8 @@ import io.redisreplica.resp.RespWriter;
 
 /**
  * The replica's side of the handshake ({@code replication.c}, {@code syncWithMaster}): AUTH when
- * a password is set, PING, {@code REPLCONF listening-port} and {@code capa eof psync2}, then
+ * a password is set, PING, {@code ROLE} (is this node the master?), {@code REPLCONF listening-port}
+ * and {@code capa eof psync2}, then
  * {@code PSYNC} (or {@code SYNC} for a master before 2.8). Each command waits for its one-line
  * reply; a reply line is capped, so a master that never ends one costs a bounded amount of memory.
  */
@@ -33,8 +38,8 @@ final class MasterHandshake {
         this.out = out;
     }
 
-    /** AUTH (when {@code password} is set), PING and the REPLCONFs: what comes before PSYNC. */
-    void greet(String user, String password, int listeningPort) throws IOException {
+    /** AUTH (when {@code password} is set) and PING: what comes before {@link #role()}. */
+    void greet(String user, String password) throws IOException {
         if (password != null) {
             final String auth = user == null ? call("AUTH", password) : call("AUTH", user, password);
             if (!auth.startsWith("+OK")) {
@@ -48,6 +53,10 @@ final class MasterHandshake {
         if (pong.startsWith("-")) {
             throw new IOException("master answered PING with " + pong);
         }
+    }
+
+    /** The REPLCONFs that announce the router as a replica: after {@link #role()} found the node to replicate from. */
+    void announce(int listeningPort) throws IOException {
         final String portReply = call("REPLCONF", "listening-port", Integer.toString(listeningPort));
         if (portReply.startsWith("-")) {
             LOG.warn("master refused REPLCONF listening-port: {}", portReply);
@@ -56,6 +65,30 @@ final class MasterHandshake {
         if (capa.startsWith("-")) {
             LOG.info("master does not know REPLCONF capa ({}): disk-based sync only", capa);
         }
+    }
+
+    /**
+     * {@code ROLE} (after {@link #greet}'s PING, before the REPLCONFs): whether the node is the master
+     * or a replica, and of whom. A node before 2.8.12 answers an error: {@link MasterRole#UNKNOWN}.
+     */
+    MasterRole role() throws IOException {
+        send("ROLE");
+        return MasterRole.of(value("ROLE", 0));
+    }
+
+    /** {@code INFO replication} as its {@code field:value} lines (empty when the node answers an error). */
+    Map<String, String> replicationInfo() throws IOException {
+        send("INFO", "replication");
+        final Map<String, String> fields = new HashMap<>();
+        if (value("INFO", 0) instanceof String text) {
+            for (String line : text.split("\r\n")) {
+                final int colon = line.indexOf(':');
+                if (colon > 0) {
+                    fields.put(line.substring(0, colon), line.substring(colon + 1));
+                }
+            }
+        }
+        return fields;
     }
 
     /** {@code PSYNC replid offset}: the master's one-line answer ({@code +FULLRESYNC}, {@code +CONTINUE} or an error). */
@@ -74,9 +107,66 @@ final class MasterHandshake {
         out.flush();
     }
 
+    /**
+     * One reply read exactly to its end (nothing after it is consumed: the PSYNC reply follows on the
+     * same stream): an array as a {@code List}, {@code :n} as a {@code Long}, a string as a {@code
+     * String}, an error as null. Nested no deeper than ROLE's list of replicas.
+     */
+    private Object value(String command, int depth) throws IOException {
+        final String line = line(command);
+        if (line.isEmpty()) {
+            throw new IOException("master answered " + command + " with an empty line");
+        }
+        final String rest = line.substring(1);
+        try {
+            switch (line.charAt(0)) {
+                case '*' -> {
+                    final int n = Integer.parseInt(rest);
+                    if (depth > 2 || n > 1024) {
+                        throw new IOException("master answered " + command + " with an array nested " + depth + " deep of " + n);
+                    }
+                    final List<Object> list = new ArrayList<>(Math.max(n, 0));
+                    for (int i = 0; i < n; i++) {
+                        list.add(value(command, depth + 1));
+                    }
+                    return n < 0 ? null : list;
+                }
+                case '$' -> {
+                    final int n = Integer.parseInt(rest);
+                    if (n > MAX_LINE) {
+                        throw new IOException("master answered " + command + " with a bulk of " + n + " bytes");
+                    }
+                    if (n < 0) {
+                        return null;
+                    }
+                    final byte[] bulk = in.readNBytes(n + 2); // and its CRLF
+                    if (bulk.length < n + 2) {
+                        throw new IOException("master closed the connection during " + command);
+                    }
+                    return new String(bulk, 0, n, StandardCharsets.UTF_8);
+                }
+                case ':' -> {
+                    return Long.parseLong(rest);
+                }
+                case '+' -> {
+                    return rest;
+                }
+                default -> {
+                    return null; // an error: -ERR unknown command before 2.8.12
+                }
+            }
+        } catch (NumberFormatException e) {
+            throw new IOException("master answered " + command + " with '" + line + "'");
+        }
+    }
+
     /** Sends a command and reads its one-line reply (newlines before it are keep-alives). */
     private String call(String... args) throws IOException {
         send(args);
+        return line(args[0]);
+    }
+
+    private String line(String command) throws IOException {
         final ByteArrayOutputStream line = new ByteArrayOutputStream();
         int b;
         while ((b = in.read()) != -1) {
@@ -90,11 +180,11 @@ final class MasterHandshake {
                 line.write(b);
             }
             if (line.size() > MAX_LINE) {
-                throw new IOException("master answered " + args[0] + " with a line longer than " + MAX_LINE + " bytes");
+                throw new IOException("master answered " + command + " with a line longer than " + MAX_LINE + " bytes");
             }
         }
         if (b == -1) {
-            throw new IOException("master closed the connection during " + args[0]);
+            throw new IOException("master closed the connection during " + command);
         }
         return line.toString(StandardCharsets.UTF_8);
     }

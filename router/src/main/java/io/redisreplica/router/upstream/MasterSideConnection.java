@@ -32,8 +32,8 @@ final class MasterSideConnection implements MasterReader {
     private static final String NEEDS = " (the upstream user needs MULTI, SELECT, DUMP, PTTL, GET, INFO and TIME; or run with --cross-shard log)";
     private static final byte[] OFFSET_FIELD = "master_repl_offset:".getBytes(StandardCharsets.US_ASCII);
 
-    private final String host;
-    private final int port;
+    private String host;
+    private int port;
     private final String user;
     private final String password;
     private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(4096);
@@ -47,6 +47,15 @@ final class MasterSideConnection implements MasterReader {
         this.port = port;
         this.user = user;
         this.password = password;
+    }
+
+    /** Reads from {@code host:port} from now on (the link moved to another master): a connection to the old one is closed. */
+    void moveTo(String newHost, int newPort) {
+        if (!newHost.equals(host) || newPort != port) {
+            close();
+            host = newHost;
+            port = newPort;
+        }
     }
 
     @Override

@@ -25,9 +25,9 @@ final class SocketMasterConnection implements MasterConnection {
         this.port = port;
     }
 
-    /** A connector to {@code host:port}. */
-    static MasterConnection.Connector to(String host, int port) {
-        return () -> new SocketMasterConnection(host, port);
+    /** Connections over TCP to the address each attempt names. */
+    static MasterConnection.Connector connector() {
+        return address -> new SocketMasterConnection(address.host(), address.port());
     }
 
     @Override

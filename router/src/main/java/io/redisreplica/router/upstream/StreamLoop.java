@@ -126,6 +126,7 @@ final class StreamLoop {
                     if (router.route(c) == CommandRouter.Outcome.GETACK) {
                         getAck = true;
                     }
+                    position.routed(c);
                     routedUpTo = framer.position();
                     if ((++routedInChunk & 63) == 0 && System.currentTimeMillis() - lastCheckpoint >= CHECKPOINT_INTERVAL_MS) {
                         // a long chunk (a backlog replayed after a restart, each cross-shard command a read

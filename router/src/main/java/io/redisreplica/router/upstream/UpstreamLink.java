@@ -5,7 +5,9 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -16,6 +18,7 @@ import io.redisreplica.journal.Checkpoint;
 import io.redisreplica.journal.Journal;
 import io.redisreplica.rdb.KeyRewriter;
 import io.redisreplica.rdb.RdbSplitter;
+import io.redisreplica.router.config.HostPort;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.routing.CommandRouter;
 import io.redisreplica.router.routing.CrossShardPolicy;
@@ -41,8 +44,9 @@ import io.redisreplica.router.support.SpillFiles;
  * (a {@link RouterException}: the cross-shard policy {@code stop}, a stream that cannot be read)
  * and any {@code Error} go to the {@link ErrorHandler} as fatal, and the link stops.
  *
- * <p>Over 300 lines because the transitions, the retry loop and the figures INFO reads belong
- * together; each step it drives lives in its own class.
+ * <p>Over 300 lines because the transitions, the retry loop (with the walk along ROLE to the node
+ * to replicate from, and the check of a new master's fork point) and the figures INFO reads
+ * belong together; each step it drives lives in its own class.
  */
 public final class UpstreamLink extends Agent {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamLink.class);
@@ -65,6 +69,12 @@ public final class UpstreamLink extends Agent {
     private final RetryBackoff backoff = new RetryBackoff();
     /** Counted down by {@link #close()}: ends a backoff wait at once. */
     private final CountDownLatch closed = new CountDownLatch(1);
+    /** Which node to replicate from: the fixed address, the master it follows, or the sentinels' answer. */
+    private final MasterLocator locator;
+    /** Listens for {@code +switch-master} (with {@code upstream-sentinel} only; else null); runs while the link runs. */
+    private final SentinelWatcher watcher;
+    /** Set by a {@code +switch-master}: the backoff wait ends at once, and the next attempt goes to the new master. */
+    private final Semaphore retryNow = new Semaphore(0);
 
     private volatile State state = State.CONNECTING;
     private volatile MasterConnection connection;
@@ -84,13 +94,13 @@ public final class UpstreamLink extends Agent {
      */
     public UpstreamLink(RouterConfig config, ValueRules valueRules, Journal journal, List<ShardRuntime> shards, Path snapshotDir,
                         CrossShardPolicy policy, Consumer<Checkpoint> receivers, ErrorHandler errors) {
-        this(config, valueRules, journal, shards, snapshotDir, policy, receivers, errors,
-            SocketMasterConnection.to(config.upstreamHost(), config.upstreamPort()));
+        this(config, valueRules, journal, shards, snapshotDir, policy, receivers, errors, SocketMasterConnection.connector());
     }
 
     UpstreamLink(RouterConfig config, ValueRules valueRules, Journal journal, List<ShardRuntime> shards, Path snapshotDir,
                  CrossShardPolicy policy, Consumer<Checkpoint> receivers, ErrorHandler errors, MasterConnection.Connector connector) {
-        super("upstream-" + config.upstreamHost() + ":" + config.upstreamPort(), errors, JOIN_MS);
+        super(config.sentinels() != null ? "upstream-sentinel-" + config.sentinels().masterName()
+            : "upstream-" + config.upstreamHost() + ":" + config.upstreamPort(), errors, JOIN_MS);
         this.config = config;
         this.shards = shards;
         this.connector = connector;
@@ -106,6 +116,42 @@ public final class UpstreamLink extends Agent {
         this.fullSync = new FullSync(config.shardMap(), shards, snapshotDir, position, rewriters, valueRules);
         this.stream = new StreamLoop(shards, position, config.protoMaxBulkLen(), config.maxCommandLength(), spill);
         this.retries = errors.distinct(LOG, "upstream");
+        this.locator = new MasterLocator(config);
+        this.watcher = config.sentinels() == null ? null : new SentinelWatcher(config.sentinels(), this::masterSwitched, errors);
+    }
+
+    /** The node the link replicates from (or tries to), as {@code host:port}; "" before the first attempt. */
+    public String master() {
+        final HostPort m = locator.master();
+        return m == null ? "" : m.toString();
+    }
+
+    /** {@code upstream-sentinel}'s state for INFO: null without sentinels. */
+    public SentinelView sentinel() {
+        if (watcher == null) {
+            return null;
+        }
+        return new SentinelView(locator.sentinels().masterName(), locator.sentinels().sentinels().size(), locator.lastSentinel(),
+            watcher.state(), watcher.switches());
+    }
+
+    /**
+     * What INFO shows of the sentinels.
+     *
+     * @param lastAnswer the sentinel that named the master last
+     * @param watch {@code subscribed:HOST:PORT} while a sentinel's {@code +switch-master} is listened to, else {@code connecting}
+     * @param switches {@code +switch-master} announcements of the master seen
+     */
+    public record SentinelView(String masterName, int sentinels, String lastAnswer, String watch, long switches) {
+    }
+
+    /** From the watcher's thread: our master moved. The link leaves the old one and connects to {@code to} at once. */
+    private void masterSwitched(HostPort sentinel, HostPort to) {
+        locator.switched(to);
+        if (!to.equals(locator.master()) || state != State.STREAMING) {
+            closeConnection();
+            retryNow.release();
+        }
     }
 
     /** The router's counters, for INFO. */
@@ -175,6 +221,7 @@ public final class UpstreamLink extends Agent {
     @Override
     protected void wake() {
         closed.countDown();
+        retryNow.release();
         closeConnection();
     }
 
@@ -183,6 +230,9 @@ public final class UpstreamLink extends Agent {
     protected void run() {
         boolean clean = false;
         String reason = "failed";
+        if (watcher != null) {
+            watcher.start();
+        }
         try {
             clean = retryUntilClosed();
             reason = clean ? "stopped" : failure();
@@ -191,6 +241,9 @@ public final class UpstreamLink extends Agent {
             reason = e.toString();
             throw e; // to the error handler, as fatal
         } finally {
+            if (watcher != null) {
+                watcher.close();
+            }
             sideConnection.close();
             if (clean) {
                 try {
@@ -234,21 +287,49 @@ public final class UpstreamLink extends Agent {
         return true;
     }
 
-    /** One attempt: connect, handshake, sync, stream until the connection ends. */
+    /** One attempt: connect (following ROLE where the locator says so), handshake, sync, stream until the connection ends. */
     private void replicate() throws IOException {
         state(State.CONNECTING, "connecting");
-        learnCommands();
-        final MasterConnection c = connector.newConnection();
-        connection = c;
-        if (closing()) {
-            return; // close() came before this connection was published: its wake did not see it
+        retryNow.drainPermits();
+        HostPort target = locator.target();
+        MasterConnection c;
+        MasterHandshake handshake;
+        for (int hop = 0; ; hop++) {
+            c = connector.newConnection(target);
+            connection = c;
+            if (closing()) {
+                return; // close() came before this connection was published: its wake did not see it
+            }
+            try {
+                c.connect(); // a close() meanwhile closes it, so a connect that hangs ends at once
+            } catch (IOException e) {
+                locator.unreachable(target);
+                throw new IOException(target + ": " + e.getMessage(), e);
+            }
+            handshake = new MasterHandshake(c.input(), c.output());
+            state(State.HANDSHAKE, "connected to " + target);
+            handshake.greet(config.upstreamUser(), config.upstreamPassword());
+            final MasterRole role = handshake.role();
+            final HostPort next = locator.judge(target, role);
+            if (next == null) {
+                if (role.offset() >= 0 && position.offset() >= 0) {
+                    forkPoint(handshake, target);
+                }
+                break;
+            }
+            if (hop + 1 >= MasterLocator.MAX_HOPS) {
+                throw new IOException("followed ROLE through " + MasterLocator.MAX_HOPS + " replicas without reaching a master (at "
+                    + target + ")");
+            }
+            c.close();
+            target = next;
         }
-        c.connect(); // a close() meanwhile closes it, so a connect that hangs ends at once
+        locator.connected(target);
+        sideConnection.moveTo(target.host(), target.port());
+        learnCommands(target);
         final InputStream in = c.input();
-        final MasterHandshake handshake = new MasterHandshake(in, c.output());
         final ReplconfAck ack = new ReplconfAck(c.output());
-        state(State.HANDSHAKE, "connected");
-        handshake.greet(config.upstreamUser(), config.upstreamPassword(), shards.get(0).shard().port());
+        handshake.announce(shards.get(0).shard().port());
         if (fullResyncRequested) {
             fullResyncRequested = false;
             position.forget();
@@ -266,9 +347,11 @@ public final class UpstreamLink extends Agent {
             startOffset = position.offset();
         } else if (reply.startsWith("+CONTINUE")) {
             final String[] f = reply.split(" ");
+            final String before = position.replid();
             position.continued(f.length > 1 ? f[1].trim() : null);
             partialSyncs++;
-            LOG.info("upstream: partial resync accepted at offset {} (replid {})", position.offset() + 1, position.replid());
+            LOG.info("upstream: partial resync with {} accepted at offset {} (replid {}{})", target, position.offset() + 1,
+                position.replid(), before.equals(position.replid()) ? "" : ", was " + before);
             startOffset = position.offset();
         } else if (reply.startsWith("-ERR unknown command")) {
             // Redis before 2.8: SYNC, always a full sync, no replid, and no REPLCONF ACK
@@ -284,13 +367,42 @@ public final class UpstreamLink extends Agent {
         stream.run(c, commands, legacySync ? null : ack, startOffset, this::closing);
     }
 
+    /**
+     * Whether the master is a promoted replica whose history forks from ours (its {@code replid2} is
+     * ours) before the end the journal covers, where the old master went on alone (its own offset
+     * may be past ours by then: its own pings and Sentinel's hellos). When the old master only sent
+     * pings and publishes (Sentinel's hellos) after the fork, the position goes back to it and the PSYNC continues;
+     * else the master answers with a full sync (the journal holds writes the new master lost).
+     */
+    private void forkPoint(MasterHandshake handshake, HostPort target) throws IOException {
+        final Map<String, String> info = handshake.replicationInfo();
+        final String replid2 = info.get("master_replid2");
+        final long fork;
+        try {
+            fork = Long.parseLong(info.getOrDefault("second_repl_offset", "-1")) - 1;
+        } catch (NumberFormatException e) {
+            return;
+        }
+        if (!position.replid().equals(replid2) || fork < 0 || fork >= position.offset()) {
+            return;
+        }
+        final long end = position.offset();
+        if (position.rewind(fork)) {
+            LOG.info("upstream: {} took over our history at offset {}, {} bytes before our end {}: only pings and publishes of "
+                + "the old master came after it: continuing from there", target, fork, end - fork, end);
+        } else {
+            LOG.warn("upstream: {} took over our history at offset {}, {} bytes before our end {}, and the journal holds writes "
+                + "of the old master after it that the new master never had: expect a full sync", target, fork, end - fork, end);
+        }
+    }
+
     /** Once: the master's own COMMAND table, so commands of modules or a newer Redis route by their real keys. */
-    private void learnCommands() {
+    private void learnCommands(HostPort master) {
         if (commandsLearned) {
             return;
         }
         try {
-            final int learned = MasterCommands.teach(router.table(), config.upstreamHost(), config.upstreamPort(),
+            final int learned = MasterCommands.teach(router.table(), master.host(), master.port(),
                 config.upstreamUser(), config.upstreamPassword());
             LOG.info("upstream: learned {} commands from the master's COMMAND table", learned);
         } catch (IOException | RuntimeException e) {
@@ -301,7 +413,7 @@ public final class UpstreamLink extends Agent {
 
     /** New snapshots from the master's RDB; returns the stream where the commands continue. */
     private InputStream fullSync(InputStream in, ReplconfAck ack, String newReplid, long masterOffset) throws IOException {
-        state(State.FULL_SYNC, "FULLRESYNC " + newReplid + " " + masterOffset);
+        state(State.FULL_SYNC, "FULLRESYNC " + newReplid + " " + masterOffset + " from " + locator.master());
         final long start = System.nanoTime();
         final RdbSplitter.TransferSplit split = fullSync.transfer(in);
         position.fullSynced(newReplid, masterOffset);
@@ -322,20 +434,27 @@ public final class UpstreamLink extends Agent {
         }
         if (next != state) {
             if (next == State.STREAMING && failures > 0) {
-                LOG.info("upstream {}:{}: {} -> {} ({}), after {} failed attempts", config.upstreamHost(), config.upstreamPort(),
-                    state, next, reason, failures);
+                LOG.info("upstream {}: {} -> {} ({}), after {} failed attempts", where(), state, next, reason, failures);
                 failures = 0;
             } else if (failures == 0 || next == State.FULL_SYNC || next == State.STOPPED) {
-                LOG.info("upstream {}:{}: {} -> {} ({})", config.upstreamHost(), config.upstreamPort(), state, next, reason);
+                LOG.info("upstream {}: {} -> {} ({})", where(), state, next, reason);
             }
         }
         state = next;
     }
 
-    /** Waits out a backoff; true when {@link #close()} came meanwhile. */
+    /** The node the link is at, or what names it, for its log lines. */
+    private String where() {
+        final HostPort m = locator.master();
+        return m != null ? m.toString() : config.sentinels() != null ? "sentinel master " + config.sentinels().masterName()
+            : config.upstreamHost() + ":" + config.upstreamPort();
+    }
+
+    /** Waits out a backoff, cut short by a {@code +switch-master}; true when {@link #close()} came meanwhile. */
     private boolean awaitClose(long millis) {
         try {
-            return closed.await(millis, TimeUnit.MILLISECONDS);
+            retryNow.tryAcquire(millis, TimeUnit.MILLISECONDS);
+            return closed.await(0, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return true;

@@ -1,5 +1,6 @@
 package io.redisreplica.router.upstream;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +12,8 @@ import org.agrona.DirectBuffer;
 
 import io.redisreplica.journal.Checkpoint;
 import io.redisreplica.journal.Journal;
+import io.redisreplica.journal.JournalEntryDescriptor;
+import io.redisreplica.resp.Command;
 import io.redisreplica.router.routing.CommandRouter;
 import io.redisreplica.router.routing.ShardAppender;
 import io.redisreplica.router.shard.ShardRuntime;
@@ -23,6 +26,12 @@ import io.redisreplica.router.shard.ShardRuntime;
  * link's thread; {@link #replid()} and {@link #offset()} are published for INFO.
  */
 final class UpstreamPosition {
+    private static final byte[] PING = "PING".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] REPLCONF = "REPLCONF".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PUBLISH = "PUBLISH".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SPUBLISH = "SPUBLISH".getBytes(StandardCharsets.US_ASCII);
+    /** What a rewound shard's journal gets, stamped at the fork, so its last upstream stamp is the fork again. */
+    private static final byte[] KEEPALIVE = "*1\r\n$4\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII);
     private final Journal journal;
     private final List<ShardRuntime> shards;
     /** Adds what the router knows of its receivers to each checkpoint. */
@@ -36,6 +45,13 @@ final class UpstreamPosition {
     private int db;
     /** Upstream offset at the end of the command being routed. */
     private long current;
+    /**
+     * The end of the last command that was more than the master's PING, REPLCONF or PUBLISH (Sentinel
+     * says hello through the master every 2 s): what the stream after it holds changes no key and no
+     * state of the router, so a new master whose history forks after it can take the position back
+     * to the fork ({@link #rewind}). Keep-alive entries are stamped with it.
+     */
+    private long dataEnd;
     /** Per shard: upstream offset up to which its journal already holds the replayed stream. */
     private final long[] skipUpTo;
     private volatile long replaySkipped;
@@ -53,6 +69,7 @@ final class UpstreamPosition {
         this.replid = cp.upstreamReplid();
         this.offset = cp.upstreamOffset();
         this.db = cp.upstreamDb();
+        this.dataEnd = offset; // unknown before: nothing before the checkpoint may be given back
         router.db(db); // a partial resync does not repeat the master's SELECT
         router.restoreReads(cp.reads());
         this.skipUpTo = new long[shards.size()];
@@ -103,9 +120,46 @@ final class UpstreamPosition {
         current = upstreamOffset;
     }
 
-    /** Where the keep-alive entries are stamped: the last command's end. */
+    /** The command just routed ({@link #at}) carried data unless it was the master's PING, REPLCONF or a PUBLISH. */
+    void routed(Command c) {
+        if (!c.nameIs(PING) && !c.nameIs(REPLCONF) && !c.nameIs(PUBLISH) && !c.nameIs(SPUBLISH)) {
+            dataEnd = current;
+        }
+    }
+
+    /**
+     * Where the keep-alive entries are stamped: the end of the last command with data, so only data
+     * moves a shard's upstream stamps (the pings after it may be given back by {@link #rewind}).
+     */
     long current() {
-        return current;
+        return dataEnd;
+    }
+
+    /**
+     * A new master's history forks from ours at {@code forkEnd} (its {@code second_repl_offset - 1}),
+     * before the end the journal covers: when everything after the fork was pings and publishes (the
+     * old master's, sent after the promotion), the position goes back to the fork and the PSYNC
+     * continues there. A shard that journaled such a PUBLISH keeps it (it changes no key) and gets
+     * a keep-alive stamped at the fork, so neither this link nor a restart skips the new master's
+     * commands after the fork as already held. Otherwise the journal holds writes the new master
+     * never had.
+     *
+     * @return whether the position went back
+     */
+    boolean rewind(long forkEnd) {
+        if (forkEnd < dataEnd || forkEnd >= offset || "?".equals(replid) || router.inTransaction()) {
+            return false;
+        }
+        for (int i = 0; i < shards.size(); i++) {
+            if (shards.get(i).writer().lastUpstreamOffset() > forkEnd) {
+                shards.get(i).writer().append(forkEnd, 0, JournalEntryDescriptor.FLAG_NO_KEY, KEEPALIVE);
+                shards.get(i).commit();
+            }
+            skipUpTo[i] = Math.min(skipUpTo[i], forkEnd);
+        }
+        offset = forkEnd;
+        current = forkEnd;
+        return true;
     }
 
     /** Forgets the master's history: the next PSYNC asks for a full sync. */
@@ -151,6 +205,7 @@ final class UpstreamPosition {
         replid = newReplid; // "?" after a SYNC: the next connection asks for a full sync again
         offset = "?".equals(newReplid) ? -1 : masterOffset;
         current = masterOffset;
+        dataEnd = masterOffset;
     }
 
     /** Commits every shard's appended entries and moves the covered upstream offset to what they hold. */

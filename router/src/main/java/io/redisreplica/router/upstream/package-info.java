@@ -2,14 +2,17 @@
  * The link to the real master. {@link io.redisreplica.router.upstream.UpstreamLink} is the state
  * machine (connect, handshake, full or partial sync, stream, wait to retry, stopped) and the
  * {@code upstream-HOST:PORT} agent that drives it; each step is its own class:
- * {@code MasterHandshake} (AUTH, PING, REPLCONF, PSYNC or SYNC), {@code FullSync} (the RDB split
+ * {@code MasterLocator} (which node: the fixed address, the master ROLE leads to, or the one the
+ * Sentinels name, {@code SentinelAsk}), {@code MasterHandshake} (AUTH, PING, ROLE, REPLCONF, PSYNC or SYNC), {@code FullSync} (the RDB split
  * into the shards' new snapshots), {@code StreamLoop} (framing, routing, and the commit, ACK,
  * checkpoint and keep-alive clocks), {@code UpstreamPosition} (the replid and offset the journal
  * covers, the journaling callback and the checkpoint), {@code ReplconfAck} and {@code RetryBackoff}. The connection is
  * a {@code MasterConnection} (a socket, or in-memory streams in tests).
  * {@link io.redisreplica.router.upstream.MasterCommands} reads the master's command table, and
  * {@link io.redisreplica.router.upstream.MasterSideConnection} is the side connection that reads
- * values for translated commands.
+ * values for translated commands. {@code SentinelWatcher} is a second agent, owned and run by the
+ * link with {@code upstream-sentinel}: it listens for {@code +switch-master} on one sentinel
+ * ({@code SentinelConnection}, {@code ReplyReader}) and points the link at the new master at once.
  *
  * <p>Threads: one, the link's ({@code support.Agent}): {@code start()} starts it, {@code close()}
  * closes its connection, ends a backoff wait and joins it. Every state is written on it; INFO reads

@@ -2,6 +2,8 @@ package io.redisreplica.router.admin;
 
 import java.util.List;
 
+import io.redisreplica.router.upstream.UpstreamLink;
+
 /** One router's status with every field set apart, for the report tests. */
 final class FixedStatus {
     private FixedStatus() {
@@ -19,7 +21,8 @@ final class FixedStatus {
             new RouterStatus.Sink("events", "a", "xadd", "paused", 700, 300, 42, 2, 5, 1, "connection refused, again\r\nand"),
             new RouterStatus.Sink("files", "a", "class", "running", -1, -1, 0, 0, 0, -1, ""));
         return new RouterStatus(61_500, 1, 0, 12, 3, new RouterStatus.Admin(2, 1, 0),
-            new RouterStatus.Upstream("streaming", "r1d", 12345, 1, 2, 4096, 3, "java.io.IOException: reset\r\nby peer"),
+            new RouterStatus.Upstream("streaming", "r1d", 12345, 1, 2, 4096, 3, "java.io.IOException: reset\r\nby peer",
+                "10.0.0.2:6380", new UpstreamLink.SentinelView("mymaster", 3, "10.0.0.9:26379", "subscribed:10.0.0.9:26379", 1)),
             new RouterStatus.Routing(100, 1, 2, 3, 4, 5, 6, 7), List.of(a, b), sinkList);
     }
 }

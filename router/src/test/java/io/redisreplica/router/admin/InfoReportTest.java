@@ -10,7 +10,9 @@ class InfoReportTest {
         + "admin_clients:2\r\nadmin_clients_refused:1\r\nadmin_accept_errors:0\r\n\r\n";
     private static final String UPSTREAM = "# Upstream\r\nupstream_state:streaming\r\nupstream_replid:r1d\r\nupstream_offset:12345\r\n"
         + "upstream_full_syncs:1\r\nupstream_partial_syncs:2\r\nupstream_sync_bytes:4096\r\nupstream_errors:3\r\n"
-        + "upstream_last_error:java.io.IOException: reset  by peer\r\n\r\n";
+        + "upstream_last_error:java.io.IOException: reset  by peer\r\nupstream_master:10.0.0.2:6380\r\n"
+        + "upstream_sentinel_master_name:mymaster\r\nupstream_sentinels:3\r\nupstream_sentinel_last_answer:10.0.0.9:26379\r\n"
+        + "upstream_sentinel_watch:subscribed:10.0.0.9:26379\r\nupstream_sentinel_switches:1\r\n\r\n";
     private static final String ROUTING = "# Routing\r\ncommands_routed:100\r\nkeys_unclaimed:1\r\nkeys_filtered:2\r\n"
         + "commands_cross_shard:3\r\ncommands_translated:4\r\nkeys_read_from_master:5\r\ncommands_skipped_already_read:6\r\n"
         + "commands_unknown:7\r\n\r\n";

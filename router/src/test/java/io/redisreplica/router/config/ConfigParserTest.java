@@ -87,6 +87,26 @@ class ConfigParserTest {
     }
 
     @Test
+    void shouldReadTheSentinelLines() {
+        final RouterConfig c = parse("upstream-sentinel mymaster 10.0.0.1:26379,10.0.0.2:26380\nupstream-sentinel-user watcher\n"
+            + "upstream-sentinel-password \"s3 cret\"\n" + SHARD);
+        final UpstreamSentinels s = c.sentinels();
+        assertEquals("mymaster", s.masterName());
+        assertEquals(List.of(new HostPort("10.0.0.1", 26379), new HostPort("10.0.0.2", 26380)), s.sentinels());
+        assertEquals("watcher", s.user());
+        assertEquals("s3 cret", s.password());
+        assertFalse(s.toString().contains("s3 cret"), "the password stays out of logs");
+        assertNull(parse(SHARD).sentinels(), "a fixed upstream by default");
+    }
+
+    @Test
+    void shouldFollowADemotedUpstreamByDefault() {
+        assertEquals(UpstreamDemoted.FOLLOW, parse(SHARD).upstreamDemoted());
+        assertEquals(UpstreamDemoted.STOP, parse("upstream-demoted stop\n" + SHARD).upstreamDemoted());
+        assertEquals(UpstreamDemoted.STAY, parse("upstream-demoted stay\n" + SHARD).upstreamDemoted());
+    }
+
+    @Test
     void shouldReadTheJournalLines() {
         final RouterConfig c = parse("journal /data/j\njournal-roll DAILY\njournal-sync commit\njournal-max-bytes 2tb\n"
             + "journal-max-age 90m\njournal-min-free 1gb\n" + SHARD);
@@ -231,7 +251,7 @@ class ConfigParserTest {
         final ConfigException e = assertThrows(ConfigException.class, () -> parse(SHARD + "upstrem 127.0.0.1:6379"));
         assertEquals("t:2: unknown directive 'upstrem' (expected " + String.join(", ", ConfigParser.DIRECTIVES.keySet()) + ")",
             e.getMessage());
-        assertEquals(27, ConfigParser.DIRECTIVES.size());
+        assertEquals(31, ConfigParser.DIRECTIVES.size());
         assertThrows(ConfigException.class, () -> parse(SHARD + "UPSTREAM 127.0.0.1:6379"), "names are lower case, as written");
     }
 
@@ -247,7 +267,10 @@ class ConfigParserTest {
             shown.add(line.split("\\s+", 2)[0]);
         }
         assertEquals(ConfigParser.DIRECTIVES.keySet(), shown);
-        parse(example); // and it is a valid config as written
+        // and it is a valid config as written, in either form: a fixed upstream, or the sentinels that name it
+        parse(example.lines().filter(l -> !l.startsWith("upstream-sentinel")).collect(java.util.stream.Collectors.joining("\n")));
+        parse(example.lines().filter(l -> !l.startsWith("upstream ") && !l.startsWith("upstream-demoted"))
+            .collect(java.util.stream.Collectors.joining("\n")));
     }
 
     @Test
@@ -297,6 +320,15 @@ class ConfigParserTest {
             bad("t:1: bad address 'h:0' (expected HOST:PORT)", "upstream h:0\n" + SHARD),
             bad("t:1: bad address 'h:65536' (expected HOST:PORT)", "admin h:65536\n" + SHARD),
             bad("t:1: bad address 'h:http' (expected HOST:PORT)", "admin h:http\n" + SHARD),
+            // sentinels
+            bad("t:1: bad address 'h' (expected HOST:PORT)", "upstream-sentinel m h:1,h\n" + SHARD),
+            bad("t:1: missing argument: upstream-sentinel MASTER_NAME HOST:PORT[,HOST:PORT...]", "upstream-sentinel m\n" + SHARD),
+            bad("t:2: upstream-sentinel and upstream (line 1) both name the master: keep one",
+                "upstream h:1\nupstream-sentinel m h:2\n" + SHARD),
+            bad("t:2: upstream-demoted applies to a fixed upstream; with upstream-sentinel (line 1) the sentinels name the master",
+                "upstream-sentinel m h:2\nupstream-demoted stop\n" + SHARD),
+            bad("t: upstream-sentinel-user/-password without upstream-sentinel", "upstream-sentinel-password x\n" + SHARD),
+            bad("t:1: upstream-demoted 'ignore' is not follow, stop or stay", "upstream-demoted ignore\n" + SHARD),
             // journal
             bad("t:1: journal-roll 'weekly' is not one of secondly, five_minutely, ten_minutely, half_hourly, hourly, daily",
                 "journal-roll weekly\n" + SHARD),

@@ -54,7 +54,7 @@ final class ScriptedMaster implements MasterConnection.Connector {
     }
 
     @Override
-    public synchronized MasterConnection newConnection() throws IOException {
+    public synchronized MasterConnection newConnection(io.redisreplica.router.config.HostPort address) throws IOException {
         final Script script = scripts.poll();
         if (script == null) {
             throw new ConnectException("scripted master: no more connections");
