@@ -4,6 +4,8 @@
  * run ({@link io.redisreplica.testkit.RedisBinary}: the local install, or older builds bundled in
  * Maven Central jars), a small blocking RESP2 client ({@link io.redisreplica.testkit.RedisClient})
  * that is deliberately independent of our own codec so that it can serve as a test oracle, and
- * access to the shared RDB corpus ({@link io.redisreplica.testkit.RdbCorpus}).
+ * access to the shared RDB corpus ({@link io.redisreplica.testkit.RdbCorpus}); a test CA and
+ * certificates made with {@code openssl} ({@link io.redisreplica.testkit.TlsCertificates}) for
+ * servers started with TLS ({@code RedisServers.startTls}).
  */
 package io.redisreplica.testkit;

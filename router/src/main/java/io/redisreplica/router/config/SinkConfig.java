@@ -12,7 +12,7 @@ import java.util.Set;
  * @param host the Redis target of the first three kinds
  * @param args the stream, the channel, or the command template's words
  * @param options the {@code key=value} words: shards, values, batch, user, password, maxlen, and
- *     for a class sink whatever it takes
+ *     tls, and for a class sink whatever it takes ({@code password-file=PATH} is read into {@code password})
  * @param shards the shards whose events it takes; empty for all
  */
 public record SinkConfig(String name, Kind kind, String host, int port, List<String> args, Map<String, String> options,
@@ -22,7 +22,12 @@ public record SinkConfig(String name, Kind kind, String host, int port, List<Str
 
     /** Option words every sink takes; a Redis sink also takes user, password and (xadd) maxlen. */
     static final Set<String> COMMON_OPTIONS = Set.of("shards", "values", "batch");
-    static final Set<String> REDIS_OPTIONS = Set.of("user", "password", "maxlen");
+    static final Set<String> REDIS_OPTIONS = Set.of("user", "password", "password-file", "maxlen", "tls");
+
+    /** Whether a Redis sink connects with TLS ({@code tls=yes}: the config's {@code tls-*} files). */
+    public boolean tls() {
+        return "yes".equals(options.get("tls"));
+    }
 
     /** Whether this sink takes events of {@code shard}. */
     public boolean takes(String shard) {
