@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 
 import io.redisreplica.journal.Journal;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -58,6 +59,9 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress on stderr.")
     boolean quiet;
 
+    @Mixin
+    TlsOptions tls;
+
     @Option(names = "--json", description = "The result as one JSON object.")
     boolean json;
 
@@ -77,7 +81,7 @@ final class ReplayCommand implements Callable<Integer> {
             final long started = System.nanoTime();
             final ReplayEngine.Result result = new ReplayEngine(new ReplayEngine.Options(journal, shard, from, fromReceiver, to,
                 target.substring(0, colon), Integer.parseInt(target.substring(colon + 1)), user, pass, batch,
-                checkpointKey != null ? checkpointKey : "redis-replica:replay:" + shard))
+                checkpointKey != null ? checkpointKey : "redis-replica:replay:" + shard)).sockets(tls.sockets(false, null))
                 .run(new ReplayEngine.Listener() {
                     @Override
                     public void progress(long startOffset, long reachedOffset, long endOffset) {

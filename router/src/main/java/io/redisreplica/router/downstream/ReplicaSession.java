@@ -226,7 +226,7 @@ public final class ReplicaSession extends Agent {
             // the handshake's replies are small; the stream's 64 KB buffer is made at SYNC/PSYNC
             final ReplicaHandshake.Sync sync = handshake.run(in, new BufferedOutputStream(io.getOutputStream(), 512));
             if (sync == null && handshake.wrongAuth()) {
-                state(State.STOPPED, "closed after a wrong AUTH");
+                state = State.STOPPED; // not logged: ClientGuard logs a burst of wrong AUTHs once, not a line per connection
                 return;
             } else if (sync == null) {
                 state = State.STOPPED; // not logged: a health check (PING) or a scan does this too
