@@ -109,6 +109,23 @@ class TlsIntegrationTest {
         }
     }
 
+    @Test
+    void shouldDeliverEveryEventToARedisSinkOverTlsAsAnAclUserWithItsPasswordFromAFile() throws Exception {
+        final TlsCertificates certs = TlsCertificates.create(dir.resolve("certs"));
+        final RedisServer master = redis.startTls(certs, Map.of());
+        final RedisServer target = redis.startTls(certs, Map.of("user", "sinker on >sink-pw ~* &* +@all"));
+        final Path password = Files.writeString(dir.resolve("sink.pw"), "sink-pw\n");
+        final RouterConfig config = ConfigParser.parse(tlsLines(certs, master) + "shard a 127.0.0.1:" + FreePort.find() + " prefix=a:\n"
+            + "sink audit xadd 127.0.0.1:" + target.tlsPort() + " events tls=yes user=sinker password-file=" + password + "\n", "tls");
+        try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
+            Await.until("the router to stream", () -> router.upstream().state() == UpstreamLink.State.STREAMING, 30_000);
+            write(master, "sunk", 200);
+            try (RedisClient c = target.client()) {
+                Await.until("every event in the stream", () -> c.callLong("XLEN", "events") == 200, 20_000);
+            }
+        }
+    }
+
     /** The lines of a router that connects to {@code master}'s TLS port and shows the test CA's certificates. */
     private String tlsLines(TlsCertificates certs, RedisServer master) {
         return "upstream 127.0.0.1:" + master.tlsPort() + "\nupstream-tls yes\ntls-verify-hostname yes\njournal " + dir.resolve("journal")

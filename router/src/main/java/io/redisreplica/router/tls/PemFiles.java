@@ -33,6 +33,9 @@ final class PemFiles {
 
     /** Every certificate of a PEM file, in order (a chain: the leaf first). */
     static List<X509Certificate> certificates(byte[] pem, String file) throws GeneralSecurityException {
+        if (!new String(pem, StandardCharsets.US_ASCII).contains("-----BEGIN CERTIFICATE-----")) {
+            throw new GeneralSecurityException(file + ": holds no certificate (expected -----BEGIN CERTIFICATE-----)");
+        }
         final List<X509Certificate> out = new ArrayList<>();
         try {
             for (var c : CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem))) {
