@@ -82,6 +82,19 @@ class TlsIntegrationTest {
     }
 
     @Test
+    void shouldSayTheMasterDoesNotSpeakTlsWhenUpstreamTlsPointsAtAPlainPort() throws Exception {
+        final TlsCertificates certs = TlsCertificates.create(dir.resolve("certs"));
+        final RedisServer master = redis.start();
+        final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\nupstream-tls yes\ntls-ca-cert-file "
+            + certs.caCert() + "\njournal " + dir.resolve("journal") + "\nshard a 127.0.0.1:" + FreePort.find() + " prefix=a:\n", "tls");
+        try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
+            Await.until("the TLS handshake to fail", () -> !router.upstream().lastError().isEmpty(), 20_000);
+            assertTrue(router.upstream().lastError().contains("TLS handshake with master 127.0.0.1:" + master.port() + " failed: no answer "
+                + "within 5000 ms (it does not speak TLS on that port, or is stuck)"), router.upstream().lastError());
+        }
+    }
+
+    @Test
     void shouldServeACertificateReplacedOnDiskToTheNextReplicaWithoutARestart() throws Exception {
         final TlsCertificates certs = TlsCertificates.create(dir.resolve("certs"));
         final TlsCertificates.Issued expired = certs.issue("router-old", -1, TlsCertificates.KeyForm.PKCS8);

@@ -3,6 +3,7 @@ package io.redisreplica.router.tls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
@@ -67,6 +68,11 @@ public final class SocketFactory {
         } catch (SSLException e) {
             socket.close();
             throw TlsFailure.of(e, peer, tls.settings());
+        } catch (SocketTimeoutException e) {
+            // a plain Redis port takes the TLS hello for the start of a command and waits for its end
+            socket.close();
+            throw new SocketTimeoutException("TLS handshake with " + peer + " failed: no answer within " + timeoutMillis
+                + " ms (it does not speak TLS on that port, or is stuck)");
         }
         socket.setSoTimeout(before);
         return ssl;
