@@ -23,8 +23,8 @@ import io.redisreplica.router.config.ClientLimits;
 import io.redisreplica.router.config.Plugins;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.config.SinkConfig;
-import io.redisreplica.router.downstream.ReplicaSession;
 import io.redisreplica.router.downstream.ReplicaPolicy;
+import io.redisreplica.router.downstream.ReplicaSession;
 import io.redisreplica.router.downstream.VirtualMaster;
 import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.router.routing.ShardMap;
@@ -39,6 +39,8 @@ import io.redisreplica.router.sinks.RedisSinkDelivery;
 import io.redisreplica.router.sinks.SinkDelivery;
 import io.redisreplica.router.sinks.SinkRunner;
 import io.redisreplica.router.support.ErrorHandler;
+import io.redisreplica.router.tls.SocketFactory;
+import io.redisreplica.router.tls.TlsContexts;
 import io.redisreplica.router.upstream.UpstreamLink;
 
 /**
@@ -153,21 +155,27 @@ public final class Router implements AutoCloseable, RouterView {
                 cutBack.forEach(s -> next.shard(s.name(), s.replid(), s.epoch(), s.snapshotOffset(), s.journal().endOffset()));
                 journal.writeCheckpoint(next);
             }
+            // one set of TLS contexts for every shard port and one for the sinks: each reloads its files when they change
+            final TlsContexts shardTls = shards.stream().anyMatch(s -> config.shardTls(s.name()))
+                ? new TlsContexts(config.tls(), "shard ports") : null;
             for (ShardRuntime s : shards) {
                 final VirtualMaster master = new VirtualMaster(s, config.replicaStallTimeout().toMillis(),
                     new ReplicaPolicy(config.replicaMaxFailures(), config.replicaFailureWindow().toMillis(), config.replicaDropTime().toMillis()),
-                    ClientLimits.of(config), config.shardUser(s.name()), errors);
+                    ClientLimits.of(config), config.shardUser(s.name()), errors,
+                    config.shardTls(s.name()) ? SocketFactory.of(shardTls) : SocketFactory.plain());
                 masters.add(master);
                 started.push(master); // bound: closed on a failure from here on, started or not
                 master.start();
             }
+            final SocketFactory sinkTls = config.sinks().stream().anyMatch(SinkConfig::tls)
+                ? SocketFactory.of(new TlsContexts(config.tls(), "sinks")) : SocketFactory.plain();
             for (SinkConfig sink : config.sinks()) {
                 for (ShardRuntime s : shards) {
                     if (sink.takes(s.name())) {
                         final SinkDelivery delivery = switch (sink.kind()) {
                             case CLASS -> new ClassSinkDelivery(sink, s.name(), config.journalDir().resolve("sinks"));
-                            case KAFKA -> new KafkaSinkDelivery(sink, s.name());
-                            default -> new RedisSinkDelivery(sink, s.name());
+                            case KAFKA -> new KafkaSinkDelivery(sink, s.name()); // TLS/SASL through kafka.* settings
+                            default -> new RedisSinkDelivery(sink, s.name(), sink.tls() ? sinkTls : SocketFactory.plain());
                         };
                         sinks.add(new SinkRunner(sink, s, delivery, config.sinkMaxFailures(), errors));
                     }
@@ -187,7 +195,9 @@ public final class Router implements AutoCloseable, RouterView {
                     + ": a full sync of the master builds every shard's snapshot anew (each shard's replicas get a full resync)");
             }
             this.admin = config.adminPort() > 0
-                ? new AdminServer(this, config.adminHost(), config.adminPort(), ClientLimits.of(config), errors) : null;
+                ? new AdminServer(this, config.adminHost(), config.adminPort(), ClientLimits.of(config), errors,
+                    config.adminTls() ? SocketFactory.of(new TlsContexts(config.tls(), "admin")) : SocketFactory.plain(),
+                    config.adminUser(), config.adminPassword(), config.adminHealthOpen()) : null;
             this.retention = new Retention(shards, masters, sinks, upstream, config.retentionInterval().toMillis(), errors);
             synchronized (lifecycle) { // a fatal error meanwhile closes the router once it is whole
                 started.push(() -> SinkRunner.closeAll(sinks)); // in parallel: one join bound for all of them

@@ -318,7 +318,7 @@ class HostileClientIntegrationTest {
                 final List<String> warnings = logged.list.stream().filter(w -> w.getLevel() == Level.WARN)
                     .map(ILoggingEvent::getFormattedMessage).collect(Collectors.toList());
                 assertEquals(List.of("admin: 0.0.0.0:" + admin + " is reachable from other hosts and has no authentication: anyone who "
-                    + "can connect reads INFO and /metrics (bind it to 127.0.0.1, or firewall it)"), warnings);
+                    + "can connect reads INFO and /metrics (bind it to 127.0.0.1, set admin-password, or firewall it)"), warnings);
             }
         } finally {
             adminLog.detachAppender(logged);

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  *   shard                       a shard's journal writer, commit clock, fingerprint
  *   config                      the parsed config (builds the shard map and value rules)
  *   routing                     shard map, key positions, command routing
- *   support                     small helpers any package may use
+ *   support  tls                small helpers any package may use; TLS sockets (JDK only)
  * </pre>
  *
  * And nothing outside the journal module names Chronicle ({@code net.openhft}): it stays behind
@@ -49,14 +49,15 @@ class PackageLayersTest {
     /** Each package and the packages it may use. */
     private static final Map<String, Set<String>> ALLOWED = Map.of(
         "support", Set.of(),
+        "tls", Set.of(),
         "routing", Set.of("support"),
-        "config", Set.of("routing", "support"),
-        "shard", Set.of("config", "routing", "support"),
-        "upstream", Set.of("shard", "config", "routing", "support"),
-        "downstream", Set.of("shard", "config", "routing", "support"),
-        "sinks", Set.of("shard", "config", "routing", "support"),
-        "admin", Set.of("upstream", "downstream", "sinks", "shard", "config", "routing", "support"),
-        "", Set.of("admin", "upstream", "downstream", "sinks", "shard", "config", "routing", "support"));
+        "config", Set.of("routing", "support", "tls"),
+        "shard", Set.of("config", "routing", "support", "tls"),
+        "upstream", Set.of("shard", "config", "routing", "support", "tls"),
+        "downstream", Set.of("shard", "config", "routing", "support", "tls"),
+        "sinks", Set.of("shard", "config", "routing", "support", "tls"),
+        "admin", Set.of("upstream", "downstream", "sinks", "shard", "config", "routing", "support", "tls"),
+        "", Set.of("admin", "upstream", "downstream", "sinks", "shard", "config", "routing", "support", "tls"));
 
     /** A Chronicle import or qualified name (the pattern is spelled so this file does not match it). */
     private static final Pattern CHRONICLE = Pattern.compile("\\bnet\\.openhft\\.\\w");

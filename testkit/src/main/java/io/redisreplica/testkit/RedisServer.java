@@ -106,6 +106,12 @@ public final class RedisServer implements AutoCloseable {
         return port;
     }
 
+    /** The TLS port ({@link RedisServers#startTls}), or -1 when the server has none. */
+    public int tlsPort() {
+        final String tls = config.get("tls-port");
+        return tls == null ? -1 : Integer.parseInt(tls);
+    }
+
     public String host() {
         return "127.0.0.1";
     }

@@ -77,6 +77,24 @@ public final class RedisServers implements AfterEachCallback, AutoCloseable {
         throw last;
     }
 
+    /**
+     * Starts the local {@code redis-server} with TLS on {@link RedisServer#tlsPort()}, showing
+     * {@code certs.server()}, beside its plain port (which test clients and
+     * {@link DatasetComparison} use). {@code config} adds or overrides lines, e.g.
+     * {@code tls-replication yes} for a replica of a TLS master.
+     */
+    public RedisServer startTls(TlsCertificates certs, Map<String, String> config) {
+        return startTls(certs, certs.server(), config);
+    }
+
+    /** {@link #startTls(TlsCertificates, Map)} showing {@code cert} (one that expired, say). */
+    public RedisServer startTls(TlsCertificates certs, TlsCertificates.Issued cert, Map<String, String> config) {
+        final Map<String, String> conf = new LinkedHashMap<>(certs.redisConfig(cert));
+        conf.put("tls-port", Integer.toString(FreePort.find()));
+        conf.putAll(config);
+        return start(RedisBinary.local(), conf);
+    }
+
     /** Starts {@code binary} on a copy of {@code rdb}, which it loads at start-up. */
     public RedisServer startWithRdb(RedisBinary binary, Path rdb) {
         final Path dir = tempDir(binary);

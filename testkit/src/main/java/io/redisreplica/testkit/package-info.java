@@ -7,6 +7,8 @@
  * ({@link io.redisreplica.testkit.KafkaBroker}; the calling module puts Kafka's jars on its test
  * class path), a small blocking RESP2 client ({@link io.redisreplica.testkit.RedisClient})
  * that is deliberately independent of our own codec so that it can serve as a test oracle, and
- * access to the shared RDB corpus ({@link io.redisreplica.testkit.RdbCorpus}).
+ * access to the shared RDB corpus ({@link io.redisreplica.testkit.RdbCorpus}); a test CA and
+ * certificates made with {@code openssl} ({@link io.redisreplica.testkit.TlsCertificates}) for
+ * servers started with TLS ({@code RedisServers.startTls}).
  */
 package io.redisreplica.testkit;

@@ -17,8 +17,10 @@ import io.redisreplica.resp.RespError;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.routing.ShardMap;
 import io.redisreplica.router.sinks.RedisConnection;
+import io.redisreplica.router.tls.SocketFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -65,6 +67,9 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--json", description = "The result as one JSON object.")
     boolean json;
 
+    @Mixin
+    TlsOptions tls;
+
     /** A key that differs, and why. */
     private record Difference(int db, String shard, byte[] key, String what) {
     }
@@ -101,10 +106,11 @@ final class CompareCommand implements Callable<Integer> {
         final PrintWriter out = spec.commandLine().getOut();
         err = spec.commandLine().getErr();
         try {
-            master = connect(cfg.upstreamHost() + ":" + cfg.upstreamPort(), cfg.upstreamUser(), cfg.upstreamPassword(), "master");
+            master = connect(cfg.upstreamHost() + ":" + cfg.upstreamPort(), cfg.upstreamUser(), cfg.upstreamPassword(), "master",
+                tls.sockets(cfg.upstreamTls(), cfg));
             final String pass = password != null ? password : System.getenv("REDIS_REPLICA_TARGET_PASSWORD");
             for (Map.Entry<String, String> e : shards.entrySet()) {
-                targets.put(e.getKey(), connect(e.getValue(), null, pass, "shard " + e.getKey()));
+                targets.put(e.getKey(), connect(e.getValue(), null, pass, "shard " + e.getKey(), tls.sockets(false, cfg)));
             }
             final long started = System.nanoTime();
             List<Difference> differences = firstPass();
@@ -128,12 +134,13 @@ final class CompareCommand implements Callable<Integer> {
         }
     }
 
-    private RedisConnection connect(String address, String user, String pass, String what) throws IOException {
+    private RedisConnection connect(String address, String user, String pass, String what, SocketFactory sockets) throws IOException {
         final int colon = address.lastIndexOf(':');
         if (colon <= 0) {
             throw new ParameterException(spec.commandLine(), what + ": expected HOST:PORT, was " + address);
         }
-        return RedisConnections.open(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)), user, pass, what, true);
+        return RedisConnections.open(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)), user, pass, what, true,
+            sockets);
     }
 
     /** Every db any server has keys in: the master's keys checked on their shards, then each shard's keys checked for placement. */

@@ -14,6 +14,7 @@ import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.sinks.RedisConnection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -51,6 +52,9 @@ final class CutoverCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Check and print the plan; pause and change nothing.")
     boolean dryRun;
 
+    @Mixin
+    TlsOptions tls;
+
     @Option(names = "--json", description = "The new topology (or the reason it was abandoned) as one JSON object.")
     boolean json;
 
@@ -61,7 +65,7 @@ final class CutoverCommand implements Callable<Integer> {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         final String replicaPassword = password != null ? password : System.getenv("REDIS_REPLICA_TARGET_PASSWORD");
-        try (RedisConnection master = ShardSync.master(cfg); RedisConnection admin = ShardSync.admin(cfg)) {
+        try (RedisConnection master = ShardSync.master(cfg, tls); RedisConnection admin = ShardSync.admin(cfg, tls)) {
             final List<ShardSync.Shard> shards = ShardSync.shards(ShardSync.text(admin.call("INFO")));
             final Map<String, String> plan = plan(shards);
             if (plan == null) {
@@ -164,14 +168,15 @@ final class CutoverCommand implements Callable<Integer> {
         if (password != null) {
             args.addAll(List.of("--password", password));
         }
+        args.addAll(tls.args());
         return args.toArray(new String[0]);
     }
 
     /** REPLICAOF NO ONE (SLAVEOF before 5.0), then ROLE must say master; null when done, else why not. */
-    private static String promoteOne(String shard, String address, String password) {
+    private String promoteOne(String shard, String address, String password) {
         final int colon = address.lastIndexOf(':');
         try (RedisConnection r = RedisConnections.open(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)), null,
-            password, "shard " + shard + " replica", false)) {
+            password, "shard " + shard + " replica", false, tls.sockets(false, null))) {
             final String version = ShardSync.value(ShardSync.text(r.call("INFO", "server")), "redis_version");
             final Object reply = r.request(atLeast(version, 5, 0) ? "REPLICAOF" : "SLAVEOF", "NO", "ONE");
             if (reply instanceof RespError e) {

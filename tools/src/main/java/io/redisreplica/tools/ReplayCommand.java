@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 
 import io.redisreplica.journal.Journal;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -75,6 +76,9 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress on stderr.")
     boolean quiet;
 
+    @Mixin
+    TlsOptions tls;
+
     @Option(names = "--json", description = "The result as one JSON object.")
     boolean json;
 
@@ -104,7 +108,7 @@ final class ReplayCommand implements Callable<Integer> {
                 checkpointKey != null ? checkpointKey : "redis-replica:replay:" + shard,
                 noSnapshot ? null : new ReplayEngine.Snapshot(dir.resolve("snapshots").resolve(shard + ".rdb"),
                     replace ? SnapshotLoader.Existing.REPLACE : skipExisting ? SnapshotLoader.Existing.SKIP : SnapshotLoader.Existing.FAIL),
-                follow))
+                follow)).sockets(tls.sockets(false, null))
                 .run(new ReplayEngine.Listener() {
                     @Override
                     public void progress(long startOffset, long reachedOffset, long endOffset) {

@@ -22,6 +22,7 @@ import io.redisreplica.resp.RespWriter;
 import io.redisreplica.router.routing.ClusterSlots;
 import io.redisreplica.router.sinks.EntryCommands;
 import io.redisreplica.router.sinks.RedisConnection;
+import io.redisreplica.router.tls.SocketFactory;
 
 /**
  * Re-delivers a shard's journal to a Redis target as a client, exactly once: every batch of
@@ -88,6 +89,8 @@ public final class ReplayEngine {
     private final RespWriter writer = new RespWriter();
     private final EntryCommands commands = new EntryCommands();
 
+    private SocketFactory sockets = SocketFactory.plain();
+
     public ReplayEngine(Options options) {
         this.options = options;
         if (!options.journal().shardNames().contains(options.shard())) {
@@ -95,6 +98,12 @@ public final class ReplayEngine {
                 + options.journal().shardNames() + ")");
         }
         this.shardJournal = options.journal().shard(options.shard());
+    }
+
+    /** How to connect to the target and the cluster's nodes: plain (the default) or TLS. */
+    public ReplayEngine sockets(SocketFactory sockets) {
+        this.sockets = sockets;
+        return this;
     }
 
     /** Runs the replay to the end of the journal (or {@code to}). */
@@ -165,7 +174,7 @@ public final class ReplayEngine {
     }
 
     private RedisConnection connect(String host, int port) throws IOException {
-        final RedisConnection c = new RedisConnection(host, port);
+        final RedisConnection c = new RedisConnection(host, port, sockets, "target");
         if (options.password() != null) {
             if (options.user() != null) {
                 c.call("AUTH", options.user(), options.password());

@@ -57,13 +57,15 @@ final class ShardSync {
     }
 
     /** The config's master (its upstream), authenticated as the router is. */
-    static RedisConnection master(io.redisreplica.router.config.RouterConfig cfg) throws IOException {
-        return RedisConnections.open(cfg.upstreamHost(), cfg.upstreamPort(), cfg.upstreamUser(), cfg.upstreamPassword(), "master", false);
+    static RedisConnection master(io.redisreplica.router.config.RouterConfig cfg, TlsOptions tls) throws IOException {
+        return RedisConnections.open(cfg.upstreamHost(), cfg.upstreamPort(), cfg.upstreamUser(), cfg.upstreamPassword(), "master", false,
+            tls.sockets(cfg.upstreamTls(), cfg));
     }
 
-    /** The router's admin port. */
-    static RedisConnection admin(io.redisreplica.router.config.RouterConfig cfg) throws IOException {
-        return RedisConnections.open(cfg.adminHost(), cfg.adminPort(), null, null, "the router's admin port", false);
+    /** The router's admin port, with its admin-password when it has one. */
+    static RedisConnection admin(io.redisreplica.router.config.RouterConfig cfg, TlsOptions tls) throws IOException {
+        return RedisConnections.open(cfg.adminHost(), cfg.adminPort(), cfg.adminUser(), cfg.adminPassword(), "the router's admin port",
+            false, tls.sockets(cfg.adminTls(), cfg));
     }
 
     private final RedisConnection admin;

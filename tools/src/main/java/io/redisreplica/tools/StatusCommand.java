@@ -12,6 +12,7 @@ import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.sinks.RedisConnection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -42,13 +43,16 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "The result as one JSON object.")
     boolean json;
 
+    @Mixin
+    TlsOptions tls;
+
     @Override
     public Integer call() throws Exception {
         final RouterConfig cfg = ShardSync.configWithAdmin(spec, config, "status");
         final long waitMillis = ShardSync.timeoutMillis(spec, timeout);
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        try (RedisConnection master = ShardSync.master(cfg); RedisConnection admin = ShardSync.admin(cfg)) {
+        try (RedisConnection master = ShardSync.master(cfg, tls); RedisConnection admin = ShardSync.admin(cfg, tls)) {
             final ShardSync sync = new ShardSync(master, admin);
             final long deadline = System.currentTimeMillis() + (waitSynced ? waitMillis : 0);
             while (true) {

@@ -29,6 +29,11 @@ final class RouterProcess {
 
     /** Starts the router on {@code config}; returns the process. */
     Process start(Path config, String... extraArgs) throws Exception {
+        return start(java.util.Map.of(), config, extraArgs);
+    }
+
+    /** Starts the router on {@code config} with {@code env} added to its environment (secrets a config takes as ${NAME}). */
+    Process start(java.util.Map<String, String> env, Path config, String... extraArgs) throws Exception {
         final List<String> cmd = new ArrayList<>();
         cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -39,7 +44,9 @@ final class RouterProcess {
         cmd.addAll(List.of(heap, "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "-c",
             config.toString(), "--status-every", "0"));
         cmd.addAll(List.of(extraArgs));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log(starts++).toFile()).start();
+        final ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log(starts++).toFile());
+        builder.environment().putAll(env);
+        return builder.start();
     }
 
     /** How many times the router was started. */

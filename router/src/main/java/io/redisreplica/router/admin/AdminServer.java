@@ -23,6 +23,7 @@ import io.redisreplica.router.downstream.AcceptLoop;
 import io.redisreplica.router.downstream.VirtualMaster;
 import io.redisreplica.router.support.ErrorHandler;
 import io.redisreplica.router.support.SafeText;
+import io.redisreplica.router.tls.SocketFactory;
 
 /**
  * The operator's view, on the {@code admin} port, in two dialects on one socket:
@@ -45,17 +46,32 @@ public final class AdminServer implements AutoCloseable {
     /** How long {@link #close()} waits for the acceptor, then for the clients' threads. */
     static final long JOIN_MILLIS = 2_000;
     private static final byte[] HEAD_END = {'\r', '\n', '\r', '\n'};
+    private static final byte[] NOAUTH = "-NOAUTH Authentication required.\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final RouterView router;
     private final ServerSocket server;
     private final AcceptLoop loop;
     private final ClientLimits limits;
     private final ErrorHandler errors;
+    private final SocketFactory sockets;
+    private final AdminAuth auth;
     /** The clients being served, each with its thread: closed and joined by {@link #close()}. */
     private final Map<Socket, Thread> clients = new ConcurrentHashMap<>();
     private volatile boolean closing;
 
     public AdminServer(RouterView router, String host, int port, ClientLimits limits, ErrorHandler errors) throws IOException {
+        this(router, host, port, limits, errors, SocketFactory.plain(), null, null, false);
+    }
+
+    /**
+     * @param sockets plain, or TLS on each accepted connection ({@code admin-tls})
+     * @param password {@code admin-password}: INFO and /metrics only after AUTH or HTTP Basic; null for none
+     * @param healthOpen {@code admin-health-open}: the health path answers without the password
+     */
+    public AdminServer(RouterView router, String host, int port, ClientLimits limits, ErrorHandler errors, SocketFactory sockets,
+        String user, String password, boolean healthOpen) throws IOException {
+        this.sockets = sockets;
+        this.auth = new AdminAuth(user, password, healthOpen);
         this.router = router;
         this.errors = errors;
         this.limits = limits;
@@ -72,11 +88,12 @@ public final class AdminServer implements AutoCloseable {
                 AdminServer.this.serve(socket);
             }
         }), errors);
-        LOG.info("admin: INFO and /metrics on {}:{} (maxclients {})", host, port, limits.maxClients());
+        LOG.info("admin: INFO and /metrics on {}:{}{}{} (maxclients {})", host, port, sockets.isTls() ? " with TLS" : "",
+            password != null ? ", after AUTH" : "", limits.maxClients());
         final InetAddress bound = server.getInetAddress();
-        if (!bound.isLoopbackAddress()) {
+        if (!bound.isLoopbackAddress() && password == null) {
             LOG.warn("admin: {}:{} is reachable from other hosts and has no authentication: anyone who can connect reads INFO "
-                + "and /metrics (bind it to 127.0.0.1, or firewall it)", host, port);
+                + "and /metrics (bind it to 127.0.0.1, set admin-password, or firewall it)", host, port);
         }
     }
 
@@ -132,8 +149,11 @@ public final class AdminServer implements AutoCloseable {
             if (closing) {
                 return; // accepted as the server closed: close() may have missed it
             }
-            final InputStream in = s.getInputStream();
-            final OutputStream out = new BufferedOutputStream(s.getOutputStream());
+            final Socket io = sockets.accept(s); // timeouts and closes stay on the plain socket, which a TLS one reads through
+            final InputStream in = io.getInputStream();
+            final OutputStream out = new BufferedOutputStream(io.getOutputStream());
+            final String address = s.getInetAddress().getHostAddress();
+            boolean authenticated = !auth.required();
             final byte[] buf = new byte[ClientLimits.HANDSHAKE_MAX_COMMAND + 1024];
             final UnsafeBuffer view = new UnsafeBuffer(buf);
             final CommandFramer framer = new CommandFramer(ClientLimits.handshake());
@@ -149,7 +169,7 @@ public final class AdminServer implements AutoCloseable {
                 if (pending >= 4 && new String(buf, 0, 4, StandardCharsets.US_ASCII).equals("GET ")) {
                     final String head = httpHead(s, in, buf, pending);
                     if (head != null) {
-                        http(head, out);
+                        http(head, out, address);
                     }
                     return;
                 }
@@ -158,7 +178,20 @@ public final class AdminServer implements AutoCloseable {
                 while ((framed = framer.frame(view, at, pending - at)) > 0) {
                     final Command c = framer.command();
                     at += framed;
-                    if (!c.isEmpty()) {
+                    if (c.isEmpty()) {
+                        continue;
+                    }
+                    final String name = c.argString(0).toUpperCase(Locale.ROOT);
+                    if (name.equals("AUTH")) {
+                        final int answer = auth.answer(c, out, address);
+                        if (answer < 0) {
+                            out.flush();
+                            return;
+                        }
+                        authenticated = answer > 0;
+                    } else if (!authenticated) {
+                        out.write(NOAUTH);
+                    } else {
                         out.write(reply(c).getBytes(StandardCharsets.UTF_8));
                     }
                 }
@@ -232,11 +265,15 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    private void http(String request, OutputStream out) throws IOException {
+    private void http(String request, OutputStream out, String address) throws IOException {
         final String[] words = request.split("[ \r\n]", 3);
         final String path = words.length > 1 ? words[1] : "";
         final String body;
         final String status;
+        if (!auth.httpAllowed(request, path, address)) {
+            AdminAuth.unauthorized(out);
+            return;
+        }
         if (path.equals("/metrics")) {
             status = "200 OK";
             body = PrometheusReport.of(RouterStatus.of(router));

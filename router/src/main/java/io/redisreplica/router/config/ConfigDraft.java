@@ -15,6 +15,7 @@ import io.redisreplica.resp.RespDecoderContext;
 import io.redisreplica.router.routing.KeyMatcher;
 import io.redisreplica.router.routing.ShardKeyRewriter;
 import io.redisreplica.router.routing.ShardMap;
+import io.redisreplica.router.tls.TlsSettings;
 
 /**
  * What {@link ConfigParser} has read so far, with the defaults of the lines a file leaves out;
@@ -55,4 +56,22 @@ final class ConfigDraft {
     final Map<String, List<ShardKeyRewriter.Step>> rewrites = new LinkedHashMap<>();
     final Map<String, String> shardPasswords = new HashMap<>();
     final Map<String, String> shardUsers = new HashMap<>();
+    boolean upstreamTls;
+    boolean shardTlsAll;
+    /** The shards of {@code shard-tls A,B}; empty with {@code yes} or {@code no}. */
+    final Set<String> shardTls = new TreeSet<>();
+    int shardTlsLine;
+    boolean adminTls;
+    Path tlsCert;
+    Path tlsKey;
+    Path tlsCa;
+    Path tlsClientCert;
+    Path tlsClientKey;
+    TlsSettings.ClientAuth tlsAuthClients = TlsSettings.ClientAuth.YES;
+    boolean tlsVerifyHostname;
+    String adminUser;
+    String adminPassword;
+    boolean adminHealthOpen;
+    /** Set last, from the tls-* lines, when some end speaks TLS; else null. */
+    TlsSettings tls;
 }

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.regex.PatternSyntaxException;
 
 import io.redisreplica.journal.JournalContext;
@@ -56,10 +57,21 @@ public final class ConfigParser {
     static final Map<String, Directive> DIRECTIVES = table(
         one("upstream", "upstream HOST:PORT", ConfigParser::upstream),
         one("upstream-user", "upstream-user NAME", (p, l) -> p.draft.upstreamUser = l.arg()),
-        one("upstream-password", "upstream-password SECRET", (p, l) -> p.draft.upstreamPassword = l.arg()),
-        new Directive("upstream-sentinel", 2, "upstream-sentinel MASTER_NAME HOST:PORT[,HOST:PORT...]", ConfigParser::upstreamSentinel),
+        one("upstream-password", "upstream-password SECRET|password-file=PATH",
+            (p, l) -> p.draft.upstreamPassword = Secrets.password(l.arg(), l.where())),
+        one("upstream-tls", "upstream-tls yes|no", (p, l) -> p.draft.upstreamTls = SecurityLines.yesNo(l, "upstream-tls")),
+        one("tls-cert-file", "tls-cert-file PATH", (p, l) -> p.draft.tlsCert = SecurityLines.file(l)),
+        one("tls-key-file", "tls-key-file PATH", (p, l) -> p.draft.tlsKey = SecurityLines.file(l)),
+        one("tls-ca-cert-file", "tls-ca-cert-file PATH", (p, l) -> p.draft.tlsCa = SecurityLines.file(l)),
+        one("tls-client-cert-file", "tls-client-cert-file PATH", (p, l) -> p.draft.tlsClientCert = SecurityLines.file(l)),
+        one("tls-client-key-file", "tls-client-key-file PATH", (p, l) -> p.draft.tlsClientKey = SecurityLines.file(l)),
+        one("tls-auth-clients", "tls-auth-clients yes|no|optional", (p, l) -> SecurityLines.authClients(p.draft, l)),
+        one("tls-verify-hostname", "tls-verify-hostname yes|no",
+            (p, l) -> p.draft.tlsVerifyHostname = SecurityLines.yesNo(l, "tls-verify-hostname")),
+                new Directive("upstream-sentinel", 2, "upstream-sentinel MASTER_NAME HOST:PORT[,HOST:PORT...]", ConfigParser::upstreamSentinel),
         one("upstream-sentinel-user", "upstream-sentinel-user NAME", (p, l) -> p.draft.sentinelUser = l.arg()),
-        one("upstream-sentinel-password", "upstream-sentinel-password SECRET", (p, l) -> p.draft.sentinelPassword = l.arg()),
+        one("upstream-sentinel-password", "upstream-sentinel-password SECRET|password-file=PATH",
+            (p, l) -> p.draft.sentinelPassword = Secrets.password(l.arg(), l.where())),
         one("upstream-demoted", "upstream-demoted follow|stop|stay", ConfigParser::upstreamDemoted),
         one("journal", "journal DIR", (p, l) -> p.draft.journalDir = Path.of(l.arg())),
         one("journal-roll", "journal-roll secondly|five_minutely|ten_minutely|half_hourly|hourly|daily", ConfigParser::journalRoll),
@@ -79,10 +91,17 @@ public final class ConfigParser {
         one("maxclients", "maxclients N", (p, l) -> p.draft.maxClients = Units.positiveInt(l.arg(), l.where(), "maxclients")),
         one("handshake-timeout", "handshake-timeout DURATION", (p, l) -> p.draft.handshakeTimeout = Units.duration(l.arg(), l.where())),
         one("admin", "admin HOST:PORT", ConfigParser::admin),
+        one("admin-tls", "admin-tls yes|no", (p, l) -> p.draft.adminTls = SecurityLines.yesNo(l, "admin-tls")),
+        one("admin-user", "admin-user NAME", (p, l) -> p.draft.adminUser = l.arg()),
+        one("admin-password", "admin-password SECRET|password-file=PATH",
+            (p, l) -> p.draft.adminPassword = Secrets.password(l.arg(), l.where())),
+        one("admin-health-open", "admin-health-open yes|no",
+            (p, l) -> p.draft.adminHealthOpen = SecurityLines.yesNo(l, "admin-health-open")),
         rest("shard", "shard NAME HOST:PORT regex=...|prefix=...|slots=...", ConfigParser::shard),
-        new Directive("shard-password", 2, "shard-password SHARD SECRET (quote a secret with spaces: \"my secret\")",
-            (p, l) -> p.draft.shardPasswords.put(l.args()[0], l.args()[1])),
-        new Directive("shard-user", 2, "shard-user SHARD NAME", (p, l) -> p.draft.shardUsers.put(l.args()[0], l.args()[1])),
+        new Directive("shard-password", 2, "shard-password SHARD SECRET|password-file=PATH (quote a secret with spaces: \"my secret\")",
+            (p, l) -> p.draft.shardPasswords.put(l.args()[0], Secrets.password(l.args()[1], l.where()))),
+        rest("shard-user", SecurityLines.SHARD_USER_USAGE, (p, l) -> SecurityLines.shardUser(p.draft, l)),
+        one("shard-tls", "shard-tls yes|no|SHARD[,SHARD...]", (p, l) -> SecurityLines.shardTls(p.draft, l)),
         rest("rewrite", "rewrite SHARD strip-prefix=P|add-prefix=P|regex=R replace=S", ConfigParser::rewrite),
         rest("drop", "drop key=REGEX|value=REGEX|larger-than=SIZE|type=T[,T]", ConfigParser::drop),
         rest("transform", "transform class=CLASS [jar=PATH] [key=value ...]", ConfigParser::transform),
@@ -122,11 +141,19 @@ public final class ConfigParser {
      * @throws ConfigException naming the source, the line and what is wrong
      */
     public static RouterConfig parse(String text, String source) {
+        return parse(text, source, System::getenv);
+    }
+
+    /**
+     * Parses config text, taking {@code ${NAME}} from {@code env} (comments are removed first, so
+     * they may name variables that are not set).
+     */
+    public static RouterConfig parse(String text, String source, Function<String, String> env) {
         final ConfigParser parser = new ConfigParser(source);
         int number = 0;
         for (String raw : text.split("\n", -1)) {
             number++;
-            final String line = ConfigText.stripComment(raw).trim();
+            final String line = Secrets.expand(ConfigText.stripComment(raw), env, source + ":" + number + ": ").trim();
             if (!line.isEmpty()) {
                 parser.line(line, number);
             }
@@ -364,6 +391,16 @@ public final class ConfigParser {
                 throw new ConfigException(source + ": shard-password names shard '" + named + "', which is not defined");
             }
         }
+        final Set<String> tlsShards = new java.util.TreeSet<>(draft.shardTls);
+        tlsShards.removeAll(shardLines.keySet());
+        if (!tlsShards.isEmpty()) {
+            throw new ConfigException(source + ":" + draft.shardTlsLine + ": shard-tls names shard(s) " + tlsShards
+                + ", which are not defined (or write shard-tls yes for every shard)");
+        }
+        if (draft.adminUser != null && draft.adminPassword == null) {
+            throw new ConfigException(source + ": admin-user needs admin-password");
+        }
+        draft.tls = SecurityLines.settings(draft, source);
         for (String named : draft.shardUsers.keySet()) {
             if (!draft.shardPasswords.containsKey(named)) {
                 throw new ConfigException(source + ": shard-user names shard '" + named + "', which has no shard-password");

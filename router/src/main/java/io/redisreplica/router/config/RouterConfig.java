@@ -14,6 +14,7 @@ import io.redisreplica.rdb.KeyRewriter;
 import io.redisreplica.router.routing.KeyMatcher;
 import io.redisreplica.router.routing.ShardKeyRewriter;
 import io.redisreplica.router.routing.ShardMap;
+import io.redisreplica.router.tls.TlsSettings;
 
 /**
  * The router's configuration as values, immutable once {@link ConfigParser} has read and checked
@@ -53,6 +54,14 @@ public final class RouterConfig {
     private final Map<String, List<ShardKeyRewriter.Step>> rewrites;
     private final Map<String, String> shardPasswords;
     private final Map<String, String> shardUsers;
+    private final TlsSettings tls;
+    private final boolean upstreamTls;
+    private final boolean shardTlsAll;
+    private final Set<String> shardTls;
+    private final boolean adminTls;
+    private final String adminUser;
+    private final String adminPassword;
+    private final boolean adminHealthOpen;
 
     RouterConfig(ConfigDraft d) {
         this.upstreamHost = d.upstreamHost;
@@ -89,6 +98,14 @@ public final class RouterConfig {
         this.rewrites = Collections.unmodifiableMap(steps);
         this.shardPasswords = Map.copyOf(d.shardPasswords);
         this.shardUsers = Map.copyOf(d.shardUsers);
+        this.tls = d.tls;
+        this.upstreamTls = d.upstreamTls;
+        this.shardTlsAll = d.shardTlsAll;
+        this.shardTls = Set.copyOf(d.shardTls);
+        this.adminTls = d.adminTls;
+        this.adminUser = d.adminUser;
+        this.adminPassword = d.adminPassword;
+        this.adminHealthOpen = d.adminHealthOpen;
     }
 
     public String upstreamHost() {
@@ -264,5 +281,40 @@ public final class RouterConfig {
     /** The password a shard's replicas must AUTH with (their masterauth), or null for none. */
     public String shardPassword(String shard) {
         return shardPasswords.get(shard);
+    }
+
+    /** The {@code tls-*} files and choices, or null when no end speaks TLS. */
+    public TlsSettings tls() {
+        return tls;
+    }
+
+    /** Whether the link to the master (and its side connection) speaks TLS ({@code upstream-tls}). */
+    public boolean upstreamTls() {
+        return upstreamTls;
+    }
+
+    /** Whether a shard's port speaks TLS ({@code shard-tls}); its replicas then need {@code tls-replication yes}. */
+    public boolean shardTls(String shard) {
+        return shardTlsAll || shardTls.contains(shard);
+    }
+
+    /** Whether the admin port speaks TLS ({@code admin-tls}). */
+    public boolean adminTls() {
+        return adminTls;
+    }
+
+    /** The user the admin port's AUTH must name ({@code admin-user}), or null for {@code default}. */
+    public String adminUser() {
+        return adminUser;
+    }
+
+    /** The admin port's password ({@code admin-password}), or null: INFO and /metrics open to anyone who connects. */
+    public String adminPassword() {
+        return adminPassword;
+    }
+
+    /** Whether the health endpoint answers without the admin password ({@code admin-health-open}). */
+    public boolean adminHealthOpen() {
+        return adminHealthOpen;
     }
 }

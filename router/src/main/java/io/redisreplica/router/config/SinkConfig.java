@@ -11,9 +11,10 @@ import java.util.Set;
  *     on a Redis), kafka (a Kafka topic), or class (user code, {@link io.redisreplica.api.EventSink})
  * @param host the Redis target of the first three kinds (a kafka sink names its brokers in {@code bootstrap=})
  * @param args the stream, the channel, or the command template's words
- * @param options the {@code key=value} words: shards, values, batch, user, password, maxlen; for a
+ * @param options the {@code key=value} words: shards, values, batch, user, password, maxlen, tls; for a
  *     kafka sink bootstrap, topic, key, partitioner, acks, compression, format, checkpoint-topic and
  *     {@code kafka.PROPERTY} (passed to the producer); for a class sink whatever it takes
+ *     ({@code password-file=PATH} is read into {@code password})
  * @param shards the shards whose events it takes; empty for all
  */
 public record SinkConfig(String name, Kind kind, String host, int port, List<String> args, Map<String, String> options,
@@ -23,12 +24,17 @@ public record SinkConfig(String name, Kind kind, String host, int port, List<Str
 
     /** Option words every sink takes; a Redis sink also takes user, password and (xadd) maxlen. */
     static final Set<String> COMMON_OPTIONS = Set.of("shards", "values", "batch");
-    static final Set<String> REDIS_OPTIONS = Set.of("user", "password", "maxlen");
+    static final Set<String> REDIS_OPTIONS = Set.of("user", "password", "password-file", "maxlen", "tls");
     /** Option words of a kafka sink, besides {@code kafka.PROPERTY=VALUE} for the producer. */
     static final Set<String> KAFKA_OPTIONS = Set.of("bootstrap", "topic", "key", "partitioner", "acks", "compression", "format",
         "checkpoint-topic");
     /** Where a kafka sink's checkpoints go unless {@code checkpoint-topic=} says otherwise. */
     public static final String KAFKA_CHECKPOINT_TOPIC = "redis-replica-sink-offsets";
+
+    /** Whether a Redis sink connects with TLS ({@code tls=yes}: the config's {@code tls-*} files). */
+    public boolean tls() {
+        return "yes".equals(options.get("tls"));
+    }
 
     /** Whether this sink takes events of {@code shard}. */
     public boolean takes(String shard) {

@@ -66,6 +66,13 @@ final class SinkLine {
         if (isKafka) {
             KafkaSinkOptions.check(options, where + "sink " + name + ": ");
         }
+        if (options.containsKey("password-file")) { // read now, so a missing file fails at start with its line
+            options.put("password", Secrets.password(Secrets.FILE_FORM + options.remove("password-file"), where));
+        }
+        final String tls = options.getOrDefault("tls", "no");
+        if (!tls.equals("yes") && !tls.equals("no")) {
+            throw new ConfigException(where + "sink " + name + ": tls=" + tls + " is not yes or no");
+        }
         final String values = options.getOrDefault("values", "no");
         if (!values.equals("yes") && !values.equals("no")) {
             throw new ConfigException(where + "sink " + name + ": values=" + values + " is not yes or no");

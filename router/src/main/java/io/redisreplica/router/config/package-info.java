@@ -9,6 +9,10 @@
  * of {@code routing}, the {@code sink} lines ({@link io.redisreplica.router.config.SinkConfig}) and
  * the limits of a listening port ({@link io.redisreplica.router.config.ClientLimits}). Every error
  * is a {@link io.redisreplica.router.config.ConfigException} naming file, line and reason.
+ * {@link io.redisreplica.router.config.Secrets} expands {@code ${ENV}} in each line and reads
+ * {@code password-file=PATH}; {@link io.redisreplica.router.config.SecurityLines} reads the TLS
+ * and user directives into a {@code tls.TlsSettings} (values only: the files are loaded where
+ * the router is wired).
  * {@link io.redisreplica.router.config.Plugins} loads the user code a config line names (and calls
  * its {@code open}): a step the router's wiring takes, not part of reading the file.
  *
@@ -16,7 +20,8 @@
  * {@code ClientLimits} counts the connections of one port with atomics, updated by that port's
  * acceptor and connection threads.
  *
- * <p>Uses {@code routing} (the shard map and value rules it builds) and {@code support}; every
+ * <p>Uses {@code routing} (the shard map and value rules it builds), {@code support} and
+ * {@code tls} (its settings record); every
  * package above {@code routing} may use it.
  */
 package io.redisreplica.router.config;

@@ -56,8 +56,8 @@ public final class ClientGuard {
         this(role, null);
     }
 
-    /** @param user the user name AUTH must give ({@code shard-user}), null for {@code default} */
-    ClientGuard(String role, String user) {
+    /** @param user the user name AUTH must give ({@code shard-user}, {@code admin-user}), null for {@code default} */
+    public ClientGuard(String role, String user) {
         this.role = role;
         this.user = (user == null ? DEFAULT_USER : user).getBytes(StandardCharsets.UTF_8);
     }
@@ -66,7 +66,7 @@ public final class ClientGuard {
      * True when {@code user} (null: {@code AUTH password}, the {@code default} user) is this port's
      * user and {@code given} is the password; compared in constant time.
      */
-    boolean matches(String given, String user, String password) {
+    public boolean matches(String given, String user, String password) {
         final boolean userOk = MessageDigest.isEqual((user == null ? DEFAULT_USER : user).getBytes(StandardCharsets.UTF_8), this.user);
         final boolean passwordOk = MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), password.getBytes(StandardCharsets.UTF_8));
         return userOk & passwordOk;
@@ -78,7 +78,7 @@ public final class ClientGuard {
      * @return how long to hold the error reply back, 0 while the address is within its free attempts
      *     (a positive value also means: close the connection after the reply)
      */
-    long authFailed(String address) {
+    public long authFailed(String address) {
         authFailures.incrementAndGet();
         final long failures;
         synchronized (this) {

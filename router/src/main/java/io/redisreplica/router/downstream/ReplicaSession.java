@@ -6,6 +6,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 
+import javax.net.ssl.SSLException;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +19,7 @@ import io.redisreplica.router.support.Agent;
 import io.redisreplica.router.support.DistinctErrors;
 import io.redisreplica.router.support.ErrorHandler;
 import io.redisreplica.router.support.SafeText;
+import io.redisreplica.router.tls.SocketFactory;
 
 /**
  * One replica of a shard, on a thread of its own: the {@link ReplicaHandshake}, then the
@@ -47,6 +50,7 @@ public final class ReplicaSession extends Agent {
 
     private final ShardRuntime shard;
     private final Socket socket;
+    private final SocketFactory sockets;
     private final String peer;
     private final long stallTimeoutMillis;
     private final ReplicaPolicy policy;
@@ -72,11 +76,16 @@ public final class ReplicaSession extends Agent {
     /** The router closes this session (shutting down): set before its socket is closed. */
     private volatile boolean closedByRouter;
 
-    ReplicaSession(ShardRuntime shard, Socket socket, long stallTimeoutMillis, ReplicaPolicy policy, ClientLimits limits,
-        ClientGuard guard, ErrorHandler errors, DistinctErrors ackErrors, Runnable ended) {
+    /**
+     * @param socket the accepted connection, which this session closes to wake (under TLS: the plain socket)
+     * @param sockets what the session reads and writes on: {@code socket}, or TLS over it
+     */
+    ReplicaSession(ShardRuntime shard, Socket socket, SocketFactory sockets, long stallTimeoutMillis, ReplicaPolicy policy,
+        ClientLimits limits, ClientGuard guard, ErrorHandler errors, DistinctErrors ackErrors, Runnable ended) {
         super("shard-" + shard.name() + "-" + socket.getRemoteSocketAddress(), errors, JOIN_MILLIS);
         this.shard = shard;
         this.socket = socket;
+        this.sockets = sockets;
         this.peer = socket.getRemoteSocketAddress().toString();
         this.stallTimeoutMillis = stallTimeoutMillis;
         this.policy = policy;
@@ -213,11 +222,13 @@ public final class ReplicaSession extends Agent {
     private void serve() {
         try (socket) {
             socket.setTcpNoDelay(true);
-            final InputStream in = socket.getInputStream();
+            // timeouts and closes go to the plain socket, under a TLS one too: it reads through it
+            final Socket io = sockets.accept(socket);
+            final InputStream in = io.getInputStream();
             // the handshake's replies are small; the stream's 64 KB buffer is made at SYNC/PSYNC
-            final ReplicaHandshake.Sync sync = handshake.run(in, new BufferedOutputStream(socket.getOutputStream(), 512));
+            final ReplicaHandshake.Sync sync = handshake.run(in, new BufferedOutputStream(io.getOutputStream(), 512));
             if (sync == null && handshake.wrongAuth()) {
-                state(State.STOPPED, "closed after a wrong AUTH");
+                state = State.STOPPED; // not logged: ClientGuard logs a burst of wrong AUTHs once, not a line per connection
                 return;
             } else if (sync == null) {
                 state = State.STOPPED; // not logged: a health check (PING) or a scan does this too
@@ -225,14 +236,15 @@ public final class ReplicaSession extends Agent {
                 return;
             }
             socket.setSoTimeout(0);
-            sync(sync, in, new BufferedOutputStream(socket.getOutputStream(), 64 * 1024));
+            sync(sync, in, new BufferedOutputStream(io.getOutputStream(), 64 * 1024));
         } catch (IOException | RuntimeException e) {
             final State was = state;
             if (was == State.HANDSHAKE) {
                 // before a valid PSYNC the announced listening port proves nothing: garbage or a
                 // timeout counts against the address, never against the replica it claims to be
                 state = State.STOPPED;
-                guard.protocolFailed(socket.getInetAddress().getHostAddress(), "closed in the handshake: " + SafeText.of(e.toString()));
+                guard.protocolFailed(socket.getInetAddress().getHostAddress(), "closed in the handshake: " + (e instanceof SSLException
+                    ? "TLS: " + SafeText.of(sockets.reason(e)) : SafeText.of(e.toString())));
                 return;
             }
             state(State.STOPPED, e.toString());

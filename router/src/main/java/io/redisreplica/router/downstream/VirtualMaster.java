@@ -17,6 +17,7 @@ import io.redisreplica.router.config.ClientLimits;
 import io.redisreplica.router.shard.ShardRuntime;
 import io.redisreplica.router.support.DistinctErrors;
 import io.redisreplica.router.support.ErrorHandler;
+import io.redisreplica.router.tls.SocketFactory;
 
 /**
  * One shard's listener: every connection gets a {@link ReplicaSession} (an agent, on its own
@@ -35,6 +36,7 @@ public final class VirtualMaster implements AutoCloseable {
     private final ReplicaPolicy policy;
     /** The shard's replicas' ACK readers' failures: each distinct one logged once, all counted. */
     private final DistinctErrors ackErrors;
+    private final boolean tls;
 
     public VirtualMaster(ShardRuntime shard, long stallTimeoutMillis, ReplicaPolicy policy) throws IOException {
         this(shard, stallTimeoutMillis, policy, new ClientLimits(ClientLimits.DEFAULT_MAX_CLIENTS, ClientLimits.DEFAULT_HANDSHAKE_TIMEOUT_MILLIS));
@@ -55,10 +57,20 @@ public final class VirtualMaster implements AutoCloseable {
         this(shard, stallTimeoutMillis, policy, limits, authUser, ErrorHandler.recording());
     }
 
-    /** Binds the shard's port; {@link #start()} starts accepting. */
     public VirtualMaster(ShardRuntime shard, long stallTimeoutMillis, ReplicaPolicy policy, ClientLimits limits, String authUser,
         ErrorHandler errors) throws IOException {
+        this(shard, stallTimeoutMillis, policy, limits, authUser, errors, SocketFactory.plain());
+    }
+
+    /**
+     * Binds the shard's port; {@link #start()} starts accepting.
+     *
+     * @param sockets plain, or TLS on each accepted connection ({@code shard-tls}): its handshake runs on the session's thread
+     */
+    public VirtualMaster(ShardRuntime shard, long stallTimeoutMillis, ReplicaPolicy policy, ClientLimits limits, String authUser,
+        ErrorHandler errors, SocketFactory sockets) throws IOException {
         this.shard = shard;
+        this.tls = sockets.isTls();
         this.policy = policy;
         this.guard = new ClientGuard("shard " + shard.name(), authUser);
         this.ackErrors = errors.distinct(LOG, "shard " + shard.name() + " ACK readers");
@@ -66,7 +78,8 @@ public final class VirtualMaster implements AutoCloseable {
         this.loop = new AcceptLoop("shard " + shard.name(), "virtual-master-" + shard.name(), server, limits, (socket, release) -> {
             guard.sweep();
             final ReplicaSession[] self = new ReplicaSession[1];
-            final ReplicaSession session = new ReplicaSession(shard, socket, stallTimeoutMillis, policy, limits, guard, errors, ackErrors,
+            final ReplicaSession session = new ReplicaSession(shard, socket, sockets, stallTimeoutMillis, policy, limits, guard, errors,
+                ackErrors,
                 () -> {
                     sessions.remove(self[0]);
                     release.run();
@@ -89,8 +102,8 @@ public final class VirtualMaster implements AutoCloseable {
     /** Starts accepting replicas (once): the port is bound from the constructor on, so replicas that come early wait in its backlog. */
     public void start() {
         loop.start();
-        LOG.info("shard {}: virtual master listening on {}:{} (maxclients {}, handshake timeout {} ms)", shard.name(),
-            shard.shard().host(), shard.shard().port(), limits().maxClients(), limits().handshakeTimeoutMillis());
+        LOG.info("shard {}: virtual master listening on {}:{}{} (maxclients {}, handshake timeout {} ms)", shard.name(),
+            shard.shard().host(), shard.shard().port(), tls ? " with TLS" : "", limits().maxClients(), limits().handshakeTimeoutMillis());
     }
 
     /** A listening socket, or an error that names the port and who wanted it. */

@@ -22,6 +22,6 @@
  * each (3 s bound), so none reads the journal after it returns. The {@code Router} creates and
  * closes the virtual masters.
  *
- * <p>Uses {@code shard}, {@code config}, {@code routing} and {@code support}.
+ * <p>Uses {@code shard}, {@code config}, {@code routing}, {@code support} and {@code tls} (how its sockets are made: plain or TLS).
  */
 package io.redisreplica.router.downstream;

@@ -3,7 +3,6 @@ package io.redisreplica.router.sinks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -16,6 +15,7 @@ import io.redisreplica.resp.RespDecoderContext;
 import io.redisreplica.resp.RespError;
 import io.redisreplica.resp.RespObjectBuilder;
 import io.redisreplica.resp.RespWriter;
+import io.redisreplica.router.tls.SocketFactory;
 
 /**
  * A small blocking client for the tools and the event sinks, on our own RESP codec: replies are built by {@link
@@ -39,7 +39,12 @@ public final class RedisConnection implements AutoCloseable {
 
     /** A connection whose bulk replies are {@code byte[]} (keys and values as Redis keeps them), not UTF-8 text. */
     public static RedisConnection binary(String host, int port) throws IOException {
-        final RedisConnection c = new RedisConnection(host, port);
+        return binary(host, port, SocketFactory.plain(), "redis " + host + ":" + port);
+    }
+
+    /** {@link #binary(String, int)}, plain or TLS as {@code sockets} makes the connection. */
+    public static RedisConnection binary(String host, int port, SocketFactory sockets, String peer) throws IOException {
+        final RedisConnection c = new RedisConnection(host, port, sockets, peer);
         c.builder.binary();
         return c;
     }
@@ -55,11 +60,25 @@ public final class RedisConnection implements AutoCloseable {
     }
 
     public RedisConnection(String host, int port) throws IOException {
+        this(host, port, SocketFactory.plain(), "redis " + host + ":" + port);
+    }
+
+    /**
+     * @param sockets plain, or TLS (the handshake is done here: a wrong CA or an expired
+     *     certificate fails this constructor with a message naming {@code peer})
+     * @param peer what the server is, in errors ({@code master}, {@code sink audit target}); the address is added
+     */
+    public RedisConnection(String host, int port, SocketFactory sockets, String peer) throws IOException {
         socket = new Socket();
-        socket.connect(new InetSocketAddress(host, port), 5_000);
-        socket.setSoTimeout(60_000);
-        in = socket.getInputStream();
-        out = socket.getOutputStream();
+        try {
+            final Socket io = sockets.connect(socket, host, port, 5_000, peer.endsWith(host + ":" + port) ? peer : peer + " " + host + ":" + port);
+            socket.setSoTimeout(60_000);
+            in = io.getInputStream();
+            out = io.getOutputStream();
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
     }
 
     /** Sends bytes already encoded as RESP (a pipeline); read the replies with {@link #read()}. */

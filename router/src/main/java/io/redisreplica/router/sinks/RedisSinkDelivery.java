@@ -12,6 +12,7 @@ import io.redisreplica.api.KeyEvent;
 import io.redisreplica.resp.RespError;
 import io.redisreplica.resp.RespWriter;
 import io.redisreplica.router.config.SinkConfig;
+import io.redisreplica.router.tls.SocketFactory;
 
 /**
  * Delivers events to a Redis target exactly once: each batch is one MULTI/EXEC that holds a
@@ -25,6 +26,7 @@ public final class RedisSinkDelivery implements SinkDelivery {
     private final SinkConfig config;
     private final String shard;
     private final String checkpointKey;
+    private final SocketFactory sockets;
     private final RespWriter writer = new RespWriter();
     private final ExpandableArrayBuffer batch = new ExpandableArrayBuffer(64 * 1024);
     private RedisConnection connection;
@@ -32,6 +34,12 @@ public final class RedisSinkDelivery implements SinkDelivery {
     private volatile long refused;
 
     public RedisSinkDelivery(SinkConfig config, String shard) {
+        this(config, shard, SocketFactory.plain());
+    }
+
+    /** @param sockets plain, or TLS ({@code tls=yes} on the sink's line) */
+    public RedisSinkDelivery(SinkConfig config, String shard, SocketFactory sockets) {
+        this.sockets = sockets;
         this.config = config;
         this.shard = shard;
         this.checkpointKey = config.checkpointKey(shard);
@@ -45,7 +53,7 @@ public final class RedisSinkDelivery implements SinkDelivery {
     @Override
     public long open() throws IOException {
         close();
-        connection = new RedisConnection(config.host(), config.port());
+        connection = new RedisConnection(config.host(), config.port(), sockets, "sink " + config.name() + " target");
         final String password = config.options().get("password");
         if (password != null) {
             final String user = config.options().get("user");

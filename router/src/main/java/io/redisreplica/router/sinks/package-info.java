@@ -20,6 +20,6 @@
  * {@code SinkRunner.closeAll} closes every runner at once, each joined for up to 5 s. The
  * {@code Router} starts and closes them.
  *
- * <p>Uses {@code shard}, {@code config}, {@code routing} and {@code support}.
+ * <p>Uses {@code shard}, {@code config}, {@code routing}, {@code support} and {@code tls} (how its sockets are made: plain or TLS).
  */
 package io.redisreplica.router.sinks;

@@ -3,7 +3,6 @@ package io.redisreplica.router.upstream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,6 +17,7 @@ import io.redisreplica.resp.RespObjectBuilder;
 import io.redisreplica.resp.RespWriter;
 import io.redisreplica.router.routing.CommandTable;
 import io.redisreplica.router.routing.KeySpec;
+import io.redisreplica.router.tls.SocketFactory;
 
 /**
  * Asks the master for its own command table ({@code COMMAND}, Redis 2.8.13 and later), on a
@@ -29,9 +29,10 @@ final class MasterCommands {
     }
 
     /** @return how many commands the table learned */
-    static int teach(CommandTable table, String host, int port, String user, String password) throws IOException {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(host, port), 5000);
+    static int teach(CommandTable table, String host, int port, String user, String password, SocketFactory sockets)
+        throws IOException {
+        try (Socket raw = new Socket()) {
+            final Socket s = sockets.connect(raw, host, port, 5000, "master " + host + ":" + port);
             s.setSoTimeout(10_000);
             final InputStream in = s.getInputStream();
             final OutputStream out = s.getOutputStream();

@@ -6,7 +6,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,6 +17,7 @@ import io.redisreplica.resp.RespWriter;
 import io.redisreplica.router.routing.KeyArgs;
 import io.redisreplica.router.routing.MasterReader;
 import io.redisreplica.router.routing.RouterException;
+import io.redisreplica.router.tls.SocketFactory;
 
 /**
  * A plain client connection to the master that reads keys for {@link MasterReader}: one
@@ -42,7 +42,14 @@ final class MasterSideConnection implements MasterReader {
     private InputStream in;
     private OutputStream os;
 
+    private final SocketFactory sockets;
+
     MasterSideConnection(String host, int port, String user, String password) {
+        this(host, port, user, password, SocketFactory.plain());
+    }
+
+    MasterSideConnection(String host, int port, String user, String password, SocketFactory sockets) {
+        this.sockets = sockets;
         this.host = host;
         this.port = port;
         this.user = user;
@@ -247,11 +254,10 @@ final class MasterSideConnection implements MasterReader {
         }
         final Socket s = new Socket();
         try {
-            s.connect(new InetSocketAddress(host, port), 5000);
+            final Socket io = sockets.connect(s, host, port, 5000, "master " + host + ":" + port + " (side connection)");
             s.setSoTimeout(30_000);
-            s.setTcpNoDelay(true);
-            in = new BufferedInputStream(s.getInputStream(), 64 * 1024);
-            os = new BufferedOutputStream(s.getOutputStream(), 64 * 1024);
+            in = new BufferedInputStream(io.getInputStream(), 64 * 1024);
+            os = new BufferedOutputStream(io.getOutputStream(), 64 * 1024);
             socket = s;
             if (password != null) {
                 writer.wrap(out, 0);

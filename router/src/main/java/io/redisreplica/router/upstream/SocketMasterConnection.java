@@ -4,10 +4,13 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 
-/** A {@link MasterConnection} over TCP. */
+import io.redisreplica.router.config.RouterConfig;
+import io.redisreplica.router.tls.SocketFactory;
+import io.redisreplica.router.tls.TlsContexts;
+
+/** A {@link MasterConnection} over TCP, or TLS over TCP. */
 final class SocketMasterConnection implements MasterConnection {
     private static final int CONNECT_TIMEOUT_MS = 5000;
     /** Until the stream loop sets its tick: a master that stops answering the handshake is given up after this. */
@@ -15,28 +18,38 @@ final class SocketMasterConnection implements MasterConnection {
 
     private final String host;
     private final int port;
-    /** Made before the connect, so a close from another thread can end a connect that hangs. */
+    private final SocketFactory sockets;
+    /**
+     * Made before the connect, so a close from another thread can end a connect that hangs; with
+     * TLS the plain socket under it, whose close ends a blocked TLS read at once.
+     */
     private final Socket socket = new Socket();
     private InputStream in;
     private OutputStream out;
 
-    private SocketMasterConnection(String host, int port) {
+    private SocketMasterConnection(String host, int port, SocketFactory sockets) {
         this.host = host;
         this.port = port;
+        this.sockets = sockets;
     }
 
-    /** Connections over TCP to the address each attempt names. */
-    static MasterConnection.Connector connector() {
-        return address -> new SocketMasterConnection(address.host(), address.port());
+    /** Connections to the address each attempt names, plain or TLS as {@code sockets} makes them. */
+    static MasterConnection.Connector connector(SocketFactory sockets) {
+        return address -> new SocketMasterConnection(address.host(), address.port(), sockets);
+    }
+
+    /** How the config says to connect to the master: TLS ({@code upstream-tls yes}, its files loaded now) or plain. */
+    static SocketFactory sockets(RouterConfig config) throws IOException {
+        return config.upstreamTls() ? SocketFactory.of(new TlsContexts(config.tls(), "upstream")) : SocketFactory.plain();
     }
 
     @Override
     public void connect() throws IOException {
-        socket.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MS);
-        socket.setTcpNoDelay(true);
+        // a TLS handshake is bounded by the connect timeout; the TLS socket reads through this one, so its timeouts apply
+        final Socket io = sockets.connect(socket, host, port, CONNECT_TIMEOUT_MS, "master " + host + ":" + port);
         socket.setSoTimeout(HANDSHAKE_TIMEOUT_MS);
-        in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
-        out = socket.getOutputStream();
+        in = new BufferedInputStream(io.getInputStream(), 64 * 1024);
+        out = io.getOutputStream();
     }
 
     @Override

@@ -29,6 +29,7 @@ import io.redisreplica.router.support.Agent;
 import io.redisreplica.router.support.DistinctErrors;
 import io.redisreplica.router.support.ErrorHandler;
 import io.redisreplica.router.support.SpillFiles;
+import io.redisreplica.router.tls.SocketFactory;
 
 /**
  * The router's one connection to the master, as a replica, and its state machine (after Aeron's
@@ -58,6 +59,7 @@ public final class UpstreamLink extends Agent {
     private final RouterConfig config;
     private final List<ShardRuntime> shards;
     private final MasterConnection.Connector connector;
+    private final SocketFactory sockets;
     private final UpstreamPosition position;
     private final CommandRouter router;
     private final FullSync fullSync;
@@ -93,12 +95,25 @@ public final class UpstreamLink extends Agent {
      * @param receivers adds the receivers' state to each checkpoint, on this link's thread (the checkpoint's one writer)
      */
     public UpstreamLink(RouterConfig config, ValueRules valueRules, Journal journal, List<ShardRuntime> shards, Path snapshotDir,
-                        CrossShardPolicy policy, Consumer<Checkpoint> receivers, ErrorHandler errors) {
-        this(config, valueRules, journal, shards, snapshotDir, policy, receivers, errors, SocketMasterConnection.connector());
+                        CrossShardPolicy policy, Consumer<Checkpoint> receivers, ErrorHandler errors) throws IOException {
+        this(config, valueRules, journal, shards, snapshotDir, policy, receivers, errors, SocketMasterConnection.sockets(config));
+    }
+
+    private UpstreamLink(RouterConfig config, ValueRules valueRules, Journal journal, List<ShardRuntime> shards, Path snapshotDir,
+                         CrossShardPolicy policy, Consumer<Checkpoint> receivers, ErrorHandler errors, SocketFactory sockets) {
+        this(config, valueRules, journal, shards, snapshotDir, policy, receivers, errors, SocketMasterConnection.connector(sockets),
+            sockets);
     }
 
     UpstreamLink(RouterConfig config, ValueRules valueRules, Journal journal, List<ShardRuntime> shards, Path snapshotDir,
                  CrossShardPolicy policy, Consumer<Checkpoint> receivers, ErrorHandler errors, MasterConnection.Connector connector) {
+        this(config, valueRules, journal, shards, snapshotDir, policy, receivers, errors, connector, SocketFactory.plain());
+    }
+
+    /** @param sockets how the side connection and the COMMAND read connect to the master, as the link's own connections */
+    UpstreamLink(RouterConfig config, ValueRules valueRules, Journal journal, List<ShardRuntime> shards, Path snapshotDir,
+                 CrossShardPolicy policy, Consumer<Checkpoint> receivers, ErrorHandler errors, MasterConnection.Connector connector,
+                 SocketFactory sockets) {
         super(config.sentinels() != null ? "upstream-sentinel-" + config.sentinels().masterName()
             : "upstream-" + config.upstreamHost() + ":" + config.upstreamPort(), errors, JOIN_MS);
         this.config = config;
@@ -106,8 +121,9 @@ public final class UpstreamLink extends Agent {
         this.connector = connector;
         // the RDB split and the command stream share the rewriters and rules: both run on this thread
         final KeyRewriter[] rewriters = config.keyRewriters();
+        this.sockets = sockets;
         this.sideConnection = new MasterSideConnection(config.upstreamHost(), config.upstreamPort(), config.upstreamUser(),
-            config.upstreamPassword());
+            config.upstreamPassword(), sockets);
         // commands and transactions past the heap limit wait in files on the journal's disk until journaled
         final SpillFiles spill = new SpillFiles(config.journalDir().resolve("spill"), SpillFiles.DEFAULT_HEAP_LIMIT);
         this.position = new UpstreamPosition(journal, shards, receivers, appender -> CommandRouter.builder(config.shardMap(), policy, appender)
@@ -403,7 +419,7 @@ public final class UpstreamLink extends Agent {
         }
         try {
             final int learned = MasterCommands.teach(router.table(), master.host(), master.port(),
-                config.upstreamUser(), config.upstreamPassword());
+                config.upstreamUser(), config.upstreamPassword(), sockets);
             LOG.info("upstream: learned {} commands from the master's COMMAND table", learned);
         } catch (IOException | RuntimeException e) {
             LOG.warn("upstream: master's COMMAND table not available ({}): using the built-in one", e.getMessage());

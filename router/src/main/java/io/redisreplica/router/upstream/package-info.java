@@ -20,6 +20,6 @@
  * are logged once each ({@code DistinctErrors}); what it cannot (a {@code RouterException}, an
  * {@code Error}) goes to the {@code ErrorHandler} as fatal, which is {@code failure()}.
  *
- * <p>Uses {@code shard}, {@code config}, {@code routing} and {@code support}.
+ * <p>Uses {@code shard}, {@code config}, {@code routing}, {@code support} and {@code tls} (how its sockets are made: plain or TLS).
  */
 package io.redisreplica.router.upstream;

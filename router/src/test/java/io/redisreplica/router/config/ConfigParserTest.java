@@ -251,7 +251,7 @@ class ConfigParserTest {
         final ConfigException e = assertThrows(ConfigException.class, () -> parse(SHARD + "upstrem 127.0.0.1:6379"));
         assertEquals("t:2: unknown directive 'upstrem' (expected " + String.join(", ", ConfigParser.DIRECTIVES.keySet()) + ")",
             e.getMessage());
-        assertEquals(31, ConfigParser.DIRECTIVES.size());
+        assertEquals(44, ConfigParser.DIRECTIVES.size());
         assertThrows(ConfigException.class, () -> parse(SHARD + "UPSTREAM 127.0.0.1:6379"), "names are lower case, as written");
     }
 
@@ -306,12 +306,13 @@ class ConfigParserTest {
             bad("t:2: closing quote at column 21 must be followed by a space", SHARD + "shard-password a \"my\"secret"),
             bad("t:2: unknown escape \\q at column 20 (inside \"...\": \\\" \\\\ \\n \\r \\t)", SHARD + "shard-password a \"a\\qb\""),
             bad("t:2: missing argument: upstream HOST:PORT", SHARD + "upstream"),
-            bad("t:2: missing argument: shard-user SHARD NAME", SHARD + "shard-user a"),
+            bad("t:2: missing argument: shard-user SHARD NAME [SECRET] (SECRET here or in shard-password)", SHARD + "shard-user a"),
             bad("t:2: upstream takes 1 argument, unexpected 'x' (expected: upstream HOST:PORT)", SHARD + "upstream h:1 x"),
-            bad("t:2: shard-user takes 2 arguments, unexpected 'c' (expected: shard-user SHARD NAME)", SHARD + "shard-user a b c"),
-            bad("t:2: upstream-password takes 1 argument, unexpected word 3 (expected: upstream-password SECRET)",
+            bad("t:2: shard-user takes 2 or 3 arguments, unexpected word 5 (expected: shard-user SHARD NAME [SECRET] (SECRET here or "
+                + "in shard-password))", SHARD + "shard-user a b my secret"),
+            bad("t:2: upstream-password takes 1 argument, unexpected word 3 (expected: upstream-password SECRET|password-file=PATH)",
                 SHARD + "upstream-password my secret"),
-            bad("t:2: shard-password takes 2 arguments, unexpected word 4 (expected: shard-password SHARD SECRET (quote a secret "
+            bad("t:2: shard-password takes 2 arguments, unexpected word 4 (expected: shard-password SHARD SECRET|password-file=PATH (quote a secret "
                 + "with spaces: \"my secret\"))", SHARD + "shard-password a my secret"),
             bad("t:2: unknown directive 'x' (expected " + String.join(", ", ConfigParser.DIRECTIVES.keySet()) + ")", SHARD + "x y"),
             // addresses

@@ -57,7 +57,7 @@ class RouterConfigCheckTest {
 
     @Test
     void shouldQuoteValuesWithSpacesAndRefuseTrailingWords() {
-        assertError("t:2: shard-password takes 2 arguments, unexpected word 4 (expected: shard-password SHARD SECRET (quote a secret "
+        assertError("t:2: shard-password takes 2 arguments, unexpected word 4 (expected: shard-password SHARD SECRET|password-file=PATH (quote a secret "
             + "with spaces: \"my secret\"))", SHARD + "shard-password a my secret");
         assertEquals("my secret", ConfigParser.parse(SHARD + "shard-password a \"my secret\"", "t").shardPassword("a"));
         assertEquals("say \"hi\"\\", ConfigParser.parse(SHARD + "shard-password a \"say \\\"hi\\\"\\\\\"", "t").shardPassword("a"));
@@ -68,7 +68,7 @@ class RouterConfigCheckTest {
         assertError("t:2: closing quote at column 21 must be followed by a space", SHARD + "shard-password a \"my\"secret");
         assertError("t:2: unknown escape \\q at column 20 (inside \"...\": \\\" \\\\ \\n \\r \\t)", SHARD + "shard-password a \"a\\qb\"");
         assertError("t:1: upstream takes 1 argument, unexpected 'extra' (expected: upstream HOST:PORT)", "upstream 127.0.0.1:6379 extra\n" + SHARD);
-        assertError("t:1: upstream-password takes 1 argument, unexpected word 3 (expected: upstream-password SECRET)",
+        assertError("t:1: upstream-password takes 1 argument, unexpected word 3 (expected: upstream-password SECRET|password-file=PATH)",
             "upstream-password my secret\n" + SHARD);
         assertError("t:1: journal-max-bytes takes 1 argument, unexpected 'gb' (expected: journal-max-bytes SIZE)",
             "journal-max-bytes 10 gb\n" + SHARD);

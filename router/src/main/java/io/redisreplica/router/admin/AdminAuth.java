@@ -1,0 +1,128 @@
+package io.redisreplica.router.admin;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Locale;
+
+import io.redisreplica.resp.Command;
+import io.redisreplica.router.downstream.ClientGuard;
+
+/**
+ * Who may read the admin port ({@code admin-password}, {@code admin-user}): RESP clients after
+ * {@code AUTH [user] password} ({@code redis-cli -a}, {@code --user}), HTTP requests with Basic
+ * authentication (Prometheus's {@code basic_auth}); with {@code admin-health-open yes} the health
+ * path answers anyone. Wrong answers go through the port's {@link ClientGuard}: compared in
+ * constant time, slowed after a few from one address, logged once per burst, never echoed.
+ */
+final class AdminAuth {
+    /** The paths {@code admin-health-open} leaves open (the health endpoint, when the admin port has one). */
+    static boolean isHealthPath(String path) {
+        return path.equals("/health") || path.startsWith("/health?") || path.startsWith("/health/");
+    }
+
+    private final String password;
+    private final String user;
+    private final boolean healthOpen;
+    private final ClientGuard guard;
+
+    /** @param password null: no authentication */
+    AdminAuth(String user, String password, boolean healthOpen) {
+        this.user = user;
+        this.password = password;
+        this.healthOpen = healthOpen;
+        this.guard = new ClientGuard("admin", user);
+    }
+
+    boolean required() {
+        return password != null;
+    }
+
+    /** Whether {@code AUTH [user] given} is right; a RESP client's. */
+    boolean matches(String user, String given) {
+        return password != null && guard.matches(given, user, password);
+    }
+
+    /** Notes a wrong answer from {@code address}; how long to hold the reply back (positive: then close). */
+    long failed(String address) {
+        return guard.authFailed(address);
+    }
+
+    /**
+     * Whether an HTTP request may read {@code path}: no password set, the health path left open,
+     * or an {@code Authorization: Basic} header with the right user (any or {@code default} when
+     * no {@code admin-user} is set) and password. A wrong one is counted against {@code address}.
+     */
+    boolean httpAllowed(String head, String path, String address) {
+        if (password == null || healthOpen && isHealthPath(path)) {
+            return true;
+        }
+        for (String line : head.split("\r?\n")) {
+            final int colon = line.indexOf(':');
+            if (colon < 0 || !line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals("authorization")) {
+                continue;
+            }
+            final String value = line.substring(colon + 1).trim();
+            if (!value.regionMatches(true, 0, "Basic ", 0, 6)) {
+                break;
+            }
+            final String pair;
+            try {
+                pair = new String(Base64.getDecoder().decode(value.substring(6).trim()), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                break;
+            }
+            final int sep = pair.indexOf(':');
+            final String given = sep < 0 ? pair : pair.substring(sep + 1);
+            final String name = sep <= 0 || user == null && pair.substring(0, sep).equals("default") ? null : pair.substring(0, sep);
+            if (guard.matches(given, name, password)) {
+                return true;
+            }
+            break;
+        }
+        failed(address);
+        return false;
+    }
+
+    /**
+     * {@code AUTH [user] password}: 1 when the client may read (right, or no password is set), 0
+     * when not, -1 when the connection must close (a wrong answer past the free attempts, held back
+     * first, as on a shard port).
+     */
+    int answer(Command c, OutputStream out, String address) throws IOException {
+        if (c.argCount() < 2 || c.argCount() > 3) {
+            out.write("-ERR wrong number of arguments for 'auth' command\r\n".getBytes(StandardCharsets.US_ASCII));
+            return required() ? 0 : 1;
+        }
+        if (!required()) {
+            out.write("-ERR AUTH called without any password configured for the default user.\r\n".getBytes(StandardCharsets.US_ASCII));
+            return 1;
+        }
+        if (matches(c.argCount() == 3 ? c.argString(1) : null, c.argString(c.argCount() - 1))) {
+            out.write("+OK\r\n".getBytes(StandardCharsets.US_ASCII));
+            return 1;
+        }
+        final long delay = failed(address);
+        if (delay > 0) {
+            out.flush();
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        out.write("-WRONGPASS invalid username-password pair or user is disabled.\r\n".getBytes(StandardCharsets.US_ASCII));
+        return delay > 0 ? -1 : 0;
+    }
+
+    /** The answer to an HTTP request without the right password. */
+    static void unauthorized(OutputStream out) throws IOException {
+        final byte[] text = "admin-password is set: send the admin user and password (HTTP Basic)\n".getBytes(StandardCharsets.UTF_8);
+        out.write(("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"redis-replica admin\", charset=\"UTF-8\"\r\n"
+            + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: " + text.length + "\r\nConnection: close\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        out.write(text);
+        out.flush();
+    }
+}
