@@ -47,6 +47,7 @@ public final class AdminServer implements AutoCloseable {
     private static final byte[] HEAD_END = {'\r', '\n', '\r', '\n'};
 
     private final RouterView router;
+    private final AdminEndpoints endpoints;
     private final ServerSocket server;
     private final AcceptLoop loop;
     private final ClientLimits limits;
@@ -55,8 +56,10 @@ public final class AdminServer implements AutoCloseable {
     private final Map<Socket, Thread> clients = new ConcurrentHashMap<>();
     private volatile boolean closing;
 
-    public AdminServer(RouterView router, String host, int port, ClientLimits limits, ErrorHandler errors) throws IOException {
+    public AdminServer(RouterView router, AdminEndpoints endpoints, String host, int port, ClientLimits limits, ErrorHandler errors)
+        throws IOException {
         this.router = router;
+        this.endpoints = endpoints;
         this.errors = errors;
         this.limits = limits;
         this.server = VirtualMaster.bind("admin", host, port, 16);
@@ -232,22 +235,43 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
+    /**
+     * A plain HTTP answer for {@code curl http://ADMIN/metrics} (and {@code /health}, {@code
+     * /ready}) from the same {@link AdminEndpoints} as the {@code admin-http} server, which is
+     * the one to scrape (a real HTTP server: keep-alive, gzip, name filters).
+     */
     private void http(String request, OutputStream out) throws IOException {
         final String[] words = request.split("[ \r\n]", 3);
         final String path = words.length > 1 ? words[1] : "";
-        final String body;
-        final String status;
-        if (path.equals("/metrics")) {
-            status = "200 OK";
-            body = PrometheusReport.of(RouterStatus.of(router));
-        } else {
-            status = "404 Not Found";
-            body = "try /metrics\n";
-        }
-        final byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        out.write(("HTTP/1.1 " + status + "\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\nContent-Length: "
-            + bytes.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.write(bytes);
+        final AdminEndpoints.Answer a = switch (path) {
+            case "/metrics" -> endpoints.metrics(header(request, "accept"));
+            case "/health" -> endpoints.health();
+            case "/ready" -> endpoints.ready();
+            default -> endpoints.notFound();
+        };
+        out.write(("HTTP/1.1 " + a.status() + " " + reason(a.status()) + "\r\nContent-Type: " + a.contentType() + "\r\nContent-Length: "
+            + a.body().length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(a.body());
         out.flush();
+    }
+
+    /** A request header's value (name in lower case), null when absent. */
+    private static String header(String request, String name) {
+        for (String line : request.split("\r?\n")) {
+            final int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals(name)) {
+                return line.substring(colon + 1).trim();
+            }
+        }
+        return null;
+    }
+
+    private static String reason(int status) {
+        return switch (status) {
+            case 200 -> "OK";
+            case 404 -> "Not Found";
+            case 503 -> "Service Unavailable";
+            default -> "Status";
+        };
     }
 }

@@ -75,6 +75,7 @@ public final class ConfigParser {
         one("maxclients", "maxclients N", (p, l) -> p.draft.maxClients = Units.positiveInt(l.arg(), l.where(), "maxclients")),
         one("handshake-timeout", "handshake-timeout DURATION", (p, l) -> p.draft.handshakeTimeout = Units.duration(l.arg(), l.where())),
         one("admin", "admin HOST:PORT", ConfigParser::admin),
+        one("admin-http", "admin-http HOST:PORT", ConfigParser::adminHttp),
         rest("shard", "shard NAME HOST:PORT regex=...|prefix=...|slots=...", ConfigParser::shard),
         new Directive("shard-password", 2, "shard-password SHARD SECRET (quote a secret with spaces: \"my secret\")",
             (p, l) -> p.draft.shardPasswords.put(l.args()[0], l.args()[1])),
@@ -98,6 +99,7 @@ public final class ConfigParser {
     private String unclaimed = "drop";
     private int unclaimedLine;
     private int adminLine;
+    private int adminHttpLine;
 
     private ConfigParser(String source) {
         this.source = source;
@@ -211,6 +213,13 @@ public final class ConfigParser {
         adminLine = line.number();
     }
 
+    private void adminHttp(Directive.Line line) {
+        final HostPort hp = HostPort.parse(line.arg(), line.where());
+        draft.adminHttpHost = hp.host();
+        draft.adminHttpPort = hp.port();
+        adminHttpLine = line.number();
+    }
+
     private void shard(Directive.Line line) {
         final String where = line.where();
         final String[] words = line.words(3);
@@ -320,6 +329,14 @@ public final class ConfigParser {
                 throw new ConfigException(source + ":" + adminLine + ": admin " + draft.adminHost + ":" + draft.adminPort
                     + " is the port of shard " + s.name() + " (line " + shardLines.get(s.name()) + ")");
             }
+            if (HostPort.clash(draft.adminHttpHost, draft.adminHttpPort, s.host(), s.port())) {
+                throw new ConfigException(source + ":" + adminHttpLine + ": admin-http " + draft.adminHttpHost + ":" + draft.adminHttpPort
+                    + " is the port of shard " + s.name() + " (line " + shardLines.get(s.name()) + ")");
+            }
+        }
+        if (draft.adminPort > 0 && HostPort.clash(draft.adminHttpHost, draft.adminHttpPort, draft.adminHost, draft.adminPort)) {
+            throw new ConfigException(source + ":" + adminHttpLine + ": admin-http " + draft.adminHttpHost + ":" + draft.adminHttpPort
+                + " is the admin port (line " + adminLine + "): the HTTP endpoints need a port of their own");
         }
         for (String named : draft.shardPasswords.keySet()) {
             if (!shardLines.containsKey(named)) {

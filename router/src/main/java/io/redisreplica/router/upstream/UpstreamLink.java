@@ -72,6 +72,8 @@ public final class UpstreamLink extends Agent {
     private volatile long fullSyncs;
     private volatile long partialSyncs;
     private volatile String lastError = "";
+    /** When the master's connection last gave bytes, -1 before the first. */
+    private volatile long lastReadMillis = -1;
     /** Attempts that failed since the link last streamed. */
     private volatile long failures;
     private boolean commandsLearned;
@@ -147,6 +149,11 @@ public final class UpstreamLink extends Agent {
     /** Bytes of RDB read in the current or last full sync. */
     public long syncBytes() {
         return fullSync.bytes();
+    }
+
+    /** Wall-clock millis of the last bytes read from the master (handshake, RDB or stream), -1 before any. */
+    public long lastReadMillis() {
+        return lastReadMillis;
     }
 
     public String lastError() {
@@ -244,7 +251,7 @@ public final class UpstreamLink extends Agent {
             return; // close() came before this connection was published: its wake did not see it
         }
         c.connect(); // a close() meanwhile closes it, so a connect that hangs ends at once
-        final InputStream in = c.input();
+        final InputStream in = new ReadClock(c.input(), now -> lastReadMillis = now);
         final MasterHandshake handshake = new MasterHandshake(in, c.output());
         final ReplconfAck ack = new ReplconfAck(c.output());
         state(State.HANDSHAKE, "connected");

@@ -226,8 +226,21 @@ class ConfigParserTest {
         final ConfigException e = assertThrows(ConfigException.class, () -> parse(SHARD + "upstrem 127.0.0.1:6379"));
         assertEquals("t:2: unknown directive 'upstrem' (expected " + String.join(", ", ConfigParser.DIRECTIVES.keySet()) + ")",
             e.getMessage());
-        assertEquals(27, ConfigParser.DIRECTIVES.size());
+        assertEquals(28, ConfigParser.DIRECTIVES.size());
         assertThrows(ConfigException.class, () -> parse(SHARD + "UPSTREAM 127.0.0.1:6379"), "names are lower case, as written");
+    }
+
+    @Test
+    void shouldRefuseAdminHttpOnTheAdminPortOrAShardPort() {
+        final ConfigException onAdmin = assertThrows(ConfigException.class,
+            () -> parse(SHARD + "admin 127.0.0.1:7100\nadmin-http localhost:7100"));
+        assertEquals("t:3: admin-http localhost:7100 is the admin port (line 2): the HTTP endpoints need a port of their own",
+            onAdmin.getMessage());
+        final ConfigException onShard = assertThrows(ConfigException.class, () -> parse(SHARD + "admin-http 0.0.0.0:"
+            + parse(SHARD).shardMap().shards().get(0).port()));
+        assertTrue(onShard.getMessage().startsWith("t:2: admin-http 0.0.0.0:"), onShard.getMessage());
+        assertEquals(7180, parse(SHARD + "admin-http 127.0.0.1:7180").adminHttpPort());
+        assertEquals(-1, parse(SHARD).adminHttpPort());
     }
 
     /** The README's configuration example shows each directive of the table, and no other. */

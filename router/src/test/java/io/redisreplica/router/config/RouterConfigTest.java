@@ -106,7 +106,7 @@ class RouterConfigTest {
         assertError("t:2: unclaimed names shard 'zz', which is not defined", "shard a 127.0.0.1:7001 prefix=x\nunclaimed zz");
         assertError("t:1: unknown directive 'shards' (expected upstream, upstream-user, upstream-password, journal, journal-roll, journal-sync, "
             + "journal-max-bytes, journal-max-age, journal-min-free, retention-interval, replica-stall-timeout, replica-max-failures, "
-            + "replica-failure-window, replica-drop-time, proto-max-bulk-len, maxclients, handshake-timeout, admin, shard, shard-password, shard-user, rewrite, drop, transform, sink, "
+            + "replica-failure-window, replica-drop-time, proto-max-bulk-len, maxclients, handshake-timeout, admin, admin-http, shard, shard-password, shard-user, rewrite, drop, transform, sink, "
             + "sink-max-failures, unclaimed)", "shards a");
         assertError("t:1: proto-max-bulk-len must be 1kb..1gb, was 2147483648", "proto-max-bulk-len 2gb");
         assertError("t:1: bad size '1x' (expected a number with b, kb, mb, gb or tb)", "proto-max-bulk-len 1x");
