@@ -243,6 +243,23 @@ class ConfigParserTest {
         assertEquals(-1, parse(SHARD).adminHttpPort());
     }
 
+    /** The release's sample config names every directive (optional ones as '#directive'), and loads as it is. */
+    @Test
+    void shouldShowEveryDirectiveInTheSampleConfig() throws IOException {
+        final String sample = Files.readString(Path.of("..", "dist", "src", "conf", "router.conf"));
+        final Set<String> shown = new java.util.TreeSet<>();
+        for (String line : sample.split("\n")) {
+            if (!line.isEmpty() && !line.startsWith("# ")) {
+                shown.add(line.replaceFirst("^#", "").split("\\s+", 2)[0]);
+            }
+        }
+        assertEquals(new java.util.TreeSet<>(ConfigParser.DIRECTIVES.keySet()), shown);
+        final RouterConfig c = parse(sample);
+        assertEquals(7180, c.adminHttpPort());
+        // and with every optional line taken in, except the plugin that needs a jar
+        parse(sample.replaceAll("(?m)^#(?=[a-z])", "").replaceAll("(?m)^transform .*$", ""));
+    }
+
     /** The README's configuration example shows each directive of the table, and no other. */
     @Test
     void shouldShowEveryDirectiveInTheReadme() throws IOException {
