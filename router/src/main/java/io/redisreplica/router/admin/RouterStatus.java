@@ -18,7 +18,7 @@ import io.redisreplica.router.upstream.UpstreamLink;
 
 /**
  * What the admin port reports, read once per request from the running router ({@link #of}):
- * both reports ({@link InfoReport}, {@link PrometheusReport}) format this one record, so INFO
+ * both reports ({@link InfoReport}, {@link RouterMetrics}) format this one record, so INFO
  * and /metrics agree within a request (a lag is computed from the same journal end it is shown
  * with) and the formats are tested from fixed values. States are in lower case, as shown.
  *
@@ -70,7 +70,8 @@ record RouterStatus(long uptimeMillis, long journalsSetAside, long journalTailsC
     /**
      * @param snapshotWait why the shard waits for a full sync, null when it has its snapshot
      * @param journalBytes bytes of entries the journal retains (its files are sparse: their apparent size says little)
-     * @param journalWritable its directory takes writes and the disk has more than {@code journal-min-free}
+     * @param journalWritable its directory and the journal's (checkpoint, snapshots) take writes, and the disk has more
+     *     than {@code journal-min-free}
      */
     record Shard(String name, int port, String keys, String replid, long epoch, long snapshotOffset, String snapshotWait,
                  long journalFirst, long journalEnd, long fullResyncs, long partialResyncs, long replicasDropped, long clients,
@@ -131,6 +132,7 @@ record RouterStatus(long uptimeMillis, long journalsSetAside, long journalTailsC
         final Routing routing = new Routing(cr.routed(), cr.unclaimed(), cr.filtered(), cr.crossShard(), cr.translated(),
             cr.translatedKeys(), cr.readSkipped(), cr.unknown());
         final long[] disk = disk(router.journalDir());
+        final boolean rootWritable = Files.isWritable(router.journalDir()); // the checkpoint and snapshots are written there
         final List<Shard> shards = new ArrayList<>();
         for (int i = 0; i < router.shards().size(); i++) {
             final ShardRuntime s = router.shards().get(i);
@@ -146,7 +148,7 @@ record RouterStatus(long uptimeMillis, long journalsSetAside, long journalTailsC
                 router.drops(i), listener.limits().connected(), listener.limits().refused(), listener.acceptErrors(),
                 listener.guard().authFailures(), listener.guard().protocolFailures(), replicas,
                 Math.max(0, s.journal().endOffset() - s.journal().firstOffset()),
-                Files.isWritable(s.journal().dir()) && (disk[0] < 0 || disk[0] > router.journalMinFreeBytes())));
+                rootWritable && Files.isWritable(s.journal().dir()) && (disk[0] < 0 || disk[0] > router.journalMinFreeBytes())));
         }
         final List<Sink> sinks = new ArrayList<>();
         for (SinkRunner r : router.sinks()) {
