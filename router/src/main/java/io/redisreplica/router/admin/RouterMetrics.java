@@ -132,7 +132,7 @@ final class RouterMetrics implements MultiCollector {
         f.gauge("redis_replica_replica_lag_seconds", Unit.SECONDS, "Age of the oldest journal data a replica has not acknowledged.",
             replicas, ReplicaRow::labels, row -> row.replica().lagMillis() / 1000);
         f.summary("redis_replica_replica_ack_lag_seconds",
-            "A replica's lag sampled at each ACK (once a second): quantiles over the last minute (1: its maximum).", replicas,
+            "A replica's lag sampled at each of its ACKs: quantiles over the last minute (1: its maximum).", replicas,
             ReplicaRow::labels, row -> new double[] {row.replica().lagP50Millis(), row.replica().lagP99Millis(), row.replica().lagMaxMillis()},
             LAG_QUANTILES, row -> row.replica().lagSamples(), row -> row.replica().lagSumMillis());
         f.counter("redis_replica_replica_bad_acks", "ACKs ignored: negative or beyond the shard's journal.", replicas, ReplicaRow::labels,

@@ -10,9 +10,9 @@ import org.HdrHistogram.Recorder;
  *
  * <p>The ACK reader records into an HdrHistogram {@link Recorder} (wait-free); whoever asks for
  * the window, or the next record in a new slot, drains the recorder's interval into the slot of
- * the time it is drained, so a value lands at most one ACK (a second) late. Readers and the
- * draining record share one lock, taken about once a second per replica, never per command.
- * Values are milliseconds, capped at {@link #MAX_MILLIS}.
+ * the time it is drained, so a value lands at most one ACK (replicas ACK at least once a second)
+ * late. Readers and the draining record share one lock, taken by the ACK reader once per slot and
+ * by each read, never per command. Values are milliseconds, capped at {@link #MAX_MILLIS}.
  */
 public final class LagWindow {
     static final long SLOT_MILLIS = 10_000;
