@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests (*Test) and integration tests against real redis-server
-# processes (*IntegrationTest). Installs redis-server from Debian packages when missing.
+# processes (*IntegrationTest). Installs redis-server and promtool (the dist module checks
+# /metrics and the alert rules with it) from Debian packages when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-redis.sh
+source scripts/ensure-promtool.sh
 # A system redis-server the package may start on 6379 is never used: tests take free ports.
 exec mvn -B verify "$@"

@@ -213,6 +213,8 @@ public final class Journal implements AutoCloseable {
         return true;
     }
 
+    private volatile long checkpointWrittenMillis = -1;
+
     /** The last checkpoint written, reconciled with the entries at open. */
     public synchronized Checkpoint checkpoint() {
         return checkpoint.copy();
@@ -235,6 +237,12 @@ public final class Journal implements AutoCloseable {
         }
         checkpoints.write(next);
         checkpoint = next.copy();
+        checkpointWrittenMillis = System.currentTimeMillis();
+    }
+
+    /** Wall-clock millis of the last checkpoint this process wrote, -1 before the first (what a checkpoint-age alert reads). */
+    public long lastCheckpointMillis() {
+        return checkpointWrittenMillis;
     }
 
     /**

@@ -17,6 +17,9 @@ import io.redisreplica.journal.Checkpoint;
 import io.redisreplica.journal.Journal;
 import io.redisreplica.journal.ShardCheck;
 import io.redisreplica.journal.ShardJournal;
+import io.redisreplica.router.admin.AdminAuth;
+import io.redisreplica.router.admin.AdminEndpoints;
+import io.redisreplica.router.admin.AdminHttpServer;
 import io.redisreplica.router.admin.AdminServer;
 import io.redisreplica.router.admin.RouterView;
 import io.redisreplica.router.config.ClientLimits;
@@ -63,6 +66,7 @@ public final class Router implements AutoCloseable, RouterView {
     private final List<SinkRunner> sinks = new ArrayList<>();
     private final UpstreamLink upstream;
     private final AdminServer admin;
+    private final AdminHttpServer adminHttp;
     private final Retention retention;
     /** The one error policy of every loop; its first fatal error stops the router. */
     private final ErrorHandler errors = new ErrorHandler(this::stopOnFatal);
@@ -194,10 +198,22 @@ public final class Router implements AutoCloseable, RouterView {
                 upstream.requestFullResync("no snapshot for shard " + String.join(", ", waiting)
                     + ": a full sync of the master builds every shard's snapshot anew (each shard's replicas get a full resync)");
             }
-            this.admin = config.adminPort() > 0
-                ? new AdminServer(this, config.adminHost(), config.adminPort(), ClientLimits.of(config), errors,
-                    config.adminTls() ? SocketFactory.of(new TlsContexts(config.tls(), "admin")) : SocketFactory.plain(),
-                    config.adminUser(), config.adminPassword(), config.adminHealthOpen()) : null;
+            final AdminEndpoints endpoints = config.adminPort() > 0 || config.adminHttpPort() > 0 ? new AdminEndpoints(this) : null;
+            // one admin-password for both admin sides: the RESP/HTTP admin port and admin-http
+            final AdminAuth adminAuth = AdminAuth.of(config.adminUser(), config.adminPassword(), config.adminHealthOpen());
+            this.adminHttp = config.adminHttpPort() > 0
+                ? new AdminHttpServer(endpoints, config.adminHttpHost(), config.adminHttpPort(), errors, adminAuth) : null;
+            try {
+                this.admin = config.adminPort() > 0
+                    ? new AdminServer(this, endpoints, config.adminHost(), config.adminPort(), ClientLimits.of(config), errors,
+                        config.adminTls() ? SocketFactory.of(new TlsContexts(config.tls(), "admin")) : SocketFactory.plain(), adminAuth)
+                    : null;
+            } catch (IOException | RuntimeException e) {
+                if (adminHttp != null) {
+                    adminHttp.close(); // bound but not yet among what close() closes
+                }
+                throw e;
+            }
             this.retention = new Retention(shards, masters, sinks, upstream, config.retentionInterval().toMillis(), errors);
             synchronized (lifecycle) { // a fatal error meanwhile closes the router once it is whole
                 started.push(() -> SinkRunner.closeAll(sinks)); // in parallel: one join bound for all of them
@@ -207,6 +223,10 @@ public final class Router implements AutoCloseable, RouterView {
                 if (admin != null) {
                     admin.start();
                     started.push(admin);
+                }
+                if (adminHttp != null) {
+                    adminHttp.start();
+                    started.push(adminHttp);
                 }
                 retention.start();
                 started.push(retention);
@@ -307,6 +327,21 @@ public final class Router implements AutoCloseable, RouterView {
         return upstream;
     }
 
+    @Override
+    public long lastCheckpointMillis() {
+        return journal.lastCheckpointMillis();
+    }
+
+    @Override
+    public Path journalDir() {
+        return journal.dir();
+    }
+
+    @Override
+    public long journalMinFreeBytes() {
+        return journal.context().minFreeBytes();
+    }
+
     public List<ShardRuntime> shards() {
         return shards;
     }
@@ -334,6 +369,11 @@ public final class Router implements AutoCloseable, RouterView {
     /** The admin port's server, or null when none is configured. */
     public AdminServer adminServer() {
         return admin;
+    }
+
+    /** The admin-http server, or null when none is configured. */
+    public AdminHttpServer adminHttpServer() {
+        return adminHttp;
     }
 
     /** Live sessions of shard {@code index}. */

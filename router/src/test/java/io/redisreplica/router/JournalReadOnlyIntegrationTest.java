@@ -58,9 +58,10 @@ class JournalReadOnlyIntegrationTest {
     void shouldRetryACheckpointTheDirectoryRefusesAndResumeByItselfWhenItTakesWritesAgain() throws Exception {
         final RedisServer master = redis.start(RedisBinary.local(), Map.of("repl-backlog-size", "64mb"));
         final int port = FreePort.find();
+        final int httpPort = FreePort.find();
         final Path journal = dir.resolve("journal");
         final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + journal
-            + "\nshard a 127.0.0.1:" + port + " regex=.\n", "test");
+            + "\nadmin-http 127.0.0.1:" + httpPort + "\nshard a 127.0.0.1:" + port + " regex=.\n", "test");
         try (Router router = Router.start(config, CrossShardPolicy.TRANSLATE)) {
             final RedisServer replica = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + port));
             replica.awaitReplicaInSync(20_000);
@@ -72,6 +73,8 @@ class JournalReadOnlyIntegrationTest {
             }
             Await.until("the checkpoint to fail", () -> router.upstream().retriedFaults() >= 1, 20_000);
             assertTrue(router.upstream().lastError().contains("checkpoint"), router.upstream().lastError());
+            final String notReady = ready(httpPort);
+            assertTrue(notReady.startsWith("503 ") && notReady.contains("shard a: journal not writable"), notReady);
             Thread.sleep(1000);
             assertEquals(0, run("chattr", "-i", journal.toString()));
             immutable = null;
@@ -81,6 +84,22 @@ class JournalReadOnlyIntegrationTest {
             DatasetComparison.of(master, List.of(replica), key -> 0).awaitEqual("after the directory took writes again", 30_000);
             Await.until("the link to stream again", () -> router.upstream().state() == UpstreamLink.State.STREAMING, 20_000);
             assertEquals(1, router.upstream().fullSyncs(), "no new full sync: the link continued with PSYNC");
+            Await.until("ready again", () -> ready(httpPort).startsWith("200 "), 20_000);
+        }
+    }
+
+    /** /ready's status code and body. */
+    private static String ready(int port) {
+        try {
+            final java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/ready")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() + " " + r.body();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 }

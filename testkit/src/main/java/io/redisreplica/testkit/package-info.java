@@ -9,6 +9,8 @@
  * that is deliberately independent of our own codec so that it can serve as a test oracle, and
  * access to the shared RDB corpus ({@link io.redisreplica.testkit.RdbCorpus}); a test CA and
  * certificates made with {@code openssl} ({@link io.redisreplica.testkit.TlsCertificates}) for
- * servers started with TLS ({@code RedisServers.startTls}).
+ * servers started with TLS ({@code RedisServers.startTls}); and a strict parser of the Prometheus
+ * text format ({@link io.redisreplica.testkit.PrometheusText}), the oracle for what {@code /metrics}
+ * serves.
  */
 package io.redisreplica.testkit;

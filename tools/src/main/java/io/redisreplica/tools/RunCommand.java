@@ -42,7 +42,9 @@ final class RunCommand implements Callable<Integer> {
         description = "Delete the journal, snapshot and sink offsets of every journal shard the config no longer has (default: kept).")
     boolean removeOldShards;
 
-    @Option(names = "--status-every", defaultValue = "10", paramLabel = "SECONDS", description = "Print a status line this often (0: never).")
+    @Option(names = "--status-every", defaultValue = "10", paramLabel = "SECONDS",
+        description = "Log a status line (logger " + StatusLine.LOGGER + ": upstream, routing, each shard's replicas and lag) this often "
+            + "(0: never).")
     int statusEvery;
 
     /** What the process exits with once the router is closed (the shutdown hook halts with it). */
@@ -100,8 +102,7 @@ final class RunCommand implements Callable<Integer> {
                 }
                 if (statusEvery > 0 && System.nanoTime() - lastStatus >= TimeUnit.SECONDS.toNanos(statusEvery)) {
                     lastStatus = System.nanoTime();
-                    out.println(DemoCommand.status(router));
-                    out.flush();
+                    STATUS.info(StatusLine.of(router));
                 }
             }
         } finally {
@@ -113,4 +114,5 @@ final class RunCommand implements Callable<Integer> {
 
     private static final long SHUTDOWN_TIMEOUT_SECONDS = 30;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunCommand.class);
+    private static final org.slf4j.Logger STATUS = org.slf4j.LoggerFactory.getLogger(StatusLine.LOGGER);
 }

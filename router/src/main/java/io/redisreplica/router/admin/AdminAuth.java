@@ -16,16 +16,21 @@ import io.redisreplica.router.downstream.ClientGuard;
  * path answers anyone. Wrong answers go through the port's {@link ClientGuard}: compared in
  * constant time, slowed after a few from one address, logged once per burst, never echoed.
  */
-final class AdminAuth {
-    /** The paths {@code admin-health-open} leaves open (the health endpoint, when the admin port has one). */
+public final class AdminAuth {
+    /** The paths {@code admin-health-open} leaves open: {@code /health} and {@code /ready}, for probes without the password. */
     static boolean isHealthPath(String path) {
-        return path.equals("/health") || path.startsWith("/health?") || path.startsWith("/health/");
+        return path.equals("/health") || path.startsWith("/health?") || path.equals("/ready") || path.startsWith("/ready?");
     }
 
     private final String password;
     private final String user;
     private final boolean healthOpen;
     private final ClientGuard guard;
+
+    /** {@code admin-user}, {@code admin-password} (null: no authentication) and {@code admin-health-open}. */
+    public static AdminAuth of(String user, String password, boolean healthOpen) {
+        return new AdminAuth(user, password, healthOpen);
+    }
 
     /** @param password null: no authentication */
     AdminAuth(String user, String password, boolean healthOpen) {

@@ -49,6 +49,7 @@ public final class AdminServer implements AutoCloseable {
     private static final byte[] NOAUTH = "-NOAUTH Authentication required.\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final RouterView router;
+    private final AdminEndpoints endpoints;
     private final ServerSocket server;
     private final AcceptLoop loop;
     private final ClientLimits limits;
@@ -59,20 +60,22 @@ public final class AdminServer implements AutoCloseable {
     private final Map<Socket, Thread> clients = new ConcurrentHashMap<>();
     private volatile boolean closing;
 
-    public AdminServer(RouterView router, String host, int port, ClientLimits limits, ErrorHandler errors) throws IOException {
-        this(router, host, port, limits, errors, SocketFactory.plain(), null, null, false);
+    public AdminServer(RouterView router, AdminEndpoints endpoints, String host, int port, ClientLimits limits, ErrorHandler errors)
+        throws IOException {
+        this(router, endpoints, host, port, limits, errors, SocketFactory.plain(), new AdminAuth(null, null, false));
     }
 
     /**
      * @param sockets plain, or TLS on each accepted connection ({@code admin-tls})
-     * @param password {@code admin-password}: INFO and /metrics only after AUTH or HTTP Basic; null for none
-     * @param healthOpen {@code admin-health-open}: the health path answers without the password
+     * @param auth {@code admin-password}: INFO and the HTTP paths only after AUTH or HTTP Basic (the
+     *     health paths optionally open)
      */
-    public AdminServer(RouterView router, String host, int port, ClientLimits limits, ErrorHandler errors, SocketFactory sockets,
-        String user, String password, boolean healthOpen) throws IOException {
+    public AdminServer(RouterView router, AdminEndpoints endpoints, String host, int port, ClientLimits limits, ErrorHandler errors,
+        SocketFactory sockets, AdminAuth auth) throws IOException {
         this.sockets = sockets;
-        this.auth = new AdminAuth(user, password, healthOpen);
+        this.auth = auth;
         this.router = router;
+        this.endpoints = endpoints;
         this.errors = errors;
         this.limits = limits;
         this.server = VirtualMaster.bind("admin", host, port, 16);
@@ -89,9 +92,9 @@ public final class AdminServer implements AutoCloseable {
             }
         }), errors);
         LOG.info("admin: INFO and /metrics on {}:{}{}{} (maxclients {})", host, port, sockets.isTls() ? " with TLS" : "",
-            password != null ? ", after AUTH" : "", limits.maxClients());
+            auth.required() ? ", after AUTH" : "", limits.maxClients());
         final InetAddress bound = server.getInetAddress();
-        if (!bound.isLoopbackAddress() && password == null) {
+        if (!bound.isLoopbackAddress() && !auth.required()) {
             LOG.warn("admin: {}:{} is reachable from other hosts and has no authentication: anyone who can connect reads INFO "
                 + "and /metrics (bind it to 127.0.0.1, set admin-password, or firewall it)", host, port);
         }
@@ -265,26 +268,48 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
+    /**
+     * A plain HTTP answer for {@code curl http://ADMIN/metrics} (and {@code /health}, {@code
+     * /ready}) from the same {@link AdminEndpoints} as the {@code admin-http} server, which is
+     * the one to scrape (a real HTTP server: keep-alive, gzip, name filters). With
+     * {@code admin-password}, HTTP Basic first.
+     */
     private void http(String request, OutputStream out, String address) throws IOException {
         final String[] words = request.split("[ \r\n]", 3);
         final String path = words.length > 1 ? words[1] : "";
-        final String body;
-        final String status;
         if (!auth.httpAllowed(request, path, address)) {
             AdminAuth.unauthorized(out);
             return;
         }
-        if (path.equals("/metrics")) {
-            status = "200 OK";
-            body = PrometheusReport.of(RouterStatus.of(router));
-        } else {
-            status = "404 Not Found";
-            body = "try /metrics\n";
-        }
-        final byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        out.write(("HTTP/1.1 " + status + "\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\nContent-Length: "
-            + bytes.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.write(bytes);
+        final AdminEndpoints.Answer a = switch (path) {
+            case "/metrics" -> endpoints.metrics(header(request, "accept"));
+            case "/health" -> endpoints.health();
+            case "/ready" -> endpoints.ready();
+            default -> endpoints.notFound();
+        };
+        out.write(("HTTP/1.1 " + a.status() + " " + reason(a.status()) + "\r\nContent-Type: " + a.contentType() + "\r\nContent-Length: "
+            + a.body().length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(a.body());
         out.flush();
+    }
+
+    /** A request header's value (name in lower case), null when absent. */
+    private static String header(String request, String name) {
+        for (String line : request.split("\r?\n")) {
+            final int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals(name)) {
+                return line.substring(colon + 1).trim();
+            }
+        }
+        return null;
+    }
+
+    private static String reason(int status) {
+        return switch (status) {
+            case 200 -> "OK";
+            case 404 -> "Not Found";
+            case 503 -> "Service Unavailable";
+            default -> "Status";
+        };
     }
 }

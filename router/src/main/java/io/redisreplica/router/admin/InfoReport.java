@@ -45,7 +45,7 @@ final class InfoReport {
     }
 
     private static void server(StringBuilder sb, RouterStatus status) {
-        sb.append("# Server\r\nredis_replica_version:0.1.0-SNAPSHOT\r\nuptime_in_seconds:").append(status.uptimeMillis() / 1000)
+        sb.append("# Server\r\nredis_replica_version:").append(AdminEndpoints.version()).append("\r\nuptime_in_seconds:").append(status.uptimeMillis() / 1000)
             .append("\r\nshards:").append(status.shards().size())
             .append("\r\njournals_set_aside:").append(status.journalsSetAside())
             .append("\r\njournal_tails_cut:").append(status.journalTailsCut())

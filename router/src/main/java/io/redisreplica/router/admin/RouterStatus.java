@@ -1,9 +1,14 @@
 package io.redisreplica.router.admin;
 
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import io.redisreplica.router.downstream.LagWindow;
 import io.redisreplica.router.downstream.ReplicaSession;
 import io.redisreplica.router.downstream.VirtualMaster;
 import io.redisreplica.router.routing.CommandRouter;
@@ -13,14 +18,43 @@ import io.redisreplica.router.upstream.UpstreamLink;
 
 /**
  * What the admin port reports, read once per request from the running router ({@link #of}):
- * both reports ({@link InfoReport}, {@link PrometheusReport}) format this one record, so INFO
+ * both reports ({@link InfoReport}, {@link RouterMetrics}) format this one record, so INFO
  * and /metrics agree within a request (a lag is computed from the same journal end it is shown
  * with) and the formats are tested from fixed values. States are in lower case, as shown.
  *
  * @param admin the admin port's counters, null when none is configured
  */
 record RouterStatus(long uptimeMillis, long journalsSetAside, long journalTailsCut, long retentionDeleted, long retentionErrors, Admin admin,
-                    Upstream upstream, Routing routing, List<Shard> shards, List<Sink> sinks) {
+                    Upstream upstream, Routing routing, List<Shard> shards, List<Sink> sinks, Vitals vitals) {
+
+    /**
+     * What says whether the router is alive and keeping up, beyond its counters.
+     *
+     * @param lastUpstreamByteAgeMillis since the master's connection last gave bytes (since start before it ever did)
+     * @param checkpointAgeMillis since the last checkpoint was written (since start before the first)
+     * @param diskFreeBytes usable bytes on the journal's file system, -1 when it cannot be read
+     */
+    record Vitals(long lastUpstreamByteAgeMillis, long checkpointAgeMillis, long diskFreeBytes, long diskTotalBytes, long minFreeBytes) {
+    }
+
+    /**
+     * Ready to serve: the upstream link streams and every shard's journal takes appends. Null
+     * when ready, else why not (for {@code /ready}'s body).
+     */
+    String notReady() {
+        final StringBuilder why = new StringBuilder();
+        if (!"streaming".equals(upstream.state())) {
+            why.append("upstream ").append(upstream.state()).append(upstream.lastError().isEmpty() ? "" : ": " + upstream.lastError())
+                .append('\n');
+        }
+        for (Shard s : shards) {
+            if (!s.journalWritable()) {
+                why.append("shard ").append(s.name()).append(": journal not writable (").append(vitals.diskFreeBytes())
+                    .append(" bytes free, journal-min-free ").append(vitals.minFreeBytes()).append(")\n");
+            }
+        }
+        return why.length() == 0 ? null : why.toString();
+    }
 
     record Admin(long clients, long refused, long acceptErrors) {
     }
@@ -37,10 +71,16 @@ record RouterStatus(long uptimeMillis, long journalsSetAside, long journalTailsC
                    long skippedAlreadyRead, long unknown) {
     }
 
-    /** @param snapshotWait why the shard waits for a full sync, null when it has its snapshot */
+    /**
+     * @param snapshotWait why the shard waits for a full sync, null when it has its snapshot
+     * @param journalBytes bytes of entries the journal retains (its files are sparse: their apparent size says little)
+     * @param journalWritable its directory and the journal's (checkpoint, snapshots) take writes, and the disk has more
+     *     than {@code journal-min-free}
+     */
     record Shard(String name, int port, String keys, String replid, long epoch, long snapshotOffset, String snapshotWait,
                  long journalFirst, long journalEnd, long fullResyncs, long partialResyncs, long replicasDropped, long clients,
-                 long clientsRefused, long acceptErrors, long authFailures, long handshakeFailures, List<Replica> replicas) {
+                 long clientsRefused, long acceptErrors, long authFailures, long handshakeFailures, List<Replica> replicas,
+                 long journalBytes, boolean journalWritable) {
         /**
          * The router's view of "in sync": the link streams and every replica (one at least) has
          * acknowledged the journal's end. The master may be ahead by what is in flight to the
@@ -59,9 +99,15 @@ record RouterStatus(long uptimeMillis, long journalsSetAside, long journalTailsC
         }
     }
 
-    /** @param lagMillis the current lag, then its p50, p99 and maximum */
+    /**
+     * @param addr the connection's address (changes with every connection)
+     * @param identity the replica's IP and announced listening port: the same across reconnects (the metrics' label)
+     * @param lagMillis the current lag, then its p50, p99 and maximum over the last minute, then how many ACKs were
+     *     sampled since streaming started and the sum of their lags
+     */
     record Replica(String addr, int listeningPort, String state, long sent, long acked, long lagEntries, long badAcks,
-                   double lagMillis, double lagP50Millis, double lagP99Millis, double lagMaxMillis) {
+                   double lagMillis, double lagP50Millis, double lagP99Millis, double lagMaxMillis, String identity, long lagSamples,
+                   double lagSumMillis) {
         /** Journal bytes not acknowledged, -1 before the first ACK. */
         long lagBytes(Shard shard) {
             return acked < 0 ? -1 : shard.journalEnd() - acked;
@@ -89,20 +135,24 @@ record RouterStatus(long uptimeMillis, long journalsSetAside, long journalTailsC
             up.syncBytes(), up.retriedFaults(), up.lastError(), up.master(), up.sentinel());
         final Routing routing = new Routing(cr.routed(), cr.unclaimed(), cr.filtered(), cr.crossShard(), cr.translated(),
             cr.translatedKeys(), cr.readSkipped(), cr.unknown());
+        final long[] disk = disk(router.journalDir());
+        final boolean rootWritable = Files.isWritable(router.journalDir()); // the checkpoint and snapshots are written there
         final List<Shard> shards = new ArrayList<>();
         for (int i = 0; i < router.shards().size(); i++) {
             final ShardRuntime s = router.shards().get(i);
             final List<Replica> replicas = new ArrayList<>();
             for (ReplicaSession d : router.sessions(i)) {
-                final double[] p = d.lagPercentiles();
+                final LagWindow.Snapshot w = d.lagWindow();
                 replicas.add(new Replica(d.peer(), d.listeningPort(), lower(d.state()), d.sentOffset(), d.ackedOffset(), d.lagEntries(),
-                    d.badAcks(), d.lagMillis(), p[0], p[1], p[2]));
+                    d.badAcks(), d.lagMillis(), w.p50Millis(), w.p99Millis(), w.maxMillis(), d.identity(), w.count(), w.sumMillis()));
             }
             final VirtualMaster listener = router.listener(i);
             shards.add(new Shard(s.name(), s.shard().port(), s.shard().matcher().describe(), s.replid(), s.epoch(), s.snapshotOffset(),
                 s.snapshotWait(), s.journal().firstOffset(), s.journal().endOffset(), s.fullResyncs(), s.partialResyncs(),
                 router.drops(i), listener.limits().connected(), listener.limits().refused(), listener.acceptErrors(),
-                listener.guard().authFailures(), listener.guard().protocolFailures(), replicas));
+                listener.guard().authFailures(), listener.guard().protocolFailures(), replicas,
+                Math.max(0, s.journal().endOffset() - s.journal().firstOffset()),
+                rootWritable && Files.isWritable(s.journal().dir()) && (disk[0] < 0 || disk[0] > router.journalMinFreeBytes())));
         }
         final List<Sink> sinks = new ArrayList<>();
         for (SinkRunner r : router.sinks()) {
@@ -111,8 +161,24 @@ record RouterStatus(long uptimeMillis, long journalsSetAside, long journalTailsC
                 delivered < 0 ? -1 : r.shard().journal().endOffset() - delivered, r.events(), r.failures(), r.faults(), r.refused(),
                 r.lastError()));
         }
-        return new RouterStatus(router.uptimeMillis(), router.journalsSetAside(), router.journalTailsCut(), router.retentionDeleted(), router.retentionErrors(),
-            admin, upstream, routing, shards, sinks);
+        final long now = System.currentTimeMillis();
+        final long uptime = router.uptimeMillis();
+        final long lastRead = up.lastReadMillis();
+        final long lastCheckpoint = router.lastCheckpointMillis();
+        final Vitals vitals = new Vitals(lastRead < 0 ? uptime : Math.max(0, now - lastRead),
+            lastCheckpoint < 0 ? uptime : Math.max(0, now - lastCheckpoint), disk[0], disk[1], router.journalMinFreeBytes());
+        return new RouterStatus(uptime, router.journalsSetAside(), router.journalTailsCut(), router.retentionDeleted(), router.retentionErrors(),
+            admin, upstream, routing, shards, sinks, vitals);
+    }
+
+    /** {usable, total} bytes of the file system holding {@code dir}, {-1, -1} when it cannot be read. */
+    private static long[] disk(Path dir) {
+        try {
+            final FileStore store = Files.getFileStore(dir);
+            return new long[] {store.getUsableSpace(), store.getTotalSpace()};
+        } catch (IOException e) {
+            return new long[] {-1, -1};
+        }
     }
 
     private static String lower(Enum<?> e) {

@@ -28,6 +28,15 @@ public interface RouterView {
     /** Retention passes that failed since start. */
     long retentionErrors();
 
+    /** Wall-clock millis of the last checkpoint written since start, -1 before the first. */
+    long lastCheckpointMillis();
+
+    /** The journal's directory (its file system's free space is reported and guarded). */
+    java.nio.file.Path journalDir();
+
+    /** {@code journal-min-free}: appends stop below this much free space. */
+    long journalMinFreeBytes();
+
     UpstreamLink upstream();
 
     List<ShardRuntime> shards();

@@ -44,6 +44,8 @@ final class ConfigDraft {
     Duration handshakeTimeout = Duration.ofMillis(ClientLimits.DEFAULT_HANDSHAKE_TIMEOUT_MILLIS);
     String adminHost = "127.0.0.1";
     int adminPort = -1;
+    String adminHttpHost = "127.0.0.1";
+    int adminHttpPort = -1;
     long protoMaxBulkLen = RespDecoderContext.DEFAULT_MAX_BULK_LENGTH;
     /** Set last, once every shard line and the unclaimed rule are read and checked. */
     ShardMap shardMap;

@@ -97,6 +97,7 @@ public final class ConfigParser {
             (p, l) -> p.draft.adminPassword = Secrets.password(l.arg(), l.where())),
         one("admin-health-open", "admin-health-open yes|no",
             (p, l) -> p.draft.adminHealthOpen = SecurityLines.yesNo(l, "admin-health-open")),
+        one("admin-http", "admin-http HOST:PORT", ConfigParser::adminHttp),
         rest("shard", "shard NAME HOST:PORT regex=...|prefix=...|slots=...", ConfigParser::shard),
         new Directive("shard-password", 2, "shard-password SHARD SECRET|password-file=PATH (quote a secret with spaces: \"my secret\")",
             (p, l) -> p.draft.shardPasswords.put(l.args()[0], Secrets.password(l.args()[1], l.where()))),
@@ -124,6 +125,7 @@ public final class ConfigParser {
     private int upstreamLine;
     private int sentinelLine;
     private int demotedLine;
+    private int adminHttpLine;
 
     private ConfigParser(String source) {
         this.source = source;
@@ -265,6 +267,13 @@ public final class ConfigParser {
         adminLine = line.number();
     }
 
+    private void adminHttp(Directive.Line line) {
+        final HostPort hp = HostPort.parse(line.arg(), line.where());
+        draft.adminHttpHost = hp.host();
+        draft.adminHttpPort = hp.port();
+        adminHttpLine = line.number();
+    }
+
     private void shard(Directive.Line line) {
         final String where = line.where();
         final String[] words = line.words(3);
@@ -385,6 +394,14 @@ public final class ConfigParser {
                 throw new ConfigException(source + ":" + adminLine + ": admin " + draft.adminHost + ":" + draft.adminPort
                     + " is the port of shard " + s.name() + " (line " + shardLines.get(s.name()) + ")");
             }
+            if (HostPort.clash(draft.adminHttpHost, draft.adminHttpPort, s.host(), s.port())) {
+                throw new ConfigException(source + ":" + adminHttpLine + ": admin-http " + draft.adminHttpHost + ":" + draft.adminHttpPort
+                    + " is the port of shard " + s.name() + " (line " + shardLines.get(s.name()) + ")");
+            }
+        }
+        if (draft.adminPort > 0 && HostPort.clash(draft.adminHttpHost, draft.adminHttpPort, draft.adminHost, draft.adminPort)) {
+            throw new ConfigException(source + ":" + adminHttpLine + ": admin-http " + draft.adminHttpHost + ":" + draft.adminHttpPort
+                + " is the admin port (line " + adminLine + "): the HTTP endpoints need a port of their own");
         }
         for (String named : draft.shardPasswords.keySet()) {
             if (!shardLines.containsKey(named)) {

@@ -43,6 +43,8 @@ public final class RouterConfig {
     private final Duration handshakeTimeout;
     private final String adminHost;
     private final int adminPort;
+    private final String adminHttpHost;
+    private final int adminHttpPort;
     private final long protoMaxBulkLen;
     private final ShardMap shardMap;
     private final Set<String> droppedTypes;
@@ -85,6 +87,8 @@ public final class RouterConfig {
         this.handshakeTimeout = d.handshakeTimeout;
         this.adminHost = d.adminHost;
         this.adminPort = d.adminPort;
+        this.adminHttpHost = d.adminHttpHost;
+        this.adminHttpPort = d.adminHttpPort;
         this.protoMaxBulkLen = d.protoMaxBulkLen;
         this.shardMap = d.shardMap;
         this.droppedTypes = Collections.unmodifiableSet(new LinkedHashSet<>(d.droppedTypes)); // sorted as the draft's
@@ -200,6 +204,15 @@ public final class RouterConfig {
 
     public String adminHost() {
         return adminHost;
+    }
+
+    public String adminHttpHost() {
+        return adminHttpHost;
+    }
+
+    /** The HTTP port of /metrics, /health and /ready ({@code admin-http}), or -1 when none was configured. */
+    public int adminHttpPort() {
+        return adminHttpPort;
     }
 
     /** The admin port, or -1 when none was configured. */

@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
-import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +35,6 @@ final class AckReader extends Agent {
     private static final Logger LOG = LoggerFactory.getLogger(AckReader.class);
     /** The read timeout: the reader wakes this often to sample the lag and watch for a stall, ACKs or not. */
     private static final int WAKE_MILLIS = 100;
-    private static final long MAX_LAG_MILLIS = 3_600_000L;
 
     private final ShardRuntime shard;
     private final String peer;
@@ -52,7 +50,7 @@ final class AckReader extends Agent {
     private volatile boolean stalled;
     private long lastAckProgress = System.currentTimeMillis();
     private final AtomicLong badAcks = new AtomicLong();
-    private final Histogram lagMillis = new Histogram(MAX_LAG_MILLIS, 2);
+    private final LagWindow lagWindow = new LagWindow();
     private volatile double currentLagMillis;
 
     AckReader(ShardRuntime shard, String peer, Socket socket, InputStream in, byte[] rest, LongSupplier sentOffset,
@@ -86,14 +84,14 @@ final class AckReader extends Agent {
         return currentLagMillis;
     }
 
-    /** {p50, p99, max} in ms of the lag sampled since streaming started. */
-    synchronized double[] lagPercentiles() {
-        return new double[] {lagMillis.getValueAtPercentile(50), lagMillis.getValueAtPercentile(99), lagMillis.getMaxValue()};
+    /** The lag sampled at each ACK over the last minute (see {@link LagWindow}). */
+    LagWindow.Snapshot lagWindow() {
+        return lagWindow.snapshot(System.currentTimeMillis());
     }
 
-    private synchronized void recordLag(double ms) {
+    private void recordLag(double ms) {
         currentLagMillis = ms;
-        lagMillis.recordValue(Math.min((long) ms, MAX_LAG_MILLIS));
+        lagWindow.record(ms, System.currentTimeMillis());
     }
 
     @Override

@@ -150,10 +150,10 @@ public final class ReplicaSession extends Agent {
         return a == null ? 0 : a.lagMillis();
     }
 
-    /** Lag percentiles since the session started streaming: {p50, p99, max} in ms. */
-    public double[] lagPercentiles() {
+    /** The lag sampled at each ACK over the last minute: p50, p99, max, and count and sum since streaming started. */
+    public LagWindow.Snapshot lagWindow() {
         final AckReader a = acks;
-        return a == null ? new double[3] : a.lagPercentiles();
+        return a == null ? LagWindow.Snapshot.EMPTY : a.lagWindow();
     }
 
     /** The replica's IP address, as Redis lists it ({@code slaveN:ip=}). */

@@ -84,6 +84,8 @@ public final class UpstreamLink extends Agent {
     private volatile long fullSyncs;
     private volatile long partialSyncs;
     private volatile String lastError = "";
+    /** When the master's connection last gave bytes, -1 before the first. */
+    private volatile long lastReadMillis = -1;
     /** Attempts that failed since the link last streamed. */
     private volatile long failures;
     private boolean commandsLearned;
@@ -211,6 +213,11 @@ public final class UpstreamLink extends Agent {
         return fullSync.bytes();
     }
 
+    /** Wall-clock millis of the last bytes read from the master (handshake, RDB or stream), -1 before any. */
+    public long lastReadMillis() {
+        return lastReadMillis;
+    }
+
     public String lastError() {
         return lastError;
     }
@@ -310,6 +317,7 @@ public final class UpstreamLink extends Agent {
         HostPort target = locator.target();
         MasterConnection c;
         MasterHandshake handshake;
+        InputStream in;
         for (int hop = 0; ; hop++) {
             c = connector.newConnection(target);
             connection = c;
@@ -322,7 +330,8 @@ public final class UpstreamLink extends Agent {
                 locator.unreachable(target);
                 throw new IOException(target + ": " + e.getMessage(), e);
             }
-            handshake = new MasterHandshake(c.input(), c.output());
+            in = new ReadClock(c.input(), now -> lastReadMillis = now); // when the master last sent a byte, for INFO and /ready
+            handshake = new MasterHandshake(in, c.output());
             state(State.HANDSHAKE, "connected to " + target);
             handshake.greet(config.upstreamUser(), config.upstreamPassword());
             final MasterRole role = handshake.role();
@@ -343,7 +352,6 @@ public final class UpstreamLink extends Agent {
         locator.connected(target);
         sideConnection.moveTo(target.host(), target.port());
         learnCommands(target);
-        final InputStream in = c.input();
         final ReplconfAck ack = new ReplconfAck(c.output());
         handshake.announce(shards.get(0).shard().port());
         if (fullResyncRequested) {

@@ -56,7 +56,7 @@ class InfoReportTest {
     void shouldLeaveTheAdminLinesOutWithoutAnAdminPort() {
         final RouterStatus s = FixedStatus.withSinks(false);
         final RouterStatus noAdmin = new RouterStatus(s.uptimeMillis(), s.journalsSetAside(), s.journalTailsCut(), s.retentionDeleted(), s.retentionErrors(),
-            null, s.upstream(), s.routing(), s.shards(), s.sinks());
+            null, s.upstream(), s.routing(), s.shards(), s.sinks(), s.vitals());
         assertEquals("# Server\r\nredis_replica_version:0.1.0-SNAPSHOT\r\nuptime_in_seconds:61\r\nshards:2\r\njournals_set_aside:1\r\njournal_tails_cut:0\r\n"
             + "retention_files_deleted:12\r\nretention_errors:3\r\n\r\n", InfoReport.of(noAdmin, "server"));
         assertEquals("# Sinks\r\n\r\n", InfoReport.of(noAdmin, "sinks"));

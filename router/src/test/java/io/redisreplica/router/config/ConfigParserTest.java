@@ -251,8 +251,42 @@ class ConfigParserTest {
         final ConfigException e = assertThrows(ConfigException.class, () -> parse(SHARD + "upstrem 127.0.0.1:6379"));
         assertEquals("t:2: unknown directive 'upstrem' (expected " + String.join(", ", ConfigParser.DIRECTIVES.keySet()) + ")",
             e.getMessage());
-        assertEquals(44, ConfigParser.DIRECTIVES.size());
+        assertEquals(45, ConfigParser.DIRECTIVES.size());
         assertThrows(ConfigException.class, () -> parse(SHARD + "UPSTREAM 127.0.0.1:6379"), "names are lower case, as written");
+    }
+
+    @Test
+    void shouldRefuseAdminHttpOnTheAdminPortOrAShardPort() {
+        final ConfigException onAdmin = assertThrows(ConfigException.class,
+            () -> parse(SHARD + "admin 127.0.0.1:7100\nadmin-http localhost:7100"));
+        assertEquals("t:3: admin-http localhost:7100 is the admin port (line 2): the HTTP endpoints need a port of their own",
+            onAdmin.getMessage());
+        final ConfigException onShard = assertThrows(ConfigException.class, () -> parse(SHARD + "admin-http 0.0.0.0:"
+            + parse(SHARD).shardMap().shards().get(0).port()));
+        assertTrue(onShard.getMessage().startsWith("t:2: admin-http 0.0.0.0:"), onShard.getMessage());
+        assertEquals(7180, parse(SHARD + "admin-http 127.0.0.1:7180").adminHttpPort());
+        assertEquals(-1, parse(SHARD).adminHttpPort());
+    }
+
+    /** The release's sample config names every directive (optional ones as '#directive'), and loads as it is. */
+    @Test
+    void shouldShowEveryDirectiveInTheSampleConfig() throws IOException {
+        final String sample = Files.readString(Path.of("..", "dist", "src", "conf", "router.conf"));
+        final Set<String> shown = new java.util.TreeSet<>();
+        for (String line : sample.split("\n")) {
+            if (!line.isEmpty() && !line.startsWith("# ")) {
+                shown.add(line.replaceFirst("^#", "").split("\\s+", 2)[0]);
+            }
+        }
+        assertEquals(new java.util.TreeSet<>(ConfigParser.DIRECTIVES.keySet()), shown);
+        final RouterConfig c = parse(sample);
+        assertEquals(7180, c.adminHttpPort());
+        // and with every optional line taken in, except the plugin that needs a jar, the TLS lines that need their
+        // files, and the sentinels, which replace upstream and upstream-demoted (taken in apart below)
+        final String all = sample.replaceAll("(?m)^#(?=[a-z])", "").replaceAll("(?m)^transform .*$", "")
+            .replaceAll("(?m)^(tls-\\S+|upstream-tls|shard-tls|admin-tls) .*$", "");
+        parse(all.replaceAll("(?m)^upstream-sentinel\\S* .*$", ""));
+        parse(all.replaceAll("(?m)^(upstream|upstream-demoted) .*$", ""));
     }
 
     /** The README's configuration example shows each directive of the table, and no other. */
