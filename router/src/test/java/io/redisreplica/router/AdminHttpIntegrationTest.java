@@ -102,4 +102,31 @@ class AdminHttpIntegrationTest {
             assertEquals(404, get(httpPort, "/nope", null).statusCode());
         }
     }
+
+    @Test
+    void shouldAskForTheAdminPasswordOnEveryPathButTheProbesWhenTheyAreLeftOpen() throws Exception {
+        final RedisServer master = redis.start();
+        final int httpPort = FreePort.find();
+        final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+            + "\nadmin-http 127.0.0.1:" + httpPort + "\nadmin-password s3cret\nadmin-health-open yes\nshard a 127.0.0.1:" + FreePort.find()
+            + " regex=.*\n", "test");
+        try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
+            final HttpResponse<String> refused = get(httpPort, "/metrics", null);
+            assertEquals(401, refused.statusCode());
+            assertTrue(refused.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic"), refused.headers().toString());
+            assertTrue(!refused.body().contains("redis_replica"), "no metric before the password");
+            final String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("default:s3cret".getBytes());
+            final HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString("default:nope".getBytes())).build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, wrong.statusCode());
+            final HttpResponse<String> allowed = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
+                .header("Authorization", basic).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, allowed.statusCode());
+            assertTrue(PrometheusText.parse(allowed.body()).containsKey("redis_replica_build_info"));
+            assertEquals(200, get(httpPort, "/health", null).statusCode(), "admin-health-open: the probes need no password");
+            Await.until("ready without a password", () -> get(httpPort, "/ready", null).statusCode() == 200);
+            assertTrue(!allowed.body().contains("s3cret"), "the password is in no metric");
+        }
+    }
 }
