@@ -94,12 +94,10 @@ public final class ShardJournal implements AutoCloseable {
 
     static SingleChronicleQueue openQueue(String name, Path dir, JournalContext context) {
         try {
-            final SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(dir);
-            if (!context.readOnly()) {
-                // a reader takes the roll cycle the queue's metadata records (set here, Chronicle warns that it overrides it)
-                builder.rollCycle(ChronicleSupport.rollCycle(context.rollCycle()));
-            }
-            return builder
+            // a reader takes the roll cycle the queue was written with: another one, Chronicle warns that it overrides it
+            return SingleChronicleQueueBuilder.binary(dir)
+                .rollCycle(context.readOnly() ? ChronicleSupport.rollCycleOf(dir, context.rollCycle())
+                    : ChronicleSupport.rollCycle(context.rollCycle()))
                 .syncMode(context.sync() == JournalContext.Sync.COMMIT ? SyncMode.SYNC : SyncMode.NONE)
                 .readOnly(context.readOnly())
                 .timeProvider(context.clockMillis()::getAsLong)
