@@ -31,4 +31,25 @@ final class ChronicleSupport {
             case DAILY -> LargeRollCycles.LARGE_DAILY;
         };
     }
+
+    /**
+     * The roll cycle a queue was written with, read from its cycle files' names (each cycle names
+     * its files in its own format), so a reader opens it without Chronicle's "Overriding roll
+     * length" warning; {@code fallback} when it has no file yet.
+     */
+    static RollCycle rollCycleOf(java.nio.file.Path dir, JournalContext.Roll fallback) {
+        final java.io.File[] files = dir.toFile().listFiles((d, n) -> n.endsWith(".cq4"));
+        if (files != null && files.length > 0) {
+            final String name = files[0].getName().substring(0, files[0].getName().length() - 4);
+            for (JournalContext.Roll roll : JournalContext.Roll.values()) {
+                try {
+                    java.time.format.DateTimeFormatter.ofPattern(rollCycle(roll).format()).parse(name);
+                    return rollCycle(roll);
+                } catch (java.time.format.DateTimeParseException notThisOne) {
+                    // the next format
+                }
+            }
+        }
+        return rollCycle(fallback);
+    }
 }

@@ -79,9 +79,16 @@ public final class Journal implements AutoCloseable {
         final Path dir = context.dir();
         if (context.readOnly()) {
             if (!Files.isDirectory(dir)) {
-                throw new JournalException("no journal at " + dir);
+                throw new JournalException("no journal at " + dir + (Files.exists(dir) ? ": not a directory" : ": no such directory"));
             }
-            return new Journal(context, null);
+            final Journal journal = new Journal(context, null);
+            if (journal.shards.isEmpty() && !Files.exists(dir.resolve(CheckpointStore.FILE))) {
+                // a reader must not call an empty or unrelated directory a consistent journal
+                journal.close();
+                throw new JournalException(dir + " is not a journal: it has no checkpoint file and no shard directory "
+                    + "(the directory named by the config's journal directive)");
+            }
+            return journal;
         }
         final JournalLock lock = JournalLock.acquire(dir);
         try {

@@ -84,14 +84,20 @@ public final class ShardJournal implements AutoCloseable {
         }
         this.committedOffset = last == null ? 0 : last.endOffset();
         this.lastUpstreamOffset = last == null ? -1 : last.upstreamOffset();
-        LOG.info("journal shard {}: opened {} (first offset {}, end offset {}, last upstream offset {})",
-            name, dir, firstOffset(), committedOffset, lastUpstreamOffset);
+        if (context.readOnly()) { // a tool's look is not news: only the router's own opening is logged
+            LOG.debug("journal shard {}: opened {} read-only (first offset {}, end offset {})", name, dir, firstOffset(), committedOffset);
+        } else {
+            LOG.info("journal shard {}: opened {} (first offset {}, end offset {}, last upstream offset {})",
+                name, dir, firstOffset(), committedOffset, lastUpstreamOffset);
+        }
     }
 
     static SingleChronicleQueue openQueue(String name, Path dir, JournalContext context) {
         try {
+            // a reader takes the roll cycle the queue was written with: another one, Chronicle warns that it overrides it
             return SingleChronicleQueueBuilder.binary(dir)
-                .rollCycle(ChronicleSupport.rollCycle(context.rollCycle()))
+                .rollCycle(context.readOnly() ? ChronicleSupport.rollCycleOf(dir, context.rollCycle())
+                    : ChronicleSupport.rollCycle(context.rollCycle()))
                 .syncMode(context.sync() == JournalContext.Sync.COMMIT ? SyncMode.SYNC : SyncMode.NONE)
                 .readOnly(context.readOnly())
                 .timeProvider(context.clockMillis()::getAsLong)
@@ -151,18 +157,23 @@ public final class ShardJournal implements AutoCloseable {
         return locator.documentCount();
     }
 
-    /** The shard's files and their total size. */
-    public record FileStats(int files, long bytes) {
+    /**
+     * The shard's files, the bytes they take on disk (their data, as {@code du} counts it) and
+     * their length (Chronicle makes each file sparse at its full size: the length says little).
+     */
+    public record FileStats(int files, long bytes, long apparentBytes) {
     }
 
-    /** Files retained and their total size in bytes. */
+    /** Files retained, the bytes they hold on disk and their total length. */
     public FileStats fileStats() {
         final File[] files = Retention.cycleFiles(dir);
         long bytes = 0;
+        long apparent = 0;
         for (File f : files) {
-            bytes += f.length();
+            apparent += f.length();
+            bytes += DataExtents.of(f);
         }
-        return new FileStats(files.length, bytes);
+        return new FileStats(files.length, bytes, apparent);
     }
 
     /**

@@ -9,6 +9,8 @@ package io.redisreplica.rdb;
 public final class Crc64 {
     private static final long POLY_REFLECTED = 0x95ac9329ac4bc9b5L;
     private static final long[][] TABLES = new long[8][256];
+    private static final java.lang.invoke.VarHandle LONG_LE =
+        java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     static {
         for (int i = 0; i < 256; i++) {
@@ -53,9 +55,7 @@ public final class Crc64 {
         final long[] t6 = TABLES[6];
         final long[] t7 = TABLES[7];
         while (end - i >= 8) {
-            c ^= (bytes[i] & 0xffL) | (bytes[i + 1] & 0xffL) << 8 | (bytes[i + 2] & 0xffL) << 16
-                | (bytes[i + 3] & 0xffL) << 24 | (bytes[i + 4] & 0xffL) << 32 | (bytes[i + 5] & 0xffL) << 40
-                | (bytes[i + 6] & 0xffL) << 48 | (bytes[i + 7] & 0xffL) << 56;
+            c ^= (long) LONG_LE.get(bytes, i); // one 8-byte load, not eight loads and shifts
             c = t7[(int) (c & 0xff)] ^ t6[(int) ((c >>> 8) & 0xff)] ^ t5[(int) ((c >>> 16) & 0xff)]
                 ^ t4[(int) ((c >>> 24) & 0xff)] ^ t3[(int) ((c >>> 32) & 0xff)] ^ t2[(int) ((c >>> 40) & 0xff)]
                 ^ t1[(int) ((c >>> 48) & 0xff)] ^ t0[(int) (c >>> 56)];

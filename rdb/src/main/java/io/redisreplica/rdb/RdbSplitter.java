@@ -20,6 +20,7 @@ public final class RdbSplitter {
     private final RdbReaderContext context;
     private LongConsumer progress = offset -> { };
     private long progressEvery = 64L * 1024 * 1024;
+    private java.util.Set<String> droppedAux = java.util.Set.of();
 
     public RdbSplitter() {
         this(new RdbReaderContext());
@@ -33,6 +34,16 @@ public final class RdbSplitter {
     public RdbSplitter progress(long everyBytes, LongConsumer listener) {
         this.progressEvery = everyBytes;
         this.progress = listener;
+        return this;
+    }
+
+    /**
+     * AUX fields left out of every shard's RDB ({@code repl-id} and {@code repl-offset} describe the
+     * master's replication stream, not a shard's: a server that loads a shard file should not take
+     * them for its own position). Default: every AUX field is copied.
+     */
+    public RdbSplitter dropAux(String... names) {
+        this.droppedAux = java.util.Set.of(names);
         return this;
     }
 
@@ -95,6 +106,8 @@ public final class RdbSplitter {
         private final KeyRewriter[] rewriters;
         private final EntryRules rules;
         private long dropped;
+        /** The AUX record being read is one of {@code droppedAux}. */
+        private boolean dropAux;
         private long nextProgress = progressEvery;
         /** A string entry whose value is being decoded for the rules: its shard (or -1) and a copy of its key. */
         private int pendingShard = -1;
@@ -173,7 +186,16 @@ public final class RdbSplitter {
         }
 
         @Override
+        public void onAux(byte[] key, byte[] value) {
+            dropAux = droppedAux.contains(new String(key, java.nio.charset.StandardCharsets.ISO_8859_1)); // its record follows
+        }
+
+        @Override
         public void onRecord(int opcode, byte[] raw, int offset, int length) {
+            if (opcode == OPCODE_AUX && dropAux) {
+                dropAux = false;
+                return;
+            }
             switch (opcode) {
                 case OPCODE_AUX, OPCODE_FUNCTION2, OPCODE_FUNCTION_PRE_GA, OPCODE_MODULE_AUX -> {
                     for (RdbWriter out : outputs) {

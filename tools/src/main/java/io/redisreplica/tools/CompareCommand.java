@@ -26,6 +26,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "compare", mixinStandardHelpOptions = true,
+    header = "Compare the master with the servers of its shards, key by key: placement, type, value and TTL.",
     description = {"Compare the master of a router config with its shards: every key of every db (or a sample) must be on the",
         "shard that owns it, with the master's type, value and TTL, and no shard may hold a key it does not own or the master",
         "does not have. Values are read in pages and hashed (SHA-256; sets and hashes in any order), never held whole.",
@@ -35,30 +36,30 @@ final class CompareCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The router's config: the master (upstream) and the shard map.")
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "CONFIG", description = "The router's config: the master (upstream) and the shard map.")
     Path config;
 
-    @Option(names = {"-s", "--shard"}, required = true, paramLabel = "NAME=HOST:PORT",
-        description = "A server holding shard NAME's keys (its replica, or a replay target); repeat per shard. Keys of shards not given are counted as not compared.")
+    @Option(names = {"-s", "--shard"}, required = true, paramLabel = "SHARD=HOST:PORT",
+        description = "A server holding shard SHARD's keys (its replica, or a replay target); repeat per shard. Keys of shards not given are counted as not compared.")
     Map<String, String> shards = new LinkedHashMap<>();
 
-    @Option(names = "--password", description = "Password (AUTH) of the shard servers (or set REDIS_REPLICA_TARGET_PASSWORD).")
+    @Option(names = "--password", paramLabel = "PASSWORD", description = "Password (AUTH) of the shard servers (or set REDIS_REPLICA_TARGET_PASSWORD).")
     String password;
 
     @Option(names = "--sample", defaultValue = "1", paramLabel = "RATE",
         description = "Share of keys to compare, 0 < RATE <= 1, chosen by a hash of the key (the same keys in every pass). Default: ${DEFAULT-VALUE}.")
     double sample;
 
-    @Option(names = "--passes", defaultValue = "3", description = "Passes over the keys that differ (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--passes", defaultValue = "3", paramLabel = "N", description = "Passes over the keys that differ (default: ${DEFAULT-VALUE}).")
     int passes;
 
-    @Option(names = "--pass-delay-ms", defaultValue = "1000", description = "Wait between passes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--pass-delay-ms", defaultValue = "1000", paramLabel = "MS", description = "Wait between passes (default: ${DEFAULT-VALUE}).")
     long passDelayMs;
 
-    @Option(names = "--ttl-tolerance-ms", defaultValue = "1000", description = "TTLs closer than this are equal (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--ttl-tolerance-ms", defaultValue = "1000", paramLabel = "MS", description = "TTLs closer than this are equal (default: ${DEFAULT-VALUE}).")
     long ttlTolerance;
 
-    @Option(names = "--max-report", defaultValue = "50", description = "Differences listed (all are counted; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-report", defaultValue = "50", paramLabel = "N", description = "Differences listed (all are counted; default: ${DEFAULT-VALUE}).")
     int maxReport;
 
     @Option(names = "--quiet", description = "No progress on stderr.")
@@ -321,23 +322,36 @@ final class CompareCommand implements Callable<Integer> {
 
     private void report(PrintWriter out, List<Difference> differences, long millis) {
         if (json) {
-            final StringBuilder sb = new StringBuilder("{\"equal\":").append(differences.isEmpty()).append(",\"keys_compared\":").append(compared)
-                .append(",\"keys_not_compared\":").append(notCompared).append(",\"differences\":").append(differences.size())
-                .append(",\"millis\":").append(millis).append(",\"listed\":[");
-            for (int i = 0; i < Math.min(maxReport, differences.size()); i++) {
-                final Difference d = differences.get(i);
-                sb.append(i > 0 ? "," : "").append("{\"db\":").append(d.db()).append(",\"shard\":").append(Json.string(d.shard()))
-                    .append(",\"key\":").append(Json.string(new String(d.key(), StandardCharsets.UTF_8))).append(",\"what\":")
-                    .append(Json.string(d.what())).append('}');
+            try (JsonOut j = new JsonOut(out)) {
+                final tools.jackson.core.JsonGenerator g = j.json();
+                g.writeStartObject();
+                g.writeBooleanProperty("equal", differences.isEmpty());
+                g.writeNumberProperty("keys_compared", compared);
+                g.writeNumberProperty("keys_not_compared", notCompared);
+                g.writeNumberProperty("differences", differences.size());
+                g.writeNumberProperty("millis", millis);
+                g.writeName("listed");
+                g.writeStartArray();
+                for (int i = 0; i < Math.min(maxReport, differences.size()); i++) {
+                    final Difference d = differences.get(i);
+                    g.writeStartObject();
+                    g.writeNumberProperty("db", d.db());
+                    g.writeStringProperty("shard", d.shard());
+                    j.bytesField("key", d.key());
+                    g.writeStringProperty("what", d.what());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+                j.endLine();
             }
-            out.println(sb.append("]}"));
         } else {
             out.printf("compare: %d keys compared in %d ms%s: %s%n", compared, millis,
                 notCompared > 0 ? " (" + notCompared + " keys of shards not given not compared)" : "",
                 differences.isEmpty() ? "every shard equals the master" : differences.size() + " difference(s)");
             for (int i = 0; i < Math.min(maxReport, differences.size()); i++) {
                 final Difference d = differences.get(i);
-                out.printf("  db %d shard %s key %s: %s%n", d.db(), d.shard(), Json.string(new String(d.key(), StandardCharsets.UTF_8)), d.what());
+                out.printf("  db %d shard %s key %s: %s%n", d.db(), d.shard(), JsonOut.quoted(d.key()), d.what());
             }
         }
         out.flush();

@@ -20,6 +20,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "cutover", mixinStandardHelpOptions = true,
+    header = "Pause the master's writes, wait until every shard is in sync, promote one replica per shard.",
     description = {"Switch from the master to its shards: pause the master's writes (CLIENT PAUSE ... WRITE, or CLIENT PAUSE",
         "before Redis 6.2), wait until every shard replica acknowledged the master's final offset, optionally compare a",
         "sample, promote one replica per shard (REPLICAOF NO ONE) and print the new topology. On any failure or timeout",
@@ -29,7 +30,7 @@ final class CutoverCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The router's config: its `admin` address and the master.")
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "CONFIG", description = "The router's config: its `admin` address and the master.")
     Path config;
 
     @Option(names = "--promote", paramLabel = "SHARD=HOST:PORT",
@@ -46,7 +47,7 @@ final class CutoverCommand implements Callable<Integer> {
         + "ends, so writes the application still sends there wait instead of landing on a master nobody follows).")
     boolean unpause;
 
-    @Option(names = "--password", description = "Password (AUTH) of the shard replicas (or set REDIS_REPLICA_TARGET_PASSWORD).")
+    @Option(names = "--password", paramLabel = "PASSWORD", description = "Password (AUTH) of the shard replicas (or set REDIS_REPLICA_TARGET_PASSWORD).")
     String password;
 
     @Option(names = "--dry-run", description = "Check and print the plan; pause and change nothing.")
@@ -199,21 +200,29 @@ final class CutoverCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("cutover abandoned: " + why + (master == null ? "" : pauseWrites ? "; the master is unpaused"
             : "; the master stays paused until its pause ends (no CLIENT UNPAUSE before Redis 6.2)"));
         if (json) {
-            out.println("{\"promoted\":false,\"reason\":" + Json.string(why) + "}");
-            out.flush();
+            try (JsonOut j = new JsonOut(out)) {
+                j.json().writeStartObject();
+                j.json().writeBooleanProperty("promoted", false);
+                j.json().writeStringProperty("reason", why);
+                j.json().writeEndObject();
+                j.endLine();
+            }
         }
         return ExitCodes.CHECK_FAILED;
     }
 
     private void print(PrintWriter out, Map<String, String> plan, boolean dry) {
         if (json) {
-            final StringBuilder sb = new StringBuilder("{\"promoted\":").append(!dry).append(",\"shards\":{");
-            boolean first = true;
-            for (Map.Entry<String, String> p : plan.entrySet()) {
-                sb.append(first ? "" : ",").append(Json.string(p.getKey())).append(':').append(Json.string(p.getValue()));
-                first = false;
+            try (JsonOut j = new JsonOut(out)) {
+                j.json().writeStartObject();
+                j.json().writeBooleanProperty("promoted", !dry);
+                j.json().writeName("shards");
+                j.json().writeStartObject();
+                plan.forEach((shard, addr) -> j.json().writeStringProperty(shard, addr));
+                j.json().writeEndObject();
+                j.json().writeEndObject();
+                j.endLine();
             }
-            out.println(sb.append("}}"));
         } else {
             out.println(dry ? "plan (dry run):" : "new topology: each shard's master");
             plan.forEach((shard, addr) -> out.printf("  %s %s%n", shard, addr));

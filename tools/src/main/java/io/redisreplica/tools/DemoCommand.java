@@ -30,6 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * shard.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
+    header = "The quick-start demo: a local master, the router and a replica per shard (--keep leaves them running).",
     description = {"Start a local redis-server master with sample data, the router (shards ^a.* and ^b.*) and one",
         "redis-server per shard replicating the router; write on the master and show what each shard receives.",
         "Needs redis-server on PATH."})
@@ -37,7 +38,7 @@ final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--redis-server", defaultValue = "redis-server", description = "The redis-server binary (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--redis-server", defaultValue = "redis-server", paramLabel = "PATH", description = "The redis-server binary (default: ${DEFAULT-VALUE}).")
     String redisServer;
 
     @Option(names = "--keep", description = "Leave everything running until Ctrl-C, and the directory in place.")

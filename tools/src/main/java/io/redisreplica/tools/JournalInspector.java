@@ -16,8 +16,9 @@ public final class JournalInspector {
     }
 
     /** A shard's figures for {@code journal ls}. */
+    /** @param bytes on disk (as du counts them), {@code apparentBytes} the files' length (they are sparse) */
     public record ShardStat(String shard, long firstOffset, long endOffset, long entries, long files, long bytes,
-                            long lastUpstreamOffset) {
+                            long apparentBytes, long lastUpstreamOffset) {
     }
 
     public static List<ShardStat> stats(Journal journal) {
@@ -25,7 +26,7 @@ public final class JournalInspector {
         for (String name : journal.shardNames()) {
             final ShardJournal shard = journal.shard(name);
             final ShardJournal.FileStats files = shard.fileStats();
-            stats.add(new ShardStat(name, shard.firstOffset(), shard.endOffset(), shard.entryCount(), files.files(), files.bytes(),
+            stats.add(new ShardStat(name, shard.firstOffset(), shard.endOffset(), shard.entryCount(), files.files(), files.bytes(), files.apparentBytes(),
                 shard.lastUpstreamOffset()));
         }
         return stats;

@@ -1,6 +1,11 @@
 package io.redisreplica.tools;
 
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 
 import picocli.CommandLine;
 
@@ -10,22 +15,35 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args));
+        // UTF-8 whatever the locale (JSON and keys are UTF-8), straight to the descriptors: System.out flushes every write
+        final PrintWriter out = new StdoutWriter(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
+        final PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
+        final int code = commandLine(out, err).execute(args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** Every command's help ends with the one exit-code table. */
+    private static void footer(CommandLine cli) {
+        cli.getCommandSpec().usageMessage().footer(ExitCodes.footer());
+        cli.getSubcommands().values().forEach(Main::footer);
     }
 
     /** The command line with its output streams: tests drive it with captured writers. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         final CommandLine cli = new CommandLine(new RootCommand());
-        cli.setCaseInsensitiveEnumValuesAllowed(true); // --cross-shard stop, as the README writes it
+        cli.setCaseInsensitiveEnumValuesAllowed(true); // --cross-shard stop, as the README writes it (every subcommand inherits it)
+        footer(cli);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("error: " + e.getMessage());
-            if (e instanceof io.redisreplica.router.shard.ShardMapChangedException) {
-                return ExitCodes.SHARD_MAP_CHANGED;
+            final int code = ExitCodes.of(e);
+            commandLine.getErr().println("error: " + ErrorMessages.of(e));
+            if (code == ExitCodes.INTERNAL) {
+                e.printStackTrace(commandLine.getErr()); // a bug: what a report needs
             }
-            return e instanceof io.redisreplica.rdb.RdbFormatException || e instanceof io.redisreplica.router.config.ConfigException
-                || e instanceof io.redisreplica.journal.JournalException || e instanceof IllegalArgumentException ? ExitCodes.BAD_INPUT : ExitCodes.ENVIRONMENT;
+            return code;
         });
         return cli;
     }

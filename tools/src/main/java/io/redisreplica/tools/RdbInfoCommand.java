@@ -2,12 +2,14 @@ package io.redisreplica.tools;
 
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 import io.redisreplica.rdb.RdbReader;
+import tools.jackson.core.JsonGenerator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -15,6 +17,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "info", mixinStandardHelpOptions = true,
+    header = "What an RDB file holds: version, checksum, AUX fields, keys and value bytes per db and encoding.",
     description = "What an RDB file holds: version, AUX fields, keys and value bytes per db and encoding.")
 final class RdbInfoCommand implements Callable<Integer> {
     @Spec
@@ -38,38 +41,16 @@ final class RdbInfoCommand implements Callable<Integer> {
         }
         final PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            final StringBuilder sb = new StringBuilder("{\"file\":").append(Json.string(file.toString()))
-                .append(",\"version\":").append(stats.header().version())
-                .append(",\"valkey\":").append(stats.header().valkey())
-                .append(",\"keys\":").append(stats.keys())
-                .append(",\"functions\":").append(stats.functions())
-                .append(",\"aux\":{");
-            String sep = "";
-            for (Map.Entry<String, String> e : stats.aux().entrySet()) {
-                sb.append(sep).append(Json.string(e.getKey())).append(':').append(Json.string(e.getValue()));
-                sep = ",";
+            try (JsonOut j = new JsonOut(out)) {
+                writeJson(j, stats);
+                j.endLine();
             }
-            sb.append("},\"dbs\":{");
-            sep = "";
-            for (Map.Entry<Long, Map<String, RdbStats.Count>> db : stats.perDb().entrySet()) {
-                sb.append(sep).append('"').append(db.getKey()).append("\":{");
-                String sep2 = "";
-                for (Map.Entry<String, RdbStats.Count> t : db.getValue().entrySet()) {
-                    sb.append(sep2).append(Json.string(t.getKey())).append(":{\"keys\":").append(t.getValue().keys())
-                        .append(",\"value_bytes\":").append(t.getValue().valueBytes())
-                        .append(",\"with_expiry\":").append(t.getValue().withExpiry()).append('}');
-                    sep2 = ",";
-                }
-                sb.append('}');
-                sep = ",";
-            }
-            out.println(sb.append("}}"));
             return ExitCodes.OK;
         }
         out.printf("file: %s (%d bytes)%n", file, Files.size(file));
         out.printf("format: %s, checksum %s%n", stats.header(),
             stats.checksum() == 0 ? "not stored" : String.format("%016x (verified)", stats.checksum()));
-        stats.aux().forEach((k, v) -> out.printf("aux %s: %s%n", k, v));
+        stats.aux().forEach((k, v) -> out.printf("aux %s: %s%n", k, new String(v, StandardCharsets.UTF_8)));
         out.printf("keys: %d, functions: %d, module aux records: %d%n", stats.keys(), stats.functions(), stats.moduleAux());
         for (Map.Entry<Long, Map<String, RdbStats.Count>> db : stats.perDb().entrySet()) {
             out.printf("db %d:%n", db.getKey());
@@ -79,5 +60,53 @@ final class RdbInfoCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * {@code {"file", "bytes", "version", "valkey", "checksum" (hex, null when the file stores none),
+     * "checksum_verified", "keys", "functions", "module_aux", "aux": {name: value}, "dbs": {db: {encoding:
+     * {"keys", "value_bytes", "with_expiry"}}}}}.
+     */
+    private void writeJson(JsonOut j, RdbStats stats) throws java.io.IOException {
+        final JsonGenerator g = j.json();
+        g.writeStartObject();
+        g.writeStringProperty("file", file.toString());
+        g.writeNumberProperty("bytes", Files.size(file));
+        g.writeNumberProperty("version", stats.header().version());
+        g.writeBooleanProperty("valkey", stats.header().valkey());
+        g.writeName("checksum");
+        if (stats.checksum() == 0) {
+            g.writeNull();
+        } else {
+            g.writeString(String.format("%016x", stats.checksum()));
+        }
+        // the reader compares the stored CRC64 with the bytes it read and fails on a mismatch
+        g.writeBooleanProperty("checksum_verified", stats.checksum() != 0);
+        g.writeNumberProperty("keys", stats.keys());
+        g.writeNumberProperty("functions", stats.functions());
+        g.writeNumberProperty("module_aux", stats.moduleAux());
+        g.writeName("aux");
+        g.writeStartObject();
+        for (Map.Entry<String, byte[]> e : stats.aux().entrySet()) {
+            j.bytesField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
+        g.writeName("dbs");
+        g.writeStartObject();
+        for (Map.Entry<Long, Map<String, RdbStats.Count>> db : stats.perDb().entrySet()) {
+            g.writeName(Long.toString(db.getKey()));
+            g.writeStartObject();
+            for (Map.Entry<String, RdbStats.Count> t : db.getValue().entrySet()) {
+                g.writeName(t.getKey());
+                g.writeStartObject();
+                g.writeNumberProperty("keys", t.getValue().keys());
+                g.writeNumberProperty("value_bytes", t.getValue().valueBytes());
+                g.writeNumberProperty("with_expiry", t.getValue().withExpiry());
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+        g.writeEndObject();
     }
 }

@@ -11,13 +11,18 @@ import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.routing.ShardMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import tools.jackson.core.JsonGenerator;
 
 @Command(name = "split", mixinStandardHelpOptions = true,
+    header = "Split an RDB file into one RDB per shard of a router config's shard map, in one pass.",
     description = {"Split an RDB file into one RDB per shard, by the same shard map the router uses.",
-        "Writes OUT/<shard>.rdb for every shard of the config; each loads in redis-server as is."})
+        "Writes DIR/<shard>.rdb for every shard of the config; each loads in redis-server as is. The files are written under",
+        "temp names and renamed at the end, so a corrupt input leaves none behind; the master's repl-id and repl-offset AUX",
+        "fields are left out. Existing shard files are kept unless --force."})
 final class RdbSplitCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -25,11 +30,14 @@ final class RdbSplitCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The RDB file to split.")
     Path file;
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "Router config with the shard map.")
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "CONFIG", description = "Router config with the shard map.")
     Path config;
 
     @Option(names = {"-o", "--out"}, defaultValue = ".", paramLabel = "DIR", description = "Where the shard RDBs go (default: ${DEFAULT-VALUE}).")
     Path out;
+
+    @Option(names = "--force", description = "Replace shard files that already exist in DIR.")
+    boolean force;
 
     @Option(names = "--quiet", description = "No progress on stderr.")
     boolean quiet;
@@ -41,6 +49,10 @@ final class RdbSplitCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         final RouterConfig routerConfig = ConfigParser.load(config);
         final ShardMap map = routerConfig.shardMap();
+        final java.util.List<Path> existing = ShardFiles.existing(out, map);
+        if (!force && !existing.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "shard files exist: " + existing + " (--force replaces them)");
+        }
         final PrintWriter err = spec.commandLine().getErr();
         final Progress progress = new Progress(err, "split " + file.getFileName(), Files.size(file));
         final long start = System.nanoTime();
@@ -48,17 +60,28 @@ final class RdbSplitCommand implements Callable<Integer> {
         final double seconds = (System.nanoTime() - start) / 1e9;
         final PrintWriter o = spec.commandLine().getOut();
         if (json) {
-            final StringBuilder sb = new StringBuilder("{\"file\":").append(Json.string(file.toString()))
-                .append(",\"version\":").append(result.header().version()).append(",\"keys\":").append(result.totalKeys())
-                .append(",\"dropped\":").append(result.keysDropped()).append(",\"seconds\":").append(String.format(java.util.Locale.ROOT, "%.3f", seconds))
-                .append(",\"shards\":[");
-            for (ShardMap.Shard shard : map.shards()) {
-                sb.append(shard.index() == 0 ? "" : ",").append("{\"shard\":").append(Json.string(shard.name()))
-                    .append(",\"keys\":").append(result.keysPerShard()[shard.index()])
-                    .append(",\"bytes\":").append(result.bytesPerShard()[shard.index()])
-                    .append(",\"file\":").append(Json.string(ShardFiles.fileOf(out, shard).toString())).append('}');
+            try (JsonOut j = new JsonOut(o)) {
+                final JsonGenerator g = j.json();
+                g.writeStartObject();
+                g.writeStringProperty("file", file.toString());
+                g.writeNumberProperty("version", result.header().version());
+                g.writeNumberProperty("keys", result.totalKeys());
+                g.writeNumberProperty("dropped", result.keysDropped());
+                g.writeNumberProperty("seconds", Math.round(seconds * 1000) / 1000.0);
+                g.writeName("shards");
+                g.writeStartArray();
+                for (ShardMap.Shard shard : map.shards()) {
+                    g.writeStartObject();
+                    g.writeStringProperty("shard", shard.name());
+                    g.writeNumberProperty("keys", result.keysPerShard()[shard.index()]);
+                    g.writeNumberProperty("bytes", result.bytesPerShard()[shard.index()]);
+                    g.writeStringProperty("file", ShardFiles.fileOf(out, shard).toString());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+                j.endLine();
             }
-            o.println(sb.append("]}"));
             return ExitCodes.OK;
         }
         o.printf("split %s (%s, %d keys) in %.2f s%n", file, result.header(), result.totalKeys(), seconds);

@@ -31,7 +31,7 @@ public final class RdbStats implements RdbVisitor {
     }
 
     private RdbHeader header;
-    private final Map<String, String> aux = new TreeMap<>();
+    private final Map<String, byte[]> aux = new TreeMap<>();
     private final Map<Long, Map<String, Count>> perDb = new TreeMap<>();
     private long keys;
     private long checksum;
@@ -42,7 +42,8 @@ public final class RdbStats implements RdbVisitor {
         return header;
     }
 
-    public Map<String, String> aux() {
+    /** AUX fields by name, their values as stored (bytes: a value need not be text). */
+    public Map<String, byte[]> aux() {
         return aux;
     }
 
@@ -55,6 +56,7 @@ public final class RdbStats implements RdbVisitor {
         return keys;
     }
 
+    /** The CRC64 the file stores (verified against the bytes read, or the read fails), 0 when it stores none. */
     public long checksum() {
         return checksum;
     }
@@ -74,7 +76,7 @@ public final class RdbStats implements RdbVisitor {
 
     @Override
     public void onAux(byte[] key, byte[] value) {
-        aux.put(new String(key, StandardCharsets.UTF_8), new String(value, StandardCharsets.UTF_8));
+        aux.put(new String(key, StandardCharsets.UTF_8), value);
     }
 
     @Override

@@ -13,8 +13,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import tools.jackson.core.JsonGenerator;
 
 @Command(name = "replay", mixinStandardHelpOptions = true,
+    header = "Load a shard's snapshot, then send its journal, to a Redis (or Redis Cluster) as a client, exactly once.",
     description = {"Send a shard's data to a Redis target as a client, exactly once: first its snapshot (RESTORE, in",
         "MULTI/EXEC batches that record how far the load got), when the replay starts at the snapshot and the target",
         "has no checkpoint yet; then its journal, each batch in a MULTI/EXEC with a checkpoint key holding the offset",
@@ -30,7 +32,7 @@ final class ReplayCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "The journal directory (read-only; the router may be running).")
     Path dir;
 
-    @Option(names = {"-s", "--shard"}, required = true, description = "The shard to replay.")
+    @Option(names = {"-s", "--shard"}, required = true, paramLabel = "SHARD", description = "The shard to replay.")
     String shard;
 
     @Option(names = {"-t", "--target"}, required = true, paramLabel = "HOST:PORT", description = "The Redis (or a node of the cluster) to replay to.")
@@ -46,13 +48,13 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--to", paramLabel = "OFFSET", description = "Stop at this shard offset. Default: the journal's end.")
     Long to;
 
-    @Option(names = "--user", description = "ACL user for AUTH.")
+    @Option(names = "--user", paramLabel = "USER", description = "ACL user for AUTH.")
     String user;
 
-    @Option(names = "--password", description = "Password for AUTH (or set REDIS_REPLICA_TARGET_PASSWORD).")
+    @Option(names = "--password", paramLabel = "PASSWORD", description = "Password for AUTH (or set REDIS_REPLICA_TARGET_PASSWORD).")
     String password;
 
-    @Option(names = "--batch", defaultValue = "500", description = "Entries per transaction (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", defaultValue = "500", paramLabel = "N", description = "Entries per transaction, at least 1 (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--checkpoint-key", paramLabel = "KEY", description = "Where the target keeps the offset reached. "
@@ -87,6 +89,9 @@ final class ReplayCommand implements Callable<Integer> {
         final int colon = target.lastIndexOf(':');
         if (colon <= 0) {
             throw new ParameterException(spec.commandLine(), "--target must be HOST:PORT, was " + target);
+        }
+        if (batch < 1) {
+            throw new ParameterException(spec.commandLine(), "--batch must be at least 1 (entries per transaction), was " + batch);
         }
         if (from != null && fromReceiver != null) {
             throw new ParameterException(spec.commandLine(), "--from and --from-receiver name the start twice: give one");
@@ -138,10 +143,22 @@ final class ReplayCommand implements Callable<Integer> {
                 });
             final double seconds = (System.nanoTime() - started) / 1e9;
             if (json) {
-                spec.commandLine().getOut().printf(Locale.ROOT, "{\"shard\":%s,\"target\":%s,\"cluster\":%b,\"start_offset\":%d,"
-                        + "\"end_offset\":%d,\"entries\":%d,\"commands\":%d,\"skipped\":%d,\"failed\":%d,\"seconds\":%.3f}%n",
-                    Json.string(shard), Json.string(target), result.cluster(), result.startOffset(), result.endOffset(), result.entries(),
-                    result.commands(), result.skipped(), result.failedCommands(), seconds);
+                try (JsonOut j = new JsonOut(spec.commandLine().getOut())) {
+                    final JsonGenerator g = j.json();
+                    g.writeStartObject();
+                    g.writeStringProperty("shard", shard);
+                    g.writeStringProperty("target", target);
+                    g.writeBooleanProperty("cluster", result.cluster());
+                    g.writeNumberProperty("start_offset", result.startOffset());
+                    g.writeNumberProperty("end_offset", result.endOffset());
+                    g.writeNumberProperty("entries", result.entries());
+                    g.writeNumberProperty("commands", result.commands());
+                    g.writeNumberProperty("skipped", result.skipped());
+                    g.writeNumberProperty("failed", result.failedCommands());
+                    g.writeNumberProperty("seconds", Math.round(seconds * 1000) / 1000.0);
+                    g.writeEndObject();
+                    j.endLine();
+                }
             } else {
                 spec.commandLine().getOut().printf(Locale.ROOT, "replayed shard %s offsets %d..%d to %s%s: %d entries, %d commands, "
                         + "%d skipped (already applied), %d failed on the target, in %.2f s%n", shard, result.startOffset(),

@@ -88,6 +88,7 @@ public final class ReplayEngine {
     private final ShardJournal shardJournal;
     private final RespWriter writer = new RespWriter();
     private final EntryCommands commands = new EntryCommands();
+    private final Queued queuedAt = new Queued();
 
     private SocketFactory sockets = SocketFactory.plain();
 
@@ -174,15 +175,8 @@ public final class ReplayEngine {
     }
 
     private RedisConnection connect(String host, int port) throws IOException {
-        final RedisConnection c = new RedisConnection(host, port, sockets, "target");
-        if (options.password() != null) {
-            if (options.user() != null) {
-                c.call("AUTH", options.user(), options.password());
-            } else {
-                c.call("AUTH", options.password());
-            }
-        }
-        return c;
+        // errors name the address; TLS when the command line or the config asks for it
+        return RedisConnections.open(host, port, options.user(), options.password(), "target", false, sockets);
     }
 
     private static boolean clusterEnabled(RedisConnection c) throws IOException {
@@ -261,14 +255,18 @@ public final class ReplayEngine {
                 int length = writer.wrap(batch, 0).command("MULTI").position();
                 int queued = 0;
                 int inBatch = 0;
+                queuedAt.clear();
                 while (inBatch < options.batchEntries() && (more = nextWithin(reader, entry, end))) {
                     commands.wrap(entry);
                     while (commands.next()) {
                         if (commands.db() != connDb && (entry.flags() & JournalEntryDescriptor.FLAG_NO_KEY) == 0) {
+                            final int selectAt = length;
                             length = writer.wrap(batch, length).arrayHeader(2).bulk("SELECT").bulk(commands.db()).position();
+                            queuedAt.add(entry.startOffset(), selectAt, length - selectAt);
                             connDb = commands.db();
                             queued++;
                         }
+                        queuedAt.add(entry.startOffset(), length, commands.length());
                         batch.putBytes(length, commands.buffer(), commands.offset(), commands.length());
                         length += commands.length();
                         queued++;
@@ -294,7 +292,7 @@ public final class ReplayEngine {
                 if (!(exec instanceof List<?> results)) {
                     throw new IOException("the target refused the batch ending at offset " + reached + ": " + exec);
                 }
-                failed += errors(results);
+                failed += errors(results, batch, listener);
                 entries += inBatch;
                 sent += queued;
                 listener.progress(start, reached, end);
@@ -308,7 +306,28 @@ public final class ReplayEngine {
         return reader.next(entry) && entry.endOffset() <= end;
     }
 
-    /** Commands of an EXEC that failed on the target (WRONGTYPE and the like: the rest of the transaction applied). */
+    /**
+     * Commands of an EXEC that failed on the target (WRONGTYPE and the like: the rest of the
+     * transaction applied), each reported with its entry's offset and its text, read back from the
+     * batch (only on this rare path).
+     */
+    private long errors(List<?> results, ExpandableArrayBuffer batch, Listener listener) {
+        long failed = 0;
+        for (int i = 0; i < results.size(); i++) {
+            if (results.get(i) instanceof RespError e) {
+                failed++;
+                if (i < queuedAt.count()) {
+                    final io.redisreplica.resp.CommandFramer framer =
+                        new io.redisreplica.resp.CommandFramer(io.redisreplica.resp.RespDecoderContext.preChecked());
+                    final String text = framer.frame(batch, queuedAt.offset(i), queuedAt.length(i)) > 0 ? framer.command().toString() : "?";
+                    listener.refused(queuedAt.entry(i), text, e.message());
+                }
+            }
+        }
+        return failed;
+    }
+
+    /** Commands of a cluster slot's EXEC that failed (WRONGTYPE and the like), counted. */
     private static long errors(List<?> results) {
         long failed = 0;
         for (Object r : results) {
@@ -317,6 +336,45 @@ public final class ReplayEngine {
             }
         }
         return failed;
+    }
+
+    /** Per command queued in a standalone batch: its entry's offset and where its bytes lie in the batch. */
+    private static final class Queued {
+        private long[] entries = new long[1024];
+        private int[] offsets = new int[1024];
+        private int[] lengths = new int[1024];
+        private int count;
+
+        void clear() {
+            count = 0;
+        }
+
+        void add(long entry, int offset, int length) {
+            if (count == entries.length) {
+                entries = java.util.Arrays.copyOf(entries, count * 2);
+                offsets = java.util.Arrays.copyOf(offsets, count * 2);
+                lengths = java.util.Arrays.copyOf(lengths, count * 2);
+            }
+            entries[count] = entry;
+            offsets[count] = offset;
+            lengths[count++] = length;
+        }
+
+        int count() {
+            return count;
+        }
+
+        long entry(int i) {
+            return entries[i];
+        }
+
+        int offset(int i) {
+            return offsets[i];
+        }
+
+        int length(int i) {
+            return lengths[i];
+        }
     }
 
     private static boolean redirected(String error, String kind) {

@@ -18,13 +18,14 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
+    header = "Run the router: replicate the master, split it by the shard map, serve each shard as a virtual master.",
     description = {"Run the router: replicate the configured master, split it by the shard map, and serve each shard",
         "as a virtual master (point a redis-server at it with REPLICAOF HOST PORT). Stops on SIGTERM/Ctrl-C."})
 final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The router config (see README).")
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "CONFIG", description = "The router config (see README).")
     Path config;
 
     @Option(names = "--cross-shard", defaultValue = "TRANSLATE", paramLabel = "POLICY",

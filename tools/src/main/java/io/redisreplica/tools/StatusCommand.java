@@ -18,6 +18,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
+    header = "Where a running router and its shard replicas stand; --wait-synced waits until every shard is in sync.",
     description = {"Where a running router and its shard replicas stand, from its admin port and the master: per shard its",
         "replicas' state and lag, and whether the shard is in sync (the router has journaled the master's stream up to the",
         "master's offset when the check began, and every replica of the shard has acknowledged all of it). With",
@@ -28,7 +29,7 @@ final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The router's config: its `admin` address and the master.")
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "CONFIG", description = "The router's config: its `admin` address and the master.")
     Path config;
 
     @Option(names = {"-s", "--shard"}, paramLabel = "SHARD", description = "Only these shards (repeat). Default: all.")
@@ -80,30 +81,44 @@ final class StatusCommand implements Callable<Integer> {
         final List<ShardSync.Shard> shards = view.shards();
         final Map<String, String> verdicts = view.verdicts();
         if (json) {
-            final StringBuilder sb = new StringBuilder("{\"upstream_state\":").append(Json.string(state)).append(",\"upstream_offset\":")
-                .append(upstreamOffset).append(",\"master_offset\":").append(masterOffset).append(",\"shards\":[");
-            boolean first = true;
-            for (ShardSync.Shard s : shards) {
-                if (!verdicts.containsKey(s.name())) {
-                    continue;
+            try (JsonOut j = new JsonOut(out)) {
+                final tools.jackson.core.JsonGenerator g = j.json();
+                g.writeStartObject();
+                g.writeStringProperty("upstream_state", state);
+                g.writeNumberProperty("upstream_offset", upstreamOffset);
+                g.writeNumberProperty("master_offset", masterOffset);
+                g.writeName("shards");
+                g.writeStartArray();
+                for (ShardSync.Shard s : shards) {
+                    if (!verdicts.containsKey(s.name())) {
+                        continue;
+                    }
+                    g.writeStartObject();
+                    g.writeStringProperty("name", s.name());
+                    g.writeNumberProperty("journal_end", s.journalEnd());
+                    g.writeBooleanProperty("in_sync", verdicts.get(s.name()) == null);
+                    if (verdicts.get(s.name()) != null) {
+                        g.writeStringProperty("reason", verdicts.get(s.name()));
+                    }
+                    g.writeName("replicas");
+                    g.writeStartArray();
+                    for (Map<String, String> r : s.replicas()) {
+                        g.writeStartObject();
+                        g.writeStringProperty("addr", r.getOrDefault("addr", ""));
+                        g.writeStringProperty("state", r.getOrDefault("state", ""));
+                        g.writeNumberProperty("acked", number(r.get("acked")));
+                        g.writeNumberProperty("lag_bytes", number(r.get("lag_bytes")));
+                        g.writeNumberProperty("lag_entries", number(r.get("lag_entries")));
+                        g.writeNumberProperty("lag_ms", number(r.get("lag_ms")));
+                        g.writeEndObject();
+                    }
+                    g.writeEndArray();
+                    g.writeEndObject();
                 }
-                sb.append(first ? "" : ",").append("{\"name\":").append(Json.string(s.name())).append(",\"journal_end\":").append(s.journalEnd())
-                    .append(",\"in_sync\":").append(verdicts.get(s.name()) == null);
-                if (verdicts.get(s.name()) != null) {
-                    sb.append(",\"reason\":").append(Json.string(verdicts.get(s.name())));
-                }
-                sb.append(",\"replicas\":[");
-                for (int i = 0; i < s.replicas().size(); i++) {
-                    final Map<String, String> r = s.replicas().get(i);
-                    sb.append(i > 0 ? "," : "").append("{\"addr\":").append(Json.string(r.getOrDefault("addr", ""))).append(",\"state\":")
-                        .append(Json.string(r.getOrDefault("state", ""))).append(",\"acked\":").append(r.getOrDefault("acked", "-1"))
-                        .append(",\"lag_bytes\":").append(r.getOrDefault("lag_bytes", "-1")).append(",\"lag_entries\":")
-                        .append(r.getOrDefault("lag_entries", "-1")).append(",\"lag_ms\":").append(r.getOrDefault("lag_ms", "-1")).append('}');
-                }
-                sb.append("]}");
-                first = false;
+                g.writeEndArray();
+                g.writeEndObject();
+                j.endLine();
             }
-            out.println(sb.append("]}"));
         } else {
             out.printf("upstream: %s at offset %d (master at %d when the check began)%n", state, upstreamOffset, masterOffset);
             for (ShardSync.Shard s : shards) {
@@ -119,5 +134,14 @@ final class StatusCommand implements Callable<Integer> {
             }
         }
         out.flush();
+    }
+
+    /** A figure of the admin port's INFO, or -1 when it has none. */
+    private static long number(String value) {
+        try {
+            return value == null ? -1 : Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 }

@@ -90,6 +90,7 @@ class CompareIntegrationTest {
         final Cli sampled = Cli.run(args(shards, targets, "--sample", "0.3", "--json"));
         assertEquals(0, sampled.exit(), sampled.out() + sampled.err());
         assertTrue(sampled.out().startsWith("{\"equal\":true"), sampled.out());
+        assertTrue(JsonParsing.parse(sampled.out()).get("keys_compared").asLong() > 0, sampled.out());
     }
 
     @Test

@@ -64,6 +64,7 @@ class CutoverIntegrationTest {
             final Cli cutover = Cli.run("cutover", "-c", shards.config.toString(), "--timeout", "30s", "--compare-sample", "0.5", "--json");
             assertEquals(0, cutover.exit(), cutover.out() + cutover.err());
             assertTrue(cutover.out().startsWith("{\"promoted\":true,\"shards\":{\"s0\":"), cutover.out());
+            assertEquals(2, JsonParsing.parse(cutover.out()).get("shards").size(), cutover.out());
             final long lastAcked = acked.get();
             for (RedisServer r : replicas) {
                 assertTrue(r.call("ROLE").toString().contains("master") || new String((byte[]) ((List<?>) r.call("ROLE")).get(0)).equals("master"),

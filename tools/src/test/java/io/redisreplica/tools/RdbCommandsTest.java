@@ -69,8 +69,8 @@ class RdbCommandsTest {
     void shouldDumpDecodedValuesOfEveryType() {
         final Cli cli = Cli.run("rdb", "dump", corpus("librdb/test/dumps/hash_zl_v6.rdb").toString());
         assertEquals(0, cli.exit(), cli.err());
-        assertTrue(cli.out().contains("\"value\":{\"1\":\"2\",\"3\":\"4\",\"5\":\"6\",\"7.0\":\"8.0\",\"str1\":\"str2\",\"str3\":\"str4\"}"),
-            cli.out());
+        assertTrue(cli.out().contains("\"value\":[[\"1\",\"2\"],[\"3\",\"4\"],[\"5\",\"6\"],[\"7.0\",\"8.0\"],[\"str1\",\"str2\"],"
+            + "[\"str3\",\"str4\"]]"), cli.out());
     }
 
     @Test
@@ -91,6 +91,51 @@ class RdbCommandsTest {
         assertTrue(cli.err().contains("Missing required"), cli.err());
         final Cli help = Cli.run("--help");
         assertEquals(0, help.exit());
-        assertTrue(help.out().contains("Exit codes: 0 done"), help.out());
+        assertTrue(help.out().contains("Exit codes:\n  0  done"), help.out());
+    }
+
+    private Path twoShards() throws Exception {
+        return Files.writeString(dir.resolve("router.conf"), "shard a 127.0.0.1:7001 regex=^[a-m]\nunclaimed b\n"
+            + "shard b 127.0.0.1:7002 regex=^[n-z]\n");
+    }
+
+    @Test
+    void shouldRefuseToReplaceShardFilesUnlessForced() throws Exception {
+        final Path config = twoShards();
+        final String in = corpus("keydb/tests/assets/redis-save.rdb").toString();
+        final String out = dir.resolve("out").toString();
+        assertEquals(0, Cli.run("rdb", "split", "--quiet", "-c", config.toString(), "-o", out, in).exit());
+        final byte[] before = Files.readAllBytes(dir.resolve("out/a.rdb"));
+        final Cli again = Cli.run("rdb", "split", "--quiet", "-c", config.toString(), "-o", out, in);
+        assertEquals(ExitCodes.USAGE, again.exit(), again.err());
+        assertTrue(again.err().startsWith("shard files exist: [" + dir.resolve("out/a.rdb") + ", " + dir.resolve("out/b.rdb")
+            + "] (--force replaces them)"), again.err());
+        assertEquals(0, Cli.run("rdb", "split", "--quiet", "--force", "-c", config.toString(), "-o", out, in).exit());
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(dir.resolve("out/a.rdb"))));
+    }
+
+    @Test
+    void shouldLeaveNoShardFileBehindOnACorruptInput() throws Exception {
+        final Path config = twoShards();
+        final Cli corrupt = Cli.run("rdb", "split", "--quiet", "-c", config.toString(), "-o", dir.resolve("out").toString(),
+            corpus("librdb/test/dumps/invalid_chksum_v8.rdb").toString());
+        assertEquals(ExitCodes.BAD_INPUT, corrupt.exit(), corrupt.err());
+        try (java.util.stream.Stream<Path> files = Files.list(dir.resolve("out"))) {
+            assertEquals(java.util.List.of(), files.toList(), "no shard file and no temp file: the error came at the checksum, after every entry");
+        }
+    }
+
+    @Test
+    void shouldLeaveTheMastersReplicationIdOutOfTheShardFiles() throws Exception {
+        final Path config = twoShards();
+        final Path in = corpus("librdb/test/dumps/quicklist2_v11.rdb");
+        assertTrue(Cli.run("rdb", "info", in.toString()).out().contains("aux repl-id: "), "the input has one");
+        assertEquals(0, Cli.run("rdb", "split", "--quiet", "-c", config.toString(), "-o", dir.resolve("out").toString(), in.toString()).exit());
+        for (String shard : java.util.List.of("a", "b")) {
+            final Cli info = Cli.run("rdb", "info", dir.resolve("out/" + shard + ".rdb").toString());
+            assertEquals(0, info.exit(), info.err());
+            assertTrue(!info.out().contains("aux repl-id") && !info.out().contains("aux repl-offset"), info.out());
+            assertTrue(info.out().contains("aux redis-ver: "), "other AUX fields stay: " + info.out());
+        }
     }
 }

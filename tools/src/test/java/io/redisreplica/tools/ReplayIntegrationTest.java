@@ -210,6 +210,7 @@ class ReplayIntegrationTest {
         final Cli after = Cli.run("replay", journalDir, "--no-snapshot", "-s", "a", "-t", "127.0.0.1:" + target.port(), "--quiet", "--json");
         assertEquals(0, after.exit(), after.err());
         assertTrue(after.out().contains("\"start_offset\":" + snapshot + ",\"end_offset\":" + journalEnd()), after.out());
+        assertEquals(snapshot, JsonParsing.parse(after.out()).get("start_offset").asLong());
         assertEquals(expected, state(List.of(target), 1), "both halves together apply every command once");
     }
 

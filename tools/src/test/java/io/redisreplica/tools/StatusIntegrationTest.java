@@ -66,6 +66,7 @@ class StatusIntegrationTest {
                     "--json");
                 assertEquals(0, other.exit(), other.out() + other.err());
                 assertTrue(other.out().contains("\"name\":\"s0\",\"journal_end\":") && other.out().contains("\"in_sync\":true"), other.out());
+                assertTrue(JsonParsing.parse(other.out()).get("shards").get(0).get("replicas").get(0).get("acked").isNumber(), other.out());
                 final Cli look = Cli.run("status", "-c", shards.config.toString());
                 assertEquals(0, look.exit(), "without --wait-synced it reports and exits 0: " + look.out());
             } finally {

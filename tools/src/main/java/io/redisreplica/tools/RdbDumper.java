@@ -1,0 +1,202 @@
+package io.redisreplica.tools;
+
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import io.redisreplica.rdb.RdbConstants;
+import io.redisreplica.rdb.RdbEntry;
+import io.redisreplica.rdb.RdbValueVisitor;
+import io.redisreplica.rdb.RdbVisitor;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.SerializableString;
+import tools.jackson.core.io.SerializedString;
+
+/**
+ * Writes one JSON line per entry of an RDB ({@code rdb dump}), each value element as it is
+ * decoded: a value of any size streams through, nothing of it is held. Entries the filters leave
+ * out are stepped over without decoding their value.
+ */
+final class RdbDumper implements RdbVisitor, RdbValueVisitor {
+    // field names encoded once: written as bytes, millions of times
+    private static final SerializableString DB = new SerializedString("db");
+    private static final SerializableString KEY = new SerializedString("key");
+    private static final SerializableString TYPE = new SerializedString("type");
+    private static final SerializableString ENCODING = new SerializedString("encoding");
+    private static final SerializableString EXPIRE_AT_MS = new SerializedString("expire_at_ms");
+    private static final SerializableString IDLE = new SerializedString("idle");
+    private static final SerializableString FREQ = new SerializedString("freq");
+    private static final SerializableString OFFSET = new SerializedString("offset");
+    private static final SerializableString VALUE = new SerializedString("value");
+    private static final SerializableString VALUE_BYTES = new SerializedString("value_bytes");
+    private static final SerializableString ID = new SerializedString("id");
+    private static final SerializableString FIELDS = new SerializedString("fields");
+    private static final SerializableString MODULE = new SerializedString("module");
+    private final JsonOut out;
+    private final JsonGenerator json;
+    private final boolean values;
+    private final Pattern key;
+    private final Set<String> types;
+    private final Set<Long> dbs;
+    /** The entry passes the filters: its line is being written. */
+    private boolean selected;
+    /** Its value's JSON was started (a container, or a string or module written whole). */
+    private boolean valueStarted;
+
+    /**
+     * @param key only keys it finds in, or null for all
+     * @param types only these data types (empty: all)
+     * @param dbs only these dbs (empty: all)
+     */
+    RdbDumper(JsonOut out, boolean values, Pattern key, Set<String> types, Set<Long> dbs) {
+        this.out = out;
+        this.json = out.json();
+        this.values = values;
+        this.key = key;
+        this.types = types;
+        this.dbs = dbs;
+    }
+
+    /** Type and encoding names, encoded once each. */
+    private final java.util.Map<String, SerializableString> names = new java.util.HashMap<>();
+
+    private SerializableString encoded(String name) {
+        return names.computeIfAbsent(name, SerializedString::new);
+    }
+
+    private boolean matches(RdbEntry e) {
+        return (dbs.isEmpty() || dbs.contains(e.db()))
+            && (types.isEmpty() || types.contains(RdbConstants.dataType(e.type())))
+            && (key == null || key.matcher(e.keyString()).find());
+    }
+
+    @Override
+    public RdbValueVisitor onValue(RdbEntry e) {
+        selected = matches(e);
+        valueStarted = false;
+        if (!selected) {
+            return null;
+        }
+        json.writeStartObject();
+        json.writeName(DB);
+        json.writeNumber(e.db());
+        json.writeName(KEY);
+        out.bytes(e.key(), 0, e.keyLength());
+        final String type = RdbConstants.dataType(e.type());
+        json.writeName(TYPE);
+        json.writeString(encoded(type));
+        json.writeName(ENCODING);
+        json.writeString(encoded(RdbConstants.typeName(e.type())));
+        if (e.expireAtMs() >= 0) {
+            json.writeName(EXPIRE_AT_MS);
+            json.writeNumber(e.expireAtMs());
+        }
+        if (e.idle() >= 0) {
+            json.writeName(IDLE);
+            json.writeNumber(e.idle());
+        }
+        if (e.freq() >= 0) {
+            json.writeName(FREQ);
+            json.writeNumber(e.freq());
+        }
+        json.writeName(OFFSET);
+        json.writeNumber(e.offset());
+        if (!values) {
+            return null;
+        }
+        json.writeName(VALUE);
+        switch (type) {
+            case "string", "module" -> {
+                return this; // written whole by onString / onModuleValue
+            }
+            default -> {
+                json.writeStartArray();
+                valueStarted = true;
+                return this;
+            }
+        }
+    }
+
+    @Override
+    public void onString(RdbEntry e, byte[] v) {
+        out.bytes(v);
+        valueStarted = true;
+    }
+
+    @Override
+    public void onListItem(RdbEntry e, byte[] item) {
+        out.bytes(item);
+    }
+
+    @Override
+    public void onSetMember(RdbEntry e, byte[] member) {
+        out.bytes(member);
+    }
+
+    @Override
+    public void onZsetMember(RdbEntry e, byte[] member, double score) {
+        json.writeStartArray();
+        out.bytes(member);
+        if (Double.isFinite(score)) {
+            json.writeNumber(score);
+        } else {
+            json.writeString(Double.isNaN(score) ? "nan" : score > 0 ? "inf" : "-inf"); // Redis's own words for them
+        }
+        json.writeEndArray();
+    }
+
+    @Override
+    public void onHashField(RdbEntry e, byte[] field, byte[] v, long expireAtMs) {
+        json.writeStartArray();
+        out.bytes(field);
+        out.bytes(v);
+        if (expireAtMs >= 0) {
+            json.writeNumber(expireAtMs);
+        }
+        json.writeEndArray();
+    }
+
+    @Override
+    public void onStreamEntry(RdbEntry e, long ms, long seq, byte[][] fv) {
+        json.writeStartObject();
+        json.writeName(ID);
+        json.writeString(Long.toUnsignedString(ms) + "-" + Long.toUnsignedString(seq));
+        json.writeName(FIELDS);
+        json.writeStartArray(); // pairs, not an object: a stream entry may repeat a field name
+        for (int i = 0; i + 1 < fv.length; i += 2) {
+            json.writeStartArray();
+            out.bytes(fv[i]);
+            out.bytes(fv[i + 1]);
+            json.writeEndArray();
+        }
+        json.writeEndArray();
+        json.writeEndObject();
+    }
+
+    @Override
+    public void onModuleValue(RdbEntry e, String module) {
+        json.writeStartObject();
+        json.writeName(MODULE);
+        json.writeString(module);
+        json.writeEndObject();
+        valueStarted = true;
+    }
+
+    @Override
+    public void onEntryEnd(RdbEntry e) {
+        if (!selected) {
+            return;
+        }
+        if (values) {
+            final String type = RdbConstants.dataType(e.type());
+            if (!valueStarted) {
+                json.writeNull();
+            } else if (!type.equals("string") && !type.equals("module")) {
+                json.writeEndArray();
+            }
+        }
+        json.writeName(VALUE_BYTES);
+        json.writeNumber(e.valueLength());
+        json.writeEndObject();
+        out.endLine();
+    }
+}
