@@ -53,6 +53,7 @@ class VirtualMasterInfoIntegrationTest {
             try (RedisClient c = new RedisClient("127.0.0.1", port)) {
                 final String info = c.callString("INFO", "replication");
                 assertTrue(info.startsWith("# Replication\r\nrole:master\r\nconnected_slaves:1\r\n"), info);
+                assertTrue(info.contains("\r\nslave_priority:0\r\nreplica_announced:0\r\n"), "never a sentinel's pick for promotion: " + info);
                 final List<?> role = (List<?>) c.call("ROLE");
                 assertEquals("master", text(role.get(0)));
                 final List<?> replicas = (List<?>) role.get(2);

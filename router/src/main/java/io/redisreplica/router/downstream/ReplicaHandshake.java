@@ -179,9 +179,11 @@ final class ReplicaHandshake {
                 write(out, "+OK\r\n");
             }
             case "INFO" -> {
-                // as a Redis master answers, so monitoring that reads a master's replicas sees the shard's
+                // as a Redis master answers, so monitoring that reads a master's replicas sees the shard's. Sentinels
+                // of the router's own master find shard 0's port among that master's replicas and ask here too:
+                // priority 0 and not announced, so they never pick the router for promotion nor list it
                 final String info = "# Replication\r\nrole:master\r\n" + replicas.get().infoLines() + "master_replid:" + shard.replid()
-                    + "\r\nmaster_repl_offset:" + shard.journal().endOffset() + "\r\n";
+                    + "\r\nmaster_repl_offset:" + shard.journal().endOffset() + "\r\nslave_priority:0\r\nreplica_announced:0\r\n";
                 final byte[] bytes = info.getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 write(out, "$" + bytes.length + "\r\n" + info + "\r\n");
             }
