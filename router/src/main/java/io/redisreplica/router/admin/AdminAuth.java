@@ -109,14 +109,7 @@ public final class AdminAuth {
             return 1;
         }
         final long delay = failed(address);
-        if (delay > 0) {
-            out.flush();
-            try {
-                Thread.sleep(delay);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        ClientGuard.holdBack(delay, out);
         out.write("-WRONGPASS invalid username-password pair or user is disabled.\r\n".getBytes(StandardCharsets.US_ASCII));
         return delay > 0 ? -1 : 0;
     }

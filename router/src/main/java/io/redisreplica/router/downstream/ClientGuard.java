@@ -73,6 +73,22 @@ public final class ClientGuard {
     }
 
     /**
+     * Holds a wrong AUTH's reply back {@code delayMs} (what {@link #authFailed} said), with what
+     * was written before it flushed: a guesser waits, and the caller closes after the reply.
+     */
+    public static void holdBack(long delayMs, java.io.OutputStream out) throws java.io.IOException {
+        if (delayMs <= 0) {
+            return;
+        }
+        out.flush();
+        try {
+            Thread.sleep(delayMs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
      * Notes a wrong AUTH from {@code address}.
      *
      * @return how long to hold the error reply back, 0 while the address is within its free attempts

@@ -153,14 +153,7 @@ final class ReplicaHandshake {
                     write(out, "+OK\r\n");
                 } else {
                     final long delay = guard.authFailed(socket.getInetAddress().getHostAddress());
-                    if (delay > 0) {
-                        out.flush();
-                        try {
-                            Thread.sleep(delay);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
+                    ClientGuard.holdBack(delay, out);
                     write(out, "-WRONGPASS invalid username-password pair or user is disabled.\r\n");
                     return delay == 0;
                 }
