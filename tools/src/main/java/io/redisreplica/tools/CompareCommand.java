@@ -107,7 +107,7 @@ final class CompareCommand implements Callable<Integer> {
         final PrintWriter out = spec.commandLine().getOut();
         err = spec.commandLine().getErr();
         try {
-            master = connect(cfg.upstreamHost() + ":" + cfg.upstreamPort(), cfg.upstreamUser(), cfg.upstreamPassword(), "master",
+            master = connect(io.redisreplica.router.upstream.MasterLocator.current(cfg).toString(), cfg.upstreamUser(), cfg.upstreamPassword(), "master",
                 tls.sockets(cfg.upstreamTls(), cfg));
             final String pass = password != null ? password : System.getenv("REDIS_REPLICA_TARGET_PASSWORD");
             for (Map.Entry<String, String> e : shards.entrySet()) {

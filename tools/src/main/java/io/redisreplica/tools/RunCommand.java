@@ -85,7 +85,9 @@ final class RunCommand implements Callable<Integer> {
                 }
                 Runtime.getRuntime().halt(exitCode);
             }, "shutdown"));
-            out.printf("router: replicating %s:%d into %d shards, journal %s%n", cfg.upstreamHost(), cfg.upstreamPort(),
+            out.printf("router: replicating %s into %d shards, journal %s%n", cfg.sentinels() == null
+                ? cfg.upstreamHost() + ":" + cfg.upstreamPort()
+                : "master " + cfg.sentinels().masterName() + " (as its sentinels name it: " + cfg.sentinels().sentinels() + ")",
                 router.shards().size(), cfg.journalDir());
             for (ShardRuntime s : router.shards()) {
                 out.printf("  shard %s: virtual master on %s:%d (%s)%s%n", s.name(), s.shard().host(), s.shard().port(),

@@ -56,9 +56,10 @@ final class ShardSync {
         }
     }
 
-    /** The config's master (its upstream), authenticated as the router is. */
+    /** The config's master (its upstream, or the node its sentinels name), authenticated as the router is. */
     static RedisConnection master(io.redisreplica.router.config.RouterConfig cfg, TlsOptions tls) throws IOException {
-        return RedisConnections.open(cfg.upstreamHost(), cfg.upstreamPort(), cfg.upstreamUser(), cfg.upstreamPassword(), "master", false,
+        final io.redisreplica.router.config.HostPort at = io.redisreplica.router.upstream.MasterLocator.current(cfg);
+        return RedisConnections.open(at.host(), at.port(), cfg.upstreamUser(), cfg.upstreamPassword(), "master", false,
             tls.sockets(cfg.upstreamTls(), cfg));
     }
 

@@ -20,7 +20,7 @@ import io.redisreplica.router.routing.RouterException;
  * Each change is logged once. Used on the link's thread; {@link #master()} and the sentinel fields
  * are published for INFO, {@link #switched} comes from the sentinel watcher's thread.
  */
-final class MasterLocator {
+public final class MasterLocator {
     private static final Logger LOG = LoggerFactory.getLogger(MasterLocator.class);
     /** Replicas of replicas followed in one attempt: a chain longer than this is a loop, or a topology to fix. */
     static final int MAX_HOPS = 4;
@@ -46,6 +46,17 @@ final class MasterLocator {
         this.demoted = config.upstreamDemoted();
         this.sentinels = config.sentinels();
         this.ask = sentinels == null ? null : new SentinelAsk(sentinels);
+    }
+
+    /**
+     * Where the config's master is now, for a tool that talks to it (status, compare, cutover):
+     * with {@code upstream-sentinel}, the node the sentinels name; else the {@code upstream} address.
+     *
+     * @throws IOException naming each sentinel and what it answered, when none named the master
+     */
+    public static HostPort current(RouterConfig config) throws IOException {
+        return config.sentinels() == null ? new HostPort(config.upstreamHost(), config.upstreamPort())
+            : new SentinelAsk(config.sentinels()).master().master();
     }
 
     /** The node replicated from (or last tried), for INFO: null before the first attempt. */
