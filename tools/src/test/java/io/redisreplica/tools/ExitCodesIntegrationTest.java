@@ -29,7 +29,7 @@ class ExitCodesIntegrationTest {
             c.call("SELECT", "1");
             c.call("RPUSH", "avocado", "x"); // INCR avocado meets a list: WRONGTYPE
         }
-        final Cli cli = Cli.run("replay", journal.toString(), "-s", "a", "-t", "127.0.0.1:" + target.port(), "--quiet", "--json");
+        final Cli cli = Cli.run("replay", journal.toString(), "-s", "a", "-t", "127.0.0.1:" + target.port(), "--no-snapshot", "--quiet", "--json");
         assertEquals(ExitCodes.CHECK_FAILED, cli.exit(), cli.out() + cli.err());
         assertTrue(cli.err().contains("not replayed: entry at offset 33: \"INCR\" \"avocado\" (WRONGTYPE"), cli.out() + "|" + cli.err());
         assertEquals(1, JsonParsing.parse(cli.out()).get("failed").asLong(), cli.out());

@@ -129,7 +129,7 @@ class RouterChaosIntegrationTest {
                 logs.append("---- router start ").append(i).append('\n').append(Files.readString(routers.log(i)));
             }
             final String log = logs.toString();
-            final long resumed = log.lines().filter(l -> l.contains("partial resync accepted")).count();
+            final long resumed = log.lines().filter(l -> l.contains("partial resync with ") && l.contains(" accepted at offset ")).count();
             if (resumed < Integer.getInteger("chaos.kills", 2)) {
                 throw new AssertionError("after each SIGKILL the router should resume upstream with PSYNC, resumed " + resumed
                     + " times:\n" + log);
@@ -204,7 +204,7 @@ class RouterChaosIntegrationTest {
                 }
             }
             final String log = Files.readString(routers.log(0));
-            assertTrue(log.contains("partial resync accepted"), "continued after the restart with persistence:\n" + log);
+            assertTrue(log.matches("(?s).*partial resync with \\S+ accepted at offset.*"), "continued after the restart with persistence:\n" + log);
             assertTrue(log.lines().filter(l -> l.contains("-> FULL_SYNC")).count() >= 2,
                 "a full sync after the restart without persistence:\n" + log);
         } finally {
