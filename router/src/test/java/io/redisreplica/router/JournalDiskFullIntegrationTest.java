@@ -94,4 +94,48 @@ class JournalDiskFullIntegrationTest {
             assertEquals(0, router.upstream().fullSyncs() - 1, "no new full sync: the link continued with PSYNC");
         }
     }
+
+    /**
+     * A big command whose spill file does not fit on the journal's disk: the link says so (the
+     * spill directory named), retries, and takes the command once space comes back; a mapped page
+     * written on a full disk would have been a SIGBUS instead.
+     */
+    @Test
+    void shouldWaitOutADiskTooFullForABigCommandsSpillFileAndResumeByItself() throws Exception {
+        final Path fs = Files.createDirectories(dir.resolve("fs"));
+        Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=256m", "tmpfs", fs.toString()) == 0,
+            "mounting a tmpfs needs root (CI runs as root)");
+        mount = fs;
+        final RedisServer master = redis.start(RedisBinary.local(), Map.of("repl-backlog-size", "128mb"));
+        final int port = FreePort.find();
+        final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + fs.resolve("journal")
+            + "\njournal-min-free 64mb\nshard a 127.0.0.1:" + port + " regex=.\n", "test");
+        try (Router router = Router.start(config, CrossShardPolicy.TRANSLATE)) {
+            final RedisServer replica = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + port));
+            replica.awaitReplicaInSync(20_000);
+            master.call("SET", "before", "1");
+            Await.until("the first write journaled", () -> router.upstream().offset() >= master.replicationOffset(), 20_000);
+            // room for the journal's own 64 MB floor, not for a 60 MB spill beside it
+            final Path filler = fs.resolve("filler");
+            try (RandomAccessFile f = new RandomAccessFile(filler.toFile(), "rw")) {
+                final byte[] mb = new byte[1 << 20];
+                while (fs.toFile().getUsableSpace() > (110L << 20)) {
+                    f.write(mb);
+                }
+            }
+            master.call("EVAL", "return redis.call('SET', KEYS[1], string.rep('x', 60 * 1024 * 1024))", 1, "big");
+            master.call("SET", "after", "1");
+            Await.until("the spill refused on the full disk", () -> router.upstream().retriedFaults() >= 1, 20_000);
+            assertTrue(router.upstream().lastError().contains("spill file in " + fs.resolve("journal").resolve("spill")),
+                router.upstream().lastError());
+            assertTrue(router.upstream().offset() < master.replicationOffset(), "nothing past the big command is acknowledged");
+            Files.delete(filler);
+            DatasetComparison.of(master, List.of(replica), key -> 0).awaitEqual("after space came back", 60_000);
+            assertEquals(UpstreamLink.State.STREAMING, router.upstream().state());
+            assertEquals(0, router.upstream().fullSyncs() - 1, "no new full sync: the link continued with PSYNC");
+            try (var spill = Files.list(fs.resolve("journal").resolve("spill"))) {
+                assertTrue(spill.findAny().isEmpty(), "no spill file left behind");
+            }
+        }
+    }
 }
