@@ -56,31 +56,46 @@ class JournalDiskFullIntegrationTest {
         return p.waitFor(20, TimeUnit.SECONDS) ? p.exitValue() : -1;
     }
 
-    @Test
-    void shouldWaitOutAFullJournalDiskAndResumeByItselfWhenSpaceComesBack() throws Exception {
+    /** A tmpfs of {@code size} of the test's own, the journal's disk; the test is skipped where mounting is not allowed. */
+    private Path tmpfs(String size) throws Exception {
         final Path fs = Files.createDirectories(dir.resolve("fs"));
-        Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=192m", "tmpfs", fs.toString()) == 0,
+        Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", fs.toString()) == 0,
             "mounting a tmpfs needs root (CI runs as root)");
         mount = fs;
+        return fs;
+    }
+
+    /** One shard of every key, its journal on {@code fs} with the least journal-min-free the router takes. */
+    private RouterConfig config(RedisServer master, Path fs, int port) {
+        return ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + fs.resolve("journal")
+            + "\njournal-min-free 64mb\nshard a 127.0.0.1:" + port + " regex=.\n", "test");
+    }
+
+    /** Writes a file on {@code fs} until no more than {@code usable} bytes are left. */
+    private static Path fill(Path fs, long usable) throws IOException {
+        final Path filler = fs.resolve("filler");
+        try (RandomAccessFile f = new RandomAccessFile(filler.toFile(), "rw")) {
+            final byte[] mb = new byte[1 << 20];
+            while (fs.toFile().getUsableSpace() > usable) {
+                f.write(mb);
+            }
+        }
+        return filler;
+    }
+
+    @Test
+    void shouldWaitOutAFullJournalDiskAndResumeByItselfWhenSpaceComesBack() throws Exception {
+        final Path fs = tmpfs("192m");
         final RedisServer master = redis.start(RedisBinary.local(), Map.of("repl-backlog-size", "64mb"));
         final int port = FreePort.find();
-        final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + fs.resolve("journal")
-            + "\njournal-min-free 64mb\nshard a 127.0.0.1:" + port + " regex=.\n", "test");
-        try (Router router = Router.start(config, CrossShardPolicy.TRANSLATE)) {
+        try (Router router = Router.start(config(master, fs, port), CrossShardPolicy.TRANSLATE)) {
             final RedisServer replica = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + port));
             replica.awaitReplicaInSync(20_000);
             for (int i = 0; i < 1000; i++) {
                 master.call("INCR", "counter:" + (i % 10));
             }
             Await.until("the journal to hold the first writes", () -> router.upstream().offset() >= master.replicationOffset(), 20_000);
-            // leave less than journal-min-free on the journal's file system
-            final Path filler = fs.resolve("filler");
-            try (RandomAccessFile f = new RandomAccessFile(filler.toFile(), "rw")) {
-                final byte[] mb = new byte[1 << 20];
-                while (fs.toFile().getUsableSpace() > (40L << 20)) {
-                    f.write(mb);
-                }
-            }
+            final Path filler = fill(fs, 40L << 20); // less than journal-min-free on the journal's file system
             for (int i = 0; i < 1000; i++) {
                 master.call("INCR", "counter:" + (i % 10));
                 master.call("RPUSH", "seq", i);
@@ -102,27 +117,15 @@ class JournalDiskFullIntegrationTest {
      */
     @Test
     void shouldWaitOutADiskTooFullForABigCommandsSpillFileAndResumeByItself() throws Exception {
-        final Path fs = Files.createDirectories(dir.resolve("fs"));
-        Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=256m", "tmpfs", fs.toString()) == 0,
-            "mounting a tmpfs needs root (CI runs as root)");
-        mount = fs;
+        final Path fs = tmpfs("256m");
         final RedisServer master = redis.start(RedisBinary.local(), Map.of("repl-backlog-size", "128mb"));
         final int port = FreePort.find();
-        final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + fs.resolve("journal")
-            + "\njournal-min-free 64mb\nshard a 127.0.0.1:" + port + " regex=.\n", "test");
-        try (Router router = Router.start(config, CrossShardPolicy.TRANSLATE)) {
+        try (Router router = Router.start(config(master, fs, port), CrossShardPolicy.TRANSLATE)) {
             final RedisServer replica = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + port));
             replica.awaitReplicaInSync(20_000);
             master.call("SET", "before", "1");
             Await.until("the first write journaled", () -> router.upstream().offset() >= master.replicationOffset(), 20_000);
-            // room for the journal's own 64 MB floor, not for a 60 MB spill beside it
-            final Path filler = fs.resolve("filler");
-            try (RandomAccessFile f = new RandomAccessFile(filler.toFile(), "rw")) {
-                final byte[] mb = new byte[1 << 20];
-                while (fs.toFile().getUsableSpace() > (110L << 20)) {
-                    f.write(mb);
-                }
-            }
+            final Path filler = fill(fs, 110L << 20); // room for the journal's own 64 MB floor, not for a 60 MB spill beside it
             master.call("EVAL", "return redis.call('SET', KEYS[1], string.rep('x', 60 * 1024 * 1024))", 1, "big");
             master.call("SET", "after", "1");
             Await.until("the spill refused on the full disk", () -> router.upstream().retriedFaults() >= 1, 20_000);
