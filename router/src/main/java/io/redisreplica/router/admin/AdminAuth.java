@@ -55,39 +55,50 @@ public final class AdminAuth {
     }
 
     /**
-     * Whether an HTTP request may read {@code path}: no password set, the health path left open,
-     * or an {@code Authorization: Basic} header with the right user (any or {@code default} when
-     * no {@code admin-user} is set) and password. A wrong one is counted against {@code address}.
+     * Whether an HTTP request may read {@code path}, its head read by hand (the admin port): see
+     * {@link #allowed}, given the request's {@code Authorization} header.
      */
     boolean httpAllowed(String head, String path, String address) {
-        if (password == null || healthOpen && isHealthPath(path)) {
-            return true;
-        }
+        String authorization = null;
         for (String line : head.split("\r?\n")) {
             final int colon = line.indexOf(':');
-            if (colon < 0 || !line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals("authorization")) {
-                continue;
-            }
-            final String value = line.substring(colon + 1).trim();
-            if (!value.regionMatches(true, 0, "Basic ", 0, 6)) {
+            if (colon >= 0 && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals("authorization")) {
+                authorization = line.substring(colon + 1).trim();
                 break;
             }
-            final String pair;
-            try {
-                pair = new String(Base64.getDecoder().decode(value.substring(6).trim()), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                break;
-            }
-            final int sep = pair.indexOf(':');
-            final String given = sep < 0 ? pair : pair.substring(sep + 1);
-            final String name = sep <= 0 || user == null && pair.substring(0, sep).equals("default") ? null : pair.substring(0, sep);
-            if (guard.matches(given, name, password)) {
-                return true;
-            }
-            break;
+        }
+        return allowed(authorization, path, address);
+    }
+
+    /**
+     * Whether an HTTP request may read {@code path}: no password set, the health paths left open,
+     * or an {@code Authorization: Basic} value (null: none) with the right user (any or
+     * {@code default} when no {@code admin-user} is set) and password. A wrong one is counted
+     * against {@code address}.
+     */
+    boolean allowed(String authorization, String path, String address) {
+        if (password == null || healthOpen && isHealthPath(path) || basicMatches(authorization)) {
+            return true;
         }
         failed(address);
         return false;
+    }
+
+    /** Whether an {@code Authorization} value is {@code Basic} with the right user and password. */
+    private boolean basicMatches(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return false;
+        }
+        final String pair;
+        try {
+            pair = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return false; // not base64: a wrong answer like any other
+        }
+        final int sep = pair.indexOf(':');
+        final String given = sep < 0 ? pair : pair.substring(sep + 1);
+        final String name = sep <= 0 || user == null && pair.substring(0, sep).equals("default") ? null : pair.substring(0, sep);
+        return guard.matches(given, name, password);
     }
 
     /**

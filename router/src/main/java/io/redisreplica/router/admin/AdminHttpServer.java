@@ -97,9 +97,8 @@ public final class AdminHttpServer implements AutoCloseable {
     private void route(String path, HttpHandler handler) {
         server.createContext(path, exchange -> {
             try (exchange) {
-                final String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-                if (!auth.httpAllowed(authorization == null ? "" : "Authorization: " + authorization, exchange.getRequestURI().getPath(),
-                    String.valueOf(exchange.getRemoteAddress().getAddress().getHostAddress()))) {
+                if (!auth.allowed(exchange.getRequestHeaders().getFirst("Authorization"), exchange.getRequestURI().getPath(),
+                    exchange.getRemoteAddress().getAddress().getHostAddress())) {
                     exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"redis-replica admin\", charset=\"UTF-8\"");
                     send(exchange, AdminEndpoints.Answer.text(401, "admin-password is set: send the admin user and password (HTTP Basic)\n"));
                     return;
