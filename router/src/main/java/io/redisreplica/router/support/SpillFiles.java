@@ -72,11 +72,10 @@ public final class SpillFiles {
         }
     }
 
-    /** A new unlinked file open for reading and writing. */
+    /** A new unlinked file open for reading and writing; called after {@link #reserve}. */
     FileChannel open() {
         try {
-            Files.createDirectories(dir);
-            final Path file = Files.createTempFile(dir, "spill-", ".tmp");
+            final Path file = Files.createTempFile(dir, "spill-", ".tmp"); // reserve() made the directory
             final FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
             Files.delete(file);
             return channel;
