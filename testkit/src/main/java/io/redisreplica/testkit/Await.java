@@ -27,4 +27,14 @@ public final class Await {
     public static void until(String what, BooleanSupplier condition) {
         until(what, condition, 20_000);
     }
+
+    /** Sleeps {@code ms} between the polls of the fixtures' own loops; an interrupt ends the test. */
+    static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
 }

@@ -145,7 +145,7 @@ public final class KafkaBroker implements AutoCloseable {
                 kill();
                 throw new IllegalStateException("kafka broker not started in " + START_TIMEOUT_MS + " ms\n" + logTail(40));
             }
-            sleep(100);
+            Await.pause(100);
         }
     }
 
@@ -196,15 +196,6 @@ public final class KafkaBroker implements AutoCloseable {
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException e) {
             return "(cannot read " + log + ": " + e + ")";
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 

@@ -95,7 +95,7 @@ public final class RedisServer implements AutoCloseable {
             } catch (RuntimeException e) {
                 last = e; // not listening yet, or LOADING
             }
-            sleep(20);
+            Await.pause(20);
         }
         stop();
         throw new IllegalStateException(binary + " on port " + port + " did not answer PING in "
@@ -161,7 +161,7 @@ public final class RedisServer implements AutoCloseable {
             if (info.contains("master_link_status:up") && info.contains("master_sync_in_progress:0")) {
                 return;
             }
-            sleep(20);
+            Await.pause(20);
         }
         throw new IllegalStateException("replica on port " + port + " not in sync after " + timeoutMs + " ms:\n"
             + info + "\n" + logTail(20));
@@ -247,7 +247,7 @@ public final class RedisServer implements AutoCloseable {
                 throw new IllegalStateException("master on port " + port + ": its replicas have not reached offset " + target
                     + " and made no progress for " + stallMs + " ms:\n" + info);
             }
-            sleep(100);
+            Await.pause(100);
         }
     }
 
@@ -339,15 +339,6 @@ public final class RedisServer implements AutoCloseable {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // best effort: a temp dir left behind is not worth failing a test for
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 
