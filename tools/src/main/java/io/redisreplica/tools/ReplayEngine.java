@@ -169,8 +169,11 @@ public final class ReplayEngine {
         final SnapshotLoader.Result loaded = new SnapshotLoader(rdb, snapshot, target, options.snapshot().existing(),
             options.checkpointKey() + ":snapshot", Math.max(1, options.batchEntries()), read -> listener.snapshotProgress(read, length))
             .load();
+        // the checkpoint and the load's marker change together: a stop between them leaves neither half
+        target.call("MULTI");
         target.call("SET", options.checkpointKey(), Long.toString(snapshot));
         target.call("DEL", options.checkpointKey() + ":snapshot");
+        target.call("EXEC");
         listener.snapshotLoaded(loaded);
     }
 
