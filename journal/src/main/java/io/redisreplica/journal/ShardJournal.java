@@ -37,6 +37,7 @@ public final class ShardJournal implements AutoCloseable {
     private final SingleChronicleQueue queue;
     private final DiskSpaceGuard diskSpace;
     private final EntryLocator locator;
+    private final JournalHistory history;
     private final Object commitSignal = new Object();
 
     /** Opened by {@link #forRepair}: its end is not known, every document present is readable, it takes no writer. */
@@ -69,6 +70,8 @@ public final class ShardJournal implements AutoCloseable {
         this.queue = openQueue(name, dir, context);
         this.diskSpace = new DiskSpaceGuard(dir, context.minFreeBytes());
         this.locator = new EntryLocator(name, queue);
+        // a journal being repaired or only looked at is not given an id: the router's own opening does that
+        this.history = salvage || context.readOnly() ? JournalHistory.read(dir) : JournalHistory.readOrCreate(dir);
         if (salvage) {
             this.committedOffset = 0;
             this.lastUpstreamOffset = -1;
@@ -118,6 +121,11 @@ public final class ShardJournal implements AutoCloseable {
 
     public Path dir() {
         return dir;
+    }
+
+    /** Which line of entries this journal holds (see {@link JournalHistory}). */
+    public JournalHistory history() {
+        return history;
     }
 
     JournalContext context() {

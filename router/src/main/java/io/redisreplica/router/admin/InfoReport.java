@@ -133,6 +133,7 @@ final class InfoReport {
             .append(",failures=").append(s.failures())
             .append(",errors=").append(s.errors())
             .append(s.refused() >= 0 ? ",refused=" + s.refused() : "")
+            .append(",gaps=").append(s.gaps())
             .append(",last_error=").append(s.lastError().replace(',', ';').replace('\r', ' ').replace('\n', ' ')).append("\r\n");
     }
 }

@@ -151,6 +151,8 @@ final class RouterMetrics implements MultiCollector {
             RouterMetrics::sink, RouterStatus.Sink::errors);
         f.gauge("redis_replica_sink_failures", null, "A sink's failures in a row (dropped at sink-max-failures).", sinks,
             RouterMetrics::sink, RouterStatus.Sink::failures);
+        f.counter("redis_replica_sink_gaps", "Times a sink went on past events it could not be given (its journal set aside or "
+            + "passed by retention; each logged).", sinks, RouterMetrics::sink, RouterStatus.Sink::gaps);
         f.counter("redis_replica_sink_refused", "Commands a Redis sink's target refused inside a delivered batch (not retried).",
             sinks.stream().filter(s -> s.refused() >= 0).toList(), RouterMetrics::sink, RouterStatus.Sink::refused);
     }

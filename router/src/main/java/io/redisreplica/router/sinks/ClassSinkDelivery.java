@@ -18,7 +18,7 @@ import io.redisreplica.router.config.SinkConfig;
 
 /**
  * Delivers events to user code ({@link EventSink}, found with {@link ServiceLoader} in the jar the
- * config names) and records the offset of each delivered batch in a file of its own, replaced
+ * config names) and records the position of each delivered batch ({@link SinkPosition}) in a file of its own, replaced
  * atomically, so a restart goes on after the last batch the sink accepted.
  */
 public final class ClassSinkDelivery implements SinkDelivery {
@@ -38,34 +38,34 @@ public final class ClassSinkDelivery implements SinkDelivery {
     }
 
     @Override
-    public long open() throws Exception {
+    public SinkPosition open() throws Exception {
         if (!opened) {
             sink.open(shard, config.options());
             opened = true;
         }
         if (!Files.exists(offsetFile)) {
-            return -1;
+            return null;
         }
-        return Long.parseLong(Files.readString(offsetFile, StandardCharsets.US_ASCII).trim());
+        return SinkPosition.parse(Files.readString(offsetFile, StandardCharsets.US_ASCII), offsetFile.toString());
     }
 
     @Override
-    public void deliver(List<KeyEvent> events, long endOffset) throws Exception {
+    public void deliver(List<KeyEvent> events, SinkPosition end) throws Exception {
         if (!events.isEmpty()) {
             sink.deliver(events);
         }
-        record(endOffset);
+        record(end);
     }
 
     /** Replaces the offset file atomically: a crash leaves the old offset or the new one. */
-    private void record(long offset) {
+    private void record(SinkPosition position) {
         try {
             Files.createDirectories(offsetFile.getParent());
             final Path temp = offsetFile.resolveSibling(offsetFile.getFileName() + ".tmp");
-            Files.writeString(temp, Long.toString(offset) + "\n", StandardCharsets.US_ASCII);
+            Files.writeString(temp, position.format() + "\n", StandardCharsets.US_ASCII);
             Files.move(temp, offsetFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new UncheckedIOException("sink " + config.name() + " shard " + shard + ": cannot record offset " + offset + " in "
+            throw new UncheckedIOException("sink " + config.name() + " shard " + shard + ": cannot record position " + position.format() + " in "
                 + offsetFile + ": " + e.getMessage(), e);
         }
     }

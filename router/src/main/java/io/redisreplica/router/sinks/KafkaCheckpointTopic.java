@@ -28,7 +28,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The compacted topic that holds each kafka sink's delivered shard offset: one record per
- * transaction, key {@code NAME/SHARD}, value the offset in ASCII, written in the same transaction
+ * transaction, key {@code NAME/SHARD}, value the {@link SinkPosition} in ASCII, written in the same transaction
  * as the batch's events, so it is committed exactly when they are. Created on first use (one
  * partition, {@code cleanup.policy=compact}, segments of 16 MB or 10 minutes so compaction keeps
  * it short; replicas as the broker's default).
@@ -50,12 +50,12 @@ final class KafkaCheckpointTopic {
         this.client = client;
     }
 
-    ProducerRecord<byte[], byte[]> record(String key, long offset) {
-        return new ProducerRecord<>(name, key.getBytes(StandardCharsets.UTF_8), Long.toString(offset).getBytes(StandardCharsets.US_ASCII));
+    ProducerRecord<byte[], byte[]> record(String key, SinkPosition position) {
+        return new ProducerRecord<>(name, key.getBytes(StandardCharsets.UTF_8), position.format().getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** The last committed offset of {@code key}, or -1 when none was. */
-    long read(String key) throws Exception {
+    /** The last committed position of {@code key}, or null when none was. */
+    SinkPosition read(String key) throws Exception {
         final Map<TopicPartition, Long> ends = new HashMap<>();
         try (Admin admin = Admin.create(client)) {
             create(admin);
@@ -70,7 +70,7 @@ final class KafkaCheckpointTopic {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         final byte[] wanted = key.getBytes(StandardCharsets.UTF_8);
-        long offset = -1;
+        SinkPosition position = null;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.assign(new ArrayList<>(ends.keySet()));
             consumer.seekToBeginning(ends.keySet());
@@ -82,12 +82,13 @@ final class KafkaCheckpointTopic {
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (r.key() != null && Arrays.equals(r.key(), wanted)) {
-                        offset = Long.parseLong(new String(r.value(), StandardCharsets.US_ASCII));
+                        position = SinkPosition.parse(new String(r.value(), StandardCharsets.US_ASCII), "checkpoint topic " + name
+                            + " key " + key);
                     }
                 }
             }
         }
-        return offset;
+        return position;
     }
 
     private static boolean reached(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> ends) {

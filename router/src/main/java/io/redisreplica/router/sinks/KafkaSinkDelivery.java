@@ -20,7 +20,7 @@ import io.redisreplica.router.config.SinkConfig;
  * Delivers a shard's events to a Kafka topic exactly once: each batch is one transaction of a
  * transactional producer (transactional id {@code redis-replica-NAME-SHARD}) that holds a record
  * per event and the sink's checkpoint, a record of the shard offset the batch reaches in the
- * compacted {@link KafkaCheckpointTopic}. The batch commits whole or not at all, and on every
+ * compacted {@link KafkaCheckpointTopic} ({@link SinkPosition}). The batch commits whole or not at all, and on every
  * (re)connect {@code initTransactions} fences the producer of an earlier run (a router that was
  * SIGKILLed) and aborts its open transaction before the checkpoint is read back with {@code
  * read_committed}: delivery goes on exactly where Kafka says it is.
@@ -89,7 +89,7 @@ public final class KafkaSinkDelivery implements SinkDelivery {
      * transaction is aborted) and reads the committed checkpoint.
      */
     @Override
-    public long open() throws Exception {
+    public SinkPosition open() throws Exception {
         close();
         producer = new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
         producer.initTransactions();
@@ -101,7 +101,7 @@ public final class KafkaSinkDelivery implements SinkDelivery {
     }
 
     @Override
-    public void deliver(List<KeyEvent> events, long endOffset) {
+    public void deliver(List<KeyEvent> events, SinkPosition end) {
         producer.beginTransaction();
         for (KeyEvent e : events) {
             final byte[] value = RedisSinkDelivery.json(e).getBytes(StandardCharsets.UTF_8);
@@ -122,7 +122,7 @@ public final class KafkaSinkDelivery implements SinkDelivery {
             };
             producer.send(new ProducerRecord<>(topic, null, null, key, value, headers));
         }
-        producer.send(checkpoints.record(checkpointKey, endOffset));
+        producer.send(checkpoints.record(checkpointKey, end));
         producer.commitTransaction(); // throws when any send of the batch failed: the batch is delivered again
     }
 

@@ -17,7 +17,7 @@ import io.redisreplica.router.tls.SocketFactory;
 /**
  * Delivers events to a Redis target exactly once: each batch is one MULTI/EXEC that holds a
  * command per event (XADD to a stream, PUBLISH to a channel, or a command template) and a SET of
- * the sink's checkpoint key to the offset the batch reaches. A batch applies whole or not at all,
+ * the sink's checkpoint key to the position the batch reaches ({@link SinkPosition}). A batch applies whole or not at all,
  * so after any failure the checkpoint key says exactly where to go on.
  */
 public final class RedisSinkDelivery implements SinkDelivery {
@@ -51,7 +51,7 @@ public final class RedisSinkDelivery implements SinkDelivery {
     }
 
     @Override
-    public long open() throws IOException {
+    public SinkPosition open() throws IOException {
         close();
         connection = new RedisConnection(config.host(), config.port(), sockets, "sink " + config.name() + " target");
         final String password = config.options().get("password");
@@ -64,11 +64,13 @@ public final class RedisSinkDelivery implements SinkDelivery {
             }
         }
         final Object stored = connection.call("GET", checkpointKey);
-        return stored == null ? -1 : Long.parseLong(String.valueOf(stored));
+        return stored == null ? null : SinkPosition.parse(String.valueOf(stored), "sink " + config.name() + " shard " + shard
+            + ": checkpoint key " + checkpointKey);
     }
 
     @Override
-    public void deliver(List<KeyEvent> events, long endOffset) throws IOException {
+    public void deliver(List<KeyEvent> events, SinkPosition end) throws IOException {
+        final long endOffset = end.offset();
         int length = writer.wrap(batch, 0).command("MULTI").position();
         int queued = 0;
         for (KeyEvent e : events) {
@@ -76,7 +78,7 @@ public final class RedisSinkDelivery implements SinkDelivery {
             length = command(e, length);
             queued += length > before ? 1 : 0;
         }
-        length = writer.wrap(batch, length).command("SET", checkpointKey, Long.toString(endOffset)).position();
+        length = writer.wrap(batch, length).command("SET", checkpointKey, end.format()).position();
         length = writer.wrap(batch, length).command("EXEC").position();
         connection.send(batch.byteArray(), 0, length);
         String queueError = null;

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import io.redisreplica.api.KeyEvent;
 import io.redisreplica.journal.JournalEntry;
+import io.redisreplica.journal.JournalException;
 import io.redisreplica.journal.JournalReader;
 import io.redisreplica.journal.SeekResult;
 import io.redisreplica.router.config.SinkConfig;
@@ -57,6 +58,10 @@ public final class SinkRunner extends Agent {
     private volatile long events;
     private volatile int failures;
     private volatile String lastError = "";
+    /** Times the sink went on past events it could not be given (see {@link SinkResume}). */
+    private volatile long gaps;
+    /** Where the journal could not be read for this sink, or -1: it goes on at the shard's next snapshot. */
+    private long damagedAt = -1;
     /** The loop's thread, interrupted on close: user code blocked in {@code deliver} may heed it. */
     private volatile Thread loopThread;
     private final AtomicBoolean deliveryClosed = new AtomicBoolean();
@@ -90,6 +95,11 @@ public final class SinkRunner extends Agent {
 
     public long events() {
         return events;
+    }
+
+    /** Times the sink went on past events it could not be given: a journal set aside or cut by retention. */
+    public long gaps() {
+        return gaps;
     }
 
     /** Failures in a row (0 while it delivers). */
@@ -211,9 +221,22 @@ public final class SinkRunner extends Agent {
 
     /** Connects, finds where to go on, and delivers until stopped; throws on any failure. */
     private void deliverFromJournal() throws Exception {
-        final long recorded = delivery.open();
-        final long start = recorded >= 0 ? recorded : Math.max(shard.journal().firstOffset(), Math.max(0, shard.snapshotOffset()));
+        final SinkPosition recorded = delivery.open();
+        final SinkResume resume = damagedAt >= 0 ? afterDamage() : SinkResume.of(shard.journal(), shard.snapshotOffset(), recorded);
+        if (resume == null) {
+            return; // closing
+        }
+        final String history = shard.journal().history().currentId();
+        final long start = resume.start();
         delivered = start;
+        if (resume.gap() != null) {
+            gaps++;
+            LOG.warn("sink {} shard {}: {}; going on at offset {}", config.name(), shard.name(), resume.gap(), start);
+            delivery.deliver(List.of(), new SinkPosition(start, history, -1, 0)); // recorded at once: the gap is told once
+        }
+        if (resume.passing() != null) {
+            LOG.info("sink {} shard {}: going on at offset {}: {}", config.name(), shard.name(), start, resume.passing());
+        }
         try (JournalReader reader = shard.journal().reader()) {
             final SeekResult seek = reader.seek(start);
             if (seek != SeekResult.BOUNDARY) {
@@ -224,17 +247,32 @@ public final class SinkRunner extends Agent {
             final List<KeyEvent> batch = new ArrayList<>();
             long lastRecord = System.currentTimeMillis();
             long reached = start;
+            // the upstream offset of the last entry read and how many entries had it: recorded with
+            // the offset, so a journal cut back behind it is continued by upstream offset
+            long upstream = recorded != null && start == recorded.offset() ? recorded.upstreamOffset() : -1;
+            int upstreamEntries = recorded != null && start == recorded.offset() ? recorded.upstreamEntries() : 0;
             while (!closing()) {
                 batch.clear();
                 int entries = 0;
-                while (entries < config.batch() && reader.next(entry)) {
-                    keyEvents.of(shard.name(), entry, batch);
-                    reached = entry.endOffset();
-                    entries++;
+                try {
+                    while (entries < config.batch() && reader.next(entry)) {
+                        if (!resume.deliveredBefore(entry)) {
+                            keyEvents.of(shard.name(), entry, batch);
+                        }
+                        reached = entry.endOffset();
+                        upstreamEntries = entry.upstreamOffset() == upstream ? upstreamEntries + 1 : 1;
+                        upstream = entry.upstreamOffset();
+                        entries++;
+                    }
+                } catch (JournalException damaged) {
+                    // what this sink needs cannot be read: the shard gets a new snapshot, the sink goes on there
+                    damagedAt = reached;
+                    shard.journalDamaged(damaged.getMessage());
+                    throw damaged;
                 }
                 final long now = System.currentTimeMillis();
                 if (!batch.isEmpty() || (reached > delivered && now - lastRecord >= IDLE_RECORD_MS)) {
-                    delivery.deliver(batch, reached);
+                    delivery.deliver(batch, new SinkPosition(reached, history, upstream, upstreamEntries));
                     delivered = reached;
                     events += batch.size();
                     lastRecord = now;
@@ -251,5 +289,21 @@ public final class SinkRunner extends Agent {
                 }
             }
         }
+    }
+
+    /**
+     * After the journal could not be read at {@link #damagedAt}: waits for the shard's new
+     * snapshot (the router asked the master for one), then goes on there. Null when closing.
+     */
+    private SinkResume afterDamage() throws InterruptedException {
+        while (shard.snapshotOffset() <= damagedAt) {
+            state(State.PAUSED, "the journal cannot be read after offset " + damagedAt + "; waiting for the shard's new snapshot");
+            if (closed.await(200, TimeUnit.MILLISECONDS)) {
+                return null;
+            }
+        }
+        final SinkResume resume = SinkResume.afterDamage(shard.journal(), shard.snapshotOffset(), damagedAt);
+        damagedAt = -1;
+        return resume;
     }
 }

@@ -28,9 +28,9 @@ class InfoReportTest {
         + "shard_b_replica0:addr=127.0.0.1:50002,listening_port=6381,state=handshake,waiting_for=snapshot(first_sync),sent=-1,"
         + "acked=-1,lag_bytes=-1,lag_entries=0,bad_acks=0,lag_ms=0.0,lag_p50_ms=0,lag_p99_ms=0,lag_max_ms=0\r\n\r\n";
     private static final String SINKS = "# Sinks\r\n"
-        + "sink_events_a:state=paused,kind=xadd,delivered=700,lag_bytes=300,events=42,failures=2,errors=5,refused=1,"
+        + "sink_events_a:state=paused,kind=xadd,delivered=700,lag_bytes=300,events=42,failures=2,errors=5,refused=1,gaps=1,"
         + "last_error=connection refused; again  and\r\n"
-        + "sink_files_a:state=running,kind=class,delivered=-1,lag_bytes=-1,events=0,failures=0,errors=0,last_error=\r\n\r\n";
+        + "sink_files_a:state=running,kind=class,delivered=-1,lag_bytes=-1,events=0,failures=0,errors=0,gaps=0,last_error=\r\n\r\n";
 
     @Test
     void shouldWriteEverySectionInOrderForAll() {

@@ -64,7 +64,7 @@ class SinkRunnerTest {
     private static SinkDelivery failing(AtomicInteger attempts, Throwable failure) {
         return new SinkDelivery() {
             @Override
-            public long open() throws Exception {
+            public SinkPosition open() throws Exception {
                 attempts.incrementAndGet();
                 if (failure instanceof Error e) {
                     throw e;
@@ -73,7 +73,7 @@ class SinkRunnerTest {
             }
 
             @Override
-            public void deliver(List<KeyEvent> events, long endOffset) {
+            public void deliver(List<KeyEvent> events, SinkPosition end) {
             }
 
             @Override
@@ -135,7 +135,7 @@ class SinkRunnerTest {
         for (int i = 0; i < 3; i++) {
             final SinkRunner r = runner(new SinkDelivery() {
                 @Override
-                public long open() throws IOException {
+                public SinkPosition open() throws IOException {
                     opened.incrementAndGet();
                     final long until = System.currentTimeMillis() + hold;
                     while (System.currentTimeMillis() < until) { // user code that does not heed interrupts
@@ -145,7 +145,7 @@ class SinkRunnerTest {
                 }
 
                 @Override
-                public void deliver(List<KeyEvent> events, long endOffset) {
+                public void deliver(List<KeyEvent> events, SinkPosition end) {
                 }
 
                 @Override
