@@ -55,11 +55,45 @@ class ReleaseArchiveIntegrationTest {
 
     private final HttpClient http = HttpClient.newHttpClient();
 
-    @Test
-    void shouldRunTheSampleConfigFromTheUnpackedArchiveAndExportWhatTheDashboardAndAlertsName() throws Exception {
+    /** Unpacks the release archive into the temp dir; returns its top directory. */
+    private Path unpack() throws Exception {
         final Path archive = Path.of(System.getProperty("release.archive"));
         assertEquals(0, run(dir, "tar", "xzf", archive.toString(), "-C", dir.toString()).exit(), "tar xzf " + archive);
-        final Path home = dir.resolve("redis-replica-" + System.getProperty("release.version"));
+        return dir.resolve("redis-replica-" + System.getProperty("release.version"));
+    }
+
+    /** The launcher, with its class-data sharing archive kept in the temp dir (not the user's cache). */
+    private ProcessBuilder launcher(Path home, String... args) {
+        final List<String> command = new ArrayList<>(List.of(home.resolve("bin/redis-replica").toString()));
+        command.addAll(List.of(args));
+        final ProcessBuilder pb = new ProcessBuilder(command).directory(home.toFile());
+        pb.environment().put("REDIS_REPLICA_CDS_DIR", dir.resolve("cds").toString());
+        return pb;
+    }
+
+    @Test
+    void shouldStartToolsFromAClassDataSharingArchiveWithOnlyTheirOwnOutputOnStdout() throws Exception {
+        final Path home = unpack();
+        final String version = "redis-replica " + System.getProperty("release.version") + "\n";
+        for (int i = 0; i < 2; i++) { // the first run makes the archive, the second maps it
+            final Path classes = dir.resolve("classes-" + i + ".log");
+            final ProcessBuilder pb = launcher(home, "--version").redirectError(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().put("JAVA_OPTS", "-Xlog:class+load:file=" + classes);
+            final Process p = pb.start();
+            final String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, p.waitFor());
+            assertEquals(version, stdout, "nothing but the version on stdout (no logging status)");
+            assertTrue(read(classes).contains("io.redisreplica.tools.Main source: shared objects file"),
+                "run " + i + " loads the launcher's classes from the archive");
+        }
+        try (java.util.stream.Stream<Path> made = Files.list(dir.resolve("cds"))) {
+            assertEquals(1, made.filter(f -> f.toString().endsWith(".jsa")).count(), "one archive, made once");
+        }
+    }
+
+    @Test
+    void shouldRunTheSampleConfigFromTheUnpackedArchiveAndExportWhatTheDashboardAndAlertsName() throws Exception {
+        final Path home = unpack();
         for (String f : List.of("bin/redis-replica", "lib/redis-replica.jar", "conf/router.conf", "conf/logback.xml",
             "systemd/redis-replica.service", "grafana/redis-replica-dashboard.json", "prometheus/redis-replica-alerts.yml", "README.md")) {
             assertTrue(Files.isRegularFile(home.resolve(f)), f + " in the archive");
@@ -85,8 +119,7 @@ class ReleaseArchiveIntegrationTest {
         Files.writeString(home.resolve("conf/router.conf"), config);
 
         final Path log = dir.resolve("router.log");
-        final Process router = new ProcessBuilder(home.resolve("bin/redis-replica").toString(), "run", "--config", "conf/router.conf")
-            .directory(home.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        final Process router = launcher(home, "run", "--config", "conf/router.conf").redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             Await.until("/ready answering 200", () -> {
                 if (!router.isAlive()) {
