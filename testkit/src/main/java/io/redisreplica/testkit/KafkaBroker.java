@@ -26,6 +26,10 @@ import java.util.stream.Stream;
  * Kafka jar); its storage is formatted once by {@code kafka.tools.StorageTool}. Internal topics
  * have one replica and one partition, so transactions work on a single node.
  *
+ * <p>{@link #startSecured} adds a {@code SASL_SSL} listener (TLS with a certificate of a test CA,
+ * SASL PLAIN with one user), as a managed Kafka service offers it; the plain listener stays for
+ * the broker's own use.
+ *
  * <p>Logs go to {@code broker-N.log} in {@link #dir()}, one per start; {@link #logTail(int)} shows
  * the last start's when something goes wrong.
  */
@@ -36,20 +40,49 @@ public final class KafkaBroker implements AutoCloseable {
     private final int port = FreePort.find();
     private final int controllerPort = FreePort.find();
     private final Path config;
+    /** The SASL_SSL listener's port, or 0 without one. */
+    private final int securePort;
+    private final TlsCertificates certificates;
+    private final String user;
+    private final String password;
     private Process process;
     private int starts;
 
-    private KafkaBroker(Path dir) {
+    private KafkaBroker(Path dir, TlsCertificates certificates, String user, String password) {
         this.dir = dir;
         this.config = dir.resolve("server.properties");
+        this.certificates = certificates;
+        this.securePort = certificates == null ? 0 : FreePort.find();
+        this.user = user;
+        this.password = password;
     }
 
     /** Formats a new broker's storage in {@code dir} and starts it; close it after the test. */
     public static KafkaBroker start(Path dir) {
-        final KafkaBroker broker = new KafkaBroker(dir);
+        return start(new KafkaBroker(dir, null, null, null));
+    }
+
+    /**
+     * As {@link #start}, with a {@code SASL_SSL} listener ({@link #secureBootstrap()}): the server
+     * certificate of {@code certificates} (clients trust its CA), SASL PLAIN accepting {@code user}
+     * with {@code password}.
+     */
+    public static KafkaBroker startSecured(Path dir, TlsCertificates certificates, String user, String password) {
+        return start(new KafkaBroker(dir, certificates, user, password));
+    }
+
+    private static KafkaBroker start(KafkaBroker broker) {
         broker.format();
         broker.startProcess();
         return broker;
+    }
+
+    /** {@code 127.0.0.1:PORT} of the SASL_SSL listener. */
+    public String secureBootstrap() {
+        if (securePort == 0) {
+            throw new IllegalStateException("this broker has no SASL_SSL listener: start it with startSecured");
+        }
+        return "127.0.0.1:" + securePort;
     }
 
     /** {@code 127.0.0.1:PORT}, for {@code bootstrap.servers}. */
@@ -84,15 +117,17 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private void format() {
+        final String secure = securePort == 0 ? "" : ",SASL_SSL://127.0.0.1:" + securePort;
         final String properties = String.join("\n",
             "process.roles=broker,controller",
             "node.id=1",
             "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-            "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-            "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+            "listeners=PLAINTEXT://127.0.0.1:" + port + secure + ",CONTROLLER://127.0.0.1:" + controllerPort,
+            "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + secure,
             "controller.listener.names=CONTROLLER",
             "inter.broker.listener.name=PLAINTEXT",
-            "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+            "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT" + (securePort == 0 ? "" : ",SASL_SSL:SASL_SSL"),
+            secureListener(),
             "log.dirs=" + dir.resolve("data"),
             "num.partitions=1",
             "offsets.topic.replication.factor=1",
@@ -125,6 +160,29 @@ public final class KafkaBroker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted formatting a kafka broker", e);
+        }
+    }
+
+    /** The SASL_SSL listener's settings (a PEM key store of the server key and certificate), or none. */
+    private String secureListener() {
+        if (securePort == 0) {
+            return "";
+        }
+        try {
+            final Path keyStore = dir.resolve("broker-keystore.pem");
+            Files.createDirectories(dir);
+            // Kafka's PEM key store takes an unencrypted PKCS#8 key followed by the certificate chain
+            final TlsCertificates.Issued server = certificates.issue("kafka-broker", 30, TlsCertificates.KeyForm.PKCS8);
+            Files.writeString(keyStore, Files.readString(server.key()) + Files.readString(server.cert()), StandardCharsets.US_ASCII);
+            return String.join("\n",
+                "sasl.enabled.mechanisms=PLAIN",
+                "listener.name.sasl_ssl.sasl.enabled.mechanisms=PLAIN",
+                "listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_"
+                    + user + "=\"" + password + "\";",
+                "listener.name.sasl_ssl.ssl.keystore.type=PEM",
+                "listener.name.sasl_ssl.ssl.keystore.location=" + keyStore);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the kafka broker's key store in " + dir, e);
         }
     }
 

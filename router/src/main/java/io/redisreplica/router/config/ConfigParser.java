@@ -351,7 +351,8 @@ public final class ConfigParser {
     }
 
     private void sink(Directive.Line line) {
-        final SinkConfig sink = SinkLine.parse(line.words(0), line.where());
+        // quote-aware: a Kafka client setting such as sasl.jaas.config holds spaces and quotes
+        final SinkConfig sink = SinkLine.parse(line.quotedWords(), line.where());
         if (sinkLines.containsKey(sink.name())) {
             throw new ConfigException(line.where() + "sink " + sink.name() + " is defined twice");
         }

@@ -26,6 +26,11 @@ record Directive(String name, int arity, String usage, BiConsumer<ConfigParser, 
             return args[0];
         }
 
+        /** The rest of the line as words, quote-aware ({@link ConfigWords}): none when it is empty. */
+        String[] quotedWords() {
+            return ConfigWords.split(rest, where).toArray(String[]::new);
+        }
+
         /** The rest of the line as words split at whitespace (no quoting): none when it is empty. */
         String[] words(int limit) {
             return rest.isEmpty() ? new String[0] : rest.split("\\s+", limit);

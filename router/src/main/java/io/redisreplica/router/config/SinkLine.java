@@ -22,7 +22,7 @@ final class SinkLine {
     private SinkLine() {
     }
 
-    /** @param words the line's words after {@code sink}, split at whitespace */
+    /** @param words the line's words after {@code sink}, split quote-aware (ConfigWords) */
     static SinkConfig parse(String[] words, String where) {
         final String name = ConfigParser.word(words, 0, where, USAGE);
         if (!name.matches(ConfigParser.NAME)) {

@@ -235,6 +235,16 @@ class ConfigParserTest {
     }
 
     @Test
+    void shouldTakeAQuotedSinkWordWithSpacesAndQuotesWhole() {
+        final RouterConfig c = parse(SHARD + "sink feed kafka bootstrap=k:9093 topic=ev "
+            + "'kafka.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"p w\";'"
+            + " \"kafka.client.id=a b\"\n");
+        assertEquals("org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"p w\";",
+            c.sinks().get(0).options().get("kafka.sasl.jaas.config"));
+        assertEquals("a b", c.sinks().get(0).options().get("kafka.client.id"));
+    }
+
+    @Test
     void shouldHandOutValuesThatCannotBeChanged() {
         final RouterConfig c = parse(SHARD + "drop type=list\ndrop value=v\ntransform class=x.Y\nsink s publish 127.0.0.1:6379 ch\n");
         assertThrows(UnsupportedOperationException.class, () -> c.sinks().clear());
