@@ -5,6 +5,7 @@ import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.redisreplica.client.MasterRole;
 import io.redisreplica.router.config.HostPort;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.config.UpstreamDemoted;
@@ -130,8 +131,8 @@ public final class MasterLocator {
                     LOG.warn("upstream: {} answers ROLE as {}: following it to its master (upstream-demoted follow)", at, role);
                 }
                 lastJudgement = judgement;
-                followed = role.master();
-                return role.master();
+                followed = new HostPort(role.masterHost(), role.masterPort());
+                return followed;
             }
         }
     }

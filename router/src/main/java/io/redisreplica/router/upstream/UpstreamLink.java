@@ -14,6 +14,8 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.redisreplica.client.MasterHandshake;
+import io.redisreplica.client.MasterRole;
 import io.redisreplica.journal.Checkpoint;
 import io.redisreplica.journal.Journal;
 import io.redisreplica.rdb.KeyRewriter;

@@ -172,7 +172,7 @@ class UpstreamLinkTest {
 
     @Test
     void shouldGiveUpAHandshakeLineThatNeverEndsAndRetry() throws Exception {
-        final char[] endless = new char[MasterHandshake.MAX_LINE + 10];
+        final char[] endless = new char[io.redisreplica.client.MasterHandshake.MAX_LINE + 10];
         Arrays.fill(endless, 'x');
         final ScriptedMaster master = new ScriptedMaster().then(bytes("+PONG\r\n", ROLE_MASTER, "+", new String(endless)));
         start(master);

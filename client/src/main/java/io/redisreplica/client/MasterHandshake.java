@@ -1,4 +1,4 @@
-package io.redisreplica.router.upstream;
+package io.redisreplica.client;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,24 +22,25 @@ import io.redisreplica.resp.RespWriter;
  * and {@code capa eof psync2}, then
  * {@code PSYNC} (or {@code SYNC} for a master before 2.8). Each command waits for its one-line
  * reply; a reply line is capped, so a master that never ends one costs a bounded amount of memory.
+ * The router's upstream link and {@link ReplicationClient} both shake hands through it.
  */
-final class MasterHandshake {
+public final class MasterHandshake {
     private static final Logger LOG = LoggerFactory.getLogger(MasterHandshake.class);
     /** No handshake reply of a real master is near this long; a line that never ends must not exhaust the heap. */
-    static final int MAX_LINE = 64 * 1024;
+    public static final int MAX_LINE = 64 * 1024;
 
     private final InputStream in;
     private final OutputStream out;
     private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
     private final RespWriter writer = new RespWriter();
 
-    MasterHandshake(InputStream in, OutputStream out) {
+    public MasterHandshake(InputStream in, OutputStream out) {
         this.in = in;
         this.out = out;
     }
 
     /** AUTH (when {@code password} is set) and PING: what comes before {@link #role()}. */
-    void greet(String user, String password) throws IOException {
+    public void greet(String user, String password) throws IOException {
         if (password != null) {
             final String auth = user == null ? call("AUTH", password) : call("AUTH", user, password);
             if (!auth.startsWith("+OK")) {
@@ -48,7 +49,7 @@ final class MasterHandshake {
         }
         final String pong = call("PING");
         if (pong.startsWith("-NOAUTH")) {
-            throw new IOException("master requires a password: set upstream-password in the config");
+            throw new IOException("master requires a password (NOAUTH) and none was given");
         }
         if (pong.startsWith("-")) {
             throw new IOException("master answered PING with " + pong);
@@ -56,7 +57,7 @@ final class MasterHandshake {
     }
 
     /** The REPLCONFs that announce the router as a replica: after {@link #role()} found the node to replicate from. */
-    void announce(int listeningPort) throws IOException {
+    public void announce(int listeningPort) throws IOException {
         final String portReply = call("REPLCONF", "listening-port", Integer.toString(listeningPort));
         if (portReply.startsWith("-")) {
             LOG.warn("master refused REPLCONF listening-port: {}", portReply);
@@ -71,13 +72,13 @@ final class MasterHandshake {
      * {@code ROLE} (after {@link #greet}'s PING, before the REPLCONFs): whether the node is the master
      * or a replica, and of whom. A node before 2.8.12 answers an error: {@link MasterRole#UNKNOWN}.
      */
-    MasterRole role() throws IOException {
+    public MasterRole role() throws IOException {
         send("ROLE");
         return MasterRole.of(value("ROLE", 0));
     }
 
     /** {@code INFO replication} as its {@code field:value} lines (empty when the node answers an error). */
-    Map<String, String> replicationInfo() throws IOException {
+    public Map<String, String> replicationInfo() throws IOException {
         send("INFO", "replication");
         final Map<String, String> fields = new HashMap<>();
         if (value("INFO", 0) instanceof String text) {
@@ -92,12 +93,12 @@ final class MasterHandshake {
     }
 
     /** {@code PSYNC replid offset}: the master's one-line answer ({@code +FULLRESYNC}, {@code +CONTINUE} or an error). */
-    String psync(String replid, String offset) throws IOException {
+    public String psync(String replid, String offset) throws IOException {
         return call("PSYNC", replid, offset);
     }
 
     /** {@code SYNC}: the RDB follows, without a reply line. */
-    void sync() throws IOException {
+    public void sync() throws IOException {
         send("SYNC");
     }
 
