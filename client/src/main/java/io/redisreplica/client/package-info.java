@@ -10,6 +10,9 @@
  * application then resumes from its stored offset). {@link io.redisreplica.client.MasterHandshake}
  * is the handshake alone, which the router's upstream link uses too.
  *
+ * <p>The buffers are Agrona's, which need {@code --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED}
+ * on the JVM's command line (the {@code redis-replica} jar's manifest carries it for the tools).
+ *
  * <pre>{@code
  * try (ReplicationClient client = ReplicationClient.connect(ReplicationClient.options("10.0.0.5", 6379), stored)) {
  *     if (client.sync().full()) {
