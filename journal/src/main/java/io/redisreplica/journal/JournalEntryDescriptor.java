@@ -69,6 +69,12 @@ public final class JournalEntryDescriptor {
     public static final int FLAG_CONTINUED = 4;
     /** This piece continues the entry of the document before it (it is not the entry's first). */
     public static final int FLAG_CONTINUATION = 8;
+    /**
+     * The entry holds values read from the master (a translated key's DUMP/RESTORE), not a command
+     * of the stream as such: stamped with an upstream offset that may fold later commands of the
+     * key, so a reader that passes over entries by upstream offset (a sink after a cut-back) keeps it.
+     */
+    public static final int FLAG_READ = 16;
     /** The flags that say where a piece lies in its entry; a whole entry, as readers return it, has neither. */
     public static final int PIECE_FLAGS = FLAG_CONTINUED | FLAG_CONTINUATION;
 

@@ -70,11 +70,10 @@ public final class ShardJournal implements AutoCloseable {
         this.queue = openQueue(name, dir, context);
         this.diskSpace = new DiskSpaceGuard(dir, context.minFreeBytes());
         this.locator = new EntryLocator(name, queue);
-        // a journal being repaired or only looked at is not given an id: the router's own opening does that
-        this.history = salvage || context.readOnly() ? JournalHistory.read(dir) : JournalHistory.readOrCreate(dir);
         if (salvage) {
             this.committedOffset = 0;
             this.lastUpstreamOffset = -1;
+            this.history = JournalHistory.readQuietly(dir);
             LOG.info("journal shard {}: opened {} to read what it holds before its damage", name, dir);
             return;
         }
@@ -87,6 +86,16 @@ public final class ShardJournal implements AutoCloseable {
         }
         this.committedOffset = last == null ? 0 : last.endOffset();
         this.lastUpstreamOffset = last == null ? -1 : last.upstreamOffset();
+        if (context.readOnly()) { // only looked at: no line of its own, the router's opening makes one
+            this.history = JournalHistory.readQuietly(dir);
+        } else {
+            try {
+                this.history = JournalHistory.opened(dir, committedOffset, last == null);
+            } catch (RuntimeException e) {
+                queue.close();
+                throw e;
+            }
+        }
         if (context.readOnly()) { // a tool's look is not news: only the router's own opening is logged
             LOG.debug("journal shard {}: opened {} read-only (first offset {}, end offset {})", name, dir, firstOffset(), committedOffset);
         } else {

@@ -97,7 +97,7 @@ final class ShardRepair {
             PrefixCopy.copy(source.queue(), source.dir(), scan.goodLastIndex(), cutting);
             // the entries after the cut come again from the master, maybe at other offsets: a new
             // line of the history, so a sink that delivered past the cut goes on by upstream offset
-            final JournalHistory before = JournalHistory.read(source.dir());
+            final JournalHistory before = JournalHistory.readQuietly(source.dir());
             (before.currentId() == null ? before.append(0) : before).append(scan.goodEnd()).write(cutting);
             try (ShardJournal copy = new ShardJournal(name, cutting, source.context())) {
                 if (copy.endOffset() != scan.goodEnd() || copy.lastUpstreamOffset() != scan.goodUpstream()) {

@@ -3,7 +3,6 @@ package io.redisreplica.journal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,58 +14,72 @@ class JournalHistoryTest {
     @TempDir
     Path dir;
 
-    @Test
-    void shouldGiveAJournalWithoutHistoryOneIdThatStaysAcrossOpens() {
-        final String first = JournalHistory.readOrCreate(dir).currentId();
-        assertEquals(first, JournalHistory.readOrCreate(dir).currentId());
-        assertEquals(16, first.length());
+    private static JournalHistory.Resolution same(long at) {
+        return new JournalHistory.Resolution(JournalHistory.Match.SAME, at);
+    }
+
+    private static JournalHistory.Resolution forked(long at) {
+        return new JournalHistory.Resolution(JournalHistory.Match.FORKED, at);
     }
 
     @Test
-    void shouldLeaveAJournalLookedAtWithoutAnId() {
-        assertNull(JournalHistory.read(dir).currentId());
-        assertEquals(JournalHistory.Match.SAME, JournalHistory.read(dir).resolve(null, 5).match(), "a bare offset is taken as it is");
+    void shouldGiveEachWritableOpenALineSoAPositionAnEarlierRunRecordedPastTheEndGoesOnFromTheEnd() {
+        final JournalHistory first = JournalHistory.opened(dir, 0, true);
+        final JournalHistory second = JournalHistory.opened(dir, 5_000, false); // the journal lost its tail after 5000
+        assertNotEquals(first.currentId(), second.currentId());
+        assertEquals(same(4_000), second.resolve(first.currentId(), 4_000));
+        assertEquals(forked(5_000), second.resolve(first.currentId(), 6_000), "past the end it opened with: by upstream offset");
+        assertEquals(same(6_000), second.resolve(second.currentId(), 6_000), "recorded in this run");
     }
 
     @Test
-    void shouldGoOnAtAPositionOnTheCurrentLine() {
-        final JournalHistory h = JournalHistory.readOrCreate(dir);
-        assertEquals(new JournalHistory.Resolution(JournalHistory.Match.SAME, 1234), h.resolve(h.currentId(), 1234));
-    }
-
-    @Test
-    void shouldGoOnAtAPositionBeforeTheCutAndFromTheCutForOneAfterIt() {
-        final JournalHistory old = JournalHistory.readOrCreate(dir);
-        final JournalHistory cut = old.append(1000).write(dir);
-        assertNotEquals(old.currentId(), cut.currentId());
-        final JournalHistory read = JournalHistory.read(dir);
-        assertEquals(new JournalHistory.Resolution(JournalHistory.Match.SAME, 900), read.resolve(old.currentId(), 900));
-        assertEquals(new JournalHistory.Resolution(JournalHistory.Match.SAME, 1000), read.resolve(old.currentId(), 1000));
-        assertEquals(new JournalHistory.Resolution(JournalHistory.Match.FORKED, 1000), read.resolve(old.currentId(), 1001));
-        assertEquals(new JournalHistory.Resolution(JournalHistory.Match.FORKED, 1000), read.resolve(null, 5000),
-            "a bare offset was recorded on the first line");
+    void shouldLeaveAJournalLookedAtWithoutALine() {
+        assertNull(JournalHistory.readQuietly(dir).currentId());
+        assertEquals(JournalHistory.Match.SAME, JournalHistory.readQuietly(dir).resolve(null, 5).match(), "a bare offset as it is");
     }
 
     @Test
     void shouldShareOnlyUpToTheEarliestLaterCut() {
-        final JournalHistory a = JournalHistory.readOrCreate(dir);
+        final JournalHistory a = JournalHistory.opened(dir, 900, false);
         final JournalHistory b = a.append(1000);
         final JournalHistory c = b.append(600).write(dir); // a second cut, further back
-        assertEquals(new JournalHistory.Resolution(JournalHistory.Match.FORKED, 600), c.resolve(a.currentId(), 800));
-        assertEquals(new JournalHistory.Resolution(JournalHistory.Match.FORKED, 600), c.resolve(b.currentId(), 800));
-        assertEquals(new JournalHistory.Resolution(JournalHistory.Match.SAME, 800), c.resolve(c.currentId(), 800));
+        assertEquals(forked(600), c.resolve(a.currentId(), 800));
+        assertEquals(forked(600), c.resolve(b.currentId(), 800));
+        assertEquals(same(800), c.resolve(c.currentId(), 800));
+        assertEquals(same(600), JournalHistory.readQuietly(dir).resolve(a.currentId(), 600));
+    }
+
+    @Test
+    void shouldTakeABareOffsetOnTheFirstLineOfAJournalThatHadEntriesButNotOfOneMadeAnew() throws Exception {
+        final JournalHistory adopted = JournalHistory.opened(dir, 900, false);
+        assertEquals(same(500), adopted.append(900).resolve(null, 500));
+        final Path fresh = Files.createDirectories(dir.resolve("fresh"));
+        assertEquals(JournalHistory.Match.UNKNOWN, JournalHistory.opened(fresh, 0, true).resolve(null, 500).match(),
+            "a journal made anew (a damaged one set aside) says nothing of an old offset");
     }
 
     @Test
     void shouldNotKnowAPositionOfAnotherJournal() {
-        JournalHistory.readOrCreate(dir);
-        assertEquals(JournalHistory.Match.UNKNOWN, JournalHistory.read(dir).resolve("0123456789abcdef", 10).match());
+        JournalHistory.opened(dir, 0, true);
+        assertEquals(JournalHistory.Match.UNKNOWN, JournalHistory.readQuietly(dir).resolve("0123456789abcdef", 10).match());
     }
 
     @Test
-    void shouldNameTheFileAndLineOfAMangledHistory() throws Exception {
+    void shouldReplaceAMangledHistoryInsteadOfFailingTheJournal() throws Exception {
         Files.writeString(dir.resolve(JournalHistory.FILE), "abc 0\nnonsense\n");
-        final JournalException e = assertThrows(JournalException.class, () -> JournalHistory.read(dir));
-        assertEquals("journal history " + dir.resolve("history") + " line 2: expected \"ID START\", found \"nonsense\"", e.getMessage());
+        final JournalHistory renewed = JournalHistory.opened(dir, 700, false);
+        assertEquals(JournalHistory.Match.UNKNOWN, renewed.resolve("abc", 10).match());
+        assertEquals(renewed.currentId(), JournalHistory.readQuietly(dir).currentId());
+    }
+
+    @Test
+    void shouldKeepAtMostMaxLines() {
+        JournalHistory h = JournalHistory.opened(dir, 0, true);
+        final String first = h.currentId();
+        for (int i = 0; i < JournalHistory.MAX_LINES + 5; i++) {
+            h = h.append(i);
+        }
+        assertEquals(JournalHistory.Match.UNKNOWN, h.resolve(first, 0).match(), "too many starts back");
+        assertEquals(JournalHistory.MAX_LINES, h.toString().split("Line\\[").length - 1);
     }
 }

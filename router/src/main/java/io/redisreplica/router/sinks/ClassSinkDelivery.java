@@ -2,10 +2,13 @@ package io.redisreplica.router.sinks;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 import org.slf4j.Logger;
@@ -62,7 +65,11 @@ public final class ClassSinkDelivery implements SinkDelivery {
         try {
             Files.createDirectories(offsetFile.getParent());
             final Path temp = offsetFile.resolveSibling(offsetFile.getFileName() + ".tmp");
-            Files.writeString(temp, position.format() + "\n", StandardCharsets.US_ASCII);
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+                out.write(ByteBuffer.wrap((position.format() + "\n").getBytes(StandardCharsets.US_ASCII)));
+                out.force(true); // before the rename: a power loss must not leave an empty file in its place
+            }
             Files.move(temp, offsetFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("sink " + config.name() + " shard " + shard + ": cannot record position " + position.format() + " in "

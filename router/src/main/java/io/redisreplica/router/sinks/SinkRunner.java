@@ -229,10 +229,14 @@ public final class SinkRunner extends Agent {
         final String history = shard.journal().history().currentId();
         final long start = resume.start();
         delivered = start;
-        if (resume.gap() != null) {
-            gaps++;
-            LOG.warn("sink {} shard {}: {}; going on at offset {}", config.name(), shard.name(), resume.gap(), start);
-            delivery.deliver(List.of(), new SinkPosition(start, history, -1, 0)); // recorded at once: the gap is told once
+        if (resume.lost() != null || resume.note() != null) {
+            // recorded at once, before it is told: a retry after a failed record does not tell it again
+            delivery.deliver(List.of(), new SinkPosition(start, history, -1, 0));
+            if (resume.lost() != null) {
+                gaps++;
+            }
+            LOG.warn("sink {} shard {}: {}; going on at offset {}", config.name(), shard.name(),
+                resume.lost() != null ? resume.lost() : resume.note(), start);
         }
         if (resume.passing() != null) {
             LOG.info("sink {} shard {}: going on at offset {}: {}", config.name(), shard.name(), start, resume.passing());
@@ -256,7 +260,7 @@ public final class SinkRunner extends Agent {
                 int entries = 0;
                 try {
                     while (entries < config.batch() && reader.next(entry)) {
-                        if (!resume.deliveredBefore(entry)) {
+                        if (!resume.deliveredBefore(entry, shard.snapshotOffset())) {
                             keyEvents.of(shard.name(), entry, batch);
                         }
                         reached = entry.endOffset();
@@ -265,9 +269,12 @@ public final class SinkRunner extends Agent {
                         entries++;
                     }
                 } catch (JournalException damaged) {
-                    // what this sink needs cannot be read: the shard gets a new snapshot, the sink goes on there
+                    // what this sink needs cannot be read: it goes on at the shard's next snapshot. Damage
+                    // behind the current snapshot is this sink's alone (it lags): the snapshot is there already
                     damagedAt = reached;
-                    shard.journalDamaged(damaged.getMessage());
+                    if (reached >= shard.snapshotOffset()) {
+                        shard.journalDamaged(damaged.getMessage());
+                    }
                     throw damaged;
                 }
                 final long now = System.currentTimeMillis();

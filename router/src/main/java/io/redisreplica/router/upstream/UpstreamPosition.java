@@ -104,7 +104,8 @@ final class UpstreamPosition {
      */
     private boolean append(int shard, int shardDb, boolean read, DirectBuffer bytes, int off, int len) {
         if (read) {
-            shards.get(shard).writer().append(Math.max(current, skipUpTo[shard]), shardDb, 0, bytes, off, len);
+            shards.get(shard).writer().append(Math.max(current, skipUpTo[shard]), shardDb, JournalEntryDescriptor.FLAG_READ, bytes, off,
+                len);
             return true;
         }
         if (current <= skipUpTo[shard]) {

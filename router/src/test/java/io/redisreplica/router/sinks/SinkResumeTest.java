@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.redisreplica.journal.Journal;
 import io.redisreplica.journal.JournalContext;
 import io.redisreplica.journal.JournalEntry;
+import io.redisreplica.journal.JournalEntryDescriptor;
 import io.redisreplica.journal.JournalReader;
 import io.redisreplica.journal.JournalWriter;
 import io.redisreplica.journal.SeekResult;
@@ -41,17 +42,24 @@ class SinkResumeTest {
         return journal.shard("a");
     }
 
-    /** Appends a SET per upstream offset; returns each entry's end offset. */
+    /** Appends a SET per upstream offset (a negative one: a value read from the master, upstream -u); returns each entry's end offset. */
     private static long[] append(ShardJournal shard, long initial, long... upstream) {
         final JournalWriter writer = shard.writer(initial);
         final long[] ends = new long[upstream.length];
         for (int i = 0; i < upstream.length; i++) {
             final String value = "v".repeat(i + 1);
             final String command = "*3\r\n$3\r\nSET\r\n$3\r\na:" + i + "\r\n$" + value.length() + "\r\n" + value + "\r\n";
-            writer.append(upstream[i], 0, 0, command.getBytes(StandardCharsets.US_ASCII));
+            writer.append(Math.abs(upstream[i]), 0, upstream[i] < 0 ? JournalEntryDescriptor.FLAG_READ : 0,
+                command.getBytes(StandardCharsets.US_ASCII));
             ends[i] = writer.commit();
         }
         return ends;
+    }
+
+    /** Closes the journal and opens it again, as a restart of the router does (a new line of its history). */
+    private ShardJournal reopen() {
+        journal.close();
+        return open();
     }
 
     /** The end offsets of the entries a sink at {@code resume} delivers. */
@@ -61,7 +69,7 @@ class SinkResumeTest {
             assertEquals(SeekResult.BOUNDARY, reader.seek(resume.start()));
             final JournalEntry entry = new JournalEntry();
             while (reader.next(entry)) {
-                if (!resume.deliveredBefore(entry)) {
+                if (!resume.deliveredBefore(entry, -1)) {
                     ends.add(entry.endOffset());
                 }
             }
@@ -75,7 +83,7 @@ class SinkResumeTest {
         final long[] ends = append(shard, 0, 10, 20, 30);
         final SinkResume resume = SinkResume.of(shard, ends[0], null);
         assertEquals(ends[0], resume.start());
-        assertNull(resume.gap());
+        assertNull(resume.lost());
     }
 
     @Test
@@ -84,16 +92,19 @@ class SinkResumeTest {
         final long[] ends = append(shard, 0, 10, 20, 30);
         final SinkResume resume = SinkResume.of(shard, 0, new SinkPosition(ends[1], shard.history().currentId(), 20, 1));
         assertEquals(List.of(ends[2]), delivered(shard, resume));
-        assertNull(resume.gap());
+        assertNull(resume.lost());
     }
 
     @Test
-    void shouldTakeABareOffsetRecordedByAnEarlierVersionAsItIs() {
-        final ShardJournal shard = open();
+    void shouldTakeABareOffsetRecordedByAnEarlierVersionAsItIs() throws Exception {
+        ShardJournal shard = open();
         final long[] ends = append(shard, 0, 10, 20, 30);
+        journal.close();
+        Files.delete(dir.resolve("a").resolve("history")); // a journal from before histories were recorded
+        shard = open();
         final SinkResume resume = SinkResume.of(shard, 0, SinkPosition.parse(Long.toString(ends[0]), "test"));
         assertEquals(List.of(ends[1], ends[2]), delivered(shard, resume));
-        assertNull(resume.gap());
+        assertNull(resume.lost());
     }
 
     @Test
@@ -102,8 +113,8 @@ class SinkResumeTest {
         final long[] ends = append(shard, 0, 10, 20, 30);
         final SinkResume resume = SinkResume.of(shard, ends[1], new SinkPosition(ends[0], "0123456789abcdef", 10, 1));
         assertEquals(ends[1], resume.start(), "the new journal's snapshot, not the old journal's offset");
-        assertNotNull(resume.gap());
-        assertTrue(resume.gap().contains("not in this journal"), resume.gap());
+        assertNotNull(resume.lost());
+        assertTrue(resume.lost().contains("not in this journal"), resume.lost());
     }
 
     @Test
@@ -112,7 +123,7 @@ class SinkResumeTest {
         append(shard, 5_000, 10, 20);
         final SinkResume resume = SinkResume.of(shard, -1, new SinkPosition(100, shard.history().currentId(), 5, 1));
         assertEquals(5_000, resume.start());
-        assertTrue(resume.gap().contains("retention passed it"), resume.gap());
+        assertTrue(resume.lost().contains("retention passed it"), resume.lost());
     }
 
     /**
@@ -132,16 +143,61 @@ class SinkResumeTest {
         // recorded on the old line after the first entry of upstream 30, at an offset the new line does not have
         final SinkResume resume = SinkResume.of(shard, 0, new SinkPosition(ends[2] + 3, before, 30, 1));
         assertEquals(ends[1], resume.start(), "from the cut");
-        assertNull(resume.gap(), "nothing lost, nothing twice");
+        assertNull(resume.lost(), "nothing lost, nothing twice");
         assertEquals(List.of(ends[3], ends[4]), delivered(shard, resume));
     }
 
+    /**
+     * The journal lost entries the sink had (its tail, after a power loss): the next run's journal
+     * line starts at the end it opened with, so the earlier run's position past it goes on from
+     * there by upstream offset, however far the link has journaled again meanwhile.
+     */
     @Test
-    void shouldGoOnFromTheEndByUpstreamOffsetWhenTheJournalLostEntriesTheSinkHad() {
-        final ShardJournal shard = open();
+    void shouldGoOnFromTheEndItOpenedWithWhenTheJournalLostEntriesTheSinkHad() {
+        ShardJournal shard = open();
         final long[] ends = append(shard, 0, 10, 20);
-        final SinkResume resume = SinkResume.of(shard, 0, new SinkPosition(ends[1] + 500, shard.history().currentId(), 25, 1));
-        assertEquals(ends[1], resume.start());
-        assertNull(resume.gap());
+        final String earlierRun = shard.history().currentId();
+        shard = reopen();
+        final long[] again = append(shard, 0, 25, 30); // the link journaled the lost command (25) again, and more
+        final SinkResume resume = SinkResume.of(shard, 0, new SinkPosition(ends[1] + 7, earlierRun, 25, 1));
+        assertEquals(ends[1], resume.start(), "from the end this run opened with");
+        assertNull(resume.lost());
+        assertEquals(List.of(again[1]), delivered(shard, resume), "25 delivered before: passed over");
+    }
+
+    @Test
+    void shouldNeverPassOverAValueReadFromTheMaster() throws Exception {
+        ShardJournal shard = open();
+        final long[] ends = append(shard, 0, 10, 20, -25, 30, 40); // -25: a translated key's value, read back
+        final String before = shard.history().currentId();
+        journal.close();
+        final Path history = dir.resolve("a").resolve("history");
+        Files.writeString(history, Files.readString(history) + "00000000000000ff " + ends[1] + "\n");
+        shard = open();
+        final SinkResume resume = SinkResume.of(shard, 0, new SinkPosition(ends[4] + 3, before, 30, 1));
+        assertEquals(List.of(ends[2], ends[4]), delivered(shard, resume), "the read value kept (maybe twice), 30 passed over");
+    }
+
+    @Test
+    void shouldStopPassingOverAtANewSnapshot() throws Exception {
+        ShardJournal shard = open();
+        final long[] ends = append(shard, 0, 10, 20, 30);
+        final String before = shard.history().currentId();
+        journal.close();
+        final Path history = dir.resolve("a").resolve("history");
+        Files.writeString(history, Files.readString(history) + "00000000000000ff " + ends[0] + "\n");
+        shard = open();
+        final SinkResume resume = SinkResume.of(shard, 0, new SinkPosition(ends[2] + 3, before, 30, 1));
+        final List<Long> got = new java.util.ArrayList<>();
+        try (JournalReader reader = shard.reader()) {
+            reader.seek(resume.start());
+            final JournalEntry entry = new JournalEntry();
+            while (reader.next(entry)) {
+                if (!resume.deliveredBefore(entry, ends[1])) { // a full sync's snapshot at ends[1]: offsets from there are new
+                    got.add(entry.endOffset());
+                }
+            }
+        }
+        assertEquals(List.of(ends[2]), got);
     }
 }
