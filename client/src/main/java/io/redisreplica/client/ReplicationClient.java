@@ -6,8 +6,12 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.util.List;
 
 import javax.net.SocketFactory;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 import org.agrona.ExpandableArrayBuffer;
 
@@ -42,6 +46,8 @@ public final class ReplicationClient implements AutoCloseable {
     private static final byte[] SELECT = {'S', 'E', 'L', 'E', 'C', 'T'};
     private static final byte[] REPLCONF = {'R', 'E', 'P', 'L', 'C', 'O', 'N', 'F'};
     private static final byte[] GETACK = {'G', 'E', 'T', 'A', 'C', 'K'};
+    private static final byte[] MULTI = {'M', 'U', 'L', 'T', 'I'};
+    private static final byte[] EXEC = {'E', 'X', 'E', 'C'};
 
     /**
      * Where a replication stream stands: the master's replid, the offset of the last byte
@@ -92,6 +98,7 @@ public final class ReplicationClient implements AutoCloseable {
     private long offset;
     private int db;
     private boolean snapshotRead;
+    private boolean inTransaction;
     /** Buffered bytes: [start, end) not yet framed. */
     private int start;
     private int end;
@@ -100,6 +107,15 @@ public final class ReplicationClient implements AutoCloseable {
     private ReplicationClient(Options options, Position from) throws IOException {
         socket = options.sockets().createSocket();
         try {
+            if (socket instanceof SSLSocket tls) {
+                // the host name checked against the master's certificate, and sent (SNI) when it is a name
+                final SSLParameters p = tls.getSSLParameters();
+                p.setEndpointIdentificationAlgorithm("HTTPS");
+                if (!options.host().isEmpty() && !Character.isDigit(options.host().charAt(0)) && !options.host().contains(":")) {
+                    p.setServerNames(List.of(new SNIHostName(options.host())));
+                }
+                tls.setSSLParameters(p);
+            }
             socket.connect(new InetSocketAddress(options.host(), options.port()), options.connectTimeoutMillis());
             socket.setTcpNoDelay(true);
             in = socket.getInputStream();
@@ -154,9 +170,14 @@ public final class ReplicationClient implements AutoCloseable {
         }
         final RdbTransfer transfer = RdbTransfer.readPreamble(in);
         final RdbReader reader = new RdbReader();
-        final RdbHeader header = reader.read(transfer.rdbStream(in), visitor);
+        final StreamDbVisitor streamDb = new StreamDbVisitor(visitor);
+        final RdbHeader header = reader.read(transfer.rdbStream(in), streamDb);
         in = transfer.finish(reader, in);
         snapshotRead = true;
+        if (streamDb.db() >= 0) {
+            db = streamDb.db(); // a replica serving the sync selects no db before its stream: the RDB says which
+        }
+        ack(); // as a Redis replica does once it has loaded: a diskless master waits for it to start the stream
         return header;
     }
 
@@ -187,6 +208,11 @@ public final class ReplicationClient implements AutoCloseable {
                 if (c.nameIs(SELECT) && c.argCount() == 2) {
                     db = (int) c.argLong(1);
                     continue;
+                }
+                if (c.nameIs(MULTI)) {
+                    inTransaction = true;
+                } else if (c.nameIs(EXEC)) {
+                    inTransaction = false;
                 }
                 if (c.nameIs(REPLCONF)) {
                     if (c.argCount() >= 2 && c.argEqualsIgnoreCase(1, GETACK)) {
@@ -234,6 +260,15 @@ public final class ReplicationClient implements AutoCloseable {
         out.write(ackBuffer.byteArray(), 0, length);
         out.flush();
         lastAck = System.nanoTime();
+    }
+
+    /**
+     * Whether the last command returned is inside a MULTI/EXEC of the master (MULTI included, EXEC
+     * not): a position stored here continues inside the transaction, without its MULTI, so an
+     * application that applies transactions whole stores its position at their EXEC.
+     */
+    public boolean inTransaction() {
+        return inTransaction;
     }
 
     /** The database the last command returned applies to (the master's last SELECT; 0 before any). */

@@ -59,7 +59,6 @@ class ReplicationClientIntegrationTest {
     void shouldSyncInFullThenStreamCommandsWithTheMastersOffsets() throws Exception {
         final RedisServer master = redis.start();
         master.call("SET", "a", "1");
-        master.call("SELECT", "3");
         try (var c = master.client()) {
             c.call("SELECT", "3");
             c.call("SET", "in3", "x");
@@ -122,6 +121,77 @@ class ReplicationClientIntegrationTest {
             keys(client);
             master.call("SET", "x", "y");
             assertEquals(List.of("0:SET x y"), drain(client, 1));
+        }
+    }
+
+    @Test
+    void shouldAcknowledgeSoThatWaitCountsItAndResumeInTheDbItWasIn() throws Exception {
+        final RedisServer master = redis.start();
+        final ReplicationClient.Position stored;
+        try (ReplicationClient client = ReplicationClient.connect(ReplicationClient.options("127.0.0.1", master.port()),
+            ReplicationClient.Position.NONE);
+             var c = master.client()) {
+            keys(client);
+            c.call("SELECT", "7");
+            c.call("SET", "k", "v");
+            assertEquals(List.of("7:SET k v"), drain(client, 1));
+            c.send("WAIT", "1", "5000"); // answered once the client's ACK reaches the write's offset
+            assertNull(client.next(1_500));
+            assertEquals(1L, c.read(), "WAIT counts the client's acknowledgement");
+            stored = client.position();
+        }
+        try (var c = master.client()) {
+            c.call("SELECT", "7");
+            c.call("SET", "k2", "v2"); // the master selected 7 before: its stream does not select it again
+        }
+        try (ReplicationClient client = ReplicationClient.connect(ReplicationClient.options("127.0.0.1", master.port()), stored)) {
+            assertFalse(client.sync().full());
+            assertEquals(List.of("7:SET k2 v2"), drain(client, 1));
+        }
+    }
+
+    @Test
+    void shouldSayWhenACommandIsInsideATransaction() throws Exception {
+        final RedisServer master = redis.start();
+        try (ReplicationClient client = ReplicationClient.connect(ReplicationClient.options("127.0.0.1", master.port()),
+            ReplicationClient.Position.NONE);
+             var c = master.client()) {
+            keys(client);
+            c.call("MULTI");
+            c.call("INCR", "n");
+            c.call("INCR", "m");
+            c.call("EXEC");
+            final List<Boolean> inside = new ArrayList<>();
+            final List<String> names = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                final Command cmd = client.next(10_000);
+                names.add(cmd.argString(0));
+                inside.add(client.inTransaction());
+            }
+            assertEquals(List.of("MULTI", "INCR", "INCR", "EXEC"), names);
+            assertEquals(List.of(true, true, true, false), inside);
+        }
+    }
+
+    /** A replica serving the sync sends its master's stream with no SELECT first: the RDB's repl-stream-db says the db. */
+    @Test
+    void shouldTakeTheStreamsDbFromTheSnapshotOfAReplica() throws Exception {
+        final RedisServer master = redis.start();
+        try (var c = master.client()) {
+            c.call("SELECT", "4");
+            c.call("SET", "x", "1");
+        }
+        final RedisServer replica = redis.start(io.redisreplica.testkit.RedisBinary.local(),
+            java.util.Map.of("replicaof", "127.0.0.1 " + master.port()));
+        replica.awaitReplicaInSync(20_000);
+        try (ReplicationClient client = ReplicationClient.connect(ReplicationClient.options("127.0.0.1", replica.port()),
+            ReplicationClient.Position.NONE)) {
+            keys(client);
+            try (var c = master.client()) {
+                c.call("SELECT", "4");
+                c.call("SET", "y", "2");
+            }
+            assertEquals(List.of("4:SET y 2"), drain(client, 1));
         }
     }
 }
