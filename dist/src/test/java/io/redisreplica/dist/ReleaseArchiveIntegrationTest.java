@@ -76,7 +76,7 @@ class ReleaseArchiveIntegrationTest {
         final Path home = unpack();
         final String version = "redis-replica " + System.getProperty("release.version") + "\n";
         for (int i = 0; i < 2; i++) { // the first run makes the archive, the second maps it
-            final Path classes = dir.resolve("classes-" + i + ".log");
+            final Path classes = dir.resolve("classes.log"); // one path: the same JVM options, so the same archive
             final ProcessBuilder pb = launcher(home, "--version").redirectError(ProcessBuilder.Redirect.DISCARD);
             pb.environment().put("JAVA_OPTS", "-Xlog:class+load:file=" + classes);
             final Process p = pb.start();
