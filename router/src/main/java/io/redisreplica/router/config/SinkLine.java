@@ -50,7 +50,9 @@ final class SinkLine {
             } else if (isClass) {
                 throw new ConfigException(where + "sink " + name + ": expected key=value, got '" + words[i] + "'");
             } else if (isKafka) {
-                throw new ConfigException(where + "sink " + name + ": '" + words[i] + "' is not one of " + KafkaSinkOptions.WORDS);
+                // the key only: the value of a mistyped key may be a secret (a JAAS line with its password)
+                throw new ConfigException(where + "sink " + name + ": '" + (eq > 0 ? key + "=..." : words[i]) + "' is not one of "
+                    + KafkaSinkOptions.WORDS);
             } else {
                 args.add(words[i]);
             }

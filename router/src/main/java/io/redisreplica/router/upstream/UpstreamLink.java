@@ -335,7 +335,12 @@ public final class UpstreamLink extends Agent {
             in = new ReadClock(c.input(), now -> lastReadMillis = now); // when the master last sent a byte, for INFO and /ready
             handshake = new MasterHandshake(in, c.output());
             state(State.HANDSHAKE, "connected to " + target);
-            handshake.greet(config.upstreamUser(), config.upstreamPassword());
+            try {
+                handshake.greet(config.upstreamUser(), config.upstreamPassword());
+            } catch (IOException e) {
+                throw e.getMessage().contains("NOAUTH") && config.upstreamPassword() == null
+                    ? new IOException(e.getMessage() + ": set upstream-password in the config", e) : e;
+            }
             final MasterRole role = handshake.role();
             final HostPort next = locator.judge(target, role);
             if (next == null) {
