@@ -1,24 +1,15 @@
 package io.redisreplica.tools;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.function.LongConsumer;
 import java.util.function.Supplier;
-
-import org.agrona.ExpandableArrayBuffer;
 
 import io.redisreplica.journal.Checkpoint;
 import io.redisreplica.journal.Journal;
 import io.redisreplica.journal.JournalEntry;
-import io.redisreplica.journal.JournalEntryDescriptor;
 import io.redisreplica.journal.JournalReader;
 import io.redisreplica.journal.SeekResult;
 import io.redisreplica.journal.ShardJournal;
-import io.redisreplica.resp.RespError;
-import io.redisreplica.resp.RespWriter;
-import io.redisreplica.router.sinks.EntryCommands;
 import io.redisreplica.router.sinks.RedisConnection;
 import io.redisreplica.router.tls.SocketFactory;
 
@@ -115,15 +106,14 @@ public final class ReplayEngine {
     /** The journal read: the one given, or one {@link Follow#reopen} opened (closed by this engine). */
     private Journal journal;
     private ShardJournal shardJournal;
-    private final RespWriter writer = new RespWriter();
-    private final EntryCommands commands = new EntryCommands();
-    private final QueuedCommands queuedAt = new QueuedCommands();
 
     private SocketFactory sockets = SocketFactory.plain();
+    private final TargetSnapshot snapshots;
 
     public ReplayEngine(Options options) {
         this.options = options;
         use(options.journal());
+        this.snapshots = new TargetSnapshot(this);
     }
 
     private void use(Journal j) {
@@ -138,6 +128,11 @@ public final class ReplayEngine {
         return options;
     }
 
+    /** The shard's journal as last opened. */
+    ShardJournal shardJournal() {
+        return shardJournal;
+    }
+
     /** How to connect to the target and the cluster's nodes: plain (the default) or TLS. */
     public ReplayEngine sockets(SocketFactory sockets) {
         this.sockets = sockets;
@@ -149,11 +144,11 @@ public final class ReplayEngine {
         try (RedisConnection target = connect(options.host(), options.port())) {
             final boolean cluster = clusterEnabled(target);
             final SnapshotWatch watch = options.snapshot() == null ? null : new SnapshotWatch(options.snapshot().rdb());
-            if (olderSnapshotInTarget(target, cluster)) {
-                newSnapshot(target, cluster, listener, "the target holds an older snapshot of the shard than the journal's");
+            if (snapshots.olderInTarget(target, cluster)) {
+                snapshots.reload(target, cluster, listener, "the target holds an older snapshot of the shard than the journal's");
             }
-            if (needsSnapshot(target, cluster)) {
-                loadSnapshot(target, cluster, listener);
+            if (snapshots.needed(target, cluster)) {
+                snapshots.load(target, cluster, listener);
             }
             long start = startOffset();
             long epoch = epoch();
@@ -170,7 +165,7 @@ public final class ReplayEngine {
                     break;
                 }
                 if (watch != null && watch.changed() && reopened(watch) != epoch) {
-                    newSnapshot(target, cluster, listener, "the shard has a new snapshot (epoch " + epoch() + ", was " + epoch + ")");
+                    snapshots.reload(target, cluster, listener, "the shard has a new snapshot (epoch " + epoch() + ", was " + epoch + ")");
                     behind = false;
                     epoch = epoch();
                     start = startOffset();
@@ -209,7 +204,7 @@ public final class ReplayEngine {
     }
 
     private Result round(boolean cluster, RedisConnection target, long from, Listener listener) throws IOException {
-        return cluster ? new ClusterReplay(this, target, listener).run(from) : standalone(target, from, listener);
+        return cluster ? new ClusterReplay(this, target, listener).run(from) : new StandaloneReplay(this, target, listener).run(from);
     }
 
     /** Opens the journal again, to read its checkpoint (and files) as they are now, and returns the shard's epoch there. */
@@ -225,121 +220,10 @@ public final class ReplayEngine {
         return now;
     }
 
-    /**
-     * The shard's history changed under the target: stop, or empty the target and load the new
-     * snapshot (FLUSHALL takes the checkpoint keys too: a stop anywhere after it is a fresh load).
-     */
-    private void newSnapshot(RedisConnection target, boolean cluster, Listener listener, String why) throws IOException {
-        if (options.follow() == null || options.follow().onNewSnapshot() == NewSnapshot.STOP) {
-            throw new IllegalArgumentException("shard " + options.shard() + ": " + why + "; the target's data continues the old one, "
-                + "the journal the new one. Empty the target and replay again (it loads the new snapshot), or replay with --follow "
-                + "(--on-new-snapshot reload), which does that");
-        }
-        listener.newSnapshot(why + ": emptying the target (FLUSHALL" + (cluster ? " on every master" : "") + ") and loading the new snapshot");
-        if (cluster) {
-            try (ClusterNodes nodes = new ClusterNodes(target, this::connect)) {
-                for (RedisConnection master : nodes.masters()) {
-                    master.call("FLUSHALL");
-                }
-            }
-        } else {
-            target.call("FLUSHALL");
-        }
-        loadSnapshot(target, cluster, listener);
-    }
-
     /** The shard's snapshot epoch in the journal's checkpoint, -1 when it names none. */
-    private long epoch() {
+    long epoch() {
         final Checkpoint.ShardState state = journal.checkpoint().shards().get(options.shard());
         return state == null ? -1 : state.epoch();
-    }
-
-    /** The target records (at its snapshot load) an epoch older than the journal's current one. */
-    private boolean olderSnapshotInTarget(RedisConnection target, boolean cluster) throws IOException {
-        if (options.snapshot() == null || options.from() != null || options.fromReceiver() != null) {
-            return false;
-        }
-        final Object stored = get(target, cluster, loadKey(cluster) + ":epoch");
-        return stored != null && Long.parseLong(String.valueOf(stored)) < epoch();
-    }
-
-    /**
-     * The key that says the target holds the snapshot (the offset it continues from), and the
-     * stem of the load's marker ({@code :snapshot}) and epoch ({@code :epoch}) keys: the
-     * checkpoint key on a standalone target; on a cluster the checkpoint key of slot 0
-     * ({@link ClusterReplay.SlotTags}), hash-tagged so that the three live on one node and
-     * change in one transaction.
-     */
-    private String loadKey(boolean cluster) {
-        return cluster ? "{" + ClusterReplay.SlotTags.TAGS[0] + "}" + options.checkpointKey() : options.checkpointKey();
-    }
-
-    private Object get(RedisConnection target, boolean cluster, String key) throws IOException {
-        if (!cluster) {
-            return target.call("GET", key);
-        }
-        try (ClusterNodes nodes = new ClusterNodes(target, this::connect)) {
-            final Object v = nodes.request(0, "GET", key);
-            if (v instanceof RespError e) {
-                throw new IOException("GET " + key + ": " + e.message());
-            }
-            return v;
-        }
-    }
-
-    /** Whether the snapshot goes first: asked for, the replay starts at it, and the target has no checkpoint yet. */
-    private boolean needsSnapshot(RedisConnection target, boolean cluster) throws IOException {
-        return options.snapshot() != null && options.from() == null && options.fromReceiver() == null
-            && get(target, cluster, loadKey(cluster)) == null;
-    }
-
-    /**
-     * Loads the shard's snapshot, then records its offset as the target's checkpoint: the journal
-     * continues from there. Refuses when the journal no longer holds the entries after it.
-     */
-    private void loadSnapshot(RedisConnection target, boolean cluster, Listener listener) throws IOException {
-        final long snapshot = snapshotOffset();
-        final Path rdb = options.snapshot().rdb();
-        if (snapshot < 0 || !Files.exists(rdb)) {
-            throw new IllegalArgumentException("shard " + options.shard() + " has no snapshot (" + rdb + ", offset " + snapshot
-                + " in the checkpoint): run the router until its first full sync, or replay with --no-snapshot");
-        }
-        if (shardJournal.firstOffset() > snapshot) {
-            throw new IllegalArgumentException("shard " + options.shard() + ": the journal starts at offset " + shardJournal.firstOffset()
-                + ", after the snapshot at " + snapshot + ": the entries between are gone (retention), so the target cannot be brought "
-                + "to the shard's state from them; keep more journal (journal-retention) or let the router take a new snapshot");
-        }
-        final long length = Files.size(rdb);
-        final String key = loadKey(cluster);
-        final LongConsumer progress = read -> listener.snapshotProgress(read, length);
-        final int batch = Math.max(1, options.batchEntries());
-        final SnapshotLoader.Result loaded;
-        if (cluster) {
-            try (ClusterNodes nodes = new ClusterNodes(target, this::connect)) {
-                loaded = new ClusterSnapshotLoader(rdb, snapshot, nodes, options.snapshot().existing(), key + ":snapshot", batch, progress)
-                    .load();
-                markLoaded(nodes.node(0), key, snapshot); // slot 0's node: the three keys hash there
-            }
-        } else {
-            loaded = new SnapshotLoader(rdb, snapshot, target, options.snapshot().existing(), key + ":snapshot", batch, progress).load();
-            markLoaded(target, key, snapshot);
-        }
-        listener.snapshotLoaded(loaded);
-    }
-
-    /**
-     * The checkpoint (the snapshot's offset: the journal continues from there), the epoch loaded
-     * and the end of the load's marker, in one transaction: a stop between them leaves neither half.
-     */
-    private void markLoaded(RedisConnection node, String key, long snapshot) throws IOException {
-        node.call("MULTI");
-        node.call("SET", key, Long.toString(snapshot));
-        node.call("SET", key + ":epoch", Long.toString(epoch()));
-        node.call("DEL", key + ":snapshot");
-        final Object exec = node.call("EXEC");
-        if (!(exec instanceof List<?>)) {
-            throw new IOException("the target refused to record the snapshot load: " + exec);
-        }
     }
 
     RedisConnection connect(String host, int port) throws IOException {
@@ -371,7 +255,7 @@ public final class ReplayEngine {
     }
 
     /** Where the shard's current snapshot epoch starts, or -1 when the checkpoint names none. */
-    private long snapshotOffset() {
+    long snapshotOffset() {
         final Checkpoint.ShardState state = journal.checkpoint().shards().get(options.shard());
         return state == null ? -1 : state.snapshotOffset();
     }
@@ -411,100 +295,9 @@ public final class ReplayEngine {
         }
     }
 
-    /** One connection, db-aware: batches of entries each in MULTI ... SET checkpoint ... EXEC. */
-    private Result standalone(RedisConnection target, long requestedStart, Listener listener) throws IOException {
-        final Object stored = target.call("GET", options.checkpointKey());
-        final long done = stored == null ? -1 : Long.parseLong(String.valueOf(stored));
-        final long start = Math.max(requestedStart, done);
-        final long end = endOffset();
-        if (start >= end) {
-            return new Result(start, start, 0, 0, 0, 0, false);
-        }
-        long entries = 0;
-        long sent = 0;
-        long failed = 0;
-        long reached = start;
-        int connDb = 0; // a new connection is on db 0
-        final ExpandableArrayBuffer batch = new ExpandableArrayBuffer(64 * 1024);
-        try (JournalReader reader = readerAt(start, end)) {
-            final JournalEntry entry = new JournalEntry();
-            boolean more = true;
-            while (more) {
-                int length = writer.wrap(batch, 0).command("MULTI").position();
-                int queued = 0;
-                int inBatch = 0;
-                queuedAt.clear();
-                while (inBatch < options.batchEntries() && (more = nextWithin(reader, entry, end))) {
-                    commands.wrap(entry);
-                    while (commands.next()) {
-                        if (commands.db() != connDb && (entry.flags() & JournalEntryDescriptor.FLAG_NO_KEY) == 0) {
-                            final int selectAt = length;
-                            length = writer.wrap(batch, length).arrayHeader(2).bulk("SELECT").bulk(commands.db()).position();
-                            queuedAt.add(entry.startOffset(), selectAt, length - selectAt);
-                            connDb = commands.db();
-                            queued++;
-                        }
-                        queuedAt.add(entry.startOffset(), length, commands.length());
-                        batch.putBytes(length, commands.buffer(), commands.offset(), commands.length());
-                        length += commands.length();
-                        queued++;
-                    }
-                    reached = entry.endOffset();
-                    inBatch++;
-                }
-                if (inBatch == 0) {
-                    break;
-                }
-                if (connDb != 0) { // the checkpoint lives in db 0
-                    length = writer.wrap(batch, length).arrayHeader(2).bulk("SELECT").bulk(0).position();
-                    connDb = 0;
-                    queued++;
-                }
-                length = writer.wrap(batch, length).command("SET", options.checkpointKey(), Long.toString(reached)).position();
-                length = writer.wrap(batch, length).command("EXEC").position();
-                target.send(batch.byteArray(), 0, length);
-                for (int i = 0; i < queued + 2; i++) { // +OK to MULTI, +QUEUED to each command and to the SET
-                    target.read();
-                }
-                final Object exec = target.read();
-                if (!(exec instanceof List<?> results)) {
-                    throw new IOException("the target refused the batch ending at offset " + reached + ": " + exec);
-                }
-                failed += errors(results, batch, listener);
-                entries += inBatch;
-                sent += queued;
-                listener.progress(start, reached, end);
-            }
-        }
-        return new Result(start, reached, entries, sent, 0, failed, false);
-    }
-
     /** The next entry, if the journal has one that ends within {@code end} (an entry is never cut). */
     static boolean nextWithin(JournalReader reader, JournalEntry entry, long end) {
         return reader.next(entry) && entry.endOffset() <= end;
     }
-
-    /**
-     * Commands of an EXEC that failed on the target (WRONGTYPE and the like: the rest of the
-     * transaction applied), each reported with its entry's offset and its text, read back from the
-     * batch (only on this rare path).
-     */
-    private long errors(List<?> results, ExpandableArrayBuffer batch, Listener listener) {
-        long failed = 0;
-        for (int i = 0; i < results.size(); i++) {
-            if (results.get(i) instanceof RespError e) {
-                failed++;
-                if (i < queuedAt.count()) {
-                    final io.redisreplica.resp.CommandFramer framer =
-                        new io.redisreplica.resp.CommandFramer(io.redisreplica.resp.RespDecoderContext.preChecked());
-                    final String text = framer.frame(batch, queuedAt.offset(i), queuedAt.length(i)) > 0 ? framer.command().toString() : "?";
-                    listener.refused(queuedAt.entry(i), text, e.message());
-                }
-            }
-        }
-        return failed;
-    }
-
-
 
 }
