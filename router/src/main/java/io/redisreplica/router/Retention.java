@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.redisreplica.journal.ShardJournal;
+import io.redisreplica.router.downstream.Followers;
 import io.redisreplica.router.downstream.ReplicaSession;
 import io.redisreplica.router.downstream.VirtualMaster;
 import io.redisreplica.router.shard.ShardRuntime;
@@ -23,7 +24,9 @@ import io.redisreplica.router.upstream.UpstreamLink;
 /**
  * Deletes journal files no holder needs, once per interval, on its own thread ({@code retention}):
  * the snapshot (a new replica starts there), every connected replica (from its acknowledged
- * offset) and every sink not dropped (from what it delivered) hold the files they still read.
+ * offset), every sink not dropped (from what it delivered) and every {@code replay --follow} heard
+ * from within {@code follower-hold-time} (from what its target applied, see {@link Followers})
+ * hold the files they still read.
  * Past the size and age limits files go anyway: replicas that fell behind will need a full
  * resync, and when the snapshot itself fell behind, the upstream link is asked for a full sync to
  * make a new one. A failed pass is a transient fault: logged once per distinct error, counted,
@@ -36,6 +39,7 @@ final class Retention extends Agent {
     private final List<VirtualMaster> masters;
     private final List<SinkRunner> sinks;
     private final UpstreamLink upstream;
+    private final Followers followers;
     private final long intervalMillis;
     private final DistinctErrors failures;
     private final AtomicLong deleted = new AtomicLong();
@@ -43,12 +47,13 @@ final class Retention extends Agent {
     private final CountDownLatch closed = new CountDownLatch(1);
 
     Retention(List<ShardRuntime> shards, List<VirtualMaster> masters, List<SinkRunner> sinks, UpstreamLink upstream,
-              long intervalMillis, ErrorHandler errors) {
+              Followers followers, long intervalMillis, ErrorHandler errors) {
         super("retention", errors, 5_000);
         this.shards = shards;
         this.masters = masters;
         this.sinks = sinks;
         this.upstream = upstream;
+        this.followers = followers;
         this.intervalMillis = intervalMillis;
         this.failures = errors.distinct(LOG, "retention");
     }
@@ -86,7 +91,9 @@ final class Retention extends Agent {
                     holders.put("sink " + sink.config().name(), Math.max(0, sink.delivered()));
                 }
             }
-            final ShardJournal.RetentionReport report = shard.journal().applyRetention(holders, System.currentTimeMillis());
+            final long now = System.currentTimeMillis();
+            holders.putAll(followers.holding(shard.name(), now));
+            final ShardJournal.RetentionReport report = shard.journal().applyRetention(holders, now);
             deleted.addAndGet(report.filesDeleted());
             if (report.fellBehind().contains("snapshot")) {
                 upstream.requestFullResync("shard " + shard.name() + ": its journal no longer reaches back to its snapshot");

@@ -26,6 +26,7 @@ import io.redisreplica.router.config.ClientLimits;
 import io.redisreplica.router.config.Plugins;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.config.SinkConfig;
+import io.redisreplica.router.downstream.Followers;
 import io.redisreplica.router.downstream.ReplicaPolicy;
 import io.redisreplica.router.downstream.ReplicaSession;
 import io.redisreplica.router.downstream.VirtualMaster;
@@ -68,6 +69,8 @@ public final class Router implements AutoCloseable, RouterView {
     private final AdminServer admin;
     private final AdminHttpServer adminHttp;
     private final Retention retention;
+    /** The {@code replay --follow} receivers, known from their reports on the admin port. */
+    private final Followers followers;
     /** The one error policy of every loop; its first fatal error stops the router. */
     private final ErrorHandler errors = new ErrorHandler(this::stopOnFatal);
     /** What has been started, the last on top: {@link #close()} pops it in reverse start order. */
@@ -198,6 +201,7 @@ public final class Router implements AutoCloseable, RouterView {
                 upstream.requestFullResync("no snapshot for shard " + String.join(", ", waiting)
                     + ": a full sync of the master builds every shard's snapshot anew (each shard's replicas get a full resync)");
             }
+            this.followers = new Followers(shards.stream().map(ShardRuntime::name).toList(), config.followerHoldTime().toMillis());
             final AdminEndpoints endpoints = config.adminPort() > 0 || config.adminHttpPort() > 0 ? new AdminEndpoints(this) : null;
             // one admin-password for both admin sides: the RESP/HTTP admin port and admin-http
             final AdminAuth adminAuth = AdminAuth.of(config.adminUser(), config.adminPassword(), config.adminHealthOpen());
@@ -214,7 +218,7 @@ public final class Router implements AutoCloseable, RouterView {
                 }
                 throw e;
             }
-            this.retention = new Retention(shards, masters, sinks, upstream, config.retentionInterval().toMillis(), errors);
+            this.retention = new Retention(shards, masters, sinks, upstream, followers, config.retentionInterval().toMillis(), errors);
             synchronized (lifecycle) { // a fatal error meanwhile closes the router once it is whole
                 started.push(() -> SinkRunner.closeAll(sinks)); // in parallel: one join bound for all of them
                 sinks.forEach(SinkRunner::start);
@@ -379,6 +383,11 @@ public final class Router implements AutoCloseable, RouterView {
     /** Live sessions of shard {@code index}. */
     public List<ReplicaSession> sessions(int index) {
         return masters.get(index).sessions();
+    }
+
+    @Override
+    public Followers followers() {
+        return followers;
     }
 
     /** Replicas connected to shard {@code index} and where each is. */

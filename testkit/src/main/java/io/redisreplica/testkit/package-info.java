@@ -1,7 +1,8 @@
 /**
  * Shared test fixtures for every module: real {@code redis-server} processes on free loopback
  * ports with their own temp dirs ({@link io.redisreplica.testkit.RedisServers}; Sentinels watching
- * a master: {@link io.redisreplica.testkit.SentinelGroup}), the binaries to
+ * a master: {@link io.redisreplica.testkit.SentinelGroup}; a Redis Cluster of masters:
+ * {@link io.redisreplica.testkit.RedisCluster}), the binaries to
  * run ({@link io.redisreplica.testkit.RedisBinary}: the local install, or older builds bundled in
  * Maven Central jars), a real Kafka broker in KRaft mode as a JVM of its own
  * ({@link io.redisreplica.testkit.KafkaBroker}; the calling module puts Kafka's jars on its test

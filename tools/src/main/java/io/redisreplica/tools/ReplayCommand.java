@@ -21,10 +21,12 @@ import tools.jackson.core.JsonGenerator;
         "MULTI/EXEC batches that record how far the load got), when the replay starts at the snapshot and the target",
         "has no checkpoint yet; then its journal, each batch in a MULTI/EXEC with a checkpoint key holding the offset",
         "reached, so a replay stopped anywhere and run again applies every command once. --follow keeps going as the",
-        "journal grows. Redis Cluster targets get one transaction and checkpoint key per hash slot and follow MOVED",
-        "(their snapshot is not loaded yet: --no-snapshot). Works where REPLICAOF is not allowed (managed services).",
-        "A replay never crosses the start of a new snapshot epoch. Exit code 1 when the target refused some commands",
-        "(each is printed on stderr with its offset)."})
+        "journal grows; with --admin it reports to the router, which keeps the journal it needs and shows its lag. Redis",
+        "Cluster targets get each snapshot key on its slot's node and one transaction and checkpoint key per hash slot,",
+        "following MOVED. Works where REPLICAOF is not allowed (managed services). A replay never crosses the",
+        "start of a new snapshot epoch: when the shard gets a new snapshot, --on-new-snapshot reload (the default) empties",
+        "the target and loads it, stop exits. Exit code 1 when the target refused some commands (each is printed on",
+        "stderr with its offset)."})
 final class ReplayCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -75,6 +77,31 @@ final class ReplayCommand implements Callable<Integer> {
         + "(until stopped; a stopped follow resumes from the target's checkpoint).")
     boolean follow;
 
+    @Option(names = "--on-new-snapshot", defaultValue = "reload", paramLabel = "ACTION", description = "reload or stop. With --follow, "
+        + "when the shard gets a new snapshot (a full sync of the master, a journal set aside), or the target holds an older one: reload empties the "
+        + "target (FLUSHALL, as a replica does at a full resync) and loads the new snapshot; stop exits with an error and leaves "
+        + "the target as it is (default: ${DEFAULT-VALUE}).")
+    String onNewSnapshot;
+
+    @Option(names = "--admin", paramLabel = "HOST:PORT", description = "With --follow: report the target's offset to the "
+        + "router's admin port each second, so that retention keeps the journal this follower needs (for follower-hold-time "
+        + "after its last report) and status/INFO/metrics show its lag.")
+    String admin;
+
+    @Option(names = "--admin-user", paramLabel = "USER", description = "The router's admin-user, when it has an admin-password.")
+    String adminUser;
+
+    @Option(names = "--admin-password", paramLabel = "PASSWORD", description = "The router's admin-password (or set "
+        + "REDIS_REPLICA_ADMIN_PASSWORD).")
+    String adminPassword;
+
+    @Option(names = "--admin-tls", description = "TLS to the admin port (admin-tls yes); the --cacert/--cert/--key files apply.")
+    boolean adminTls;
+
+    @Option(names = "--follower-name", paramLabel = "NAME", description = "The name the router shows and holds the journal for "
+        + "(default: the target's HOST:PORT).")
+    String followerName;
+
     @Option(names = "--quiet", description = "No progress on stderr.")
     boolean quiet;
 
@@ -102,9 +129,23 @@ final class ReplayCommand implements Callable<Integer> {
         if (follow && to != null) {
             throw new ParameterException(spec.commandLine(), "--follow and --to contradict each other: give one");
         }
+        final ReplayEngine.NewSnapshot newSnapshot = switch (onNewSnapshot) {
+            case "reload" -> ReplayEngine.NewSnapshot.RELOAD;
+            case "stop" -> ReplayEngine.NewSnapshot.STOP;
+            default -> throw new ParameterException(spec.commandLine(), "--on-new-snapshot must be reload or stop, was " + onNewSnapshot);
+        };
+        final int adminColon = admin == null ? -1 : admin.lastIndexOf(':');
+        if (admin != null && (!follow || adminColon <= 0)) {
+            throw new ParameterException(spec.commandLine(), !follow ? "--admin reports a follower: it goes with --follow"
+                : "--admin must be HOST:PORT, was " + admin);
+        }
         final String pass = password != null ? password : System.getenv("REDIS_REPLICA_TARGET_PASSWORD");
         final PrintWriter err = spec.commandLine().getErr();
-        try (Journal journal = JournalCommand.open(dir)) {
+        try (Journal journal = JournalCommand.open(dir);
+             FollowerReporter reporter = admin == null ? null : new FollowerReporter(admin.substring(0, adminColon),
+                 Integer.parseInt(admin.substring(adminColon + 1)), adminUser,
+                 adminPassword != null ? adminPassword : System.getenv("REDIS_REPLICA_ADMIN_PASSWORD"), tls.sockets(adminTls, null), shard,
+                 followerName != null ? followerName : target, err).start()) {
             final Progress progress = new Progress(err, "replay " + shard, 0);
             final Progress snapshotProgress = new Progress(err, "snapshot " + shard, 0);
             final long started = System.nanoTime();
@@ -113,7 +154,7 @@ final class ReplayCommand implements Callable<Integer> {
                 checkpointKey != null ? checkpointKey : "redis-replica:replay:" + shard,
                 noSnapshot ? null : new ReplayEngine.Snapshot(dir.resolve("snapshots").resolve(shard + ".rdb"),
                     replace ? SnapshotLoader.Existing.REPLACE : skipExisting ? SnapshotLoader.Existing.SKIP : SnapshotLoader.Existing.FAIL),
-                follow)).sockets(tls.sockets(false, null))
+                follow ? new ReplayEngine.Follow(newSnapshot, () -> JournalCommand.open(dir)) : null)).sockets(tls.sockets(false, null))
                 .run(new ReplayEngine.Listener() {
                     @Override
                     public void progress(long startOffset, long reachedOffset, long endOffset) {
@@ -134,6 +175,19 @@ final class ReplayCommand implements Callable<Integer> {
                         err.printf("snapshot of shard %s loaded: %d keys restored, %d already there and skipped, %d expired%s%n", shard,
                             r.restored(), r.skippedExisting(), r.expired(),
                             r.resumedAfter() > 0 ? " (resumed after " + r.resumedAfter() + " keys an interrupted load left)" : "");
+                    }
+
+                    @Override
+                    public void applied(long offset) {
+                        if (reporter != null) {
+                            reporter.applied(offset);
+                        }
+                    }
+
+                    @Override
+                    public void newSnapshot(String why) {
+                        err.printf("shard %s: %s%n", shard, why);
+                        err.flush();
                     }
 
                     @Override

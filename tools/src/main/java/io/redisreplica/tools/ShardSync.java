@@ -15,8 +15,8 @@ import io.redisreplica.router.sinks.RedisConnection;
  * {@code status} reports and {@code cutover} waits for.
  */
 final class ShardSync {
-    /** One shard as INFO shows it: its journal end and each replica's fields. */
-    record Shard(String name, long journalEnd, List<Map<String, String>> replicas) {
+    /** One shard as INFO shows it: its journal end, each replica's fields and each {@code replay --follow}'s. */
+    record Shard(String name, long journalEnd, List<Map<String, String>> replicas, List<Map<String, String>> followers) {
     }
 
     /** One look: the link's state and offset, the shards, and per shard why it is not in sync (null: in sync). */
@@ -109,14 +109,22 @@ final class ShardSync {
         if (targets == null) {
             return "the router is " + (masterOffset - upstreamOffset) + " bytes behind the master";
         }
-        if (s.replicas().isEmpty()) {
-            return "no replica connected";
+        // followers that stopped reporting (past follower-hold-time) are gone, as a disconnected replica is
+        final List<Map<String, String>> followers = s.followers().stream().filter(f -> "1".equals(f.get("holding"))).toList();
+        if (s.replicas().isEmpty() && followers.isEmpty()) {
+            return "no replica connected and no follower reporting";
         }
         final long end = targets.get(s.name());
         for (Map<String, String> r : s.replicas()) {
             final long acked = Long.parseLong(r.getOrDefault("acked", "-1"));
             if (acked < end) {
                 return "replica " + r.get("addr") + " (" + r.get("state") + ") acknowledged " + acked + " of " + end;
+            }
+        }
+        for (Map<String, String> f : followers) {
+            final long applied = Long.parseLong(f.getOrDefault("applied", "-1"));
+            if (applied < end) {
+                return "follower " + f.get("name") + " applied " + applied + " of " + end;
             }
         }
         return null;
@@ -126,6 +134,7 @@ final class ShardSync {
     static List<Shard> shards(String info) {
         final Map<String, Long> ends = new LinkedHashMap<>();
         final Map<String, List<Map<String, String>>> replicas = new LinkedHashMap<>();
+        final Map<String, List<Map<String, String>>> followers = new LinkedHashMap<>();
         for (String line : info.split("\r\n")) {
             if (!line.startsWith("shard_") || line.indexOf(':') < 0) {
                 continue;
@@ -139,7 +148,10 @@ final class ShardSync {
                 }
             }
             final int replica = name.lastIndexOf("_replica");
-            if (replica > 0 && fields.containsKey("acked")) {
+            final int follower = name.lastIndexOf("_follower");
+            if (follower > 0 && fields.containsKey("applied")) {
+                followers.computeIfAbsent(name.substring(0, follower), k -> new ArrayList<>()).add(fields);
+            } else if (replica > 0 && fields.containsKey("acked")) {
                 replicas.computeIfAbsent(name.substring(0, replica), k -> new ArrayList<>()).add(fields);
             } else if (fields.containsKey("journal_end")) {
                 ends.put(name, Long.parseLong(fields.get("journal_end")));
@@ -147,7 +159,7 @@ final class ShardSync {
             }
         }
         final List<Shard> shards = new ArrayList<>();
-        ends.forEach((name, end) -> shards.add(new Shard(name, end, replicas.get(name))));
+        ends.forEach((name, end) -> shards.add(new Shard(name, end, replicas.get(name), followers.getOrDefault(name, List.of()))));
         return shards;
     }
 

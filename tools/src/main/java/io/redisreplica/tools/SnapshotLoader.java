@@ -1,24 +1,14 @@
 package io.redisreplica.tools;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.LongConsumer;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
-import io.redisreplica.rdb.Crc64;
 import io.redisreplica.rdb.RdbEntry;
-import io.redisreplica.rdb.RdbEntrySink;
-import io.redisreplica.rdb.RdbHeader;
-import io.redisreplica.rdb.RdbReader;
-import io.redisreplica.rdb.RdbSink;
-import io.redisreplica.rdb.RdbVisitor;
 import io.redisreplica.resp.RespError;
 import io.redisreplica.resp.RespWriter;
 import io.redisreplica.router.sinks.RedisConnection;
@@ -28,9 +18,8 @@ import io.redisreplica.router.support.SpillFiles;
 /**
  * Loads a shard's snapshot RDB into a standalone Redis target as a client, with {@code RESTORE}:
  * what {@code replay} does first, where the target cannot be a replica (managed services). Each
- * key's DUMP payload is built from its RDB value as it streams past (the value's bytes, the RDB
- * version and a CRC64, as Redis's own {@code DUMP}), in a {@link SpillBuffer}: a key of any size
- * costs at most a few MB of heap. Keys go in batches, each one MULTI/EXEC that also records how
+ * key's DUMP payload comes from {@link DumpPayloads} (a key of any size costs at most a few MB of
+ * heap). Keys go in batches, each one MULTI/EXEC that also records how
  * many of the snapshot's keys the target holds ({@code MARKER}: {@code SNAPSHOT_OFFSET:KEYS}), so
  * a load interrupted anywhere and run again continues after the last whole batch, exactly once.
  *
@@ -62,11 +51,9 @@ public final class SnapshotLoader {
     private final SpillBuffer value = spill.buffer(64 * 1024);
     private final SpillBuffer batch = spill.buffer(64 * 1024);
     private final RespWriter writer = new RespWriter();
-    private final Crc64 crc = new Crc64();
     private final byte[] chunk = new byte[64 * 1024];
     private final UnsafeBuffer keyView = new UnsafeBuffer(new byte[0]);
 
-    private int version;
     private boolean absTtl;
     private int batchLength;
     private int batchCommands;
@@ -78,8 +65,6 @@ public final class SnapshotLoader {
     private long skippedExisting;
     private long expired;
     private long skipFirst;
-    /** The entry being read is one a resumed load steps over. */
-    private boolean skipping;
 
     SnapshotLoader(Path rdb, long snapshotOffset, RedisConnection target, Existing existing, String marker, int batchKeys,
                    LongConsumer progress) {
@@ -99,11 +84,15 @@ public final class SnapshotLoader {
             refuseNonEmpty();
         }
         startBatch();
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(rdb), 1 << 16)) {
-            new RdbReader().read(new CountingInputStream(in, progress), new Visitor());
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        keys = skipFirst;
+        new DumpPayloads(value).read(rdb, skipFirst, progress, (entry, payload, length) -> {
+            keys++;
+            restore(entry, length);
+            if (batchRestores >= batchKeys || batchLength >= BATCH_BYTES) {
+                flush();
+                startBatch();
+            }
+        });
         flush();
         value.shrink(0);
         batch.shrink(0);
@@ -146,61 +135,8 @@ public final class SnapshotLoader {
         }
     }
 
-    private final class Visitor implements RdbVisitor, RdbEntrySink {
-        private int valueLength;
-
-        @Override
-        public void onHeader(RdbHeader header) {
-            version = header.version();
-        }
-
-        @Override
-        public RdbSink onEntry(RdbEntry entry) {
-            skipping = keys < skipFirst;
-            if (skipping) {
-                keys++;
-                return null; // in the target already: the batch that held it was recorded
-            }
-            crc.reset();
-            value.putByte(0, (byte) entry.type());
-            crc.update(entry.type());
-            valueLength = 1;
-            return this;
-        }
-
-        @Override
-        public void head(RdbEntry entry, byte[] raw, int offset, int length) {
-            // the entry's fields say what the head held: the payload starts with the value's type
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) {
-            value.putBytes(valueLength, bytes, offset, length);
-            crc.update(bytes, offset, length);
-            valueLength += length;
-        }
-
-        @Override
-        public void onEntryEnd(RdbEntry entry) {
-            if (skipping) {
-                return;
-            }
-            try {
-                keys++;
-                restore(entry, valueLength);
-                valueLength = 0;
-                if (batchRestores >= batchKeys || batchLength >= BATCH_BYTES) {
-                    flush();
-                    startBatch();
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    }
-
     /** Adds {@code RESTORE key ttl payload [REPLACE] [ABSTTL]} for the entry, its payload in {@link #value}. */
-    private void restore(RdbEntry entry, int valueLength) {
+    private void restore(RdbEntry entry, int payload) {
         long ttl = 0;
         if (entry.expireAtMs() >= 0) {
             ttl = absTtl ? entry.expireAtMs() : entry.expireAtMs() - System.currentTimeMillis();
@@ -209,16 +145,6 @@ public final class SnapshotLoader {
                 return;
             }
         }
-        // the DUMP trailer: the RDB version (2 bytes) and a CRC64 of all before it, little-endian
-        value.putByte(valueLength, (byte) version);
-        value.putByte(valueLength + 1, (byte) (version >>> 8));
-        crc.update(version & 0xff);
-        crc.update(version >>> 8);
-        final long sum = crc.value();
-        for (int i = 0; i < 8; i++) {
-            value.putByte(valueLength + 2 + i, (byte) (sum >>> (8 * i)));
-        }
-        final int payload = valueLength + 10;
         if (entry.db() != connDb) {
             batchLength = writer.wrap(batch, batchLength).arrayHeader(2).bulk("SELECT").bulk(entry.db()).position();
             connDb = entry.db();

@@ -20,8 +20,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "status", mixinStandardHelpOptions = true,
     header = "Where a running router and its shard replicas stand; --wait-synced waits until every shard is in sync.",
     description = {"Where a running router and its shard replicas stand, from its admin port and the master: per shard its",
-        "replicas' state and lag, and whether the shard is in sync (the router has journaled the master's stream up to the",
-        "master's offset when the check began, and every replica of the shard has acknowledged all of it). With",
+        "replicas' and followers' (replay --follow --admin) state and lag, and whether the shard is in sync (the router has",
+        "journaled the master's stream up to the master's offset when the check began, and every replica of the shard has",
+        "acknowledged all of it, every reporting follower's target applied all of it). With",
         "--wait-synced it waits for that (stop the application's writes first: then it means the shards hold everything),",
         "exit 0 when every shard (or -s SHARD) is in sync, 1 with the reason at the timeout, 4 when the admin port or the",
         "master cannot be reached."})
@@ -113,6 +114,22 @@ final class StatusCommand implements Callable<Integer> {
                         g.writeEndObject();
                     }
                     g.writeEndArray();
+                    g.writeName("followers");
+                    g.writeStartArray();
+                    for (Map<String, String> f : s.followers()) {
+                        g.writeStartObject();
+                        g.writeStringProperty("name", f.getOrDefault("name", ""));
+                        g.writeStringProperty("addr", f.getOrDefault("addr", ""));
+                        g.writeNumberProperty("applied", number(f.get("applied")));
+                        g.writeNumberProperty("lag_bytes", number(f.get("lag_bytes")));
+                        g.writeNumberProperty("lag_entries", number(f.get("lag_entries")));
+                        g.writeNumberProperty("lag_ms", decimal(f.get("lag_ms")));
+                        g.writeNumberProperty("last_report_ms", number(f.get("last_report_ms")));
+                        g.writeBooleanProperty("holding", "1".equals(f.get("holding")));
+                        g.writeBooleanProperty("in_sync", "1".equals(f.get("in_sync")));
+                        g.writeEndObject();
+                    }
+                    g.writeEndArray();
                     g.writeEndObject();
                 }
                 g.writeEndArray();
@@ -131,9 +148,23 @@ final class StatusCommand implements Callable<Integer> {
                     out.printf("  replica %s (listening port %s): %s, acked %s, lag %s bytes, %s entries, %s ms%n", r.get("addr"),
                         r.get("listening_port"), r.get("state"), r.get("acked"), r.get("lag_bytes"), r.get("lag_entries"), r.get("lag_ms"));
                 }
+                for (Map<String, String> f : s.followers()) {
+                    out.printf("  follower %s (from %s): applied %s, lag %s bytes, %s entries, %s ms, last report %s ms ago%s%n",
+                        f.get("name"), f.get("addr"), f.get("applied"), f.get("lag_bytes"), f.get("lag_entries"), f.get("lag_ms"),
+                        f.get("last_report_ms"), "1".equals(f.get("holding")) ? "" : " (gone: no longer holds the journal)");
+                }
             }
         }
         out.flush();
+    }
+
+    /** A decimal figure of the admin port's INFO, or -1 when it has none. */
+    private static double decimal(String value) {
+        try {
+            return value == null ? -1 : Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** A figure of the admin port's INFO, or -1 when it has none. */

@@ -34,6 +34,7 @@ import io.redisreplica.testkit.Await;
 import io.redisreplica.testkit.FreePort;
 import io.redisreplica.testkit.RedisBinary;
 import io.redisreplica.testkit.RedisClient;
+import io.redisreplica.testkit.RedisCluster;
 import io.redisreplica.testkit.RedisServer;
 import io.redisreplica.testkit.RedisServers;
 
@@ -164,12 +165,12 @@ class ReplayIntegrationTest {
     @Test
     void shouldReplayExactlyOnceIntoARedisClusterWithACheckpointPerSlot() throws Exception {
         writeJournal(false);
-        final List<RedisServer> nodes = cluster();
+        final List<RedisServer> nodes = RedisCluster.start(redis, 3).nodes();
         final int[][] ranges = {{0, 5460}, {5461, 10922}, {10923, 16383}};
         // a kill: the per-slot checkpoints of the slot of c:0 tell when it made progress
         final byte[] probe = "c:0".getBytes(StandardCharsets.US_ASCII);
         final int slot = ClusterSlots.slot(probe, 0, probe.length);
-        final String slotCheckpoint = "{" + ReplayEngine.SlotTags.TAGS[ClusterSlots.slot(probe, 0, probe.length)] + "}redis-replica:replay:a";
+        final String slotCheckpoint = "{" + ClusterReplay.SlotTags.TAGS[ClusterSlots.slot(probe, 0, probe.length)] + "}redis-replica:replay:a";
         RedisServer owner = null;
         for (int i = 0; i < 3; i++) {
             if (slot >= ranges[i][0] && slot <= ranges[i][1]) {
@@ -268,36 +269,6 @@ class ReplayIntegrationTest {
         try (Journal journal = JournalCommand.open(dir.resolve("journal"))) {
             return journal.shard("a").endOffset();
         }
-    }
-
-    /** Three masters with the slots in thirds, met and ok. */
-    private List<RedisServer> cluster() throws Exception {
-        final List<RedisServer> nodes = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            nodes.add(redis.start(RedisBinary.local(), Map.of("cluster-enabled", "yes", "cluster-config-file", "nodes.conf",
-                "cluster-node-timeout", "5000")));
-        }
-        final int[][] ranges = {{0, 5460}, {5461, 10922}, {10923, 16383}};
-        for (int i = 0; i < 3; i++) {
-            nodes.get(i).call("CLUSTER", "ADDSLOTSRANGE", ranges[i][0], ranges[i][1]);
-        }
-        nodes.get(0).call("CLUSTER", "MEET", "127.0.0.1", nodes.get(1).port());
-        nodes.get(0).call("CLUSTER", "MEET", "127.0.0.1", nodes.get(2).port());
-        final long deadline = System.currentTimeMillis() + 30_000;
-        while (System.currentTimeMillis() < deadline) {
-            boolean ok = true;
-            for (RedisServer n : nodes) {
-                try (RedisClient c = n.client()) {
-                    ok &= c.callString("CLUSTER", "INFO").contains("cluster_state:ok");
-                }
-            }
-            if (ok) {
-                Thread.sleep(500); // let every node see every other's slots
-                return nodes;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("cluster did not come up");
     }
 
     /** Every counter and list of the expected dbs on the servers, in the expected map's shape. */

@@ -93,7 +93,7 @@ class ReplaySnapshotIntegrationTest {
     }
 
     private void assertTargetEqualsShardA(RedisServer target) {
-        target.call("DEL", CHECKPOINT); // the replay's own bookkeeping, not the shard's data
+        target.call("DEL", CHECKPOINT, CHECKPOINT + ":epoch"); // the replay's own bookkeeping, not the shard's data
         DatasetComparison.of(master, List.of(target), ReplaySnapshotIntegrationTest::ownerOfA).assertEqual("target after replay");
     }
 
@@ -172,7 +172,7 @@ class ReplaySnapshotIntegrationTest {
             final RedisServer target = redis.start();
             final ReplayEngine engine = new ReplayEngine(new ReplayEngine.Options(j, "a", null, null, null, "127.0.0.1", target.port(),
                 null, null, 100, CHECKPOINT, new ReplayEngine.Snapshot(journal.resolve("snapshots").resolve("a.rdb"),
-                    SnapshotLoader.Existing.FAIL), true));
+                    SnapshotLoader.Existing.FAIL), new ReplayEngine.Follow(ReplayEngine.NewSnapshot.STOP, () -> JournalCommand.open(journal))));
             final Thread follow = new Thread(() -> {
                 try {
                     engine.run(new ReplayEngine.Listener() {

@@ -27,7 +27,8 @@ import io.redisreplica.router.tls.SocketFactory;
 
 /**
  * The operator's view, on the {@code admin} port, in two dialects on one socket:
- * {@code redis-cli -p ADMIN INFO [section]} (RESP: INFO, PING) and {@code curl
+ * {@code redis-cli -p ADMIN INFO [section]} (RESP: INFO, PING, and {@code FOLLOWER REPORT} from
+ * {@code replay --follow}, see {@link FollowerReport}) and {@code curl
  * http://ADMIN/metrics} (Prometheus text). The first bytes of a connection tell which.
  *
  * <p>The constructor binds the port (so a port in use fails before anything runs);
@@ -195,7 +196,7 @@ public final class AdminServer implements AutoCloseable {
                     } else if (!authenticated) {
                         out.write(NOAUTH);
                     } else {
-                        out.write(reply(c).getBytes(StandardCharsets.UTF_8));
+                        out.write(reply(c, address).getBytes(StandardCharsets.UTF_8));
                     }
                 }
                 System.arraycopy(buf, at, buf, 0, pending - at);
@@ -252,7 +253,7 @@ public final class AdminServer implements AutoCloseable {
         return -1;
     }
 
-    private String reply(Command c) {
+    private String reply(Command c, String address) {
         final String name = c.argString(0).toUpperCase(Locale.ROOT);
         switch (name) {
             case "PING":
@@ -263,8 +264,11 @@ public final class AdminServer implements AutoCloseable {
             }
             case "COMMAND":
                 return "*0\r\n"; // redis-cli asks for command docs on connect
+            case "FOLLOWER":
+                return FollowerReport.answer(router.followers(), router.shards(), c, address);
             default:
-                return "-ERR unknown command '" + SafeText.of(name) + "' (the admin port answers INFO [section], PING, and GET /metrics)\r\n";
+                return "-ERR unknown command '" + SafeText.of(name) + "' (the admin port answers INFO [section], PING, FOLLOWER REPORT, "
+                    + "and GET /metrics)\r\n";
         }
     }
 

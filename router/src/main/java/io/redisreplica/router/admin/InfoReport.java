@@ -100,6 +100,7 @@ final class InfoReport {
             .append(",journal_first=").append(s.journalFirst())
             .append(",journal_end=").append(s.journalEnd())
             .append(",replicas=").append(s.replicas().size())
+            .append(",followers=").append(s.followers().size())
             .append(",in_sync=").append(s.inSync(upstream) ? 1 : 0)
             .append(",full_resyncs=").append(s.fullResyncs())
             .append(",partial_resyncs=").append(s.partialResyncs())
@@ -121,6 +122,23 @@ final class InfoReport {
                 .append(",bad_acks=").append(d.badAcks())
                 .append(String.format(Locale.ROOT, ",lag_ms=%.1f,lag_p50_ms=%.0f,lag_p99_ms=%.0f,lag_max_ms=%.0f\r\n",
                     d.lagMillis(), d.lagP50Millis(), d.lagP99Millis(), d.lagMaxMillis()));
+        }
+        followers(sb, s);
+    }
+
+    /** One line per {@code replay --follow}: where its target is and whether it holds retention. */
+    private static void followers(StringBuilder sb, RouterStatus.Shard s) {
+        int i = 0;
+        for (RouterStatus.Follower f : s.followers()) {
+            sb.append("shard_").append(s.name()).append("_follower").append(i++).append(":name=").append(f.name().replace(',', ';'))
+                .append(",addr=").append(f.addr())
+                .append(",applied=").append(f.applied())
+                .append(",lag_bytes=").append(f.lagBytes(s))
+                .append(",lag_entries=").append(f.lagEntries())
+                .append(String.format(Locale.ROOT, ",lag_ms=%.1f", f.lagMillis()))
+                .append(",last_report_ms=").append(f.sinceReportMillis())
+                .append(",holding=").append(f.holding() ? 1 : 0)
+                .append(",in_sync=").append(f.inSync(s) ? 1 : 0).append("\r\n");
         }
     }
 

@@ -137,6 +137,27 @@ final class RouterMetrics implements MultiCollector {
             LAG_QUANTILES, row -> row.replica().lagSamples(), row -> row.replica().lagSumMillis());
         f.counter("redis_replica_replica_bad_acks", "ACKs ignored: negative or beyond the shard's journal.", replicas, ReplicaRow::labels,
             row -> row.replica().badAcks());
+        followers(f, shards);
+    }
+
+    /** The {@code replay --follow} receivers, labelled by the name each reports with. */
+    private static void followers(MetricFamilies f, List<RouterStatus.Shard> shards) {
+        final List<FollowerRow> rows = new ArrayList<>();
+        shards.forEach(s -> s.followers().forEach(d -> rows.add(new FollowerRow(s, d))));
+        f.gauge("redis_replica_follower_lag_bytes", Unit.BYTES, "Journal bytes a follower's target has not applied.", rows,
+            FollowerRow::labels, row -> row.follower().lagBytes(row.shard()));
+        f.gauge("redis_replica_follower_lag_entries", null, "Journal entries a follower's target has not applied (-1: older than known).",
+            rows, FollowerRow::labels, row -> row.follower().lagEntries());
+        f.gauge("redis_replica_follower_in_sync", null, "1 when a follower's target has applied the shard's journal end.", rows,
+            FollowerRow::labels, row -> row.follower().inSync(row.shard()) ? 1 : 0);
+        f.gauge("redis_replica_follower_holding", null, "1 while a follower holds journal retention (heard from within follower-hold-time).",
+            rows, FollowerRow::labels, row -> row.follower().holding() ? 1 : 0);
+    }
+
+    private record FollowerRow(RouterStatus.Shard shard, RouterStatus.Follower follower) {
+        Labels labels() {
+            return Labels.of("shard", shard.name(), "follower", follower.name());
+        }
     }
 
     private static void sinks(MetricFamilies f, List<RouterStatus.Sink> sinks) {

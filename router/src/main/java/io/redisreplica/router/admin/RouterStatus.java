@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import io.redisreplica.router.downstream.Followers;
 import io.redisreplica.router.downstream.LagWindow;
 import io.redisreplica.router.downstream.ReplicaSession;
 import io.redisreplica.router.downstream.VirtualMaster;
@@ -80,22 +81,50 @@ record RouterStatus(long uptimeMillis, long journalsSetAside, long journalTailsC
     record Shard(String name, int port, String keys, String replid, long epoch, long snapshotOffset, String snapshotWait,
                  long journalFirst, long journalEnd, long fullResyncs, long partialResyncs, long replicasDropped, long clients,
                  long clientsRefused, long acceptErrors, long authFailures, long handshakeFailures, List<Replica> replicas,
-                 long journalBytes, boolean journalWritable) {
+                 long journalBytes, boolean journalWritable, List<Follower> followers) {
         /**
-         * The router's view of "in sync": the link streams and every replica (one at least) has
-         * acknowledged the journal's end. The master may be ahead by what is in flight to the
-         * router; {@code redis-replica status} also checks the master's own offset.
+         * The router's view of "in sync": the link streams and every receiver (one at least: the
+         * replicas, and the followers that still hold retention) has the journal's end. The master
+         * may be ahead by what is in flight to the router; {@code redis-replica status} also checks
+         * the master's own offset.
          */
         boolean inSync(Upstream upstream) {
-            if (!"streaming".equals(upstream.state()) || replicas.isEmpty()) {
+            if (!"streaming".equals(upstream.state())) {
                 return false;
             }
+            int receivers = 0;
             for (Replica r : replicas) {
                 if (r.acked() < journalEnd) {
                     return false;
                 }
+                receivers++;
             }
-            return true;
+            for (Follower f : followers) {
+                if (f.holding() && !f.inSync(this)) {
+                    return false;
+                }
+                receivers += f.holding() ? 1 : 0;
+            }
+            return receivers > 0;
+        }
+    }
+
+    /**
+     * A {@code replay --follow} as it last reported on the admin port.
+     *
+     * @param applied the shard offset its target has applied
+     * @param lagEntries journal entries after {@code applied}
+     * @param lagMillis age of the oldest journal data its target has not applied
+     * @param holding heard from within {@code follower-hold-time}: it holds retention and counts for the shard's verdict
+     */
+    record Follower(String name, String addr, long applied, long lagEntries, double lagMillis, long sinceReportMillis, boolean holding) {
+        long lagBytes(Shard shard) {
+            return Math.max(0, shard.journalEnd() - applied);
+        }
+
+        /** Its target has applied the journal's end. */
+        boolean inSync(Shard shard) {
+            return applied >= shard.journalEnd();
         }
     }
 
@@ -149,13 +178,20 @@ record RouterStatus(long uptimeMillis, long journalsSetAside, long journalTailsC
                 replicas.add(new Replica(d.peer(), d.listeningPort(), lower(d.state()), d.sentOffset(), d.ackedOffset(), d.lagEntries(),
                     d.badAcks(), d.lagMillis(), w.p50Millis(), w.p99Millis(), w.maxMillis(), d.identity(), w.count(), w.sumMillis()));
             }
+            final List<Follower> followers = new ArrayList<>();
+            for (Followers.Follower f : router.followers().of(s.name(), System.currentTimeMillis())) {
+                followers.add(new Follower(f.name(), f.addr(), f.applied(), s.commits().lagEntries(f.applied()),
+                    s.commits().lagMillis(f.applied(), System.nanoTime()), f.sinceReportMillis(),
+                    f.holding()));
+            }
             final VirtualMaster listener = router.listener(i);
             shards.add(new Shard(s.name(), s.shard().port(), s.shard().matcher().describe(), s.replid(), s.epoch(), s.snapshotOffset(),
                 s.snapshotWait(), s.journal().firstOffset(), s.journal().endOffset(), s.fullResyncs(), s.partialResyncs(),
                 router.drops(i), listener.limits().connected(), listener.limits().refused(), listener.acceptErrors(),
                 listener.guard().authFailures(), listener.guard().protocolFailures(), replicas,
                 Math.max(0, s.journal().endOffset() - s.journal().firstOffset()),
-                rootWritable && Files.isWritable(s.journal().dir()) && (disk[0] < 0 || disk[0] > router.journalMinFreeBytes())));
+                rootWritable && Files.isWritable(s.journal().dir()) && (disk[0] < 0 || disk[0] > router.journalMinFreeBytes()),
+                followers));
         }
         final List<Sink> sinks = new ArrayList<>();
         for (SinkRunner r : router.sinks()) {

@@ -2,6 +2,7 @@ package io.redisreplica.router.admin;
 
 import java.util.List;
 
+import io.redisreplica.router.downstream.Followers;
 import io.redisreplica.router.downstream.ReplicaSession;
 import io.redisreplica.router.downstream.VirtualMaster;
 import io.redisreplica.router.shard.ShardRuntime;
@@ -52,6 +53,9 @@ public interface RouterView {
 
     /** Live sessions of shard {@code index}. */
     List<ReplicaSession> sessions(int index);
+
+    /** The {@code replay --follow} receivers of every shard, as they report on the admin port. */
+    Followers followers();
 
     /** The admin port's server, or null when none is configured. */
     AdminServer adminServer();

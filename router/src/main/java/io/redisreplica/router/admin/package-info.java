@@ -12,7 +12,9 @@
  * the formats are unit-tested from fixed values. {@link io.redisreplica.router.admin.AdminAuth}
  * closes the admin port and {@code admin-http} with {@code admin-password} (RESP {@code AUTH},
  * HTTP Basic; the health paths optionally open); with {@code admin-tls} each connection to the
- * admin port is served over TLS ({@code tls.SocketFactory}).
+ * admin port is served over TLS ({@code tls.SocketFactory}). On the admin port,
+ * {@link io.redisreplica.router.admin.FollowerReport} takes {@code FOLLOWER REPORT} from each
+ * {@code replay --follow} into the {@code downstream.Followers} registry.
  *
  * <p>Threads: the {@code AdminServer}'s constructor binds the port, {@code start()} starts its
  * acceptor, an {@code Agent} ({@code admin-PORT}), which starts a thread per admin client

@@ -40,6 +40,7 @@ final class ConfigDraft {
     int replicaMaxFailures = 5;
     Duration replicaFailureWindow = Duration.ofMinutes(1);
     Duration replicaDropTime = Duration.ofMinutes(5);
+    Duration followerHoldTime = Duration.ofHours(1);
     int maxClients = ClientLimits.DEFAULT_MAX_CLIENTS;
     Duration handshakeTimeout = Duration.ofMillis(ClientLimits.DEFAULT_HANDSHAKE_TIMEOUT_MILLIS);
     String adminHost = "127.0.0.1";

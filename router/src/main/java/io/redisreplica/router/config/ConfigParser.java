@@ -87,6 +87,8 @@ public final class ConfigParser {
         one("replica-failure-window", "replica-failure-window DURATION",
             (p, l) -> p.draft.replicaFailureWindow = Units.duration(l.arg(), l.where())),
         one("replica-drop-time", "replica-drop-time DURATION", (p, l) -> p.draft.replicaDropTime = Units.duration(l.arg(), l.where())),
+        one("follower-hold-time", "follower-hold-time DURATION",
+            (p, l) -> p.draft.followerHoldTime = Units.duration(l.arg(), l.where())),
         one("proto-max-bulk-len", "proto-max-bulk-len SIZE", ConfigParser::protoMaxBulkLen),
         one("maxclients", "maxclients N", (p, l) -> p.draft.maxClients = Units.positiveInt(l.arg(), l.where(), "maxclients")),
         one("handshake-timeout", "handshake-timeout DURATION", (p, l) -> p.draft.handshakeTimeout = Units.duration(l.arg(), l.where())),

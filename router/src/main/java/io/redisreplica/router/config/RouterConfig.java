@@ -39,6 +39,7 @@ public final class RouterConfig {
     private final int replicaMaxFailures;
     private final Duration replicaFailureWindow;
     private final Duration replicaDropTime;
+    private final Duration followerHoldTime;
     private final int maxClients;
     private final Duration handshakeTimeout;
     private final String adminHost;
@@ -83,6 +84,7 @@ public final class RouterConfig {
         this.replicaMaxFailures = d.replicaMaxFailures;
         this.replicaFailureWindow = d.replicaFailureWindow;
         this.replicaDropTime = d.replicaDropTime;
+        this.followerHoldTime = d.followerHoldTime;
         this.maxClients = d.maxClients;
         this.handshakeTimeout = d.handshakeTimeout;
         this.adminHost = d.adminHost;
@@ -167,6 +169,11 @@ public final class RouterConfig {
     /** How long a dropped replica's syncs are refused. */
     public Duration replicaDropTime() {
         return replicaDropTime;
+    }
+
+    /** {@code follower-hold-time}: how long a {@code replay --follow} not heard from still holds journal retention. */
+    public Duration followerHoldTime() {
+        return followerHoldTime;
     }
 
     /** How often retention runs. */

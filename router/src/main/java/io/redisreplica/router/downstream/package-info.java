@@ -11,7 +11,10 @@
  * for the first snapshot, a refusal) and streams the journal at the replica's pace, while its
  * {@link io.redisreplica.router.downstream.AckReader} publishes the acknowledged offset;
  * {@link io.redisreplica.router.downstream.ReplicaPolicy} drops a replica that keeps failing and
- * holds a refused one before its error.
+ * holds a refused one before its error. {@link io.redisreplica.router.downstream.Followers} are
+ * the receivers that are not replicas: each {@code replay --follow} that reports the offset its
+ * target applied on the admin port; retention holds the journal for them for
+ * {@code follower-hold-time} after their last report.
  *
  * <p>Threads, each a {@code support.Agent} (named, {@code close()} wakes and joins it): a
  * {@code VirtualMaster}'s constructor starts its acceptor ({@code virtual-master-SHARD}); the

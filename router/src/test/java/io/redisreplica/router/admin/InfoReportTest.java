@@ -17,13 +17,15 @@ class InfoReportTest {
         + "commands_cross_shard:3\r\ncommands_translated:4\r\nkeys_read_from_master:5\r\ncommands_skipped_already_read:6\r\n"
         + "commands_unknown:7\r\n\r\n";
     private static final String SHARDS = "# Shards\r\n"
-        + "shard_a:port=7001,keys=prefix=a:;b:,replid=aaaa,epoch=2,snapshot_offset=100,journal_first=50,journal_end=1000,replicas=1,in_sync=0,"
+        + "shard_a:port=7001,keys=prefix=a:;b:,replid=aaaa,epoch=2,snapshot_offset=100,journal_first=50,journal_end=1000,replicas=1,followers=1,in_sync=0,"
         + "full_resyncs=4,partial_resyncs=5,replicas_dropped=6,clients=7,clients_refused=8,accept_errors=9,auth_failures=10,"
         + "handshake_failures=11\r\n"
         + "shard_a_replica0:addr=127.0.0.1:50001,listening_port=6380,state=streaming,sent=900,acked=800,lag_bytes=200,lag_entries=3,"
         + "bad_acks=1,lag_ms=12.3,lag_p50_ms=5,lag_p99_ms=40,lag_max_ms=90\r\n"
+        + "shard_a_follower0:name=127.0.0.1:6390,addr=127.0.0.1:50003,applied=990,lag_bytes=10,lag_entries=2,lag_ms=7.5,"
+        + "last_report_ms=400,holding=1,in_sync=0\r\n"
         + "shard_b:port=7002,keys=rest,replid=bbbb,epoch=1,snapshot_offset=-1,snapshot_waiting_for=full_sync(first_sync),"
-        + "journal_first=0,journal_end=0,replicas=1,in_sync=0,full_resyncs=0,partial_resyncs=0,replicas_dropped=0,clients=1,clients_refused=0,"
+        + "journal_first=0,journal_end=0,replicas=1,followers=0,in_sync=0,full_resyncs=0,partial_resyncs=0,replicas_dropped=0,clients=1,clients_refused=0,"
         + "accept_errors=0,auth_failures=0,handshake_failures=0\r\n"
         + "shard_b_replica0:addr=127.0.0.1:50002,listening_port=6381,state=handshake,waiting_for=snapshot(first_sync),sent=-1,"
         + "acked=-1,lag_bytes=-1,lag_entries=0,bad_acks=0,lag_ms=0.0,lag_p50_ms=0,lag_p99_ms=0,lag_max_ms=0\r\n\r\n";

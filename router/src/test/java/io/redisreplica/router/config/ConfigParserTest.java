@@ -261,7 +261,7 @@ class ConfigParserTest {
         final ConfigException e = assertThrows(ConfigException.class, () -> parse(SHARD + "upstrem 127.0.0.1:6379"));
         assertEquals("t:2: unknown directive 'upstrem' (expected " + String.join(", ", ConfigParser.DIRECTIVES.keySet()) + ")",
             e.getMessage());
-        assertEquals(45, ConfigParser.DIRECTIVES.size());
+        assertEquals(46, ConfigParser.DIRECTIVES.size());
         assertThrows(ConfigException.class, () -> parse(SHARD + "UPSTREAM 127.0.0.1:6379"), "names are lower case, as written");
     }
 

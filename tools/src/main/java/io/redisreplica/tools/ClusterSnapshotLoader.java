@@ -1,0 +1,229 @@
+package io.redisreplica.tools;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.LongConsumer;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import io.redisreplica.rdb.RdbEntry;
+import io.redisreplica.resp.RespError;
+import io.redisreplica.resp.RespWriter;
+import io.redisreplica.router.routing.ClusterSlots;
+import io.redisreplica.router.sinks.RedisConnection;
+import io.redisreplica.router.support.SpillBuffer;
+import io.redisreplica.router.support.SpillFiles;
+
+/**
+ * Loads a shard's snapshot RDB into a Redis Cluster target with {@code RESTORE}, each key on the
+ * master serving its slot ({@link ClusterNodes}: MOVED and ASK followed). A transaction cannot
+ * span slots, so a batch is a pipeline per node, not a MULTI/EXEC: once every node answered a
+ * batch, the count of the snapshot's keys the cluster holds is recorded in a hash-tagged marker
+ * key ({@code {tag}CHECKPOINT:snapshot}, {@code SNAPSHOT_OFFSET:KEYS}). A load stopped anywhere
+ * and run again sends the last unrecorded batch again: with {@code REPLACE} that is harmless, and
+ * without it a {@code BUSYKEY} in that one batch is the key it restored before the stop (the
+ * load began on an empty cluster, or with {@code --skip-existing}). Payloads as
+ * {@link DumpPayloads} builds them; each node's batch in a {@link SpillBuffer}.
+ */
+final class ClusterSnapshotLoader {
+    private static final int BATCH_BYTES = 4 << 20;
+
+    private final Path rdb;
+    private final long snapshotOffset;
+    private final ClusterNodes nodes;
+    private final SnapshotLoader.Existing existing;
+    private final String marker;
+    private final int markerSlot;
+    private final int batchKeys;
+    private final LongConsumer progress;
+    private final SpillFiles spill = SpillFiles.temporary();
+    private final SpillBuffer value = spill.buffer(64 * 1024);
+    private final RespWriter writer = new RespWriter();
+    private final UnsafeBuffer keyView = new UnsafeBuffer(new byte[0]);
+    private final Map<RedisConnection, Pending> pending = new HashMap<>();
+    private final byte[] chunk = new byte[64 * 1024];
+
+    private boolean absTtl;
+    private int batchRestores;
+    private long batchBytes;
+    private long keys;
+    private long restored;
+    private long skippedExisting;
+    private long expired;
+    /** The batch being sent is the first after a resume: a BUSYKEY there is this load's own key. */
+    private boolean resending;
+
+    /** One node's part of the batch: its RESTOREs, and each one's slot and place in the bytes (to send again after MOVED). */
+    private final class Pending {
+        final SpillBuffer bytes = spill.buffer(64 * 1024);
+        final QueuedCommands commands = new QueuedCommands();
+        int length;
+    }
+
+    ClusterSnapshotLoader(Path rdb, long snapshotOffset, ClusterNodes nodes, SnapshotLoader.Existing existing, String marker,
+                          int batchKeys, LongConsumer progress) {
+        this.rdb = rdb;
+        this.snapshotOffset = snapshotOffset;
+        this.nodes = nodes;
+        this.existing = existing;
+        this.marker = marker;
+        final byte[] m = marker.getBytes(StandardCharsets.UTF_8);
+        this.markerSlot = ClusterSlots.slot(m, 0, m.length);
+        this.batchKeys = batchKeys;
+        this.progress = progress;
+    }
+
+    SnapshotLoader.Result load() throws IOException {
+        final String info = String.valueOf(nodes.node(markerSlot).call("INFO", "server"));
+        final int at = info.indexOf("redis_version:");
+        absTtl = at >= 0 && Integer.parseInt(info.substring(at + 14, info.indexOf('.', at))) >= 5;
+        final long skipFirst = resumePoint();
+        resending = skipFirst > 0;
+        if (skipFirst == 0 && existing == SnapshotLoader.Existing.FAIL) {
+            long held = 0;
+            for (RedisConnection master : nodes.masters()) {
+                held += (Long) master.call("DBSIZE");
+            }
+            if (held > 0) {
+                throw new IOException("the cluster holds " + held + " keys before the snapshot load: pass --replace (the snapshot's "
+                    + "value wins) or --skip-existing (the cluster's wins), or --no-snapshot when it already has the data");
+            }
+        }
+        keys = skipFirst;
+        new DumpPayloads(value).read(rdb, skipFirst, progress, this::restore);
+        flush();
+        value.shrink(0);
+        for (Pending p : pending.values()) {
+            p.bytes.shrink(0);
+        }
+        return new SnapshotLoader.Result(keys, restored, skippedExisting, expired, skipFirst);
+    }
+
+    /** How many keys of this snapshot an interrupted load recorded (0: a new load). */
+    private long resumePoint() throws IOException {
+        final Object stored = nodes.request(markerSlot, "GET", marker);
+        if (stored == null) {
+            return 0;
+        }
+        final String text = String.valueOf(stored);
+        final int colon = text.indexOf(':');
+        if (colon > 0 && Long.parseLong(text.substring(0, colon)) == snapshotOffset) {
+            return Long.parseLong(text.substring(colon + 1));
+        }
+        throw new IOException("the cluster's " + marker + " is " + text + ": a load of another snapshot was interrupted "
+            + "(this one is at offset " + snapshotOffset + "); empty the cluster first");
+    }
+
+    private void restore(RdbEntry entry, SpillBuffer payload, int length) throws IOException {
+        keys++;
+        if (entry.db() != 0) {
+            throw new IOException("the snapshot has keys in db " + entry.db() + ": a cluster has only db 0");
+        }
+        long ttl = 0;
+        if (entry.expireAtMs() >= 0) {
+            ttl = absTtl ? entry.expireAtMs() : entry.expireAtMs() - System.currentTimeMillis();
+            if (ttl <= 0) {
+                expired++;
+                return;
+            }
+        }
+        final int slot = ClusterSlots.slot(entry.key(), 0, entry.keyLength());
+        final Pending p = pending.computeIfAbsent(nodes.node(slot), n -> new Pending());
+        keyView.wrap(entry.key(), 0, entry.keyLength());
+        final boolean replace = existing == SnapshotLoader.Existing.REPLACE;
+        final boolean abs = absTtl && ttl > 0;
+        writer.wrap(p.bytes, p.length).arrayHeader(4 + (replace ? 1 : 0) + (abs ? 1 : 0)).bulk("RESTORE")
+            .bulk(keyView, 0, entry.keyLength()).bulk(ttl).bulk(payload, 0, length);
+        if (replace) {
+            writer.bulk("REPLACE");
+        }
+        if (abs) {
+            writer.bulk("ABSTTL");
+        }
+        p.commands.add(slot, p.length, writer.position() - p.length);
+        batchBytes += writer.position() - p.length;
+        p.length = writer.position();
+        if (++batchRestores >= batchKeys || batchBytes >= BATCH_BYTES) {
+            flush();
+        }
+    }
+
+    /** Sends every node its part, reads the replies (a redirected RESTORE is sent again to the right node), then records the count. */
+    private void flush() throws IOException {
+        if (batchRestores == 0) {
+            return;
+        }
+        for (Map.Entry<RedisConnection, Pending> e : pending.entrySet()) {
+            final Pending p = e.getValue();
+            for (int at = 0; at < p.length; at += chunk.length) {
+                final int n = Math.min(chunk.length, p.length - at);
+                p.bytes.getBytes(at, chunk, 0, n);
+                e.getKey().send(chunk, 0, n);
+            }
+        }
+        // every node's replies first: a RESTORE sent again elsewhere must not read a reply still queued there
+        final java.util.List<byte[]> again = new java.util.ArrayList<>();
+        final java.util.List<Integer> againSlots = new java.util.ArrayList<>();
+        for (Map.Entry<RedisConnection, Pending> e : pending.entrySet()) {
+            final Pending p = e.getValue();
+            for (int i = 0; i < p.commands.count(); i++) {
+                final Object reply = e.getKey().read();
+                if (reply instanceof RespError err && ClusterNodes.redirect(err.message())) {
+                    final byte[] command = new byte[p.commands.length(i)]; // a redirect is rare: copied out
+                    p.bytes.getBytes(p.commands.offset(i), command);
+                    again.add(command);
+                    againSlots.add((int) p.commands.entry(i));
+                    nodes.redirected((int) p.commands.entry(i), err.message(), System.currentTimeMillis() + ClusterNodes.MIGRATION_WAIT_MS);
+                } else {
+                    answered(reply, (int) p.commands.entry(i));
+                }
+            }
+            p.length = 0;
+            p.commands.clear();
+        }
+        for (int i = 0; i < again.size(); i++) {
+            answered(sendAgain(again.get(i), againSlots.get(i)), againSlots.get(i));
+        }
+        if (nodes.request(markerSlot, "SET", marker, snapshotOffset + ":" + keys) instanceof RespError e) {
+            throw new IOException("the cluster refused the snapshot load's marker " + marker + ": " + e.message());
+        }
+        batchRestores = 0;
+        batchBytes = 0;
+        resending = false;
+    }
+
+    /** Sends a redirected RESTORE to the node that serves its slot now, until it is not redirected; the reply. */
+    private Object sendAgain(byte[] command, int slot) throws IOException {
+        final long deadline = System.currentTimeMillis() + ClusterNodes.MIGRATION_WAIT_MS;
+        while (true) {
+            final RedisConnection node = nodes.node(slot);
+            node.send(command, 0, command.length);
+            final Object reply = node.read();
+            if (!(reply instanceof RespError e) || !ClusterNodes.redirect(e.message())) {
+                return reply;
+            }
+            nodes.redirected(slot, e.message(), deadline);
+        }
+    }
+
+    /** One RESTORE's reply: counted, or the end of the load. */
+    private void answered(Object reply, int slot) throws IOException {
+        if (reply instanceof RespError e) {
+            if (e.message().startsWith("BUSYKEY") && (existing == SnapshotLoader.Existing.SKIP || resending)) {
+                if (resending && existing != SnapshotLoader.Existing.SKIP) {
+                    restored++; // restored by the load that stopped before recording this batch
+                } else {
+                    skippedExisting++;
+                }
+                return;
+            }
+            throw new IOException("the cluster refused a key of the snapshot load (batch ending at key " + keys + ", slot " + slot
+                + "): " + e.message() + (e.message().startsWith("BUSYKEY") ? " (a key written to the cluster during the load: "
+                + "--replace or --skip-existing)" : ""));
+        }
+        restored++;
+    }
+}
