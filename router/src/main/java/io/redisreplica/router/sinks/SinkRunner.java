@@ -48,6 +48,8 @@ public final class SinkRunner extends Agent {
     private final SinkDelivery delivery;
     private final int maxFailures;
     private final KeyEvents keyEvents;
+    /** The sink's key index when it asks for kinds ({@code kinds=}), else null. */
+    private final KeyIndexKeeper keyIndex;
     private final DistinctErrors faults;
     /** Counted down by {@link #wake()}: a backoff ends at once on close. */
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -61,13 +63,22 @@ public final class SinkRunner extends Agent {
     private volatile Thread loopThread;
     private final AtomicBoolean deliveryClosed = new AtomicBoolean();
 
+    /** A sink whose key index (with {@code kinds=}) lives in {@code sinks/NAME/SHARD.index} beside the shard snapshots' directory. */
     public SinkRunner(SinkConfig config, ShardRuntime shard, SinkDelivery delivery, int maxFailures, ErrorHandler errorHandler) {
+        this(config, shard, delivery, maxFailures, errorHandler, shard.snapshot().getParent().resolveSibling("sinks"));
+    }
+
+    /** @param sinkDir where the key index of a sink with {@code kinds=} lives: {@code sinkDir/NAME/SHARD.index} */
+    public SinkRunner(SinkConfig config, ShardRuntime shard, SinkDelivery delivery, int maxFailures, ErrorHandler errorHandler,
+                      java.nio.file.Path sinkDir) {
         super("sink-" + config.name() + "-" + shard.name(), errorHandler, JOIN_MILLIS);
         this.config = config;
         this.shard = shard;
         this.delivery = delivery;
         this.maxFailures = maxFailures;
-        this.keyEvents = new KeyEvents(config.values());
+        this.keyIndex = config.kinds().isEmpty() ? null
+            : new KeyIndexKeeper(config, shard, sinkDir.resolve(config.name()).resolve(shard.name() + ".index"));
+        this.keyEvents = keyIndex != null ? keyIndex.events() : new KeyEvents(config.values());
         this.faults = errorHandler.distinct(LOG, "sink " + config.name() + " shard " + shard.name());
     }
 
@@ -141,6 +152,9 @@ public final class SinkRunner extends Agent {
             return;
         }
         delivery.close();
+        if (keyIndex != null) {
+            keyIndex.close();
+        }
     }
 
     /**
@@ -209,11 +223,20 @@ public final class SinkRunner extends Agent {
         state(State.STOPPED, "router stopping");
     }
 
+    /** Lets the key index load a new snapshot where the sink reaches it; always true (a loop condition). */
+    private boolean beforeEntry(long reached, List<KeyEvent> batch) throws java.io.IOException {
+        keyIndex.beforeEntry(reached, batch);
+        return true;
+    }
+
     /** Connects, finds where to go on, and delivers until stopped; throws on any failure. */
     private void deliverFromJournal() throws Exception {
         final long recorded = delivery.open();
         final long start = recorded >= 0 ? recorded : Math.max(shard.journal().firstOffset(), Math.max(0, shard.snapshotOffset()));
         delivered = start;
+        if (keyIndex != null) {
+            keyIndex.prepare(start);
+        }
         try (JournalReader reader = shard.journal().reader()) {
             final SeekResult seek = reader.seek(start);
             if (seek != SeekResult.BOUNDARY) {
@@ -227,7 +250,7 @@ public final class SinkRunner extends Agent {
             while (!closing()) {
                 batch.clear();
                 int entries = 0;
-                while (entries < config.batch() && reader.next(entry)) {
+                while (entries < config.batch() && (keyIndex == null || beforeEntry(reached, batch)) && reader.next(entry)) {
                     keyEvents.of(shard.name(), entry, batch);
                     reached = entry.endOffset();
                     entries++;
@@ -235,6 +258,9 @@ public final class SinkRunner extends Agent {
                 final long now = System.currentTimeMillis();
                 if (!batch.isEmpty() || (reached > delivered && now - lastRecord >= IDLE_RECORD_MS)) {
                     delivery.deliver(batch, reached);
+                    if (keyIndex != null) {
+                        keyIndex.delivered(reached);
+                    }
                     delivered = reached;
                     events += batch.size();
                     lastRecord = now;
