@@ -140,7 +140,8 @@ public final class RedisSinkDelivery implements SinkDelivery {
                         writer.bulk(e.key()); // binary-safe when the whole word is the key
                     } else {
                         writer.bulk(word.replace("{key}", String.valueOf(e.keyString())).replace("{db}", Integer.toString(e.db()))
-                            .replace("{event}", e.eventName()).replace("{type}", String.valueOf(e.keyType())).replace("{command}", e.command()).replace("{shard}", e.shard())
+                            .replace("{event}", e.eventName()).replace("{type}", String.valueOf(e.keyType()))
+                            .replace("{command}", e.command()).replace("{shard}", e.shard())
                             .replace("{offset}", Long.toString(e.offset())));
                     }
                 }

@@ -138,4 +138,16 @@ class KeyKindsTest {
         assertEquals(List.of("add 0 a:r hash"), run("RESTORE", "a:r", "0", "\u0004rest"));
         assertEquals(List.of("write 0 a:e unknown"), run("JSON.SET", "a:e", "$", "{}"), "a command the router does not know");
     }
+
+    @Test
+    void shouldWriteTheKindAsTheEventAndTheKeysTypeInTheJsonOnlyWithKinds() {
+        final KeyEvent plain = new KeyEvent("a", 0, 42, KeyEvent.Type.WRITE, "SET", "a:1".getBytes(), List.of());
+        assertEquals("{\"event\":\"write\",\"shard\":\"a\",\"db\":0,\"offset\":42,\"command\":\"SET\",\"key\":\"a:1\"}",
+            RedisSinkDelivery.json(plain), "without kinds= as before");
+        final KeyEvent kind = new KeyEvent("a", 0, 42, KeyEvent.Type.WRITE, "SET", "a:1".getBytes(), List.of(), KeyEvent.Kind.ADD, "string");
+        assertEquals("{\"event\":\"add\",\"shard\":\"a\",\"db\":0,\"offset\":42,\"command\":\"SET\",\"key\":\"a:1\",\"type\":\"string\"}",
+            RedisSinkDelivery.json(kind));
+        assertEquals(kind, new KeyEvent("a", 0, 42, KeyEvent.Type.WRITE, "SET", "a:1".getBytes(), List.of(), KeyEvent.Kind.ADD, "string"),
+            "equal by content: another array with the same bytes");
+    }
 }
