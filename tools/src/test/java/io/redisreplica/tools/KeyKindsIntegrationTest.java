@@ -27,8 +27,8 @@ import io.redisreplica.testkit.RedisServers;
  * expire, rename and flush exactly as the test's model of the key space says, across two SIGKILLs
  * of the router while it delivers (the key index rebuilt from the snapshot and the journal), a full
  * resync of the master made while the router is down (the keys of the new snapshot make no events,
- * and the index knows them: a write to one is a change, to a key deleted meanwhile an add), and
- * FLUSHDB.
+ * and the index knows them: a write to one is a change, to a key deleted meanwhile an add; a
+ * second sink with {@code kinds=load} gets one load event per key of that snapshot), and FLUSHDB.
  */
 class KeyKindsIntegrationTest {
     @RegisterExtension
@@ -52,7 +52,8 @@ class KeyKindsIntegrationTest {
         final Path config = Files.writeString(dir.resolve("router.conf"), "upstream 127.0.0.1:" + master.port() + "\njournal "
             + dir.resolve("journal") + "\nadmin 127.0.0.1:" + adminPort + "\nshard s0 127.0.0.1:" + FreePort.find()
             + " slots=0-8191\nshard s1 127.0.0.1:" + FreePort.find() + " slots=8192-16383\nsink events xadd 127.0.0.1:" + target.port()
-            + " events kinds=add,change,del,expire,rename,flush batch=20\n");
+            + " events kinds=add,change,del,expire,rename,flush batch=20\nsink loads xadd 127.0.0.1:" + target.port()
+            + " loads kinds=load\n");
         final RouterProcess routers = new RouterProcess(dir);
         Process router = routers.start(config);
         try {
@@ -84,9 +85,11 @@ class KeyKindsIntegrationTest {
                 }
                 c.call("DEBUG", "CHANGE-REPL-ID"); // the router's PSYNC cannot continue: a full resync
             }
+            final Map<String, String> loaded = new TreeMap<>(keys);
             router = routers.start(config);
             routers.awaitStreaming(routers.starts() - 1);
             Await.until("the full resync", () -> logged(routers.log(routers.starts() - 1), "full sync done"), 30_000);
+            Await.until("a load event per key of the new snapshot", () -> xlen(target, "loads") >= loaded.size(), 30_000);
             try (RedisClient c = master.client()) {
                 for (int i = 0; i < 20; i++) {
                     if (i < present.size()) {
@@ -102,10 +105,14 @@ class KeyKindsIntegrationTest {
             keys.clear();
             write(master, 100);
             final int expected = model.values().stream().mapToInt(List::size).sum();
-            Await.until(expected + " events in the stream", () -> xlen(target) >= expected, 60_000);
+            Await.until(expected + " events in the stream", () -> xlen(target, "events") >= expected, 60_000);
             Await.until("every shard's sink delivered to the journal's end", () -> caughtUp(adminPort), 30_000);
-            assertEquals(expected, xlen(target), "events in the stream");
-            assertEquals(model, seen(target));
+            assertEquals(expected, xlen(target, "events"), "events in the stream");
+            assertEquals(model, seen(target, "events"));
+            // kinds=load: the keys of the full resync's snapshot, each once, with its type; nothing else
+            final Map<String, List<String>> loads = new TreeMap<>();
+            loaded.forEach((key, type) -> loads.put(key, List.of("load " + type)));
+            assertEquals(loads, seen(target, "loads"));
         } finally {
             router.destroyForcibly();
         }
@@ -168,10 +175,10 @@ class KeyKindsIntegrationTest {
 
     /** The stream's events by key ("(flush) SHARD" for a flush), in stream order. */
     @SuppressWarnings("unchecked")
-    private static Map<String, List<String>> seen(RedisServer target) {
+    private static Map<String, List<String>> seen(RedisServer target, String stream) {
         final Map<String, List<String>> seen = new TreeMap<>();
         try (RedisClient c = target.client()) {
-            for (Object entry : (List<Object>) c.call("XRANGE", "events", "-", "+")) {
+            for (Object entry : (List<Object>) c.call("XRANGE", stream, "-", "+")) {
                 final List<Object> fields = (List<Object>) ((List<Object>) entry).get(1);
                 final Map<String, String> f = new HashMap<>();
                 for (int i = 0; i + 1 < fields.size(); i += 2) {
@@ -188,9 +195,9 @@ class KeyKindsIntegrationTest {
         return o instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(o);
     }
 
-    private static long xlen(RedisServer target) {
+    private static long xlen(RedisServer target, String stream) {
         try (RedisClient c = target.client()) {
-            return c.callLong("XLEN", "events");
+            return c.callLong("XLEN", stream);
         }
     }
 
@@ -202,11 +209,11 @@ class KeyKindsIntegrationTest {
         }
     }
 
-    /** Whether INFO sinks shows both shards' sink running with nothing left to deliver. */
+    /** Whether INFO sinks shows both sinks running on both shards with nothing left to deliver. */
     private static boolean caughtUp(int admin) {
         try (RedisClient c = new RedisClient("127.0.0.1", admin)) {
             final String info = c.callString("INFO", "sinks");
-            return info.split("state=running").length == 3 && info.split("lag_bytes=0,").length == 3;
+            return info.split("state=running").length == 5 && info.split("lag_bytes=0,").length == 5;
         } catch (RuntimeException notUpYet) {
             return false;
         }
