@@ -26,8 +26,10 @@ import io.redisreplica.router.sinks.index.SnapshotKeys;
  * <ul>
  *   <li>Start: when the index's stamp equals the sink's checkpoint, it goes on as it is; otherwise it
  *       is rebuilt from the shard's snapshot and the journal from the snapshot's offset to the
- *       checkpoint (retention keeps the journal from the snapshot on). A failed delivery makes the
- *       next start rebuild: the index had moved past the checkpoint.
+ *       checkpoint (retention keeps the journal from the snapshot on). After a failed delivery the
+ *       index first undoes its changes since the last recorded batch (its {@code UndoLog}); only
+ *       what cannot be undone (a flush, a snapshot load in the failed batch) or a restart of the
+ *       process rebuilds.
  *   <li>A full resync of the master gives the shard a new snapshot at an offset: when the sink's
  *       reading reaches that offset, the index is emptied and loaded from that snapshot (its keys
  *       make {@code load} events with {@code kinds=...,load}, none otherwise).
@@ -79,6 +81,10 @@ final class KeyIndexKeeper implements AutoCloseable {
         final long snapshotAt = shard.snapshotOffset();
         seenEpoch = epoch;
         lastSnapshotOffset = snapshotAt;
+        if (index.offset() < 0 && index.rollBack()) {
+            LOG.info("sink {} shard {}: key index rolled back to offset {} (the changes past the last recorded batch undone)",
+                config.name(), shard.name(), index.offset());
+        }
         final long stamped = index.offset();
         if (stamped == start && stamped >= 0 && (index.epoch() == epoch || snapshotAt < 0 || start <= snapshotAt)) {
             known(index.epoch(), "the key index goes on in a stretch it cannot follow: kinds are write and del until the sink "

@@ -37,12 +37,19 @@ public final class KeyIndex implements AutoCloseable {
     private final UnsafeBuffer stamp;
     private final long seed;
     private final Map<Integer, KeyTable> tables = new TreeMap<>();
+    private final UndoLog undo = new UndoLog();
+    /** The last stamp, to go back to with {@link #rollBack()}. */
+    private long stampedOffset = -1;
+    private long stampedEpoch = -1;
 
     private KeyIndex(Path dir, MappedByteBuffer stampMap) {
         this.dir = dir;
         this.stampMap = stampMap;
         this.stamp = new UnsafeBuffer(stampMap);
         this.seed = stamp.getLong(8);
+        this.stampedOffset = stamp.getLong(16);
+        this.stampedEpoch = stamp.getLong(24);
+        undo.lose(); // what the tables hold past a stamp of an earlier process is unknown
     }
 
     /** Opens the index in {@code dir}, or makes an empty one (offset -1) with a new random seed. */
@@ -108,6 +115,31 @@ public final class KeyIndex implements AutoCloseable {
     public void stamp(long offset, long epoch) {
         stamp.putLong(24, epoch);
         stamp.putLongVolatile(16, offset);
+        stampedOffset = offset;
+        stampedEpoch = epoch;
+        undo.clear();
+    }
+
+    /**
+     * Undoes the changes since the last stamp of this process (a delivery failed and the sink goes
+     * back to what it recorded) and stamps it again.
+     *
+     * @return false when they cannot be undone (a flush, a swap, a snapshot load, too many): rebuild
+     */
+    public boolean rollBack() {
+        if (undo.lost() || stampedOffset < 0) {
+            return false;
+        }
+        for (int i = undo.size() - 1; i >= 0; i--) {
+            final KeyTable t = table(undo.db(i));
+            if (undo.before(i) < 0) {
+                t.remove(undo.hash(i));
+            } else {
+                t.put(undo.hash(i), undo.before(i));
+            }
+        }
+        stamp(stampedOffset, stampedEpoch);
+        return true;
     }
 
     /** The hash the index keeps for the key in {@code b}. */
@@ -122,13 +154,21 @@ public final class KeyIndex implements AutoCloseable {
     }
 
     public void put(int db, long hash, long meta) {
-        table(db).put(hash, meta);
+        final KeyTable t = table(db);
+        if (!undo.lost()) {
+            undo.record(db, hash, t.get(hash));
+        }
+        t.put(hash, meta);
     }
 
     /** Removes the key; returns its meta, or -1 when the index did not hold it. */
     public long remove(int db, long hash) {
         final KeyTable t = tables.get(db);
-        return t == null ? -1 : t.remove(hash);
+        final long before = t == null ? -1 : t.remove(hash);
+        if (before >= 0) {
+            undo.record(db, hash, before);
+        }
+        return before;
     }
 
     private KeyTable table(int db) {
@@ -146,6 +186,7 @@ public final class KeyIndex implements AutoCloseable {
 
     /** FLUSHDB: the database's keys are gone. */
     public void flush(int db) {
+        undo.lose();
         final KeyTable t = tables.get(db);
         if (t != null) {
             t.clear();
@@ -154,6 +195,7 @@ public final class KeyIndex implements AutoCloseable {
 
     /** FLUSHALL, or a new snapshot to load: every key is gone. */
     public void flushAll() {
+        undo.lose();
         for (KeyTable t : tables.values()) {
             t.clear();
         }
@@ -164,6 +206,7 @@ public final class KeyIndex implements AutoCloseable {
         if (a == b) {
             return;
         }
+        undo.lose();
         final KeyTable ta = table(a);
         final KeyTable tb = table(b);
         ta.close();

@@ -1,6 +1,7 @@
 package io.redisreplica.router.sinks.index;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -102,5 +103,35 @@ class KeyIndexTest {
         assertEquals(0x44BC2CF5AD770999L, KeyHash.of(0, new UnsafeBuffer("abc".getBytes(StandardCharsets.US_ASCII)), 0, 3));
         final byte[] longer = "Nobody inspects the spammish repetition".getBytes(StandardCharsets.US_ASCII);
         assertEquals(0xFBCEA83C8A378BF1L, KeyHash.of(0, new UnsafeBuffer(longer), 0, longer.length));
+    }
+
+    @Test
+    void shouldRollBackToItsLastStampExactlyOrSayItCannot() {
+        try (KeyIndex index = KeyIndex.open(dir)) {
+            assertFalse(index.rollBack(), "never stamped: nothing to go back to");
+            for (int i = 0; i < 1000; i++) {
+                index.put(0, hash(index, "k" + i), KeyMeta.of(KeyMeta.STRING, i, false));
+            }
+            index.stamp(500, 1);
+            final Random random = new Random(3);
+            index.dirty();
+            for (int i = 0; i < 5000; i++) {
+                final String key = "k" + random.nextInt(2000);
+                if (random.nextBoolean()) {
+                    index.remove(0, hash(index, key));
+                } else {
+                    index.put(random.nextInt(2), hash(index, key), KeyMeta.of(KeyMeta.HASH, 0, true));
+                }
+            }
+            assertTrue(index.rollBack());
+            assertEquals(500, index.offset());
+            assertEquals(1000, index.keys(), "db 1's keys gone again");
+            for (int i = 0; i < 2000; i++) {
+                assertEquals(i < 1000 ? KeyMeta.of(KeyMeta.STRING, i, false) : -1, index.get(0, hash(index, "k" + i)), "k" + i);
+            }
+            index.dirty();
+            index.flush(1);
+            assertFalse(index.rollBack(), "a flush is not undone: the index is rebuilt");
+        }
     }
 }
