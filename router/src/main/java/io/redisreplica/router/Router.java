@@ -261,7 +261,7 @@ public final class Router implements AutoCloseable, RouterView {
     }
 
     /**
-     * Journal shards the config does not have: removed (journal, snapshot, sink offsets) when
+     * Journal shards the config does not have: removed (journal, snapshot, sink offsets and key indexes) when
      * asked, else kept as they are, with a warning: nothing reads or retains them.
      */
     private void oldShards(RouterConfig config, java.util.Set<String> configured, Path snapshots, boolean remove) throws IOException {
@@ -282,15 +282,29 @@ public final class Router implements AutoCloseable, RouterView {
                 try (java.util.stream.Stream<Path> sinkNames = Files.list(sinkDir)) {
                     for (Path sink : sinkNames.toList()) {
                         Files.deleteIfExists(sink.resolve(name + ".offset"));
+                        deleteKeyIndex(sink.resolve(name + ".index")); // a shard added again under this name starts a new one
                     }
                 }
             }
-            LOG.warn("journal {}: shard {} is not in the config: its journal, snapshot and sink offsets were deleted ({})",
+            LOG.warn("journal {}: shard {} is not in the config: its journal, snapshot, sink offsets and key indexes were deleted ({})",
                 config.journalDir(), name, ShardMapChange.REMOVE_OPTION);
         }
     }
 
-    /** Whether a journal entry's payload frames as whole RESP commands (damaged bytes seldom do). */
+    /** Deletes a sink's key index directory (its files, then itself), if there is one. */
+    private static void deleteKeyIndex(Path dir) throws java.io.IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+        Files.delete(dir);
+    }
+
+        /** Whether a journal entry's payload frames as whole RESP commands (damaged bytes seldom do). */
     private static boolean wholeCommands(io.redisreplica.resp.CommandFramer framer, io.redisreplica.journal.JournalEntry entry) {
         framer.reset();
         final int end = entry.payloadOffset() + entry.payloadLength();

@@ -40,7 +40,7 @@ final class RunCommand implements Callable<Integer> {
     boolean acceptShardMapChange;
 
     @Option(names = "--remove-old-shards",
-        description = "Delete the journal, snapshot and sink offsets of every journal shard the config no longer has (default: kept).")
+        description = "Delete the journal, snapshot, sink offsets and key indexes of every journal shard the config no longer has (default: kept).")
     boolean removeOldShards;
 
     @Option(names = "--status-every", defaultValue = "10", paramLabel = "SECONDS",

@@ -13,7 +13,7 @@ import java.util.Set;
  */
 final class KafkaSinkOptions {
     static final String WORDS = "bootstrap= topic= key= partitioner= acks= compression= format= checkpoint-topic= "
-        + "shards= values= batch= kafka.PROPERTY=";
+        + "shards= values= batch= kinds= kafka.PROPERTY=";
     private static final Set<String> KEYS = Set.of("key", "shard", "none");
     private static final Set<String> COMPRESSIONS = Set.of("none", "gzip", "snappy", "lz4", "zstd");
     /** Set by the sink itself: a transactional producer of bytes, one transactional id per sink and shard. */

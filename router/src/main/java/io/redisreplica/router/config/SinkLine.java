@@ -63,7 +63,7 @@ final class SinkLine {
         }
         if (kind == SinkConfig.Kind.COMMAND && args.isEmpty()) {
             throw new ConfigException(where + "sink " + name + ": command needs the command's words after HOST:PORT ({key} {db} {event} "
-                + "{command} {shard} {offset} are filled in)");
+                + "{type} {command} {shard} {offset} are filled in)");
         }
         if (isKafka) {
             KafkaSinkOptions.check(options, where + "sink " + name + ": ");
@@ -79,6 +79,7 @@ final class SinkLine {
         if (!values.equals("yes") && !values.equals("no")) {
             throw new ConfigException(where + "sink " + name + ": values=" + values + " is not yes or no");
         }
+        SinkConfig.kinds(options.get("kinds"), where + "sink " + name + ": "); // fails at start on a word it does not know
         final Set<String> shardNames = options.containsKey("shards")
             ? new LinkedHashSet<>(List.of(options.get("shards").split(","))) : Set.of();
         final int batch = Units.positiveInt(options.getOrDefault("batch", "100"), where, "sink " + name + ": batch");

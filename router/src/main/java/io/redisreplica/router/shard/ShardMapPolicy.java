@@ -5,7 +5,7 @@ package io.redisreplica.router.shard;
  *
  * @param acceptChange    rebuild what changed (a full sync of the master, a new snapshot for every
  *                        shard) instead of refusing the start
- * @param removeOldShards delete the journal, snapshot and sink offsets of every journal shard the
+ * @param removeOldShards delete the journal, snapshot, sink offsets and key indexes of every journal shard the
  *                        config does not have; without it they are kept and left alone. A change
  *                        that only removes shards needs no rebuild: this alone accepts it
  */

@@ -16,8 +16,10 @@ import io.redisreplica.router.routing.KeyPositions;
 /**
  * The key events a journal entry holds: one per key of each of its {@link EntryCommands}. DEL, UNLINK and GETDEL delete; EXPIRE and its kin set or clear a time to
  * live; FLUSHDB and FLUSHALL flush; RENAME deletes its source and writes its destination; MOVE
- * deletes; COPY writes its destination only; every other command with keys writes them. Off the
- * hot path: it allocates the events it returns.
+ * deletes; COPY writes its destination only; every other command with keys writes them. With
+ * {@link KeyKinds} (a sink with {@code kinds=}), each event also gets its kind and the key's type,
+ * only the kinds the sink asked for are kept, and a store command's sources (only read) get none.
+ * Off the hot path: it allocates the events it returns.
  */
 final class KeyEvents {
     private static final Set<String> DELETES = Set.of("DEL", "UNLINK", "GETDEL", "MOVE");
@@ -27,14 +29,34 @@ final class KeyEvents {
     private final EntryCommands commands = new EntryCommands();
     private final io.redisreplica.router.routing.KeyArgs keyArgs = new io.redisreplica.router.routing.KeyArgs();
     private final boolean values;
+    private final KeyKinds kinds;
+    private final Set<KeyEvent.Kind> wanted;
 
     /** @param values whether events carry the command's arguments after the key */
     KeyEvents(boolean values) {
-        this.values = values;
+        this(values, null, Set.of());
     }
 
-    /** Appends the entry's events to {@code out}. */
+    /**
+     * @param kinds tells each event's kind from the sink's key index, or null for events without kinds
+     * @param wanted the kinds the sink asked for ({@code write} goes with add or change)
+     */
+    KeyEvents(boolean values, KeyKinds kinds, Set<KeyEvent.Kind> wanted) {
+        this.values = values;
+        this.kinds = kinds;
+        this.wanted = wanted;
+    }
+
+    KeyKinds kinds() {
+        return kinds;
+    }
+
+    /** Appends the entry's events to {@code out}; with kinds, {@code out} null only keeps the index. */
     void of(String shard, JournalEntry entry, List<KeyEvent> out) {
+        if (kinds != null) {
+            withKinds(shard, entry, out);
+            return;
+        }
         commands.wrap(entry);
         while (commands.next()) {
             final Command c = commands.command();
@@ -62,6 +84,49 @@ final class KeyEvents {
                     values ? args(c, spec, keys, k) : List.of()));
             }
         }
+    }
+
+    private void withKinds(String shard, JournalEntry entry, List<KeyEvent> out) {
+        kinds.entry(entry.startOffset());
+        commands.wrap(entry);
+        while (commands.next()) {
+            final Command c = commands.command();
+            final String name = c.argString(0).toUpperCase(Locale.ROOT);
+            if (name.equals("FLUSHALL") || name.equals("FLUSHDB") || name.equals("SWAPDB")) {
+                kinds.keyless(name, c, commands.db());
+                if (out != null && !name.equals("SWAPDB") && wanted.contains(KeyEvent.Kind.FLUSH)) {
+                    out.add(new KeyEvent(shard, name.equals("FLUSHALL") ? -1 : commands.db(), entry.endOffset(), KeyEvent.Type.FLUSH,
+                        name, null, List.of(), KeyEvent.Kind.FLUSH, null));
+                }
+                continue;
+            }
+            final CommandSpec spec = table.lookup(c);
+            final int keys;
+            if (spec == null) {
+                keys = c.argCount() > 1 ? 1 : 0;
+                keyArgs.clear().add(1);
+            } else {
+                keys = KeyPositions.of(c, spec, keyArgs);
+            }
+            kinds.of(commands.db(), c, name, keyArgs, keys, spec != null, out == null ? (db, arg, kind, type) -> { } : (db, arg, kind, type) -> {
+                if (!wanted(kind)) {
+                    return;
+                }
+                final KeyEvent.Type old = kind == KeyEvent.Kind.DEL || kind == KeyEvent.Kind.EXPIRE || kind == KeyEvent.Kind.RENAME_FROM
+                    ? KeyEvent.Type.DEL : EXPIRES.contains(name) ? KeyEvent.Type.EXPIRE : KeyEvent.Type.WRITE;
+                int k = 0;
+                while (k < keys && keyArgs.arg(k) != arg) {
+                    k++;
+                }
+                out.add(new KeyEvent(shard, db, entry.endOffset(), old, name, c.argBytes(arg), values ? args(c, spec, keys, k) : List.of(),
+                    kind, io.redisreplica.router.sinks.index.KeyMeta.typeName(type)));
+            });
+        }
+    }
+
+    private boolean wanted(KeyEvent.Kind kind) {
+        return wanted.contains(kind) || kind == KeyEvent.Kind.WRITE && (wanted.contains(KeyEvent.Kind.ADD)
+            || wanted.contains(KeyEvent.Kind.CHANGE));
     }
 
     /** A key's arguments: all after it for a one-key command, its value for MSET and the like, none otherwise. */

@@ -106,14 +106,17 @@ public final class RedisSinkDelivery implements SinkDelivery {
         switch (config.kind()) {
             case XADD -> {
                 final String maxlen = config.options().get("maxlen");
-                int fields = 5 + (e.key() != null ? 1 : 0) + (config.values() ? 1 + e.args().size() : 0);
+                int fields = 5 + (e.key() != null ? 1 : 0) + (e.keyType() != null ? 1 : 0) + (config.values() ? 1 + e.args().size() : 0);
                 writer.wrap(batch, at).arrayHeader(3 + (maxlen != null ? 3 : 0) + 2L * fields).bulk("XADD").bulk(config.args().get(0));
                 if (maxlen != null) {
                     writer.bulk("MAXLEN").bulk("~").bulk(maxlen);
                 }
-                writer.bulk("*").bulk("event").bulk(e.typeName());
+                writer.bulk("*").bulk("event").bulk(e.eventName());
                 if (e.key() != null) {
                     writer.bulk("key").bulk(e.key());
+                }
+                if (e.keyType() != null) {
+                    writer.bulk("type").bulk(e.keyType());
                 }
                 writer.bulk("db").bulk(e.db()).bulk("command").bulk(e.command()).bulk("shard").bulk(e.shard())
                     .bulk("offset").bulk(e.offset());
@@ -139,7 +142,8 @@ public final class RedisSinkDelivery implements SinkDelivery {
                         writer.bulk(e.key()); // binary-safe when the whole word is the key
                     } else {
                         writer.bulk(word.replace("{key}", String.valueOf(e.keyString())).replace("{db}", Integer.toString(e.db()))
-                            .replace("{event}", e.typeName()).replace("{command}", e.command()).replace("{shard}", e.shard())
+                            .replace("{event}", e.eventName()).replace("{type}", String.valueOf(e.keyType()))
+                            .replace("{command}", e.command()).replace("{shard}", e.shard())
                             .replace("{offset}", Long.toString(e.offset())));
                     }
                 }
@@ -150,13 +154,16 @@ public final class RedisSinkDelivery implements SinkDelivery {
 
     /** The event as one JSON object, for PUBLISH. */
     static String json(KeyEvent e) {
-        final StringBuilder sb = new StringBuilder("{\"event\":\"").append(e.typeName()).append("\",\"shard\":");
+        final StringBuilder sb = new StringBuilder("{\"event\":\"").append(e.eventName()).append("\",\"shard\":");
         quote(sb, e.shard()).append(",\"db\":").append(e.db()).append(",\"offset\":").append(e.offset()).append(",\"command\":");
         quote(sb, e.command()).append(",\"key\":");
         if (e.key() == null) {
             sb.append("null");
         } else {
             quote(sb, e.keyString());
+        }
+        if (e.keyType() != null) {
+            quote(sb.append(",\"type\":"), e.keyType());
         }
         if (!e.args().isEmpty()) {
             sb.append(",\"args\":[");

@@ -49,6 +49,8 @@ public final class SinkRunner extends Agent {
     private final SinkDelivery delivery;
     private final int maxFailures;
     private final KeyEvents keyEvents;
+    /** The sink's key index when it asks for kinds ({@code kinds=}), else null. */
+    private final KeyIndexKeeper keyIndex;
     private final DistinctErrors faults;
     /** Counted down by {@link #wake()}: a backoff ends at once on close. */
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -66,13 +68,22 @@ public final class SinkRunner extends Agent {
     private volatile Thread loopThread;
     private final AtomicBoolean deliveryClosed = new AtomicBoolean();
 
+    /** A sink whose key index (with {@code kinds=}) lives in {@code sinks/NAME/SHARD.index} beside the shard snapshots' directory. */
     public SinkRunner(SinkConfig config, ShardRuntime shard, SinkDelivery delivery, int maxFailures, ErrorHandler errorHandler) {
+        this(config, shard, delivery, maxFailures, errorHandler, shard.snapshot().getParent().resolveSibling("sinks"));
+    }
+
+    /** @param sinkDir where the key index of a sink with {@code kinds=} lives: {@code sinkDir/NAME/SHARD.index} */
+    public SinkRunner(SinkConfig config, ShardRuntime shard, SinkDelivery delivery, int maxFailures, ErrorHandler errorHandler,
+                      java.nio.file.Path sinkDir) {
         super("sink-" + config.name() + "-" + shard.name(), errorHandler, JOIN_MILLIS);
         this.config = config;
         this.shard = shard;
         this.delivery = delivery;
         this.maxFailures = maxFailures;
-        this.keyEvents = new KeyEvents(config.values());
+        this.keyIndex = config.kinds().isEmpty() ? null
+            : new KeyIndexKeeper(config, shard, sinkDir.resolve(config.name()).resolve(shard.name() + ".index"));
+        this.keyEvents = keyIndex != null ? keyIndex.events() : new KeyEvents(config.values());
         this.faults = errorHandler.distinct(LOG, "sink " + config.name() + " shard " + shard.name());
     }
 
@@ -151,6 +162,9 @@ public final class SinkRunner extends Agent {
             return;
         }
         delivery.close();
+        if (keyIndex != null) {
+            keyIndex.close();
+        }
     }
 
     /**
@@ -219,6 +233,12 @@ public final class SinkRunner extends Agent {
         state(State.STOPPED, "router stopping");
     }
 
+    /** Lets the key index load a new snapshot where the sink reaches it; always true (a loop condition). */
+    private boolean beforeEntry(long reached, List<KeyEvent> batch) throws java.io.IOException {
+        keyIndex.beforeEntry(reached, batch);
+        return true;
+    }
+
     /** Connects, finds where to go on, and delivers until stopped; throws on any failure. */
     private void deliverFromJournal() throws Exception {
         final SinkPosition recorded = delivery.open();
@@ -241,6 +261,9 @@ public final class SinkRunner extends Agent {
         if (resume.passing() != null) {
             LOG.info("sink {} shard {}: going on at offset {}: {}", config.name(), shard.name(), start, resume.passing());
         }
+        if (keyIndex != null) {
+            keyIndex.prepare(start);
+        }
         try (JournalReader reader = shard.journal().reader()) {
             final SeekResult seek = reader.seek(start);
             if (seek != SeekResult.BOUNDARY) {
@@ -249,6 +272,7 @@ public final class SinkRunner extends Agent {
             }
             final JournalEntry entry = new JournalEntry();
             final List<KeyEvent> batch = new ArrayList<>();
+            final List<KeyEvent> passedOver = new ArrayList<>();
             long lastRecord = System.currentTimeMillis();
             long reached = start;
             // the upstream offset of the last entry read and how many entries had it: recorded with
@@ -259,9 +283,12 @@ public final class SinkRunner extends Agent {
                 batch.clear();
                 int entries = 0;
                 try {
-                    while (entries < config.batch() && reader.next(entry)) {
+                    while (entries < config.batch() && (keyIndex == null || beforeEntry(reached, batch)) && reader.next(entry)) {
                         if (!resume.deliveredBefore(entry, shard.snapshotOffset())) {
                             keyEvents.of(shard.name(), entry, batch);
+                        } else if (keyIndex != null) {
+                            keyEvents.of(shard.name(), entry, passedOver); // delivered before: the index still takes it
+                            passedOver.clear();
                         }
                         reached = entry.endOffset();
                         upstreamEntries = entry.upstreamOffset() == upstream ? upstreamEntries + 1 : 1;
@@ -280,6 +307,9 @@ public final class SinkRunner extends Agent {
                 final long now = System.currentTimeMillis();
                 if (!batch.isEmpty() || (reached > delivered && now - lastRecord >= IDLE_RECORD_MS)) {
                     delivery.deliver(batch, new SinkPosition(reached, history, upstream, upstreamEntries));
+                    if (keyIndex != null) {
+                        keyIndex.delivered(reached);
+                    }
                     delivered = reached;
                     events += batch.size();
                     lastRecord = now;

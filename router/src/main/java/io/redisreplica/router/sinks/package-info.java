@@ -10,7 +10,9 @@
  * {@link io.redisreplica.router.sinks.RedisConnection}),
  * {@link io.redisreplica.router.sinks.KafkaSinkDelivery} (a transactional producer; its
  * checkpoints in a {@code KafkaCheckpointTopic}) or
- * {@link io.redisreplica.router.sinks.ClassSinkDelivery}. The only package that imports
+ * {@link io.redisreplica.router.sinks.ClassSinkDelivery}. A sink with {@code kinds=} also keeps a
+ * key index ({@code sinks.index}) through a {@code KeyIndexKeeper}, and {@code KeyKinds} (with
+ * {@code ExpiryArgs}) tells each event's kind from it. The only package that imports
  * {@code org.apache.kafka}. {@code EntryCommands} and
  * {@code RedisConnection} also serve the tools' replay.
  *
@@ -20,6 +22,6 @@
  * {@code SinkRunner.closeAll} closes every runner at once, each joined for up to 5 s. The
  * {@code Router} starts and closes them.
  *
- * <p>Uses {@code shard}, {@code config}, {@code routing}, {@code support} and {@code tls} (how its sockets are made: plain or TLS).
+ * <p>Uses {@code sinks.index}, {@code shard}, {@code config}, {@code routing}, {@code support} and {@code tls} (how its sockets are made: plain or TLS).
  */
 package io.redisreplica.router.sinks;

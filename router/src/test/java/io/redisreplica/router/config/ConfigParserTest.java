@@ -24,6 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.redisreplica.api.KeyEvent;
 import io.redisreplica.journal.JournalContext;
 import io.redisreplica.router.routing.ShardMap;
 import io.redisreplica.router.routing.ValueRules;
@@ -245,6 +246,16 @@ class ConfigParserTest {
     }
 
     @Test
+    void shouldReadTheKindsASinkAsksForAndNoneByDefault() {
+        final RouterConfig c = parse(SHARD + "sink life xadd 10.0.0.9:6379 ev kinds=add,change,del,expire,rename,flush\n"
+            + "sink plain xadd 10.0.0.9:6379 ev2\nsink k kafka bootstrap=k1:9092 topic=t kinds=add,load\n");
+        assertEquals(Set.of(KeyEvent.Kind.ADD, KeyEvent.Kind.CHANGE, KeyEvent.Kind.DEL, KeyEvent.Kind.EXPIRE, KeyEvent.Kind.RENAME_FROM,
+            KeyEvent.Kind.RENAME_TO, KeyEvent.Kind.FLUSH), c.sinks().get(0).kinds());
+        assertEquals(Set.of(), c.sinks().get(1).kinds(), "today's events: no kinds, no index");
+        assertEquals(Set.of(KeyEvent.Kind.ADD, KeyEvent.Kind.LOAD), c.sinks().get(2).kinds());
+    }
+
+    @Test
     void shouldHandOutValuesThatCannotBeChanged() {
         final RouterConfig c = parse(SHARD + "drop type=list\ndrop value=v\ntransform class=x.Y\nsink s publish 127.0.0.1:6379 ch\n");
         assertThrows(UnsupportedOperationException.class, () -> c.sinks().clear());
@@ -460,7 +471,7 @@ class ConfigParserTest {
             bad("t:2: sink s: kafka needs bootstrap=", SHARD + "sink s kafka topic=t"),
             bad("t:2: sink s: kafka needs topic=", SHARD + "sink s kafka bootstrap=h:9092"),
             bad("t:2: sink s: 'topic' is not one of bootstrap= topic= key= partitioner= acks= compression= format= checkpoint-topic= "
-                + "shards= values= batch= kafka.PROPERTY=", SHARD + "sink s kafka bootstrap=h:9092 topic"),
+                + "shards= values= batch= kinds= kafka.PROPERTY=", SHARD + "sink s kafka bootstrap=h:9092 topic"),
             bad("t:2: sink s: key=value is not key, shard or none", SHARD + "sink s kafka bootstrap=h:9092 topic=t key=value"),
             bad("t:2: sink s: acks=1: exactly-once delivery is a transaction, which needs acks=all",
                 SHARD + "sink s kafka bootstrap=h:9092 topic=t acks=1"),
@@ -472,8 +483,10 @@ class ConfigParserTest {
             bad("t:2: bad address 'h' (expected HOST:PORT)", SHARD + "sink s publish h ch"),
             bad("t:2: sink s: xadd takes one stream after HOST:PORT, got [one, two]", SHARD + "sink s xadd 127.0.0.1:6379 one two"),
             bad("t:2: sink s: publish takes one channel after HOST:PORT, got []", SHARD + "sink s publish 127.0.0.1:6379"),
-            bad("t:2: sink s: command needs the command's words after HOST:PORT ({key} {db} {event} {command} {shard} {offset} "
+            bad("t:2: sink s: command needs the command's words after HOST:PORT ({key} {db} {event} {type} {command} {shard} {offset} "
                 + "are filled in)", SHARD + "sink s command 127.0.0.1:6379 values=yes"),
+            bad("t:2: sink s: kinds=add,create: 'create' is not one of add, change, del, expire, rename, flush, load",
+                SHARD + "sink s publish 127.0.0.1:6379 ch kinds=add,create"),
             bad("t:2: sink s: values=maybe is not yes or no", SHARD + "sink s publish 127.0.0.1:6379 ch values=maybe"),
             bad("t:2: sink s: batch '0' is not a positive whole number", SHARD + "sink s publish 127.0.0.1:6379 ch batch=0"),
             bad("t:2: sink s: expected key=value, got 'stray'", SHARD + "sink s class=x.Y stray"),
