@@ -82,7 +82,8 @@ final class SinkLine {
         SinkConfig.kinds(options.get("kinds"), where + "sink " + name + ": "); // fails at start on a word it does not know
         final Set<String> shardNames = options.containsKey("shards")
             ? new LinkedHashSet<>(List.of(options.get("shards").split(","))) : Set.of();
-        final int batch = Units.positiveInt(options.getOrDefault("batch", "100"), where, "sink " + name + ": batch");
+        // a Kafka transaction per batch waits for the last one's commit markers: thousands of entries amortize it
+        final int batch = Units.positiveInt(options.getOrDefault("batch", isKafka ? "2000" : "100"), where, "sink " + name + ": batch");
         return new SinkConfig(name, kind, target == null ? null : target.host(), target == null ? 0 : target.port(), List.copyOf(args),
             Collections.unmodifiableMap(options), Set.copyOf(shardNames), values.equals("yes"), batch);
     }
