@@ -104,17 +104,7 @@ final class ClusterSnapshotLoader {
 
     /** How many keys of this snapshot an interrupted load recorded (0: a new load). */
     private long resumePoint() throws IOException {
-        final Object stored = nodes.request(markerSlot, "GET", marker);
-        if (stored == null) {
-            return 0;
-        }
-        final String text = String.valueOf(stored);
-        final int colon = text.indexOf(':');
-        if (colon > 0 && Long.parseLong(text.substring(0, colon)) == snapshotOffset) {
-            return Long.parseLong(text.substring(colon + 1));
-        }
-        throw new IOException("the cluster's " + marker + " is " + text + ": a load of another snapshot was interrupted "
-            + "(this one is at offset " + snapshotOffset + "); empty the cluster first");
+        return SnapshotLoader.resumePoint(nodes.request(markerSlot, "GET", marker), "cluster", marker, snapshotOffset);
     }
 
     private void restore(RdbEntry entry, SpillBuffer payload, int length) throws IOException {

@@ -101,7 +101,14 @@ public final class SnapshotLoader {
 
     /** How many keys of this snapshot a load interrupted before left in the target (0: a new load). */
     private long resumePoint() throws IOException {
-        final Object stored = target.call("GET", marker);
+        return resumePoint(target.call("GET", marker), "target", marker, snapshotOffset);
+    }
+
+    /**
+     * Reads a load's progress marker ({@code SNAPSHOT_OFFSET:KEYS}, or nothing) as the keys to pass
+     * over; a marker of another snapshot is an error: {@code what} ("target", "cluster") names where.
+     */
+    static long resumePoint(Object stored, String what, String marker, long snapshotOffset) throws IOException {
         if (stored == null) {
             return 0;
         }
@@ -110,8 +117,9 @@ public final class SnapshotLoader {
         if (colon > 0 && Long.parseLong(text.substring(0, colon)) == snapshotOffset) {
             return Long.parseLong(text.substring(colon + 1));
         }
-        throw new IOException("the target's " + marker + " is " + text + ": a load of another snapshot (offset "
-            + text.substring(0, Math.max(colon, 0)) + ", this one is " + snapshotOffset + ") was interrupted; empty the target first");
+        throw new IOException("the " + what + "'s " + marker + " is " + text + ": a load of another snapshot (offset "
+            + text.substring(0, Math.max(colon, 0)) + ", this one is " + snapshotOffset + ") was interrupted; empty the " + what
+            + " first");
     }
 
     private int majorVersion() throws IOException {
