@@ -152,6 +152,7 @@ final class InfoReport {
             .append(",errors=").append(s.errors())
             .append(s.refused() >= 0 ? ",refused=" + s.refused() : "")
             .append(",gaps=").append(s.gaps())
+            .append(s.indexKeys() >= 0 ? ",index_keys=" + s.indexKeys() + ",index_bytes=" + s.indexBytes() : "")
             .append(",last_error=").append(s.lastError().replace(',', ';').replace('\r', ' ').replace('\n', ' ')).append("\r\n");
     }
 }

@@ -172,6 +172,11 @@ final class RouterMetrics implements MultiCollector {
             RouterMetrics::sink, RouterStatus.Sink::errors);
         f.gauge("redis_replica_sink_failures", null, "A sink's failures in a row (dropped at sink-max-failures).", sinks,
             RouterMetrics::sink, RouterStatus.Sink::failures);
+        final List<RouterStatus.Sink> indexed = sinks.stream().filter(s -> s.indexKeys() >= 0).toList();
+        f.gauge("redis_replica_sink_index_keys", null, "Keys in a sink's key index (kinds=), at its last recorded batch.", indexed,
+            RouterMetrics::sink, RouterStatus.Sink::indexKeys);
+        f.gauge("redis_replica_sink_index_bytes", Unit.BYTES, "Bytes a sink's key index maps (its tables' files).", indexed,
+            RouterMetrics::sink, RouterStatus.Sink::indexBytes);
         f.counter("redis_replica_sink_gaps", "Times a sink went on past events it could not be given (its journal set aside or "
             + "passed by retention; each logged).", sinks, RouterMetrics::sink, RouterStatus.Sink::gaps);
         f.counter("redis_replica_sink_refused", "Commands a Redis sink's target refused inside a delivered batch (not retried).",

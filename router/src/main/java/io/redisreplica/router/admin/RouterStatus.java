@@ -146,9 +146,10 @@ record RouterStatus(long uptimeMillis, long journalsSetAside, long journalTailsC
     /**
      * @param refused commands a Redis target refused, -1 for a sink that is not a Redis one
      * @param gaps times the sink went on past events it could not be given (a journal set aside, retention)
+     * @param indexKeys keys in its key index ({@code kinds=}), -1 without one; {@code indexBytes} what it maps
      */
     record Sink(String name, String shard, String kind, String state, long delivered, long lagBytes, long events, int failures,
-                long errors, long refused, long gaps, String lastError) {
+                long errors, long refused, long gaps, long indexKeys, long indexBytes, String lastError) {
     }
 
     /**
@@ -198,7 +199,7 @@ record RouterStatus(long uptimeMillis, long journalsSetAside, long journalTailsC
             final long delivered = r.delivered();
             sinks.add(new Sink(r.config().name(), r.shard().name(), lower(r.config().kind()), lower(r.state()), delivered,
                 delivered < 0 ? -1 : r.shard().journal().endOffset() - delivered, r.events(), r.failures(), r.faults(), r.refused(),
-                r.gaps(), r.lastError()));
+                r.gaps(), r.indexKeys(), r.indexBytes(), r.lastError()));
         }
         final long now = System.currentTimeMillis();
         final long uptime = router.uptimeMillis();

@@ -204,6 +204,21 @@ final class KeyIndexKeeper implements AutoCloseable {
     /** The sink recorded everything up to {@code offset}: the index's stamp says so. */
     void delivered(long offset) {
         index.stamp(offset, loadedEpoch);
+        keys = index.keys(); // published for INFO and /metrics, which read them on other threads
+        bytes = index.bytes();
+    }
+
+    private volatile long keys;
+    private volatile long bytes;
+
+    /** Keys in the index at the last recorded batch. */
+    long keys() {
+        return keys;
+    }
+
+    /** Bytes its tables map, at the last recorded batch. */
+    long bytes() {
+        return bytes;
     }
 
     @Override

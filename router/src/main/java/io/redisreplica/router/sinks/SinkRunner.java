@@ -108,6 +108,16 @@ public final class SinkRunner extends Agent {
         return events;
     }
 
+    /** Keys in the sink's key index ({@code kinds=}), or -1 without one. */
+    public long indexKeys() {
+        return keyIndex == null ? -1 : keyIndex.keys();
+    }
+
+    /** Bytes the sink's key index maps, or -1 without one. */
+    public long indexBytes() {
+        return keyIndex == null ? -1 : keyIndex.bytes();
+    }
+
     /** Times the sink went on past events it could not be given: a journal set aside or cut by retention. */
     public long gaps() {
         return gaps;

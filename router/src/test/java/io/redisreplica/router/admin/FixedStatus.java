@@ -20,8 +20,8 @@ final class FixedStatus {
         final RouterStatus.Shard b = new RouterStatus.Shard("b", 7002, "rest", "bbbb", 1, -1, "first_sync", 0, 0, 0, 0, 0, 1, 0, 0, 0, 0,
             List.of(waiting), 0, false, List.of());
         final List<RouterStatus.Sink> sinkList = !sinks ? List.of() : List.of(
-            new RouterStatus.Sink("events", "a", "xadd", "paused", 700, 300, 42, 2, 5, 1, 1, "connection refused, again\r\nand"),
-            new RouterStatus.Sink("files", "a", "class", "running", -1, -1, 0, 0, 0, -1, 0, ""));
+            new RouterStatus.Sink("events", "a", "xadd", "paused", 700, 300, 42, 2, 5, 1, 1, 1200, 4096, "connection refused, again\r\nand"),
+            new RouterStatus.Sink("files", "a", "class", "running", -1, -1, 0, 0, 0, -1, 0, -1, -1, ""));
         return new RouterStatus(61_500, 1, 0, 12, 3, new RouterStatus.Admin(2, 1, 0),
             new RouterStatus.Upstream("streaming", "r1d", 12345, 1, 2, 4096, 3, "java.io.IOException: reset\r\nby peer",
                 "10.0.0.2:6380", new UpstreamLink.SentinelView("mymaster", 3, "10.0.0.9:26379", "subscribed:10.0.0.9:26379", 1)),

@@ -31,6 +31,7 @@ class InfoReportTest {
         + "acked=-1,lag_bytes=-1,lag_entries=0,bad_acks=0,lag_ms=0.0,lag_p50_ms=0,lag_p99_ms=0,lag_max_ms=0\r\n\r\n";
     private static final String SINKS = "# Sinks\r\n"
         + "sink_events_a:state=paused,kind=xadd,delivered=700,lag_bytes=300,events=42,failures=2,errors=5,refused=1,gaps=1,"
+        + "index_keys=1200,index_bytes=4096,"
         + "last_error=connection refused; again  and\r\n"
         + "sink_files_a:state=running,kind=class,delivered=-1,lag_bytes=-1,events=0,failures=0,errors=0,gaps=0,last_error=\r\n\r\n";
 
