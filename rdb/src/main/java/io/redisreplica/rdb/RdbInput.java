@@ -24,6 +24,8 @@ final class RdbInput {
     /** buf[flushed, pos) is consumed but not yet fed to the CRC, sink and capture. */
     private int flushed;
     private final Crc64 crc = new Crc64();
+    /** Non-null: the CRC is computed there, on another thread, instead of {@link #crc}. */
+    private final Crc64Offload offload;
     private boolean crcEnabled = true;
     private RdbSink sink;
     private byte[] capture;
@@ -31,8 +33,10 @@ final class RdbInput {
     private boolean capturing;
     private final int maxCapture;
 
-    RdbInput(InputStream in, int bufferSize, int maxCapture) {
+    /** @param crcExecutor where the CRC64 is computed, or null for the reading thread */
+    RdbInput(InputStream in, int bufferSize, int maxCapture, java.util.concurrent.Executor crcExecutor) {
         this.in = in;
+        this.offload = crcExecutor == null ? null : new Crc64Offload(crcExecutor);
         this.buf = new byte[bufferSize];
         this.maxCapture = maxCapture;
         this.capture = new byte[Math.min(4096, maxCapture)];
@@ -45,7 +49,7 @@ final class RdbInput {
 
     long crc() {
         flush();
-        return crc.value();
+        return offload == null ? crc.value() : offload.value();
     }
 
     void crcEnabled(boolean enabled) {
@@ -94,7 +98,11 @@ final class RdbInput {
             return;
         }
         if (crcEnabled) {
-            crc.update(buf, flushed, n);
+            if (offload == null) {
+                crc.update(buf, flushed, n);
+            } else {
+                offload.update(buf, flushed, n);
+            }
         }
         if (sink != null) {
             sink.write(buf, flushed, n);

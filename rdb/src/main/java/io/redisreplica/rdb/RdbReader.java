@@ -58,7 +58,7 @@ public final class RdbReader {
      * @throws RdbFormatException on corrupt, truncated, future-version or wrong-checksum input
      */
     public RdbHeader read(InputStream in, RdbVisitor visitor) {
-        input = new RdbInput(in, context.bufferSize(), context.maxRecordBytes());
+        input = new RdbInput(in, context.bufferSize(), context.maxRecordBytes(), context.checksumExecutor());
         prim = new RdbPrimitives(input, context.maxRecordBytes(), () -> current);
         skipper = new RdbValueSkipper(prim, () -> header);
         db = 0;

@@ -1,10 +1,13 @@
 package io.redisreplica.rdb;
 
+import java.util.concurrent.Executor;
+
 /** Settings of {@link RdbReader}. */
 public final class RdbReaderContext {
     private int bufferSize = 64 * 1024;
     private int maxRecordBytes = 64 * 1024 * 1024;
     private boolean verifyChecksum = true;
+    private Executor checksumExecutor;
 
     public int bufferSize() {
         return bufferSize;
@@ -32,6 +35,20 @@ public final class RdbReaderContext {
 
     public RdbReaderContext verifyChecksum(boolean value) {
         this.verifyChecksum = value;
+        return this;
+    }
+
+    public Executor checksumExecutor() {
+        return checksumExecutor;
+    }
+
+    /**
+     * Where the CRC64 is computed: null (the default) on the reading thread; an executor (one
+     * thread is enough, blocks are chained) frees the reader of it, for a reader that has a second
+     * core and the CRC on its critical path (rdb dump). The caller owns and shuts down the executor.
+     */
+    public RdbReaderContext checksumExecutor(Executor value) {
+        this.checksumExecutor = value;
         return this;
     }
 

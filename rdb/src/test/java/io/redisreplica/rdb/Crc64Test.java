@@ -30,4 +30,52 @@ class Crc64Test {
         }
         assertEquals(whole, chunked.value());
     }
+
+    @Test
+    void shouldGiveSameValueOnAnotherThreadWhateverTheChunking() {
+        final byte[] data = new byte[3_000_000]; // more blocks than the offload holds: the reader waits for them to come back
+        new Random(5).nextBytes(data);
+        final java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            final Crc64Offload offload = new Crc64Offload(executor);
+            final Random sizes = new Random(6);
+            for (int i = 0; i < data.length; ) {
+                final int n = Math.min(data.length - i, sizes.nextInt(400_000));
+                offload.update(data, i, n);
+                i += n;
+            }
+            assertEquals(Crc64.of(data), offload.value());
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    @Test
+    void shouldVerifyAndRefuseChecksumsWithTheCrcOnAnotherThread() throws Exception {
+        final java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            final RdbReaderContext context = new RdbReaderContext().checksumExecutor(executor).bufferSize(64);
+            final java.nio.file.Path good = io.redisreplica.testkit.RdbCorpus.dir().resolve("librdb/test/dumps/multiple_lists_strings.rdb");
+            final long[] checked = new long[2];
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(good)) {
+                new RdbReader(context).read(in, new RdbVisitor() {
+                    @Override
+                    public void onEnd(long stored, long computed) {
+                        checked[0] = stored;
+                        checked[1] = computed;
+                    }
+                });
+            }
+            assertEquals(checked[0], checked[1]);
+            org.junit.jupiter.api.Assertions.assertNotEquals(0, checked[0]);
+            final java.nio.file.Path bad = io.redisreplica.testkit.RdbCorpus.dir().resolve("librdb/test/dumps/invalid_chksum_v8.rdb");
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(bad)) {
+                final RdbFormatException e = org.junit.jupiter.api.Assertions.assertThrows(RdbFormatException.class,
+                    () -> new RdbReader(context).read(in, new RdbVisitor() { }));
+                org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("RDB checksum mismatch at offset 201: file says "), e.getMessage());
+            }
+        } finally {
+            executor.shutdownNow();
+        }
+    }
 }

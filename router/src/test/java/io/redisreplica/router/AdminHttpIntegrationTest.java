@@ -77,6 +77,14 @@ class AdminHttpIntegrationTest {
                 "redis_replica_replica_lag_bytes", label) >= 0);
             assertEquals(1, sample(f, "redis_replica_upstream_streaming", Map.of()));
             assertEquals(1, sample(f, "redis_replica_shard_journal_writable", Map.of("shard", "a")));
+            // the journal's bytes on disk (its sparse files' data extents), apart from the entry bytes it retains
+            Await.until("the journal's first page on disk", () -> sample(PrometheusText.parse(get(httpPort, "/metrics", null).body()),
+                "redis_replica_shard_journal_bytes", Map.of("shard", "a")) > 0);
+            final Map<String, PrometheusText.Family> disk = PrometheusText.parse(get(httpPort, "/metrics", null).body());
+            final double onDisk = sample(disk, "redis_replica_shard_journal_bytes", Map.of("shard", "a"));
+            final long apparent = router.shards().get(0).journal().fileStats().apparentBytes();
+            assertTrue(onDisk < apparent, onDisk + " bytes on disk, files of " + apparent);
+            assertTrue(sample(disk, "redis_replica_shard_journal_entry_bytes", Map.of("shard", "a")) > 0);
             assertEquals(1, f.get("redis_replica_build_info").samples().size());
             assertTrue(f.containsKey("jvm_memory_used_bytes") && f.containsKey("process_cpu_seconds_total"), f.keySet().toString());
 

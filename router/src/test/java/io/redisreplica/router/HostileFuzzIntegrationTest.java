@@ -28,8 +28,9 @@ import io.redisreplica.testkit.RedisClient;
 import io.redisreplica.testkit.RedisServers;
 
 /**
- * A bounded fuzz run (FUZZ_SECONDS, 20 by default) against a shard port and the admin port:
- * random bytes and mutated valid handshakes, INFO and HTTP requests, from several threads, while
+ * A bounded fuzz run (FUZZ_SECONDS, 20 by default) against a shard port, the admin port and the
+ * admin-http port: random bytes and mutated valid handshakes, INFO and HTTP requests (headers
+ * cut, repeated, with huge lengths), from several threads, while
  * a real replica streams. No router thread may die, the heap stays small, nothing is left in
  * the handshake, and the replica still streams afterwards. The seed is printed to replay a run.
  */
@@ -52,6 +53,15 @@ class HostileFuzzIntegrationTest {
         "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n",
         "GET / HTTP/1.0\r\n\r\n",
     };
+    private static final String[] HTTP_SEEDS = {
+        "GET /metrics HTTP/1.1\r\nHost: x\r\nAccept: application/openmetrics-text; version=1.0.0\r\n\r\n",
+        "GET /metrics?name[]=redis_replica_upstream_streaming HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n",
+        "GET /ready HTTP/1.0\r\n\r\n",
+        "HEAD /health HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n",
+        "POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello",
+        "GET /metrics HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+        "GET /x HTTP/1.1\r\nAuthorization: Basic Zm9vOmJhcg==\r\nHost: x\r\n\r\n",
+    };
 
     @RegisterExtension
     final RedisServers redis = new RedisServers();
@@ -68,7 +78,8 @@ class HostileFuzzIntegrationTest {
         final ConcurrentLinkedQueue<String> deaths = new ConcurrentLinkedQueue<>();
         final Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> deaths.add(t.getName() + ": " + e));
-        try (HostileClient.Setup s = HostileClient.start(redis, dir, "handshake-timeout 2s\n", null)) {
+        final int httpPort = io.redisreplica.testkit.FreePort.find();
+        try (HostileClient.Setup s = HostileClient.start(redis, dir, "handshake-timeout 2s\nadmin-http 127.0.0.1:" + httpPort + "\n", null)) {
             final Set<String> agents = Set.of("virtual-master-a", "admin-" + s.adminPort(), "retention",
                 "upstream-127.0.0.1:" + s.master().port());
             assertEquals(agents, alive(agents), "the router's agents before the run");
@@ -80,11 +91,11 @@ class HostileFuzzIntegrationTest {
                 final Random random = new Random(seed + i);
                 final Thread t = new Thread(() -> {
                     while (System.currentTimeMillis() < end) {
-                        final boolean admin = random.nextInt(3) == 0;
+                        final int target = random.nextInt(4); // 0: admin, 1: admin-http, else the shard
                         final byte[] input = random.nextInt(4) == 0 ? randomBytes(random)
-                            : mutate(random, admin ? ADMIN_SEEDS : SHARD_SEEDS);
+                            : mutate(random, target == 0 ? ADMIN_SEEDS : target == 1 ? HTTP_SEEDS : SHARD_SEEDS);
                         try {
-                            poke(admin ? s.adminPort() : s.shardPort(), input, random);
+                            poke(target == 0 ? s.adminPort() : target == 1 ? httpPort : s.shardPort(), input, random);
                             connections.incrementAndGet();
                         } catch (IOException e) {
                             // refused, reset: the router's answer to garbage
@@ -122,6 +133,15 @@ class HostileFuzzIntegrationTest {
             try (RedisClient admin = new RedisClient("127.0.0.1", s.adminPort())) {
                 assertTrue(admin.callString("INFO", "shards").contains("clients=1,"));
             }
+            Await.until("admin-http answers /metrics after the fuzz", () -> {
+                try (Socket c = HostileClient.connect(httpPort)) {
+                    HostileClient.send(c, "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                    final String answer = HostileClient.readAll(c, 5_000);
+                    return answer.startsWith("HTTP/1.1 200") && answer.contains("redis_replica_upstream_streaming ");
+                } catch (IOException e) {
+                    return false;
+                }
+            }, 30_000);
         } finally {
             Thread.setDefaultUncaughtExceptionHandler(previous);
         }

@@ -56,11 +56,20 @@ final class RdbDumper implements RdbVisitor, RdbValueVisitor {
         this.dbs = dbs;
     }
 
-    /** Type and encoding names, encoded once each. */
-    private final java.util.Map<String, SerializableString> names = new java.util.HashMap<>();
+    /** By RDB type byte: the data type's name, encoded once (a look-up per entry, not a hash). */
+    private static final SerializableString[] DATA_TYPES = new SerializableString[256];
+    /** By RDB type byte: the encoding's name. */
+    private static final SerializableString[] ENCODINGS = new SerializableString[256];
+    /** By RDB type byte: the value is a JSON array (not a string or a module object). */
+    private static final boolean[] ARRAY_VALUE = new boolean[256];
 
-    private SerializableString encoded(String name) {
-        return names.computeIfAbsent(name, SerializedString::new);
+    static {
+        for (int t = 0; t < 256; t++) {
+            final String type = RdbConstants.dataType(t);
+            DATA_TYPES[t] = new SerializedString(type);
+            ENCODINGS[t] = new SerializedString(RdbConstants.typeName(t));
+            ARRAY_VALUE[t] = !type.equals("string") && !type.equals("module");
+        }
     }
 
     private boolean matches(RdbEntry e) {
@@ -81,11 +90,11 @@ final class RdbDumper implements RdbVisitor, RdbValueVisitor {
         json.writeNumber(e.db());
         json.writeName(KEY);
         out.bytes(e.key(), 0, e.keyLength());
-        final String type = RdbConstants.dataType(e.type());
+        final int t = e.type() & 0xff;
         json.writeName(TYPE);
-        json.writeString(encoded(type));
+        json.writeString(DATA_TYPES[t]);
         json.writeName(ENCODING);
-        json.writeString(encoded(RdbConstants.typeName(e.type())));
+        json.writeString(ENCODINGS[t]);
         if (e.expireAtMs() >= 0) {
             json.writeName(EXPIRE_AT_MS);
             json.writeNumber(e.expireAtMs());
@@ -104,16 +113,11 @@ final class RdbDumper implements RdbVisitor, RdbValueVisitor {
             return null;
         }
         json.writeName(VALUE);
-        switch (type) {
-            case "string", "module" -> {
-                return this; // written whole by onString / onModuleValue
-            }
-            default -> {
-                json.writeStartArray();
-                valueStarted = true;
-                return this;
-            }
-        }
+        if (ARRAY_VALUE[t]) {
+            json.writeStartArray();
+            valueStarted = true;
+        } // else written whole by onString / onModuleValue
+        return this;
     }
 
     @Override
@@ -187,10 +191,9 @@ final class RdbDumper implements RdbVisitor, RdbValueVisitor {
             return;
         }
         if (values) {
-            final String type = RdbConstants.dataType(e.type());
             if (!valueStarted) {
                 json.writeNull();
-            } else if (!type.equals("string") && !type.equals("module")) {
+            } else if (ARRAY_VALUE[e.type() & 0xff]) {
                 json.writeEndArray();
             }
         }

@@ -1,11 +1,14 @@
 package io.redisreplica.tools;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -13,9 +16,14 @@ import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.core.status.Status;
+import ch.qos.logback.core.status.StatusUtil;
+import io.redisreplica.testkit.RdbCorpus;
+import tools.jackson.databind.JsonNode;
 
-/** The shipped logback.xml (also the release's conf/logback.xml): ISO-8601 with offset on stderr, or JSON lines. */
+/** The shipped logback.xml (also the release's conf/logback.xml): ISO-8601 with offset on stderr, or JSON lines with the same timestamp; stdout left alone. */
 class LogbackConfigTest {
+    private static final String ISO_8601 = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d)";
     private final PrintStream err = System.err;
 
     @AfterEach
@@ -48,15 +56,52 @@ class LogbackConfigTest {
     @Test
     void shouldLogIso8601WithTheOffsetToStderrByDefault() throws Exception {
         final String line = logged(null);
-        assertTrue(line.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) INFO  \\[main\\] "
-            + "status - upstream streaming offset 42\\R"), line);
+        assertTrue(line.matches(ISO_8601 + " INFO  \\[main\\] status - upstream streaming offset 42\\R"), line);
     }
 
     @Test
-    void shouldLogJsonLinesWhenAsked() throws Exception {
+    void shouldLogJsonLinesWithAnIso8601TimestampWhenAsked() throws Exception {
         final String line = logged("json");
         assertTrue(line.startsWith("{") && line.endsWith("}\n") && line.indexOf('\n') == line.length() - 1, line);
-        assertTrue(line.contains("\"level\":\"INFO\"") && line.contains("\"loggerName\":\"io.redisreplica.status\"")
-            && line.contains("\"formattedMessage\":\"upstream streaming offset 42\"") && line.contains("\"timestamp\":"), line);
+        final JsonNode json = JsonParsing.parse(line);
+        assertEquals("INFO", json.get("level").asString());
+        assertEquals("io.redisreplica.status", json.get("loggerName").asString());
+        assertEquals("upstream streaming offset 42", json.get("formattedMessage").asString());
+        final String timestamp = json.get("timestamp").asString();
+        assertTrue(timestamp.matches(ISO_8601), timestamp);
+        final long ms = OffsetDateTime.parse(timestamp).toInstant().toEpochMilli();
+        assertTrue(Math.abs(System.currentTimeMillis() - ms) < 3_600_000, timestamp); // the event's time, not a constant
+    }
+
+    @Test
+    void shouldLogAThrowableAsValidJson() throws Exception {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setProperty("REDIS_REPLICA_LOG_FORMAT", "json");
+        configure();
+        LoggerFactory.getLogger("io.redisreplica.test").warn("failed \"quoted\"", new IllegalStateException("boom\nline"));
+        final JsonNode json = JsonParsing.parse(out.toString(StandardCharsets.UTF_8));
+        assertTrue(json.get("timestamp").asString().matches(ISO_8601), json.toString());
+        assertEquals("failed \"quoted\"", json.get("formattedMessage").asString());
+        assertEquals("boom\nline", json.get("throwable").get("message").asString());
+    }
+
+    @Test
+    void shouldKeepLogbacksStatusMessagesOffStdout() throws Exception {
+        // a child JVM configured by the shipped file as the launcher does: logback prints its own warnings
+        // (an appender left unreferenced) on stdout unless the config registers a status listener
+        final Path config = Path.of(LogbackConfigTest.class.getResource("/logback.xml").toURI());
+        final Process java = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Dlogback.configurationFile=" + config, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+            "rdb", "info", "--json", "--quiet", RdbCorpus.dir().resolve("librdb/test/dumps/multiple_lists_strings.rdb").toString())
+            .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        final String out = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, java.waitFor(), out);
+        assertTrue(JsonParsing.parse(out).has("keys"), out); // stdout is the command's JSON and nothing else
+        assertEquals(1, out.strip().lines().count(), out);
+        final LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        configure();
+        assertTrue(StatusUtil.contextHasStatusListener(context));
+        assertTrue(new StatusUtil(context).getHighestLevel(0) < Status.WARN, "logback warns about the config"); // none to print at all
     }
 }

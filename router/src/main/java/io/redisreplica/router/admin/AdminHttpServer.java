@@ -4,7 +4,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -27,14 +28,54 @@ import io.redisreplica.router.support.ErrorHandler;
  *
  * <p>Every path is registered through {@link #route}, the one place where a check that applies
  * to all of them (an {@code Authenticator} on the context, say) goes. The constructor binds the
- * port (a port in use fails before anything runs); {@link #start()} serves on
- * {@value #THREADS} threads ({@code admin-http-N}); {@link #close()} stops the server (an
- * exchange in flight is cut off) and joins the threads. An {@code Error} in a handler goes
- * to the {@link ErrorHandler} as fatal.
+ * port (a port in use fails before anything runs); {@link #start()} serves on up to
+ * {@value #MAX_CONNECTIONS} threads ({@code admin-http-N}, made as connections need them, two
+ * kept); {@link #close()} stops the server (an exchange in flight is cut off) and joins the
+ * threads. An {@code Error} in a handler goes to the {@link ErrorHandler} as fatal.
+ *
+ * <p><b>Limits before trust.</b> The JDK's server reads a request's line and headers on a
+ * handler thread, and by default waits for them forever, takes 380 KB of headers and any number
+ * of connections: two clients that send a header line a minute would hold the whole admin side.
+ * Its limits are system properties it reads once, when the first server of the JVM is made, so
+ * this class sets them (each unless already set, {@code -D} wins) before it makes its server:
+ * {@value #MAX_CONNECTIONS} connections (more are closed at accept), {@value #REQUEST_SECONDS} s
+ * to send a request's line and headers and {@value #RESPONSE_SECONDS} s to read the answer (cut
+ * off past that), {@value #MAX_HEADER_BYTES} bytes and {@value #MAX_HEADERS} headers (a larger
+ * request is refused), idle keep-alive connections closed after {@value #IDLE_SECONDS} s and at
+ * most {@value #MAX_IDLE} kept. A thread per connection up to the cap, so slow clients below the
+ * cap leave a thread for {@code /metrics}.
  */
 public final class AdminHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminHttpServer.class);
-    static final int THREADS = 2;
+    /** Connections at once; the handler threads are at most as many. */
+    public static final int MAX_CONNECTIONS = 32;
+    /** Seconds a client has to send its request's line and headers. */
+    public static final int REQUEST_SECONDS = 10;
+    /** Seconds a client has to read an answer (a scrape of every family, gzipped, takes milliseconds). */
+    public static final int RESPONSE_SECONDS = 30;
+    /** Bytes of request line and headers (a scrape sends a few hundred). */
+    public static final int MAX_HEADER_BYTES = 16 * 1024;
+    public static final int MAX_HEADERS = 64;
+    public static final int IDLE_SECONDS = 30;
+    public static final int MAX_IDLE = 8;
+    /** Handler threads kept when idle. */
+    private static final int CORE_THREADS = 2;
+
+    static {
+        limit("jdk.httpserver.maxConnections", MAX_CONNECTIONS);
+        limit("sun.net.httpserver.maxReqTime", REQUEST_SECONDS);
+        limit("sun.net.httpserver.maxRspTime", RESPONSE_SECONDS);
+        limit("sun.net.httpserver.maxReqHeaderSize", MAX_HEADER_BYTES);
+        limit("sun.net.httpserver.maxReqHeaders", MAX_HEADERS);
+        limit("sun.net.httpserver.idleInterval", IDLE_SECONDS);
+        limit("sun.net.httpserver.maxIdleConnections", MAX_IDLE);
+    }
+
+    private static void limit(String property, int value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, Integer.toString(value));
+        }
+    }
 
     private final HttpServer server;
     private final ErrorHandler errors;
@@ -55,7 +96,8 @@ public final class AdminHttpServer implements AutoCloseable {
             throw new IOException("admin-http: cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
         final AtomicInteger n = new AtomicInteger();
-        this.executor = Executors.newFixedThreadPool(THREADS, r -> {
+        // a thread per connection up to the server's cap: the JDK's server reads headers on them
+        this.executor = new ThreadPoolExecutor(CORE_THREADS, MAX_CONNECTIONS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
             final Thread t = new Thread(r, "admin-http-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;

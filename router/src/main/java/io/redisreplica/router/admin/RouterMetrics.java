@@ -99,8 +99,13 @@ final class RouterMetrics implements MultiCollector {
         final List<RouterStatus.Shard> shards = status.shards();
         f.gauge("redis_replica_shard_journal_end_offset", null, "Shard replication offset at the journal's end.", shards, RouterMetrics::shard,
             RouterStatus.Shard::journalEnd);
+        // on disk as du counts it (what fills the disk, what journal ls shows); the entries apart: the files are sparse
+        // cycle files of a fixed apparent size, filled a page at a time
         f.gauge("redis_replica_shard_journal_bytes", Unit.BYTES,
-            "Bytes of entries the shard's journal retains (its files are sparse: their apparent size is larger).", shards,
+            "Bytes the shard's journal files take on disk (their data extents, as du counts them: the files are sparse).", shards,
+            RouterMetrics::shard, RouterStatus.Shard::journalDiskBytes);
+        f.gauge("redis_replica_shard_journal_entry_bytes", Unit.BYTES,
+            "Bytes of replication stream the shard's journal retains (its entries, offsets first to end).", shards,
             RouterMetrics::shard, RouterStatus.Shard::journalBytes);
         f.gauge("redis_replica_shard_journal_writable", null,
             "1 when the shard's journal directory takes writes and the disk has more than journal-min-free.", shards, RouterMetrics::shard,

@@ -74,14 +74,16 @@ record RouterStatus(long uptimeMillis, long journalsSetAside, long journalTailsC
 
     /**
      * @param snapshotWait why the shard waits for a full sync, null when it has its snapshot
-     * @param journalBytes bytes of entries the journal retains (its files are sparse: their apparent size says little)
+     * @param journalBytes bytes of entries the journal retains
+     * @param journalDiskBytes bytes its files take on disk, their data extents as {@code du} and {@code journal ls} count
+     *     them (the files are sparse: their apparent size says little)
      * @param journalWritable its directory and the journal's (checkpoint, snapshots) take writes, and the disk has more
      *     than {@code journal-min-free}
      */
     record Shard(String name, int port, String keys, String replid, long epoch, long snapshotOffset, String snapshotWait,
                  long journalFirst, long journalEnd, long fullResyncs, long partialResyncs, long replicasDropped, long clients,
                  long clientsRefused, long acceptErrors, long authFailures, long handshakeFailures, List<Replica> replicas,
-                 long journalBytes, boolean journalWritable, List<Follower> followers) {
+                 long journalBytes, long journalDiskBytes, boolean journalWritable, List<Follower> followers) {
         /**
          * The router's view of "in sync": the link streams and every receiver (one at least: the
          * replicas, and the followers that still hold retention) has the journal's end. The master
@@ -190,7 +192,7 @@ record RouterStatus(long uptimeMillis, long journalsSetAside, long journalTailsC
                 s.snapshotWait(), s.journal().firstOffset(), s.journal().endOffset(), s.fullResyncs(), s.partialResyncs(),
                 router.drops(i), listener.limits().connected(), listener.limits().refused(), listener.acceptErrors(),
                 listener.guard().authFailures(), listener.guard().protocolFailures(), replicas,
-                Math.max(0, s.journal().endOffset() - s.journal().firstOffset()),
+                Math.max(0, s.journal().endOffset() - s.journal().firstOffset()), s.journal().fileStats().bytes(),
                 rootWritable && Files.isWritable(s.journal().dir()) && (disk[0] < 0 || disk[0] > router.journalMinFreeBytes()),
                 followers));
         }

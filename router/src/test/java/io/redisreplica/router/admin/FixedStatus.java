@@ -15,10 +15,10 @@ final class FixedStatus {
         final RouterStatus.Replica waiting = new RouterStatus.Replica("127.0.0.1:50002", 6381, "handshake", -1, -1, 0, 0, 0, 0, 0, 0,
             "127.0.0.1:6381", 0, 0);
         final RouterStatus.Shard a = new RouterStatus.Shard("a", 7001, "prefix=a:,b:", "aaaa", 2, 100, null, 50, 1000, 4, 5, 6, 7, 8, 9,
-            10, 11, List.of(streaming), 950, true,
+            10, 11, List.of(streaming), 950, 4096, true,
             List.of(new RouterStatus.Follower("127.0.0.1:6390", "127.0.0.1:50003", 990, 2, 7.5, 400, true)));
         final RouterStatus.Shard b = new RouterStatus.Shard("b", 7002, "rest", "bbbb", 1, -1, "first_sync", 0, 0, 0, 0, 0, 1, 0, 0, 0, 0,
-            List.of(waiting), 0, false, List.of());
+            List.of(waiting), 0, 0, false, List.of());
         final List<RouterStatus.Sink> sinkList = !sinks ? List.of() : List.of(
             new RouterStatus.Sink("events", "a", "xadd", "paused", 700, 300, 42, 2, 5, 1, 1, 1200, 4096, "connection refused, again\r\nand"),
             new RouterStatus.Sink("files", "a", "class", "running", -1, -1, 0, 0, 0, -1, 0, -1, -1, ""));

@@ -66,7 +66,8 @@ class RouterMetricsTest {
         assertEquals(4, value(f, "redis_replica_shard_full_resyncs_total", "redis_replica_shard_full_resyncs_total", Map.of("shard", "a")));
         assertEquals(6, value(f, "redis_replica_shard_replicas_dropped_total", "redis_replica_shard_replicas_dropped_total",
             Map.of("shard", "a")));
-        assertEquals(950, value(f, "redis_replica_shard_journal_bytes", "redis_replica_shard_journal_bytes", Map.of("shard", "a")));
+        assertEquals(4096, value(f, "redis_replica_shard_journal_bytes", "redis_replica_shard_journal_bytes", Map.of("shard", "a")));
+        assertEquals(950, value(f, "redis_replica_shard_journal_entry_bytes", "redis_replica_shard_journal_entry_bytes", Map.of("shard", "a")));
         assertEquals(0, value(f, "redis_replica_shard_journal_writable", "redis_replica_shard_journal_writable", Map.of("shard", "b")));
         assertEquals(2, value(f, "redis_replica_sink_failures", "redis_replica_sink_failures", Map.of("sink", "events", "shard", "a")));
         // a class sink has no refused count: no series rather than -1
