@@ -24,6 +24,7 @@ import io.redisreplica.router.config.ConfigParser;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.routing.ClusterSlots;
 import io.redisreplica.router.routing.CrossShardPolicy;
+import io.redisreplica.router.upstream.UpstreamLink;
 import io.redisreplica.testkit.Await;
 import io.redisreplica.testkit.DatasetComparison;
 import io.redisreplica.testkit.FreePort;
@@ -192,7 +193,66 @@ class StreamedSnapshotIntegrationTest {
         }
     }
 
-    /** A replica without {@code capa eof}, speaking the protocol by hand (redis-server 7 always announces it). */
+    /**
+     * Seen once under load: a replica attaching during the router's first full sync was told the journal "does not hold the
+     * snapshot offset 0" (the stream's first entry being written as it sought there), then Chronicle failed in the tailer.
+     */
+    @Test
+    void shouldGiveEveryReplicaAttachingAroundTheFirstFullSyncUnderLoadAWholeSnapshot() throws Exception {
+        final RedisServer master = populatedMaster();
+        final int portA = FreePort.find();
+        final int portB = FreePort.find();
+        final java.util.concurrent.atomic.AtomicBoolean loading = new java.util.concurrent.atomic.AtomicBoolean(true);
+        final Thread load = new Thread(() -> {
+            try (io.redisreplica.testkit.RedisClient c = master.client()) {
+                for (long i = 0; loading.get(); i++) {
+                    c.call("SET", "load:" + (i % 1000), Long.toString(i));
+                }
+            }
+        }, "load");
+        load.start();
+        final List<String> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        final java.util.concurrent.atomic.AtomicInteger synced = new java.util.concurrent.atomic.AtomicInteger();
+        try (Router router = Router.start(config(master.port(), portA, portB), CrossShardPolicy.LOG)) {
+            final long[] doneAt = {Long.MAX_VALUE};
+            final List<Thread> attachers = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                final int port = t % 2 == 0 ? portA : portB;
+                final boolean eof = t < 2;
+                attachers.add(new Thread(() -> {
+                    while (System.currentTimeMillis() < doneAt[0]) {
+                        try (Socket socket = new Socket("127.0.0.1", port)) {
+                            final ScriptedReplica replica = new ScriptedReplica(socket);
+                            replica.sync(eof);
+                            final String reply = replica.line();
+                            if (!reply.startsWith("+FULLRESYNC ")) {
+                                failures.add(reply);
+                                continue;
+                            }
+                            replica.transfer();
+                            replica.ack(Long.parseLong(reply.split(" ")[2])); // loaded: a replica that never ACKs would be dropped
+                            synced.incrementAndGet();
+                        } catch (IOException | RuntimeException e) {
+                            failures.add((eof ? "capa eof: " : "") + e);
+                        }
+                    }
+                }, "attach-" + t));
+            }
+            attachers.forEach(Thread::start);
+            Await.until("the first full sync", () -> router.upstream().fullSyncs() >= 1, 30_000);
+            doneAt[0] = System.currentTimeMillis() + 3_000;
+            for (Thread t : attachers) {
+                t.join(60_000);
+            }
+            assertEquals(List.of(), failures, synced.get() + " whole transfers");
+            assertEquals(UpstreamLink.State.STREAMING, router.upstream().state(), "the router runs on");
+        } finally {
+            loading.set(false);
+            load.join(10_000);
+        }
+    }
+
+    /** A replica speaking the protocol by hand: without {@code capa eof} too, which redis-server 7 always announces. */
     private static final class ScriptedReplica {
         private final InputStream in;
         private final OutputStream out;
@@ -204,11 +264,15 @@ class StreamedSnapshotIntegrationTest {
         }
 
         void sync() throws IOException {
+            sync(false);
+        }
+
+        void sync(boolean capaEof) throws IOException {
             command("PING");
             assertEquals("+PONG", line());
             command("REPLCONF", "listening-port", "6999");
             assertEquals("+OK", line());
-            command("REPLCONF", "capa", "psync2");
+            command("REPLCONF", "capa", capaEof ? "eof" : "psync2");
             assertEquals("+OK", line());
             command("PSYNC", "?", "-1");
         }
@@ -243,6 +307,34 @@ class StreamedSnapshotIntegrationTest {
             final String header = line();
             assertTrue(header.startsWith("$") && !header.startsWith("$EOF:"), "a $len transfer: " + header);
             return in.readNBytes(Integer.parseInt(header.substring(1)));
+        }
+
+        /** Reads a whole transfer, either framing; fails on a connection closed before its end. */
+        void transfer() throws IOException {
+            final String header = line();
+            if (!header.startsWith("$EOF:")) {
+                final int len = Integer.parseInt(header.substring(1));
+                if (in.readNBytes(len).length != len) {
+                    throw new IOException("closed inside a $" + len + " transfer");
+                }
+                return;
+            }
+            final byte[] mark = header.substring(5).getBytes(StandardCharsets.US_ASCII);
+            final byte[] last = new byte[mark.length];
+            long read = 0;
+            while (read < mark.length || !java.util.Arrays.equals(last, mark)) {
+                final int b = in.read();
+                if (b < 0) {
+                    throw new IOException("closed after " + read + " bytes of an $EOF transfer");
+                }
+                System.arraycopy(last, 1, last, 0, last.length - 1);
+                last[last.length - 1] = (byte) b;
+                read++;
+            }
+        }
+
+        void ack(long offset) throws IOException {
+            command("REPLCONF", "ACK", Long.toString(offset));
         }
 
         private void command(String... words) throws IOException {
