@@ -30,7 +30,8 @@ import io.redisreplica.testkit.RedisServers;
  *       router's shards attached side by side, while probes measure replication lag (write on the
  *       master until the replica shows it) per shard and for the direct replica into HdrHistograms.</li>
  * </ol>
- * Usage: {@code RouterBench KEYS VALUE_SIZE BENCH_REQUESTS}
+ * Usage: {@code RouterBench KEYS VALUE_SIZE BENCH_REQUESTS}; BENCH_REQUESTS 0 stops after the full syncs
+ * (what {@code bench/full-sync.sh} compares).
  */
 public final class RouterBench {
     private static final int SHARDS = 4;
@@ -87,6 +88,9 @@ public final class RouterBench {
                 System.out.printf("router full sync master -> router -> %d shard replicas: %.2f s (%d keys; router split %d MB of RDB)"
                     + " = %.2fx the direct sync%n", SHARDS, routerSeconds, loaded, router.upstream().syncBytes() >> 20,
                     routerSeconds / directSeconds);
+                if (requests == 0) {
+                    return; // the full syncs only
+                }
                 // 3. live writes, the direct replica and the router's shards attached side by side
                 final List<RedisServer> all = new ArrayList<>(replicas);
                 all.add(direct);
