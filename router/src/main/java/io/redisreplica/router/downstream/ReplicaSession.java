@@ -25,7 +25,8 @@ import io.redisreplica.router.tls.SocketFactory;
 /**
  * One replica of a shard, on a thread of its own: the {@link ReplicaHandshake}, then the
  * {@link SyncDecision} on its SYNC/PSYNC ({@code +CONTINUE} when the journal holds the asked
- * offset at an entry boundary, else {@code +FULLRESYNC} with the {@link SnapshotSender}), then
+ * offset at an entry boundary, else {@code +FULLRESYNC} with the {@link SnapshotSender}, or the
+ * {@link SnapshotStream} while the shard's next snapshot is being split), then
  * the {@link JournalStream} at the replica's own pace. A stalled replica costs a file position, not memory.
  *
  * <p>{@link #state} is written by this session's thread only; its {@link AckReader} publishes

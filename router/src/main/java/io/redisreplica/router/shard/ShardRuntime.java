@@ -162,10 +162,6 @@ public final class ShardRuntime {
     }
 
     /** A new snapshot is in place at the journal's current end: new replid, so no replica continues across it. */
-    public void newEpoch(long offset) {
-        newEpoch(HexFormat.of().formatHex(RANDOM.generateSeed(20)), epoch + 1, offset);
-    }
-
     private void newEpoch(String newReplid, long newEpoch, long offset) {
         this.previousReplid = null;
         this.replid = newReplid;

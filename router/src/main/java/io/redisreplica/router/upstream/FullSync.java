@@ -27,6 +27,11 @@ import io.redisreplica.router.shard.ShardRuntime;
  * ({@code SHARD.rdb.tmp} beside the snapshots). The new snapshots replace the old ones only once
  * all are complete; a failed transfer deletes its temporary files (a half-written snapshot is of
  * no use, and may be what filled the disk) and says where and how much room there was.
+ *
+ * <p>Each shard's file is published as it grows ({@link GrowingSnapshot}: the bytes on disk after
+ * each write, and the replid, offset and epoch the shard takes with it, chosen before the split):
+ * replica sessions stream it to their replicas while the split runs, and learn of its end, whole
+ * (the new epoch in place) or abandoned (the split failed), from the same record.
  */
 final class FullSync {
     private static final Logger LOG = LoggerFactory.getLogger(FullSync.class);
