@@ -53,6 +53,19 @@ final class SnapshotStream {
     static SnapshotSender.Sent send(ShardRuntime shard, GrowingSnapshot snapshot, boolean psync, JournalReader reader, OutputStream out,
         java.util.function.BooleanSupplier closing) throws IOException {
         try (FileChannel file = FileChannel.open(snapshot.file(), StandardOpenOption.READ)) {
+            // the master may take minutes to save its RDB before its first byte: newlines until the shard's first bytes are on
+            // disk, as a master preparing an RDB sends them, or the replica's repl-timeout would end a transfer not yet begun
+            while (snapshot.written() == 0 && snapshot.state() == GrowingSnapshot.State.GROWING) {
+                if (closing.getAsBoolean()) {
+                    throw new IOException("closed while the snapshot of shard " + shard.name() + " was growing");
+                }
+                SnapshotSender.write(out, "\n");
+                out.flush();
+                await(snapshot, 0, 1000, shard);
+            }
+            if (snapshot.state() == GrowingSnapshot.State.ABANDONED) {
+                throw new Abandoned("the snapshot of shard " + shard.name() + " was abandoned before its first bytes: " + snapshot.failure());
+            }
             if (psync) {
                 SnapshotSender.write(out, "+FULLRESYNC " + snapshot.replid() + " " + snapshot.offset() + "\r\n");
             }
@@ -79,12 +92,7 @@ final class SnapshotStream {
                     throw new IOException("closed while the snapshot of shard " + shard.name() + " was growing");
                 }
                 out.flush(); // what is there goes out before the wait: the replica loads as the split goes
-                try {
-                    snapshot.awaitBeyond(sent, WAIT_MILLIS, TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while streaming the snapshot of shard " + shard.name(), e);
-                }
+                await(snapshot, sent, WAIT_MILLIS, shard);
             }
             if (reader.seek(snapshot.offset()) != SeekResult.BOUNDARY) {
                 // no mark: the replica discards the transfer rather than load a snapshot it cannot follow
@@ -92,6 +100,15 @@ final class SnapshotStream {
             }
             SnapshotSender.write(out, mark);
             return new SnapshotSender.Sent(snapshot.offset(), sent, true);
+        }
+    }
+
+    private static void await(GrowingSnapshot snapshot, long position, long millis, ShardRuntime shard) throws IOException {
+        try {
+            snapshot.awaitBeyond(position, millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while streaming the snapshot of shard " + shard.name(), e);
         }
     }
 }
