@@ -230,7 +230,11 @@ class StreamedSnapshotIntegrationTest {
                                 continue;
                             }
                             replica.transfer();
-                            replica.ack(Long.parseLong(reply.split(" ")[2])); // loaded: a replica that never ACKs would be dropped
+                            // loaded: a replica that never ACKs would be dropped. Then a FIN, not a reset that could lose the ACK,
+                            // and the link read to its end: the session has taken the ACK when it hangs up
+                            replica.ack(Long.parseLong(reply.split(" ")[2]));
+                            socket.shutdownOutput();
+                            replica.drain();
                             synced.incrementAndGet();
                         } catch (IOException | RuntimeException e) {
                             failures.add((eof ? "capa eof: " : "") + e);
@@ -330,6 +334,12 @@ class StreamedSnapshotIntegrationTest {
                 System.arraycopy(last, 1, last, 0, last.length - 1);
                 last[last.length - 1] = (byte) b;
                 read++;
+            }
+        }
+
+        void drain() throws IOException {
+            while (in.read() >= 0) {
+                // the journal stream, until the session ends
             }
         }
 
