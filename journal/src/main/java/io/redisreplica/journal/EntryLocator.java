@@ -177,6 +177,14 @@ final class EntryLocator {
             }
         }
         if (found < 0) {
+            if (offset == end) {
+                // no whole document starts at or before the committed end: the files hold none yet
+                // but the one a writer is making (its file exists before its first document is
+                // whole), and that one starts here. Seen under load as a replica attached at a new
+                // journal's first snapshot: the start of the queue is where the next entry is read.
+                tailer.toStart();
+                return SeekResult.BOUNDARY;
+            }
             return SeekResult.BEFORE_START;
         }
         final int cycle = (int) cycles[found];

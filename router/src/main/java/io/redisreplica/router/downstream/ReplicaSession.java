@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import io.redisreplica.journal.JournalReader;
 import io.redisreplica.journal.SeekResult;
 import io.redisreplica.router.config.ClientLimits;
+import io.redisreplica.router.shard.GrowingSnapshot;
 import io.redisreplica.router.shard.ShardRuntime;
 import io.redisreplica.router.support.Agent;
 import io.redisreplica.router.support.DistinctErrors;
@@ -24,7 +25,8 @@ import io.redisreplica.router.tls.SocketFactory;
 /**
  * One replica of a shard, on a thread of its own: the {@link ReplicaHandshake}, then the
  * {@link SyncDecision} on its SYNC/PSYNC ({@code +CONTINUE} when the journal holds the asked
- * offset at an entry boundary, else {@code +FULLRESYNC} with the {@link SnapshotSender}), then
+ * offset at an entry boundary, else {@code +FULLRESYNC} with the {@link SnapshotSender}, or the
+ * {@link SnapshotStream} while the shard's next snapshot is being split), then
  * the {@link JournalStream} at the replica's own pace. A stalled replica costs a file position, not memory.
  *
  * <p>{@link #state} is written by this session's thread only; its {@link AckReader} publishes
@@ -248,7 +250,7 @@ public final class ReplicaSession extends Agent {
                 return;
             }
             state(State.STOPPED, e.toString());
-            if (was == State.FULL_SYNC) {
+            if (was == State.FULL_SYNC && !(e instanceof SnapshotStream.Abandoned)) { // a failed split is not the replica's failure
                 failed(was + ": " + e);
                 if (policy.dropped(identity())) {
                     state(State.DROPPED, "failure policy");
@@ -277,7 +279,7 @@ public final class ReplicaSession extends Agent {
         // a drop that expired is taken (once) only by a replica that is let in
         final boolean forceFull = !rdbOnly && refusal == null && policy.takeFullResync(identity());
         final SyncDecision.Request request = new SyncDecision.Request(sync.replid(), sync.offset(), rdbOnly, refusal, forceFull,
-            socket.getLocalAddress().getHostAddress() + " " + socket.getLocalPort());
+            socket.getLocalAddress().getHostAddress() + " " + socket.getLocalPort(), handshake.capaEof());
         if (rdbOnly) {
             state(State.FULL_SYNC, "rdb-only: checking the snapshot is current");
         }
@@ -286,8 +288,9 @@ public final class ReplicaSession extends Agent {
         try (JournalReader reader = shard.journal().reader()) {
             while (true) {
                 // the epoch before the replid: a new epoch after this read ends the stream (newEpoch writes replid, then epoch)
-                final long epoch = shard.epoch();
-                final SyncDecision.Shard at = position(reader, rdbOnly);
+                long epoch = shard.epoch();
+                final GrowingSnapshot growing = shard.growing();
+                final SyncDecision.Shard at = position(reader, rdbOnly, growing != null);
                 final SyncDecision decision = SyncDecision.decide(request, at);
                 switch (decision.action()) {
                     case WAIT_FOR_SNAPSHOT -> {
@@ -345,6 +348,13 @@ public final class ReplicaSession extends Agent {
                         }
                     }
                     case FULL_RESYNC -> sendSnapshot(psync, reader, out, decision.reason());
+                    case STREAM_SNAPSHOT -> {
+                        if (growing.state() != GrowingSnapshot.State.GROWING) {
+                            continue; // done (or failed) since: decided again on the shard as it is now
+                        }
+                        streamSnapshot(growing, psync, reader, out, decision.reason());
+                        epoch = growing.epoch(); // complete: the shard is in the epoch it promised
+                    }
                     default -> throw new IllegalStateException("unhandled " + decision.action());
                 }
                 out.flush();
@@ -355,14 +365,14 @@ public final class ReplicaSession extends Agent {
     }
 
     /** The shard's position for the decision; the journal is scanned for writes after the snapshot only for rdb-only. */
-    private SyncDecision.Shard position(JournalReader reader, boolean rdbOnly) throws IOException {
+    private SyncDecision.Shard position(JournalReader reader, boolean rdbOnly, boolean growing) throws IOException {
         final String replid = shard.replid();
         final long snapshotOffset = shard.snapshotOffset();
         final long end = shard.journal().endOffset();
         final long firstWrite = rdbOnly && snapshotOffset >= 0 ? SnapshotSender.firstWriteAfter(reader, snapshotOffset) : -1;
         final long first = rdbOnly || snapshotOffset < 0 ? end : shard.journal().firstOffset(); // a probe: only when it counts
         return new SyncDecision.Shard(shard.name(), replid, snapshotOffset, first, end, firstWrite, shard.previousReplid(),
-            shard.previousReplidEnd(), shard.journalDamagedInThisEpoch());
+            shard.previousReplidEnd(), shard.journalDamagedInThisEpoch(), growing);
     }
 
     private void sendSnapshot(boolean psync, JournalReader reader, OutputStream out, String why) throws IOException {
@@ -373,6 +383,17 @@ public final class ReplicaSession extends Agent {
         snapshotSentAt = sent.offset();
         shard.countFullResync();
         state(State.STREAMING, "snapshot of " + sent.bytes() + " bytes sent, streaming from offset " + sent.offset());
+    }
+
+    private void streamSnapshot(GrowingSnapshot growing, boolean psync, JournalReader reader, OutputStream out, String why)
+        throws IOException {
+        state(State.FULL_SYNC, "streaming the snapshot: " + why);
+        final SnapshotSender.Sent sent = SnapshotStream.send(shard, growing, psync, reader, out, () -> closedByRouter);
+        awaitFirstAck = true;
+        sentOffset = sent.offset();
+        snapshotSentAt = sent.offset();
+        shard.countFullResync();
+        state(State.STREAMING, "snapshot of " + sent.bytes() + " bytes streamed as it was split, streaming from offset " + sent.offset());
     }
 
     /** Starts the ACK reader, waits for the first ACK after a diskless-framed snapshot, then streams the journal. */

@@ -10,7 +10,10 @@ import io.redisreplica.router.support.SafeText;
  * <p>In order: an rdb-only client ({@code redis-cli --rdb}) gets the snapshot while it is
  * current, else an error; a replica the policy dropped is refused (after a hold); before the
  * shard's first snapshot the replica waits; a PSYNC with the shard's replid and an offset the
- * journal holds gets {@code +CONTINUE}; anything else a full resync from the snapshot.
+ * journal holds gets {@code +CONTINUE}; anything else a full resync from the snapshot. While the
+ * master's RDB is being split into the shard's next snapshot, what would wait or resync in full
+ * takes that one instead: streamed as it grows to a replica that announced {@code capa eof}, after
+ * a wait for the whole file to one that did not (a {@code $len} transfer needs its size first).
  * A CONTINUE is confirmed by the journal (the offset must be at an entry boundary, which only a
  * seek can tell); where it is not, the session falls back to a full resync.
  *
@@ -29,6 +32,8 @@ public record SyncDecision(Action action, long offset, String reply, String reas
         FULL_RESYNC,
         /** The snapshot only, for a client that wants nothing after it. */
         RDB_ONLY,
+        /** The shard's next snapshot, as the split writes it, with the diskless framing ({@code $EOF:mark}). */
+        STREAM_SNAPSHOT,
         /** No snapshot yet: hold the replica with newlines until the router's first full sync made one. */
         WAIT_FOR_SNAPSHOT,
         /** Answer {@link #reply} and close. */
@@ -46,8 +51,12 @@ public record SyncDecision(Action action, long offset, String reply, String reas
      * @param refusal the policy's error for a dropped replica, null when it may sync
      * @param forceFull a drop expired: its offset is not trusted
      * @param self this listener as {@code host port}, for the rdb-only error's advice
+     * @param capaEof {@code REPLCONF capa eof}: it reads an RDB framed by an end mark, so it can be sent one whose size is not known yet
      */
-    public record Request(String replid, long offset, boolean rdbOnly, String refusal, boolean forceFull, String self) {
+    public record Request(String replid, long offset, boolean rdbOnly, String refusal, boolean forceFull, String self, boolean capaEof) {
+        public Request(String replid, long offset, boolean rdbOnly, String refusal, boolean forceFull, String self) {
+            this(replid, offset, rdbOnly, refusal, forceFull, self, false);
+        }
     }
 
     /**
@@ -66,11 +75,19 @@ public record SyncDecision(Action action, long offset, String reply, String reas
      * @param journalDamaged a replica found entries of this epoch unreadable: the master's full
      *     sync under way makes a new snapshot, and every replica waits for it (reading the damage
      *     again, reconnect after reconnect, would help nothing and log each time)
+     * @param snapshotGrowing the master's RDB is being split into the shard's next snapshot: the
+     *     current epoch ends when it is done
      */
     public record Shard(String name, String replid, long snapshotOffset, long journalFirst, long journalEnd,
-        long firstWriteAfterSnapshot, String previousReplid, long previousReplidEnd, boolean journalDamaged) {
+        long firstWriteAfterSnapshot, String previousReplid, long previousReplidEnd, boolean journalDamaged, boolean snapshotGrowing) {
         public Shard(String name, String replid, long snapshotOffset, long journalFirst, long journalEnd, long firstWriteAfterSnapshot) {
-            this(name, replid, snapshotOffset, journalFirst, journalEnd, firstWriteAfterSnapshot, null, -1, false);
+            this(name, replid, snapshotOffset, journalFirst, journalEnd, firstWriteAfterSnapshot, null, -1, false, false);
+        }
+
+        public Shard(String name, String replid, long snapshotOffset, long journalFirst, long journalEnd, long firstWriteAfterSnapshot,
+            String previousReplid, long previousReplidEnd, boolean journalDamaged) {
+            this(name, replid, snapshotOffset, journalFirst, journalEnd, firstWriteAfterSnapshot, previousReplid, previousReplidEnd,
+                journalDamaged, false);
         }
     }
 
@@ -80,6 +97,13 @@ public record SyncDecision(Action action, long offset, String reply, String reas
         }
         if (request.refusal() != null) {
             return new SyncDecision(Action.REFUSE_DROPPED, -1, request.refusal(), "sync refused, dropped by policy");
+        }
+        if (shard.snapshotGrowing() && (shard.snapshotOffset() < 0 || shard.journalDamaged() || whyNotContinue(request, shard) != null)) {
+            // the snapshot there is (if any) is about to be replaced: the new one, not the old one twice
+            return request.capaEof()
+                ? new SyncDecision(Action.STREAM_SNAPSHOT, -1, null, "the shard's next snapshot is being split: streamed as it grows")
+                : new SyncDecision(Action.WAIT_FOR_SNAPSHOT, -1, null,
+                    "the shard's next snapshot is being split, and a replica without capa eof needs its size first");
         }
         if (shard.snapshotOffset() < 0) {
             return new SyncDecision(Action.WAIT_FOR_SNAPSHOT, -1, null, "the shard has no snapshot yet");

@@ -7,7 +7,9 @@
  * {@link io.redisreplica.router.downstream.ReplicaSession} takes a replica through the
  * {@link io.redisreplica.router.downstream.ReplicaHandshake}, answers its {@code PSYNC} as the pure
  * {@link io.redisreplica.router.downstream.SyncDecision} says ({@code +CONTINUE}, or
- * {@code +FULLRESYNC} with the {@link io.redisreplica.router.downstream.SnapshotSender}, a wait
+ * {@code +FULLRESYNC} with the {@link io.redisreplica.router.downstream.SnapshotSender}, or with
+ * the {@link io.redisreplica.router.downstream.SnapshotStream} while the shard's next snapshot is
+ * still being split (read from its file behind the splitter's published position), a wait
  * for the first snapshot, a refusal) and streams the journal at the replica's pace, while its
  * {@link io.redisreplica.router.downstream.AckReader} publishes the acknowledged offset;
  * {@link io.redisreplica.router.downstream.ReplicaPolicy} drops a replica that keeps failing and

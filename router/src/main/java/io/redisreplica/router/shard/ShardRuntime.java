@@ -162,12 +162,45 @@ public final class ShardRuntime {
     }
 
     /** A new snapshot is in place at the journal's current end: new replid, so no replica continues across it. */
-    public void newEpoch(long offset) {
+    private void newEpoch(String newReplid, long newEpoch, long offset) {
         this.previousReplid = null;
-        this.replid = HexFormat.of().formatHex(RANDOM.generateSeed(20));
-        this.epoch++;
+        this.replid = newReplid;
+        this.epoch = newEpoch;
         this.snapshotOffset = offset;
         this.snapshotWait = null;
+    }
+
+    private volatile GrowingSnapshot growing;
+
+    /**
+     * The next snapshot, growing in {@code file} at the journal's end {@code offset}: its replid and
+     * epoch are chosen now, so a replica can be told them before the split is done. Published for
+     * replica sessions ({@link #growing()}) until it is complete or abandoned.
+     */
+    public GrowingSnapshot startSnapshot(java.nio.file.Path file, long offset) {
+        final GrowingSnapshot next = new GrowingSnapshot(file, HexFormat.of().formatHex(RANDOM.generateSeed(20)), offset, epoch + 1);
+        growing = next;
+        return next;
+    }
+
+    /** The snapshot being split from the master's RDB right now, or null. */
+    public GrowingSnapshot growing() {
+        return growing;
+    }
+
+    /** The growing snapshot is whole (renamed to {@link #snapshot()}): the shard's new epoch, with the identity it promised. */
+    public void newEpoch(GrowingSnapshot done, long bytes) {
+        newEpoch(done.replid(), done.epoch(), done.offset());
+        growing = null;
+        done.complete(bytes);
+    }
+
+    /** The growing snapshot failed: its readers stop, the shard keeps its epoch. */
+    public void abandonSnapshot(GrowingSnapshot failed, String reason) {
+        if (growing == failed) {
+            growing = null;
+        }
+        failed.abandon(reason);
     }
 
     /**

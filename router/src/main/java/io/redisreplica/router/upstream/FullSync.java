@@ -1,6 +1,7 @@
 package io.redisreplica.router.upstream;
 
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,6 +19,7 @@ import io.redisreplica.rdb.RdbSplitter;
 import io.redisreplica.rdb.RdbWriter;
 import io.redisreplica.router.routing.ShardMap;
 import io.redisreplica.router.routing.ValueRules;
+import io.redisreplica.router.shard.GrowingSnapshot;
 import io.redisreplica.router.shard.ShardRuntime;
 
 /**
@@ -25,10 +27,16 @@ import io.redisreplica.router.shard.ShardRuntime;
  * ({@code SHARD.rdb.tmp} beside the snapshots). The new snapshots replace the old ones only once
  * all are complete; a failed transfer deletes its temporary files (a half-written snapshot is of
  * no use, and may be what filled the disk) and says where and how much room there was.
+ *
+ * <p>Each shard's file is published as it grows ({@link GrowingSnapshot}: the bytes on disk after
+ * each write, and the replid, offset and epoch the shard takes with it, chosen before the split):
+ * replica sessions stream it to their replicas while the split runs, and learn of its end, whole
+ * (the new epoch in place) or abandoned (the split failed), from the same record.
  */
 final class FullSync {
     private static final Logger LOG = LoggerFactory.getLogger(FullSync.class);
-    private static final int FILE_BUFFER = 1 << 20;
+    /** Bytes written to a shard's file at a time: what a replica streaming it gets next. */
+    private static final int FILE_BUFFER = 256 << 10;
 
     private final ShardMap shardMap;
     private final List<ShardRuntime> shards;
@@ -64,12 +72,17 @@ final class FullSync {
         final List<OutputStream> files = new ArrayList<>();
         final List<RdbWriter> writers = new ArrayList<>();
         final List<Path> temps = new ArrayList<>();
+        final List<GrowingSnapshot> growing = new ArrayList<>();
         final RdbSplitter.TransferSplit split;
         try {
             for (ShardRuntime shard : shards) {
                 final Path temp = snapshotDir.resolve(shard.name() + ".rdb.tmp");
                 temps.add(temp);
-                files.add(new BufferedOutputStream(Files.newOutputStream(temp), FILE_BUFFER));
+                final OutputStream file = Files.newOutputStream(temp);
+                // nothing is journaled while the link splits: the journal's end is where the snapshot stands
+                final GrowingSnapshot next = shard.startSnapshot(temp, shard.writer().endOffset());
+                growing.add(next);
+                files.add(new BufferedOutputStream(new Published(file, next), FILE_BUFFER));
                 writers.add(new RdbWriter(files.get(files.size() - 1)));
             }
             final RdbSplitter splitter = new RdbSplitter().progress(64L << 20, at -> {
@@ -82,26 +95,71 @@ final class FullSync {
             }
         } catch (IOException | RuntimeException e) {
             closeQuietly(files);
+            final String reason = "writing the shard snapshots under " + snapshotDir + " failed after " + (bytes >> 20) + " MB of RDB ("
+                + (snapshotDir.toFile().getUsableSpace() >> 20) + " MB free there): " + e.getMessage();
+            abandon(growing, reason);
             for (Path temp : temps) {
                 Files.deleteIfExists(temp);
             }
-            throw new IOException("full sync: writing the shard snapshots under " + snapshotDir + " failed after "
-                + (bytes >> 20) + " MB of RDB (" + (snapshotDir.toFile().getUsableSpace() >> 20) + " MB free there): "
-                + e.getMessage(), e);
+            throw new IOException("full sync: " + reason, e);
         } finally {
             closeQuietly(files);
         }
         bytes = split.result().bytesRead();
-        // the checkpoint stops vouching for the old snapshots before they are replaced: a crash amid
-        // the renames must not leave a shard whose checkpointed epoch and offset describe another
-        // file's dataset
-        position.withdrawSnapshots();
-        for (int i = 0; i < shards.size(); i++) {
-            final ShardRuntime shard = shards.get(i);
-            Files.move(temps.get(i), shard.snapshot(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            shard.newEpoch(shard.commit());
+        try {
+            // the checkpoint stops vouching for the old snapshots before they are replaced: a crash amid
+            // the renames must not leave a shard whose checkpointed epoch and offset describe another
+            // file's dataset
+            position.withdrawSnapshots();
+            for (int i = 0; i < shards.size(); i++) {
+                final ShardRuntime shard = shards.get(i);
+                Files.move(temps.get(i), shard.snapshot(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                final long end = shard.commit();
+                if (end != growing.get(i).offset()) {
+                    throw new IllegalStateException("shard " + shard.name() + ": the journal moved from " + growing.get(i).offset()
+                        + " to " + end + " during the split");
+                }
+                // the replicas streaming this snapshot get its end now: the epoch they were promised is in place
+                shard.newEpoch(growing.get(i), split.result().bytesPerShard()[i]);
+            }
+        } catch (IOException | RuntimeException e) {
+            abandon(growing, "putting the new snapshots in place failed: " + e.getMessage());
+            throw e;
         }
         return split;
+    }
+
+    /** Tells the replicas streaming the shards' growing snapshots that they will not be complete. */
+    private void abandon(List<GrowingSnapshot> growing, String reason) {
+        for (int i = 0; i < growing.size(); i++) {
+            if (growing.get(i).state() == GrowingSnapshot.State.GROWING) {
+                shards.get(i).abandonSnapshot(growing.get(i), reason);
+            }
+        }
+    }
+
+    /** The shard file's stream, telling its growing snapshot how far the file is written after each write reached it. */
+    private static final class Published extends FilterOutputStream {
+        private final GrowingSnapshot snapshot;
+        private long written;
+
+        Published(OutputStream file, GrowingSnapshot snapshot) {
+            super(file);
+            this.snapshot = snapshot;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            written += len;
+            snapshot.written(written);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            snapshot.written(++written);
+        }
     }
 
     private static void closeQuietly(List<OutputStream> files) {

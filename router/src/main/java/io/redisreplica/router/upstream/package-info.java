@@ -3,8 +3,9 @@
  * machine (connect, handshake, full or partial sync, stream, wait to retry, stopped) and the
  * {@code upstream-HOST:PORT} agent that drives it; each step is its own class:
  * {@code MasterLocator} (which node: the fixed address, the master ROLE leads to, or the one the
- * Sentinels name, {@code SentinelAsk}), {@code MasterHandshake} (in the client module: AUTH, PING, ROLE, REPLCONF, PSYNC or SYNC), {@code FullSync} (the RDB split
- * into the shards' new snapshots), {@code StreamLoop} (framing, routing, and the commit, ACK,
+ * Sentinels name, {@code SentinelAsk}), {@code MasterHandshake} (in the client module: AUTH, PING, ROLE, REPLCONF,
+ * PSYNC or SYNC), {@code FullSync} (the RDB split into the shards' new snapshots, each published as it grows for the
+ * replicas that stream it), {@code StreamLoop} (framing, routing, and the commit, ACK,
  * checkpoint and keep-alive clocks), {@code UpstreamPosition} (the replid and offset the journal
  * covers, the journaling callback and the checkpoint), {@code ReplconfAck} and {@code RetryBackoff}. The connection is
  * a {@code MasterConnection} (a socket, or in-memory streams in tests).

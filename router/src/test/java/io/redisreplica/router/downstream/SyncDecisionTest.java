@@ -142,4 +142,26 @@ class SyncDecisionTest {
             "-ERR shard s0 has no snapshot yet: the router's first sync of the master is not done\r\n", "rdb-only: no snapshot yet"),
             SyncDecision.decide(rdbOnly(), new SyncDecision.Shard("s0", REPLID, -1, 0, 0, -1)));
     }
+
+    @Test
+    void shouldStreamTheGrowingSnapshotToAReplicaWithCapaEofThatWouldWaitOrResyncInFull() {
+        final SyncDecision.Shard firstSplit = new SyncDecision.Shard("s0", REPLID, -1, 0, 0, -1, null, -1, false, true);
+        final SyncDecision.Shard nextSplit = new SyncDecision.Shard("s0", REPLID, 100, 100, 500, -1, null, -1, false, true);
+        final SyncDecision.Request eof = new SyncDecision.Request(null, -1, false, null, false, SELF, true);
+        assertEquals(new SyncDecision(Action.STREAM_SNAPSHOT, -1, null, "the shard's next snapshot is being split: streamed as it grows"),
+            SyncDecision.decide(eof, firstSplit));
+        assertEquals(Action.STREAM_SNAPSHOT, SyncDecision.decide(eof, nextSplit).action(), "the new snapshot, not the one it replaces");
+        assertEquals(Action.CONTINUE, SyncDecision.decide(new SyncDecision.Request(REPLID, 301, false, null, false, SELF, true), nextSplit)
+            .action(), "a replica that can continue continues until the new epoch lands");
+    }
+
+    @Test
+    void shouldHoldAReplicaWithoutCapaEofUntilTheGrowingSnapshotIsWhole() {
+        final SyncDecision.Shard nextSplit = new SyncDecision.Shard("s0", REPLID, 100, 100, 500, -1, null, -1, false, true);
+        assertEquals(new SyncDecision(Action.WAIT_FOR_SNAPSHOT, -1, null,
+            "the shard's next snapshot is being split, and a replica without capa eof needs its size first"),
+            SyncDecision.decide(psync(null, -1), nextSplit));
+        assertEquals(Action.REFUSE, SyncDecision.decide(rdbOnly(), new SyncDecision.Shard("s0", REPLID, -1, 0, 0, -1, null, -1, false, true))
+            .action(), "rdb-only takes only a finished snapshot");
+    }
 }
