@@ -247,8 +247,8 @@ class HostileClientIntegrationTest {
             }
             try (Socket c = connect(s.adminPort())) {
                 send(c, "*1\r\n$8\r\nFOO\r\nBAR\r\nPING\r\n");
-                assertEquals("-ERR unknown command 'FOO??BAR' (the admin port answers INFO [section], PING, and GET /metrics)\r\n",
-                    line(c));
+                assertEquals("-ERR unknown command 'FOO??BAR' (the admin port answers INFO [section], PING, FOLLOWER REPORT, "
+                    + "and GET /metrics)\r\n", line(c));
                 assertEquals("+PONG\r\n", line(c));
             }
             try (Socket c = connect(s.adminPort())) {
