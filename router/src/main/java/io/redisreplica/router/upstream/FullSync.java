@@ -106,24 +106,37 @@ final class FullSync {
             closeQuietly(files);
         }
         bytes = split.result().bytesRead();
+        // every shard's journal still ends where its snapshot was promised, checked before any file is
+        // replaced: a snapshot in place must never be served under the shard's old replid and offset
+        for (int i = 0; i < shards.size(); i++) {
+            final long end = shards.get(i).commit();
+            if (end != growing.get(i).offset()) {
+                final String reason = "shard " + shards.get(i).name() + ": the journal moved from " + growing.get(i).offset() + " to "
+                    + end + " during the split";
+                abandon(growing, reason);
+                throw new IllegalStateException(reason);
+            }
+        }
+        int renamed = 0;
         try {
             // the checkpoint stops vouching for the old snapshots before they are replaced: a crash amid
             // the renames must not leave a shard whose checkpointed epoch and offset describe another
             // file's dataset
             position.withdrawSnapshots();
-            for (int i = 0; i < shards.size(); i++) {
-                final ShardRuntime shard = shards.get(i);
-                Files.move(temps.get(i), shard.snapshot(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                final long end = shard.commit();
-                if (end != growing.get(i).offset()) {
-                    throw new IllegalStateException("shard " + shard.name() + ": the journal moved from " + growing.get(i).offset()
-                        + " to " + end + " during the split");
-                }
+            for (; renamed < shards.size(); renamed++) {
+                final ShardRuntime shard = shards.get(renamed);
+                Files.move(temps.get(renamed), shard.snapshot(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 // the replicas streaming this snapshot get its end now: the epoch they were promised is in place
-                shard.newEpoch(growing.get(i), split.result().bytesPerShard()[i]);
+                shard.newEpoch(growing.get(renamed), split.result().bytesPerShard()[renamed]);
             }
         } catch (IOException | RuntimeException e) {
             abandon(growing, "putting the new snapshots in place failed: " + e.getMessage());
+            // the shards not yet in their new epoch may hold either file: their replicas wait, and the
+            // next attempt is a full sync of the master, which gives every shard a snapshot again
+            for (int i = renamed; i < shards.size(); i++) {
+                shards.get(i).awaitSnapshot(shards.get(i).replid(), shards.get(i).epoch(), "snapshot_incomplete");
+            }
+            position.forget();
             throw e;
         }
         return split;
