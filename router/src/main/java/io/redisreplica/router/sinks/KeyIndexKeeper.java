@@ -42,6 +42,9 @@ import io.redisreplica.router.sinks.index.SnapshotKeys;
 final class KeyIndexKeeper implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KeyIndexKeeper.class);
 
+    /** The most load events one snapshot makes: they go out in one batch, held on the heap until delivered. */
+    static final int MAX_LOAD_EVENTS = 100_000;
+
     private record Pending(long offset, long epoch) {
     }
 
@@ -138,13 +141,29 @@ final class KeyIndexKeeper implements AutoCloseable {
     /** Empties the index and loads the shard's snapshot, if it is still the one of {@code epoch}; false when it is not. */
     private boolean loadSnapshot(long epoch, long snapshotAt, List<KeyEvent> out, long offset) throws IOException {
         index.dirty();
-        final SnapshotKeys.Loaded loaded = out == null ? null : (db, key, length, type) -> out.add(new KeyEvent(shard.name(), db,
-            offset, KeyEvent.Type.WRITE, "LOAD", java.util.Arrays.copyOf(key, length), List.of(), KeyEvent.Kind.LOAD,
-            KeyMeta.typeName(type)));
+        final int before = out == null ? 0 : out.size();
+        final boolean[] over = new boolean[1];
+        final SnapshotKeys.Loaded loaded = out == null ? null : (db, key, length, type) -> {
+            // the load events go out in the batch the snapshot starts: held on the heap, so only up to a bound
+            if (over[0]) {
+                return;
+            }
+            if (out.size() - before >= MAX_LOAD_EVENTS) {
+                over[0] = true;
+                out.subList(before, out.size()).clear();
+                return;
+            }
+            out.add(new KeyEvent(shard.name(), db, offset, KeyEvent.Type.WRITE, "LOAD", java.util.Arrays.copyOf(key, length),
+                List.of(), KeyEvent.Kind.LOAD, KeyMeta.typeName(type)));
+        };
         try {
             SnapshotKeys.load(shard.snapshot(), index, loaded);
         } catch (java.nio.file.NoSuchFileException e) {
             return false;
+        }
+        if (over[0]) {
+            LOG.warn("sink {} shard {}: the snapshot at offset {} holds more than {} keys: no load events for it (they would be held "
+                + "on the heap); the key index has every key", config.name(), shard.name(), offset, MAX_LOAD_EVENTS);
         }
         // a full resync that replaced the file while it was read leaves the epoch or offset changed
         if (shard.epoch() != epoch || shard.snapshotOffset() != snapshotAt) {
