@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import org.agrona.DirectBuffer;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.LoggerFactory;
 
 /**
  * A shard's keys as a sink that asks for kinds has seen them: one {@link KeyTable} per database
@@ -68,10 +69,16 @@ public final class KeyIndex implements AutoCloseable {
                                 index.tables.put(Integer.parseInt(name.substring(3, name.length() - 5)), KeyTable.open(p));
                             }
                         }
+                        return index;
+                    } catch (RuntimeException | IOException damaged) {
+                        // a cache: a table cut short (an OS crash, a disk that filled while it grew) is made
+                        // again from the snapshot and the journal, not a reason for the router not to start
+                        LoggerFactory.getLogger(KeyIndex.class).warn("key index {}: {}; it is made anew", dir, damaged.toString());
+                        index.close();
                     }
-                    return index;
+                } else {
+                    IoUtil.unmap(m);
                 }
-                IoUtil.unmap(m);
             }
             clearDir(dir);
             final MappedByteBuffer m = IoUtil.mapNewFile(file.toFile(), STAMP_BYTES, true);

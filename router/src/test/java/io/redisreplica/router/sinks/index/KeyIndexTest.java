@@ -87,6 +87,22 @@ class KeyIndexTest {
     }
 
     @Test
+    void shouldMakeAnIndexWithATableCutShortAnewInsteadOfFailing() throws Exception {
+        try (KeyIndex index = KeyIndex.open(dir)) {
+            index.put(0, 12345L, KeyMeta.of(KeyMeta.STRING, 0, false));
+            index.stamp(77, 3);
+        }
+        final java.nio.file.Path table = dir.resolve("db-0.keys");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(table.toFile(), "rw")) {
+            f.setLength(5); // an OS crash, or a disk that filled while the table grew
+        }
+        try (KeyIndex index = KeyIndex.open(dir)) {
+            assertEquals(-1, index.offset(), "made anew: the keeper rebuilds it from the snapshot and the journal");
+            assertEquals(0, index.keys());
+        }
+    }
+
+    @Test
     void shouldPackTypeExpiryAndMaybeGoneInOneLong() {
         final long meta = KeyMeta.of(KeyMeta.STREAM, 4_102_444_800_000L, true); // 2100-01-01
         assertEquals(KeyMeta.STREAM, KeyMeta.type(meta));
