@@ -5,6 +5,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -37,6 +38,8 @@ final class FullSync {
     private static final Logger LOG = LoggerFactory.getLogger(FullSync.class);
     /** Bytes written to a shard's file at a time: what a replica streaming it gets next. */
     private static final int FILE_BUFFER = 256 << 10;
+    /** How long a shard's written bytes may wait in its buffer. */
+    private static final long FLUSH_NANOS = 1_000_000_000L;
 
     private final ShardMap shardMap;
     private final List<ShardRuntime> shards;
@@ -89,7 +92,18 @@ final class FullSync {
                 bytes = at;
                 LOG.info("full sync: {} MB of RDB split", at >> 20);
             });
-            split = splitter.splitTransfer(in, writers, (db, key, len) -> shardMap.shardOf(key, 0, len), rewriters, valueRules);
+            final long[] lastFlush = {System.nanoTime()};
+            split = splitter.splitTransfer(in, writers, (db, key, len) -> {
+                // a shard that gets few keys fills its buffer slowly: what it holds reaches the disk, and the
+                // replicas streaming it, at least once a second, within their repl-timeout (no newline can
+                // keep a link alive once the $EOF: transfer has begun)
+                final long now = System.nanoTime();
+                if (now - lastFlush[0] >= FLUSH_NANOS) {
+                    lastFlush[0] = now;
+                    flush(files);
+                }
+                return shardMap.shardOf(key, 0, len);
+            }, rewriters, valueRules);
             for (OutputStream f : files) {
                 f.close(); // the last bytes reach the disk here: a full disk must fail the sync, not cut a snapshot short
             }
@@ -140,6 +154,16 @@ final class FullSync {
             throw e;
         }
         return split;
+    }
+
+    private static void flush(List<OutputStream> files) {
+        try {
+            for (OutputStream f : files) {
+                f.flush();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // fails the split, as a write would
+        }
     }
 
     /** Tells the replicas streaming the shards' growing snapshots that they will not be complete. */
