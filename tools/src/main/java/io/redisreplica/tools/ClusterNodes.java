@@ -106,6 +106,10 @@ final class ClusterNodes implements AutoCloseable {
             }
         } else if (error == null || !error.startsWith("MOVED ")) {
             throw new IOException("slot " + slot + ": " + error);
+        } else if (System.currentTimeMillis() > deadline) {
+            // a slot map that keeps pointing elsewhere (a seed with a stale view, a cluster reshaping) ends the run
+            throw new IOException("slot " + slot + " still redirected after " + MIGRATION_WAIT_MS / 1000 + " s of refreshed slot maps ("
+                + error + ")");
         }
         refresh();
     }
@@ -113,9 +117,17 @@ final class ClusterNodes implements AutoCloseable {
     /** Closes the connections to the nodes (not the seed: its owner closes it). */
     @Override
     public void close() throws IOException {
+        IOException first = null;
         for (RedisConnection c : nodes.values()) {
-            c.close();
+            try {
+                c.close();
+            } catch (IOException e) { // the others are closed all the same
+                first = first == null ? e : first;
+            }
         }
         nodes.clear();
+        if (first != null) {
+            throw first;
+        }
     }
 }
