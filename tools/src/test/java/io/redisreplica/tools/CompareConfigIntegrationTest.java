@@ -60,11 +60,14 @@ class CompareConfigIntegrationTest {
     void shouldExpectKeysUnderTheirRewrittenNamesAndWithoutDroppedOnesAndFindAPlantedDifference() throws Exception {
         final RedisServer master = redis.start();
         fill(master, "");
+        for (int i = 0; i < 50; i++) {
+            master.call("SET", "note" + i, i % 2 == 0 ? "draft " + i : "final " + i);
+        }
         final int admin = FreePort.find();
         final int[] ports = {FreePort.find(), FreePort.find()};
         final Path config = Files.writeString(dir.resolve("router.conf"), "upstream 127.0.0.1:" + master.port() + "\njournal "
             + dir.resolve("journal") + "\nadmin 127.0.0.1:" + admin + "\nshard s0 127.0.0.1:" + ports[0] + " slots=0-8191\nshard s1 127.0.0.1:"
-            + ports[1] + " slots=8192-16383\nrewrite s1 add-prefix=x:\ndrop key=^tmp:\ndrop type=hash\n");
+            + ports[1] + " slots=8192-16383\nrewrite s1 add-prefix=x:\ndrop key=^tmp:\ndrop type=hash\ndrop value=^draft\n");
         final RouterProcess routers = new RouterProcess(dir);
         processes.add(routers.start(config));
         routers.awaitStreaming(0);
@@ -96,10 +99,17 @@ class CompareConfigIntegrationTest {
         s1.call("HSET", "x:" + hash, "f", "v");
         final String unrenamed = ownedBy(1, "list");
         s1.call("RPUSH", unrenamed, "a");
+        String draft = null;
+        for (int i = 0; draft == null; i += 2) {
+            draft = TwoSlotShards.shardOf(("note" + i).getBytes()) == 1 ? "note" + i : null;
+        }
+        s1.call("SET", "x:" + draft, "draft again");
         final Cli found = Cli.run(args);
         assertEquals(1, found.exit(), found.out() + found.err());
         final String out = found.out();
-        assertTrue(out.contains("3 difference(s)"), out);
+        assertTrue(out.contains("4 difference(s)"), out);
+        assertTrue(out.contains("\"" + draft + "\" (\"x:" + draft + "\" on the shard): on its shard (a string) but the config drops it (drop value=)"),
+            out);
         assertTrue(out.contains("\"" + missing + "\" (\"x:" + missing + "\" on the shard): missing on its shard (master has a string)"), out);
         assertTrue(out.contains("\"" + hash + "\" (\"x:" + hash + "\" on the shard): on its shard (a hash) but the config drops it (drop type=hash)"),
             out);
