@@ -222,11 +222,11 @@ final class CompareCommand implements Callable<Integer> {
             final List<KeyDigest.Reading> m = master.read(db, masterKeys);
             final CompareTarget target = targets.get(shard);
             final List<KeyDigest.Reading> t = target.holds(db) ? target.read(db, shardKeys) : null;
+            final byte[][] strings = stringValues(db, masterKeys, m);
             for (int i = 0; i < masterKeys.size(); i++) {
                 compared++;
                 final KeyDigest.Reading mi = m.get(i);
-                final String dropped = rules.dropped(mi.type(),
-                    rules.judgesStrings() && mi.type().equals("string") ? master.string(db, masterKeys.get(i)) : null);
+                final String dropped = rules.dropped(mi.type(), strings[i]);
                 final String what;
                 if (t == null) {
                     what = mi.exists() && dropped == null ? "not on its shard: a cluster has only db 0" : null;
@@ -241,6 +241,29 @@ final class CompareCommand implements Callable<Integer> {
             }
         }
     }
+    /** The master's string values where a drop value=/larger-than= rule must judge them (else nulls). */
+    private byte[][] stringValues(int db, List<byte[]> keys, List<KeyDigest.Reading> readings) throws IOException {
+        final byte[][] values = new byte[keys.size()][];
+        if (!rules.judgesStrings()) {
+            return values;
+        }
+        final List<Integer> at = new ArrayList<>();
+        final List<byte[]> strings = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            if (readings.get(i).type().equals("string")) {
+                at.add(i);
+                strings.add(keys.get(i));
+            }
+        }
+        if (!strings.isEmpty()) {
+            final List<byte[]> read = master.strings(db, strings);
+            for (int j = 0; j < at.size(); j++) {
+                values[at.get(j)] = read.get(j);
+            }
+        }
+        return values;
+    }
+
     private String difference(KeyDigest.Reading m, KeyDigest.Reading t) {
         if (!m.type().equals(t.type())) {
             return !t.exists() ? "missing on its shard (master has a " + m.type() + ")"

@@ -49,11 +49,10 @@ final class CompareServer implements CompareTarget {
         return KeyDigest.exist(c, keys);
     }
 
-    /** A string key's value, whole (as the router holds it to judge it), or null when it is not a string any more. */
-    byte[] string(int db, byte[] key) throws IOException {
+    /** String keys' values, whole (as the router holds them to judge them), in one round trip; null where not a string any more. */
+    List<byte[]> strings(int db, List<byte[]> keys) throws IOException {
         select(db);
-        final Object v = c.request(KeyDigest.ascii("GET"), key);
-        return v instanceof byte[] b ? b : null;
+        return KeyDigest.strings(c, keys);
     }
 
     private void select(int db) throws IOException {
