@@ -3,10 +3,13 @@
 # (DEBUG POPULATE, then lists, sets, hashes and sorted sets of 100 elements), a direct replica of
 # it as the one shard of a slots=0-16383 map, then `redis-replica compare` of every key against
 # `redis-cli --scan` listing the same keys (the floor: one SCAN pass, no reads). Appends to
-# bench-results/compare.txt. Usage: KEYS=1000000 bench/compare.sh
+# bench-results/compare.txt. ROUNDS (1) repeats the timings; AGAINST=/other/checkout/bin/redis-replica times
+# that build too, in turn on the same servers (an A/B on a shared machine, where one run each says
+# little). Usage: KEYS=1000000 [ROUNDS=3] [AGAINST=...] bench/compare.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 KEYS=${KEYS:-1000000}
+ROUNDS=${ROUNDS:-1}
 source scripts/ensure-redis.sh
 mvn -B -q package -pl tools -am -DskipTests # the launcher runs this jar: build it from this tree
 work=$(mktemp -d)
@@ -29,11 +32,16 @@ printf 'upstream 127.0.0.1:%s\njournal %s/journal\nshard s0 127.0.0.1:%s slots=0
 total=$(redis-cli -p "$mport" dbsize)
 mkdir -p bench-results
 {
-  echo "== $(date -u +%FT%TZ) compare bench: KEYS=$KEYS bench/compare.sh ($(nproc) cores, $(redis-server --version | cut -d' ' -f3), $total keys)"
-  s=$(date +%s.%N); redis-cli -p "$rport" --scan | wc -l >/dev/null; e=$(date +%s.%N)
-  scan=$(echo "$e - $s" | bc)
-  s=$(date +%s.%N); bin/redis-replica compare -c "$work/router.conf" -s "s0=127.0.0.1:$rport" --quiet; e=$(date +%s.%N)
-  cmp=$(echo "$e - $s" | bc)
-  printf 'redis-cli --scan of the shard: %.2f s; compare (master scan + both sides read and hashed + shard scan): %.2f s, %.0f keys/s, %.1fx the scan\n' \
-    "$scan" "$cmp" "$(echo "$total / $cmp" | bc -l)" "$(echo "$cmp / $scan" | bc -l)"
+  echo "== $(date -u +%FT%TZ) compare bench: KEYS=$KEYS ROUNDS=$ROUNDS ${AGAINST:+AGAINST=$AGAINST }bench/compare.sh ($(nproc) cores, $(redis-server --version | cut -d' ' -f3), $total keys)"
+  for round in $(seq 1 "$ROUNDS"); do
+    s=$(date +%s.%N); redis-cli -p "$rport" --scan | wc -l >/dev/null; e=$(date +%s.%N)
+    scan=$(echo "$e - $s" | bc)
+    for launcher in bin/redis-replica ${AGAINST:-}; do
+      s=$(date +%s.%N); "$launcher" compare -c "$work/router.conf" -s "s0=127.0.0.1:$rport" --quiet; e=$(date +%s.%N)
+      cmp=$(echo "$e - $s" | bc)
+      printf '%s: redis-cli --scan of the shard: %.2f s; compare (master scan + both sides read and hashed + shard scan): %.2f s, %.0f keys/s, %.1fx the scan\n' \
+        "$launcher" "$scan" "$cmp" "$(echo "$total / $cmp" | bc -l)" "$(echo "$cmp / $scan" | bc -l)"
+    done
+    echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
+  done
 } 2>&1 | tee -a bench-results/compare.txt

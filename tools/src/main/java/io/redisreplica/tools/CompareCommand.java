@@ -6,14 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
-import io.redisreplica.resp.RespError;
+
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.routing.ShardMap;
 import io.redisreplica.router.sinks.RedisConnection;
@@ -31,7 +30,12 @@ import picocli.CommandLine.Spec;
         "shard that owns it, with the master's type, value and TTL, and no shard may hold a key it does not own or the master",
         "does not have. Values are read in pages and hashed (SHA-256; sets and hashes in any order), never held whole.",
         "Keys still differing are read again in later passes, so keys that change while the compare runs are not reported",
-        "as long as the shards keep up. Exit code 0 when equal, 1 with the differences, 4 when a server cannot be reached."})
+        "as long as the shards keep up. The config's drop rules and rewrite lines apply: a key is expected on its shard under",
+        "the shard's name for it, and absent when a drop rule keeps it off; a config with transform lines is refused (user",
+        "code decides those values). A shard server that is a Redis Cluster node is read as the cluster (every master",
+        "scanned, keys read on the node serving their slot; db 0 only).",
+        "Exit code 0 when equal, 1 with the differences, 4 when a server cannot be reached."})
+// Over ~300 lines: a third is its options and --help text; the passes below are one algorithm over shared counters.
 final class CompareCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -40,8 +44,13 @@ final class CompareCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = {"-s", "--shard"}, required = true, paramLabel = "SHARD=HOST:PORT",
-        description = "A server holding shard SHARD's keys (its replica, or a replay target); repeat per shard. Keys of shards not given are counted as not compared.")
+        description = "A server holding shard SHARD's keys (its replica, or a replay target, or a node of a cluster it was replayed into); repeat per shard. Keys of shards not given are counted as not compared.")
     Map<String, String> shards = new LinkedHashMap<>();
+
+    @Option(names = "--checkpoint-key", paramLabel = "SHARD=KEY", description = "The checkpoint key of a shard's replay target, if not "
+        + "redis-replica:replay:SHARD: that key, its :snapshot and :epoch keys and its per-slot copies on a cluster ({tag}KEY) are replay's "
+        + "bookkeeping, not the shard's keys, and are passed over.")
+    Map<String, String> checkpointKeys = new LinkedHashMap<>();
 
     @Option(names = "--password", paramLabel = "PASSWORD", description = "Password (AUTH) of the shard servers (or set REDIS_REPLICA_TARGET_PASSWORD).")
     String password;
@@ -71,14 +80,10 @@ final class CompareCommand implements Callable<Integer> {
     @Mixin
     TlsOptions tls;
 
-    /** A key that differs, and why. */
-    private record Difference(int db, String shard, byte[] key, String what) {
-    }
-
-    private ShardMap map;
-    private RedisConnection master;
-    private final Map<String, RedisConnection> targets = new LinkedHashMap<>();
-    private final Map<String, Integer> selected = new HashMap<>();
+    private CompareRules rules;
+    private CompareServer master;
+    private final Map<String, CompareTarget> targets = new LinkedHashMap<>();
+    private final List<String> untraced = new ArrayList<>();
     private long compared;
     private long notCompared;
     private long lastProgress = System.nanoTime();
@@ -93,12 +98,12 @@ final class CompareCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--passes must be at least 1, was " + passes);
         }
         final RouterConfig cfg = io.redisreplica.router.config.ConfigParser.load(config);
-        if (!cfg.transforms().isEmpty() || !cfg.droppedTypes().isEmpty() || !cfg.droppedValues().isEmpty() || cfg.largerThan() > 0
-            || (cfg.keyRewriters() != null && Arrays.stream(cfg.keyRewriters()).anyMatch(r -> r != null))) {
-            throw new ParameterException(spec.commandLine(), config + " rewrites keys or has value rules: its shards differ from the master "
-                + "on purpose, which compare does not model yet");
+        if (!cfg.transforms().isEmpty()) {
+            throw new ParameterException(spec.commandLine(), config + " has transform lines: user code rewrites the shards' values, "
+                + "so compare cannot know what they should hold");
         }
-        map = cfg.shardMap();
+        rules = new CompareRules(cfg);
+        final ShardMap map = rules.map();
         for (String name : shards.keySet()) {
             if (map.shards().stream().noneMatch(s -> s.name().equals(name))) {
                 throw new ParameterException(spec.commandLine(), "--shard " + name + ": no such shard in " + config);
@@ -107,26 +112,35 @@ final class CompareCommand implements Callable<Integer> {
         final PrintWriter out = spec.commandLine().getOut();
         err = spec.commandLine().getErr();
         try {
-            master = connect(io.redisreplica.router.upstream.MasterLocator.current(cfg).toString(), cfg.upstreamUser(), cfg.upstreamPassword(), "master",
-                tls.sockets(cfg.upstreamTls(), cfg));
+            master = new CompareServer(connect(io.redisreplica.router.upstream.MasterLocator.current(cfg).toString(), cfg.upstreamUser(),
+                cfg.upstreamPassword(), "master", tls.sockets(cfg.upstreamTls(), cfg), true), "master");
             final String pass = password != null ? password : System.getenv("REDIS_REPLICA_TARGET_PASSWORD");
             for (Map.Entry<String, String> e : shards.entrySet()) {
-                targets.put(e.getKey(), connect(e.getValue(), null, pass, "shard " + e.getKey(), tls.sockets(false, cfg)));
+                final String what = "shard " + e.getKey();
+                final SocketFactory sockets = tls.sockets(false, cfg);
+                final RedisConnection c = connect(e.getValue(), null, pass, what, sockets, true);
+                if (CompareCluster.is(c)) { // the slot map is read as text, the nodes' keys as bytes
+                    c.close();
+                    targets.put(e.getKey(), new CompareCluster(connect(e.getValue(), null, pass, what, sockets, false),
+                        (host, port) -> RedisConnections.open(host, port, null, pass, what, true, sockets), what));
+                } else {
+                    targets.put(e.getKey(), new CompareServer(c, what));
+                }
             }
             final long started = System.nanoTime();
-            List<Difference> differences = firstPass();
+            List<CompareReport.Difference> differences = firstPass();
             for (int round = 2; round <= passes && !differences.isEmpty(); round++) {
                 Thread.sleep(passDelayMs);
                 differences = recheck(differences);
                 progress(err, "pass " + round + ": " + differences.size() + " still differ", true);
             }
-            report(out, differences, (System.nanoTime() - started) / 1_000_000);
+            new CompareReport(json, maxReport).print(out, differences, compared, notCompared, untraced, (System.nanoTime() - started) / 1_000_000);
             return differences.isEmpty() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
         } catch (IOException e) {
             err.println("error: " + e.getMessage());
             return ExitCodes.ENVIRONMENT;
         } finally {
-            for (RedisConnection c : targets.values()) {
+            for (CompareTarget c : targets.values()) {
                 c.close();
             }
             if (master != null) {
@@ -135,69 +149,62 @@ final class CompareCommand implements Callable<Integer> {
         }
     }
 
-    private RedisConnection connect(String address, String user, String pass, String what, SocketFactory sockets) throws IOException {
+    private RedisConnection connect(String address, String user, String pass, String what, SocketFactory sockets, boolean binary)
+        throws IOException {
         final int colon = address.lastIndexOf(':');
         if (colon <= 0) {
             throw new ParameterException(spec.commandLine(), what + ": expected HOST:PORT, was " + address);
         }
-        return RedisConnections.open(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)), user, pass, what, true,
+        return RedisConnections.open(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)), user, pass, what, binary,
             sockets);
     }
 
     /** Every db any server has keys in: the master's keys checked on their shards, then each shard's keys checked for placement. */
-    private List<Difference> firstPass() throws IOException {
-        final TreeSet<Integer> dbs = new TreeSet<>(keyspaceDbs(master));
-        for (RedisConnection t : targets.values()) {
-            dbs.addAll(keyspaceDbs(t));
+    private List<CompareReport.Difference> firstPass() throws IOException {
+        final TreeSet<Integer> dbs = new TreeSet<>(master.dbs());
+        for (CompareTarget t : targets.values()) {
+            dbs.addAll(t.dbs());
         }
-        final List<Difference> differences = new ArrayList<>();
+        for (String shard : targets.keySet()) {
+            if (!rules.traceable(index(shard))) {
+                untraced.add(shard);
+            }
+        }
+        final List<CompareReport.Difference> differences = new ArrayList<>();
         for (int db : dbs) {
-            scan(master, "master", db, keys -> check(db, keys, differences));
-            for (Map.Entry<String, RedisConnection> t : targets.entrySet()) {
-                scan(t.getValue(), t.getKey(), db, keys -> placement(db, t.getKey(), keys, differences));
+            master.scan(db, keys -> {
+                check(db, sampled(keys), differences);
+                progress(err, "master db " + db, false);
+            });
+            for (Map.Entry<String, CompareTarget> t : targets.entrySet()) {
+                if (t.getValue().holds(db) && !untraced.contains(t.getKey())) {
+                    t.getValue().scan(db, keys -> {
+                        placement(db, t.getKey(), sampled(keys), differences);
+                        progress(err, t.getKey() + " db " + db, false);
+                    });
+                }
             }
             progress(err, "db " + db + " done", true);
         }
         return differences;
     }
 
-    private interface PageAction {
-        void on(List<byte[]> keys) throws IOException;
+    private int index(String shard) {
+        return rules.map().shards().stream().filter(s -> s.name().equals(shard)).findFirst().orElseThrow().index();
     }
 
-    /** SCANs {@code c}'s db and hands each page's sampled keys to {@code action}, which reads them in batches. */
-    private void scan(RedisConnection c, String name, int db, PageAction action) throws IOException {
-        byte[] cursor = {'0'};
-        do {
-            select(c, name, db);
-            final Object reply = c.request("SCAN".getBytes(StandardCharsets.US_ASCII), cursor, KeyDigest.ascii("COUNT"), KeyDigest.ascii("1000"));
-            if (reply instanceof RespError e) {
-                throw new IOException(name + ": SCAN refused: " + e.message());
-            }
-            final List<?> page = (List<?>) reply;
-            cursor = (byte[]) page.get(0);
-            final List<byte[]> keys = new ArrayList<>();
-            for (Object k : (List<?>) page.get(1)) {
-                if (sampled((byte[]) k)) {
-                    keys.add((byte[]) k);
-                }
-            }
-            if (!keys.isEmpty()) {
-                action.on(keys);
-                progress(err, name + " db " + db, false);
-            }
-        } while (!(cursor.length == 1 && cursor[0] == '0'));
-    }
-
-    /** The master's keys on their shards: same type, value and TTL; adds what differs to {@code differences}. */
-    private void check(int db, List<byte[]> keys, List<Difference> differences) throws IOException {
+    /**
+     * The master's keys on their shards, under the shard's name for them: same type, value and TTL,
+     * or absent when a value rule drops them; adds what differs to {@code differences}.
+     */
+    private void check(int db, List<byte[]> keys, List<CompareReport.Difference> differences) throws IOException {
         final Map<String, List<byte[]>> byShard = new LinkedHashMap<>();
         for (byte[] key : keys) {
-            final int owner = map.shardOf(key, 0, key.length);
+            final int owner = rules.owner(key);
             if (owner < 0) {
                 continue; // a key no shard takes (drop rules, unclaimed drop): the shard scans find it if a shard holds it
             }
-            final String shard = map.shards().get(owner).name();
+            final String shard = rules.map().shards().get(owner).name();
             if (!targets.containsKey(shard)) {
                 notCompared++;
                 continue;
@@ -206,20 +213,55 @@ final class CompareCommand implements Callable<Integer> {
         }
         for (Map.Entry<String, List<byte[]>> e : byShard.entrySet()) {
             final String shard = e.getKey();
-            final List<byte[]> shardKeys = e.getValue();
-            select(master, "master", db);
-            final List<KeyDigest.Reading> m = KeyDigest.read(master, shardKeys);
-            final RedisConnection target = targets.get(shard);
-            select(target, shard, db);
-            final List<KeyDigest.Reading> t = KeyDigest.read(target, shardKeys);
-            for (int i = 0; i < shardKeys.size(); i++) {
+            final int index = index(shard);
+            final List<byte[]> masterKeys = e.getValue();
+            final List<byte[]> shardKeys = new ArrayList<>(masterKeys.size());
+            for (byte[] k : masterKeys) {
+                shardKeys.add(rules.shardKey(index, k));
+            }
+            final List<KeyDigest.Reading> m = master.read(db, masterKeys);
+            final CompareTarget target = targets.get(shard);
+            final List<KeyDigest.Reading> t = target.holds(db) ? target.read(db, shardKeys) : null;
+            final byte[][] strings = stringValues(db, masterKeys, m);
+            for (int i = 0; i < masterKeys.size(); i++) {
                 compared++;
-                final String what = difference(m.get(i), t.get(i));
+                final KeyDigest.Reading mi = m.get(i);
+                final String dropped = rules.dropped(mi.type(), strings[i]);
+                final String what;
+                if (t == null) {
+                    what = mi.exists() && dropped == null ? "not on its shard: a cluster has only db 0" : null;
+                } else if (dropped != null) {
+                    what = t.get(i).exists() ? "on its shard (a " + t.get(i).type() + ") but the config drops it (" + dropped + ")" : null;
+                } else {
+                    what = difference(mi, t.get(i));
+                }
                 if (what != null) {
-                    differences.add(new Difference(db, shard, shardKeys.get(i), what));
+                    differences.add(new CompareReport.Difference(db, shard, masterKeys.get(i), shardKeys.get(i), what));
                 }
             }
         }
+    }
+    /** The master's string values where a drop value=/larger-than= rule must judge them (else nulls). */
+    private byte[][] stringValues(int db, List<byte[]> keys, List<KeyDigest.Reading> readings) throws IOException {
+        final byte[][] values = new byte[keys.size()][];
+        if (!rules.judgesStrings()) {
+            return values;
+        }
+        final List<Integer> at = new ArrayList<>();
+        final List<byte[]> strings = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            if (readings.get(i).type().equals("string")) {
+                at.add(i);
+                strings.add(keys.get(i));
+            }
+        }
+        if (!strings.isEmpty()) {
+            final List<byte[]> read = master.strings(db, strings);
+            for (int j = 0; j < at.size(); j++) {
+                values[at.get(j)] = read.get(j);
+            }
+        }
+        return values;
     }
 
     private String difference(KeyDigest.Reading m, KeyDigest.Reading t) {
@@ -236,27 +278,43 @@ final class CompareCommand implements Callable<Integer> {
         return null;
     }
 
-    /** A shard's keys: owned by that shard (else misplaced), and on the master (else read both, to say how they differ). */
-    private void placement(int db, String shard, List<byte[]> keys, List<Difference> differences) throws IOException {
-        final List<byte[]> owned = new ArrayList<>();
+    /**
+     * A shard's keys: each the name on that shard of a master key it owns (else misplaced), and on
+     * the master (else read both, to say how they differ).
+     */
+    private void placement(int db, String shard, List<byte[]> keys, List<CompareReport.Difference> differences) throws IOException {
+        final int index = index(shard);
+        final List<byte[]> shardKeys = new ArrayList<>();
+        final List<byte[]> candidates = new ArrayList<>();
+        final List<Integer> firstCandidate = new ArrayList<>();
         for (byte[] key : keys) {
-            final int owner = map.shardOf(key, 0, key.length);
-            if (owner < 0 || !map.shards().get(owner).name().equals(shard)) {
-                differences.add(new Difference(db, shard, key, "on shard " + shard + " but owned by "
-                    + (owner < 0 ? "no shard" : map.shards().get(owner).name())));
+            if (bookkeeping(shard, key)) {
+                continue;
+            }
+            final List<byte[]> from = rules.masterKeys(index, key);
+            if (from.isEmpty()) {
+                final int owner = rules.owner(key);
+                differences.add(new CompareReport.Difference(db, shard, key, key, "on shard " + shard + " but " + (rules.renames(index)
+                    ? "no key it owns is renamed to it" : "owned by " + (owner < 0 ? "no shard" : rules.map().shards().get(owner).name()))));
             } else {
-                owned.add(key);
+                shardKeys.add(key);
+                firstCandidate.add(candidates.size());
+                candidates.addAll(from);
             }
         }
-        if (owned.isEmpty()) {
+        if (shardKeys.isEmpty()) {
             return;
         }
-        select(master, "master", db);
-        final boolean[] onMaster = KeyDigest.exist(master, owned); // the values are compared in the master's own scan
+        firstCandidate.add(candidates.size());
+        final boolean[] onMaster = master.exist(db, candidates); // the values are compared in the master's own scan
         final List<byte[]> gone = new ArrayList<>();
-        for (int i = 0; i < owned.size(); i++) {
-            if (!onMaster[i]) {
-                gone.add(owned.get(i));
+        for (int i = 0; i < shardKeys.size(); i++) {
+            boolean found = false;
+            for (int c = firstCandidate.get(i); c < firstCandidate.get(i + 1); c++) {
+                found |= onMaster[c];
+            }
+            if (!found) {
+                gone.add(candidates.get(firstCandidate.get(i)));
             }
         }
         if (!gone.isEmpty()) {
@@ -264,13 +322,21 @@ final class CompareCommand implements Callable<Integer> {
         }
     }
 
-    private List<Difference> recheck(List<Difference> previous) throws IOException {
-        final List<Difference> still = new ArrayList<>();
-        for (Difference d : previous) {
-            if (d.what().startsWith("on shard ")) {
-                final RedisConnection t = targets.get(d.shard());
-                select(t, d.shard(), d.db());
-                if (Long.valueOf(1).equals(t.request(KeyDigest.ascii("EXISTS"), d.key()))) {
+    /** Whether a shard's key is replay's own: its checkpoint (per slot on a cluster: {tag}KEY), :snapshot or :epoch key. */
+    private boolean bookkeeping(String shard, byte[] key) {
+        String k = new String(key, StandardCharsets.ISO_8859_1);
+        if (k.startsWith("{") && k.indexOf('}') > 1) {
+            k = k.substring(k.indexOf('}') + 1);
+        }
+        final String checkpoint = checkpointKeys.getOrDefault(shard, "redis-replica:replay:" + shard);
+        return k.equals(checkpoint) || k.equals(checkpoint + ":snapshot") || k.equals(checkpoint + ":epoch");
+    }
+
+    private List<CompareReport.Difference> recheck(List<CompareReport.Difference> previous) throws IOException {
+        final List<CompareReport.Difference> still = new ArrayList<>();
+        for (CompareReport.Difference d : previous) {
+            if (d.misplaced()) {
+                if (targets.get(d.shard()).exist(d.db(), List.of(d.shardKey()))[0]) {
                     still.add(d);
                 }
             } else {
@@ -281,25 +347,17 @@ final class CompareCommand implements Callable<Integer> {
         return still;
     }
 
-    private void select(RedisConnection c, String name, int db) throws IOException {
-        if (selected.getOrDefault(name, -1) != db) {
-            final Object reply = c.request("SELECT", Integer.toString(db));
-            if (reply instanceof RespError e) {
-                throw new IOException(name + ": SELECT " + db + " refused: " + e.message());
-            }
-            selected.put(name, db);
+    private List<byte[]> sampled(List<byte[]> keys) {
+        if (sample >= 1) {
+            return keys;
         }
-    }
-
-    private static List<Integer> keyspaceDbs(RedisConnection c) throws IOException {
-        final List<Integer> dbs = new ArrayList<>();
-        final String info = KeyDigest.text(c.request("INFO", "keyspace"));
-        for (String line : info.split("\r\n")) {
-            if (line.startsWith("db") && line.contains(":keys=")) {
-                dbs.add(Integer.parseInt(line.substring(2, line.indexOf(':'))));
+        final List<byte[]> out = new ArrayList<>();
+        for (byte[] k : keys) {
+            if (sampled(k)) {
+                out.add(k);
             }
         }
-        return dbs;
+        return out;
     }
 
     private boolean sampled(byte[] key) {
@@ -318,42 +376,5 @@ final class CompareCommand implements Callable<Integer> {
         lastProgress = System.nanoTime();
         err.println("compare: " + what + ", " + compared + " keys compared");
         err.flush();
-    }
-
-    private void report(PrintWriter out, List<Difference> differences, long millis) {
-        if (json) {
-            try (JsonOut j = new JsonOut(out)) {
-                final tools.jackson.core.JsonGenerator g = j.json();
-                g.writeStartObject();
-                g.writeBooleanProperty("equal", differences.isEmpty());
-                g.writeNumberProperty("keys_compared", compared);
-                g.writeNumberProperty("keys_not_compared", notCompared);
-                g.writeNumberProperty("differences", differences.size());
-                g.writeNumberProperty("millis", millis);
-                g.writeName("listed");
-                g.writeStartArray();
-                for (int i = 0; i < Math.min(maxReport, differences.size()); i++) {
-                    final Difference d = differences.get(i);
-                    g.writeStartObject();
-                    g.writeNumberProperty("db", d.db());
-                    g.writeStringProperty("shard", d.shard());
-                    j.bytesField("key", d.key());
-                    g.writeStringProperty("what", d.what());
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
-                g.writeEndObject();
-                j.endLine();
-            }
-        } else {
-            out.printf("compare: %d keys compared in %d ms%s: %s%n", compared, millis,
-                notCompared > 0 ? " (" + notCompared + " keys of shards not given not compared)" : "",
-                differences.isEmpty() ? "every shard equals the master" : differences.size() + " difference(s)");
-            for (int i = 0; i < Math.min(maxReport, differences.size()); i++) {
-                final Difference d = differences.get(i);
-                out.printf("  db %d shard %s key %s: %s%n", d.db(), d.shard(), JsonOut.quoted(d.key()), d.what());
-            }
-        }
-        out.flush();
     }
 }

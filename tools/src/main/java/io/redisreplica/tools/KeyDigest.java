@@ -48,6 +48,16 @@ final class KeyDigest {
         return exist;
     }
 
+    /** Each key's string value, whole, in one pipelined round trip: null where it is not a string (any more). */
+    static List<byte[]> strings(RedisConnection c, List<byte[]> keys) throws IOException {
+        final List<Object> replies = pipeline(c, keys, (w, k) -> w.arrayHeader(2).bulk(ascii("GET")).bulk(k), 1);
+        final List<byte[]> values = new ArrayList<>(keys.size());
+        for (Object r : replies) {
+            values.add(r instanceof byte[] b ? b : null); // WRONGTYPE: it changed under us; the next pass reads it again
+        }
+        return values;
+    }
+
     /** Reads every key of {@code keys} on {@code c}, in its selected db. */
     static List<Reading> read(RedisConnection c, List<byte[]> keys) throws IOException {
         final List<Object> typesAndTtls = pipeline(c, keys, (w, k) -> {
