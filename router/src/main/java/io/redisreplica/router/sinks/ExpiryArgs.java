@@ -17,17 +17,9 @@ final class ExpiryArgs {
     /** SET's new expiry: PXAT, EXAT, or PX/EX from a master whose SET the router did not rewrite; 0 for none. */
     static long set(Command c, LongSupplier time) {
         for (int i = 3; i + 1 < c.argCount(); i++) {
-            if (is(c, i, "PXAT")) {
-                return c.argLong(i + 1);
-            }
-            if (is(c, i, "EXAT")) {
-                return c.argLong(i + 1) * 1000;
-            }
-            if (is(c, i, "PX")) {
-                return time.getAsLong() + c.argLong(i + 1);
-            }
-            if (is(c, i, "EX")) {
-                return time.getAsLong() + c.argLong(i + 1) * 1000;
+            final long at = option(c, i, time);
+            if (at >= 0) {
+                return at;
             }
         }
         return 0;
@@ -67,24 +59,31 @@ final class ExpiryArgs {
                     if (is(c, i, "PERSIST")) {
                         return 0;
                     }
-                    if (i + 1 < c.argCount()) {
-                        if (is(c, i, "PXAT")) {
-                            return c.argLong(i + 1);
-                        }
-                        if (is(c, i, "EXAT")) {
-                            return c.argLong(i + 1) * 1000;
-                        }
-                        if (is(c, i, "PX")) {
-                            return time.getAsLong() + c.argLong(i + 1);
-                        }
-                        if (is(c, i, "EX")) {
-                            return time.getAsLong() + c.argLong(i + 1) * 1000;
-                        }
+                    final long at = i + 1 < c.argCount() ? option(c, i, time) : -1;
+                    if (at >= 0) {
+                        return at;
                     }
                 }
                 return before;
             }
         }
+    }
+
+    /** The expiry that the option at {@code i} (PXAT, EXAT, PX or EX, with its value after it) sets, or -1 for another word. */
+    private static long option(Command c, int i, LongSupplier time) {
+        if (is(c, i, "PXAT")) {
+            return c.argLong(i + 1);
+        }
+        if (is(c, i, "EXAT")) {
+            return c.argLong(i + 1) * 1000;
+        }
+        if (is(c, i, "PX")) {
+            return time.getAsLong() + c.argLong(i + 1);
+        }
+        if (is(c, i, "EX")) {
+            return time.getAsLong() + c.argLong(i + 1) * 1000;
+        }
+        return -1;
     }
 
     static int copyDb(Command c, int db) {
