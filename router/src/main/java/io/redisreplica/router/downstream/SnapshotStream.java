@@ -52,7 +52,15 @@ final class SnapshotStream {
      */
     static SnapshotSender.Sent send(ShardRuntime shard, GrowingSnapshot snapshot, boolean psync, JournalReader reader, OutputStream out,
         java.util.function.BooleanSupplier closing) throws IOException {
-        try (FileChannel file = FileChannel.open(snapshot.file(), StandardOpenOption.READ)) {
+        final FileChannel opened;
+        try {
+            opened = FileChannel.open(snapshot.file(), StandardOpenOption.READ);
+        } catch (java.nio.file.NoSuchFileException gone) {
+            // put in place (renamed) or abandoned since the session decided: the replica syncs again,
+            // and that is not its failure
+            throw new Abandoned("the snapshot of shard " + shard.name() + " was put in place or abandoned before its stream began");
+        }
+        try (FileChannel file = opened) {
             // the master may take minutes to save its RDB before its first byte: newlines until the shard's first bytes are on
             // disk, as a master preparing an RDB sends them, or the replica's repl-timeout would end a transfer not yet begun
             while (snapshot.written() == 0 && snapshot.state() == GrowingSnapshot.State.GROWING) {
