@@ -7,11 +7,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.LongConsumer;
 
-import org.agrona.concurrent.UnsafeBuffer;
-
 import io.redisreplica.rdb.RdbEntry;
 import io.redisreplica.resp.RespError;
-import io.redisreplica.resp.RespWriter;
 import io.redisreplica.router.routing.ClusterSlots;
 import io.redisreplica.router.sinks.RedisConnection;
 import io.redisreplica.router.support.SpillBuffer;
@@ -41,12 +38,10 @@ final class ClusterSnapshotLoader {
     private final LongConsumer progress;
     private final SpillFiles spill = SpillFiles.temporary();
     private final SpillBuffer value = spill.buffer(64 * 1024);
-    private final RespWriter writer = new RespWriter();
-    private final UnsafeBuffer keyView = new UnsafeBuffer(new byte[0]);
+    private final RestoreCommand restore;
     private final Map<RedisConnection, Pending> pending = new HashMap<>();
     private final byte[] chunk = new byte[64 * 1024];
 
-    private boolean absTtl;
     private int batchRestores;
     private long batchBytes;
     private long keys;
@@ -69,6 +64,7 @@ final class ClusterSnapshotLoader {
         this.snapshotOffset = snapshotOffset;
         this.nodes = nodes;
         this.existing = existing;
+        this.restore = new RestoreCommand(existing == SnapshotLoader.Existing.REPLACE);
         this.marker = marker;
         final byte[] m = marker.getBytes(StandardCharsets.UTF_8);
         this.markerSlot = ClusterSlots.slot(m, 0, m.length);
@@ -77,9 +73,7 @@ final class ClusterSnapshotLoader {
     }
 
     SnapshotLoader.Result load() throws IOException {
-        final String info = String.valueOf(nodes.node(markerSlot).call("INFO", "server"));
-        final int at = info.indexOf("redis_version:");
-        absTtl = at >= 0 && Integer.parseInt(info.substring(at + 14, info.indexOf('.', at))) >= 5;
+        restore.target(nodes.node(markerSlot).call("INFO", "server"));
         final long skipFirst = resumePoint();
         resending = skipFirst > 0;
         if (skipFirst == 0 && existing == SnapshotLoader.Existing.FAIL) {
@@ -112,30 +106,17 @@ final class ClusterSnapshotLoader {
         if (entry.db() != 0) {
             throw new IOException("the snapshot has keys in db " + entry.db() + ": a cluster has only db 0");
         }
-        long ttl = 0;
-        if (entry.expireAtMs() >= 0) {
-            ttl = absTtl ? entry.expireAtMs() : entry.expireAtMs() - System.currentTimeMillis();
-            if (ttl <= 0) {
-                expired++;
-                return;
-            }
+        final long ttl = restore.ttl(entry);
+        if (ttl == RestoreCommand.EXPIRED) {
+            expired++;
+            return;
         }
         final int slot = ClusterSlots.slot(entry.key(), 0, entry.keyLength());
         final Pending p = pending.computeIfAbsent(nodes.node(slot), n -> new Pending());
-        keyView.wrap(entry.key(), 0, entry.keyLength());
-        final boolean replace = existing == SnapshotLoader.Existing.REPLACE;
-        final boolean abs = absTtl && ttl > 0;
-        writer.wrap(p.bytes, p.length).arrayHeader(4 + (replace ? 1 : 0) + (abs ? 1 : 0)).bulk("RESTORE")
-            .bulk(keyView, 0, entry.keyLength()).bulk(ttl).bulk(payload, 0, length);
-        if (replace) {
-            writer.bulk("REPLACE");
-        }
-        if (abs) {
-            writer.bulk("ABSTTL");
-        }
-        p.commands.add(slot, p.length, writer.position() - p.length);
-        batchBytes += writer.position() - p.length;
-        p.length = writer.position();
+        final int end = restore.write(p.bytes, p.length, entry, ttl, payload, length);
+        p.commands.add(slot, p.length, end - p.length);
+        batchBytes += end - p.length;
+        p.length = end;
         if (++batchRestores >= batchKeys || batchBytes >= BATCH_BYTES) {
             flush();
         }

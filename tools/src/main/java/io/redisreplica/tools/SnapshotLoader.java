@@ -6,8 +6,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.LongConsumer;
 
-import org.agrona.concurrent.UnsafeBuffer;
-
 import io.redisreplica.rdb.RdbEntry;
 import io.redisreplica.resp.RespError;
 import io.redisreplica.resp.RespWriter;
@@ -51,10 +49,9 @@ public final class SnapshotLoader {
     private final SpillBuffer value = spill.buffer(64 * 1024);
     private final SpillBuffer batch = spill.buffer(64 * 1024);
     private final RespWriter writer = new RespWriter();
+    private final RestoreCommand restore;
     private final byte[] chunk = new byte[64 * 1024];
-    private final UnsafeBuffer keyView = new UnsafeBuffer(new byte[0]);
 
-    private boolean absTtl;
     private int batchLength;
     private int batchCommands;
     private int batchRestores;
@@ -72,13 +69,14 @@ public final class SnapshotLoader {
         this.snapshotOffset = snapshotOffset;
         this.target = target;
         this.existing = existing;
+        this.restore = new RestoreCommand(existing == Existing.REPLACE);
         this.marker = marker;
         this.batchKeys = batchKeys;
         this.progress = progress;
     }
 
     Result load() throws IOException {
-        absTtl = majorVersion() >= 5;
+        restore.target(target.call("INFO", "server"));
         skipFirst = resumePoint();
         if (skipFirst == 0 && existing == Existing.FAIL) {
             refuseNonEmpty();
@@ -122,12 +120,6 @@ public final class SnapshotLoader {
             + " first");
     }
 
-    private int majorVersion() throws IOException {
-        final String info = String.valueOf(target.call("INFO", "server"));
-        final int at = info.indexOf("redis_version:");
-        return at < 0 ? 0 : Integer.parseInt(info.substring(at + 14, info.indexOf('.', at)));
-    }
-
     private void refuseNonEmpty() throws IOException {
         final String keyspace = String.valueOf(target.call("INFO", "keyspace"));
         long held = 0;
@@ -145,31 +137,17 @@ public final class SnapshotLoader {
 
     /** Adds {@code RESTORE key ttl payload [REPLACE] [ABSTTL]} for the entry, its payload in {@link #value}. */
     private void restore(RdbEntry entry, int payload) {
-        long ttl = 0;
-        if (entry.expireAtMs() >= 0) {
-            ttl = absTtl ? entry.expireAtMs() : entry.expireAtMs() - System.currentTimeMillis();
-            if (ttl <= 0) {
-                expired++;
-                return;
-            }
+        final long ttl = restore.ttl(entry);
+        if (ttl == RestoreCommand.EXPIRED) {
+            expired++;
+            return;
         }
         if (entry.db() != connDb) {
             batchLength = writer.wrap(batch, batchLength).arrayHeader(2).bulk("SELECT").bulk(entry.db()).position();
             connDb = entry.db();
             batchCommands++;
         }
-        keyView.wrap(entry.key(), 0, entry.keyLength());
-        final boolean replace = existing == Existing.REPLACE;
-        final boolean abs = absTtl && ttl > 0;
-        writer.wrap(batch, batchLength).arrayHeader(4 + (replace ? 1 : 0) + (abs ? 1 : 0)).bulk("RESTORE")
-            .bulk(keyView, 0, entry.keyLength()).bulk(ttl).bulk(value, 0, payload);
-        if (replace) {
-            writer.bulk("REPLACE");
-        }
-        if (abs) {
-            writer.bulk("ABSTTL");
-        }
-        batchLength = writer.position();
+        batchLength = restore.write(batch, batchLength, entry, ttl, value, payload);
         batchCommands++;
         batchRestores++;
     }
