@@ -2,8 +2,12 @@ package io.redisreplica.rdb;
 
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The running CRC64 of the bytes an {@link RdbInput} consumes, computed on another thread: the
@@ -12,6 +16,10 @@ import java.util.concurrent.TimeUnit;
  * time; a copy is a small part of that). Reading the value waits for the blocks handed over. At
  * most {@link #BLOCKS} blocks exist: a reader faster than the CRC waits for one to come back
  * instead of holding more.
+ *
+ * <p>An executor that is shut down with blocks queued (or refuses one) would otherwise leave the
+ * reader waiting for ever for a block or a value that never comes: every wait here polls and fails
+ * with an {@link IllegalStateException} once the executor says it is shut down.
  */
 final class Crc64Offload {
     private static final int BLOCK = 256 * 1024;
@@ -54,8 +62,32 @@ final class Crc64Offload {
         if (length > 0) {
             handOver();
         }
-        pending.join();
+        awaitPending();
         return crc.value();
+    }
+
+    private void awaitPending() {
+        try {
+            while (true) {
+                try {
+                    pending.get(100, TimeUnit.MILLISECONDS);
+                    return;
+                } catch (TimeoutException e) {
+                    failIfShutDown();
+                }
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the CRC64 thread failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the CRC64 thread", e);
+        }
+    }
+
+    private void failIfShutDown() {
+        if (executor instanceof ExecutorService service && service.isShutdown()) {
+            throw new IllegalStateException("the CRC64 executor was shut down with blocks still to fold in");
+        }
     }
 
     private void handOver() {
@@ -63,10 +95,14 @@ final class Crc64Offload {
         final int n = length;
         block = null;
         length = 0;
-        pending = pending.thenRunAsync(() -> {
-            crc.update(full, 0, n);
-            free.add(full);
-        }, executor);
+        try {
+            pending = pending.thenRunAsync(() -> {
+                crc.update(full, 0, n);
+                free.add(full);
+            }, executor);
+        } catch (RejectedExecutionException e) { // some executors refuse by throwing to the caller
+            throw new IllegalStateException("the CRC64 executor refused a block", e);
+        }
     }
 
     private byte[] take() {
@@ -77,8 +113,9 @@ final class Crc64Offload {
                     return b;
                 }
                 if (pending.isCompletedExceptionally()) { // a task failed or was refused: its block never comes back
-                    pending.join();
+                    awaitPending();
                 }
+                failIfShutDown();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -51,6 +51,38 @@ class Crc64Test {
     }
 
     @Test
+    void shouldFailInsteadOfWaitingForeverWhenTheExecutorIsShutDownWithBlocksQueued() throws Exception {
+        final java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        executor.execute(() -> { // holds the only thread so the blocks below stay queued
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        final Crc64Offload offload = new Crc64Offload(executor);
+        offload.update(new byte[300_000], 0, 300_000); // one full block handed over, queued behind the holder
+        executor.shutdownNow(); // drops the queued block's task: it never runs
+        release.countDown();
+        final IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, offload::value);
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("shut down"), e.getMessage());
+    }
+
+    @Test
+    void shouldFailWhenTheExecutorRefusesABlock() {
+        final java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+        executor.shutdown();
+        final Crc64Offload offload = new Crc64Offload(executor);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> {
+            for (int i = 0; i < 10; i++) {
+                offload.update(new byte[300_000], 0, 300_000);
+            }
+            offload.value();
+        });
+    }
+
+    @Test
     void shouldVerifyAndRefuseChecksumsWithTheCrcOnAnotherThread() throws Exception {
         final java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
         try {
