@@ -116,6 +116,11 @@ final class FullSync {
                 Files.deleteIfExists(temp);
             }
             throw new IOException("full sync: " + reason, e);
+        } catch (Error e) {
+            // the router stops on an Error, but the replicas streaming a growing snapshot must still hear
+            // that it ends here, not wait on a GROWING file until their repl-timeout
+            abandon(growing, "the split failed: " + e);
+            throw e;
         } finally {
             closeQuietly(files);
         }
@@ -151,6 +156,9 @@ final class FullSync {
                 shards.get(i).awaitSnapshot(shards.get(i).replid(), shards.get(i).epoch(), "snapshot_incomplete");
             }
             position.forget();
+            throw e;
+        } catch (Error e) {
+            abandon(growing, "putting the new snapshots in place failed: " + e);
             throw e;
         }
         return split;
