@@ -105,6 +105,7 @@ public final class Router implements AutoCloseable, RouterView {
             final Path snapshots = config.journalDir().resolve("snapshots");
             Files.createDirectories(snapshots);
             oldShards(config, fingerprints.keySet(), snapshots, mapPolicy.removeOldShards());
+            staleKeyIndexes(config);
             final List<String> waiting = new ArrayList<>();
             final List<ShardRuntime> cutBack = new ArrayList<>();
             for (ShardMap.Shard s : config.shardMap().shards()) {
@@ -288,6 +289,35 @@ public final class Router implements AutoCloseable, RouterView {
             }
             LOG.warn("journal {}: shard {} is not in the config: its journal, snapshot, sink offsets and key indexes were deleted ({})",
                 config.journalDir(), name, ShardMapChange.REMOVE_OPTION);
+        }
+    }
+
+    /**
+     * Deletes the key indexes no configured sink reads any more: the sink was removed, lost its
+     * {@code kinds=}, or no longer takes that shard. An index is derived data (made again from the
+     * shard's snapshot when a sink asks for kinds again), a large one (about 27 bytes a key), and a
+     * stale one must not be mistaken for current if the sink comes back.
+     */
+    private static void staleKeyIndexes(RouterConfig config) throws IOException {
+        final Path sinkDir = config.journalDir().resolve("sinks");
+        if (!Files.isDirectory(sinkDir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> sinkNames = Files.list(sinkDir)) {
+            for (Path sink : sinkNames.toList()) {
+                final String name = sink.getFileName().toString();
+                final SinkConfig configured = config.sinks().stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
+                try (java.util.stream.Stream<Path> files = Files.list(sink)) {
+                    for (Path index : files.filter(f -> f.getFileName().toString().endsWith(".index")).toList()) {
+                        final String file = index.getFileName().toString();
+                        final String shard = file.substring(0, file.length() - ".index".length());
+                        if (configured == null || configured.kinds().isEmpty() || !configured.takes(shard)) {
+                            deleteKeyIndex(index);
+                            LOG.info("sink {}: deleted its key index of shard {} ({}): no configured sink reads it", name, shard, index);
+                        }
+                    }
+                }
+            }
         }
     }
 

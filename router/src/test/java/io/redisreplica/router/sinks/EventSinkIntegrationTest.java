@@ -146,6 +146,32 @@ class EventSinkIntegrationTest {
         }
     }
 
+    @Test
+    void shouldDeleteTheKeyIndexesNoConfiguredSinkReadsAnyMoreAtStart() throws Exception {
+        final RedisServer master = redis.start();
+        final RedisServer target = redis.start();
+        final String head = "upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
+            + "\nshard a 127.0.0.1:" + FreePort.find() + " prefix=a:\n";
+        final String kept = "sink kept xadd 127.0.0.1:" + target.port() + " kept kinds=add,del\n";
+        final Path sinks = dir.resolve("journal").resolve("sinks");
+        try (Router router = Router.start(ConfigParser.parse(head + kept
+                + "sink removed xadd 127.0.0.1:" + target.port() + " removed kinds=add\n"
+                + "sink plain xadd 127.0.0.1:" + target.port() + " plain kinds=del\n", "test"), CrossShardPolicy.LOG)) {
+            Await.until("streaming", () -> router.upstream().state() == UpstreamLink.State.STREAMING);
+        }
+        for (String sink : List.of("kept", "removed", "plain")) {
+            assertTrue(Files.isDirectory(sinks.resolve(sink).resolve("a.index")), sink + "'s key index made");
+        }
+        // the second start: "removed" is gone from the config, "plain" no longer asks for kinds
+        try (Router router = Router.start(ConfigParser.parse(head + kept
+                + "sink plain xadd 127.0.0.1:" + target.port() + " plain\n", "test"), CrossShardPolicy.LOG)) {
+            Await.until("streaming", () -> router.upstream().state() == UpstreamLink.State.STREAMING);
+            assertTrue(Files.isDirectory(sinks.resolve("kept").resolve("a.index")), "the index a sink still reads is kept");
+            assertTrue(!Files.exists(sinks.resolve("removed").resolve("a.index")), "a removed sink's index is deleted");
+            assertTrue(!Files.exists(sinks.resolve("plain").resolve("a.index")), "the index of a sink without kinds= is deleted");
+        }
+    }
+
     private String lastMessage;
 
     /** Reads the next published message into {@link #lastMessage}; returns its "offset" field. */
