@@ -166,9 +166,13 @@ final class EntryLocator {
         int lo = 0;
         int hi = cycles.length - 1;
         int found = -1;
+        long firstStart = Long.MAX_VALUE; // of the whole journal: the search's last probe, when nothing is found, is file 0
         while (lo <= hi) {
             final int mid = (lo + hi) >>> 1;
             final long start = firstStartInOrAfter(cycles, mid);
+            if (mid == 0) {
+                firstStart = start;
+            }
             if (start == Long.MAX_VALUE || start > offset) {
                 hi = mid - 1;
             } else {
@@ -177,11 +181,12 @@ final class EntryLocator {
             }
         }
         if (found < 0) {
-            if (offset == end) {
-                // no whole document starts at or before the committed end: the files hold none yet
-                // but the one a writer is making (its file exists before its first document is
-                // whole), and that one starts here. Seen under load as a replica attached at a new
-                // journal's first snapshot: the start of the queue is where the next entry is read.
+            if (offset == end && firstStart == Long.MAX_VALUE) {
+                // no whole document anywhere: the files hold none yet but the one a writer is making
+                // (its file exists before its first document is whole), and that one starts here.
+                // Seen under load as a replica attached at a new journal's first snapshot: the start
+                // of the queue is where the next entry is read. A whole first entry that starts
+                // after this end means the journal does not hold it: before its start.
                 tailer.toStart();
                 return SeekResult.BOUNDARY;
             }

@@ -46,4 +46,20 @@ class SeekAtFirstEntryTest {
             }
         }
     }
+    @Test
+    void shouldNotTakeAnEndBeforeTheJournalsFirstWholeEntryForItsStart() {
+        final JournalContext context = new JournalContext().dir(dir).minFreeBytes(0);
+        try (Journal journal = Journal.open(context)) {
+            final ShardJournal shard = journal.shard("a");
+            final JournalWriter writer = shard.writer(100);
+            final byte[] set = "*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\nb\r\n".getBytes(StandardCharsets.US_ASCII);
+            writer.append(110, 0, 0, set);
+            writer.commit();
+            final EntryLocator locator = new EntryLocator("a", shard.queue());
+            final net.openhft.chronicle.queue.ExcerptTailer tailer = shard.queue().createTailer();
+            // an end of 50 the files do not hold: the first whole entry starts at 100
+            assertEquals(SeekResult.BEFORE_START, locator.locate(50, tailer, 50, 50));
+            assertEquals(SeekResult.BOUNDARY, locator.locate(100, tailer, 100 + set.length, 100 + set.length));
+        }
+    }
 }
