@@ -2,21 +2,17 @@ package io.redisreplica.router;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.redisreplica.journal.Checkpoint;
 import io.redisreplica.journal.Journal;
-import io.redisreplica.journal.ShardCheck;
-import io.redisreplica.journal.ShardJournal;
 import io.redisreplica.router.admin.AdminAuth;
 import io.redisreplica.router.admin.AdminEndpoints;
 import io.redisreplica.router.admin.AdminHttpServer;
@@ -31,12 +27,9 @@ import io.redisreplica.router.downstream.ReplicaPolicy;
 import io.redisreplica.router.downstream.ReplicaSession;
 import io.redisreplica.router.downstream.VirtualMaster;
 import io.redisreplica.router.routing.CrossShardPolicy;
-import io.redisreplica.router.routing.ShardMap;
-import io.redisreplica.router.shard.ShardFingerprint;
-import io.redisreplica.router.shard.ShardMapChange;
-import io.redisreplica.router.shard.ShardMapChangedException;
 import io.redisreplica.router.shard.ShardMapPolicy;
 import io.redisreplica.router.shard.ShardRuntime;
+import io.redisreplica.router.shard.ShardsAtStart;
 import io.redisreplica.router.sinks.ClassSinkDelivery;
 import io.redisreplica.router.sinks.KafkaSinkDelivery;
 import io.redisreplica.router.sinks.RedisSinkDelivery;
@@ -79,90 +72,21 @@ public final class Router implements AutoCloseable, RouterView {
     private final Object lifecycle = new Object();
     private boolean closed;
     /** Shard journals found damaged at start and set aside (each shard took a new snapshot). */
-    private long journalsSetAside;
+    private final long journalsSetAside;
     /** Shard journals found damaged at start after what the checkpoint saw, and cut back to their last good entry. */
-    private long journalTailsCut;
+    private final long journalTailsCut;
     private final long startedAt = System.currentTimeMillis();
 
     private Router(RouterConfig config, CrossShardPolicy policy, ShardMapPolicy mapPolicy) throws IOException {
         this.journal = Journal.open(config.journalContext());
         boolean ok = false;
         try {
-            final Checkpoint cp = journal.checkpoint();
-            final Map<String, String> fingerprints = ShardFingerprint.of(config);
-            final ShardMapChange change = ShardMapChange.compare(cp.shardMapRecorded() ? cp.shardMap() : null, fingerprints);
-            if (!change.isEmpty()) {
-                // deleting what the config no longer has is consent enough when nothing else changed
-                if (!mapPolicy.acceptChange() && !(mapPolicy.removeOldShards() && change.onlyRemovals())) {
-                    throw new ShardMapChangedException(change.refusal(config.journalDir()), change);
-                }
-                LOG.warn("shard map change accepted ({}):{}", mapPolicy.acceptChange() ? ShardMapChange.ACCEPT_OPTION
-                    : ShardMapChange.REMOVE_OPTION, change.details());
-            } else if (!cp.shardMapRecorded() && !cp.shards().isEmpty()) {
-                LOG.info("journal {}: its checkpoint records no shard map (written before maps were recorded): "
-                    + "the current one is recorded with the next checkpoint", config.journalDir());
-            }
-            final Path snapshots = config.journalDir().resolve("snapshots");
-            Files.createDirectories(snapshots);
-            oldShards(config, fingerprints.keySet(), snapshots, mapPolicy.removeOldShards());
-            staleKeyIndexes(config);
-            final List<String> waiting = new ArrayList<>();
-            final List<ShardRuntime> cutBack = new ArrayList<>();
-            for (ShardMap.Shard s : config.shardMap().shards()) {
-                final Checkpoint.ShardState saved = cp.shards().get(s.name());
-                // a journal that does not read back whole, or ends short of what the checkpoint saw
-                // committed, is cut back to its last good entry when that keeps all the checkpoint saw
-                // (the upstream link journals the rest again), else set aside: the shard takes a new
-                // snapshot instead of stranding a replica
-                ShardCheck checked = null;
-                if (saved != null) {
-                    final long started = System.nanoTime();
-                    final io.redisreplica.resp.CommandFramer framer = new io.redisreplica.resp.CommandFramer(
-                        io.redisreplica.resp.RespDecoderContext.preChecked()); // one for the whole walk
-                    checked = journal.check(s.name(), saved.journalEnd(), entry -> wholeCommands(framer, entry));
-                    LOG.info("journal shard {}: checked in {} ms: {}", s.name(), (System.nanoTime() - started) / 1_000_000,
-                        checked.outcome() == ShardCheck.Outcome.WHOLE ? "whole" : checked.outcome() + ": " + checked.damage());
-                }
-                final ShardJournal sj = journal.shard(s.name());
-                final String damage = journal.setAside().get(s.name()); // also one that could not be opened, unchecked
-                if (damage != null) {
-                    journalsSetAside++;
-                }
-                final boolean tailCut = checked != null && checked.outcome() == ShardCheck.Outcome.TAIL_CUT;
-                if (tailCut) {
-                    journalTailsCut++;
-                }
-                final long initial = saved == null || damage != null ? 0 : Math.max(saved.snapshotOffset(), 0);
-                final ShardRuntime runtime = new ShardRuntime(s, sj, sj.writer(initial), snapshots, config.shardPassword(s.name()));
-                runtime.fingerprint(fingerprints.get(s.name()));
-                final String wait = damage != null ? "journal_damaged"
-                    : change.added().contains(s.name()) ? "shard_added"
-                    : change.changed().contains(s.name()) ? "shard_map_changed"
-                    : saved == null ? (cp.upstreamOffset() < 0 ? "first_sync" : "shard_added")
-                    : saved.snapshotOffset() < 0 ? "snapshot_incomplete" // the router stopped while it swapped snapshots
-                    : !Files.exists(runtime.snapshot()) ? "snapshot_missing" : null;
-                if (wait == null) {
-                    runtime.restore(saved.replid(), saved.epoch(), saved.snapshotOffset());
-                    if (tailCut) {
-                        runtime.cutBack(checked.goodEnd());
-                        cutBack.add(runtime);
-                    }
-                } else {
-                    runtime.awaitSnapshot(saved == null ? null : saved.replid(), saved == null ? 0 : saved.epoch(), wait);
-                    waiting.add(s.name() + " (" + wait + ")");
-                }
-                shards.add(runtime);
-                if (config.describeRewrites(s.name()) != null) {
-                    LOG.info("shard {}: keys rewritten ({})", s.name(), config.describeRewrites(s.name()));
-                }
-            }
-            if (!cutBack.isEmpty()) {
-                // the new replids are durable before any replica is served: one that received what was
-                // cut must not continue with the old one after a restart
-                final Checkpoint next = journal.checkpoint();
-                cutBack.forEach(s -> next.shard(s.name(), s.replid(), s.epoch(), s.snapshotOffset(), s.journal().endOffset()));
-                journal.writeCheckpoint(next);
-            }
+            final ShardsAtStart opened = ShardsAtStart.open(config, journal, mapPolicy);
+            shards.addAll(opened.shards());
+            journalsSetAside = opened.setAside();
+            journalTailsCut = opened.tailsCut();
+            final List<String> waiting = opened.waiting();
+            final Path snapshots = opened.snapshots();
             // one set of TLS contexts for every shard port and one for the sinks: each reloads its files when they change
             final TlsContexts shardTls = shards.stream().anyMatch(s -> config.shardTls(s.name()))
                 ? new TlsContexts(config.tls(), "shard ports") : null;
@@ -196,7 +120,7 @@ public final class Router implements AutoCloseable, RouterView {
                 s.onJournalDamage(reason -> upstream.requestFullResync("shard " + s.name() + ": its journal cannot be read ("
                     + reason + "): a new snapshot replaces what is damaged"));
             }
-            if (!waiting.isEmpty() && cp.upstreamOffset() >= 0) {
+            if (!waiting.isEmpty() && opened.upstreamOffset() >= 0) {
                 // the master would continue with PSYNC, which makes no snapshot: ask for a full sync.
                 // It gives every shard a new snapshot epoch, so the others' replicas resync in full too.
                 upstream.requestFullResync("no snapshot for shard " + String.join(", ", waiting)
@@ -259,98 +183,6 @@ public final class Router implements AutoCloseable, RouterView {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the router: " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * Journal shards the config does not have: removed (journal, snapshot, sink offsets and key indexes) when
-     * asked, else kept as they are, with a warning: nothing reads or retains them.
-     */
-    private void oldShards(RouterConfig config, java.util.Set<String> configured, Path snapshots, boolean remove) throws IOException {
-        for (String name : journal.shardNames()) {
-            if (configured.contains(name)) {
-                continue;
-            }
-            if (!remove) {
-                LOG.warn("journal {}: shard {} is not in the config: its journal is kept and left alone (no replica is served "
-                    + "from it, retention does not touch it); start with {} to delete it", config.journalDir(), name,
-                    ShardMapChange.REMOVE_OPTION);
-                continue;
-            }
-            journal.removeShard(name);
-            Files.deleteIfExists(snapshots.resolve(name + ".rdb"));
-            final Path sinkDir = config.journalDir().resolve("sinks");
-            if (Files.isDirectory(sinkDir)) {
-                try (java.util.stream.Stream<Path> sinkNames = Files.list(sinkDir)) {
-                    for (Path sink : sinkNames.toList()) {
-                        Files.deleteIfExists(sink.resolve(name + ".offset"));
-                        deleteKeyIndex(sink.resolve(name + ".index")); // a shard added again under this name starts a new one
-                    }
-                }
-            }
-            LOG.warn("journal {}: shard {} is not in the config: its journal, snapshot, sink offsets and key indexes were deleted ({})",
-                config.journalDir(), name, ShardMapChange.REMOVE_OPTION);
-        }
-    }
-
-    /**
-     * Deletes the key indexes no configured sink reads any more: the sink was removed, lost its
-     * {@code kinds=}, or no longer takes that shard. An index is derived data (made again from the
-     * shard's snapshot when a sink asks for kinds again), a large one (about 27 bytes a key), and a
-     * stale one must not be mistaken for current if the sink comes back.
-     */
-    private static void staleKeyIndexes(RouterConfig config) throws IOException {
-        final Path sinkDir = config.journalDir().resolve("sinks");
-        if (!Files.isDirectory(sinkDir)) {
-            return;
-        }
-        try (java.util.stream.Stream<Path> sinkNames = Files.list(sinkDir)) {
-            for (Path sink : sinkNames.toList()) {
-                final String name = sink.getFileName().toString();
-                final SinkConfig configured = config.sinks().stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
-                try (java.util.stream.Stream<Path> files = Files.list(sink)) {
-                    for (Path index : files.filter(f -> f.getFileName().toString().endsWith(".index")).toList()) {
-                        final String file = index.getFileName().toString();
-                        final String shard = file.substring(0, file.length() - ".index".length());
-                        if (configured == null || configured.kinds().isEmpty() || !configured.takes(shard)) {
-                            deleteKeyIndex(index);
-                            LOG.info("sink {}: deleted its key index of shard {} ({}): no configured sink reads it", name, shard, index);
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /** Deletes a sink's key index directory (its files, then itself), if there is one. */
-    private static void deleteKeyIndex(Path dir) throws java.io.IOException {
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.toList()) {
-                Files.delete(f);
-            }
-        }
-        Files.delete(dir);
-    }
-
-        /** Whether a journal entry's payload frames as whole RESP commands (damaged bytes seldom do). */
-    private static boolean wholeCommands(io.redisreplica.resp.CommandFramer framer, io.redisreplica.journal.JournalEntry entry) {
-        framer.reset();
-        final int end = entry.payloadOffset() + entry.payloadLength();
-        int at = entry.payloadOffset();
-        try {
-            int n;
-            while (at < end && (n = framer.frame(entry.payload(), at, end - at)) > 0) {
-                if (framer.command().isInline() && !framer.command().isEmpty()) {
-                    return false; // the router journals arrays only
-                }
-                at += n;
-            }
-        } catch (RuntimeException e) {
-            return false;
-        }
-        return at == end;
     }
 
     /** Shard journals found damaged at start and set aside; each such shard takes a new snapshot. */

@@ -9,6 +9,9 @@
  * config's map with the one the journal recorded, and
  * {@link io.redisreplica.router.shard.ShardMapPolicy} says what a start does when they differ
  * ({@link io.redisreplica.router.shard.ShardMapChangedException} when it refuses).
+ * {@link io.redisreplica.router.shard.ShardsAtStart} makes the runtimes at start from what the
+ * journal holds: the map compared, each journal checked, cut back or set aside, the shards that
+ * wait for a snapshot named, old shards and unread key indexes dealt with.
  *
  * <p>Threads: none of its own. The upstream link's thread writes a {@code ShardRuntime} (appends,
  * commits, snapshots, new epochs); replica sessions, sink runners, retention and the admin port
