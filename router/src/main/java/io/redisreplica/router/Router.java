@@ -113,6 +113,8 @@ public final class Router implements AutoCloseable, RouterView {
                     }
                 }
             }
+            // closed from here on, started or not: a runner holds its delivery and its key index's mapped files
+            started.push(() -> SinkRunner.closeAll(sinks)); // in parallel: one join bound for all of them
             // the transforms' open() is user code: run here, where the router is wired, not by reading the config
             this.upstream = new UpstreamLink(config, Plugins.openValueRules(config), journal, shards, snapshots, policy,
                 this::recordReceivers, errors);
@@ -145,7 +147,6 @@ public final class Router implements AutoCloseable, RouterView {
             }
             this.retention = new Retention(shards, masters, sinks, upstream, followers, config.retentionInterval().toMillis(), errors);
             synchronized (lifecycle) { // a fatal error meanwhile closes the router once it is whole
-                started.push(() -> SinkRunner.closeAll(sinks)); // in parallel: one join bound for all of them
                 sinks.forEach(SinkRunner::start);
                 upstream.start();
                 started.push(upstream);
