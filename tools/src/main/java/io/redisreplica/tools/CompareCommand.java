@@ -71,11 +71,11 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--max-report", defaultValue = "50", paramLabel = "N", description = "Differences listed (all are counted; default: ${DEFAULT-VALUE}).")
     int maxReport;
 
-    @Option(names = "--quiet", description = "No progress on stderr.")
-    boolean quiet;
+    @Mixin
+    QuietOption quiet;
 
-    @Option(names = "--json", description = "The result as one JSON object.")
-    boolean json;
+    @Mixin
+    JsonResultOption json;
 
     @Mixin
     TlsOptions tls;
@@ -134,7 +134,7 @@ final class CompareCommand implements Callable<Integer> {
                 differences = recheck(differences);
                 progress(err, "pass " + round + ": " + differences.size() + " still differ", true);
             }
-            new CompareReport(json, maxReport).print(out, differences, compared, notCompared, untraced, (System.nanoTime() - started) / 1_000_000);
+            new CompareReport(json.on(), maxReport).print(out, differences, compared, notCompared, untraced, (System.nanoTime() - started) / 1_000_000);
             return differences.isEmpty() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
         } catch (IOException e) {
             err.println("error: " + e.getMessage());
@@ -370,7 +370,7 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     private void progress(PrintWriter err, String what, boolean force) {
-        if (quiet || (!force && System.nanoTime() - lastProgress < 5_000_000_000L)) {
+        if (quiet.on() || (!force && System.nanoTime() - lastProgress < 5_000_000_000L)) {
             return;
         }
         lastProgress = System.nanoTime();

@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import io.redisreplica.rdb.RdbReader;
 import tools.jackson.core.JsonGenerator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -29,14 +30,14 @@ final class RdbInfoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object instead of text.")
     boolean json;
 
-    @Option(names = "--quiet", description = "No progress on stderr.")
-    boolean quiet;
+    @Mixin
+    QuietOption quiet;
 
     @Override
     public Integer call() throws Exception {
         final RdbStats stats = new RdbStats();
         final Progress progress = new Progress(spec.commandLine().getErr(), "read " + file.getFileName(), Files.size(file));
-        try (InputStream in = new CountingInputStream(Files.newInputStream(file), quiet ? n -> { } : progress::update)) {
+        try (InputStream in = new CountingInputStream(Files.newInputStream(file), quiet.on() ? n -> { } : progress::update)) {
             new RdbReader().read(in, stats);
         }
         final PrintWriter out = spec.commandLine().getOut();

@@ -10,6 +10,7 @@ import io.redisreplica.router.config.ConfigParser;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.routing.ShardMap;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -39,11 +40,11 @@ final class RdbSplitCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace shard files that already exist in DIR.")
     boolean force;
 
-    @Option(names = "--quiet", description = "No progress on stderr.")
-    boolean quiet;
+    @Mixin
+    QuietOption quiet;
 
-    @Option(names = "--json", description = "The result as one JSON object.")
-    boolean json;
+    @Mixin
+    JsonResultOption json;
 
     @Override
     public Integer call() throws Exception {
@@ -56,10 +57,10 @@ final class RdbSplitCommand implements Callable<Integer> {
         final PrintWriter err = spec.commandLine().getErr();
         final Progress progress = new Progress(err, "split " + file.getFileName(), Files.size(file));
         final long start = System.nanoTime();
-        final SplitResult result = ShardFiles.split(file, out, routerConfig, quiet ? null : progress::update);
+        final SplitResult result = ShardFiles.split(file, out, routerConfig, quiet.on() ? null : progress::update);
         final double seconds = (System.nanoTime() - start) / 1e9;
         final PrintWriter o = spec.commandLine().getOut();
-        if (json) {
+        if (json.on()) {
             try (JsonOut j = new JsonOut(o)) {
                 final JsonGenerator g = j.json();
                 g.writeStartObject();

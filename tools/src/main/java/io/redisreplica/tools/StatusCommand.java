@@ -42,8 +42,8 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "60s", paramLabel = "DURATION", description = "How long --wait-synced waits: 30s, 5m (default: ${DEFAULT-VALUE}).")
     String timeout;
 
-    @Option(names = "--json", description = "The result as one JSON object.")
-    boolean json;
+    @Mixin
+    JsonResultOption json;
 
     @Mixin
     TlsOptions tls;
@@ -81,7 +81,7 @@ final class StatusCommand implements Callable<Integer> {
         final long masterOffset = view.masterOffset();
         final List<ShardSync.Shard> shards = view.shards();
         final Map<String, String> verdicts = view.verdicts();
-        if (json) {
+        if (json.on()) {
             try (JsonOut j = new JsonOut(out)) {
                 final tools.jackson.core.JsonGenerator g = j.json();
                 g.writeStartObject();
