@@ -77,7 +77,7 @@ final class RdbDumpCommand implements Callable<Integer> {
         }
         final PrintWriter out = spec.commandLine().getOut();
         final Progress progress = new Progress(spec.commandLine().getErr(), "dump " + file.getFileName(), Files.size(file));
-        // the CRC64 on a thread of its own: the parsing and the JSON keep one core busy, the CRC a part of a second
+        // the CRC64 on a thread of its own, beside the reading and the JSON writing threads
         final ExecutorService crc = Executors.newSingleThreadExecutor(r -> {
             final Thread t = new Thread(r, "rdb-dump-crc64");
             t.setDaemon(true);
@@ -86,8 +86,19 @@ final class RdbDumpCommand implements Callable<Integer> {
         try (InputStream in = new CountingInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16),
                  quiet ? n -> { } : progress::update);
              JsonOut json = new JsonOut(out, base64, OUTPUT_BUFFER)) {
-            new RdbReader(new RdbReaderContext().checksumExecutor(crc))
-                .read(in, new RdbDumper(json, !noValues, key, typeFilter, new TreeSet<>(dbs)));
+            // the JSON written on a second thread while this one reads on: see DumpHandOff
+            final DumpHandOff handOff = new DumpHandOff(new RdbDumper(json, !noValues, key, typeFilter, new TreeSet<>(dbs)));
+            try {
+                new RdbReader(new RdbReaderContext().checksumExecutor(crc)).read(in, handOff);
+            } catch (Throwable t) {
+                try {
+                    handOff.finish(); // the lines before the failure are written, as they were read
+                } catch (RuntimeException | Error w) {
+                    t.addSuppressed(w);
+                }
+                throw t;
+            }
+            handOff.finish();
         } finally {
             crc.shutdownNow();
         }

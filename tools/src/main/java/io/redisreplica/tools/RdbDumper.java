@@ -5,8 +5,6 @@ import java.util.regex.Pattern;
 
 import io.redisreplica.rdb.RdbConstants;
 import io.redisreplica.rdb.RdbEntry;
-import io.redisreplica.rdb.RdbValueVisitor;
-import io.redisreplica.rdb.RdbVisitor;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.SerializableString;
 import tools.jackson.core.io.SerializedString;
@@ -14,9 +12,10 @@ import tools.jackson.core.io.SerializedString;
 /**
  * Writes one JSON line per entry of an RDB ({@code rdb dump}), each value element as it is
  * decoded: a value of any size streams through, nothing of it is held. Entries the filters leave
- * out are stepped over without decoding their value.
+ * out are stepped over without decoding their value. Called by {@link DumpHandOff}'s writing
+ * thread, in the order the reader found things.
  */
-final class RdbDumper implements RdbVisitor, RdbValueVisitor {
+final class RdbDumper {
     // field names encoded once: written as bytes, millions of times
     private static final SerializableString DB = new SerializedString("db");
     private static final SerializableString KEY = new SerializedString("key");
@@ -37,8 +36,6 @@ final class RdbDumper implements RdbVisitor, RdbValueVisitor {
     private final Pattern key;
     private final Set<String> types;
     private final Set<Long> dbs;
-    /** The entry passes the filters: its line is being written. */
-    private boolean selected;
     /** Its value's JSON was started (a container, or a string or module written whole). */
     private boolean valueStarted;
 
@@ -72,72 +69,66 @@ final class RdbDumper implements RdbVisitor, RdbValueVisitor {
         }
     }
 
-    private boolean matches(RdbEntry e) {
+    /** Whether the entry passes the filters: its line is written, and its value decoded unless --no-values. */
+    boolean selects(RdbEntry e) {
         return (dbs.isEmpty() || dbs.contains(e.db()))
             && (types.isEmpty() || types.contains(RdbConstants.dataType(e.type())))
             && (key == null || key.matcher(e.keyString()).find());
     }
 
-    @Override
-    public RdbValueVisitor onValue(RdbEntry e) {
-        selected = matches(e);
+    /** Whether the values are written (not --no-values): the reader decodes them only then. */
+    boolean values() {
+        return values;
+    }
+
+    /** An entry's line up to its value: every field but the value and its length. */
+    void header(long db, byte[] k, int keyLength, int type, long expireAtMs, long idle, int freq, long offset) {
         valueStarted = false;
-        if (!selected) {
-            return null;
-        }
         json.writeStartObject();
         json.writeName(DB);
-        json.writeNumber(e.db());
+        json.writeNumber(db);
         json.writeName(KEY);
-        out.bytes(e.key(), 0, e.keyLength());
-        final int t = e.type() & 0xff;
+        out.bytes(k, 0, keyLength);
+        final int t = type & 0xff;
         json.writeName(TYPE);
         json.writeString(DATA_TYPES[t]);
         json.writeName(ENCODING);
         json.writeString(ENCODINGS[t]);
-        if (e.expireAtMs() >= 0) {
+        if (expireAtMs >= 0) {
             json.writeName(EXPIRE_AT_MS);
-            json.writeNumber(e.expireAtMs());
+            json.writeNumber(expireAtMs);
         }
-        if (e.idle() >= 0) {
+        if (idle >= 0) {
             json.writeName(IDLE);
-            json.writeNumber(e.idle());
+            json.writeNumber(idle);
         }
-        if (e.freq() >= 0) {
+        if (freq >= 0) {
             json.writeName(FREQ);
-            json.writeNumber(e.freq());
+            json.writeNumber(freq);
         }
         json.writeName(OFFSET);
-        json.writeNumber(e.offset());
+        json.writeNumber(offset);
         if (!values) {
-            return null;
+            return;
         }
         json.writeName(VALUE);
         if (ARRAY_VALUE[t]) {
             json.writeStartArray();
             valueStarted = true;
-        } // else written whole by onString / onModuleValue
-        return this;
+        } // else written whole by string / moduleValue
     }
 
-    @Override
-    public void onString(RdbEntry e, byte[] v) {
+    void string(byte[] v) {
         out.bytes(v);
         valueStarted = true;
     }
 
-    @Override
-    public void onListItem(RdbEntry e, byte[] item) {
+    /** A list item or a set member. */
+    void element(byte[] item) {
         out.bytes(item);
     }
 
-    @Override
-    public void onSetMember(RdbEntry e, byte[] member) {
-        out.bytes(member);
-    }
-
-    @Override
-    public void onZsetMember(RdbEntry e, byte[] member, double score) {
+    void zsetMember(byte[] member, double score) {
         json.writeStartArray();
         out.bytes(member);
         if (Double.isFinite(score)) {
@@ -148,8 +139,7 @@ final class RdbDumper implements RdbVisitor, RdbValueVisitor {
         json.writeEndArray();
     }
 
-    @Override
-    public void onHashField(RdbEntry e, byte[] field, byte[] v, long expireAtMs) {
+    void hashField(byte[] field, byte[] v, long expireAtMs) {
         json.writeStartArray();
         out.bytes(field);
         out.bytes(v);
@@ -159,8 +149,7 @@ final class RdbDumper implements RdbVisitor, RdbValueVisitor {
         json.writeEndArray();
     }
 
-    @Override
-    public void onStreamEntry(RdbEntry e, long ms, long seq, byte[][] fv) {
+    void streamEntry(long ms, long seq, byte[][] fv) {
         json.writeStartObject();
         json.writeName(ID);
         json.writeString(Long.toUnsignedString(ms) + "-" + Long.toUnsignedString(seq));
@@ -176,8 +165,7 @@ final class RdbDumper implements RdbVisitor, RdbValueVisitor {
         json.writeEndObject();
     }
 
-    @Override
-    public void onModuleValue(RdbEntry e, String module) {
+    void moduleValue(String module) {
         json.writeStartObject();
         json.writeName(MODULE);
         json.writeString(module);
@@ -185,20 +173,17 @@ final class RdbDumper implements RdbVisitor, RdbValueVisitor {
         valueStarted = true;
     }
 
-    @Override
-    public void onEntryEnd(RdbEntry e) {
-        if (!selected) {
-            return;
-        }
+    /** The end of an entry's line: its value closed (null when nothing was decoded), its length. */
+    void end(int type, long valueLength) {
         if (values) {
             if (!valueStarted) {
                 json.writeNull();
-            } else if (ARRAY_VALUE[e.type() & 0xff]) {
+            } else if (ARRAY_VALUE[type & 0xff]) {
                 json.writeEndArray();
             }
         }
         json.writeName(VALUE_BYTES);
-        json.writeNumber(e.valueLength());
+        json.writeNumber(valueLength);
         json.writeEndObject();
         out.endLine();
     }
