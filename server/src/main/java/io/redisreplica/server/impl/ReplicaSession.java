@@ -108,7 +108,7 @@ final class ReplicaSession extends Agent {
                 sync = handshake.run(in, small);
             } catch (RespProtocolException e) {
                 // as Redis answers a protocol error before it closes; the client's bytes made safe for the reply and the log
-                Handshake.write(small, "-ERR Protocol error: " + SafeText.of(e.getMessage()) + "\r\n");
+                Handshake.write(small, "-ERR Protocol error: " + SafeText.of(e.getMessage(), 256) + "\r\n");
                 small.flush();
                 throw e;
             }

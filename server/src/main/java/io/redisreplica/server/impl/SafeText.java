@@ -8,13 +8,18 @@ final class SafeText {
     }
 
     static String of(String text) {
-        final int n = Math.min(text.length(), MAX_LENGTH);
+        return of(text, MAX_LENGTH);
+    }
+
+    /** Cut at {@code max} characters: for our own messages that quote a bounded part of the client's bytes. */
+    static String of(String text, int max) {
+        final int n = Math.min(text.length(), max);
         final StringBuilder sb = new StringBuilder(n + 3);
         for (int i = 0; i < n; i++) {
             final char c = text.charAt(i);
             sb.append(c >= 0x20 && c < 0x7f ? c : '?');
         }
-        if (text.length() > MAX_LENGTH) {
+        if (text.length() > max) {
             sb.append("...");
         }
         return sb.toString();
