@@ -14,8 +14,9 @@
  * each replica (address, listening port, acknowledged offset, lag);
  * {@link io.redisreplica.server.ServerListener} hears every error and every sync.
  *
- * <p>This package is the API; {@code io.redisreplica.server.impl} is internal and may change
- * between versions (Chronicle's {@code impl} convention). Uses {@code resp} (framing what replicas
+ * <p>This package is the API; {@code io.redisreplica.server.spi} holds the building blocks a
+ * master of one's own (the router's virtual masters) shares with it; {@code io.redisreplica.server.impl}
+ * is internal and may change between versions (Chronicle's {@code impl} convention). Uses {@code resp} (framing what replicas
  * send) and SLF4J.
  */
 package io.redisreplica.server;

@@ -14,9 +14,11 @@ import io.redisreplica.server.JournalCursor;
 import io.redisreplica.server.ReplicaStatus;
 import io.redisreplica.server.ReplicaStatus.State;
 import io.redisreplica.server.Snapshot;
+import io.redisreplica.server.spi.ReplicaHandshake;
+import io.redisreplica.server.spi.SafeText;
 
 /**
- * One replica, on a thread of its own: the {@link Handshake}, the {@link SyncDecision} on its
+ * One replica, on a thread of its own: the {@link ReplicaHandshake}, the {@link SyncDecision} on its
  * SYNC/PSYNC ({@code +CONTINUE}, or {@code +FULLRESYNC} with the {@link SnapshotTransfer}, or a
  * wait with newlines while the source has no usable snapshot), then the {@link StreamWriter} at
  * the replica's own pace while its {@link AckReader} publishes the acknowledged offset. A stalled
@@ -33,7 +35,7 @@ final class ReplicaSession extends Agent {
     private final Sessions server;
     private final Socket socket;
     private final String peer;
-    private final Handshake handshake;
+    private final ReplicaHandshake handshake;
     private final Runnable ended;
 
     private volatile State state = State.HANDSHAKE;
@@ -47,7 +49,7 @@ final class ReplicaSession extends Agent {
         this.server = server;
         this.socket = socket;
         this.peer = socket.getInetAddress().getHostAddress() + ":" + socket.getPort();
-        this.handshake = new Handshake(socket, server);
+        this.handshake = new ReplicaHandshake(socket, server, server.guard());
         this.ended = ended;
     }
 
@@ -103,12 +105,12 @@ final class ReplicaSession extends Agent {
             final InputStream in = socket.getInputStream();
             // the handshake's replies are small; the stream's 64 KB buffer is made at SYNC/PSYNC
             final OutputStream small = new BufferedOutputStream(socket.getOutputStream(), 512);
-            final Handshake.Sync sync;
+            final ReplicaHandshake.Sync sync;
             try {
                 sync = handshake.run(in, small);
             } catch (RespProtocolException e) {
                 // as Redis answers a protocol error before it closes; the client's bytes made safe for the reply and the log
-                Handshake.write(small, "-ERR Protocol error: " + SafeText.of(e.getMessage(), 256) + "\r\n");
+                ReplicaHandshake.write(small, "-ERR Protocol error: " + SafeText.of(e.getMessage(), 256) + "\r\n");
                 small.flush();
                 throw e;
             }
@@ -139,8 +141,12 @@ final class ReplicaSession extends Agent {
         }
     }
 
-    private void sync(Handshake.Sync sync, InputStream in, OutputStream out) throws IOException, InterruptedException {
+    private void sync(ReplicaHandshake.Sync sync, InputStream in, OutputStream out) throws IOException, InterruptedException {
         final boolean psync = sync.replid() != null;
+        if (handshake.rdbOnly()) {
+            rdbOnly(psync, out);
+            return;
+        }
         final long deadline = System.currentTimeMillis() + server.context().snapshotWaitMillis();
         boolean toldWaiting = false;
         while (true) {
@@ -155,7 +161,7 @@ final class ReplicaSession extends Agent {
                     toldWaiting = true;
                 }
                 if (System.currentTimeMillis() > deadline) {
-                    Handshake.write(out, "-NOMASTERLINK Can't SYNC while not connected with my master\r\n");
+                    ReplicaHandshake.write(out, "-NOMASTERLINK Can't SYNC while not connected with my master\r\n");
                     out.flush();
                     LOG.warn("replica {}: no usable snapshot within {} ms: refused", peer, server.context().snapshotWaitMillis());
                     return;
@@ -172,7 +178,7 @@ final class ReplicaSession extends Agent {
                     continue; // the source moved between its offsets and the cursor: decided again
                 }
                 if (decision.action() == SyncDecision.Action.CONTINUE) {
-                    Handshake.write(out, "+CONTINUE " + snapshot.replid() + "\r\n");
+                    ReplicaHandshake.write(out, "+CONTINUE " + snapshot.replid() + "\r\n");
                     out.flush();
                     sentOffset = from;
                     server.countSync(true);
@@ -192,6 +198,26 @@ final class ReplicaSession extends Agent {
                 return;
             }
         }
+    }
+
+    /**
+     * {@code redis-cli --rdb}: the snapshot, then nothing, and only while it is current (a Redis
+     * master makes a fresh RDB; an older one would be a stale copy given as a current one).
+     */
+    private void rdbOnly(boolean psync, OutputStream out) throws IOException {
+        final Snapshot snapshot = source(() -> server.context().source().snapshot());
+        final long end = server.context().source().endOffset();
+        if (snapshot == null || snapshot.offset() != end) {
+            ReplicaHandshake.write(out, snapshot == null ? "-ERR no snapshot yet\r\n" : "-ERR the snapshot is at offset " + snapshot.offset()
+                + " and the stream at " + end + ": an RDB of the snapshot would be stale; replicate with REPLICAOF instead\r\n");
+            out.flush();
+            LOG.info("replica {}: rdb-only refused: {}", peer, snapshot == null ? "no snapshot" : "the snapshot is behind the stream");
+            return;
+        }
+        state(State.FULL_SYNC, "rdb-only: the snapshot is current");
+        final SnapshotTransfer.Sent sent = SnapshotTransfer.send(snapshot, psync, handshake.capaEof(), out);
+        out.flush();
+        LOG.info("replica {}: rdb-only: snapshot of {} bytes sent", peer, sent.bytes());
     }
 
     private void stream(JournalCursor cursor, long from, InputStream in, byte[] rest, OutputStream out)

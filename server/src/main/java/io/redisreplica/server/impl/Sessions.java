@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.redisreplica.server.ReplicaStatus;
 import io.redisreplica.server.ServerContext;
 import io.redisreplica.server.Snapshot;
+import io.redisreplica.server.spi.ClientGuard;
+import io.redisreplica.server.spi.HandshakeHost;
 
 /**
  * A server's replica sessions and what they share: the settings, the {@link ClientGuard}, the
@@ -18,7 +20,7 @@ import io.redisreplica.server.Snapshot;
  * themselves when started and leave when they end; {@link #closeAll()} wakes every session, then
  * joins each.
  */
-public final class Sessions {
+public final class Sessions implements HandshakeHost {
     private final ServerContext context;
     private final Errors errors;
     private final ClientGuard guard = new ClientGuard("replication server");
@@ -131,6 +133,32 @@ public final class Sessions {
             }
         }
         return false;
+    }
+
+    @Override
+    public String password() {
+        return context.requirePass();
+    }
+
+    @Override
+    public long handshakeTimeoutMillis() {
+        return context.handshakeTimeoutMillis();
+    }
+
+    @Override
+    public String info() {
+        return "# Replication\r\nrole:master\r\n" + infoLines() + "master_replid:" + replid() + "\r\nmaster_repl_offset:"
+            + context.source().endOffset() + "\r\n";
+    }
+
+    @Override
+    public String role() {
+        return "*3\r\n$6\r\nmaster\r\n:" + context.source().endOffset() + "\r\n" + roleArray();
+    }
+
+    @Override
+    public String unknownCommand(String safeName) {
+        return "-ERR unknown command '" + safeName + "': this is a replication server; replicate it with REPLICAOF\r\n";
     }
 
     /** The current history's replid, as INFO shows it; forty zeros before the first snapshot. */

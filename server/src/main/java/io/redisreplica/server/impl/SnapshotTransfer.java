@@ -11,6 +11,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 import io.redisreplica.server.Snapshot;
+import io.redisreplica.server.spi.ReplicaHandshake;
 
 /**
  * The RDB transfer of a full resync: {@code +FULLRESYNC replid offset} (for PSYNC; SYNC gets the
@@ -40,10 +41,10 @@ final class SnapshotTransfer {
             throw new SourceFailure(new IOException("the snapshot's size is not known and the replica did not announce capa eof (Redis < 2.8.18)"));
         }
         if (psync) {
-            Handshake.write(out, "+FULLRESYNC " + snapshot.replid() + " " + snapshot.offset() + "\r\n");
+            ReplicaHandshake.write(out, "+FULLRESYNC " + snapshot.replid() + " " + snapshot.offset() + "\r\n");
         }
         if (snapshot.size() >= 0) {
-            Handshake.write(out, "$" + snapshot.size() + "\r\n");
+            ReplicaHandshake.write(out, "$" + snapshot.size() + "\r\n");
             out.flush();
             final long sent = snapshot.file() != null ? sendFile(snapshot, out) : copy(snapshot, out, snapshot.size());
             if (sent != snapshot.size()) {
@@ -52,9 +53,9 @@ final class SnapshotTransfer {
             return new Sent(sent, false);
         }
         final String mark = HexFormat.of().formatHex(RANDOM.generateSeed(EOF_MARK_BYTES / 2));
-        Handshake.write(out, "$EOF:" + mark + "\r\n");
+        ReplicaHandshake.write(out, "$EOF:" + mark + "\r\n");
         final long sent = copy(snapshot, out, Long.MAX_VALUE);
-        Handshake.write(out, mark);
+        ReplicaHandshake.write(out, mark);
         return new Sent(sent, true);
     }
 

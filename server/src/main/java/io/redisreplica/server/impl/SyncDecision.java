@@ -1,5 +1,7 @@
 package io.redisreplica.server.impl;
 
+import io.redisreplica.server.spi.SafeText;
+
 /**
  * The answer to a replica's SYNC or PSYNC, decided from values alone (no I/O, no clock), as
  * Redis's {@code masterTryPartialResynchronization} decides: a PSYNC with the current replication

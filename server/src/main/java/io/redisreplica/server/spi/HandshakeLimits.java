@@ -1,4 +1,4 @@
-package io.redisreplica.server.impl;
+package io.redisreplica.server.spi;
 
 import io.redisreplica.resp.RespDecoderContext;
 
@@ -10,23 +10,28 @@ import io.redisreplica.resp.RespDecoderContext;
  * ({@value #MAX_COMMAND} bytes), so a connection in the handshake costs about 17 KB and nothing is
  * allocated for what a header announces.
  */
-final class HandshakeLimits {
-    static final int PRE_AUTH_MAX_ARGS = 10;
-    static final int PRE_AUTH_MAX_BULK = 16 * 1024;
+public final class HandshakeLimits {
+    /** Redis's limit on an unauthenticated client's multibulk length. */
+    public static final int PRE_AUTH_MAX_ARGS = 10;
+    /** Redis's limit on an unauthenticated client's bulk length. */
+    public static final int PRE_AUTH_MAX_BULK = 16 * 1024;
     /** The replica handshake's longest command (REPLCONF with every capa) is far below this. */
-    static final int HANDSHAKE_MAX_ARGS = 32;
-    static final int MAX_COMMAND = 16 * 1024 + 1024;
-    static final int MAX_INLINE = 4 * 1024;
+    public static final int HANDSHAKE_MAX_ARGS = 32;
+    /** Bytes one handshake command may take, headers included; the read buffer holds one whole. */
+    public static final int MAX_COMMAND = 16 * 1024 + 1024;
+    public static final int MAX_INLINE = 4 * 1024;
 
     private HandshakeLimits() {
     }
 
-    static RespDecoderContext preAuth() {
+    /** Framing before AUTH, when the port has a password. */
+    public static RespDecoderContext preAuth() {
         return new RespDecoderContext().maxArrayLength(PRE_AUTH_MAX_ARGS).maxBulkLength(PRE_AUTH_MAX_BULK)
             .maxCommandLength(MAX_COMMAND).maxInlineLength(MAX_INLINE);
     }
 
-    static RespDecoderContext handshake() {
+    /** Framing of the replica handshake after AUTH, or without a password: small commands only. */
+    public static RespDecoderContext handshake() {
         return new RespDecoderContext().maxArrayLength(HANDSHAKE_MAX_ARGS).maxBulkLength(PRE_AUTH_MAX_BULK)
             .maxCommandLength(MAX_COMMAND).maxInlineLength(MAX_INLINE);
     }

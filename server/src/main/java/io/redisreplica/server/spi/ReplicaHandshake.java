@@ -1,4 +1,4 @@
-package io.redisreplica.server.impl;
+package io.redisreplica.server.spi;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,12 +15,18 @@ import io.redisreplica.resp.Command;
 import io.redisreplica.resp.CommandFramer;
 
 /**
- * The replica's side of the conversation before SYNC or PSYNC: PING, AUTH, REPLCONF
- * ({@code listening-port}, {@code capa eof}; others answered OK), INFO and ROLE, within the
- * {@link HandshakeLimits} and the handshake timeout; any other command is an error. Run by the
+ * The replica's side of the conversation before SYNC or PSYNC: PING, AUTH (checked by the
+ * port's {@link ClientGuard}), REPLCONF ({@code listening-port}, {@code capa eof},
+ * {@code rdb-only}; others answered OK), INFO and ROLE (as the {@link HandshakeHost} says), within
+ * the {@link HandshakeLimits} and the handshake timeout; any other command is an error. Run by the
  * session's thread; only the announced listening port is read by others.
+ *
+ * <pre>{@code
+ * ReplicaHandshake handshake = new ReplicaHandshake(socket, host, guard);
+ * ReplicaHandshake.Sync sync = handshake.run(in, out);   // null: the peer went, or a wrong AUTH
+ * }</pre>
  */
-final class Handshake {
+public final class ReplicaHandshake {
     /**
      * The replica's sync request.
      *
@@ -28,31 +34,46 @@ final class Handshake {
      * @param offset the PSYNC offset (the replica's next byte), -1 for SYNC
      * @param rest bytes the replica sent after it (its first ACKs), for the ACK reader
      */
-    record Sync(String replid, long offset, byte[] rest) {
+    public record Sync(String replid, long offset, byte[] rest) {
     }
 
     private final Socket socket;
-    private final Sessions server;
+    private final HandshakeHost host;
+    private final ClientGuard guard;
     private volatile int listeningPort;
     private boolean authenticated;
     private boolean capaEof;
+    /** {@code REPLCONF rdb-only 1} (redis-cli --rdb, Redis 7): the client wants an RDB file, then nothing. */
+    private boolean rdbOnly;
     private boolean wrongAuth;
 
-    Handshake(Socket socket, Sessions server) {
+    /**
+     * @param socket the connection's socket, whose read timeout the handshake sets (under TLS the
+     *     plain socket beneath: it reads through it)
+     */
+    public ReplicaHandshake(Socket socket, HandshakeHost host, ClientGuard guard) {
         this.socket = socket;
-        this.server = server;
+        this.host = host;
+        this.guard = guard;
     }
 
-    int listeningPort() {
+    /** The port the replica announced ({@code REPLCONF listening-port}), 0 before (or when out of range). */
+    public int listeningPort() {
         return listeningPort;
     }
 
-    boolean capaEof() {
+    /** {@code REPLCONF capa eof}: it reads an RDB framed by an end mark ({@code $EOF:}). */
+    public boolean capaEof() {
         return capaEof;
     }
 
+    /** {@code REPLCONF rdb-only 1}: an RDB file, then nothing. */
+    public boolean rdbOnly() {
+        return rdbOnly;
+    }
+
     /** After {@link #run} returned null: true when a wrong AUTH closed it, false when the peer did. */
-    boolean wrongAuth() {
+    public boolean wrongAuth() {
         return wrongAuth;
     }
 
@@ -63,9 +84,9 @@ final class Handshake {
      * @throws SocketTimeoutException when no SYNC/PSYNC came within the handshake timeout
      * @throws io.redisreplica.resp.RespProtocolException for bytes that are no command, or past the limits
      */
-    Sync run(InputStream in, OutputStream out) throws IOException {
-        final String password = server.context().requirePass();
-        final long timeout = server.context().handshakeTimeoutMillis();
+    public Sync run(InputStream in, OutputStream out) throws IOException {
+        final String password = host.password();
+        final long timeout = host.handshakeTimeoutMillis();
         CommandFramer framer = new CommandFramer(password != null ? HandshakeLimits.preAuth() : HandshakeLimits.handshake());
         final byte[] buf = new byte[HandshakeLimits.MAX_COMMAND + 1024];
         final UnsafeBuffer view = new UnsafeBuffer(buf);
@@ -143,12 +164,12 @@ final class Handshake {
                     write(out, "-ERR wrong number of arguments for 'auth' command\r\n");
                 } else if (password == null) {
                     write(out, "-ERR AUTH called without any password configured for the default user.\r\n");
-                } else if (server.guard().matches(c.argString(c.argCount() - 1), c.argCount() == 3 ? c.argString(1) : null, password)) {
+                } else if (guard.matches(c.argString(c.argCount() - 1), c.argCount() == 3 ? c.argString(1) : null, password)) {
                     authenticated = true;
                     write(out, "+OK\r\n");
                 } else {
-                    final long delay = server.guard().authFailed(socket.getInetAddress().getHostAddress());
-                    holdBack(delay, out);
+                    final long delay = guard.authFailed(socket.getInetAddress().getHostAddress());
+                    ClientGuard.holdBack(delay, out);
                     write(out, "-WRONGPASS invalid username-password pair or user is disabled.\r\n");
                     return delay == 0;
                 }
@@ -160,18 +181,20 @@ final class Handshake {
                         listeningPort = port > 0 && port <= 65535 ? (int) port : 0;
                     } else if (c.argString(i).equalsIgnoreCase("capa") && c.argString(i + 1).equalsIgnoreCase("eof")) {
                         capaEof = true;
+                    } else if (c.argString(i).equalsIgnoreCase("rdb-only")) {
+                        rdbOnly = c.argString(i + 1).equals("1");
                     }
                 }
                 write(out, "+OK\r\n");
             }
             case "INFO" -> {
-                final String info = "# Replication\r\nrole:master\r\n" + server.infoLines() + "master_replid:" + server.replid()
-                    + "\r\nmaster_repl_offset:" + server.context().source().endOffset() + "\r\n";
-                final byte[] bytes = info.getBytes(StandardCharsets.UTF_8);
-                write(out, "$" + bytes.length + "\r\n" + info + "\r\n");
+                final byte[] bytes = host.info().getBytes(StandardCharsets.UTF_8);
+                write(out, "$" + bytes.length + "\r\n");
+                out.write(bytes);
+                write(out, "\r\n");
             }
-            case "ROLE" -> write(out, "*3\r\n$6\r\nmaster\r\n:" + server.context().source().endOffset() + "\r\n" + server.roleArray());
-            default -> write(out, "-ERR unknown command '" + SafeText.of(name) + "': this is a replication server; replicate it with REPLICAOF\r\n");
+            case "ROLE" -> write(out, host.role());
+            default -> write(out, host.unknownCommand(SafeText.of(name)));
         }
         return true;
     }
@@ -184,20 +207,8 @@ final class Handshake {
         }
     }
 
-    /** Holds a wrong AUTH's reply back (what was written before it flushed): a guesser waits, and the caller closes after it. */
-    private static void holdBack(long delayMs, OutputStream out) throws IOException {
-        if (delayMs <= 0) {
-            return;
-        }
-        out.flush();
-        try {
-            Thread.sleep(delayMs);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    static void write(OutputStream out, String s) throws IOException {
+    /** Writes {@code s} as UTF-8. */
+    public static void write(OutputStream out, String s) throws IOException {
         out.write(s.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,18 +1,18 @@
-package io.redisreplica.server.impl;
+package io.redisreplica.server.spi;
 
 /** Client-supplied text made safe for an error reply or a log line: printable ASCII only, bounded. */
-final class SafeText {
-    static final int MAX_LENGTH = 64;
+public final class SafeText {
+    public static final int MAX_LENGTH = 64;
 
     private SafeText() {
     }
 
-    static String of(String text) {
+    public static String of(String text) {
         return of(text, MAX_LENGTH);
     }
 
     /** Cut at {@code max} characters: for our own messages that quote a bounded part of the client's bytes. */
-    static String of(String text, int max) {
+    public static String of(String text, int max) {
         final int n = Math.min(text.length(), max);
         final StringBuilder sb = new StringBuilder(n + 3);
         for (int i = 0; i < n; i++) {
