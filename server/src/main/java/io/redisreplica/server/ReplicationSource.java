@@ -30,6 +30,8 @@ public interface ReplicationSource {
     /**
      * A cursor that reads the stream from {@code offset}, or null when the journal does not hold
      * that offset (as a command boundary: a replica always asks for one) in the current history.
+     * The cursor belongs to the history current when it opens: when the source moves to a new one
+     * (a snapshot with another replid), the cursor reads {@link JournalCursor#END}.
      */
     JournalCursor cursor(long offset) throws IOException;
 

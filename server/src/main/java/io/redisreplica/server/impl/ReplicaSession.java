@@ -31,6 +31,8 @@ final class ReplicaSession extends Agent {
     /** How long {@link #close()} waits for the thread (its socket closed, it ends at once). */
     static final long JOIN_MILLIS = 3000;
     private static final long WAIT_STEP_MILLIS = 50;
+    /** After a diskless-framed snapshot, at least this long for the first ACK (repl-timeout when longer). */
+    private static final long FIRST_ACK_MILLIS = 60_000;
 
     private final Sessions server;
     private final Socket socket;
@@ -174,7 +176,7 @@ final class ReplicaSession extends Agent {
             }
             final long from = decision.offset();
             try (JournalCursor cursor = source(() -> server.context().source().cursor(from))) {
-                if (cursor == null) {
+                if (cursor == null || !sameHistory(snapshot)) {
                     continue; // the source moved between its offsets and the cursor: decided again
                 }
                 if (decision.action() == SyncDecision.Action.CONTINUE) {
@@ -198,6 +200,16 @@ final class ReplicaSession extends Agent {
                 return;
             }
         }
+    }
+
+    /**
+     * Whether the source is still in {@code snapshot}'s history once a cursor was opened: a cursor
+     * belongs to the history current when it opens, so this check makes sure the snapshot sent and
+     * the stream after it are of one history.
+     */
+    private boolean sameHistory(Snapshot snapshot) throws SourceFailure {
+        final Snapshot now = source(() -> server.context().source().snapshot());
+        return now != null && now.replid().equals(snapshot.replid());
     }
 
     /**
@@ -227,7 +239,13 @@ final class ReplicaSession extends Agent {
         acks = a;
         a.start();
         if (awaitFirstAck) {
+            // the replica loads the snapshot before it ACKs: bounded like a diskless Redis master's wait
+            final long wait = Math.max(FIRST_ACK_MILLIS, server.context().replTimeoutMillis());
+            final long deadline = System.currentTimeMillis() + wait;
             while (a.ackedOffset() < 0 && !socket.isClosed()) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IOException("no REPLCONF ACK within " + wait + " ms of the snapshot");
+                }
                 Thread.sleep(1);
             }
         }

@@ -117,7 +117,7 @@ class ServeToRedisReplicaIntegrationTest {
     }
 
     @Test
-    void shouldHoldAReplicaUntilTheSourceHasASnapshotAndJoinItsThreadsOnClose() throws Exception {
+    void shouldHoldAReplicaUntilTheSourceHasASnapshotSendItDisklessAndJoinItsThreadsOnClose() throws Exception {
         final ReplicationBacklog backlog = new ReplicationBacklog(1 << 20);
         final RedisServer replica;
         try (ReplicationServer server = ReplicationServer.start(new ServerContext().source(backlog).listener(listener))) {
@@ -125,7 +125,8 @@ class ServeToRedisReplicaIntegrationTest {
             Await.until("the replica waits for the snapshot",
                 () -> server.replicas().size() == 1 && server.replicas().get(0).state() == ReplicaStatus.State.WAIT_SNAPSHOT, 30_000);
             final Path rdb = Snapshots.write(dir.resolve("late.rdb"), 10);
-            backlog.snapshot(Snapshot.ofFile(Snapshot.newReplid(), 0, rdb));
+            // a stream of unknown size: sent with the diskless framing ($EOF:mark), nothing after it until the replica ACKs
+            backlog.snapshot(Snapshot.of(Snapshot.newReplid(), 0, -1, () -> java.nio.file.Files.newInputStream(rdb)));
             backlog.appendCommand("SET", "after", "snapshot");
             replica.awaitReplicaInSync(30_000);
             Await.until("the command after the snapshot", () -> "snapshot".equals(replica.client().callString("GET", "after")), 30_000);
