@@ -40,6 +40,8 @@ final class AckReader extends Agent {
     private final LongSupplier endOffset;
     private final long stallMillis;
     private final long replTimeoutMillis;
+    /** Where the stream started: what a replica that has not ACKed yet is taken to stand at, for the stall watch. */
+    private final long startOffset;
 
     private volatile long ackedOffset = -1;
     private volatile long lastAckAt = -1;
@@ -48,8 +50,8 @@ final class AckReader extends Agent {
     private long lastHeard = System.currentTimeMillis();
     private final AtomicLong badAcks = new AtomicLong();
 
-    AckReader(String peer, Socket socket, InputStream in, byte[] rest, LongSupplier sentOffset, LongSupplier endOffset, long stallMillis,
-        long replTimeoutMillis, Errors errors) {
+    AckReader(String peer, Socket socket, InputStream in, byte[] rest, long startOffset, LongSupplier sentOffset, LongSupplier endOffset,
+        long stallMillis, long replTimeoutMillis, Errors errors) {
         super("acks-" + peer, errors, 1000);
         this.peer = peer;
         this.socket = socket;
@@ -59,6 +61,7 @@ final class AckReader extends Agent {
         this.endOffset = endOffset;
         this.stallMillis = stallMillis;
         this.replTimeoutMillis = replTimeoutMillis;
+        this.startOffset = startOffset;
     }
 
     long ackedOffset() {
@@ -157,10 +160,8 @@ final class AckReader extends Agent {
             LOG.warn("replica {}: nothing heard for {} ms (repl-timeout): disconnecting it", peer, now - lastHeard);
             return false;
         }
-        final long acked = ackedOffset;
-        if (acked < 0) {
-            return true;
-        }
+        // a replica sends its first ACK up to a second after its sync: one stopped before it stalls all the same
+        final long acked = ackedOffset >= 0 ? ackedOffset : startOffset;
         if (endOffset.getAsLong() <= acked) {
             lastProgress = now;
         } else if (!stalled && now - lastProgress > stallMillis) {

@@ -234,7 +234,7 @@ final class ReplicaSession extends Agent {
 
     private void stream(JournalCursor cursor, long from, InputStream in, byte[] rest, OutputStream out)
         throws IOException, InterruptedException {
-        final AckReader a = new AckReader(peer, socket, in, rest, () -> sentOffset, () -> server.context().source().endOffset(),
+        final AckReader a = new AckReader(peer, socket, in, rest, from, () -> sentOffset, () -> server.context().source().endOffset(),
             server.context().stallMillis(), server.context().replTimeoutMillis(), errors());
         acks = a;
         a.start();
