@@ -100,6 +100,24 @@ class ExamplesIntegrationTest {
         assertEquals(3, out.lines().count(), out);
     }
 
+    @Test
+    void shouldServeAHandBuiltSnapshotAndStreamToARealReplica() throws Exception {
+        final RedisServer replica = redis.start();
+        final Path log = dir.resolve("serve.log");
+        final Process p = java(log, "io.redisreplica.examples.ServeSnapshot", "127.0.0.1", Integer.toString(replica.port()), "500");
+        try {
+            assertTrue(p.waitFor(90, TimeUnit.SECONDS), "it ends once the replica acknowledged the stream");
+            assertEquals(0, p.exitValue(), read(log));
+        } finally {
+            p.destroyForcibly();
+        }
+        final String out = read(log);
+        assertTrue(out.contains("acknowledged offset ") && out.contains(", 0 bytes behind, after 1 full sync"), out);
+        assertEquals("hello from a hand-built snapshot", replica.client().callString("GET", "greeting"));
+        assertEquals("500", replica.client().callString("GET", "counter"), "each INCR of the stream applied once");
+        assertEquals(101, replica.client().callLong("DBSIZE"), "the snapshot's 100 keys and the counter");
+    }
+
     private static String read(Path file) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);

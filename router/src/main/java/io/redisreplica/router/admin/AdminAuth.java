@@ -7,7 +7,7 @@ import java.util.Base64;
 import java.util.Locale;
 
 import io.redisreplica.resp.Command;
-import io.redisreplica.router.downstream.ClientGuard;
+import io.redisreplica.server.spi.ClientGuard;
 
 /**
  * Who may read the admin port ({@code admin-password}, {@code admin-user}): RESP clients after

@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.redisreplica.resp.RespDecoderContext;
+import io.redisreplica.server.spi.HandshakeLimits;
 
 /**
  * What one listening port (a shard's virtual master, the admin port) lets a client cost before it
@@ -16,13 +17,11 @@ import io.redisreplica.resp.RespDecoderContext;
  */
 public final class ClientLimits {
     /** Redis's limit on an unauthenticated client's multibulk length. */
-    static final int PRE_AUTH_MAX_ARGS = 10;
+    static final int PRE_AUTH_MAX_ARGS = HandshakeLimits.PRE_AUTH_MAX_ARGS;
     /** Redis's limit on an unauthenticated client's bulk length. */
-    static final int PRE_AUTH_MAX_BULK = 16 * 1024;
-    /** The replica handshake's longest command (REPLCONF with every capa) is far below this. */
-    static final int HANDSHAKE_MAX_ARGS = 32;
+    static final int PRE_AUTH_MAX_BULK = HandshakeLimits.PRE_AUTH_MAX_BULK;
     /** Bytes one handshake command may take, headers included; the read buffer holds one whole. */
-    public static final int HANDSHAKE_MAX_COMMAND = 16 * 1024 + 1024;
+    public static final int HANDSHAKE_MAX_COMMAND = HandshakeLimits.MAX_COMMAND;
 
     public static final int DEFAULT_MAX_CLIENTS = 128;
     public static final long DEFAULT_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
@@ -41,16 +40,14 @@ public final class ClientLimits {
         return new ClientLimits(config.maxClients(), config.handshakeTimeout().toMillis());
     }
 
-    /** Framing before AUTH, when the port has a password. */
+    /** Framing before AUTH, when the port has a password (the server module's, which the replica handshake uses). */
     public static RespDecoderContext preAuth() {
-        return new RespDecoderContext().maxArrayLength(PRE_AUTH_MAX_ARGS).maxBulkLength(PRE_AUTH_MAX_BULK)
-            .maxCommandLength(HANDSHAKE_MAX_COMMAND).maxInlineLength(4 * 1024);
+        return HandshakeLimits.preAuth();
     }
 
     /** Framing of the replica handshake (and admin commands): small commands only. */
     public static RespDecoderContext handshake() {
-        return new RespDecoderContext().maxArrayLength(HANDSHAKE_MAX_ARGS).maxBulkLength(PRE_AUTH_MAX_BULK)
-            .maxCommandLength(HANDSHAKE_MAX_COMMAND).maxInlineLength(4 * 1024);
+        return HandshakeLimits.handshake();
     }
 
     public int maxClients() {

@@ -21,6 +21,8 @@ import io.redisreplica.router.support.DistinctErrors;
 import io.redisreplica.router.support.ErrorHandler;
 import io.redisreplica.router.support.SafeText;
 import io.redisreplica.router.tls.SocketFactory;
+import io.redisreplica.server.spi.ClientGuard;
+import io.redisreplica.server.spi.ReplicaHandshake;
 
 /**
  * One replica of a shard, on a thread of its own: the {@link ReplicaHandshake}, then the
@@ -57,6 +59,7 @@ public final class ReplicaSession extends Agent {
     private final long stallTimeoutMillis;
     private final ReplicaPolicy policy;
     private final ClientGuard guard;
+    private final ShardHandshakeHost host;
     private final ReplicaHandshake handshake;
     private final DistinctErrors ackErrors;
     /** Told once when the session ends: the listener forgets it and frees its client slot. */
@@ -92,7 +95,8 @@ public final class ReplicaSession extends Agent {
         this.stallTimeoutMillis = stallTimeoutMillis;
         this.policy = policy;
         this.guard = guard;
-        this.handshake = new ReplicaHandshake(shard, socket, limits, guard);
+        this.host = new ShardHandshakeHost(shard, limits);
+        this.handshake = new ReplicaHandshake(socket, host, guard);
         this.ackErrors = ackErrors;
         this.ended = ended;
     }
@@ -165,7 +169,7 @@ public final class ReplicaSession extends Agent {
 
     /** What INFO and ROLE list as the shard's replicas, for this connection's own questions. */
     void replicas(java.util.function.Supplier<ReplicaList> list) {
-        handshake.replicas(list);
+        host.replicas(list);
     }
 
     public String peer() {

@@ -18,6 +18,7 @@ import io.redisreplica.router.shard.ShardRuntime;
 import io.redisreplica.router.support.DistinctErrors;
 import io.redisreplica.router.support.ErrorHandler;
 import io.redisreplica.router.tls.SocketFactory;
+import io.redisreplica.server.spi.ClientGuard;
 
 /**
  * One shard's listener: every connection gets a {@link ReplicaSession} (an agent, on its own

@@ -2,10 +2,12 @@
  * The shards' virtual masters and their replicas.
  * {@link io.redisreplica.router.downstream.VirtualMaster} listens on a shard's port;
  * {@link io.redisreplica.router.downstream.AcceptLoop} accepts within the port's limits (also for
- * the admin port), {@link io.redisreplica.router.downstream.ClientGuard} remembers addresses that
- * failed AUTH or broke the protocol and holds back their repeated wrong AUTH. A
- * {@link io.redisreplica.router.downstream.ReplicaSession} takes a replica through the
- * {@link io.redisreplica.router.downstream.ReplicaHandshake}, answers its {@code PSYNC} as the pure
+ * the admin port), the server module's {@link io.redisreplica.server.spi.ClientGuard} remembers
+ * addresses that failed AUTH or broke the protocol and holds back their repeated wrong AUTH. A
+ * {@link io.redisreplica.router.downstream.ReplicaSession} takes a replica through the server
+ * module's {@link io.redisreplica.server.spi.ReplicaHandshake} (the one a {@code ReplicationServer}
+ * runs, with the shard's {@link io.redisreplica.router.downstream.ShardHandshakeHost} for its
+ * password, INFO and ROLE), answers its {@code PSYNC} as the pure
  * {@link io.redisreplica.router.downstream.SyncDecision} says ({@code +CONTINUE}, or
  * {@code +FULLRESYNC} with the {@link io.redisreplica.router.downstream.SnapshotSender}, or with
  * the {@link io.redisreplica.router.downstream.SnapshotStream} while the shard's next snapshot is
@@ -27,6 +29,7 @@
  * each (3 s bound), so none reads the journal after it returns. The {@code Router} creates and
  * closes the virtual masters.
  *
- * <p>Uses {@code shard}, {@code config}, {@code routing}, {@code support} and {@code tls} (how its sockets are made: plain or TLS).
+ * <p>Uses {@code shard}, {@code config}, {@code routing}, {@code support} and {@code tls} (how its sockets are made: plain or TLS),
+ * and of the server module only its SPI ({@code io.redisreplica.server.spi}).
  */
 package io.redisreplica.router.downstream;

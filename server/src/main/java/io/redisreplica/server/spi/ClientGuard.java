@@ -1,4 +1,4 @@
-package io.redisreplica.router.downstream;
+package io.redisreplica.server.spi;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -14,10 +14,11 @@ import org.slf4j.LoggerFactory;
  * A port's memory of what clients did wrong, by remote address (which, unlike an announced
  * listening port, a client cannot choose): wrong AUTH attempts and connections that broke the
  * protocol or timed out before completing the replica handshake. None of that counts against a
- * replica's identity ({@link ReplicaPolicy} only hears of failures after a valid PSYNC).
+ * replica's identity. A {@code ReplicationServer} keeps one per port; the router's virtual
+ * masters and its admin port use it too.
  *
  * <p>AUTH is compared in constant time ({@link MessageDigest#isEqual}), the user name included
- * ({@code default}, the only user a virtual master has). After {@value #FREE_FAILURES} wrong
+ * ({@code default} unless the port names another). After {@value #FREE_FAILURES} wrong
  * attempts from an address within {@value #WINDOW_MILLIS} ms, each further wrong answer is held
  * back 100 ms doubling to 2 s and its connection closed: a brute force gets a few guesses a
  * second instead of 20,000. A burst is logged once when it starts and once, with its count,
@@ -52,11 +53,15 @@ public final class ClientGuard {
     private final AtomicLong authFailures = new AtomicLong();
     private final AtomicLong protocolFailures = new AtomicLong();
 
-    ClientGuard(String role) {
+    /** A guard whose AUTH must name the {@code default} user (or none). */
+    public ClientGuard(String role) {
         this(role, null);
     }
 
-    /** @param user the user name AUTH must give ({@code shard-user}, {@code admin-user}), null for {@code default} */
+    /**
+     * @param role what the port is, for the log ({@code shard a}, {@code admin})
+     * @param user the user name AUTH must give ({@code shard-user}, {@code admin-user}), null for {@code default}
+     */
     public ClientGuard(String role, String user) {
         this.role = role;
         this.user = (user == null ? DEFAULT_USER : user).getBytes(StandardCharsets.UTF_8);
@@ -109,7 +114,7 @@ public final class ClientGuard {
     }
 
     /** Notes a connection from {@code address} that broke the protocol or timed out before its PSYNC. */
-    void protocolFailed(String address, String reason) {
+    public void protocolFailed(String address, String reason) {
         protocolFailures.incrementAndGet();
         synchronized (this) {
             burst(address, reason).protocolFailures++;
@@ -127,7 +132,7 @@ public final class ClientGuard {
     }
 
     /** Logs the end of bursts that are over; called on every failure and accepted connection. */
-    synchronized void sweep() {
+    public synchronized void sweep() {
         final long now = System.currentTimeMillis();
         final Iterator<Map.Entry<String, Burst>> it = bursts.entrySet().iterator();
         while (it.hasNext()) {

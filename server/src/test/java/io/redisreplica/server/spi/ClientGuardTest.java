@@ -1,4 +1,4 @@
-package io.redisreplica.router.downstream;
+package io.redisreplica.server.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-
-import io.redisreplica.router.support.SafeText;
 
 class ClientGuardTest {
     @Test

@@ -1,10 +1,11 @@
-package io.redisreplica.router.downstream;
+package io.redisreplica.server.spi;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -12,33 +13,33 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import io.redisreplica.resp.Command;
 import io.redisreplica.resp.CommandFramer;
-import io.redisreplica.router.config.ClientLimits;
-import io.redisreplica.router.shard.ShardRuntime;
-import io.redisreplica.router.support.SafeText;
 
 /**
- * The replica's side of the conversation before SYNC or PSYNC: PING, AUTH, REPLCONF
- * ({@code listening-port}, {@code capa eof}, {@code rdb-only}), INFO and ROLE, within the
- * handshake limits (smaller before AUTH) and the handshake timeout. Run by the session's thread;
- * only the announced listening port is read by others.
+ * The replica's side of the conversation before SYNC or PSYNC: PING, AUTH (checked by the
+ * port's {@link ClientGuard}), REPLCONF ({@code listening-port}, {@code capa eof},
+ * {@code rdb-only}; others answered OK), INFO and ROLE (as the {@link HandshakeHost} says), within
+ * the {@link HandshakeLimits} and the handshake timeout; any other command is an error. Run by the
+ * session's thread; only the announced listening port is read by others.
+ *
+ * <pre>{@code
+ * ReplicaHandshake handshake = new ReplicaHandshake(socket, host, guard);
+ * ReplicaHandshake.Sync sync = handshake.run(in, out);   // null: the peer went, or a wrong AUTH
+ * }</pre>
  */
-final class ReplicaHandshake {
+public final class ReplicaHandshake {
     /**
      * The replica's sync request.
      *
      * @param replid the PSYNC replid, null for SYNC
-     * @param offset the PSYNC offset, -1 for SYNC
+     * @param offset the PSYNC offset (the replica's next byte), -1 for SYNC
      * @param rest bytes the replica sent after it (its first ACKs), for the ACK reader
      */
-    record Sync(String replid, long offset, byte[] rest) {
+    public record Sync(String replid, long offset, byte[] rest) {
     }
 
-    private final ShardRuntime shard;
     private final Socket socket;
-    private final ClientLimits limits;
+    private final HandshakeHost host;
     private final ClientGuard guard;
-    /** The shard's replicas as INFO's slaveN lines and ROLE's list show them (see {@link ReplicaList}). */
-    private volatile java.util.function.Supplier<ReplicaList> replicas = () -> ReplicaList.NONE;
     private volatile int listeningPort;
     private boolean authenticated;
     private boolean capaEof;
@@ -46,32 +47,33 @@ final class ReplicaHandshake {
     private boolean rdbOnly;
     private boolean wrongAuth;
 
-    void replicas(java.util.function.Supplier<ReplicaList> list) {
-        this.replicas = list;
-    }
-
-    ReplicaHandshake(ShardRuntime shard, Socket socket, ClientLimits limits, ClientGuard guard) {
-        this.shard = shard;
+    /**
+     * @param socket the connection's socket, whose read timeout the handshake sets (under TLS the
+     *     plain socket beneath: it reads through it)
+     */
+    public ReplicaHandshake(Socket socket, HandshakeHost host, ClientGuard guard) {
         this.socket = socket;
-        this.limits = limits;
+        this.host = host;
         this.guard = guard;
     }
 
     /** The port the replica announced ({@code REPLCONF listening-port}), 0 before (or when out of range). */
-    int listeningPort() {
+    public int listeningPort() {
         return listeningPort;
     }
 
-    boolean capaEof() {
+    /** {@code REPLCONF capa eof}: it reads an RDB framed by an end mark ({@code $EOF:}). */
+    public boolean capaEof() {
         return capaEof;
     }
 
-    boolean rdbOnly() {
+    /** {@code REPLCONF rdb-only 1}: an RDB file, then nothing. */
+    public boolean rdbOnly() {
         return rdbOnly;
     }
 
     /** After {@link #run} returned null: true when a wrong AUTH closed it, false when the peer did. */
-    boolean wrongAuth() {
+    public boolean wrongAuth() {
         return wrongAuth;
     }
 
@@ -80,26 +82,27 @@ final class ReplicaHandshake {
      *
      * @return the sync request, or null when the connection must end (the peer closed it, or a wrong AUTH)
      * @throws SocketTimeoutException when no SYNC/PSYNC came within the handshake timeout
+     * @throws io.redisreplica.resp.RespProtocolException for bytes that are no command, or past the limits
      */
-    Sync run(InputStream in, OutputStream out) throws IOException {
-        // handshake commands are small (fewer before AUTH): a cap below the buffer size means a
-        // peer can never fill it, and nothing is allocated for what a header announces
-        CommandFramer framer = new CommandFramer(shard.password() != null ? ClientLimits.preAuth() : ClientLimits.handshake());
-        final byte[] buf = new byte[ClientLimits.HANDSHAKE_MAX_COMMAND + 1024];
+    public Sync run(InputStream in, OutputStream out) throws IOException {
+        final String password = host.password();
+        final long timeout = host.handshakeTimeoutMillis();
+        CommandFramer framer = new CommandFramer(password != null ? HandshakeLimits.preAuth() : HandshakeLimits.handshake());
+        final byte[] buf = new byte[HandshakeLimits.MAX_COMMAND + 1024];
         final UnsafeBuffer view = new UnsafeBuffer(buf);
-        final long deadline = System.currentTimeMillis() + limits.handshakeTimeoutMillis();
+        final long deadline = System.currentTimeMillis() + timeout;
         int pending = 0;
         while (true) {
             final long left = deadline - System.currentTimeMillis();
             if (left <= 0) {
-                throw new SocketTimeoutException("no SYNC/PSYNC within " + limits.handshakeTimeoutMillis() + " ms");
+                throw new SocketTimeoutException("no SYNC/PSYNC within " + timeout + " ms");
             }
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
             final int n;
             try {
                 n = in.read(buf, pending, buf.length - pending);
             } catch (SocketTimeoutException e) {
-                throw new SocketTimeoutException("no SYNC/PSYNC within " + limits.handshakeTimeoutMillis() + " ms");
+                throw new SocketTimeoutException("no SYNC/PSYNC within " + timeout + " ms");
             }
             if (n < 0) {
                 return null;
@@ -114,23 +117,27 @@ final class ReplicaHandshake {
                     continue;
                 }
                 final String name = c.argString(0).toUpperCase(Locale.ROOT);
-                if (shard.password() != null && !authenticated && !name.equals("AUTH") && !name.equals("PING")) {
+                if (password != null && !authenticated && !name.equals("AUTH") && !name.equals("PING")) {
                     write(out, "-NOAUTH Authentication required.\r\n");
                     continue;
                 }
                 if (name.equals("SYNC") || name.equals("PSYNC")) {
+                    if (name.equals("PSYNC") && c.argCount() != 3) {
+                        write(out, "-ERR wrong number of arguments for 'psync' command\r\n");
+                        continue;
+                    }
                     out.flush();
                     final boolean psync = name.equals("PSYNC");
-                    return new Sync(psync ? c.argString(1) : null, psync ? c.argLong(2) : -1, Arrays.copyOfRange(buf, at, pending));
+                    return new Sync(psync ? c.argString(1) : null, psync ? offset(c) : -1, Arrays.copyOfRange(buf, at, pending));
                 }
                 final boolean wasAuthenticated = authenticated;
-                if (!reply(c, name, out)) {
+                if (!reply(c, name, password, out)) {
                     out.flush();
                     wrongAuth = true;
                     return null;
                 }
                 if (authenticated && !wasAuthenticated) {
-                    framer = new CommandFramer(ClientLimits.handshake()); // the next command starts afresh
+                    framer = new CommandFramer(HandshakeLimits.handshake()); // the next command starts afresh
                 }
             }
             System.arraycopy(buf, at, buf, 0, pending - at);
@@ -139,16 +146,25 @@ final class ReplicaHandshake {
         }
     }
 
+    /** PSYNC's offset; {@code ?} (and anything not a number) as -1: a full resync. */
+    private static long offset(Command c) {
+        try {
+            return c.argLong(2);
+        } catch (RuntimeException notANumber) {
+            return -1;
+        }
+    }
+
     /** Answers one handshake command; false when the connection must close (a wrong AUTH past the free attempts). */
-    private boolean reply(Command c, String name, OutputStream out) throws IOException {
+    private boolean reply(Command c, String name, String password, OutputStream out) throws IOException {
         switch (name) {
             case "PING" -> write(out, "+PONG\r\n");
             case "AUTH" -> {
                 if (c.argCount() < 2 || c.argCount() > 3) {
                     write(out, "-ERR wrong number of arguments for 'auth' command\r\n");
-                } else if (shard.password() == null) {
+                } else if (password == null) {
                     write(out, "-ERR AUTH called without any password configured for the default user.\r\n");
-                } else if (guard.matches(c.argString(c.argCount() - 1), c.argCount() == 3 ? c.argString(1) : null, shard.password())) {
+                } else if (guard.matches(c.argString(c.argCount() - 1), c.argCount() == 3 ? c.argString(1) : null, password)) {
                     authenticated = true;
                     write(out, "+OK\r\n");
                 } else {
@@ -161,7 +177,7 @@ final class ReplicaHandshake {
             case "REPLCONF" -> {
                 for (int i = 1; i + 1 < c.argCount(); i += 2) {
                     if (c.argString(i).equalsIgnoreCase("listening-port")) {
-                        final long port = c.argLong(i + 1);
+                        final long port = number(c, i + 1);
                         listeningPort = port > 0 && port <= 65535 ? (int) port : 0;
                     } else if (c.argString(i).equalsIgnoreCase("capa") && c.argString(i + 1).equalsIgnoreCase("eof")) {
                         capaEof = true;
@@ -172,22 +188,27 @@ final class ReplicaHandshake {
                 write(out, "+OK\r\n");
             }
             case "INFO" -> {
-                // as a Redis master answers, so monitoring that reads a master's replicas sees the shard's. Sentinels
-                // of the router's own master find shard 0's port among that master's replicas and ask here too:
-                // priority 0 and not announced, so they never pick the router for promotion nor list it
-                final String info = "# Replication\r\nrole:master\r\n" + replicas.get().infoLines() + "master_replid:" + shard.replid()
-                    + "\r\nmaster_repl_offset:" + shard.journal().endOffset() + "\r\nslave_priority:0\r\nreplica_announced:0\r\n";
-                final byte[] bytes = info.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                write(out, "$" + bytes.length + "\r\n" + info + "\r\n");
+                final byte[] bytes = host.info().getBytes(StandardCharsets.UTF_8);
+                write(out, "$" + bytes.length + "\r\n");
+                out.write(bytes);
+                write(out, "\r\n");
             }
-            case "ROLE" -> write(out, "*3\r\n$6\r\nmaster\r\n:" + shard.journal().endOffset() + "\r\n" + replicas.get().roleArray());
-            default -> write(out, "-ERR unknown command '" + SafeText.of(name) + "': this is a redis-replica virtual master for shard "
-                + shard.name() + "; replicate it with REPLICAOF\r\n");
+            case "ROLE" -> write(out, host.role());
+            default -> write(out, host.unknownCommand(SafeText.of(name)));
         }
         return true;
     }
 
-    private static void write(OutputStream out, String s) throws IOException {
-        SnapshotSender.write(out, s);
+    private static long number(Command c, int index) {
+        try {
+            return c.argLong(index);
+        } catch (RuntimeException notANumber) {
+            return 0;
+        }
+    }
+
+    /** Writes {@code s} as UTF-8. */
+    public static void write(OutputStream out, String s) throws IOException {
+        out.write(s.getBytes(StandardCharsets.UTF_8));
     }
 }

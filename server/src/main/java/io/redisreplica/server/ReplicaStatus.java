@@ -1,0 +1,43 @@
+package io.redisreplica.server;
+
+/**
+ * One replica connection as the server sees it now (what Redis's {@code INFO replication} lists
+ * as {@code slaveN}): a value, read from what the session publishes.
+ *
+ * @param address the replica's IP address
+ * @param port the connection's remote port
+ * @param listeningPort the port it announced ({@code REPLCONF listening-port}), 0 when none
+ * @param state where its session is
+ * @param sentOffset the offset up to which the stream was written to its socket, -1 before its sync
+ * @param ackedOffset the last offset it acknowledged ({@code REPLCONF ACK}), -1 before the first
+ * @param lagBytes the source's end offset minus {@code ackedOffset}, -1 before the first ACK
+ * @param lastAckMillisAgo milliseconds since its last ACK (Redis's {@code lag}, in ms), -1 before the first
+ */
+public record ReplicaStatus(String address, int port, int listeningPort, State state, long sentOffset, long ackedOffset,
+    long lagBytes, long lastAckMillisAgo) {
+
+    /** A replica session's states. */
+    public enum State {
+        /** Before its SYNC or PSYNC. */
+        HANDSHAKE,
+        /** Waiting for a snapshot the source does not have yet. */
+        WAIT_SNAPSHOT,
+        /** Receiving the snapshot. */
+        FULL_SYNC,
+        /** Receiving the stream and acknowledging it. */
+        STREAMING,
+        /**
+         * Behind and no ACK progress for the stall timeout (frozen, or its socket stopped taking
+         * bytes): its session waits on that socket and holds no data; it streams again when it
+         * acknowledges again.
+         */
+        PAUSED,
+        /** The connection ended. */
+        CLOSED
+    }
+
+    /** {@code address:listeningPort} (the connection's port when none was announced): how Redis names a replica. */
+    public String name() {
+        return address + ":" + (listeningPort > 0 ? listeningPort : port);
+    }
+}

@@ -1,0 +1,144 @@
+package io.redisreplica.server;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.List;
+
+import io.redisreplica.server.impl.AcceptLoop;
+import io.redisreplica.server.impl.Errors;
+import io.redisreplica.server.impl.KeepAlive;
+import io.redisreplica.server.impl.Sessions;
+
+/**
+ * A Redis master as far as its replicas can tell: it listens on a port, and a real
+ * {@code redis-server} that runs {@code REPLICAOF host port} gets the {@link ReplicationSource}'s
+ * snapshot and then its command stream, with the replication protocol Redis replicas speak:
+ * {@code PSYNC} ({@code +FULLRESYNC} with the snapshot, {@code +CONTINUE} from an offset the
+ * source still holds), {@code REPLCONF listening-port/capa/ACK}, the master's PING keep-alive,
+ * optional {@code requirepass}, {@code INFO replication} and {@code ROLE}.
+ *
+ * <pre>{@code
+ * ReplicationBacklog backlog = new ReplicationBacklog(64 << 20);
+ * backlog.snapshot(Snapshot.ofFile(Snapshot.newReplid(), 0, Path.of("dump.rdb")));
+ * try (ReplicationServer server = ReplicationServer.start(new ServerContext().source(backlog).port(6380))) {
+ *     backlog.appendCommand("SET", "greeting", "hello");     // reaches every replica of :6380
+ *     for (ReplicaStatus r : server.replicas()) {
+ *         System.out.println(r.name() + " acked " + r.ackedOffset() + ", " + r.lagBytes() + " bytes behind");
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Threads: an accept loop, a PING loop, and per replica a session thread and (once it
+ * streams) an ACK reader; each named, each reporting its faults to the {@link ServerListener}.
+ * A replica that reads slowly blocks only its own session on its own socket; the stream is read
+ * from the source into one 64 KB buffer per session, so nothing piles up on the heap.
+ * {@link #close()} stops accepting, closes every replica's connection and joins all threads.
+ *
+ * <p>Before its SYNC or PSYNC a connection may cost only a few KB: commands are framed within
+ * Redis's limits for an unauthenticated client (10 arguments, 16 KB bulks with a password; 32
+ * arguments and 17 KB commands without), a handshake has a deadline, wrong AUTH answers slow
+ * down after five from an address, and at most {@code maxClients} connections are open at once.
+ */
+public final class ReplicationServer implements AutoCloseable {
+    private final ServerContext context;
+    private final ServerSocket socket;
+    private final Errors errors;
+    private final Sessions sessions;
+    private final AcceptLoop accept;
+    private final KeepAlive keepAlive;
+
+    private ReplicationServer(ServerContext context, ServerSocket socket) {
+        this.context = context;
+        this.socket = socket;
+        this.errors = new Errors(context.listener());
+        this.sessions = new Sessions(context, errors);
+        this.accept = new AcceptLoop(socket, sessions);
+        this.keepAlive = context.pingPeriodMillis() > 0 ? new KeepAlive(sessions, context.pingPeriodMillis()) : null;
+    }
+
+    /**
+     * Binds the port and starts serving.
+     *
+     * @throws IOException when the port cannot be bound
+     * @throws IllegalArgumentException when the context is not valid (see {@link ServerContext#conclude()})
+     */
+    public static ReplicationServer start(ServerContext context) throws IOException {
+        context.conclude();
+        final ServerSocket socket = new ServerSocket();
+        try {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(context.bind()), context.port()), 128);
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+        final ReplicationServer server = new ReplicationServer(context, socket);
+        server.accept.start();
+        if (server.keepAlive != null) {
+            server.keepAlive.start();
+        }
+        return server;
+    }
+
+    /** The port it listens on (the one taken when the context asked for 0). */
+    public int port() {
+        return socket.getLocalPort();
+    }
+
+    /** The address it listens on. */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) socket.getLocalSocketAddress();
+    }
+
+    /** The replicas past their handshake now: address, announced port, state, acknowledged offset and lag. */
+    public List<ReplicaStatus> replicas() {
+        return sessions.replicas();
+    }
+
+    /** Full resyncs ({@code +FULLRESYNC} or SYNC) answered since start (Redis's {@code sync_full}). */
+    public long fullResyncs() {
+        return sessions.fullResyncs();
+    }
+
+    /** Partial resyncs ({@code +CONTINUE}) answered since start (Redis's {@code sync_partial_ok}). */
+    public long partialResyncs() {
+        return sessions.partialResyncs();
+    }
+
+    /** Wrong AUTH attempts since start. */
+    public long authFailures() {
+        return sessions.guard().authFailures();
+    }
+
+    /** Connections closed before their SYNC/PSYNC for a protocol error, a limit or the handshake timeout, since start. */
+    public long protocolFailures() {
+        return sessions.guard().protocolFailures();
+    }
+
+    /** Connections turned away because {@code maxClients} were open, since start. */
+    public long refusedConnections() {
+        return sessions.refused();
+    }
+
+    /** Errors reported to the listener since start. */
+    public long errors() {
+        return errors.count();
+    }
+
+    /** Stops accepting, closes every replica's connection and joins every thread of the server. */
+    @Override
+    public void close() {
+        accept.close();
+        if (keepAlive != null) {
+            keepAlive.close();
+        }
+        sessions.closeAll();
+    }
+
+    @Override
+    public String toString() {
+        return "ReplicationServer[" + address() + ", " + context.source() + "]";
+    }
+}

@@ -1,0 +1,49 @@
+package io.redisreplica.server;
+
+import java.io.IOException;
+
+/**
+ * What a {@link ReplicationServer} serves, provided by the application: the snapshot a full
+ * resync sends, and the command stream (the journal) after it, addressed by replication offset.
+ * Called from the sessions' threads at once: implementations are thread-safe.
+ *
+ * <p>The contract, as a Redis master keeps it: the journal's bytes from the snapshot's offset on,
+ * applied to the snapshot, give the dataset at any later offset; a new history (a snapshot that
+ * the journal does not continue) has a new replication id. A replica's
+ * {@code PSYNC replid offset} continues ({@code +CONTINUE}) when {@code replid} is the current
+ * snapshot's and the journal still holds {@code offset}; anything else is a full resync.
+ *
+ * <p>{@link ReplicationBacklog} is a ready in-memory implementation (Redis's
+ * {@code repl-backlog-size}); an application with its own log (a database's change log, a
+ * Chronicle queue, a Kafka topic) implements this interface over it.
+ */
+public interface ReplicationSource {
+    /** The snapshot a full resync sends now, or null while there is none (a replica waits, as for a master preparing its RDB). */
+    Snapshot snapshot() throws IOException;
+
+    /** The offset of the first byte the journal still holds: a replica behind it needs a full resync. */
+    long firstOffset();
+
+    /** The offset just past the last byte in the journal (Redis's {@code master_repl_offset}). */
+    long endOffset();
+
+    /**
+     * A cursor that reads the stream from {@code offset}, or null when the journal does not hold
+     * that offset (as a command boundary: a replica always asks for one) in the current history.
+     * The cursor belongs to the history current when it opens: when the source moves to a new one
+     * (a snapshot with another replid), the cursor reads {@link JournalCursor#END}.
+     */
+    JournalCursor cursor(long offset) throws IOException;
+
+    /**
+     * Appends a {@code PING} to the stream, as a Redis master does every
+     * {@code repl-ping-replica-period} so an idle replica does not time out its link. A keep-alive
+     * must be in the stream, not beside it: a replica counts every byte it gets in its offset.
+     *
+     * @return false when the source does not (then the application keeps the stream busy itself,
+     *     or its replicas run with a {@code repl-timeout} above its quiet periods); the default
+     */
+    default boolean ping() throws IOException {
+        return false;
+    }
+}

@@ -1,0 +1,289 @@
+package io.redisreplica.server.impl;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.redisreplica.resp.RespProtocolException;
+import io.redisreplica.server.JournalCursor;
+import io.redisreplica.server.ReplicaStatus;
+import io.redisreplica.server.ReplicaStatus.State;
+import io.redisreplica.server.Snapshot;
+import io.redisreplica.server.spi.ReplicaHandshake;
+import io.redisreplica.server.spi.SafeText;
+
+/**
+ * One replica, on a thread of its own: the {@link ReplicaHandshake}, the {@link SyncDecision} on its
+ * SYNC/PSYNC ({@code +CONTINUE}, or {@code +FULLRESYNC} with the {@link SnapshotTransfer}, or a
+ * wait with newlines while the source has no usable snapshot), then the {@link StreamWriter} at
+ * the replica's own pace while its {@link AckReader} publishes the acknowledged offset. A stalled
+ * replica costs its cursor's position, not memory.
+ *
+ * <p>{@link #state} is written by this thread only; others read {@link #status()}.
+ */
+final class ReplicaSession extends Agent {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaSession.class);
+    /** How long {@link #close()} waits for the thread (its socket closed, it ends at once). */
+    static final long JOIN_MILLIS = 3000;
+    private static final long WAIT_STEP_MILLIS = 50;
+    /** After a diskless-framed snapshot, at least this long for the first ACK (repl-timeout when longer). */
+    private static final long FIRST_ACK_MILLIS = 60_000;
+
+    private final Sessions server;
+    private final Socket socket;
+    private final String peer;
+    private final ReplicaHandshake handshake;
+    private final Runnable ended;
+
+    private volatile State state = State.HANDSHAKE;
+    private volatile long sentOffset = -1;
+    private volatile AckReader acks;
+    /** After a diskless-framed transfer nothing may follow until the replica ACKs: the mark must be the last bytes it read. */
+    private boolean awaitFirstAck;
+
+    ReplicaSession(Sessions server, Socket socket, Runnable ended) {
+        super("replica-" + socket.getInetAddress().getHostAddress() + ":" + socket.getPort(), server.errors(), JOIN_MILLIS);
+        this.server = server;
+        this.socket = socket;
+        this.peer = socket.getInetAddress().getHostAddress() + ":" + socket.getPort();
+        this.handshake = new ReplicaHandshake(socket, server, server.guard());
+        this.ended = ended;
+    }
+
+    ReplicaStatus status() {
+        final AckReader a = acks;
+        State s = state;
+        if (s == State.STREAMING && a != null && a.stalled()) {
+            s = State.PAUSED;
+        }
+        final long acked = a == null ? -1 : a.ackedOffset();
+        final long ackAt = a == null ? -1 : a.lastAckAt();
+        return new ReplicaStatus(socket.getInetAddress().getHostAddress(), socket.getPort(), handshake.listeningPort(), s, sentOffset, acked,
+            acked < 0 ? -1 : Math.max(0, server.context().source().endOffset() - acked),
+            ackAt < 0 ? -1 : System.currentTimeMillis() - ackAt);
+    }
+
+    State state() {
+        return state;
+    }
+
+    private void state(State next, String reason) {
+        LOG.info("replica {}: {} -> {} ({})", peer, state, next, reason);
+        state = next;
+    }
+
+    /** Closing the socket ends whatever the session does: a read, a write, a wait. */
+    @Override
+    protected void wake() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+    }
+
+    @Override
+    protected void run() {
+        try {
+            serve();
+        } finally {
+            final AckReader a = acks;
+            if (a != null) {
+                a.close();
+            }
+            state = State.CLOSED;
+            ended.run();
+        }
+    }
+
+    private void serve() {
+        try (socket) {
+            socket.setTcpNoDelay(true);
+            final InputStream in = socket.getInputStream();
+            // the handshake's replies are small; the stream's 64 KB buffer is made at SYNC/PSYNC
+            final OutputStream small = new BufferedOutputStream(socket.getOutputStream(), 512);
+            final ReplicaHandshake.Sync sync;
+            try {
+                sync = handshake.run(in, small);
+            } catch (RespProtocolException e) {
+                // as Redis answers a protocol error before it closes; the client's bytes made safe for the reply and the log
+                ReplicaHandshake.write(small, "-ERR Protocol error: " + SafeText.of(e.getMessage(), 256) + "\r\n");
+                small.flush();
+                throw e;
+            }
+            if (sync == null) {
+                LOG.debug("replica {}: closed in the handshake{}", peer, handshake.wrongAuth() ? " (wrong AUTH)" : "");
+                return;
+            }
+            socket.setSoTimeout(0);
+            sync(sync, in, new BufferedOutputStream(socket.getOutputStream(), 64 * 1024));
+        } catch (SourceFailure e) {
+            server.errors().handled(name(), e);
+        } catch (IOException | RuntimeException e) {
+            if (closing()) {
+                return;
+            }
+            if (state == State.HANDSHAKE) {
+                // garbage or a timeout before a valid PSYNC counts against the address only
+                server.guard().protocolFailed(socket.getInetAddress().getHostAddress(), "closed in the handshake: " + SafeText.of(e.toString()));
+            } else if (e instanceof StreamWriter.HistoryEnded) {
+                LOG.info("replica {}: {}", peer, e.getMessage());
+            } else if (e instanceof IOException) {
+                LOG.info("replica {}: the link ended in {} at offset {}: {}", peer, state, sentOffset, e.toString());
+            } else {
+                server.errors().handled(name(), e); // a fault of this code, not of the replica's link
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void sync(ReplicaHandshake.Sync sync, InputStream in, OutputStream out) throws IOException, InterruptedException {
+        final boolean psync = sync.replid() != null;
+        if (handshake.rdbOnly()) {
+            rdbOnly(psync, out);
+            return;
+        }
+        final long deadline = System.currentTimeMillis() + server.context().snapshotWaitMillis();
+        boolean toldWaiting = false;
+        while (true) {
+            final Snapshot snapshot = source(() -> server.context().source().snapshot());
+            final long first = server.context().source().firstOffset();
+            final long end = server.context().source().endOffset();
+            final SyncDecision decision = SyncDecision.decide(sync.replid(), sync.offset(), snapshot == null ? null : snapshot.replid(),
+                snapshot == null ? -1 : snapshot.offset(), first, end);
+            if (decision.action() == SyncDecision.Action.WAIT) {
+                if (!toldWaiting) {
+                    state(State.WAIT_SNAPSHOT, decision.reason());
+                    toldWaiting = true;
+                }
+                if (System.currentTimeMillis() > deadline) {
+                    ReplicaHandshake.write(out, "-NOMASTERLINK Can't SYNC while not connected with my master\r\n");
+                    out.flush();
+                    LOG.warn("replica {}: no usable snapshot within {} ms: refused", peer, server.context().snapshotWaitMillis());
+                    return;
+                }
+                // the newlines a master sends while it prepares an RDB: the replica's link stays up
+                out.write('\n');
+                out.flush();
+                Thread.sleep(WAIT_STEP_MILLIS);
+                continue;
+            }
+            final long from = decision.offset();
+            try (JournalCursor cursor = source(() -> server.context().source().cursor(from))) {
+                if (cursor == null || !sameHistory(snapshot)) {
+                    continue; // the source moved between its offsets and the cursor: decided again
+                }
+                if (decision.action() == SyncDecision.Action.CONTINUE) {
+                    ReplicaHandshake.write(out, "+CONTINUE " + snapshot.replid() + "\r\n");
+                    out.flush();
+                    sentOffset = from;
+                    server.countSync(true);
+                    state(State.STREAMING, decision.reason());
+                    server.told(status(), true);
+                } else {
+                    state(State.FULL_SYNC, decision.reason());
+                    final SnapshotTransfer.Sent sent = SnapshotTransfer.send(snapshot, psync, handshake.capaEof(), out);
+                    out.flush();
+                    awaitFirstAck = sent.eofMark();
+                    sentOffset = from;
+                    server.countSync(false);
+                    state(State.STREAMING, "snapshot of " + sent.bytes() + " bytes sent, streaming from offset " + from);
+                    server.told(status(), false);
+                }
+                stream(cursor, from, in, sync.rest(), out);
+                return;
+            }
+        }
+    }
+
+    /**
+     * Whether the source is still in {@code snapshot}'s history once a cursor was opened: a cursor
+     * belongs to the history current when it opens, so this check makes sure the snapshot sent and
+     * the stream after it are of one history.
+     */
+    private boolean sameHistory(Snapshot snapshot) throws SourceFailure {
+        final Snapshot now = source(() -> server.context().source().snapshot());
+        return now != null && now.replid().equals(snapshot.replid());
+    }
+
+    /**
+     * {@code redis-cli --rdb}: the snapshot, then nothing, and only while it is current (a Redis
+     * master makes a fresh RDB; an older one would be a stale copy given as a current one).
+     */
+    private void rdbOnly(boolean psync, OutputStream out) throws IOException {
+        final Snapshot snapshot = source(() -> server.context().source().snapshot());
+        final long end = server.context().source().endOffset();
+        if (snapshot == null || snapshot.offset() != end) {
+            ReplicaHandshake.write(out, snapshot == null ? "-ERR no snapshot yet\r\n" : "-ERR the snapshot is at offset " + snapshot.offset()
+                + " and the stream at " + end + ": an RDB of the snapshot would be stale; replicate with REPLICAOF instead\r\n");
+            out.flush();
+            LOG.info("replica {}: rdb-only refused: {}", peer, snapshot == null ? "no snapshot" : "the snapshot is behind the stream");
+            return;
+        }
+        state(State.FULL_SYNC, "rdb-only: the snapshot is current");
+        final SnapshotTransfer.Sent sent = SnapshotTransfer.send(snapshot, psync, handshake.capaEof(), out);
+        out.flush();
+        LOG.info("replica {}: rdb-only: snapshot of {} bytes sent", peer, sent.bytes());
+    }
+
+    private void stream(JournalCursor cursor, long from, InputStream in, byte[] rest, OutputStream out)
+        throws IOException, InterruptedException {
+        final AckReader a = new AckReader(peer, socket, in, rest, from, () -> sentOffset, () -> server.context().source().endOffset(),
+            server.context().stallMillis(), server.context().replTimeoutMillis(), errors());
+        acks = a;
+        a.start();
+        if (awaitFirstAck) {
+            // the replica loads the snapshot before it ACKs: bounded like a diskless Redis master's wait
+            final long wait = Math.max(FIRST_ACK_MILLIS, server.context().replTimeoutMillis());
+            final long deadline = System.currentTimeMillis() + wait;
+            while (a.ackedOffset() < 0 && !socket.isClosed()) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IOException("no REPLCONF ACK within " + wait + " ms of the snapshot");
+                }
+                Thread.sleep(1);
+            }
+        }
+        try {
+            StreamWriter.write(new Reading(cursor), from, out, socket, sent -> sentOffset = sent);
+        } finally {
+            LOG.info("replica {}: stream ended at offset {}", peer, sentOffset);
+        }
+    }
+
+    /** A source call, its failure marked as the source's (reported), not the replica's link's (an ordinary end). */
+    private static <T> T source(SourceCall<T> call) throws SourceFailure {
+        try {
+            return call.get();
+        } catch (IOException | RuntimeException e) {
+            throw new SourceFailure(e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface SourceCall<T> {
+        T get() throws IOException;
+    }
+
+    /** The cursor with its failures marked as the source's; no allocation per read. */
+    private record Reading(JournalCursor cursor) implements JournalCursor {
+        @Override
+        public int read(byte[] dst, int offset, int length) throws IOException {
+            try {
+                return cursor.read(dst, offset, length);
+            } catch (IOException | RuntimeException e) {
+                throw new SourceFailure(e);
+            }
+        }
+
+        @Override
+        public void await(long timeoutMillis) throws InterruptedException {
+            cursor.await(timeoutMillis);
+        }
+    }
+}

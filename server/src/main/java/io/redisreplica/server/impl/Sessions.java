@@ -1,0 +1,208 @@
+package io.redisreplica.server.impl;
+
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.redisreplica.server.ReplicaStatus;
+import io.redisreplica.server.ServerContext;
+import io.redisreplica.server.Snapshot;
+import io.redisreplica.server.spi.ClientGuard;
+import io.redisreplica.server.spi.HandshakeHost;
+
+/**
+ * A server's replica sessions and what they share: the settings, the {@link ClientGuard}, the
+ * error policy, the client slots ({@code maxclients}) and the sync counters. Sessions register
+ * themselves when started and leave when they end; {@link #closeAll()} wakes every session, then
+ * joins each.
+ */
+public final class Sessions implements HandshakeHost {
+    private final ServerContext context;
+    private final Errors errors;
+    private final ClientGuard guard = new ClientGuard("replication server");
+    private final Set<ReplicaSession> sessions = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger connected = new AtomicInteger();
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong fullResyncs = new AtomicLong();
+    private final AtomicLong partialResyncs = new AtomicLong();
+    private volatile boolean closed;
+
+    public Sessions(ServerContext context, Errors errors) {
+        this.context = context;
+        this.errors = errors;
+    }
+
+    public ServerContext context() {
+        return context;
+    }
+
+    public Errors errors() {
+        return errors;
+    }
+
+    public ClientGuard guard() {
+        return guard;
+    }
+
+    /** Takes a client slot; false (and counted) when {@code maxclients} are connected. */
+    boolean tryAcquire() {
+        while (true) {
+            final int now = connected.get();
+            if (now >= context.maxClients()) {
+                refused.incrementAndGet();
+                return false;
+            }
+            if (connected.compareAndSet(now, now + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Starts the session of an accepted connection, which holds a slot (taken by
+     * {@link #tryAcquire()}) until it ends; when it cannot start, the slot is freed and the error thrown.
+     */
+    void start(Socket socket) {
+        final ReplicaSession[] self = new ReplicaSession[1];
+        final ReplicaSession session = new ReplicaSession(this, socket, () -> {
+            sessions.remove(self[0]);
+            connected.decrementAndGet();
+        });
+        self[0] = session;
+        sessions.add(session);
+        try {
+            if (closed) { // closed while this one was accepted: it must not outlive closeAll
+                throw new IllegalStateException("the server is closing");
+            }
+            session.start();
+        } catch (RuntimeException | Error e) { // "unable to create native thread" too
+            sessions.remove(session);
+            connected.decrementAndGet();
+            throw e;
+        }
+    }
+
+    /** Connections refused because {@code maxclients} were connected, since start. */
+    public long refused() {
+        return refused.get();
+    }
+
+    public long fullResyncs() {
+        return fullResyncs.get();
+    }
+
+    public long partialResyncs() {
+        return partialResyncs.get();
+    }
+
+    void countSync(boolean partial) {
+        (partial ? partialResyncs : fullResyncs).incrementAndGet();
+    }
+
+    /** Tells the listener of a sync; a listener that throws is reported, never ends the session. */
+    void told(ReplicaStatus status, boolean partial) {
+        try {
+            context.listener().onSync(status, partial);
+        } catch (RuntimeException e) {
+            errors.handled("listener onSync", e);
+        }
+    }
+
+    /** The replicas past their handshake. */
+    public List<ReplicaStatus> replicas() {
+        final List<ReplicaStatus> list = new ArrayList<>();
+        for (ReplicaSession s : sessions) {
+            final ReplicaStatus status = s.status();
+            if (status.state() != ReplicaStatus.State.HANDSHAKE && status.state() != ReplicaStatus.State.CLOSED) {
+                list.add(status);
+            }
+        }
+        list.sort((a, b) -> a.name().compareTo(b.name()));
+        return list;
+    }
+
+    /** Whether any replica streams (a master pings only then). */
+    boolean streaming() {
+        for (ReplicaSession s : sessions) {
+            if (s.state() == ReplicaStatus.State.STREAMING) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String password() {
+        return context.requirePass();
+    }
+
+    @Override
+    public long handshakeTimeoutMillis() {
+        return context.handshakeTimeoutMillis();
+    }
+
+    @Override
+    public String info() {
+        return "# Replication\r\nrole:master\r\n" + infoLines() + "master_replid:" + replid() + "\r\nmaster_repl_offset:"
+            + context.source().endOffset() + "\r\n";
+    }
+
+    @Override
+    public String role() {
+        return "*3\r\n$6\r\nmaster\r\n:" + context.source().endOffset() + "\r\n" + roleArray();
+    }
+
+    @Override
+    public String unknownCommand(String safeName) {
+        return "-ERR unknown command '" + safeName + "': this is a replication server; replicate it with REPLICAOF\r\n";
+    }
+
+    /** The current history's replid, as INFO shows it; forty zeros before the first snapshot. */
+    String replid() {
+        try {
+            final Snapshot s = context.source().snapshot();
+            return s == null ? "0".repeat(Snapshot.REPLID_LENGTH) : s.replid();
+        } catch (java.io.IOException e) {
+            return "0".repeat(Snapshot.REPLID_LENGTH);
+        }
+    }
+
+    /** INFO's {@code connected_slaves} and {@code slaveN} lines. */
+    String infoLines() {
+        final List<ReplicaStatus> list = replicas();
+        final StringBuilder sb = new StringBuilder("connected_slaves:").append(list.size()).append("\r\n");
+        for (int i = 0; i < list.size(); i++) {
+            final ReplicaStatus r = list.get(i);
+            sb.append("slave").append(i).append(":ip=").append(r.address()).append(",port=").append(r.listeningPort())
+                .append(",state=").append(r.state() == ReplicaStatus.State.FULL_SYNC ? "send_bulk" : "online")
+                .append(",offset=").append(Math.max(0, r.ackedOffset())).append(",lag=").append(Math.max(0, r.lastAckMillisAgo() / 1000))
+                .append("\r\n");
+        }
+        return sb.toString();
+    }
+
+    /** ROLE's list of replicas: {@code [ip, port, acked offset]} each. */
+    String roleArray() {
+        final List<ReplicaStatus> list = replicas();
+        final StringBuilder sb = new StringBuilder("*").append(list.size()).append("\r\n");
+        for (ReplicaStatus r : list) {
+            final String port = Integer.toString(r.listeningPort());
+            final String offset = Long.toString(Math.max(0, r.ackedOffset()));
+            sb.append("*3\r\n$").append(r.address().length()).append("\r\n").append(r.address()).append("\r\n$").append(port.length())
+                .append("\r\n").append(port).append("\r\n$").append(offset.length()).append("\r\n").append(offset).append("\r\n");
+        }
+        return sb.toString();
+    }
+
+    /** Wakes every session (closes its socket), then joins each: none reads the source after this returns. */
+    public void closeAll() {
+        closed = true;
+        final List<ReplicaSession> all = new ArrayList<>(sessions);
+        all.forEach(ReplicaSession::wakeToClose);
+        all.forEach(ReplicaSession::close);
+    }
+}

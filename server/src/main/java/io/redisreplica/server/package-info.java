@@ -1,0 +1,22 @@
+/**
+ * A Redis master as a library: serve a replication stream to real {@code redis-server} replicas
+ * from any source the application provides.
+ *
+ * <p>The application gives a {@link io.redisreplica.server.ReplicationSource}: the
+ * {@link io.redisreplica.server.Snapshot} a full resync sends (an RDB file or stream, with its
+ * replication id and offset) and the command journal after it, read through a
+ * {@link io.redisreplica.server.JournalCursor} per replica. {@link io.redisreplica.server.ReplicationBacklog}
+ * is a ready in-memory source (Redis's own backlog: the application appends RESP commands).
+ * {@link io.redisreplica.server.ReplicationServer#start} with a
+ * {@link io.redisreplica.server.ServerContext} listens; replicas that run {@code REPLICAOF} get
+ * {@code +FULLRESYNC} with the snapshot, or {@code +CONTINUE} from an offset the source still
+ * holds, then the stream at their own pace. {@link io.redisreplica.server.ReplicaStatus} shows
+ * each replica (address, listening port, acknowledged offset, lag);
+ * {@link io.redisreplica.server.ServerListener} hears every error and every sync.
+ *
+ * <p>This package is the API; {@code io.redisreplica.server.spi} holds the building blocks a
+ * master of one's own (the router's virtual masters) shares with it; {@code io.redisreplica.server.impl}
+ * is internal and may change between versions (Chronicle's {@code impl} convention). Uses {@code resp} (framing what replicas
+ * send) and SLF4J.
+ */
+package io.redisreplica.server;

@@ -1,0 +1,14 @@
+/**
+ * Building blocks of a replication master, for listeners that are not a
+ * {@link io.redisreplica.server.ReplicationServer} but speak to the same replicas: the router's
+ * virtual masters (and its admin port, for {@link io.redisreplica.server.spi.ClientGuard}) are
+ * made of them, as the server is. A documented SPI: stable like the API, but lower level.
+ *
+ * <p>{@link io.redisreplica.server.spi.ReplicaHandshake} answers a replica until its SYNC or
+ * PSYNC (PING, AUTH, REPLCONF, INFO, ROLE) for a {@link io.redisreplica.server.spi.HandshakeHost},
+ * within the {@link io.redisreplica.server.spi.HandshakeLimits} (Redis's pre-AUTH limits);
+ * {@link io.redisreplica.server.spi.ClientGuard} checks AUTH in constant time and slows a brute
+ * force per address; {@link io.redisreplica.server.spi.SafeText} makes a client's bytes safe to
+ * echo or log. Uses {@code resp} (framing) and SLF4J; nothing of the rest of the server.
+ */
+package io.redisreplica.server.spi;

@@ -1,0 +1,143 @@
+package io.redisreplica.server.usage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.redisreplica.server.JournalCursor;
+import io.redisreplica.server.ReplicaStatus;
+import io.redisreplica.server.ReplicationBacklog;
+import io.redisreplica.server.ReplicationServer;
+import io.redisreplica.server.ReplicationSource;
+import io.redisreplica.server.ServerContext;
+import io.redisreplica.server.ServerListener;
+import io.redisreplica.server.Snapshot;
+import io.redisreplica.testkit.Await;
+import io.redisreplica.testkit.RedisBinary;
+import io.redisreplica.testkit.RedisClient;
+import io.redisreplica.testkit.RedisServer;
+import io.redisreplica.testkit.RedisServers;
+
+/** A replica that stops reading, and a source that fails: what the server does, through its API only. */
+class ServerFaultsIntegrationTest {
+    @RegisterExtension
+    final RedisServers redis = new RedisServers();
+
+    @TempDir
+    Path dir;
+
+    private final List<String> errors = new CopyOnWriteArrayList<>();
+    private final ServerListener listener = new ServerListener() {
+        @Override
+        public void onError(String where, Throwable error, boolean fatal) {
+            errors.add(where + ": " + error.getMessage() + (fatal ? " (fatal)" : ""));
+        }
+    };
+
+    private static long counter(RedisServer replica) {
+        try (RedisClient c = replica.client()) {
+            final String v = c.callString("GET", "counter");
+            return v == null ? 0 : Long.parseLong(v);
+        } catch (RuntimeException e) {
+            return -1; // stopped, or loading
+        }
+    }
+
+    @Test
+    void shouldPauseAStoppedReplicaOnItsOwnSocketAndLetItCatchUpWithoutAResync() throws Exception {
+        final ReplicationBacklog backlog = new ReplicationBacklog(64 << 20);
+        backlog.snapshot(Snapshot.ofFile(Snapshot.newReplid(), 0, Snapshots.write(dir.resolve("s.rdb"), 10)));
+        try (ReplicationServer server = ReplicationServer.start(new ServerContext().source(backlog).stallMillis(500).listener(listener))) {
+            final RedisServer replica = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + server.port()));
+            replica.awaitReplicaInSync(30_000);
+            replica.pause(); // SIGSTOP: its socket fills, the session blocks on it
+            final String value = "x".repeat(1000);
+            for (int i = 0; i < 20_000; i++) { // ~20 MB: more than the socket buffers hold
+                backlog.appendCommand("INCR", "counter");
+                backlog.appendCommand("SET", "big", value);
+            }
+            Await.until("the stopped replica shows PAUSED", () -> server.replicas().size() == 1
+                && server.replicas().get(0).state() == ReplicaStatus.State.PAUSED, 30_000);
+            final ReplicaStatus paused = server.replicas().get(0);
+            // what its socket took so far (a few MB of kernel buffers), the rest left in the backlog, not queued for it
+            assertTrue(paused.sentOffset() < backlog.endOffset() / 2, "the stream held back at its socket: " + paused);
+            replica.resume();
+            Await.until("every INCR applied once", () -> counter(replica) == 20_000, 60_000);
+            Await.until("acknowledged to the end and streaming again", () -> server.replicas().size() == 1
+                && server.replicas().get(0).ackedOffset() == backlog.endOffset()
+                && server.replicas().get(0).state() == ReplicaStatus.State.STREAMING, 30_000);
+            assertEquals(1, server.fullResyncs(), "it caught up on its link, no resync");
+            assertEquals(0, server.partialResyncs());
+        }
+        assertEquals(List.of(), errors);
+    }
+
+    @Test
+    void shouldReportAFailingSourceToTheListenerAndContinueTheReplicaAfterIt() throws Exception {
+        final ReplicationBacklog backlog = new ReplicationBacklog(1 << 20);
+        backlog.snapshot(Snapshot.ofFile(Snapshot.newReplid(), 0, Snapshots.write(dir.resolve("s.rdb"), 10)));
+        final AtomicBoolean failNext = new AtomicBoolean();
+        final ReplicationSource failing = new ReplicationSource() {
+            @Override
+            public Snapshot snapshot() {
+                return backlog.snapshot();
+            }
+
+            @Override
+            public long firstOffset() {
+                return backlog.firstOffset();
+            }
+
+            @Override
+            public long endOffset() {
+                return backlog.endOffset();
+            }
+
+            @Override
+            public JournalCursor cursor(long offset) {
+                final JournalCursor cursor = backlog.cursor(offset);
+                return cursor == null ? null : new JournalCursor() {
+                    @Override
+                    public int read(byte[] dst, int at, int length) throws IOException {
+                        if (failNext.compareAndSet(true, false)) {
+                            throw new IOException("disk read failed (test)");
+                        }
+                        return cursor.read(dst, at, length);
+                    }
+
+                    @Override
+                    public void await(long timeoutMillis) throws InterruptedException {
+                        cursor.await(timeoutMillis);
+                    }
+                };
+            }
+        };
+        try (ReplicationServer server = ReplicationServer.start(new ServerContext().source(failing).listener(listener))) {
+            final RedisServer replica = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + server.port()));
+            replica.awaitReplicaInSync(30_000);
+            backlog.appendCommand("INCR", "counter");
+            Await.until("the first INCR", () -> counter(replica) == 1, 30_000);
+            failNext.set(true);
+            backlog.appendCommand("INCR", "counter");
+            Await.until("the failure reported", () -> errors.size() == 1, 30_000);
+            assertTrue(errors.get(0).startsWith("replica-127.0.0.1:") && errors.get(0).endsWith(
+                "the replication source failed: java.io.IOException: disk read failed (test)"), errors.get(0));
+            Await.until("the replica back, continued from its offset", () -> server.partialResyncs() == 1, 30_000);
+            Await.until("the second INCR once", () -> counter(replica) == 2, 30_000);
+            backlog.appendCommand("INCR", "counter");
+            Await.until("and the next", () -> counter(replica) == 3, 30_000);
+            assertEquals(1, server.fullResyncs());
+        }
+        assertEquals(1, errors.size(), errors.toString());
+    }
+}

@@ -1,0 +1,41 @@
+package io.redisreplica.server.usage;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import io.redisreplica.rdb.RdbWriter;
+
+/** Hand-built snapshots for the tests, written with the rdb module's writer. */
+final class Snapshots {
+    private Snapshots() {
+    }
+
+    /** An RDB (version 9) with {@code keys} strings {@code k:i} in db 0, one with a TTL an hour away, and two keys in db 3. */
+    static Path write(Path file, int keys) {
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
+            final RdbWriter rdb = new RdbWriter(out);
+            rdb.header(9);
+            rdb.selectDb(0);
+            for (int i = 0; i < keys; i++) {
+                rdb.stringEntry(bytes("k:" + i), bytes("value-" + i), -1);
+            }
+            rdb.stringEntry(bytes("expiring"), bytes("soon"), System.currentTimeMillis() + 3_600_000);
+            rdb.selectDb(3);
+            rdb.stringEntry(bytes("db3:a"), bytes("1"), -1);
+            rdb.stringEntry(bytes("counter"), bytes("100"), -1);
+            rdb.finish();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
