@@ -2,13 +2,10 @@ package io.redisreplica.router.sinks;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 import org.slf4j.Logger;
@@ -65,10 +62,12 @@ public final class ClassSinkDelivery implements SinkDelivery {
         try {
             Files.createDirectories(offsetFile.getParent());
             final Path temp = offsetFile.resolveSibling(offsetFile.getFileName() + ".tmp");
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
-                out.write(ByteBuffer.wrap((position.format() + "\n").getBytes(StandardCharsets.US_ASCII)));
-                out.force(true); // before the rename: a power loss must not leave an empty file in its place
+            // a FileOutputStream, not a FileChannel: the runner's thread is interrupted on close (for user
+            // code blocked in deliver), and an interruptible channel would then fail this record of a
+            // batch already delivered, which the next start would deliver again
+            try (java.io.FileOutputStream out = new java.io.FileOutputStream(temp.toFile())) {
+                out.write((position.format() + "\n").getBytes(StandardCharsets.US_ASCII));
+                out.getFD().sync(); // before the rename: a power loss must not leave an empty file in its place
             }
             Files.move(temp, offsetFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
