@@ -32,7 +32,7 @@ import io.redisreplica.resp.RespDecoderContext;
  * <p>Not thread-safe: one thread pulls. A command returned by {@link #next} is valid until the
  * next call. Commands up to {@link RespDecoderContext#maxCommandLength()} (8 MB by default) are
  * taken; a longer one fails the link (the router, which streams them, takes any size). To have
- * the application's own restarts resume where it acknowledged, see {@code JournaledClient}.
+ * the application's own restarts resume where it acknowledged, see {@link JournaledClient}.
  */
 public final class ReplicationClient implements AutoCloseable {
 
