@@ -74,12 +74,23 @@ public final class ReplicationClient implements AutoCloseable {
      */
     public record Options(String host, int port, String user, String password, int listeningPort, SocketFactory sockets,
                           int connectTimeoutMillis, RespDecoderContext limits) {
-        /** The same with AUTH as {@code user} (null for the default user) with {@code password}. */
+        /**
+         * The same with AUTH.
+         *
+         * @param user the ACL user (null: the default user)
+         * @param password the password (null: no AUTH)
+         * @return new options
+         */
         public Options auth(String user, String password) {
             return new Options(host, port, user, password, listeningPort, sockets, connectTimeoutMillis, limits);
         }
 
-        /** The same over {@code sockets} (an {@code SSLSocketFactory} for TLS). */
+        /**
+         * The same over other sockets.
+         *
+         * @param sockets an {@code SSLSocketFactory} for TLS
+         * @return new options
+         */
         public Options sockets(SocketFactory sockets) {
             return new Options(host, port, user, password, listeningPort, sockets, connectTimeoutMillis, limits);
         }

@@ -138,14 +138,17 @@ public final class CommandStream {
         lastAck = System.nanoTime();
     }
 
+    /** The master's offset after the last command returned or passed over. */
     public long offset() {
         return offset;
     }
 
+    /** The db the last command returned applies to. */
     public int db() {
         return db;
     }
 
+    /** Whether the last command returned is inside MULTI/EXEC (MULTI included, EXEC not). */
     public boolean inTransaction() {
         return inTransaction;
     }

@@ -24,6 +24,7 @@ public final class StreamDbVisitor implements RdbVisitor {
         return db;
     }
 
+    /** Passes every callback on to the application's {@code visitor}. */
     public StreamDbVisitor(RdbVisitor visitor) {
         this.visitor = visitor;
     }
