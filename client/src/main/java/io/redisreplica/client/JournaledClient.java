@@ -24,7 +24,10 @@ import io.redisreplica.resp.CommandFramer;
  * what the application had not acknowledged. When the master no longer holds even that, the
  * journal's commands are still delivered, and then a full resync: {@link #snapshotPending()}
  * turns true and {@link #readSnapshot} reads it. A link that fails while streaming is reconnected
- * inside {@link #next} from the last command received, the same way.
+ * inside {@link #next} from the last command received, the same way. Opened with {@link Sentinels},
+ * it asks them for the master at every connect and once a second while streaming, and moves to the
+ * master they name after a failover (which continues the stream, or resyncs in full when this
+ * client received bytes the new master never had).
  *
  * <pre>{@code
  * try (JournaledClient client = JournaledClient.open(ReplicationClient.options("10.0.0.5", 6379),
@@ -56,8 +59,14 @@ import io.redisreplica.resp.CommandFramer;
  * thread pulls. MULTI and EXEC are delivered as commands.
  */
 public final class JournaledClient implements AutoCloseable {
+    private static final long SENTINEL_CHECK_NANOS = 1_000_000_000L;
     private final Options options;
+    /** Asked for the master at every connect; null for the fixed address of {@link #options}. */
+    private final Sentinels sentinels;
     private final StreamJournal journal;
+    /** The master connected to ({@code host:port}), to tell when the sentinels name another. */
+    private String connectedTo;
+    private long lastSentinelCheck = System.nanoTime();
     private final JournalEntry entry = new JournalEntry();
     private final CommandFramer replayFramer;
     private ReplicationClient client;
@@ -71,7 +80,8 @@ public final class JournaledClient implements AutoCloseable {
     private long offset;
     private int db;
 
-    private JournaledClient(Options options, StreamJournal journal) {
+    private JournaledClient(Sentinels sentinels, Options options, StreamJournal journal) {
+        this.sentinels = sentinels;
         this.options = options;
         this.journal = journal;
         this.replayFramer = new CommandFramer(options.limits());
@@ -94,7 +104,21 @@ public final class JournaledClient implements AutoCloseable {
      *     process holds it, the disk is full)
      */
     public static JournaledClient open(Options options, JournalContext journal) throws IOException {
-        final JournaledClient client = new JournaledClient(options, StreamJournal.open(journal));
+        return open(null, options, journal);
+    }
+
+    /**
+     * As {@link #open(Options, JournalContext)}, with the master found through Sentinel at every
+     * connect, so a failover is followed: the new master continues the stream.
+     *
+     * @param sentinels where to ask for the master (null: {@code options}' own address)
+     * @param options how to connect to the master (its host and port are the sentinels' answer)
+     * @param journal the journal's directory and limits
+     * @return the client; close it to drop the link and release the journal
+     * @throws IOException when no sentinel names the master, or the master cannot be reached
+     */
+    public static JournaledClient open(Sentinels sentinels, Options options, JournalContext journal) throws IOException {
+        final JournaledClient client = new JournaledClient(sentinels, options, StreamJournal.open(journal));
         try {
             if (client.replayLeft == 0) {
                 client.connect(client.journal.resumeFrom());
@@ -107,7 +131,10 @@ public final class JournaledClient implements AutoCloseable {
     }
 
     private void connect(Position from) throws IOException {
-        client = ReplicationClient.connect(options, from);
+        final Options master = sentinels == null ? options : sentinels.locate(options);
+        client = ReplicationClient.connect(master, from);
+        connectedTo = master.host() + ":" + master.port();
+        lastSentinelCheck = System.nanoTime();
         if (client.sync().full()) {
             snapshotPending = true;
         } else {
@@ -200,6 +227,10 @@ public final class JournaledClient implements AutoCloseable {
                 return null;
             }
         }
+        if (sentinels != null && System.nanoTime() - lastSentinelCheck >= SENTINEL_CHECK_NANOS && !sentinelsNameTheMaster()) {
+            dropLink(); // a failover: reconnected at the next call, to the master the sentinels name now
+            return null;
+        }
         final Command c;
         try {
             c = client.next(timeoutMillis);
@@ -221,6 +252,21 @@ public final class JournaledClient implements AutoCloseable {
     /** Where to continue: the journal's resume point until the master delivered something, then after the last command. */
     private Position resumePosition() {
         return live ? new Position(replid, offset, db) : journal.resumeFrom();
+    }
+
+    /**
+     * Whether the sentinels still name the master this client is connected to. The old master of
+     * a failover goes on streaming (the sentinels' own hellos at least) until it is reconfigured,
+     * seconds later: asked once a second, the client moves sooner. No sentinel answering is no news.
+     */
+    private boolean sentinelsNameTheMaster() {
+        lastSentinelCheck = System.nanoTime();
+        try {
+            final Options now = sentinels.locate(options);
+            return connectedTo.equals(now.host() + ":" + now.port());
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     private void dropLink() throws IOException {

@@ -130,6 +130,20 @@ public final class MasterHandshake {
     }
 
     /**
+     * Any command and its reply, read exactly to its end: an array as a {@code List}, {@code :n}
+     * as a {@code Long}, a string as a {@code String}, an error as null (what {@link Sentinels}
+     * asks a Sentinel).
+     *
+     * @param args the command and its arguments
+     * @return the reply
+     * @throws IOException when the link fails or the reply is malformed or too long
+     */
+    public Object query(String... args) throws IOException {
+        send(args);
+        return value(args[0], 0);
+    }
+
+    /**
      * {@code SYNC}: the RDB follows, without a reply line.
      *
      * @throws IOException when the link fails
