@@ -27,7 +27,8 @@ import io.redisreplica.resp.RespDecoderContext;
  * <p>It acknowledges its offset to the master ({@code REPLCONF ACK}) once a second while the
  * application pulls, and at once when the master asks ({@code REPLCONF GETACK}). The application's
  * pace is the backpressure: nothing is queued here beyond one read buffer, and nothing is
- * allocated per command.
+ * allocated per command. A master that sends nothing (not even its PINGs) for the read timeout
+ * ({@link Options#readTimeoutMillis()}, 60 s like Redis's {@code repl-timeout}) fails the link.
  *
  * <p>Not thread-safe: one thread pulls. A command returned by {@link #next} is valid until the
  * next call. Commands up to {@link RespDecoderContext#maxCommandLength()} (8 MB by default) are
@@ -70,10 +71,23 @@ public final class ReplicationClient implements AutoCloseable {
      * @param listeningPort what {@code REPLCONF listening-port} announces (the master lists it in INFO)
      * @param sockets plain, or an {@code SSLSocketFactory} for a TLS master
      * @param connectTimeoutMillis how long the TCP connect may take
+     * @param readTimeoutMillis how long the master may send nothing before the link counts as
+     *     failed (Redis's own {@code repl-timeout}, 60 s by default; a master PINGs its replicas
+     *     every {@code repl-ping-replica-period}, 10 s by default): a frozen master or a lost
+     *     network fails {@link #next} (and the handshake, and the snapshot) instead of waiting
+     *     forever; it must be longer than the master's ping period
      * @param limits the longest command and argument count taken from the stream
      */
     public record Options(String host, int port, String user, String password, int listeningPort, SocketFactory sockets,
-                          int connectTimeoutMillis, RespDecoderContext limits) {
+                          int connectTimeoutMillis, int readTimeoutMillis, RespDecoderContext limits) {
+        /** Checks the timeouts. */
+        public Options {
+            if (connectTimeoutMillis <= 0 || readTimeoutMillis <= 0) {
+                throw new IllegalArgumentException("timeouts must be positive: connect " + connectTimeoutMillis + " ms, read "
+                    + readTimeoutMillis + " ms");
+            }
+        }
+
         /**
          * The same with AUTH.
          *
@@ -82,7 +96,28 @@ public final class ReplicationClient implements AutoCloseable {
          * @return new options
          */
         public Options auth(String user, String password) {
-            return new Options(host, port, user, password, listeningPort, sockets, connectTimeoutMillis, limits);
+            return new Options(host, port, user, password, listeningPort, sockets, connectTimeoutMillis, readTimeoutMillis, limits);
+        }
+
+        /**
+         * The same with another read timeout.
+         *
+         * @param millis how long the master may send nothing
+         * @return new options
+         */
+        public Options readTimeout(int millis) {
+            return new Options(host, port, user, password, listeningPort, sockets, connectTimeoutMillis, millis, limits);
+        }
+
+        /**
+         * The same with another address (what {@link Sentinels} answers).
+         *
+         * @param host the master's host name or address
+         * @param port the master's port
+         * @return new options
+         */
+        public Options address(String host, int port) {
+            return new Options(host, port, user, password, listeningPort, sockets, connectTimeoutMillis, readTimeoutMillis, limits);
         }
 
         /**
@@ -92,7 +127,7 @@ public final class ReplicationClient implements AutoCloseable {
          * @return new options
          */
         public Options sockets(SocketFactory sockets) {
-            return new Options(host, port, user, password, listeningPort, sockets, connectTimeoutMillis, limits);
+            return new Options(host, port, user, password, listeningPort, sockets, connectTimeoutMillis, readTimeoutMillis, limits);
         }
 
         /** Never the password: options end up in logs. */
@@ -104,29 +139,31 @@ public final class ReplicationClient implements AutoCloseable {
     }
 
     /**
-     * Plain, no AUTH, listening-port 0, a 5 s connect timeout, the default command limits.
+     * Plain, no AUTH, listening-port 0, a 5 s connect timeout, a 60 s read timeout, the default command limits.
      *
      * @param host the master's host name or address
      * @param port the master's port
      * @return options to pass to {@link #connect}
      */
     public static Options options(String host, int port) {
-        return new Options(host, port, null, null, 0, SocketFactory.getDefault(), 5_000, new RespDecoderContext());
+        return new Options(host, port, null, null, 0, SocketFactory.getDefault(), 5_000, 60_000, new RespDecoderContext());
     }
 
     private final MasterLink link;
     private final RespDecoderContext limits;
+    private final int readTimeoutMillis;
     private final String replid;
     /** Null until the commands may be read: after the snapshot of a full resync. */
     private CommandStream stream;
 
     /** Only takes what {@link #connect} opened: no I/O here. */
-    private ReplicationClient(MasterLink link, RespDecoderContext limits, int db) {
+    private ReplicationClient(MasterLink link, Options options, int db) {
         this.link = link;
-        this.limits = limits;
+        this.limits = options.limits();
+        this.readTimeoutMillis = options.readTimeoutMillis();
         this.replid = link.sync().replid();
         if (!link.sync().full()) {
-            stream = new CommandStream(link.socket(), link.in(), link.out(), limits, link.sync().offset(), db);
+            stream = new CommandStream(link.socket(), link.in(), link.out(), limits, readTimeoutMillis, link.sync().offset(), db);
         }
     }
 
@@ -141,7 +178,7 @@ public final class ReplicationClient implements AutoCloseable {
      *     PSYNC with an error ({@code -LOADING}, {@code -NOMASTERLINK}: try again later)
      */
     public static ReplicationClient connect(Options options, Position from) throws IOException {
-        return new ReplicationClient(MasterLink.open(options, from), options.limits(), from.db());
+        return new ReplicationClient(MasterLink.open(options, from), options, from.db());
     }
 
     /**
@@ -171,7 +208,8 @@ public final class ReplicationClient implements AutoCloseable {
         final RdbHeader header = reader.read(transfer.rdbStream(link.in()), streamDb);
         final InputStream rest = transfer.finish(reader, link.in());
         // a replica serving the sync selects no db before its stream: the RDB says which
-        stream = new CommandStream(link.socket(), rest, link.out(), limits, link.sync().offset(), Math.max(streamDb.db(), 0));
+        stream = new CommandStream(link.socket(), rest, link.out(), limits, readTimeoutMillis, link.sync().offset(),
+            Math.max(streamDb.db(), 0));
         stream.ack(); // as a Redis replica does once it has loaded: a diskless master waits for it to start the stream
         return header;
     }
@@ -184,7 +222,8 @@ public final class ReplicationClient implements AutoCloseable {
      *
      * @param timeoutMillis how long to wait for a command
      * @return the command, or null
-     * @throws IOException when the link fails: reconnect with {@link #position()} to continue
+     * @throws IOException when the link fails, or the master sent nothing for the read timeout:
+     *     reconnect with {@link #position()} to continue
      */
     public Command next(long timeoutMillis) throws IOException {
         if (stream == null) {

@@ -58,8 +58,7 @@ public record Sentinels(List<String> addresses, String masterName, String user, 
                 sentinel.greet(user, password);
                 if (sentinel.query("SENTINEL", "get-master-addr-by-name", masterName) instanceof List<?> hostPort && hostPort.size() == 2
                     && hostPort.get(0) instanceof String host && hostPort.get(1) instanceof String port) {
-                    return new ReplicationClient.Options(host, Integer.parseInt(port), template.user(), template.password(),
-                        template.listeningPort(), template.sockets(), template.connectTimeoutMillis(), template.limits());
+                    return template.address(host, Integer.parseInt(port));
                 }
                 failures.add(address + ": does not know master " + masterName);
             } catch (IOException | RuntimeException e) {

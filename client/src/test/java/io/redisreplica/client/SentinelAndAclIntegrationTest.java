@@ -75,6 +75,9 @@ class SentinelAndAclIntegrationTest {
             }
             take(client, list, 5);
             assertEquals(List.of("0", "1", "2", "3", "4"), list);
+            // what a failover keeps is what the replica has: the five writes, before it is promoted
+            io.redisreplica.testkit.Await.until("the replica to hold the five writes",
+                () -> Long.valueOf(5).equals(replica.call("LLEN", "seq")), 20_000);
             group.failover();
             group.awaitMaster(replica.port());
             for (int i = 5; i < 10; i++) {

@@ -43,14 +43,19 @@ public final class CommandStream {
     private int db;
     private boolean inTransaction;
     private long lastAck = System.nanoTime();
+    /** When the last byte came: a master silent for longer than {@link #readTimeoutNanos} is gone. */
+    private long lastRead = System.nanoTime();
+    private final long readTimeoutNanos;
     private int soTimeout = -1;
 
     /**
      * @param offset the master's offset of the last byte before the first command
      * @param db the database selected at that offset
      */
-    public CommandStream(Socket socket, InputStream in, OutputStream out, RespDecoderContext limits, long offset, int db) {
+    public CommandStream(Socket socket, InputStream in, OutputStream out, RespDecoderContext limits, int readTimeoutMillis, long offset,
+                         int db) {
         this.socket = socket;
+        this.readTimeoutNanos = readTimeoutMillis * 1_000_000L;
         this.in = in;
         this.out = out;
         this.framer = new CommandFramer(limits);
@@ -92,6 +97,10 @@ public final class CommandStream {
             if (now - lastAck >= ACK_INTERVAL_NANOS) {
                 ack();
             }
+            if (now - lastRead > readTimeoutNanos) {
+                throw new IOException("the master sent nothing for " + readTimeoutNanos / 1_000_000 + " ms (the read timeout) at offset "
+                    + offset);
+            }
             if (deadline == Long.MIN_VALUE) {
                 deadline = now + timeoutMillis * 1_000_000L;
             }
@@ -128,6 +137,7 @@ public final class CommandStream {
             throw new IOException("the master closed the link at offset " + offset);
         }
         end += n;
+        lastRead = System.nanoTime();
     }
 
     /** {@code REPLCONF ACK offset}: what this replica has processed. */

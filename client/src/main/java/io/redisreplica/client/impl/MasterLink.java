@@ -42,6 +42,7 @@ public record MasterLink(Socket socket, InputStream in, OutputStream out, Replic
             }
             socket.connect(new InetSocketAddress(options.host(), options.port()), options.connectTimeoutMillis());
             socket.setTcpNoDelay(true);
+            socket.setSoTimeout(options.readTimeoutMillis()); // the handshake and the snapshot: a silent master fails them
             final InputStream in = socket.getInputStream();
             final OutputStream out = socket.getOutputStream();
             final MasterHandshake handshake = new MasterHandshake(in, out);
