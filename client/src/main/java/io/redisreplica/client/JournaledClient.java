@@ -4,6 +4,7 @@ import java.io.IOException;
 
 import io.redisreplica.client.ReplicationClient.Options;
 import io.redisreplica.client.ReplicationClient.Position;
+import io.redisreplica.client.impl.MasterFinder;
 import io.redisreplica.client.impl.StreamJournal;
 import io.redisreplica.journal.JournalContext;
 import io.redisreplica.journal.JournalEntry;
@@ -59,14 +60,8 @@ import io.redisreplica.resp.CommandFramer;
  * thread pulls. MULTI and EXEC are delivered as commands.
  */
 public final class JournaledClient implements AutoCloseable {
-    private static final long SENTINEL_CHECK_NANOS = 1_000_000_000L;
-    private final Options options;
-    /** Asked for the master at every connect; null for the fixed address of {@link #options}. */
-    private final Sentinels sentinels;
+    private final MasterFinder masters;
     private final StreamJournal journal;
-    /** The master connected to ({@code host:port}), to tell when the sentinels name another. */
-    private String connectedTo;
-    private long lastSentinelCheck = System.nanoTime();
     private final JournalEntry entry = new JournalEntry();
     private final CommandFramer replayFramer;
     private ReplicationClient client;
@@ -81,8 +76,7 @@ public final class JournaledClient implements AutoCloseable {
     private int db;
 
     private JournaledClient(Sentinels sentinels, Options options, StreamJournal journal) {
-        this.sentinels = sentinels;
-        this.options = options;
+        this.masters = new MasterFinder(sentinels, options);
         this.journal = journal;
         this.replayFramer = new CommandFramer(options.limits());
         this.replayLeft = journal.pendingCount();
@@ -131,10 +125,7 @@ public final class JournaledClient implements AutoCloseable {
     }
 
     private void connect(Position from) throws IOException {
-        final Options master = sentinels == null ? options : sentinels.locate(options);
-        client = ReplicationClient.connect(master, from);
-        connectedTo = master.host() + ":" + master.port();
-        lastSentinelCheck = System.nanoTime();
+        client = ReplicationClient.connect(masters.master(), from);
         if (client.sync().full()) {
             snapshotPending = true;
         } else {
@@ -227,7 +218,7 @@ public final class JournaledClient implements AutoCloseable {
                 return null;
             }
         }
-        if (sentinels != null && System.nanoTime() - lastSentinelCheck >= SENTINEL_CHECK_NANOS && !sentinelsNameTheMaster()) {
+        if (masters.moved()) {
             dropLink(); // a failover: reconnected at the next call, to the master the sentinels name now
             return null;
         }
@@ -252,21 +243,6 @@ public final class JournaledClient implements AutoCloseable {
     /** Where to continue: the journal's resume point until the master delivered something, then after the last command. */
     private Position resumePosition() {
         return live ? new Position(replid, offset, db) : journal.resumeFrom();
-    }
-
-    /**
-     * Whether the sentinels still name the master this client is connected to. The old master of
-     * a failover goes on streaming (the sentinels' own hellos at least) until it is reconfigured,
-     * seconds later: asked once a second, the client moves sooner. No sentinel answering is no news.
-     */
-    private boolean sentinelsNameTheMaster() {
-        lastSentinelCheck = System.nanoTime();
-        try {
-            final Options now = sentinels.locate(options);
-            return connectedTo.equals(now.host() + ":" + now.port());
-        } catch (IOException e) {
-            return true;
-        }
     }
 
     private void dropLink() throws IOException {
