@@ -80,7 +80,19 @@ public final class ReplicationClient implements AutoCloseable {
      */
     public record Options(String host, int port, String user, String password, int listeningPort, SocketFactory sockets,
                           int connectTimeoutMillis, int readTimeoutMillis, RespDecoderContext limits) {
-        /** Checks the timeouts. */
+        /**
+         * Checks the timeouts: positive (0 would mean forever to the socket and at once to the stream).
+         *
+         * @param host the master's host name or address
+         * @param port the master's port
+         * @param user the ACL user AUTH names (null: the default user, or {@code requirepass})
+         * @param password AUTH's password when set (null for none)
+         * @param listeningPort what {@code REPLCONF listening-port} announces
+         * @param sockets plain, or an {@code SSLSocketFactory} for a TLS master
+         * @param connectTimeoutMillis how long the TCP connect may take
+         * @param readTimeoutMillis how long the master may send nothing
+         * @param limits the longest command and argument count taken from the stream
+         */
         public Options {
             if (connectTimeoutMillis <= 0 || readTimeoutMillis <= 0) {
                 throw new IllegalArgumentException("timeouts must be positive: connect " + connectTimeoutMillis + " ms, read "

@@ -26,7 +26,14 @@ import java.util.List;
 public record Sentinels(List<String> addresses, String masterName, String user, String password) {
     private static final int TIMEOUT_MILLIS = 2_000;
 
-    /** Checks the addresses. */
+    /**
+     * Checks the addresses: at least one, each {@code HOST:PORT}.
+     *
+     * @param addresses the sentinels, as {@code HOST:PORT}
+     * @param masterName the name the sentinels monitor the master as
+     * @param user the sentinels' ACL user (null: the default user)
+     * @param password the sentinels' password (null: no AUTH)
+     */
     public Sentinels {
         addresses = List.copyOf(addresses);
         if (addresses.isEmpty()) {
