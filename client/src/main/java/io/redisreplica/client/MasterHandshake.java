@@ -34,12 +34,24 @@ public final class MasterHandshake {
     private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
     private final RespWriter writer = new RespWriter();
 
+    /**
+     * Over a connected socket's streams; nothing is sent until a method is called.
+     *
+     * @param in what the master answers on
+     * @param out where the commands go
+     */
     public MasterHandshake(InputStream in, OutputStream out) {
         this.in = in;
         this.out = out;
     }
 
-    /** AUTH (when {@code password} is set) and PING: what comes before {@link #role()}. */
+    /**
+     * AUTH (when {@code password} is set) and PING: what comes before {@link #role()}.
+     *
+     * @param user the ACL user (null: the default user, or {@code requirepass})
+     * @param password null for no AUTH
+     * @throws IOException when the master refuses AUTH or PING, or the link fails
+     */
     public void greet(String user, String password) throws IOException {
         if (password != null) {
             final String auth = user == null ? call("AUTH", password) : call("AUTH", user, password);
@@ -56,7 +68,12 @@ public final class MasterHandshake {
         }
     }
 
-    /** The REPLCONFs that announce the router as a replica: after {@link #role()} found the node to replicate from. */
+    /**
+     * The REPLCONFs that announce a replica: after {@link #role()} found the node to replicate from.
+     *
+     * @param listeningPort the port INFO lists for this replica
+     * @throws IOException when the link fails
+     */
     public void announce(int listeningPort) throws IOException {
         final String portReply = call("REPLCONF", "listening-port", Integer.toString(listeningPort));
         if (portReply.startsWith("-")) {
@@ -71,13 +88,21 @@ public final class MasterHandshake {
     /**
      * {@code ROLE} (after {@link #greet}'s PING, before the REPLCONFs): whether the node is the master
      * or a replica, and of whom. A node before 2.8.12 answers an error: {@link MasterRole#UNKNOWN}.
+     *
+     * @return the node's role
+     * @throws IOException when the link fails or the answer is malformed
      */
     public MasterRole role() throws IOException {
         send("ROLE");
         return MasterRole.of(value("ROLE", 0));
     }
 
-    /** {@code INFO replication} as its {@code field:value} lines (empty when the node answers an error). */
+    /**
+     * {@code INFO replication} as its {@code field:value} lines (empty when the node answers an error).
+     *
+     * @return the fields by name
+     * @throws IOException when the link fails
+     */
     public Map<String, String> replicationInfo() throws IOException {
         send("INFO", "replication");
         final Map<String, String> fields = new HashMap<>();
@@ -92,12 +117,37 @@ public final class MasterHandshake {
         return fields;
     }
 
-    /** {@code PSYNC replid offset}: the master's one-line answer ({@code +FULLRESYNC}, {@code +CONTINUE} or an error). */
+    /**
+     * {@code PSYNC replid offset}: the master's one-line answer ({@code +FULLRESYNC}, {@code +CONTINUE} or an error).
+     *
+     * @param replid the history to continue ({@code ?} for none)
+     * @param offset the first byte wanted ({@code -1} for none)
+     * @return the answer line
+     * @throws IOException when the link fails
+     */
     public String psync(String replid, String offset) throws IOException {
         return call("PSYNC", replid, offset);
     }
 
-    /** {@code SYNC}: the RDB follows, without a reply line. */
+    /**
+     * Any command and its reply, read exactly to its end: an array as a {@code List}, {@code :n}
+     * as a {@code Long}, a string as a {@code String}, an error as null (what {@link Sentinels}
+     * asks a Sentinel).
+     *
+     * @param args the command and its arguments
+     * @return the reply
+     * @throws IOException when the link fails or the reply is malformed or too long
+     */
+    public Object query(String... args) throws IOException {
+        send(args);
+        return value(args[0], 0);
+    }
+
+    /**
+     * {@code SYNC}: the RDB follows, without a reply line.
+     *
+     * @throws IOException when the link fails
+     */
     public void sync() throws IOException {
         send("SYNC");
     }

@@ -194,4 +194,24 @@ class ReplicationClientIntegrationTest {
             assertEquals(List.of("4:SET y 2"), drain(client, 1));
         }
     }
+
+    @Test
+    void shouldFailTheLinkWhenTheMasterSendsNothingForTheReadTimeout() throws Exception {
+        final RedisServer master = redis.start();
+        try (ReplicationClient client = ReplicationClient.connect(ReplicationClient.options("127.0.0.1", master.port()).readTimeout(1_500),
+            ReplicationClient.Position.NONE)) {
+            keys(client);
+            master.pause(); // SIGSTOP: the link stays up and nothing comes, as with a frozen master or a lost network
+            try {
+                final java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> {
+                    for (int i = 0; i < 300; i++) {
+                        assertNull(client.next(100));
+                    }
+                });
+                assertTrue(e.getMessage().startsWith("the master sent nothing for 1500 ms (the read timeout) at offset "), e.getMessage());
+            } finally {
+                master.resume();
+            }
+        }
+    }
 }

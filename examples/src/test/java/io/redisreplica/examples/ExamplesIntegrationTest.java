@@ -30,9 +30,9 @@ class ExamplesIntegrationTest {
     private static Process java(Path log, String mainClass, String... args) throws Exception {
         final List<String> command = new ArrayList<>(List.of(System.getProperty("java.home") + File.separator + "bin" + File.separator
             + "java"));
-        // Agrona's buffers need jdk.internal.misc exported (see the client's package-info): the test JVM's own switches
+        // Agrona's buffers need jdk.internal.misc exported (see the client's package-info), Chronicle Queue more: the test JVM's own switches
         for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-opens") || arg.startsWith("--add-exports")) {
+            if (arg.startsWith("--add-opens") || arg.startsWith("--add-exports") || arg.startsWith("-Dchronicle")) {
                 command.add(arg);
             }
         }
@@ -116,6 +116,49 @@ class ExamplesIntegrationTest {
         assertEquals("hello from a hand-built snapshot", replica.client().callString("GET", "greeting"));
         assertEquals("500", replica.client().callString("GET", "counter"), "each INCR of the stream applied once");
         assertEquals(101, replica.client().callLong("DBSIZE"), "the snapshot's 100 keys and the counter");
+    }
+
+    /** The RPUSHed values in a JournaledChangeStream file ({@code OFFSET DB RPUSH KEY VALUE}), in order. */
+    private static List<String> journaledPushes(Path file) {
+        final List<String> values = new ArrayList<>();
+        for (String line : read(file).lines().toList()) {
+            final String[] w = line.split(" ");
+            if (w.length == 5 && w[2].equals("RPUSH")) {
+                values.add(w[4]);
+            }
+        }
+        return values;
+    }
+
+    @Test
+    void shouldPrintAJournaledChangeStreamAndContinueItExactlyAfterAKill() throws Exception {
+        final RedisServer master = redis.start();
+        final Path stream = dir.resolve("journaled.txt");
+        final String[] args = {"127.0.0.1", Integer.toString(master.port()), dir.resolve("journal").toString(), stream.toString()};
+        Process p = java(dir.resolve("journaled-1.log"), "io.redisreplica.examples.JournaledChangeStream", args);
+        try {
+            Await.until("the first start's full resync", () -> read(stream).startsWith("# full resync"), 60_000);
+            for (int i = 0; i < 200; i++) {
+                master.call("RPUSH", "seq", Integer.toString(i));
+            }
+            Await.until("some of the stream", () -> journaledPushes(stream).size() >= 50, 30_000);
+            p.destroyForcibly(); // SIGKILL, maybe between a line and its acknowledgement
+            p.waitFor(10, TimeUnit.SECONDS);
+            for (int i = 200; i < 300; i++) {
+                master.call("RPUSH", "seq", Integer.toString(i)); // while it is down: the master's backlog keeps them
+            }
+            p = java(dir.resolve("journaled-2.log"), "io.redisreplica.examples.JournaledChangeStream", args);
+            Await.until("every command in the file", () -> journaledPushes(stream).size() >= 300, 60_000);
+            final List<String> expected = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                expected.add(Integer.toString(i));
+            }
+            assertEquals(expected, journaledPushes(stream), "each command once, in order");
+            assertEquals(1, read(stream).lines().filter(l -> l.startsWith("#")).count(), "one full resync, at the first start");
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
     }
 
     private static String read(Path file) {

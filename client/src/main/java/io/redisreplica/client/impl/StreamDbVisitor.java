@@ -1,4 +1,4 @@
-package io.redisreplica.client;
+package io.redisreplica.client.impl;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -14,17 +14,18 @@ import io.redisreplica.rdb.RdbVisitor;
  * a replica that serves a full sync sends its master's stream as it is, with no SELECT first, and
  * the RDB says which db that stream is in.
  */
-final class StreamDbVisitor implements RdbVisitor {
+public final class StreamDbVisitor implements RdbVisitor {
     private static final byte[] REPL_STREAM_DB = "repl-stream-db".getBytes(StandardCharsets.US_ASCII);
     private final RdbVisitor visitor;
     private int db = -1;
 
     /** The db of the stream that follows the snapshot, or -1 when the RDB does not say. */
-    int db() {
+    public int db() {
         return db;
     }
 
-    StreamDbVisitor(RdbVisitor visitor) {
+    /** Passes every callback on to the application's {@code visitor}. */
+    public StreamDbVisitor(RdbVisitor visitor) {
         this.visitor = visitor;
     }
 

@@ -1,0 +1,171 @@
+package io.redisreplica.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.redisreplica.journal.JournalContext;
+import io.redisreplica.rdb.RdbEntry;
+import io.redisreplica.rdb.RdbSink;
+import io.redisreplica.rdb.RdbVisitor;
+import io.redisreplica.resp.Command;
+import io.redisreplica.testkit.RedisBinary;
+import io.redisreplica.testkit.RedisServer;
+import io.redisreplica.testkit.RedisServers;
+
+/** The journaled client against a real master: what was delivered and not acknowledged comes again, exactly, after a reopen. */
+class JournaledClientIntegrationTest {
+    @RegisterExtension
+    final RedisServers redis = new RedisServers();
+
+    @TempDir
+    Path dir;
+
+    private JournaledClient open(RedisServer master) throws Exception {
+        return JournaledClient.open(ReplicationClient.options("127.0.0.1", master.port()), new JournalContext().dir(dir).minFreeBytes(0));
+    }
+
+    /** The last argument of each of {@code count} commands (failing on a wait of 10 s). */
+    private static List<String> take(JournaledClient client, int count) throws Exception {
+        final List<String> got = new ArrayList<>();
+        for (int waited = 0; got.size() < count && waited < 100; ) {
+            final Command c = client.next(100);
+            if (c == null) {
+                waited++;
+            } else {
+                got.add(c.argString(c.argCount() - 1));
+            }
+        }
+        return got;
+    }
+
+    private static List<String> keys(JournaledClient client) throws Exception {
+        final List<String> keys = new ArrayList<>();
+        client.readSnapshot(new RdbVisitor() {
+            @Override
+            public RdbSink onEntry(RdbEntry entry) {
+                keys.add(entry.keyString());
+                return null;
+            }
+        });
+        return keys;
+    }
+
+    private static List<String> range(int from, int to) {
+        final List<String> values = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            values.add(Integer.toString(i));
+        }
+        return values;
+    }
+
+    @Test
+    void shouldDeliverWhatWasNotAcknowledgedAgainThenContinueWithoutAFullResync() throws Exception {
+        final RedisServer master = redis.start();
+        master.call("SET", "before", "x");
+        final ReplicationClient.Position acked;
+        try (JournaledClient client = open(master)) {
+            assertEquals(ReplicationClient.Position.NONE, client.acknowledged());
+            assertTrue(client.snapshotPending(), "nothing acknowledged: a full resync");
+            assertEquals(List.of("before"), keys(client));
+            client.acknowledge();
+            for (int i = 0; i < 10; i++) {
+                master.call("RPUSH", "seq", Integer.toString(i));
+            }
+            assertEquals(range(0, 4), take(client, 4));
+            client.acknowledge();
+            acked = client.position();
+            assertEquals(range(4, 10), take(client, 6)); // delivered, never acknowledged: as if the application died here
+        }
+        for (int i = 10; i < 15; i++) {
+            master.call("RPUSH", "seq", Integer.toString(i));
+        }
+        try (JournaledClient client = open(master)) {
+            assertEquals(acked, client.acknowledged());
+            assertFalse(client.snapshotPending());
+            assertEquals(range(4, 15), take(client, 11), "the journal's 4-9, then the master's 10-14, once each");
+            assertFalse(client.snapshotPending(), "the master continued after the journal's last command");
+            assertNull(client.next(200));
+            assertEquals(master.replicationOffset(), client.position().offset());
+        }
+    }
+
+    @Test
+    void shouldDeliverTheJournalThenAFullResyncWhenTheMasterNoLongerHoldsTheRest() throws Exception {
+        final RedisServer master = redis.start(RedisBinary.local(), Map.of("repl-backlog-size", "16kb"));
+        try (JournaledClient client = open(master)) {
+            keys(client);
+            client.acknowledge();
+            for (int i = 0; i < 10; i++) {
+                master.call("RPUSH", "seq", Integer.toString(i));
+            }
+            assertEquals(range(0, 10), take(client, 10));
+        }
+        try (JournaledClient client = open(master)) {
+            // nothing was acknowledged after the snapshot: all ten come again (none had been acknowledged)
+            assertEquals(range(0, 10), take(client, 10));
+        }
+        final String big = "v".repeat(1024);
+        for (int i = 0; i < 64; i++) {
+            master.call("SET", "big" + i, big); // 64 KB while the application is down: more than the backlog holds
+        }
+        try (JournaledClient client = open(master)) {
+            assertEquals(range(0, 10), take(client, 10), "the journal's commands first");
+            assertNull(client.next(1_000), "the master cannot continue: a full resync");
+            assertTrue(client.snapshotPending());
+            assertThrows(IllegalStateException.class, () -> client.next(0));
+            assertEquals(65, keys(client).size(), "seq and the 64 big keys");
+            client.acknowledge();
+            master.call("RPUSH", "seq", "after");
+            assertEquals(List.of("after"), take(client, 1));
+            client.acknowledge();
+        }
+        try (JournaledClient client = open(master)) {
+            assertFalse(client.snapshotPending(), "the acknowledged snapshot and command: the master continues");
+            assertNull(client.next(500));
+        }
+    }
+
+    @Test
+    void shouldAskForANewSnapshotWhenTheLastFullResyncWasNotAcknowledged() throws Exception {
+        final RedisServer master = redis.start();
+        try (JournaledClient client = open(master)) {
+            keys(client);
+            client.acknowledge();
+            master.call("RPUSH", "seq", "0");
+            master.call("RPUSH", "seq", "1");
+            assertEquals(List.of("0"), take(client, 1));
+            client.acknowledge();
+            assertEquals(List.of("1"), take(client, 1));
+            master.kill(); // back without its data: a new history, the master's replid changes
+            master.startAgain();
+            master.call("SET", "new", "1");
+            while (!client.snapshotPending()) {
+                try {
+                    assertNull(client.next(200), "no command until the new snapshot");
+                } catch (java.io.IOException reconnecting) {
+                    // the master was still coming up
+                }
+            }
+            assertEquals(List.of("new"), keys(client));
+            // not acknowledged: the application died while applying the snapshot
+        }
+        try (JournaledClient client = open(master)) {
+            assertEquals(List.of("1"), take(client, 1), "the command before the unacknowledged snapshot");
+            assertNull(client.next(1_000));
+            assertTrue(client.snapshotPending(), "the snapshot was never acknowledged: a new one");
+            assertEquals(List.of("new"), keys(client));
+        }
+    }
+}
