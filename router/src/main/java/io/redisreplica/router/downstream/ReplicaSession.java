@@ -198,14 +198,10 @@ public final class ReplicaSession extends Agent {
     }
 
     /**
-     * Marks the session closed by the router (its end is no failure of the replica's) and closes
-     * its socket, without waiting: a listener wakes all its sessions before it joins each.
+     * Closing the socket ends whatever the session is doing: a read, a write, a hold or a wait; the
+     * session is marked closed by the router (its end is no failure of the replica's). A listener
+     * wakes all its sessions ({@code wakeToClose()}) before it joins each.
      */
-    void wakeToClose() {
-        wake();
-    }
-
-    /** Closing the socket ends whatever the session is doing: a read, a write, a hold or a wait. */
     @Override
     protected void wake() {
         closedByRouter = true;

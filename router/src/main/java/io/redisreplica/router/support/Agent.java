@@ -1,109 +1,27 @@
 package io.redisreplica.router.support;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.redisreplica.server.spi.Loop;
 
 /**
- * A loop the router owns (after Agrona's {@code AgentRunner}): one named thread, started by
- * {@link #start()} and ended by {@link #close()}, which wakes the loop ({@link #wake()}: close
- * its socket, signal its condition) and joins it within a bound. A throwable that escapes
- * {@link #run()} while the agent is not closing goes to the {@link ErrorHandler} as fatal, so
- * no thread dies silently. Subclasses keep their state to their own thread, and publish what
- * others read as volatile or atomic values.
+ * A loop the router owns: a {@link Loop} (one named thread, {@code start()}, a {@code close()}
+ * that wakes and joins it within a bound) whose escaping throwables go to the router's one
+ * {@link ErrorHandler} as fatal, so no thread dies silently. Subclasses keep their state to their
+ * own thread, and publish what others read as volatile or atomic values.
  */
-public abstract class Agent implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
-
-    private final String name;
+public abstract class Agent extends Loop {
     private final ErrorHandler errors;
-    private final long joinMillis;
-    private volatile boolean closing;
-    private Thread thread;
 
     /**
      * @param name the thread's name, as it shows in logs and thread dumps
      * @param joinMillis how long {@link #close()} waits for the loop to end
      */
     protected Agent(String name, ErrorHandler errors, long joinMillis) {
-        this.name = name;
+        super(name, errors::fatal, joinMillis);
         this.errors = errors;
-        this.joinMillis = joinMillis;
     }
 
-    /** The loop: returns (or throws) when it is done; checks {@link #closing()} between its steps. */
-    protected abstract void run() throws Exception;
-
-    /** Makes a blocked {@link #run()} return: close its socket, signal its condition. Called once, by {@link #close()}. */
-    protected void wake() {
-    }
-
-    public final String name() {
-        return name;
-    }
-
-    /** Whether {@link #close()} was called: the loop should end. */
-    protected final boolean closing() {
-        return closing;
-    }
-
+    /** The router's error handler, for the faults the loop handles itself. */
     protected final ErrorHandler errors() {
         return errors;
-    }
-
-    /** Starts the loop's thread (once). */
-    public final synchronized void start() {
-        if (thread != null) {
-            throw new IllegalStateException(name + " already started");
-        }
-        thread = new Thread(this::runGuarded, name);
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private void runGuarded() {
-        try {
-            run();
-        } catch (Throwable t) {
-            if (closing) {
-                LOG.debug("{} ended while closing: {}", name, t.toString());
-            } else {
-                errors.fatal(name, t);
-            }
-        }
-    }
-
-    /** Stops the loop and waits for its thread, up to the join bound; says so when it did not end. */
-    @Override
-    public void close() {
-        final Thread t;
-        synchronized (this) {
-            if (closing) {
-                return;
-            }
-            closing = true;
-            t = thread;
-        }
-        try {
-            wake();
-        } catch (RuntimeException e) {
-            LOG.warn("{}: waking it to close failed", name, e);
-        }
-        if (t == null || t == Thread.currentThread()) {
-            return;
-        }
-        try {
-            t.join(joinMillis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (t.isAlive()) {
-            LOG.warn("{} did not end within {} ms of close: left running as a daemon", name, joinMillis);
-        }
-    }
-
-    /** Whether the thread is still running. */
-    public final boolean running() {
-        final Thread t = thread;
-        return t != null && t.isAlive();
     }
 }
