@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import io.redisreplica.rdb.RdbReader;
 import io.redisreplica.rdb.RdbReaderContext;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -63,8 +64,8 @@ final class RdbDumpCommand implements Callable<Integer> {
         + "the bytes are UTF-8, {\"base64\": \"...\"} when not).")
     boolean base64;
 
-    @Option(names = "--quiet", description = "No progress on stderr.")
-    boolean quiet;
+    @Mixin
+    QuietOption quiet;
 
     @Override
     public Integer call() throws Exception {
@@ -84,7 +85,7 @@ final class RdbDumpCommand implements Callable<Integer> {
             return t;
         });
         try (InputStream in = new CountingInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16),
-                 quiet ? n -> { } : progress::update);
+                 quiet.on() ? n -> { } : progress::update);
              JsonOut json = new JsonOut(out, base64, OUTPUT_BUFFER)) {
             // the JSON written on a second thread while this one reads on: see DumpHandOff
             final DumpHandOff handOff = new DumpHandOff(new RdbDumper(json, !noValues, key, typeFilter, new TreeSet<>(dbs)));
