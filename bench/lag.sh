@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Live lag at a steady rate (issue 18, the spikes): RouterBench with a PacedWriter of RATE SETs a
-# second for DURATION seconds, the direct replica and the router's 4 slot shards side by side;
+# second for DURATION seconds (after WARMUP seconds of the same load, not measured: the JIT compiles
+# the router's path), the direct replica and the router's 4 slot shards side by side;
 # prints each one's p50/p99/max, the router's added lag against the direct replica, the load
 # average, and every lag over 20 ms with its time (UTC).
 # BEFORE=ref also runs that git ref's router (built from a `git archive` copy with this tree's
@@ -8,13 +9,14 @@
 # JFR=1 records each JVM (the router runs in it) to bench-results/lag-TIME-LABEL.jfr and logs GC
 # and safepoints to bench-results/lag-TIME-LABEL-gc.log, to line the spikes up with what the
 # router did then. Appends to bench-results/lag.txt.
-# Usage: [BEFORE=main] [ROUNDS=1] [JFR=1] [RATE=30000] [DURATION=30] bench/lag.sh
+# Usage: [BEFORE=main] [ROUNDS=1] [JFR=1] [RATE=30000] [DURATION=30] [WARMUP=10] bench/lag.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 KEYS=${KEYS:-100000}
 VALUE_SIZE=${VALUE_SIZE:-100}
 RATE=${RATE:-30000}
 DURATION=${DURATION:-30}
+WARMUP=${WARMUP:-10}
 ROUNDS=${ROUNDS:-1}
 BEFORE=${BEFORE:-}
 source scripts/ensure-redis.sh
@@ -40,10 +42,10 @@ run() { # label tree
   echo "-- $1: JAVA_OPTS='$opts'"
   # shellcheck disable=SC2086,SC2046
   java $opts $(bench/jvm-flags.sh) -Dlogback.configurationFile=bench/src/main/resources/logback.xml \
-    -cp "$cp" io.redisreplica.bench.RouterBench "$KEYS" "$VALUE_SIZE" 0 "$RATE" "$DURATION" | grep -v 'full sync'
+    -cp "$cp" io.redisreplica.bench.RouterBench "$KEYS" "$VALUE_SIZE" 0 "$RATE" "$DURATION" "$WARMUP" | grep -v 'full sync'
 }
 {
-  echo "== $(date -u +%FT%TZ) KEYS=$KEYS RATE=$RATE DURATION=$DURATION ROUNDS=$ROUNDS BEFORE=$BEFORE JFR=${JFR:-0} bench/lag.sh" \
+  echo "== $(date -u +%FT%TZ) KEYS=$KEYS RATE=$RATE DURATION=$DURATION WARMUP=$WARMUP ROUNDS=$ROUNDS BEFORE=$BEFORE JFR=${JFR:-0} bench/lag.sh" \
     "($(nproc) cores, $(redis-server --version | cut -d' ' -f3), after = $(git rev-parse --short HEAD)$(git diff --quiet || echo '+changes'))"
   for round in $(seq 1 "$ROUNDS"); do
     if [[ -n $BEFORE ]]; then

@@ -25,12 +25,14 @@ import org.HdrHistogram.Histogram;
  */
 final class LagProbes {
     static final long SPIKE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
-    private static final int MAX_SPIKES = 2_000;
+    private static final int MAX_SPIKES = 20_000;
     private static final int DIGITS = 19;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
     private final List<Probe> probes = new ArrayList<>();
     private volatile boolean running = true;
+    /** Off during a warm-up: the probes run, their samples are not kept. */
+    private volatile boolean recording;
 
     /** One probe per (replica port, key on the master that the replica holds, label). */
     LagProbes(int masterPort, int[] replicaPorts, String[] keys, String[] labels) {
@@ -43,6 +45,11 @@ final class LagProbes {
         for (Probe p : probes) {
             p.thread.start();
         }
+    }
+
+    /** From now on the samples count (after a warm-up in which the JIT compiled the router's path). */
+    void record() {
+        recording = true;
     }
 
     void stop() throws InterruptedException {
@@ -64,8 +71,17 @@ final class LagProbes {
         return probes.size();
     }
 
-    /** Every lag above {@link #SPIKE_NANOS}, in time order: "HH:MM:SS.mmm label lag". */
-    List<String> spikes() {
+    /** Lags above {@link #SPIKE_NANOS} recorded, up to {@link #MAX_SPIKES} per probe. */
+    int spikeCount() {
+        int n = 0;
+        for (Probe p : probes) {
+            n += p.spikeCount;
+        }
+        return n;
+    }
+
+    /** The {@code max} longest lags above {@link #SPIKE_NANOS}, in time order: "HH:MM:SS.mmm label lag". */
+    List<String> spikes(int max) {
         final List<long[]> all = new ArrayList<>();
         for (int i = 0; i < probes.size(); i++) {
             final Probe p = probes.get(i);
@@ -73,9 +89,11 @@ final class LagProbes {
                 all.add(new long[] {p.spikeMillis[s], p.spikeNanos[s], i});
             }
         }
-        all.sort((a, b) -> Long.compare(a[0], b[0]));
+        all.sort((a, b) -> Long.compare(b[1], a[1]));
+        final List<long[]> longest = new ArrayList<>(all.subList(0, Math.min(max, all.size())));
+        longest.sort((a, b) -> Long.compare(a[0], b[0]));
         final List<String> lines = new ArrayList<>();
-        for (long[] s : all) {
+        for (long[] s : longest) {
             lines.add(String.format("%s %s %.1f ms", TIME.format(Instant.ofEpochMilli(s[0])),
                 probes.get((int) s[2]).label, s[1] / 1e6));
         }
@@ -137,14 +155,19 @@ final class LagProbes {
                         final int n = readReply(ri);
                         if (n == expected.length && Arrays.equals(reply, 0, n, expected, 0, n)) {
                             final long lag = Math.min(System.nanoTime() - sent, TimeUnit.SECONDS.toNanos(60));
-                            lags.recordValue(lag);
-                            if (lag > SPIKE_NANOS && spikeCount < MAX_SPIKES) {
+                            if (recording) {
+                                lags.recordValue(lag);
+                            }
+                            if (recording && lag > SPIKE_NANOS && spikeCount < MAX_SPIKES) {
                                 spikeMillis[spikeCount] = sentMillis;
                                 spikeNanos[spikeCount] = lag;
                                 spikeCount++;
                             }
                             break;
                         }
+                        // polls as fast as the replica answers, but gives the core up in between: on a machine
+                        // short of CPU, probes spinning on a lagging replica would take it from the router itself
+                        Thread.yield();
                     }
                     Thread.sleep(2);
                 }

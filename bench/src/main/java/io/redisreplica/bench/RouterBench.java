@@ -29,9 +29,10 @@ import io.redisreplica.testkit.RedisServers;
  *       router's shards attached side by side, while probes measure replication lag (write on the
  *       master until the replica shows it) per shard and for the direct replica into HdrHistograms.</li>
  * </ol>
- * Usage: {@code RouterBench KEYS VALUE_SIZE BENCH_REQUESTS [RATE SECONDS]}; BENCH_REQUESTS 0 stops after the
+ * Usage: {@code RouterBench KEYS VALUE_SIZE BENCH_REQUESTS [RATE SECONDS [WARMUP]]}; BENCH_REQUESTS 0 stops after the
  * full syncs (what {@code bench/full-sync.sh} compares). With a RATE, step 3 is instead {@code RATE} SETs a second
- * from a {@link PacedWriter} for {@code SECONDS}, and the lag the router adds to the direct replica's
+ * from a {@link PacedWriter}, {@code WARMUP} seconds (default 10) unmeasured then {@code SECONDS} measured, and the
+ * lag the router adds to the direct replica's
  * (what {@code bench/lag.sh} runs for issue 18).
  */
 public final class RouterBench {
@@ -46,6 +47,7 @@ public final class RouterBench {
         final long requests = Long.parseLong(args[2]);
         final long paced = args.length > 3 ? Long.parseLong(args[3]) : 0;
         final long pacedSeconds = args.length > 4 ? Long.parseLong(args[4]) : 30;
+        final long warmupSeconds = args.length > 5 ? Long.parseLong(args[5]) : 10;
         try (RedisServers redis = new RedisServers()) {
             final RedisServer master = redis.start(RedisBinary.local(), Map.of("enable-debug-command", "yes"));
             final long t0 = System.nanoTime();
@@ -110,7 +112,7 @@ public final class RouterBench {
                 probes[SHARDS] = "{probe-direct}";
                 if (paced > 0) {
                     // the spike hunt (issue 18): a steady rate for a set time, the added lag against the direct replica
-                    paced(master, replicaPorts, probes, paced, pacedSeconds, valueSize);
+                    paced(master, replicaPorts, probes, paced, pacedSeconds, warmupSeconds, valueSize);
                 } else {
                     // 3. live writes, the direct replica and the router's shards attached side by side
                     live("full speed (-P 16 -c 20)", master, replicaPorts, probes, requests, 16, 20);
@@ -167,23 +169,28 @@ public final class RouterBench {
      * replica's lag, and what the router adds: its shards' lag (all four in one histogram) minus the direct
      * replica's, percentile by percentile; and each lag over {@link LagProbes#SPIKE_NANOS} with its time.
      */
-    private static void paced(RedisServer master, int[] ports, String[] probes, long rate, long seconds, int valueSize)
+    private static void paced(RedisServer master, int[] ports, String[] probes, long rate, long seconds, long warmup, int valueSize)
         throws Exception {
         final LagProbes lags = new LagProbes(master.port(), ports, probes, labels(probes));
-        final String loadBefore = loadAverage();
-        final long t0 = System.nanoTime();
+        final String loadBefore;
+        final long t0;
         final long sent;
         try (PacedWriter writer = new PacedWriter(master.port(), rate, valueSize)) {
             writer.start();
             lags.start();
+            Thread.sleep(TimeUnit.SECONDS.toMillis(warmup)); // the same load, not measured: the JIT compiles the router's path
+            loadBefore = loadAverage();
+            lags.record();
+            t0 = System.nanoTime();
+            final long sentBefore = writer.sent();
             Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
-            sent = writer.sent();
+            sent = writer.sent() - sentBefore;
         }
         final double took = (System.nanoTime() - t0) / 1e9;
         Thread.sleep(1000);
         lags.stop();
-        System.out.printf("paced writes: %d SETs of %d bytes in %.1f s = %.0f writes/s (target %d); load average %s at the start, %s at the end%n",
-            sent, valueSize, took, sent / took, rate, loadBefore, loadAverage());
+        System.out.printf("paced writes, measured after %d s of warm-up: %d SETs of %d bytes in %.1f s = %.0f writes/s (target %d); "
+            + "load average %s at the start, %s at the end%n", warmup, sent, valueSize, took, sent / took, rate, loadBefore, loadAverage());
         final Histogram router = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         for (int i = 0; i < SHARDS; i++) {
             print(lags.label(i), lags.histogram(i));
@@ -196,9 +203,10 @@ public final class RouterBench {
             (router.getValueAtPercentile(50) - direct.getValueAtPercentile(50)) / 1e6,
             (router.getValueAtPercentile(99) - direct.getValueAtPercentile(99)) / 1e6,
             (router.getMaxValue() - direct.getMaxValue()) / 1e6);
-        final List<String> spikes = lags.spikes();
-        System.out.printf("  lags over %d ms (write time UTC, replica, lag): %d%n", LagProbes.SPIKE_NANOS / 1_000_000, spikes.size());
-        spikes.stream().limit(200).forEach(s -> System.out.println("    " + s));
+        final int over = lags.spikeCount();
+        System.out.printf("  lags over %d ms: %d (%d per minute); the 100 longest (write time UTC, replica, lag):%n",
+            LagProbes.SPIKE_NANOS / 1_000_000, over, Math.round(over * 60.0 / seconds));
+        lags.spikes(100).forEach(s -> System.out.println("    " + s));
     }
 
     private static String[] labels(String[] probes) {
