@@ -8,8 +8,10 @@
 # harness classes) before this tree's, ROUNDS times back to back, so both meet the same machine.
 # JFR=1 records each JVM (the router runs in it) to bench-results/lag-TIME-LABEL.jfr and logs GC
 # and safepoints to bench-results/lag-TIME-LABEL-gc.log, to line the spikes up with what the
-# router did then. Appends to bench-results/lag.txt.
-# Usage: [BEFORE=main] [ROUNDS=1] [JFR=1] [RATE=30000] [DURATION=30] [WARMUP=10] bench/lag.sh
+# router did then. STALLS=1 samples where the upstream thread sleeps in the kernel
+# (bench/thread-stalls.py, what JFR cannot see) into bench-results/lag-TIME-stalls-N.txt, N the
+# run's number in order. Appends to bench-results/lag.txt.
+# Usage: [BEFORE=main] [ROUNDS=1] [JFR=1] [STALLS=1] [RATE=30000] [DURATION=30] [WARMUP=10] bench/lag.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 KEYS=${KEYS:-100000}
@@ -44,8 +46,13 @@ run() { # label tree
   java $opts $(bench/jvm-flags.sh) -Dlogback.configurationFile=bench/src/main/resources/logback.xml \
     -cp "$cp" io.redisreplica.bench.RouterBench "$KEYS" "$VALUE_SIZE" 0 "$RATE" "$DURATION" "$WARMUP" | grep -v 'full sync'
 }
+if [[ ${STALLS:-0} == 1 ]]; then
+  runs=$ROUNDS
+  [[ -z $BEFORE ]] || runs=$((ROUNDS * 2))
+  bench/thread-stalls.py "$out/lag-$stamp-stalls" "$runs" &
+fi
 {
-  echo "== $(date -u +%FT%TZ) KEYS=$KEYS RATE=$RATE DURATION=$DURATION WARMUP=$WARMUP ROUNDS=$ROUNDS BEFORE=$BEFORE JFR=${JFR:-0} bench/lag.sh" \
+  echo "== $(date -u +%FT%TZ) KEYS=$KEYS RATE=$RATE DURATION=$DURATION WARMUP=$WARMUP ROUNDS=$ROUNDS BEFORE=$BEFORE JFR=${JFR:-0} STALLS=${STALLS:-0} bench/lag.sh" \
     "($(nproc) cores, $(redis-server --version | cut -d' ' -f3), after = $(git rev-parse --short HEAD)$(git diff --quiet || echo '+changes'))"
   for round in $(seq 1 "$ROUNDS"); do
     if [[ -n $BEFORE ]]; then
