@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.HdrHistogram.Histogram;
 
@@ -30,8 +29,11 @@ import io.redisreplica.testkit.RedisServers;
  *       router's shards attached side by side, while probes measure replication lag (write on the
  *       master until the replica shows it) per shard and for the direct replica into HdrHistograms.</li>
  * </ol>
- * Usage: {@code RouterBench KEYS VALUE_SIZE BENCH_REQUESTS}; BENCH_REQUESTS 0 stops after the full syncs
- * (what {@code bench/full-sync.sh} compares).
+ * Usage: {@code RouterBench KEYS VALUE_SIZE BENCH_REQUESTS [RATE SECONDS [WARMUP]]}; BENCH_REQUESTS 0 stops after the
+ * full syncs (what {@code bench/full-sync.sh} compares). With a RATE, step 3 is instead {@code RATE} SETs a second
+ * from a {@link PacedWriter}, {@code WARMUP} seconds (default 10) unmeasured then {@code SECONDS} measured, and the
+ * lag the router adds to the direct replica's
+ * (what {@code bench/lag.sh} runs for issue 18).
  */
 public final class RouterBench {
     private static final int SHARDS = 4;
@@ -43,6 +45,9 @@ public final class RouterBench {
         final long keys = Long.parseLong(args[0]);
         final int valueSize = Integer.parseInt(args[1]);
         final long requests = Long.parseLong(args[2]);
+        final long paced = args.length > 3 ? Long.parseLong(args[3]) : 0;
+        final long pacedSeconds = args.length > 4 ? Long.parseLong(args[4]) : 30;
+        final long warmupSeconds = args.length > 5 ? Long.parseLong(args[5]) : 10;
         try (RedisServers redis = new RedisServers()) {
             final RedisServer master = redis.start(RedisBinary.local(), Map.of("enable-debug-command", "yes"));
             final long t0 = System.nanoTime();
@@ -95,23 +100,30 @@ public final class RouterBench {
                 final double fromUp = (end - up) / 1e9;
                 System.out.printf("router full sync from the router's start returning: %.2f s = %.2fx the direct sync (router start %.2f s)%n",
                     fromUp, fromUp / directSeconds, routerSeconds - fromUp);
-                if (requests == 0) {
+                if (requests == 0 && paced == 0) {
                     return; // the full syncs only
                 }
-                // 3. live writes, the direct replica and the router's shards attached side by side
-                final List<RedisServer> all = new ArrayList<>(replicas);
-                all.add(direct);
+                final int[] replicaPorts = new int[SHARDS + 1];
+                for (int i = 0; i < SHARDS; i++) {
+                    replicaPorts[i] = replicas.get(i).port();
+                }
+                replicaPorts[SHARDS] = direct.port();
                 final String[] probes = java.util.Arrays.copyOf(probeKeys, SHARDS + 1);
                 probes[SHARDS] = "{probe-direct}";
-                live("full speed (-P 16 -c 20)", master, all, probes, requests, 16, 20);
-                live("light load (-P 1 -c 4)", master, all, probes, requests / 8, 1, 4);
-                // 4. the same light load with shard s3's replica frozen (SIGSTOP) all along: the others' lag must not move
-                replicas.get(SHARDS - 1).pause();
-                final List<RedisServer> others = new ArrayList<>(replicas.subList(0, SHARDS - 1));
-                others.add(direct);
-                final String[] otherProbes = {probeKeys[0], probeKeys[1], probeKeys[2], "{probe-direct}"};
-                live("light load, shard s3's replica frozen (~30 s)", master, others, otherProbes, requests * 9 / 20, 1, 4);
-                replicas.get(SHARDS - 1).resume();
+                if (paced > 0) {
+                    // the spike hunt (issue 18): a steady rate for a set time, the added lag against the direct replica
+                    paced(master, replicaPorts, probes, paced, pacedSeconds, warmupSeconds, valueSize);
+                } else {
+                    // 3. live writes, the direct replica and the router's shards attached side by side
+                    live("full speed (-P 16 -c 20)", master, replicaPorts, probes, requests, 16, 20);
+                    live("light load (-P 1 -c 4)", master, replicaPorts, probes, requests / 8, 1, 4);
+                    // 4. the same light load with shard s3's replica frozen (SIGSTOP) all along: the others' lag must not move
+                    replicas.get(SHARDS - 1).pause();
+                    final int[] otherPorts = {replicaPorts[0], replicaPorts[1], replicaPorts[2], replicaPorts[SHARDS]};
+                    final String[] otherProbes = {probeKeys[0], probeKeys[1], probeKeys[2], "{probe-direct}"};
+                    live("light load, shard s3's replica frozen (~30 s)", master, otherPorts, otherProbes, requests * 9 / 20, 1, 4);
+                    replicas.get(SHARDS - 1).resume();
+                }
                 System.out.println(router.upstream().router().routed() + " commands routed");
             }
         }
@@ -134,58 +146,85 @@ public final class RouterBench {
     }
 
     /** redis-benchmark on the master while probes measure write-to-replica lag per shard. */
-    private static void live(String label, RedisServer master, List<RedisServer> replicas, String[] probes, long requests,
-                             int pipeline, int clients) throws Exception {
-        final AtomicBoolean running = new AtomicBoolean(true);
-        final List<Histogram> lags = new ArrayList<>();
-        final List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < replicas.size(); i++) {
-            final Histogram h = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
-            lags.add(h);
-            final RedisServer replica = replicas.get(i);
-            final String key = probes[i];
-            final Thread t = new Thread(() -> probe(master, replica, key, h, running), "probe-" + i);
-            t.start();
-            threads.add(t);
-        }
+    private static void live(String label, RedisServer master, int[] ports, String[] probes, long requests, int pipeline, int clients)
+        throws Exception {
+        final LagProbes lags = new LagProbes(master.port(), ports, probes, labels(probes));
+        lags.start();
         final Process bench = new ProcessBuilder("redis-benchmark", "-p", Integer.toString(master.port()), "-t", "set",
             "-n", Long.toString(requests), "-r", "1000000", "-d", "100", "-P", Integer.toString(pipeline), "-c", Integer.toString(clients), "-q")
             .redirectErrorStream(true).start();
         final String out = new String(bench.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         bench.waitFor();
         Thread.sleep(1000);
-        running.set(false);
-        for (Thread t : threads) {
-            t.join();
-        }
+        lags.stop();
         final String last = out.lines().filter(l -> l.contains("requests per second")).reduce((a, b) -> b).orElse(out.trim());
         System.out.printf("live, %s: redis-benchmark %s%n", label, last.trim().replace("\r", ""));
         for (int i = 0; i < lags.size(); i++) {
-            final Histogram h = lags.get(i);
-            System.out.printf("  lag %s: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d samples)%n",
-                probes[i].equals("{probe-direct}") ? "direct replica (reference)" : "router shard s" + i, h.getValueAtPercentile(50) / 1e6,
-                h.getValueAtPercentile(99) / 1e6, h.getMaxValue() / 1e6, h.getTotalCount());
+            print(lags.label(i), lags.histogram(i));
         }
     }
 
-    /** Writes the time on the master, then polls the replica until it shows that value. */
-    private static void probe(RedisServer master, RedisServer replica, String key, Histogram lags, AtomicBoolean running) {
-        try (RedisClient m = master.client(); RedisClient r = replica.client()) {
-            while (running.get()) {
-                final long sent = System.nanoTime();
-                final String value = Long.toString(sent);
-                m.call("SET", key, value);
-                while (running.get()) {
-                    if (value.equals(r.callString("GET", key))) {
-                        lags.recordValue(Math.min(System.nanoTime() - sent, TimeUnit.SECONDS.toNanos(60)));
-                        break;
-                    }
-                }
-                Thread.sleep(2);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /**
+     * {@code rate} SETs a second for {@code seconds} from a {@link PacedWriter}, with the probes running, then each
+     * replica's lag, and what the router adds: its shards' lag (all four in one histogram) minus the direct
+     * replica's, percentile by percentile; and each lag over {@link LagProbes#SPIKE_NANOS} with its time.
+     */
+    private static void paced(RedisServer master, int[] ports, String[] probes, long rate, long seconds, long warmup, int valueSize)
+        throws Exception {
+        final LagProbes lags = new LagProbes(master.port(), ports, probes, labels(probes));
+        final String loadBefore;
+        final long t0;
+        final long sent;
+        try (PacedWriter writer = new PacedWriter(master.port(), rate, valueSize)) {
+            writer.start();
+            lags.start();
+            Thread.sleep(TimeUnit.SECONDS.toMillis(warmup)); // the same load, not measured: the JIT compiles the router's path
+            loadBefore = loadAverage();
+            lags.record();
+            t0 = System.nanoTime();
+            final long sentBefore = writer.sent();
+            Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+            sent = writer.sent() - sentBefore;
         }
+        final double took = (System.nanoTime() - t0) / 1e9;
+        Thread.sleep(1000);
+        lags.stop();
+        System.out.printf("paced writes, measured after %d s of warm-up: %d SETs of %d bytes in %.1f s = %.0f writes/s (target %d); "
+            + "load average %s at the start, %s at the end%n", warmup, sent, valueSize, took, sent / took, rate, loadBefore, loadAverage());
+        final Histogram router = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        for (int i = 0; i < SHARDS; i++) {
+            print(lags.label(i), lags.histogram(i));
+            router.add(lags.histogram(i));
+        }
+        final Histogram direct = lags.histogram(SHARDS);
+        print(lags.label(SHARDS), direct);
+        print("router, 4 shards merged", router);
+        System.out.printf("  added lag, router - direct: p50 %+.2f ms, p99 %+.2f ms, max %+.2f ms (goal: p50 <= +0.1, p99 <= +1, max <= +20)%n",
+            (router.getValueAtPercentile(50) - direct.getValueAtPercentile(50)) / 1e6,
+            (router.getValueAtPercentile(99) - direct.getValueAtPercentile(99)) / 1e6,
+            (router.getMaxValue() - direct.getMaxValue()) / 1e6);
+        final int over = lags.spikeCount();
+        System.out.printf("  lags over %d ms: %d (%d per minute); the 100 longest (write time UTC, replica, lag):%n",
+            LagProbes.SPIKE_NANOS / 1_000_000, over, Math.round(over * 60.0 / seconds));
+        lags.spikes(100).forEach(s -> System.out.println("    " + s));
+    }
+
+    private static String[] labels(String[] probes) {
+        final String[] labels = new String[probes.length];
+        for (int i = 0; i < probes.length; i++) {
+            labels[i] = probes[i].equals("{probe-direct}") ? "direct replica (reference)" : "router shard s" + i;
+        }
+        return labels;
+    }
+
+    private static void print(String label, Histogram h) {
+        System.out.printf("  lag %s: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d samples)%n", label, h.getValueAtPercentile(50) / 1e6,
+            h.getValueAtPercentile(99) / 1e6, h.getMaxValue() / 1e6, h.getTotalCount());
+    }
+
+    private static String loadAverage() throws java.io.IOException {
+        final String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+        return parts[0] + " " + parts[1] + " " + parts[2];
     }
 
     private static String info(RedisServer server, String section, String field) {

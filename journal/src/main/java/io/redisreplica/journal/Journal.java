@@ -200,16 +200,21 @@ public final class Journal implements AutoCloseable {
      *
      * @return whether the journal held the shard
      */
-    public synchronized boolean removeShard(String name) {
+    public boolean removeShard(String name) {
         requireWritable();
-        final ShardJournal shard = shards.remove(name);
-        if (shard == null && unopened.remove(name) == null) {
-            return false;
+        final ShardJournal shard;
+        final Checkpoint next;
+        synchronized (this) {
+            shard = shards.remove(name);
+            if (shard == null && unopened.remove(name) == null) {
+                return false;
+            }
+            next = checkpoint.copy().removeShard(name);
         }
         if (shard != null) {
             shard.close();
         }
-        writeCheckpoint(checkpoint.copy().removeShard(name));
+        writeCheckpoint(next);
         final Path shardDir = dir.resolve(name);
         try {
             ShardRepair.deleteTree(shardDir);
@@ -221,6 +226,8 @@ public final class Journal implements AutoCloseable {
     }
 
     private volatile long checkpointWrittenMillis = -1;
+    /** Held while a checkpoint is written; taken before the journal's monitor, never inside it. */
+    private final Object checkpointWrites = new Object();
 
     /** The last checkpoint written, reconciled with the entries at open. */
     public synchronized Checkpoint checkpoint() {
@@ -233,18 +240,26 @@ public final class Journal implements AutoCloseable {
      * @throws JournalException when a receiver's offset lies past its shard's end: that would
      *     claim entries the journal does not hold
      */
-    public synchronized void writeCheckpoint(Checkpoint next) {
+    public void writeCheckpoint(Checkpoint next) {
         requireWritable();
-        for (Checkpoint.ReceiverState r : next.receivers()) {
-            final ShardJournal shard = shards.get(r.shard());
-            if (shard != null && r.ackedOffset() > shard.endOffset()) {
-                throw new JournalException("checkpoint: receiver " + r.receiver() + " of shard " + r.shard()
-                    + " acknowledged " + r.ackedOffset() + " but the shard ends at " + shard.endOffset());
+        // one write at a time, in the order called; the fsyncs happen outside the journal's monitor, so a
+        // thread that reads checkpoint() or opens a shard does not wait on the disk (issue 18: up to a second)
+        synchronized (checkpointWrites) {
+            synchronized (this) {
+                for (Checkpoint.ReceiverState r : next.receivers()) {
+                    final ShardJournal shard = shards.get(r.shard());
+                    if (shard != null && r.ackedOffset() > shard.endOffset()) {
+                        throw new JournalException("checkpoint: receiver " + r.receiver() + " of shard " + r.shard()
+                            + " acknowledged " + r.ackedOffset() + " but the shard ends at " + shard.endOffset());
+                    }
+                }
             }
+            checkpoints.write(next);
+            synchronized (this) {
+                checkpoint = next.copy();
+            }
+            checkpointWrittenMillis = System.currentTimeMillis();
         }
-        checkpoints.write(next);
-        checkpoint = next.copy();
-        checkpointWrittenMillis = System.currentTimeMillis();
     }
 
     /** Wall-clock millis of the last checkpoint this process wrote, -1 before the first (what a checkpoint-age alert reads). */

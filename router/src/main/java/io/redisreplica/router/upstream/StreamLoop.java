@@ -22,7 +22,8 @@ import io.redisreplica.router.support.SpillFiles;
  * The command stream after the sync: reads into one buffer, frames each command once, routes it
  * into the shards' journals, and keeps four clocks on a read tick of {@link #TICK_MS}: commit
  * (every read that routed something), ACK to the master ({@link #ACK_INTERVAL_MS}, or at once
- * on {@code REPLCONF GETACK}), checkpoint ({@link #CHECKPOINT_INTERVAL_MS}) and the keep-alive
+ * on {@code REPLCONF GETACK}), checkpoint ({@link #CHECKPOINT_INTERVAL_MS}, written by the
+ * {@link CheckpointWriter}'s thread, never this one) and the keep-alive
  * entry in every shard ({@link #KEEPALIVE_INTERVAL_MS}). The buffer grows for a command longer
  * than it, up to the command length limit, and shrinks back after it; past the heap limit of a
  * {@link SpillBuffer} it lies in a mapped spill file, so a 500 MB SET costs no heap.
@@ -132,7 +133,7 @@ final class StreamLoop {
                         // a long chunk (a backlog replayed after a restart, each cross-shard command a read
                         // of the master) commits and checkpoints as it goes: a restart must not replay it all
                         position.commit(framer.position());
-                        position.writeCheckpoint();
+                        position.offerCheckpoint();
                         lastCheckpoint = System.currentTimeMillis();
                     }
                 }
@@ -168,7 +169,7 @@ final class StreamLoop {
             }
             if (now - lastCheckpoint >= CHECKPOINT_INTERVAL_MS) {
                 lastCheckpoint = now;
-                position.writeCheckpoint();
+                position.offerCheckpoint(); // written on the checkpoint thread: its fsyncs must not stall the stream
             }
         }
     }

@@ -63,6 +63,8 @@ public final class UpstreamLink extends Agent {
     private final MasterConnection.Connector connector;
     private final SocketFactory sockets;
     private final UpstreamPosition position;
+    /** Writes the stream's periodic checkpoints off this thread (issue 18); owned and closed by {@link #run}. */
+    private final CheckpointWriter checkpoints;
     private final CommandRouter router;
     private final FullSync fullSync;
     private final StreamLoop stream;
@@ -130,8 +132,9 @@ public final class UpstreamLink extends Agent {
             config.upstreamPassword(), sockets);
         // commands and transactions past the heap limit wait in files on the journal's disk until journaled
         final SpillFiles spill = new SpillFiles(config.journalDir().resolve("spill"), SpillFiles.DEFAULT_HEAP_LIMIT);
+        this.checkpoints = new CheckpointWriter(journal, errors);
         this.position = new UpstreamPosition(journal, shards, receivers, appender -> CommandRouter.builder(config.shardMap(), policy, appender)
-            .rewriters(rewriters).rules(valueRules).reader(sideConnection).spill(spill).build());
+            .rewriters(rewriters).rules(valueRules).reader(sideConnection).spill(spill).build(), checkpoints);
         this.router = position.router();
         this.fullSync = new FullSync(config.shardMap(), shards, snapshotDir, position, rewriters, valueRules);
         this.stream = new StreamLoop(shards, position, config.protoMaxBulkLen(), config.maxCommandLength(), spill);
@@ -255,6 +258,7 @@ public final class UpstreamLink extends Agent {
     protected void run() {
         boolean clean = false;
         String reason = "failed";
+        checkpoints.start();
         if (watcher != null) {
             watcher.start();
         }
@@ -277,6 +281,7 @@ public final class UpstreamLink extends Agent {
                     LOG.warn("upstream: last checkpoint not written: {}", e.toString());
                 }
             }
+            checkpoints.close(); // after the last one: nothing offered before it is written over it
             state(State.STOPPED, reason);
         }
     }

@@ -37,6 +37,7 @@ final class UpstreamPosition {
     /** Adds what the router knows of its receivers to each checkpoint. */
     private final Consumer<Checkpoint> receivers;
     private final CommandRouter router;
+    private final CheckpointWriter checkpoints;
 
     private volatile String replid;
     /** Master offset covered by the journal. */
@@ -58,8 +59,9 @@ final class UpstreamPosition {
 
     /** @param routerOf makes the router that journals through this position */
     UpstreamPosition(Journal journal, List<ShardRuntime> shards, Consumer<Checkpoint> receivers,
-                     Function<ShardAppender, CommandRouter> routerOf) {
+                     Function<ShardAppender, CommandRouter> routerOf, CheckpointWriter checkpoints) {
         this.journal = journal;
+        this.checkpoints = checkpoints;
         this.shards = shards;
         this.receivers = receivers;
         this.router = routerOf.apply(this::append);
@@ -228,10 +230,20 @@ final class UpstreamPosition {
                 cp.shard(shard.name(), saved.replid(), saved.epoch(), -1);
             }
         }
-        journal.writeCheckpoint(cp);
+        checkpoints.write(cp);
     }
 
+    /** Writes the checkpoint now: it is durable when this returns (a full sync's new snapshots, a clean stop). */
     void writeCheckpoint() {
+        checkpoints.write(checkpoint());
+    }
+
+    /** Hands the checkpoint to the {@code checkpoint} thread and returns at once: the stream's periodic one. */
+    void offerCheckpoint() {
+        checkpoints.offer(checkpoint());
+    }
+
+    private Checkpoint checkpoint() {
         final Checkpoint cp = journal.checkpoint();
         if (!"?".equals(replid)) {
             cp.upstream(replid, offset, db);
@@ -253,6 +265,6 @@ final class UpstreamPosition {
             cp.shardMap(map);
         }
         receivers.accept(cp);
-        journal.writeCheckpoint(cp);
+        return cp;
     }
 }

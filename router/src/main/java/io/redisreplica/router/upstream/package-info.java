@@ -17,7 +17,9 @@
  *
  * <p>Threads: one, the link's ({@code support.Agent}): {@code start()} starts it, {@code close()}
  * closes its connection, ends a backoff wait and joins it. Every state is written on it; INFO reads
- * published volatile values. The side connection is used on that thread only. Faults it can retry
+ * published volatile values. The link's periodic checkpoints are built on it and written (two
+ * fsyncs) by a second agent it owns, {@code CheckpointWriter} ({@code checkpoint}), so a slow disk
+ * never stalls the stream. The side connection is used on that thread only. Faults it can retry
  * are logged once each ({@code DistinctErrors}); what it cannot (a {@code RouterException}, an
  * {@code Error}) goes to the {@code ErrorHandler} as fatal, which is {@code failure()}.
  *
