@@ -87,7 +87,15 @@ public final class Followers {
         if (e == null) {
             synchronized (followers) {
                 if (followers.size() >= MAX_PER_SHARD && !followers.containsKey(name)) {
-                    return "shard " + shard + " has " + MAX_PER_SHARD + " followers already";
+                    // the cap must not keep a new follower out for the sake of ones gone for good: the
+                    // longest silent of those past the hold time (which hold nothing) makes room
+                    final Entry gone = longestSilentPastHold(followers, now);
+                    if (gone == null) {
+                        return "shard " + shard + " has " + MAX_PER_SHARD + " followers holding the journal already";
+                    }
+                    followers.remove(gone.name);
+                    LOG.info("shard {}: follower {} forgotten (silent for {} s, past follower-hold-time) to make room for {}",
+                        shard, gone.name, (now - gone.reportedAt) / 1000, name);
                 }
                 e = followers.computeIfAbsent(name, n -> new Entry(n, addr, applied, now));
             }
@@ -98,6 +106,16 @@ public final class Followers {
         e.applied = applied;
         e.reportedAt = now;
         return null;
+    }
+
+    private Entry longestSilentPastHold(Map<String, Entry> followers, long now) {
+        Entry gone = null;
+        for (Entry e : followers.values()) {
+            if (now - e.reportedAt > holdMillis && (gone == null || e.reportedAt < gone.reportedAt)) {
+                gone = e;
+            }
+        }
+        return gone;
     }
 
     /**

@@ -41,8 +41,21 @@ class FollowersTest {
         for (int i = 0; i < Followers.MAX_PER_SHARD; i++) {
             assertNull(followers.report("a", "t" + i, 1, "x", 0));
         }
-        assertEquals("shard a has 64 followers already", followers.report("a", "one-more", 1, "x", 0));
+        assertEquals("shard a has 64 followers holding the journal already", followers.report("a", "one-more", 1, "x", 0));
         assertNull(followers.report("a", "t0", 2, "x", 0), "a known follower still reports");
         assertTrue(followers.report("b", "one-more", 1, "x", 0) == null, "the cap is per shard");
+    }
+
+    @Test
+    void shouldForgetTheLongestSilentFollowerPastTheHoldTimeToMakeRoomAtTheCap() {
+        for (int i = 0; i < Followers.MAX_PER_SHARD; i++) {
+            assertNull(followers.report("a", "t" + i, 1, "x", 1_000 + i)); // t0 reported first, so it is silent longest
+        }
+        assertEquals("shard a has 64 followers holding the journal already", followers.report("a", "new", 1, "x", 30_000),
+            "every follower still holds within the hold time");
+        assertNull(followers.report("a", "new", 1, "x", 70_000), "past the hold time the cap makes room");
+        final List<String> names = followers.of("a", 70_000).stream().map(Followers.Follower::name).toList();
+        assertEquals(Followers.MAX_PER_SHARD, names.size());
+        assertTrue(names.contains("new") && !names.contains("t0") && names.contains("t1"), "t0, silent longest, was forgotten");
     }
 }
