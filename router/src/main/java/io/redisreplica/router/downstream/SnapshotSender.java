@@ -7,9 +7,8 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 
+import io.redisreplica.server.spi.EofMark;
 import io.redisreplica.journal.JournalEntry;
 import io.redisreplica.journal.JournalEntryDescriptor;
 import io.redisreplica.journal.JournalReader;
@@ -23,7 +22,6 @@ import io.redisreplica.router.shard.ShardRuntime;
  * journal reader placed at the snapshot's offset, where the stream continues.
  */
 final class SnapshotSender {
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /**
      * What was sent.
@@ -55,7 +53,7 @@ final class SnapshotSender {
                     write(out, "+FULLRESYNC " + replid + " " + snapshotOffset + "\r\n");
                 }
                 final long size = file.size();
-                final String mark = capaEof ? HexFormat.of().formatHex(RANDOM.generateSeed(20)) : null;
+                final String mark = capaEof ? EofMark.next() : null;
                 write(out, mark != null ? "$EOF:" + mark + "\r\n" : "$" + size + "\r\n");
                 out.flush();
                 final WritableByteChannel channel = Channels.newChannel(out);

@@ -6,10 +6,9 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 
+import io.redisreplica.server.spi.EofMark;
 import io.redisreplica.journal.JournalReader;
 import io.redisreplica.journal.SeekResult;
 import io.redisreplica.router.shard.GrowingSnapshot;
@@ -29,7 +28,6 @@ import io.redisreplica.router.shard.ShardRuntime;
  * slows neither the split nor the other replicas.
  */
 final class SnapshotStream {
-    private static final SecureRandom RANDOM = new SecureRandom();
     /** How long one wait for more bytes lasts before the session looks again (a close, a failed split). */
     private static final long WAIT_MILLIS = 100;
 
@@ -77,7 +75,7 @@ final class SnapshotStream {
             if (psync) {
                 SnapshotSender.write(out, "+FULLRESYNC " + snapshot.replid() + " " + snapshot.offset() + "\r\n");
             }
-            final String mark = HexFormat.of().formatHex(RANDOM.generateSeed(20));
+            final String mark = EofMark.next();
             SnapshotSender.write(out, "$EOF:" + mark + "\r\n");
             out.flush();
             final WritableByteChannel channel = Channels.newChannel(out);

@@ -7,9 +7,8 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 
+import io.redisreplica.server.spi.EofMark;
 import io.redisreplica.server.Snapshot;
 import io.redisreplica.server.spi.ReplicaHandshake;
 
@@ -21,10 +20,6 @@ import io.redisreplica.server.spi.ReplicaHandshake;
  * through one 64 KB buffer: a snapshot of any size costs no more heap.
  */
 final class SnapshotTransfer {
-    private static final SecureRandom RANDOM = new SecureRandom();
-    /** Redis's {@code RDB_EOF_MARK_SIZE}. */
-    private static final int EOF_MARK_BYTES = 40;
-
     /**
      * @param bytes the snapshot's length
      * @param eofMark sent with the diskless framing: the replica finds the end by the mark being
@@ -52,7 +47,7 @@ final class SnapshotTransfer {
             }
             return new Sent(sent, false);
         }
-        final String mark = HexFormat.of().formatHex(RANDOM.generateSeed(EOF_MARK_BYTES / 2));
+        final String mark = EofMark.next();
         ReplicaHandshake.write(out, "$EOF:" + mark + "\r\n");
         final long sent = copy(snapshot, out, Long.MAX_VALUE);
         ReplicaHandshake.write(out, mark);
