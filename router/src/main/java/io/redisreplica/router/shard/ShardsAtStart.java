@@ -206,7 +206,7 @@ public final class ShardsAtStart {
             return;
         }
         try (java.util.stream.Stream<Path> sinkNames = Files.list(sinkDir)) {
-            for (Path sink : sinkNames.toList()) {
+            for (Path sink : sinkNames.filter(Files::isDirectory).toList()) { // a stray file there is not a sink's
                 final String name = sink.getFileName().toString();
                 final SinkConfig configured = config.sinks().stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
                 try (java.util.stream.Stream<Path> files = Files.list(sink)) {
