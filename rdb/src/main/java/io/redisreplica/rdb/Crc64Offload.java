@@ -85,7 +85,8 @@ final class Crc64Offload {
     }
 
     private void failIfShutDown() {
-        if (executor instanceof ExecutorService service && service.isShutdown()) {
+        // terminated, not shut down: after a graceful shutdown() the queued blocks still run
+        if (executor instanceof ExecutorService service && service.isTerminated() && !pending.isDone()) {
             throw new IllegalStateException("the CRC64 executor was shut down with blocks still to fold in");
         }
     }

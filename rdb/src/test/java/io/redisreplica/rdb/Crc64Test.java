@@ -70,6 +70,33 @@ class Crc64Test {
     }
 
     @Test
+    void shouldFinishTheBlocksQueuedBeforeAGracefulShutdown() throws Exception {
+        final java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        executor.execute(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        final byte[] data = new byte[256 * 1024]; // exactly one block: all of it is handed over before the shutdown
+        new Random(7).nextBytes(data);
+        final Crc64Offload offload = new Crc64Offload(executor);
+        offload.update(data, 0, data.length); // its one block queued behind the holder
+        executor.shutdown(); // graceful: what is queued still runs
+        new Thread(() -> {
+            try {
+                Thread.sleep(300); // value() polls meanwhile, the executor shut down but not terminated
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            release.countDown();
+        }).start();
+        assertEquals(Crc64.of(data), offload.value());
+    }
+
+    @Test
     void shouldFailWhenTheExecutorRefusesABlock() {
         final java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
         executor.shutdown();
