@@ -116,7 +116,10 @@ final class TargetSnapshot {
                 markLoaded(nodes.node(0), key, snapshot); // slot 0's node: the three keys hash there
             }
         } else {
-            loaded = new SnapshotLoader(rdb, snapshot, target, options.snapshot().existing(), key + ":snapshot", batch, progress).load();
+            try (Pipeline pipe = engine.pipeline()) {
+                loaded = new SnapshotLoader(rdb, snapshot, target, pipe, options.snapshot().existing(), key + ":snapshot", batch,
+                    progress).load();
+            }
             markLoaded(target, key, snapshot);
         }
         listener.snapshotLoaded(loaded);
