@@ -26,6 +26,10 @@ import io.redisreplica.router.tls.SocketFactory;
  * ({@link Follow}), a new snapshot of the shard ({@link SnapshotWatch} notices it) empties the
  * target and loads it again, as a replica's full resync does.
  *
+ * <p>Over 300 lines: the records its callers build and read (options, result, listener, follow)
+ * live with the engine they describe; the work is in {@link StandaloneReplay}, {@link ClusterReplay}
+ * and {@link TargetSnapshot}.
+ *
  * <p>A replay never crosses the start of a snapshot epoch: the entries after a new snapshot
  * continue that snapshot, not the data before it, so applying both to one target would mix two
  * histories.
@@ -91,7 +95,7 @@ public final class ReplayEngine {
         default void refused(long entryOffset, String command, String why) {
         }
 
-        /** The shard offset the target has applied (after each round and, following, at each poll). */
+        /** The shard offset the target has applied (after each batch on a standalone target, each round, and following, each poll). */
         default void applied(long offset) {
         }
 
@@ -161,7 +165,9 @@ public final class ReplayEngine {
     }
 
     private Result run(RedisConnection target, boolean cluster, StandaloneReplay standalone, Listener listener) throws IOException {
-        final SnapshotWatch watch = options.snapshot() == null ? null : new SnapshotWatch(options.snapshot().rdb());
+        // following, a new snapshot is noticed with --no-snapshot too: the journal after it continues data the target lacks
+        final SnapshotWatch watch = options.follow() == null ? null : new SnapshotWatch(options.snapshot() != null
+            ? options.snapshot().rdb() : journal.dir().resolve("snapshots").resolve(options.shard() + ".rdb"));
         if (snapshots.olderInTarget(target, cluster)) {
             snapshots.reload(target, cluster, listener, "the target holds an older snapshot of the shard than the journal's");
         }
@@ -183,7 +189,11 @@ public final class ReplayEngine {
                 if (standalone != null) {
                     standalone.releaseReader(); // the journal is opened again: a reader of the old one must go first
                 }
-                if (reopened(watch) != epoch) {
+                final long now = reopened(watch);
+                if (standalone != null) {
+                    standalone.reopened();
+                }
+                if (now != epoch) {
                     snapshots.reload(target, cluster, listener, "the shard has a new snapshot (epoch " + epoch() + ", was " + epoch + ")");
                     if (standalone != null) {
                         standalone.forget(); // the target was emptied: its checkpoint is the load's now

@@ -58,6 +58,8 @@ final class StandaloneReplay implements AutoCloseable {
     private JournalReader reader;
     /** The target's checkpoint as this replay last read or wrote it. */
     private long done = UNKNOWN;
+    /** Its value, with the journal line and the upstream offset reached; made anew with each read of the checkpoint. */
+    private ReplayCheckpoint checkpoint;
     /** Test hook: runs after each batch's body is sent, before its EXEC (a stop there must apply nothing of it). */
     private BodySent bodySent = reached -> { };
 
@@ -109,8 +111,9 @@ final class StandaloneReplay implements AutoCloseable {
 
     private ReplayEngine.Result replay(long requestedStart, boolean tail) throws IOException {
         if (done == UNKNOWN) {
-            final Object stored = target.call("GET", checkpointKey);
-            done = stored == null ? -1 : Long.parseLong(String.valueOf(stored));
+            checkpoint = new ReplayCheckpoint(engine.shardJournal().history().currentId());
+            done = checkpoint.resume(target.call("GET", checkpointKey), engine.shardJournal().history(), engine.options().shard(),
+                checkpointKey);
         }
         final long start = Math.max(requestedStart, done);
         final long end = engine.endOffset();
@@ -164,7 +167,15 @@ final class StandaloneReplay implements AutoCloseable {
         int connDb = 0; // each batch starts and ends on db 0, where the checkpoint lives
         batch.queued.clear();
         batch.entries = 0;
+        final long snapshotOffset = engine.snapshotOffset();
         while (batch.entries < batchEntries && length < BATCH_BYTES && ReplayEngine.nextWithin(reader, entry, bound)) {
+            final boolean had = checkpoint.passOver(entry, snapshotOffset);
+            checkpoint.applied(entry);
+            batch.reached = entry.endOffset();
+            batch.entries++;
+            if (had) {
+                continue; // applied before the journal parted from the line the checkpoint was recorded on
+            }
             commands.wrap(entry);
             while (commands.next()) {
                 if (commands.db() != connDb && (entry.flags() & JournalEntryDescriptor.FLAG_NO_KEY) == 0) {
@@ -177,8 +188,6 @@ final class StandaloneReplay implements AutoCloseable {
                 batch.bytes.putBytes(length, commands.buffer(), commands.offset(), commands.length());
                 length += commands.length();
             }
-            batch.reached = entry.endOffset();
-            batch.entries++;
         }
         if (batch.entries == 0) {
             return false;
@@ -188,7 +197,9 @@ final class StandaloneReplay implements AutoCloseable {
             length = writer.wrap(batch.bytes, length).arrayHeader(2).bulk("SELECT").bulk(0).position();
             batch.queued.add(batch.reached, selectAt, length - selectAt);
         }
-        length = writer.wrap(batch.bytes, length).arrayHeader(3).bulk("SET").bulk(checkpointKey).bulk(batch.reached).position();
+        final int value = checkpoint.format(batch.reached);
+        length = writer.wrap(batch.bytes, length).arrayHeader(3).bulk("SET").bulk(checkpointKey).bulk(checkpoint.text(), 0, value)
+            .position();
         batch.bytes.checkLimit(length + EXEC.length);
         batch.length = length;
         return true;
@@ -220,6 +231,7 @@ final class StandaloneReplay implements AutoCloseable {
         }
         done = batch.reached;
         listener.progress(start, batch.reached, Math.max(end, batch.reached));
+        listener.applied(batch.reached); // following, a round lasts as long as writes keep coming: say so at each batch
         return failed;
     }
 
@@ -234,6 +246,13 @@ final class StandaloneReplay implements AutoCloseable {
         if (reader != null) {
             reader.close();
             reader = null;
+        }
+    }
+
+    /** The journal was opened again (after {@link #releaseReader}): what it applies from now on is on its current line. */
+    void reopened() {
+        if (checkpoint != null) {
+            checkpoint.line(engine.shardJournal().history().currentId());
         }
     }
 

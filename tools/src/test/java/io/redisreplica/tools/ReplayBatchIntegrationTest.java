@@ -96,7 +96,7 @@ class ReplayBatchIntegrationTest {
     private static long checkpoint(RedisServer target) {
         try (RedisClient c = target.client()) {
             final String v = c.callString("GET", CHECKPOINT);
-            return v == null ? -1 : Long.parseLong(v);
+            return v == null ? -1 : Long.parseLong(v.split(" ")[0]); // OFFSET HISTORY UPSTREAM ENTRIES
         }
     }
 
