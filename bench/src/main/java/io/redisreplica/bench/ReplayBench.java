@@ -24,6 +24,26 @@ public final class ReplayBench {
     private ReplayBench() {
     }
 
+    /** A Redis's own CPU time so far (user + sys, from INFO cpu). */
+    static double cpuSeconds(RedisServer server) {
+        double total = 0;
+        final String info;
+        try (io.redisreplica.testkit.RedisClient c = server.client()) {
+            info = c.callString("INFO", "cpu");
+        }
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:")) {
+                total += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        return total;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+            .getProcessCpuTime();
+    }
+
     public static void main(String[] args) throws Exception {
         final int entries = Integer.parseInt(args[0]);
         final Path dir = Files.createTempDirectory("replay-bench-");
@@ -52,18 +72,21 @@ public final class ReplayBench {
             final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).replace('\r', '\n').trim();
             p.waitFor();
             final double refSeconds = (System.nanoTime() - r0) / 1e9;
-            System.out.printf("reference: redis-benchmark SET, 1 client, -P 500, %d requests: %.2f s (%s)%n", entries, refSeconds,
-                out.substring(out.lastIndexOf(": ") + 2).trim());
+            System.out.printf("reference: redis-benchmark SET, 1 client, -P 500, %d requests: %.2f s (%s); its Redis used %.2f s of CPU%n",
+                entries, refSeconds, out.substring(out.lastIndexOf(": ") + 2).trim(), cpuSeconds(reference));
 
             final RedisServer target = redis.start();
             try (Journal journal = Journal.open(new JournalContext().dir(dir).readOnly(true).minFreeBytes(0))) {
                 final long t0 = System.nanoTime();
+                final long cpu0 = processCpuNanos();
                 final ReplayEngine.Result result = new ReplayEngine(new ReplayEngine.Options(journal, "a", null, null, null, "127.0.0.1",
                     target.port(), null, null, 500, "redis-replica:replay:a")).run(new ReplayEngine.Listener() { });
                 final double seconds = (System.nanoTime() - t0) / 1e9;
+                final double replayCpu = (processCpuNanos() - cpu0) / 1e9;
                 System.out.printf("replay: %d entries (%.1f MB of RESP) exactly once in %.2f s: %.0f entries/s, %.1f MB/s = %.2fx the "
                         + "reference's time; target holds %s keys%n", result.entries(), bytes / 1e6, seconds, result.entries() / seconds,
                     bytes / 1e6 / seconds, seconds / refSeconds, target.call("DBSIZE"));
+                System.out.printf("CPU: the target's Redis %.2f s, the replay's JVM %.2f s%n", cpuSeconds(target), replayCpu);
             }
         } finally {
             try (var files = Files.walk(dir)) {
