@@ -102,6 +102,8 @@ public final class SnapshotLoadBench {
                     System.out.printf(Locale.ROOT, "replay snapshot load (MULTI/EXEC batches of %d keys): %d keys in %.2f s, %.0f keys/s = "
                         + "%.2fx the reference's time; its Redis used %.2f s of CPU%n", batch, keys, loadSeconds, keys / loadSeconds,
                         loadSeconds / pipeSeconds, ReplayBench.cpuSeconds(target));
+                    // the lag is sampled once the follower has applied what the journal held after the load (its first round)
+                    Await.until("the follower's first round", () -> applied.get() >= 0, 600_000);
                     followLag(master, shard, applied, followSeconds, rate);
                     follow.interrupt();
                     follow.join();

@@ -165,7 +165,8 @@ public final class ReplayEngine {
     }
 
     private Result run(RedisConnection target, boolean cluster, StandaloneReplay standalone, Listener listener) throws IOException {
-        // following, a new snapshot is noticed with --no-snapshot too: the journal after it continues data the target lacks
+        // following, a new snapshot is noticed with --no-snapshot too: the journal after it continues data the target lacks;
+        // made now, just after the journal was opened (see SnapshotWatch)
         final SnapshotWatch watch = options.follow() == null ? null : new SnapshotWatch(options.snapshot() != null
             ? options.snapshot().rdb() : journal.dir().resolve("snapshots").resolve(options.shard() + ".rdb"));
         if (snapshots.olderInTarget(target, cluster)) {
