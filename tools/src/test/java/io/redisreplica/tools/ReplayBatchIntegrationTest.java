@@ -140,6 +140,24 @@ class ReplayBatchIntegrationTest {
     }
 
     @Test
+    void shouldPipelineIntoATargetThatAsksForAPassword() throws Exception {
+        writeJournal(-1);
+        final RedisServer target = redis.start();
+        target.call("CONFIG", "SET", "requirepass", "s3cret"); // after the start: the fixture's PING does not AUTH
+        try (Journal journal = readOnly(dir.resolve("journal"))) {
+            final ReplayEngine.Result result = new ReplayEngine(new ReplayEngine.Options(journal, "a", null, null, null, "127.0.0.1",
+                target.port(), null, "s3cret", BATCH, CHECKPOINT)).run(new ReplayEngine.Listener() { });
+            assertEquals(ENTRIES, result.entries());
+        }
+        try (RedisClient c = target.client()) {
+            c.call("AUTH", "s3cret");
+            c.call("CONFIG", "SET", "requirepass", ""); // the comparison's own connections do not AUTH
+        }
+        assertEquals(ends.get(ENTRIES - 1), checkpoint(target));
+        assertSameData(reference(ENTRIES), target, "after a replay that AUTHed both its connections");
+    }
+
+    @Test
     void shouldStopAtABatchTheTargetRefusesWithoutApplyingTheBatchSentAfterIt() throws Exception {
         final int bad = 100; // in the batch of entries 98..104; the next batch's body is on the wire when its EXECABORT comes
         writeJournal(bad);
