@@ -24,8 +24,37 @@ public final class ReplayBench {
     private ReplayBench() {
     }
 
+    /** A Redis's own CPU time so far (user + sys, from INFO cpu). */
+    static double cpuSeconds(RedisServer server) {
+        double total = 0;
+        final String info;
+        try (io.redisreplica.testkit.RedisClient c = server.client()) {
+            info = c.callString("INFO", "cpu");
+        }
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:")) {
+                total += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        return total;
+    }
+
+    private static long gcMillis() {
+        long total = 0;
+        for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            total += gc.getCollectionTime();
+        }
+        return total;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+            .getProcessCpuTime();
+    }
+
     public static void main(String[] args) throws Exception {
         final int entries = Integer.parseInt(args[0]);
+        final int batch = args.length > 1 ? Integer.parseInt(args[1]) : 500;
         final Path dir = Files.createTempDirectory("replay-bench-");
         long bytes = 0;
         try (Journal journal = Journal.open(new JournalContext().dir(dir).minFreeBytes(0))) {
@@ -47,23 +76,30 @@ public final class ReplayBench {
             final RedisServer reference = redis.start();
             final long r0 = System.nanoTime();
             final Process p = new ProcessBuilder("redis-benchmark", "-p", Integer.toString(reference.port()), "-n",
-                Integer.toString(entries), "-c", "1", "-P", "500", "-r", "100000000", "-q", "SET", "key:__rand_int__", "v".repeat(100))
+                Integer.toString(entries), "-c", "1", "-P", Integer.toString(batch), "-r", "100000000", "-q", "SET", "key:__rand_int__", "v".repeat(100))
                 .redirectErrorStream(true).start();
             final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).replace('\r', '\n').trim();
             p.waitFor();
             final double refSeconds = (System.nanoTime() - r0) / 1e9;
-            System.out.printf("reference: redis-benchmark SET, 1 client, -P 500, %d requests: %.2f s (%s)%n", entries, refSeconds,
-                out.substring(out.lastIndexOf(": ") + 2).trim());
+            System.out.printf("reference: redis-benchmark SET, 1 client, -P " + batch + ", %d requests: %.2f s (%s); its Redis used %.2f s of CPU%n",
+                entries, refSeconds, out.substring(out.lastIndexOf(": ") + 2).trim(), cpuSeconds(reference));
 
             final RedisServer target = redis.start();
             try (Journal journal = Journal.open(new JournalContext().dir(dir).readOnly(true).minFreeBytes(0))) {
                 final long t0 = System.nanoTime();
+                final long cpu0 = processCpuNanos();
+                final long jit0 = java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+                final long gc0 = gcMillis();
                 final ReplayEngine.Result result = new ReplayEngine(new ReplayEngine.Options(journal, "a", null, null, null, "127.0.0.1",
-                    target.port(), null, null, 500, "redis-replica:replay:a")).run(new ReplayEngine.Listener() { });
+                    target.port(), null, null, batch, "redis-replica:replay:a")).run(new ReplayEngine.Listener() { });
                 final double seconds = (System.nanoTime() - t0) / 1e9;
+                final double replayCpu = (processCpuNanos() - cpu0) / 1e9;
                 System.out.printf("replay: %d entries (%.1f MB of RESP) exactly once in %.2f s: %.0f entries/s, %.1f MB/s = %.2fx the "
                         + "reference's time; target holds %s keys%n", result.entries(), bytes / 1e6, seconds, result.entries() / seconds,
                     bytes / 1e6 / seconds, seconds / refSeconds, target.call("DBSIZE"));
+                System.out.printf("CPU: the target's Redis %.2f s, the replay's JVM %.2f s (of which JIT compiling %.2f s, GC %.2f s)%n",
+                    cpuSeconds(target), replayCpu, (java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime()
+                        - jit0) / 1e3, (gcMillis() - gc0) / 1e3);
             }
         } finally {
             try (var files = Files.walk(dir)) {

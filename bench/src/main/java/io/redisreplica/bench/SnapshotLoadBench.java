@@ -32,7 +32,7 @@ import io.redisreplica.tools.SnapshotLoader;
  * beforehand, so the reference pays for none of the reading) into another; then {@code --follow}
  * while a writer INCRs on the master as fast as one pipelined client goes, sampling the follower's
  * lag behind the shard's journal (bytes, and the age of the oldest entry not yet applied) every
- * 100 ms.
+ * 10 ms.
  */
 public final class SnapshotLoadBench {
     private SnapshotLoadBench() {
@@ -42,6 +42,7 @@ public final class SnapshotLoadBench {
         final int keys = Integer.parseInt(args[0]);
         final int followSeconds = Integer.parseInt(args[1]);
         final int rate = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+        final int batch = args.length > 3 ? Integer.parseInt(args[3]) : 500;
         final Path dir = Files.createTempDirectory("snapshot-load-bench-");
         try (RedisServers redis = new RedisServers()) {
             final RedisServer master = redis.start(RedisBinary.local(), java.util.Map.of("enable-debug-command", "yes"));
@@ -66,8 +67,8 @@ public final class SnapshotLoadBench {
                 pipe.waitFor();
                 final double pipeSeconds = (System.nanoTime() - p0) / 1e9;
                 System.out.printf(Locale.ROOT, "reference: redis-cli --pipe of %d RESTOREs (%.1f MB): %.2f s, %.0f keys/s; target holds "
-                    + "%s keys (%s)%n", keys, Files.size(restores) / 1e6, pipeSeconds, keys / pipeSeconds, pipeTarget.call("DBSIZE"),
-                    pipeOut.substring(pipeOut.lastIndexOf('\n') + 1));
+                    + "%s keys (%s); its Redis used %.2f s of CPU%n", keys, Files.size(restores) / 1e6, pipeSeconds, keys / pipeSeconds,
+                    pipeTarget.call("DBSIZE"), pipeOut.substring(pipeOut.lastIndexOf('\n') + 1), ReplayBench.cpuSeconds(pipeTarget));
 
                 final RedisServer target = redis.start();
                 try (Journal j = Journal.open(new JournalContext().dir(journal).readOnly(true).minFreeBytes(0))) {
@@ -75,7 +76,7 @@ public final class SnapshotLoadBench {
                     final AtomicLong loadNanos = new AtomicLong();
                     final long l0 = System.nanoTime();
                     final ReplayEngine engine = new ReplayEngine(new ReplayEngine.Options(j, "a", null, null, null, "127.0.0.1",
-                        target.port(), null, null, 500, "redis-replica:replay:a", new ReplayEngine.Snapshot(rdb, SnapshotLoader.Existing.FAIL),
+                        target.port(), null, null, batch, "redis-replica:replay:a", new ReplayEngine.Snapshot(rdb, SnapshotLoader.Existing.FAIL),
                         new ReplayEngine.Follow(ReplayEngine.NewSnapshot.STOP,
                             () -> Journal.open(new JournalContext().dir(journal).readOnly(true).minFreeBytes(0)))));
                     final Thread follow = new Thread(() -> {
@@ -98,8 +99,11 @@ public final class SnapshotLoadBench {
                     follow.start();
                     Await.until("the snapshot loaded", () -> loadNanos.get() > 0, 600_000);
                     final double loadSeconds = loadNanos.get() / 1e9;
-                    System.out.printf(Locale.ROOT, "replay snapshot load: %d keys in %.2f s, %.0f keys/s = %.2fx the reference's time%n",
-                        keys, loadSeconds, keys / loadSeconds, loadSeconds / pipeSeconds);
+                    System.out.printf(Locale.ROOT, "replay snapshot load (MULTI/EXEC batches of %d keys): %d keys in %.2f s, %.0f keys/s = "
+                        + "%.2fx the reference's time; its Redis used %.2f s of CPU%n", batch, keys, loadSeconds, keys / loadSeconds,
+                        loadSeconds / pipeSeconds, ReplayBench.cpuSeconds(target));
+                    // the lag is sampled once the follower has applied what the journal held after the load (its first round)
+                    Await.until("the follower's first round", () -> applied.get() >= 0, 600_000);
                     followLag(master, shard, applied, followSeconds, rate);
                     follow.interrupt();
                     follow.join();
@@ -139,7 +143,7 @@ public final class SnapshotLoadBench {
 
     /**
      * One pipelined writer of INCRs (100 a round trip) on the master for {@code seconds}, at
-     * {@code rate} a second (0: as fast as it goes); the follower's lag sampled every 100 ms.
+     * {@code rate} a second (0: as fast as it goes); the follower's lag sampled every 10 ms.
      */
     private static void followLag(RedisServer master, ShardRuntime shard, AtomicLong applied, int seconds, int rate) throws Exception {
         final long[] writes = new long[1];
@@ -168,7 +172,7 @@ public final class SnapshotLoadBench {
         final List<Long> lagBytes = new ArrayList<>();
         writer.start();
         while (writer.isAlive()) {
-            Thread.sleep(100);
+            Thread.sleep(10);
             final long a = applied.get();
             lagBytes.add(Math.max(0, shard.journal().endOffset() - a));
             lagMillis.add(shard.commits().lagMillis(a, System.nanoTime()));
@@ -178,9 +182,10 @@ public final class SnapshotLoadBench {
         Await.until("the follower caught up", () -> applied.get() >= shard.journal().endOffset(), 600_000);
         lagMillis.sort(null);
         lagBytes.sort(null);
-        System.out.printf(Locale.ROOT, "follow: %d INCRs in %d s (%.0f/s, one pipelined client%s); lag sampled every 100 ms: "
-                + "p50 %.0f ms / %d bytes, p99 %.0f ms / %d bytes, max %.0f ms / %d bytes; caught up %.0f ms after the writes stopped%n",
-            writes[0], seconds, writes[0] / (double) seconds, rate > 0 ? ", paced at " + rate + "/s" : ", unpaced", pct(lagMillis, 0.5), pct(lagBytes, 0.5), pct(lagMillis, 0.99),
+        System.out.printf(Locale.ROOT, "follow: %d INCRs in %d s (%.0f/s, one pipelined client%s); lag sampled every 10 ms (%d samples): "
+                + "p50 %.1f ms / %d bytes, p99 %.1f ms / %d bytes, max %.1f ms / %d bytes; caught up %.0f ms after the writes stopped%n",
+            writes[0], seconds, writes[0] / (double) seconds, rate > 0 ? ", paced at " + rate + "/s" : ", unpaced", lagMillis.size(),
+            pct(lagMillis, 0.5), pct(lagBytes, 0.5), pct(lagMillis, 0.99),
             pct(lagBytes, 0.99), lagMillis.get(lagMillis.size() - 1), lagBytes.get(lagBytes.size() - 1), (System.nanoTime() - drained) / 1e6);
     }
 

@@ -42,6 +42,8 @@ final class ClusterReplay {
     private int batchId;
     private final ExpandableArrayBuffer tx = new ExpandableArrayBuffer(64 * 1024);
     private JournalEntry current;
+    /** The slots' checkpoint values: the offset on the journal's line (no upstream offset: a slot's entries are not all of them). */
+    private final ReplayCheckpoint position;
     private long skipped;
 
     ClusterReplay(ReplayEngine engine, RedisConnection seed, ReplayEngine.Listener listener) throws IOException {
@@ -50,6 +52,7 @@ final class ClusterReplay {
         this.batchEntries = engine.options().batchEntries();
         this.nodes = new ClusterNodes(seed, engine::connect);
         this.listener = listener;
+        this.position = new ReplayCheckpoint(engine.shardJournal().history().currentId());
     }
 
     private String slotKey(int slot) {
@@ -63,7 +66,7 @@ final class ClusterReplay {
             if (v instanceof RespError e) {
                 throw new IOException("slot " + slot + ": " + e.message());
             }
-            slotDone[slot] = v == null ? -1 : Long.parseLong(String.valueOf(v));
+            slotDone[slot] = position.offsetOnThisLine(v, engine.shardJournal().history(), engine.options().shard(), slotKey(slot));
             slotKnown[slot] = true;
         }
         return slotDone[slot];
@@ -150,7 +153,8 @@ final class ClusterReplay {
         int len = writer.wrap(tx, 0).command("MULTI").position();
         tx.putBytes(len, slotBatch[slot], 0, slotLength[slot]);
         len += slotLength[slot];
-        len = writer.wrap(tx, len).command("SET", slotKey(slot), Long.toString(reached)).position();
+        final int value = position.format(reached);
+        len = writer.wrap(tx, len).arrayHeader(3).bulk("SET").bulk(slotKey(slot)).bulk(position.text(), 0, value).position();
         len = writer.wrap(tx, len).command("EXEC").position();
         final long deadline = System.currentTimeMillis() + ClusterNodes.MIGRATION_WAIT_MS;
         while (true) {

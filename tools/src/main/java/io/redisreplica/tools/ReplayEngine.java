@@ -2,6 +2,7 @@ package io.redisreplica.tools;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 import io.redisreplica.journal.Checkpoint;
@@ -24,6 +25,10 @@ import io.redisreplica.router.tls.SocketFactory;
  * {@link ClusterSnapshotLoader}); the target records the snapshot epoch it loaded. Following
  * ({@link Follow}), a new snapshot of the shard ({@link SnapshotWatch} notices it) empties the
  * target and loads it again, as a replica's full resync does.
+ *
+ * <p>Over 300 lines: the records its callers build and read (options, result, listener, follow)
+ * live with the engine they describe; the work is in {@link StandaloneReplay}, {@link ClusterReplay}
+ * and {@link TargetSnapshot}.
  *
  * <p>A replay never crosses the start of a snapshot epoch: the entries after a new snapshot
  * continue that snapshot, not the data before it, so applying both to one target would mix two
@@ -90,7 +95,7 @@ public final class ReplayEngine {
         default void refused(long entryOffset, String command, String why) {
         }
 
-        /** The shard offset the target has applied (after each round and, following, at each poll). */
+        /** The shard offset the target has applied (after each batch on a standalone target, each round, and following, each poll). */
         default void applied(long offset) {
         }
 
@@ -99,8 +104,13 @@ public final class ReplayEngine {
         }
     }
 
-    /** How long {@code --follow} waits for new entries when it has replayed all there are. */
-    private static final long FOLLOW_POLL_MS = 100;
+    /**
+     * How long {@code --follow} waits before it looks for new entries again when it has replayed all
+     * there are: a read-only journal has no signal from the router's process, and a look costs a
+     * read of the last entry's header, so 1 ms keeps the follower's lag near the target's own.
+     */
+    private static final long FOLLOW_IDLE_NANOS = 1_000_000;
+    private static final long CLUSTER_FOLLOW_NANOS = 100_000_000;
 
     private final Options options;
     /** The journal read: the one given, or one {@link Follow#reopen} opened (closed by this engine). */
@@ -108,6 +118,7 @@ public final class ReplayEngine {
     private ShardJournal shardJournal;
 
     private SocketFactory sockets = SocketFactory.plain();
+    private StandaloneReplay.BodySent bodySent = reached -> { };
     private final TargetSnapshot snapshots;
 
     public ReplayEngine(Options options) {
@@ -143,58 +154,77 @@ public final class ReplayEngine {
     public Result run(Listener listener) throws IOException {
         try (RedisConnection target = connect(options.host(), options.port())) {
             final boolean cluster = clusterEnabled(target);
-            final SnapshotWatch watch = options.snapshot() == null ? null : new SnapshotWatch(options.snapshot().rdb());
-            if (snapshots.olderInTarget(target, cluster)) {
-                snapshots.reload(target, cluster, listener, "the target holds an older snapshot of the shard than the journal's");
+            try (StandaloneReplay standalone = cluster ? null : new StandaloneReplay(this, target, listener).bodySent(bodySent)) {
+                return run(target, cluster, standalone, listener);
             }
-            if (snapshots.needed(target, cluster)) {
-                snapshots.load(target, cluster, listener);
-            }
-            long start = startOffset();
-            long epoch = epoch();
-            Result result = round(cluster, target, start, listener);
-            listener.applied(result.endOffset());
-            boolean behind = false;
-            while (options.follow() != null && !Thread.currentThread().isInterrupted()) {
-                // tail the journal: each round replays what was appended since (the targets' checkpoints say
-                // where they are); a round starts only when the journal has grown
-                try {
-                    Thread.sleep(FOLLOW_POLL_MS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-                if (watch != null && watch.changed() && reopened(watch) != epoch) {
-                    snapshots.reload(target, cluster, listener, "the shard has a new snapshot (epoch " + epoch() + ", was " + epoch + ")");
-                    behind = false;
-                    epoch = epoch();
-                    start = startOffset();
-                    result = add(result, new Result(start, start, 0, 0, 0, 0, false));
-                }
-                listener.applied(result.endOffset());
-                if (shardJournal.readEndOffset() <= result.endOffset() || behind) {
-                    continue;
-                }
-                try {
-                    result = add(result, round(cluster, target, Math.max(start, result.endOffset()), listener));
-                } catch (SeekFailed e) {
-                    if (e.seek != SeekResult.BEFORE_START) {
-                        throw e;
-                    }
-                    // retention took entries the target still needs (past the journal's size or age limit): only a
-                    // new snapshot brings the target back, and the router takes one when its own falls behind
-                    behind = true;
-                    listener.newSnapshot(e.getMessage() + ": the target fell behind the journal's retention; waiting for the "
-                        + "shard's next snapshot");
-                }
-                listener.applied(result.endOffset());
-            }
-            return result;
         } finally {
             if (journal != options.journal()) {
                 journal.close();
             }
         }
+    }
+
+    private Result run(RedisConnection target, boolean cluster, StandaloneReplay standalone, Listener listener) throws IOException {
+        // following, a new snapshot is noticed with --no-snapshot too: the journal after it continues data the target lacks;
+        // made now, just after the journal was opened (see SnapshotWatch)
+        final SnapshotWatch watch = options.follow() == null ? null : new SnapshotWatch(options.snapshot() != null
+            ? options.snapshot().rdb() : journal.dir().resolve("snapshots").resolve(options.shard() + ".rdb"));
+        if (snapshots.olderInTarget(target, cluster)) {
+            snapshots.reload(target, cluster, listener, "the target holds an older snapshot of the shard than the journal's");
+        }
+        if (snapshots.needed(target, cluster)) {
+            snapshots.load(target, cluster, listener);
+        }
+        long start = startOffset();
+        long epoch = epoch();
+        Result result = round(cluster, target, standalone, start, listener);
+        listener.applied(result.endOffset());
+        boolean behind = false;
+        while (options.follow() != null && !Thread.currentThread().isInterrupted()) {
+            // tail the journal: each round replays what was appended since (the target's checkpoint says where it is);
+            // a cluster's round connects to its nodes anew, so it goes at most every CLUSTER_FOLLOW_NANOS
+            if (cluster) {
+                LockSupport.parkNanos(CLUSTER_FOLLOW_NANOS); // returns at once when interrupted: the loop's test ends it
+            }
+            if (watch != null && watch.changed()) {
+                if (standalone != null) {
+                    standalone.releaseReader(); // the journal is opened again: a reader of the old one must go first
+                }
+                final long now = reopened(watch);
+                if (standalone != null) {
+                    standalone.reopened();
+                }
+                if (now != epoch) {
+                    snapshots.reload(target, cluster, listener, "the shard has a new snapshot (epoch " + epoch() + ", was " + epoch + ")");
+                    if (standalone != null) {
+                        standalone.forget(); // the target was emptied: its checkpoint is the load's now
+                    }
+                    behind = false;
+                    epoch = epoch();
+                    start = startOffset();
+                    result = add(result, new Result(start, start, 0, 0, 0, 0, false));
+                }
+            }
+            listener.applied(result.endOffset());
+            if (behind || shardJournal.readEndOffset() <= result.endOffset()) {
+                LockSupport.parkNanos(FOLLOW_IDLE_NANOS); // returns at once when interrupted: the loop's test ends it
+                continue;
+            }
+            try {
+                result = add(result, round(cluster, target, standalone, Math.max(start, result.endOffset()), listener));
+            } catch (SeekFailed e) {
+                if (e.seek != SeekResult.BEFORE_START) {
+                    throw e;
+                }
+                // retention took entries the target still needs (past the journal's size or age limit): only a
+                // new snapshot brings the target back, and the router takes one when its own falls behind
+                behind = true;
+                listener.newSnapshot(e.getMessage() + ": the target fell behind the journal's retention; waiting for the "
+                    + "shard's next snapshot");
+            }
+            listener.applied(result.endOffset());
+        }
+        return result;
     }
 
     /** A run's figures so far, then one more round: its end is where the round ended. */
@@ -203,8 +233,9 @@ public final class ReplayEngine {
             so.skipped() + more.skipped(), so.failedCommands() + more.failedCommands(), so.cluster() || more.cluster());
     }
 
-    private Result round(boolean cluster, RedisConnection target, long from, Listener listener) throws IOException {
-        return cluster ? new ClusterReplay(this, target, listener).run(from) : new StandaloneReplay(this, target, listener).run(from);
+    private Result round(boolean cluster, RedisConnection target, StandaloneReplay standalone, long from, Listener listener)
+        throws IOException {
+        return cluster ? new ClusterReplay(this, target, listener).run(from) : standalone.run(from, options.follow() != null);
     }
 
     /** Opens the journal again, to read its checkpoint (and files) as they are now, and returns the shard's epoch there. */
@@ -224,6 +255,17 @@ public final class ReplayEngine {
     long epoch() {
         final Checkpoint.ShardState state = journal.checkpoint().shards().get(options.shard());
         return state == null ? -1 : state.epoch();
+    }
+
+    /** Test hook: runs after each standalone batch's body is sent, before its EXEC. */
+    ReplayEngine bodySent(StandaloneReplay.BodySent hook) {
+        this.bodySent = hook;
+        return this;
+    }
+
+    /** A connection to the (standalone) target that keeps batches in flight. */
+    Pipeline pipeline() throws IOException {
+        return Pipeline.open(options.host(), options.port(), options.user(), options.password(), "target", sockets);
     }
 
     RedisConnection connect(String host, int port) throws IOException {

@@ -3,11 +3,9 @@ package io.redisreplica.tools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.function.LongConsumer;
 
 import io.redisreplica.rdb.RdbEntry;
-import io.redisreplica.resp.RespError;
 import io.redisreplica.resp.RespWriter;
 import io.redisreplica.router.sinks.RedisConnection;
 import io.redisreplica.router.support.SpillBuffer;
@@ -20,6 +18,10 @@ import io.redisreplica.router.support.SpillFiles;
  * heap). Keys go in batches, each one MULTI/EXEC that also records how
  * many of the snapshot's keys the target holds ({@code MARKER}: {@code SNAPSHOT_OFFSET:KEYS}), so
  * a load interrupted anywhere and run again continues after the last whole batch, exactly once.
+ * Batches are pipelined as {@link StandaloneReplay}'s are: the next batch's body is sent while the
+ * last one's EXEC is in flight, and its own EXEC only once that one is known applied, so a batch
+ * refused at queue time is never overtaken; the RDB is read and the next payloads built while the
+ * target restores.
  *
  * <p>Expiry: {@code ABSTTL} on targets of Redis 5 and later (the snapshot's absolute times), a
  * TTL computed now on older ones; keys already expired are not loaded. Existing keys: a target
@@ -41,16 +43,19 @@ public final class SnapshotLoader {
     private final Path rdb;
     private final long snapshotOffset;
     private final RedisConnection target;
+    private final Pipeline pipe;
     private final Existing existing;
     private final String marker;
     private final int batchKeys;
     private final LongConsumer progress;
     private final SpillFiles spill = SpillFiles.temporary();
     private final SpillBuffer value = spill.buffer(64 * 1024);
-    private final SpillBuffer batch = spill.buffer(64 * 1024);
+    /** Two batches: one built while the other's EXEC is in flight. */
+    private final SpillBuffer[] batches = {spill.buffer(64 * 1024), spill.buffer(64 * 1024)};
+    private SpillBuffer batch = batches[0];
     private final RespWriter writer = new RespWriter();
     private final RestoreCommand restore;
-    private final byte[] chunk = new byte[64 * 1024];
+    private static final byte[] EXEC = "*1\r\n$4\r\nEXEC\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private int batchLength;
     private int batchCommands;
@@ -62,12 +67,22 @@ public final class SnapshotLoader {
     private long skippedExisting;
     private long expired;
     private long skipFirst;
+    /** The batch whose EXEC is in flight: the number of its MULTI's reply, its commands, restores and keys; -1: none. */
+    private long inFlightReply = -1;
+    private int inFlightCommands;
+    private int inFlightRestores;
+    private long inFlightKeys;
 
-    SnapshotLoader(Path rdb, long snapshotOffset, RedisConnection target, Existing existing, String marker, int batchKeys,
+    /**
+     * @param target asked for the server's version, the marker and the keys it holds
+     * @param pipe to the same target: the batches
+     */
+    SnapshotLoader(Path rdb, long snapshotOffset, RedisConnection target, Pipeline pipe, Existing existing, String marker, int batchKeys,
                    LongConsumer progress) {
         this.rdb = rdb;
         this.snapshotOffset = snapshotOffset;
         this.target = target;
+        this.pipe = pipe;
         this.existing = existing;
         this.restore = new RestoreCommand(existing == Existing.REPLACE);
         this.marker = marker;
@@ -92,8 +107,10 @@ public final class SnapshotLoader {
             }
         });
         flush();
+        confirmInFlight();
         value.shrink(0);
-        batch.shrink(0);
+        batches[0].shrink(0);
+        batches[1].shrink(0);
         return new Result(keys, restored, skippedExisting, expired, skipFirst);
     }
 
@@ -159,7 +176,10 @@ public final class SnapshotLoader {
         batchRestores = 0;
     }
 
-    /** Sends the batch with the marker of how many keys the target holds after it; reads its replies. */
+    /**
+     * Sends the batch with the marker of how many keys the target holds after it, then confirms the
+     * batch before it and sends this one's EXEC; the next batch is built in the other buffer.
+     */
     private void flush() throws IOException {
         if (batchRestores == 0 && batchCommands == 0) {
             return;
@@ -169,37 +189,46 @@ public final class SnapshotLoader {
             batchCommands++;
         }
         batchLength = writer.wrap(batch, batchLength).command("SET", marker, snapshotOffset + ":" + keys).position();
-        batchLength = writer.wrap(batch, batchLength).command("EXEC").position();
-        for (int at = 0; at < batchLength; at += chunk.length) {
-            final int n = Math.min(chunk.length, batchLength - at);
-            batch.getBytes(at, chunk, 0, n);
-            target.send(chunk, 0, n);
+        final long first = pipe.requested();
+        if (inFlightReply < 0) { // nothing in flight: the batch goes whole
+            batch.putBytes(batchLength, EXEC);
+            pipe.send(batch, batchLength + EXEC.length, batchCommands + 3);
+        } else {
+            pipe.send(batch, batchLength, batchCommands + 2);
+            confirmInFlight();
+            pipe.send(EXEC, 0, EXEC.length, 1);
         }
-        for (int i = 0; i < batchCommands + 2; i++) { // +OK to MULTI, +QUEUED to each command and to the SET
-            final Object queued = target.read();
-            if (queued instanceof RespError e) {
-                target.read(); // the EXEC's -EXECABORT
-                throw new IOException("the target refused a command of the snapshot load (keys up to " + keys + "): " + e.message());
-            }
+        inFlightReply = first;
+        inFlightCommands = batchCommands;
+        inFlightRestores = batchRestores;
+        inFlightKeys = keys;
+        batch = batch == batches[0] ? batches[1] : batches[0];
+        connDb = 0; // the batch ends on db 0, where the marker lives
+    }
+
+    /** Reads the in-flight batch's replies up to its EXEC's: refused at queue time, or a key refused, ends the load. */
+    private void confirmInFlight() throws IOException {
+        if (inFlightReply < 0) {
+            return;
         }
-        final Object exec = target.read();
-        if (!(exec instanceof List<?> results)) {
-            throw new IOException("the target refused the snapshot batch ending at key " + keys + ": " + exec);
-        }
+        final long exec = inFlightReply + inFlightCommands + 2; // MULTI, the commands, the marker's SET, then EXEC
+        pipe.await(exec + 1);
         int skippedHere = 0;
-        for (Object r : results) {
-            if (r instanceof RespError e) {
-                if (existing == Existing.SKIP && e.message().startsWith("BUSYKEY")) {
-                    skippedHere++;
-                } else {
-                    throw new IOException("the target refused a key of the snapshot load (batch ending at key " + keys + "): "
-                        + e.message() + (e.message().startsWith("BUSYKEY") ? " (a key written to the target during the load: "
-                        + "--replace or --skip-existing)" : ""));
-                }
+        for (Pipeline.ReplyError e : pipe.errors(inFlightReply, exec)) {
+            if (e.reply() != exec || e.element() < 0) {
+                throw new IOException("the target refused " + (e.reply() < exec ? "a command of the snapshot load (keys up to "
+                    + inFlightKeys + "): " : "the snapshot batch ending at key " + inFlightKeys + ": ") + e.message());
+            }
+            if (existing == Existing.SKIP && e.message().startsWith("BUSYKEY")) {
+                skippedHere++;
+            } else {
+                throw new IOException("the target refused a key of the snapshot load (batch ending at key " + inFlightKeys + "): "
+                    + e.message() + (e.message().startsWith("BUSYKEY") ? " (a key written to the target during the load: "
+                    + "--replace or --skip-existing)" : ""));
             }
         }
         skippedExisting += skippedHere;
-        restored += batchRestores - skippedHere;
-        connDb = 0; // the batch ends on db 0, where the marker lives
+        restored += inFlightRestores - skippedHere;
+        inFlightReply = -1;
     }
 }

@@ -14,7 +14,10 @@ import java.util.Objects;
  * A replaced file counts once the checkpoint file is at least as new; it stays pending until a
  * read shows the epoch moved, or {@value #MAX_LOOKS} reads a second apart did not (a checkpoint
  * written in the instant between the rename and the new epoch holds the old one). The first poll
- * always looks once: the journal may have been opened before the file was last replaced.
+ * looks too, since the journal may have been opened before the file was last replaced, unless the
+ * file was replaced longer ago than those looks would take ({@value #MAX_LOOKS} s): the journal,
+ * opened just before the watch is made, read the epoch that came with it. Each look opens the
+ * journal again, which stalls a follower for as long, so one that is not needed is not made.
  */
 final class SnapshotWatch {
     static final long RECHECK_MS = 1_000;
@@ -31,6 +34,10 @@ final class SnapshotWatch {
     SnapshotWatch(Path rdb) {
         this.rdb = rdb;
         this.checkpoint = rdb.toAbsolutePath().getParent().getParent().resolve("checkpoint");
+        final List<Object> stamp = stamp(rdb);
+        if (stamp != null && (long) stamp.get(1) < System.currentTimeMillis() - MAX_LOOKS * RECHECK_MS) {
+            settledStamp = stamp;
+        }
     }
 
     /** Whether the checkpoint is worth reading again now. */

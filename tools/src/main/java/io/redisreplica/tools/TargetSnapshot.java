@@ -30,6 +30,11 @@ final class TargetSnapshot {
      * snapshot (FLUSHALL takes the checkpoint keys too: a stop anywhere after it is a fresh load).
      */
     void reload(RedisConnection target, boolean cluster, ReplayEngine.Listener listener, String why) throws IOException {
+        if (options.snapshot() == null) {
+            throw new IllegalArgumentException("shard " + options.shard() + ": " + why + "; the target's data continues the old one, "
+                + "the journal the new one, and --no-snapshot says the replay does not load snapshots: stopped, the target left as it "
+                + "is. Replay without --no-snapshot (--on-new-snapshot reload empties the target and loads the new snapshot)");
+        }
         if (options.follow() == null || options.follow().onNewSnapshot() == ReplayEngine.NewSnapshot.STOP) {
             throw new IllegalArgumentException("shard " + options.shard() + ": " + why + "; the target's data continues the old one, "
                 + "the journal the new one. Empty the target and replay again (it loads the new snapshot), or replay with --follow "
@@ -116,7 +121,10 @@ final class TargetSnapshot {
                 markLoaded(nodes.node(0), key, snapshot); // slot 0's node: the three keys hash there
             }
         } else {
-            loaded = new SnapshotLoader(rdb, snapshot, target, options.snapshot().existing(), key + ":snapshot", batch, progress).load();
+            try (Pipeline pipe = engine.pipeline()) {
+                loaded = new SnapshotLoader(rdb, snapshot, target, pipe, options.snapshot().existing(), key + ":snapshot", batch,
+                    progress).load();
+            }
             markLoaded(target, key, snapshot);
         }
         listener.snapshotLoaded(loaded);
@@ -128,7 +136,7 @@ final class TargetSnapshot {
      */
     private void markLoaded(RedisConnection node, String key, long snapshot) throws IOException {
         node.call("MULTI");
-        node.call("SET", key, Long.toString(snapshot));
+        node.call("SET", key, new ReplayCheckpoint(engine.shardJournal().history().currentId()).loaded(snapshot));
         node.call("SET", key + ":epoch", Long.toString(engine.epoch()));
         node.call("DEL", key + ":snapshot");
         final Object exec = node.call("EXEC");

@@ -91,7 +91,7 @@ class ReplayFollowIntegrationTest {
             + " prefix=b:\n");
     }
 
-    private Process follow(Target target, int admin) throws Exception {
+    private Process follow(Target target, int admin, String... more) throws Exception {
         final List<String> cmd = new ArrayList<>();
         cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -102,6 +102,7 @@ class ReplayFollowIntegrationTest {
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "replay", dir.resolve("journal").toString(),
             "-s", "a", "-t", "127.0.0.1:" + target.port(), "--quiet", "--follow", "--admin", "127.0.0.1:" + admin, "--follower-name",
             "target-a"));
+        cmd.addAll(List.of(more));
         final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("replay-" + replays++ + ".log").toFile())
             .start();
         processes.add(p);
@@ -246,5 +247,29 @@ class ReplayFollowIntegrationTest {
         try (RedisClient c = target.servers().get(0).client()) {
             assertEquals(0, c.callLong("EXISTS", "a:vanishes"), "a key the master lost is gone from the target too");
         }
+    }
+
+    @Test
+    void shouldStopAFollowWithoutSnapshotsLoudlyWhenTheShardTakesANewSnapshot() throws Exception {
+        final RedisServer master = redis.start();
+        final int admin = FreePort.find();
+        final Path config = config(master, admin);
+        final RouterProcess routers = new RouterProcess(dir);
+        processes.add(routers.start(config));
+        routers.awaitStreaming(0);
+        final Target target = Target.of(redis.start());
+        final Process replay = follow(target, admin, "--no-snapshot");
+        write(master, 1);
+        awaitEqual(master, target, "before the master loses its data");
+
+        master.kill();
+        Files.deleteIfExists(master.dir().resolve("dump.rdb"));
+        master.startAgain();
+        write(master, 2);
+        Await.until("the follower stops", () -> !replay.isAlive(), 60_000);
+        final String log = Files.readString(dir.resolve("replay-0.log"));
+        assertEquals(ExitCodes.BAD_INPUT, replay.exitValue(), log);
+        assertTrue(log.contains("the shard has a new snapshot (epoch") && log.contains("--no-snapshot says the replay does not load "
+            + "snapshots: stopped, the target left as it is"), log);
     }
 }
