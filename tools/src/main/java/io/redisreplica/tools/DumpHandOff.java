@@ -60,7 +60,9 @@ final class DumpHandOff implements RdbVisitor, RdbValueVisitor {
     private long seenBytesOut;
     private boolean selected;
     private boolean finished;
-    private final IdleStrategy readerIdle = new BackoffIdleStrategy(10, 20, 1_000, 100_000);
+    /** The writer's failure was thrown to the reader once: not again. */
+    private boolean failureThrown;
+    private final IdleStrategy readerIdle = new BackoffIdleStrategy(10, 20, 1_000, 1_000_000);
 
     // shared: each written by one side only
     private final AtomicLong published = new AtomicLong();
@@ -72,7 +74,12 @@ final class DumpHandOff implements RdbVisitor, RdbValueVisitor {
         this.dumper = dumper;
         this.writer = new Thread(this::write, "rdb-dump-json");
         this.writer.setDaemon(true);
-        this.writer.start();
+    }
+
+    /** Starts the writing thread; then hand this to {@code RdbReader.read}, and call {@link #finish()}. */
+    DumpHandOff start() {
+        writer.start();
+        return this;
     }
 
     @Override
@@ -161,31 +168,35 @@ final class DumpHandOff implements RdbVisitor, RdbValueVisitor {
 
     /**
      * Ends the hand-over: the writer writes what it was given and stops; returns once it has.
-     * Call it once the reader returned, or failed (in a {@code finally}: the lines before the
-     * failure are written). Throws the writer's failure, if it had one.
+     * Call it once the reader returned, or failed (the lines before the failure are written).
+     * Throws the writer's failure, if it had one and the reader has not thrown it already (a
+     * reader that stopped on it gets it from {@link #slot}; finish() then only joins).
      */
     void finish() {
-        if (!finished) {
-            finished = true;
-            if (writeFailure == null) {
-                slot(DONE, 0);
-                advance();
-            }
-            published.lazySet(tail);
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    writer.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true; // the writer ends by itself: it has DONE, or it failed
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+        if (finished) {
+            return; // its failure, if any, was thrown by the first call
+        }
+        finished = true;
+        if (writeFailure == null) {
+            slot(DONE, 0);
+            advance();
+        }
+        published.lazySet(tail);
+        boolean interrupted = false;
+        while (true) {
+            try {
+                writer.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // the writer ends by itself: it has DONE, or it failed
             }
         }
-        rethrowWriteFailure();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (!failureThrown) {
+            rethrowWriteFailure();
+        }
     }
 
     /** The slot to fill next, once the writer has room (slots, and bytes) for {@code bytes} more. */
@@ -212,6 +223,7 @@ final class DumpHandOff implements RdbVisitor, RdbValueVisitor {
 
     private void rethrowWriteFailure() {
         final Throwable t = writeFailure;
+        failureThrown = t != null;
         if (t instanceof RuntimeException r) {
             throw r;
         }
@@ -225,7 +237,7 @@ final class DumpHandOff implements RdbVisitor, RdbValueVisitor {
 
     /** The writing thread: replays the slots into the dumper until DONE. */
     private void write() {
-        final IdleStrategy idle = new BackoffIdleStrategy(10, 20, 1_000, 100_000);
+        final IdleStrategy idle = new BackoffIdleStrategy(10, 20, 1_000, 1_000_000);
         long head = 0;
         long bytes = 0;
         try {

@@ -88,14 +88,16 @@ final class RdbDumpCommand implements Callable<Integer> {
                  quiet.on() ? n -> { } : progress::update);
              JsonOut json = new JsonOut(out, base64, OUTPUT_BUFFER)) {
             // the JSON written on a second thread while this one reads on: see DumpHandOff
-            final DumpHandOff handOff = new DumpHandOff(new RdbDumper(json, !noValues, key, typeFilter, new TreeSet<>(dbs)));
+            final DumpHandOff handOff = new DumpHandOff(new RdbDumper(json, !noValues, key, typeFilter, new TreeSet<>(dbs))).start();
             try {
                 new RdbReader(new RdbReaderContext().checksumExecutor(crc)).read(in, handOff);
             } catch (Throwable t) {
                 try {
                     handOff.finish(); // the lines before the failure are written, as they were read
                 } catch (RuntimeException | Error w) {
-                    t.addSuppressed(w);
+                    if (w != t) {
+                        t.addSuppressed(w);
+                    }
                 }
                 throw t;
             }

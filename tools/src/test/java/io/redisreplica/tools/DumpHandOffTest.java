@@ -87,12 +87,18 @@ class DumpHandOffTest {
         };
         // written out every 256 bytes: the first write fails
         final JsonOut json = new JsonOut(new StdoutWriter(broken), false, 256);
-        final DumpHandOff handOff = new DumpHandOff(new RdbDumper(json, true, null, Set.of(), Set.of()));
+        final DumpHandOff handOff = new DumpHandOff(new RdbDumper(json, true, null, Set.of(), Set.of())).start();
         final RuntimeException e = assertThrows(RuntimeException.class, () -> {
-            new RdbReader(new RdbReaderContext()).read(new ByteArrayInputStream(rdb), handOff);
+            try {
+                new RdbReader(new RdbReaderContext()).read(new ByteArrayInputStream(rdb), handOff);
+            } catch (RuntimeException thrown) {
+                handOff.finish(); // as rdb dump does: the failure the reader threw is not thrown again
+                throw thrown;
+            }
             handOff.finish();
         });
         assertTrue(String.valueOf(rootCause(e).getMessage()).contains("stdout closed"), String.valueOf(e));
+        assertEquals(0, e.getSuppressed().length);
     }
 
     @Test
@@ -134,7 +140,7 @@ class DumpHandOffTest {
         try (JsonOut json = new JsonOut(text, false, 64 * 1024); InputStream in = new ByteArrayInputStream(rdb)) {
             final RdbDumper dumper = new RdbDumper(json, values, null, Set.of(), Set.of());
             if (twoThreads) {
-                final DumpHandOff handOff = new DumpHandOff(dumper);
+                final DumpHandOff handOff = new DumpHandOff(dumper).start();
                 try {
                     new RdbReader(new RdbReaderContext()).read(in, handOff);
                 } finally {
