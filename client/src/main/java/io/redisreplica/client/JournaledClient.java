@@ -65,6 +65,8 @@ public final class JournaledClient implements AutoCloseable {
     private final JournalEntry entry = new JournalEntry();
     private final CommandFramer replayFramer;
     private ReplicationClient client;
+    /** A snapshot read failed part way: the next connection asks for a full resync, whatever the position. */
+    private boolean mustResync;
     private boolean snapshotPending;
     /** Whether the master delivered a snapshot or a command since open (then reconnects continue after it). */
     private boolean live;
@@ -167,14 +169,27 @@ public final class JournaledClient implements AutoCloseable {
             throw new IllegalStateException(snapshotPending ? "the journal's commands come first: call next() until it returns null"
                 : "no snapshot is pending");
         }
-        journalOffset = journal.fullResync(client.sync().replid(), client.sync().offset());
+        // the marker's end becomes what acknowledge() records only once the snapshot was read whole:
+        // acknowledged before, a restart would not see the marker and would continue from the old position
+        final long markerEnd = journal.fullResync(client.sync().replid(), client.sync().offset());
         final RdbHeader header;
         try {
             header = client.readSnapshot(visitor);
-        } catch (IOException e) {
-            dropLink();
+        } catch (IOException | RuntimeException e) {
+            // the link is half read and the application holds part of a snapshot: the next call
+            // reconnects and asks for a new full resync (the marker journaled says so to a restart)
+            snapshotPending = false;
+            live = false;
+            mustResync = true;
+            try {
+                dropLink();
+            } catch (IOException closing) {
+                e.addSuppressed(closing);
+            }
             throw e;
         }
+        journalOffset = markerEnd;
+        mustResync = false;
         snapshotPending = false;
         live = true;
         replid = client.sync().replid();
@@ -242,7 +257,7 @@ public final class JournaledClient implements AutoCloseable {
 
     /** Where to continue: the journal's resume point until the master delivered something, then after the last command. */
     private Position resumePosition() {
-        return live ? new Position(replid, offset, db) : journal.resumeFrom();
+        return mustResync ? Position.NONE : live ? new Position(replid, offset, db) : journal.resumeFrom();
     }
 
     private void dropLink() throws IOException {

@@ -168,4 +168,36 @@ class JournaledClientIntegrationTest {
             assertEquals(List.of("new"), keys(client));
         }
     }
+
+    @Test
+    void shouldAskForANewSnapshotAfterOneTheApplicationFailedToRead() throws Exception {
+        final RedisServer master = redis.start();
+        for (int i = 0; i < 50; i++) {
+            master.call("SET", "k" + i, "v");
+        }
+        final RdbVisitor failing = new RdbVisitor() {
+            @Override
+            public RdbSink onEntry(RdbEntry entry) {
+                if (entry.keyString().equals("k7")) {
+                    throw new IllegalStateException("the application's store refused a key");
+                }
+                return null;
+            }
+        };
+        try (JournaledClient client = open(master)) {
+            assertTrue(client.snapshotPending());
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> client.readSnapshot(failing));
+            client.acknowledge(); // in a finally, say: it must not record the half-read snapshot as applied
+        }
+        try (JournaledClient client = open(master)) {
+            assertTrue(client.snapshotPending(), "a restart asks for a new snapshot, not a continue after a half-read one");
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> client.readSnapshot(failing));
+            assertNull(client.next(100), "the next call reconnects and finds a new full resync");
+            assertTrue(client.snapshotPending(), "in the same process too");
+            assertEquals(50, keys(client).size());
+            client.acknowledge();
+            master.call("RPUSH", "after", "1");
+            assertEquals(List.of("1"), take(client, 1));
+        }
+    }
 }
