@@ -196,7 +196,7 @@ final class ReplicaSession extends Agent {
                     state(State.STREAMING, "snapshot of " + sent.bytes() + " bytes sent, streaming from offset " + from);
                     server.told(status(), false);
                 }
-                stream(cursor, from, in, sync.rest(), out);
+                stream(cursor, from, in, sync.rest(), out, psync);
                 return;
             }
         }
@@ -232,13 +232,18 @@ final class ReplicaSession extends Agent {
         LOG.info("replica {}: rdb-only: snapshot of {} bytes sent", peer, sent.bytes());
     }
 
-    private void stream(JournalCursor cursor, long from, InputStream in, byte[] rest, OutputStream out)
+    /**
+     * @param psync false for a replica that sent SYNC (Redis before 2.8, {@code redis-cli --replica}): it
+     *     never sends REPLCONF ACK, so, as Redis does for its pre-PSYNC replicas, it is neither timed out
+     *     nor watched for stalls nor waited for after a diskless snapshot
+     */
+    private void stream(JournalCursor cursor, long from, InputStream in, byte[] rest, OutputStream out, boolean psync)
         throws IOException, InterruptedException {
         final AckReader a = new AckReader(peer, socket, in, rest, from, () -> sentOffset, () -> server.context().source().endOffset(),
-            server.context().stallMillis(), server.context().replTimeoutMillis(), errors());
+            psync ? server.context().stallMillis() : Long.MAX_VALUE, psync ? server.context().replTimeoutMillis() : 0, errors());
         acks = a;
         a.start();
-        if (awaitFirstAck) {
+        if (awaitFirstAck && psync) {
             // the replica loads the snapshot before it ACKs: bounded like a diskless Redis master's wait
             final long wait = Math.max(FIRST_ACK_MILLIS, server.context().replTimeoutMillis());
             final long deadline = System.currentTimeMillis() + wait;

@@ -139,6 +139,36 @@ class ServeToRedisReplicaIntegrationTest {
         assertEquals(List.of(), errors);
     }
 
+    @Test
+    void shouldKeepStreamingToASyncClientThatNeverAcknowledgesPastTheReplTimeout() throws Exception {
+        final ReplicationBacklog backlog = new ReplicationBacklog(1 << 20);
+        final Path rdb = Snapshots.write(dir.resolve("sync.rdb"), 5);
+        backlog.snapshot(Snapshot.of(Snapshot.newReplid(), 0, java.nio.file.Files.size(rdb), () -> java.nio.file.Files.newInputStream(rdb)));
+        try (ReplicationServer server = ReplicationServer.start(new ServerContext().source(backlog).listener(listener)
+                .replTimeoutMillis(1_000).stallMillis(500));
+             java.net.Socket sync = new java.net.Socket("127.0.0.1", server.port())) {
+            // SYNC, as Redis before 2.8 and redis-cli --replica send it: no REPLCONF ACK ever follows
+            sync.getOutputStream().write("SYNC\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            sync.getOutputStream().flush();
+            sync.setSoTimeout(10_000);
+            final java.io.InputStream in = sync.getInputStream();
+            final byte[] head = new byte[1];
+            final StringBuilder bulk = new StringBuilder();
+            while (in.read(head) == 1 && head[0] != '\n') {
+                bulk.append((char) head[0]);
+            }
+            assertTrue(bulk.toString().startsWith("$"), "a SYNC gets the RDB as a bulk, no +FULLRESYNC: " + bulk);
+            in.readNBytes(Integer.parseInt(bulk.substring(1).trim()));
+            Thread.sleep(2_500); // well past repl-timeout: Redis does not time out a pre-PSYNC replica, nor does the server
+            backlog.appendCommand("SET", "late", "still-streamed");
+            final String stream = new String(in.readNBytes("*3\r\n$3\r\nSET\r\n$4\r\nlate\r\n$14\r\nstill-streamed\r\n".length()),
+                java.nio.charset.StandardCharsets.US_ASCII);
+            assertTrue(stream.contains("still-streamed"), stream);
+            assertEquals(ReplicaStatus.State.STREAMING, server.replicas().get(0).state(), "not PAUSED for lack of ACKs");
+        }
+        assertEquals(List.of(), errors);
+    }
+
     static String field(RedisServer server, String name) {
         try (RedisClient c = server.client()) {
             for (String line : c.callString("INFO", "replication").split("\r\n")) {
