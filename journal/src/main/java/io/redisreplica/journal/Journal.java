@@ -129,6 +129,7 @@ public final class Journal implements AutoCloseable {
         }
         final ShardJournal created = new ShardJournal(name, dir.resolve(name), context);
         shards.put(name, created);
+        removed.remove(name); // added again under its old name: its checkpoint states are current again
         return created;
     }
 
@@ -152,7 +153,16 @@ public final class Journal implements AutoCloseable {
      * of it, sets the journal aside: the shard starts empty and needs a new snapshot. See
      * {@link ShardRepair}. Afterwards {@link #shard} returns the journal as it now is.
      */
-    public synchronized ShardCheck check(String name, long recordedEnd, Predicate<JournalEntry> payloadCheck) {
+    public ShardCheck check(String name, long recordedEnd, Predicate<JournalEntry> payloadCheck) {
+        // the checkpoint is reconciled here: no checkpoint write computed before may land after it
+        synchronized (checkpointWrites) {
+            synchronized (this) {
+                return checkLocked(name, recordedEnd, payloadCheck);
+            }
+        }
+    }
+
+    private ShardCheck checkLocked(String name, long recordedEnd, Predicate<JournalEntry> payloadCheck) {
         requireWritable();
         final String openProblem = unopened.get(name);
         final ShardJournal source;
@@ -201,6 +211,12 @@ public final class Journal implements AutoCloseable {
      * @return whether the journal held the shard
      */
     public boolean removeShard(String name) {
+        synchronized (checkpointWrites) { // the checkpoint without the shard is computed and written with no write between
+            return removeShardLocked(name);
+        }
+    }
+
+    private boolean removeShardLocked(String name) {
         requireWritable();
         final ShardJournal shard;
         final Checkpoint next;
@@ -210,6 +226,7 @@ public final class Journal implements AutoCloseable {
                 return false;
             }
             next = checkpoint.copy().removeShard(name);
+            removed.add(name);
         }
         if (shard != null) {
             shard.close();
@@ -226,6 +243,10 @@ public final class Journal implements AutoCloseable {
     }
 
     private volatile long checkpointWrittenMillis = -1;
+    /** Set by close(), under both locks. */
+    private boolean closed;
+    /** Shards removed since open (and not opened again): a checkpoint that names one is older than the removal. */
+    private final Set<String> removed = new TreeSet<>();
     /** Held while a checkpoint is written; taken before the journal's monitor, never inside it. */
     private final Object checkpointWrites = new Object();
 
@@ -245,7 +266,15 @@ public final class Journal implements AutoCloseable {
         // one write at a time, in the order called; the fsyncs happen outside the journal's monitor, so a
         // thread that reads checkpoint() or opens a shard does not wait on the disk (issue 18: up to a second)
         synchronized (checkpointWrites) {
+            if (closed) { // the lock is released: another process may own the directory now
+                throw new JournalException("journal " + dir + " is closed: checkpoint not written");
+            }
             synchronized (this) {
+                for (String name : next.shards().keySet()) {
+                    if (removed.contains(name)) { // built before removeShard: it would bring the shard's state back
+                        throw new JournalException("checkpoint: shard " + name + " was removed from the journal");
+                    }
+                }
                 for (Checkpoint.ReceiverState r : next.receivers()) {
                     final ShardJournal shard = shards.get(r.shard());
                     if (shard != null && r.ackedOffset() > shard.endOffset()) {
@@ -317,8 +346,22 @@ public final class Journal implements AutoCloseable {
         return names;
     }
 
+    /**
+     * Closes every shard and releases the directory's lock: after a checkpoint being written is
+     * done (its fsyncs may take long on a busy disk), never during it, so a process that takes
+     * the lock next cannot meet this one's write of the same file; later writes fail.
+     */
     @Override
-    public synchronized void close() {
+    public void close() {
+        synchronized (checkpointWrites) {
+            synchronized (this) {
+                closed = true;
+                closeLocked();
+            }
+        }
+    }
+
+    private void closeLocked() {
         for (ShardJournal shard : shards.values()) {
             shard.close();
         }

@@ -365,6 +365,26 @@ class JournalTest {
     }
 
     @Test
+    void shouldRefuseACheckpointBuiltBeforeAShardWasRemovedAndAnyWriteAfterClose() {
+        final Journal journal = Journal.open(context());
+        journal.shard("a").writer(0).append(1, 0, 0, command(1));
+        journal.shard("gone").writer(0).append(1, 0, 0, command(2));
+        final Checkpoint before = new Checkpoint().shard("a", "f00d", 1, 0).shard("gone", "beef", 2, 0);
+        journal.writeCheckpoint(before);
+        assertTrue(journal.removeShard("gone"));
+        // a checkpoint built before the removal (a periodic one queued on its writer thread) must not bring it back
+        final JournalException stale = org.junit.jupiter.api.Assertions.assertThrows(JournalException.class,
+            () -> journal.writeCheckpoint(before.copy()));
+        assertTrue(stale.getMessage().contains("shard gone was removed"), stale.getMessage());
+        assertEquals(java.util.Set.of("a"), journal.checkpoint().shards().keySet());
+        journal.close();
+        // the directory's lock is released: a write now could meet the next process's
+        final JournalException closed = org.junit.jupiter.api.Assertions.assertThrows(JournalException.class,
+            () -> journal.writeCheckpoint(new Checkpoint().shard("a", "f00d", 1, 0)));
+        assertTrue(closed.getMessage().contains("is closed"), closed.getMessage());
+    }
+
+    @Test
     void shouldRefuseCheckpointPastTheJournalEnd() {
         try (Journal journal = Journal.open(context())) {
             journal.shard("a").writer(0).append(1, 0, 0, command(1));
