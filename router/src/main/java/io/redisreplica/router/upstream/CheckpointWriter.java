@@ -55,7 +55,12 @@ final class CheckpointWriter extends Agent {
         this.failures = errors.distinct(LOG, "checkpoint");
     }
 
-    /** Hands {@code checkpoint} over to be written soon; returns at once. */
+    /**
+     * Hands {@code checkpoint} over to be written soon; returns at once. The sequence is taken
+     * here, not when the checkpoint was built: "an older one never overwrites a newer one" holds
+     * because {@code offer} and {@link #write} are both called on the upstream link's thread, in
+     * the order the checkpoints are built.
+     */
     void offer(Checkpoint checkpoint) {
         pending.set(new Pending(sequence.incrementAndGet(), checkpoint));
         final Thread t = thread;
@@ -111,7 +116,14 @@ final class CheckpointWriter extends Agent {
         }
         final Pending last = pending.getAndSet(null);
         if (last != null) {
-            writeIfNewer(last.sequence(), last.checkpoint());
+            try {
+                writeIfNewer(last.sequence(), last.checkpoint());
+            } catch (RuntimeException e) {
+                // said at WARN: a throwable escaping a closing loop is only logged at DEBUG, and an
+                // unclean stop writes no checkpoint of its own after this one
+                LOG.warn("checkpoint: the last one offered before the stop was not written (the next start resumes from "
+                    + "the one before, and the journal covers the rest): {}", e.toString());
+            }
         }
     }
 
