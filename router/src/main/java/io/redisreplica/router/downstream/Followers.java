@@ -93,7 +93,7 @@ public final class Followers {
                     if (gone == null) {
                         return "shard " + shard + " has " + MAX_PER_SHARD + " followers holding the journal already";
                     }
-                    followers.remove(gone.name);
+                    followers.remove(gone.name, gone);
                     LOG.info("shard {}: follower {} forgotten (silent for {} s, past follower-hold-time) to make room for {}",
                         shard, gone.name, (now - gone.reportedAt) / 1000, name);
                 }
@@ -105,6 +105,12 @@ public final class Followers {
         e.addr = addr;
         e.applied = applied;
         e.reportedAt = now;
+        if (followers.get(name) != e) {
+            // forgotten at the cap by another report between the look-up and the update: put back, as reported
+            synchronized (followers) {
+                followers.putIfAbsent(name, e);
+            }
+        }
         return null;
     }
 

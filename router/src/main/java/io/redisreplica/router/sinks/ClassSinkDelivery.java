@@ -70,6 +70,7 @@ public final class ClassSinkDelivery implements SinkDelivery {
                 out.getFD().sync(); // before the rename: a power loss must not leave an empty file in its place
             }
             Files.move(temp, offsetFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            syncDirectory(offsetFile.getParent()); // the rename itself survives a power loss
         } catch (IOException e) {
             throw new UncheckedIOException("sink " + config.name() + " shard " + shard + ": cannot record position " + position.format() + " in "
                 + offsetFile + ": " + e.getMessage(), e);
@@ -82,6 +83,24 @@ public final class ClassSinkDelivery implements SinkDelivery {
             sink.close();
         } catch (Exception e) {
             LOG.warn("sink {} shard {}: close: {}", config.name(), shard, e.toString());
+        }
+    }
+
+    /**
+     * Syncs a directory's entries (the rename in it). Only a FileChannel opens a directory, and an
+     * interrupt closes one: the interrupt the runner's close sets is put aside for the sync and put
+     * back after; one that comes during it costs the sync, not the record (the rename is done).
+     */
+    private static void syncDirectory(Path dir) throws IOException {
+        final boolean interrupted = Thread.interrupted();
+        try (java.nio.channels.FileChannel d = java.nio.channels.FileChannel.open(dir, java.nio.file.StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (java.nio.channels.ClosedByInterruptException e) {
+            // interrupted during the sync: the position is recorded, its durability left to the OS
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
