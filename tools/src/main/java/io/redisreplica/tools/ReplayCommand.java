@@ -102,14 +102,14 @@ final class ReplayCommand implements Callable<Integer> {
         + "(default: the target's HOST:PORT).")
     String followerName;
 
-    @Option(names = "--quiet", description = "No progress on stderr.")
-    boolean quiet;
+    @Mixin
+    QuietOption quiet;
 
     @Mixin
     TlsOptions tls;
 
-    @Option(names = "--json", description = "The result as one JSON object.")
-    boolean json;
+    @Mixin
+    JsonResultOption json;
 
     @Override
     public Integer call() throws Exception {
@@ -158,14 +158,14 @@ final class ReplayCommand implements Callable<Integer> {
                 .run(new ReplayEngine.Listener() {
                     @Override
                     public void progress(long startOffset, long reachedOffset, long endOffset) {
-                        if (!quiet) {
+                        if (!quiet.on()) {
                             progress.update(reachedOffset - startOffset, endOffset - startOffset);
                         }
                     }
 
                     @Override
                     public void snapshotProgress(long bytesRead, long rdbLength) {
-                        if (!quiet) {
+                        if (!quiet.on()) {
                             snapshotProgress.update(bytesRead, rdbLength);
                         }
                     }
@@ -196,7 +196,7 @@ final class ReplayCommand implements Callable<Integer> {
                     }
                 });
             final double seconds = (System.nanoTime() - started) / 1e9;
-            if (json) {
+            if (json.on()) {
                 try (JsonOut j = new JsonOut(spec.commandLine().getOut())) {
                     final JsonGenerator g = j.json();
                     g.writeStartObject();
