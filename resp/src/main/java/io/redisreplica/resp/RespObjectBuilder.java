@@ -26,6 +26,7 @@ public final class RespObjectBuilder implements RespVisitor {
     private boolean done;
     private final ReplyListener listener;
     private boolean binary;
+    private boolean refuseInline;
 
     /** Told of each whole reply; the builder then starts on the next. */
     @FunctionalInterface
@@ -50,6 +51,15 @@ public final class RespObjectBuilder implements RespVisitor {
      */
     public RespObjectBuilder binary() {
         this.binary = true;
+        return this;
+    }
+
+    /**
+     * Refuses a top-level line that is not RESP (the decoder's inline command) with a
+     * {@link RespProtocolException}, for readers of replies, where such a line is garbage.
+     */
+    public RespObjectBuilder refuseInline() {
+        this.refuseInline = true;
         return this;
     }
 
@@ -143,6 +153,13 @@ public final class RespObjectBuilder implements RespVisitor {
             value(bytes);
         } else {
             value(text(b, off, len));
+        }
+    }
+
+    @Override
+    public void onInline(DirectBuffer b, int off, int len) {
+        if (refuseInline) {
+            throw new RespProtocolException("a line that is not a RESP reply (" + len + " bytes)", -1);
         }
     }
 

@@ -5,21 +5,17 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.Deque;
 
 import org.agrona.ExpandableArrayBuffer;
 
-import io.redisreplica.resp.RespDecoder;
-import io.redisreplica.resp.RespDecoderContext;
 import io.redisreplica.resp.RespError;
-import io.redisreplica.resp.RespObjectBuilder;
+import io.redisreplica.resp.RespReplies;
 import io.redisreplica.resp.RespWriter;
 import io.redisreplica.router.tls.SocketFactory;
 
 /**
- * A small blocking client for the tools and the event sinks, on our own RESP codec: replies are built by {@link
- * RespObjectBuilder} (String, Long, List, null). {@link #call} throws an error reply as an {@link
+ * A small blocking client for the tools and the event sinks, on our own RESP codec: replies are read by {@link
+ * RespReplies} (String, Long, List, null). {@link #call} throws an error reply as an {@link
  * IOException}; {@link #send} and {@link #read} pipeline, with errors as {@link RespError} values.
  */
 public final class RedisConnection implements AutoCloseable {
@@ -28,14 +24,10 @@ public final class RedisConnection implements AutoCloseable {
     private final OutputStream out;
     private final ExpandableArrayBuffer send = new ExpandableArrayBuffer(1024);
     private final RespWriter writer = new RespWriter();
-    private final RespDecoder decoder = new RespDecoder(new RespDecoderContext().chunkSize(64 * 1024 * 1024));
-    private final ExpandableArrayBuffer pending = new ExpandableArrayBuffer(64 * 1024);
-    private int pendingLength;
-    private final byte[] chunk = new byte[64 * 1024];
     /** Replies decoded but not yet read: a pipeline's replies often arrive in one read. */
-    private final Deque<Object> replies = new ArrayDeque<>();
-    private final RespObjectBuilder builder = new RespObjectBuilder((result, error) -> replies.add(error != null ? new RespError(error)
-        : result == null ? NULL : result));
+    private final RespReplies replies;
+    /** The longest reply taken: Redis's proto-max-bulk-len, so any value Redis holds comes whole. */
+    private static final int MAX_REPLY = 512 * 1024 * 1024;
 
     /** A connection whose bulk replies are {@code byte[]} (keys and values as Redis keeps them), not UTF-8 text. */
     public static RedisConnection binary(String host, int port) throws IOException {
@@ -44,9 +36,7 @@ public final class RedisConnection implements AutoCloseable {
 
     /** {@link #binary(String, int)}, plain or TLS as {@code sockets} makes the connection. */
     public static RedisConnection binary(String host, int port, SocketFactory sockets, String peer) throws IOException {
-        final RedisConnection c = new RedisConnection(host, port, sockets, peer);
-        c.builder.binary();
-        return c;
+        return new RedisConnection(host, port, sockets, peer, true);
     }
 
     /** Sends one command of binary arguments and reads its reply; an error reply comes back as a {@link RespError}. */
@@ -69,9 +59,14 @@ public final class RedisConnection implements AutoCloseable {
      * @param peer what the server is, in errors ({@code master}, {@code sink audit target}); the address is added
      */
     public RedisConnection(String host, int port, SocketFactory sockets, String peer) throws IOException {
+        this(host, port, sockets, peer, false);
+    }
+
+    private RedisConnection(String host, int port, SocketFactory sockets, String peer, boolean binary) throws IOException {
         socket = new Socket();
+        final String named = peer.endsWith(host + ":" + port) ? peer : peer + " " + host + ":" + port;
         try {
-            final Socket io = sockets.connect(socket, host, port, 5_000, peer.endsWith(host + ":" + port) ? peer : peer + " " + host + ":" + port);
+            final Socket io = sockets.connect(socket, host, port, 5_000, named);
             socket.setSoTimeout(60_000);
             in = io.getInputStream();
             out = io.getOutputStream();
@@ -79,6 +74,7 @@ public final class RedisConnection implements AutoCloseable {
             socket.close();
             throw e;
         }
+        replies = new RespReplies(in, named, MAX_REPLY, binary);
     }
 
     /** Sends bytes already encoded as RESP (a pipeline); read the replies with {@link #read()}. */
@@ -89,19 +85,7 @@ public final class RedisConnection implements AutoCloseable {
 
     /** Reads one reply; an error reply comes back as a {@link RespError}, not thrown. */
     public Object read() throws IOException {
-        while (replies.isEmpty()) {
-            final int n = in.read(chunk);
-            if (n < 0) {
-                throw new IOException("connection closed by " + socket.getRemoteSocketAddress());
-            }
-            pending.putBytes(pendingLength, chunk, 0, n);
-            pendingLength += n;
-            final int consumed = decoder.decode(pending, 0, pendingLength, builder);
-            pending.putBytes(0, pending, consumed, pendingLength - consumed);
-            pendingLength -= consumed;
-        }
-        final Object reply = replies.poll();
-        return reply == NULL ? null : reply;
+        return replies.read();
     }
 
     /** Sends one command and reads its reply; an error reply comes back as a {@link RespError}. */
@@ -110,9 +94,6 @@ public final class RedisConnection implements AutoCloseable {
         send(send.byteArray(), 0, writer.length());
         return read();
     }
-
-    /** Stands for a null reply in the queue (an ArrayDeque holds no null). */
-    private static final Object NULL = new Object();
 
     /** Sends one command and reads its reply; an error reply is thrown. */
     public Object call(String... args) throws IOException {

@@ -1,18 +1,16 @@
 package io.redisreplica.router.upstream;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.agrona.ExpandableArrayBuffer;
 
+import io.redisreplica.resp.RespError;
+import io.redisreplica.resp.RespReplies;
 import io.redisreplica.resp.RespWriter;
 import io.redisreplica.router.routing.KeyArgs;
 import io.redisreplica.router.routing.MasterReader;
@@ -27,7 +25,7 @@ import io.redisreplica.router.tls.SocketFactory;
  */
 final class MasterSideConnection implements MasterReader {
     /** Redis's own proto-max-bulk-len default: a DUMP payload is never longer than a value may be. */
-    private static final long MAX_BULK = 512L * 1024 * 1024;
+    private static final int MAX_BULK = 512 * 1024 * 1024;
     /** What a refused read tells the operator. */
     private static final String NEEDS = " (the upstream user needs MULTI, SELECT, DUMP, PTTL, GET, INFO and TIME; or run with --cross-shard log)";
     private static final byte[] OFFSET_FIELD = "master_repl_offset:".getBytes(StandardCharsets.US_ASCII);
@@ -39,7 +37,8 @@ final class MasterSideConnection implements MasterReader {
     private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(4096);
     private final RespWriter writer = new RespWriter();
     private Socket socket;
-    private InputStream in;
+    /** Bulks as byte[] (a DUMP payload is binary), integers as Long, errors as {@link RespError}. */
+    private RespReplies replies;
     private OutputStream os;
 
     private final SocketFactory sockets;
@@ -110,7 +109,7 @@ final class MasterSideConnection implements MasterReader {
             throw new IOException("master answered the read's EXEC with " + describe(reply));
         }
         for (Object r : results) {
-            if (r instanceof ErrorReply e && !e.message().startsWith("WRONGTYPE")) { // GET of a non-string is expected
+            if (r instanceof RespError e && !e.message().startsWith("WRONGTYPE")) { // GET of a non-string is expected
                 // a refusal (NOPERM, a renamed command, SELECT in cluster mode) comes again on every retry
                 throw new RouterException("the master refused the read of a cross-shard command's keys: -" + e.message() + NEEDS);
             }
@@ -184,7 +183,7 @@ final class MasterSideConnection implements MasterReader {
             close();
             throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
-        if (reply instanceof ErrorReply e) {
+        if (reply instanceof RespError e) {
             if (e.message().startsWith("ERR The command has no key arguments") || e.message().startsWith("ERR Invalid arguments")) {
                 return; // no keys in this invocation
             }
@@ -256,7 +255,7 @@ final class MasterSideConnection implements MasterReader {
         try {
             final Socket io = sockets.connect(s, host, port, 5000, "master " + host + ":" + port + " (side connection)");
             s.setSoTimeout(30_000);
-            in = new BufferedInputStream(io.getInputStream(), 64 * 1024);
+            replies = new RespReplies(io.getInputStream(), "master " + host + ":" + port + " (side connection)", MAX_BULK, true);
             os = new BufferedOutputStream(io.getOutputStream(), 64 * 1024);
             socket = s;
             if (password != null) {
@@ -292,7 +291,7 @@ final class MasterSideConnection implements MasterReader {
 
     private void expectSimple(String what) throws IOException {
         final Object reply = readReply();
-        if (reply instanceof ErrorReply e) {
+        if (reply instanceof RespError e) {
             if (e.message().startsWith("NOPERM") || e.message().startsWith("ERR unknown command")
                 || e.message().startsWith("ERR SELECT is not allowed")) {
                 throw new RouterException("the master refused " + what + " of a cross-shard read: -" + e.message() + NEEDS);
@@ -302,7 +301,7 @@ final class MasterSideConnection implements MasterReader {
     }
 
     private static void expectOk(Object reply, String what) throws IOException {
-        if (reply instanceof ErrorReply e) {
+        if (reply instanceof RespError e) {
             throw new IOException("master answered " + what + " with -" + e.message());
         }
     }
@@ -322,74 +321,13 @@ final class MasterSideConnection implements MasterReader {
     }
 
     private static String describe(Object reply) {
-        if (reply instanceof ErrorReply e) {
+        if (reply instanceof RespError e) {
             return "-" + e.message();
         }
         return reply instanceof byte[] b ? "a bulk of " + b.length + " bytes" : String.valueOf(reply);
     }
 
-    private record ErrorReply(String message) {
-    }
-
-    /** One RESP2 reply: bulks as byte[] (a DUMP payload is binary), integers as Long, errors as {@link ErrorReply}. */
     private Object readReply() throws IOException {
-        final int type = in.read();
-        if (type < 0) {
-            throw new EOFException("master closed the side connection");
-        }
-        final String line = line();
-        switch (type) {
-            case '+':
-                return line;
-            case '-':
-                return new ErrorReply(line);
-            case ':':
-                return Long.parseLong(line);
-            case '$': {
-                final long len = Long.parseLong(line);
-                if (len < 0) {
-                    return null;
-                }
-                if (len > MAX_BULK) {
-                    throw new IOException("bulk length=" + len + " from the master (expected: <= " + MAX_BULK + ")");
-                }
-                final byte[] b = in.readNBytes((int) len);
-                if (b.length != len || in.read() != '\r' || in.read() != '\n') {
-                    throw new EOFException("master closed the side connection inside a bulk");
-                }
-                return b;
-            }
-            case '*': {
-                final long n = Long.parseLong(line);
-                if (n < 0) {
-                    return null;
-                }
-                final List<Object> items = new ArrayList<>((int) Math.min(n, 1024));
-                for (long i = 0; i < n; i++) {
-                    items.add(readReply());
-                }
-                return items;
-            }
-            default:
-                throw new IOException("unexpected reply type '" + (char) type + "' from the master");
-        }
-    }
-
-    private String line() throws IOException {
-        final StringBuilder sb = new StringBuilder();
-        int b;
-        while ((b = in.read()) != '\r') {
-            if (b < 0) {
-                throw new EOFException("master closed the side connection");
-            }
-            if (sb.length() > 64 * 1024) {
-                throw new IOException("reply line longer than 64 KB from the master");
-            }
-            sb.append((char) b);
-        }
-        if (in.read() != '\n') {
-            throw new IOException("reply line without LF from the master");
-        }
-        return sb.toString();
+        return replies.read();
     }
 }

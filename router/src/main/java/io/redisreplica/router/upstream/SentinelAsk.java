@@ -3,6 +3,7 @@ package io.redisreplica.router.upstream;
 import java.io.IOException;
 import java.util.List;
 
+import io.redisreplica.resp.RespError;
 import io.redisreplica.router.config.HostPort;
 import io.redisreplica.router.config.UpstreamSentinels;
 
@@ -53,6 +54,6 @@ final class SentinelAsk {
     }
 
     private static String describe(Object reply) {
-        return reply instanceof ReplyReader.Error e ? "-" + e.message() : String.valueOf(reply);
+        return reply instanceof RespError e ? "-" + e.message() : String.valueOf(reply);
     }
 }

@@ -8,13 +8,15 @@ import java.net.Socket;
 
 import org.agrona.ExpandableArrayBuffer;
 
+import io.redisreplica.resp.RespError;
+import io.redisreplica.resp.RespReplies;
 import io.redisreplica.resp.RespWriter;
 import io.redisreplica.router.config.HostPort;
 import io.redisreplica.router.config.UpstreamSentinels;
 
 /**
  * A client connection to one Sentinel: connect, AUTH with the sentinel credentials, then commands
- * and their replies ({@link ReplyReader}), or the messages of a subscription. {@link #close()} may
+ * and their replies ({@link RespReplies}), or the messages of a subscription. {@link #close()} may
  * come from another thread, to end a read that waits.
  */
 final class SentinelConnection implements AutoCloseable {
@@ -25,7 +27,7 @@ final class SentinelConnection implements AutoCloseable {
     private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
     private final RespWriter writer = new RespWriter();
     private OutputStream out;
-    private ReplyReader replies;
+    private RespReplies replies;
 
     SentinelConnection(HostPort address) {
         this.address = address;
@@ -41,11 +43,11 @@ final class SentinelConnection implements AutoCloseable {
         socket.setTcpNoDelay(true);
         socket.setSoTimeout(readTimeoutMs);
         out = socket.getOutputStream();
-        replies = new ReplyReader(new BufferedInputStream(socket.getInputStream(), 16 * 1024));
+        replies = new RespReplies(new BufferedInputStream(socket.getInputStream(), 16 * 1024), "sentinel " + address, 1 << 20, false);
         if (sentinels.password() != null) {
             final Object auth = sentinels.user() == null ? call("AUTH", sentinels.password())
                 : call("AUTH", sentinels.user(), sentinels.password());
-            if (auth instanceof ReplyReader.Error e) {
+            if (auth instanceof RespError e) {
                 // the reply names no password; the command's arguments are never echoed
                 throw new IOException("sentinel " + address + " refused AUTH: " + e.message());
             }
@@ -53,7 +55,7 @@ final class SentinelConnection implements AutoCloseable {
         return this;
     }
 
-    /** Sends a command and reads its reply (an error reply is a {@link ReplyReader.Error}). */
+    /** Sends a command and reads its reply (an error reply is a {@link RespError}). */
     Object call(String... args) throws IOException {
         send(args);
         return read();

@@ -10,6 +10,7 @@ import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.redisreplica.resp.RespError;
 import io.redisreplica.router.config.HostPort;
 import io.redisreplica.router.config.UpstreamSentinels;
 import io.redisreplica.router.support.Agent;
@@ -114,7 +115,7 @@ final class SentinelWatcher extends Agent {
             }
             pinged = false;
             if (!(message instanceof List<?> m) || m.size() < 3 || !(m.get(0) instanceof String kind)) {
-                if (message instanceof ReplyReader.Error e) {
+                if (message instanceof RespError e) {
                     throw new IOException("sentinel " + sentinel + " refused SUBSCRIBE: " + e.message());
                 }
                 continue;

@@ -13,7 +13,7 @@
  * {@link io.redisreplica.router.upstream.MasterSideConnection} is the side connection that reads
  * values for translated commands. {@code SentinelWatcher} is a second agent, owned and run by the
  * link with {@code upstream-sentinel}: it listens for {@code +switch-master} on one sentinel
- * ({@code SentinelConnection}, {@code ReplyReader}) and points the link at the new master at once.
+ * ({@code SentinelConnection}) and points the link at the new master at once.
  *
  * <p>Threads: one, the link's ({@code support.Agent}): {@code start()} starts it, {@code close()}
  * closes its connection, ends a backoff wait and joins it. Every state is written on it; INFO reads
