@@ -44,6 +44,8 @@ final class AckReader extends Agent {
     private final long startOffset;
 
     private volatile long ackedOffset = -1;
+    /** Counted down at the first valid ACK, or when the reader ends (the link is gone): what a session waits on. */
+    private final java.util.concurrent.CountDownLatch firstAck = new java.util.concurrent.CountDownLatch(1);
     private volatile long lastAckAt = -1;
     private volatile boolean stalled;
     private long lastProgress = System.currentTimeMillis();
@@ -130,7 +132,17 @@ final class AckReader extends Agent {
             }
         } finally {
             closeSocket(); // the session's stream sees it and ends
+            firstAck.countDown(); // a session waiting for the first ACK sees the link gone
         }
+    }
+
+    /**
+     * Waits for the replica's first ACK, or for the link to end.
+     *
+     * @return false when neither came within {@code millis}
+     */
+    boolean awaitFirstAck(long millis) throws InterruptedException {
+        return firstAck.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     private void ack(long acked) {
@@ -151,6 +163,7 @@ final class AckReader extends Agent {
         }
         ackedOffset = acked;
         lastAckAt = now;
+        firstAck.countDown();
     }
 
     /** Notes a stall and the replication timeout; false when the replica timed out (the link is closed). */

@@ -246,12 +246,8 @@ final class ReplicaSession extends Agent {
         if (awaitFirstAck && psync) {
             // the replica loads the snapshot before it ACKs: bounded like a diskless Redis master's wait
             final long wait = Math.max(FIRST_ACK_MILLIS, server.context().replTimeoutMillis());
-            final long deadline = System.currentTimeMillis() + wait;
-            while (a.ackedOffset() < 0 && !socket.isClosed()) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw new IOException("no REPLCONF ACK within " + wait + " ms of the snapshot");
-                }
-                Thread.sleep(1);
+            if (!a.awaitFirstAck(wait)) {
+                throw new IOException("no REPLCONF ACK within " + wait + " ms of the snapshot");
             }
         }
         try {
