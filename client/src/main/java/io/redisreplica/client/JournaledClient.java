@@ -58,6 +58,9 @@ import io.redisreplica.resp.CommandFramer;
  * <p>The {@code journal} module is an optional dependency of the client: add it to use this
  * class. One process opens a journal directory at a time (it is locked). Not thread-safe: one
  * thread pulls. MULTI and EXEC are delivered as commands.
+ *
+ * <p>Over 300 lines: the public API (open, next, readSnapshot, acknowledge) and its Javadoc; the
+ * journal's bookkeeping is StreamJournal's and the master's whereabouts MasterFinder's.
  */
 public final class JournaledClient implements AutoCloseable {
     private final MasterFinder masters;

@@ -16,6 +16,9 @@ import net.openhft.chronicle.wire.DocumentContext;
  *
  * <p>Offsets grow with queue indexes, so an offset is found by a binary search over the files and
  * then over the documents of one file: O(log n) header reads.
+ *
+ * <p>Over 300 lines: the two binary searches (files, then entries) and the rules for pieces of an
+ * entry, abandoned or whole, are one answer to "where does this offset start".
  */
 final class EntryLocator {
     private static final Logger LOG = LoggerFactory.getLogger(EntryLocator.class);

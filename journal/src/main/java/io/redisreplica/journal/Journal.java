@@ -23,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * torn one is not an entry), and {@link #checkpoint()} is made consistent with the entries, never
  * pointing past a shard's end. Damage (a disk's doing) is found by {@link #check}, which cuts a
  * shard's journal back to its last good entry or sets it aside ({@link ShardRepair}).
+ *
+ * <p>Over 300 lines: the directory's life (lock, open with repair, shards, removal, close) and the
+ * checkpoint's two locks keep one invariant together (no write after close, none older than a
+ * removal, none rolling a check back); the per-shard work is in ShardJournal, ShardRepair and
+ * EntryLocator.
  */
 public final class Journal implements AutoCloseable {
     static {

@@ -24,6 +24,9 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
  * <p>The work is done by package-private pieces: {@link EntryLocator} (entries by offset, by time
  * and at the ends), {@link Retention} (deleting old files), {@link HalfMadeFiles} (what a writer
  * that died while creating a file left); {@link Journal#check} checks and repairs it at start.
+ *
+ * <p>Over 300 lines: one shard's queue with its writer, readers, commit signal and retention; the
+ * entry search is EntryLocator's and the repair ShardRepair's.
  */
 public final class ShardJournal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShardJournal.class);

@@ -15,6 +15,9 @@ import java.util.function.LongConsumer;
  * rewritten (the entry's head written anew); values still pass byte for byte.
  *
  * <p>Memory: the reader's buffer and the largest key; values stream from input to output.
+ *
+ * <p>Over 300 lines: the file split and the replication-transfer split (length-prefixed and $EOF:)
+ * share one visitor that copies each entry's bytes to its shard.
  */
 public final class RdbSplitter {
     private final RdbReaderContext context;

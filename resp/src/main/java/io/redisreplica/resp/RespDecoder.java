@@ -15,6 +15,10 @@ import org.agrona.DirectBuffer;
  *
  * <p>Top-level lines that are not RESP are inline commands; a bare {@code \n} or {@code \r\n} at
  * top level is a keep-alive. One instance decodes one stream; it is not thread-safe.
+ *
+ * <p>Over 300 lines: one incremental state machine over every RESP2/RESP3 type, its limits and its
+ * error offsets; split, the states would have to share their fields through another object on the
+ * hot path.
  */
 public final class RespDecoder {
     private static final int ELEMENT = 0;

@@ -19,6 +19,10 @@ import java.util.stream.Stream;
  * <p>Started by {@link RedisServers}, which stops it after the test. The process runs in the
  * foreground of its own config file ({@code redis.conf} in {@link #dir()}) and logs to
  * {@code redis.log} there; {@link #logTail(int)} shows it when something goes wrong.
+ *
+ * <p>Over 300 lines: one fixture of a real process (start with a config, wait, clients, replication
+ * waits, stop and kill) that every integration test uses; splitting it would split what a test
+ * reads as one thing.
  */
 public final class RedisServer implements AutoCloseable {
     private static final long START_TIMEOUT_MS = 15_000;

@@ -29,6 +29,9 @@ import io.redisreplica.rdb.RdbVisitor;
  * {@link #finish()}; a failure of the reader (a corrupt RDB) lets the writer write what was read
  * before it ({@link #finish()} in a {@code finally}), so the output up to the error is what a
  * single thread wrote.
+ *
+ * <p>Over 300 lines: both sides of the ring (the reader's recording and the writer's replay of each
+ * callback) stay in one class so their slot layout cannot drift apart.
  */
 final class DumpHandOff implements RdbVisitor, RdbValueVisitor {
     private static final int SLOTS = 1 << 13;

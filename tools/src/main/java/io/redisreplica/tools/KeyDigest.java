@@ -22,6 +22,9 @@ import io.redisreplica.router.sinks.RedisConnection;
  *
  * <p>A batch of keys costs two pipelined round trips (TYPE and PTTL of all, then the first page
  * of each value); only values longer than a page take more, key by key.
+ *
+ * <p>Over 300 lines: one digest per data type (string, list, set, zset, hash, stream) that must
+ * agree between two servers of any version and encoding, kept side by side so they stay comparable.
  */
 final class KeyDigest {
     private static final int PAGE = 1000;

@@ -36,6 +36,9 @@ import io.redisreplica.router.tls.SocketFactory;
  * client a thread of its own ({@code admin-client-ADDRESS}); {@link #close()} closes the acceptor
  * (joined), then every client's socket, and joins their threads. A client's I/O error ends only
  * that client; an {@code Error} in any of these threads goes to the {@link ErrorHandler} as fatal.
+ *
+ * <p>Over 300 lines: RESP and plain HTTP on one port share the accept loop, the pre-AUTH limits and
+ * the authentication; the reports themselves are InfoReport's and the metrics' classes.
  */
 public final class AdminServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);

@@ -20,6 +20,9 @@ import io.redisreplica.router.tls.TlsSettings;
  * The router's configuration as values, immutable once {@link ConfigParser} has read and checked
  * the file (see there and the README for the directives). Nothing here loads user code:
  * {@link Plugins#openValueRules(RouterConfig)} does that, when the router is wired.
+ *
+ * <p>Over 300 lines: the values of every directive with their accessors and defaults; the parsing
+ * is ConfigParser's.
  */
 public final class RouterConfig {
     private final String upstreamHost;

@@ -31,6 +31,10 @@ import io.redisreplica.router.support.ErrorHandler;
  * Either way the journal keeps what is waiting and nothing else slows: the upstream link and the
  * replicas do not wait for sinks. An {@code Error} ends the loop and goes to the
  * {@link ErrorHandler} as fatal.
+ *
+ * <p>Over 300 lines: the loop, its backoff, its resume across journal history and its key-index
+ * hand-over are one state machine on one thread; the deliveries, the resume rule (SinkResume) and
+ * the index (KeyIndexKeeper) are their own classes.
  */
 public final class SinkRunner extends Agent {
     private static final Logger LOG = LoggerFactory.getLogger(SinkRunner.class);
