@@ -23,8 +23,9 @@ import io.redisreplica.router.tls.SocketFactory;
  * offset they stand for come from the same instant (Redis 2.6+ has DUMP, 2.8 the offset in
  * INFO). Connected lazily, reconnected after a failure; used by the upstream link's thread only.
  *
- * <p>Over 300 lines: the read of keys in one MULTI (with its offset), COMMAND GETKEYS for commands the table cannot place and the
- * databases count share the connection, its AUTH and its errors for the operator.
+ * <p>Over 300 lines: the read of keys in one MULTI (with its offset), COMMAND GETKEYS for commands
+ * the table cannot place and the databases count share the connection, its AUTH and its errors
+ * for the operator.
  */
 final class MasterSideConnection implements MasterReader {
     /** Redis's own proto-max-bulk-len default: a DUMP payload is never longer than a value may be. */
