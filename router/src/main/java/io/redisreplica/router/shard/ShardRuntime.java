@@ -145,7 +145,7 @@ public final class ShardRuntime {
     public void cutBack(long goodEnd) {
         this.previousReplid = replid;
         this.previousReplidEnd = goodEnd;
-        this.replid = HexFormat.of().formatHex(RANDOM.generateSeed(20));
+        this.replid = newReplid();
     }
 
     private volatile String previousReplid;
@@ -178,7 +178,7 @@ public final class ShardRuntime {
      * replica sessions ({@link #growing()}) until it is complete or abandoned.
      */
     public GrowingSnapshot startSnapshot(java.nio.file.Path file, long offset) {
-        final GrowingSnapshot next = new GrowingSnapshot(file, HexFormat.of().formatHex(RANDOM.generateSeed(20)), offset, epoch + 1);
+        final GrowingSnapshot next = new GrowingSnapshot(file, newReplid(), offset, epoch + 1);
         growing = next;
         return next;
     }
@@ -231,5 +231,16 @@ public final class ShardRuntime {
 
     public void fingerprint(String line) {
         this.fingerprint = line;
+    }
+
+    /**
+     * A new replid: 40 random hex characters, as Redis makes one. From the seeded generator's
+     * nextBytes, never generateSeed, which reads /dev/random and can block the upstream link's
+     * thread at a full sync on a machine short of entropy.
+     */
+    private static String newReplid() {
+        final byte[] b = new byte[20];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
     }
 }
