@@ -48,6 +48,9 @@ final class CheckpointWriter extends Agent {
     private long written;
     private volatile Thread thread;
     private volatile long writes;
+    /** The last periodic write's failure ("" before any), and when (wall-clock millis), for the link's INFO. */
+    private volatile String lastFailure = "";
+    private volatile long lastFailureMillis = -1;
 
     CheckpointWriter(Journal journal, ErrorHandler errors) {
         super("checkpoint", errors, 5_000);
@@ -88,6 +91,16 @@ final class CheckpointWriter extends Agent {
         return failures.total();
     }
 
+    /** The last periodic write's failure, "" before any. */
+    String lastFailure() {
+        return lastFailure;
+    }
+
+    /** When the last periodic write failed (wall-clock millis), -1 before any. */
+    long lastFailureMillis() {
+        return lastFailureMillis;
+    }
+
     private void writeIfNewer(long seq, Checkpoint checkpoint) {
         synchronized (writing) {
             if (seq <= written) {
@@ -111,6 +124,8 @@ final class CheckpointWriter extends Agent {
             try {
                 writeIfNewer(p.sequence(), p.checkpoint());
             } catch (RuntimeException e) {
+                lastFailure = "checkpoint: " + e;
+                lastFailureMillis = System.currentTimeMillis();
                 failures.record("writing the checkpoint", e); // the next checkpoint offered tries again
             }
         }

@@ -88,6 +88,7 @@ public final class UpstreamLink extends Agent {
     private volatile long fullSyncs;
     private volatile long partialSyncs;
     private volatile String lastError = "";
+    private volatile long lastErrorMillis = -1;
     /** When the master's connection last gave bytes, -1 before the first. */
     private volatile long lastReadMillis = -1;
     /** Attempts that failed since the link last streamed. */
@@ -223,13 +224,18 @@ public final class UpstreamLink extends Agent {
         return lastReadMillis;
     }
 
+    /** The link's last fault, or the checkpoint writer's when that came later ("" before any). */
     public String lastError() {
-        return lastError;
+        return checkpoints.lastFailureMillis() > lastErrorMillis ? checkpoints.lastFailure() : lastError;
     }
 
-    /** Faults retried since start (each distinct one was logged once); {@code errors()} is the agent's error handler. */
+    /**
+     * Faults retried since start (each distinct one was logged once), the checkpoint writer's
+     * included: a checkpoint the journal refuses is the link's fault to report, as when the link
+     * wrote it; {@code errors()} is the agent's error handler.
+     */
     public long retriedFaults() {
-        return retries.total();
+        return retries.total() + checkpoints.failures();
     }
 
     /** Why the router stopped by itself (the error handler's first fatal error), or null: the process must exit non-zero. */
@@ -267,6 +273,7 @@ public final class UpstreamLink extends Agent {
             reason = clean ? "stopped" : failure();
         } catch (Error | RuntimeException e) {
             lastError = e.toString();
+            lastErrorMillis = System.currentTimeMillis();
             reason = e.toString();
             throw e; // to the error handler, as fatal
         } finally {
@@ -297,6 +304,7 @@ public final class UpstreamLink extends Agent {
                     break;
                 }
                 lastError = e.toString();
+                lastErrorMillis = System.currentTimeMillis();
                 if (e instanceof RouterException) {
                     errors().fatal(name(), e);
                     return false;
