@@ -1,19 +1,17 @@
 package io.redisreplica.router.shard;
 
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 
 import io.redisreplica.journal.JournalWriter;
 import io.redisreplica.journal.ShardJournal;
 import io.redisreplica.router.routing.ShardMap;
+import io.redisreplica.server.Snapshot;
 
 /**
  * One shard at run time: its journal and writer, and its identity as a master (replid, epoch,
  * the offset its snapshot stands at). The upstream link writes; downstream sessions read.
  */
 public final class ShardRuntime {
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final ShardMap.Shard shard;
     private final ShardJournal journal;
@@ -145,7 +143,7 @@ public final class ShardRuntime {
     public void cutBack(long goodEnd) {
         this.previousReplid = replid;
         this.previousReplidEnd = goodEnd;
-        this.replid = newReplid();
+        this.replid = Snapshot.newReplid();
     }
 
     private volatile String previousReplid;
@@ -178,7 +176,7 @@ public final class ShardRuntime {
      * replica sessions ({@link #growing()}) until it is complete or abandoned.
      */
     public GrowingSnapshot startSnapshot(java.nio.file.Path file, long offset) {
-        final GrowingSnapshot next = new GrowingSnapshot(file, newReplid(), offset, epoch + 1);
+        final GrowingSnapshot next = new GrowingSnapshot(file, Snapshot.newReplid(), offset, epoch + 1);
         growing = next;
         return next;
     }
@@ -231,16 +229,5 @@ public final class ShardRuntime {
 
     public void fingerprint(String line) {
         this.fingerprint = line;
-    }
-
-    /**
-     * A new replid: 40 random hex characters, as Redis makes one. From the seeded generator's
-     * nextBytes, never generateSeed, which reads /dev/random and can block the upstream link's
-     * thread at a full sync on a machine short of entropy.
-     */
-    private static String newReplid() {
-        final byte[] b = new byte[20];
-        RANDOM.nextBytes(b);
-        return HexFormat.of().formatHex(b);
     }
 }
