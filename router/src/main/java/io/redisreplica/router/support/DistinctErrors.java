@@ -17,6 +17,7 @@ public final class DistinctErrors {
     private final ConcurrentHashMap<String, AtomicLong> seen = new ConcurrentHashMap<>();
     private final AtomicLong total = new AtomicLong();
     private volatile String last = "";
+    private volatile long lastMillis = -1;
 
     public DistinctErrors(Logger log, String where) {
         this.log = log;
@@ -31,6 +32,7 @@ public final class DistinctErrors {
     public boolean record(String what, Throwable error) {
         total.incrementAndGet();
         last = what + ": " + error;
+        lastMillis = System.currentTimeMillis();
         final String key = error.getClass().getName() + ' ' + String.valueOf(error.getMessage()).replaceAll("[0-9]+", "#");
         final AtomicLong count = seen.computeIfAbsent(key, k -> new AtomicLong());
         if (count.getAndIncrement() == 0) {
@@ -46,7 +48,12 @@ public final class DistinctErrors {
     }
 
     /** The last error, for INFO ("" before any). */
-    String last() {
+    public String last() {
         return last;
+    }
+
+    /** When the last error was recorded (wall-clock millis), -1 before any. */
+    public long lastMillis() {
+        return lastMillis;
     }
 }

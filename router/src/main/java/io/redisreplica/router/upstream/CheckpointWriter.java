@@ -48,9 +48,6 @@ final class CheckpointWriter extends Agent {
     private long written;
     private volatile Thread thread;
     private volatile long writes;
-    /** The last periodic write's failure ("" before any), and when (wall-clock millis), for the link's INFO. */
-    private volatile String lastFailure = "";
-    private volatile long lastFailureMillis = -1;
 
     CheckpointWriter(Journal journal, ErrorHandler errors) {
         super("checkpoint", errors, 5_000);
@@ -93,12 +90,12 @@ final class CheckpointWriter extends Agent {
 
     /** The last periodic write's failure, "" before any. */
     String lastFailure() {
-        return lastFailure;
+        return failures.last();
     }
 
     /** When the last periodic write failed (wall-clock millis), -1 before any. */
     long lastFailureMillis() {
-        return lastFailureMillis;
+        return failures.lastMillis();
     }
 
     private void writeIfNewer(long seq, Checkpoint checkpoint) {
@@ -124,8 +121,6 @@ final class CheckpointWriter extends Agent {
             try {
                 writeIfNewer(p.sequence(), p.checkpoint());
             } catch (RuntimeException e) {
-                lastFailure = "checkpoint: " + e;
-                lastFailureMillis = System.currentTimeMillis();
                 failures.record("writing the checkpoint", e); // the next checkpoint offered tries again
             }
         }
