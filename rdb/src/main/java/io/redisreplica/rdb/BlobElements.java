@@ -16,7 +16,9 @@ final class BlobElements {
 
     static List<byte[]> ziplist(byte[] b) {
         require(b.length >= 11, "ziplist shorter than its header");
-        require(le32(b, 0) == b.length, "ziplist says " + le32(b, 0) + " bytes, blob has " + b.length);
+        if (le32(b, 0) != b.length) {
+            throw new IllegalArgumentException("ziplist says " + le32(b, 0) + " bytes, blob has " + b.length);
+        }
         final List<byte[]> out = new ArrayList<>();
         int p = 10;
         while (true) {
@@ -56,7 +58,9 @@ final class BlobElements {
 
     static List<byte[]> listpack(byte[] b) {
         require(b.length >= 7, "listpack shorter than its header");
-        require(le32(b, 0) == b.length, "listpack says " + le32(b, 0) + " bytes, blob has " + b.length);
+        if (le32(b, 0) != b.length) {
+            throw new IllegalArgumentException("listpack says " + le32(b, 0) + " bytes, blob has " + b.length);
+        }
         final List<byte[]> out = new ArrayList<>();
         int p = 6;
         while (true) {
@@ -97,8 +101,12 @@ final class BlobElements {
         require(b.length >= 8, "intset shorter than its header");
         final int width = (int) le32(b, 0);
         final long count = le32(b, 4);
-        require(width == 2 || width == 4 || width == 8, "intset encoding " + width);
-        require(8 + count * width == b.length, "intset of " + count + " x " + width + " bytes in a blob of " + b.length);
+        if (!(width == 2 || width == 4 || width == 8)) {
+            throw new IllegalArgumentException("intset encoding " + width);
+        }
+        if (8 + count * width != b.length) {
+            throw new IllegalArgumentException("intset of " + count + " x " + width + " bytes in a blob of " + b.length);
+        }
         final List<byte[]> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             integer(b, 8 + i * width, width, out);
@@ -137,7 +145,9 @@ final class BlobElements {
     }
 
     private static int string(byte[] b, int from, int len, List<byte[]> out) {
-        require(len >= 0 && from + len <= b.length, "string of " + len + " bytes past the end of the blob");
+        if (!(len >= 0 && from + len <= b.length)) {
+            throw new IllegalArgumentException("string of " + len + " bytes past the end of the blob");
+        }
         out.add(java.util.Arrays.copyOfRange(b, from, from + len));
         return from + len;
     }
@@ -165,6 +175,7 @@ final class BlobElements {
         return (b[p] & 0xffL) << 24 | (b[p + 1] & 0xffL) << 16 | (b[p + 2] & 0xffL) << 8 | (b[p + 3] & 0xffL);
     }
 
+    /** A message that is only text: the ones built from numbers are made only when the check fails (these run per element). */
     private static void require(boolean ok, String what) {
         if (!ok) {
             throw new IllegalArgumentException(what);
