@@ -15,8 +15,9 @@ import java.nio.charset.StandardCharsets;
  * scratch copy and a second copy through jackson's buffer (rdb dump of values padded with NUL
  * bytes writes 5x the RDB's size as {@code \u0000}: copies are what it spends its time on).
  *
- * <p>Eight bytes are looked at a time: eight NUL bytes become 48 bytes of {@code \u0000} in six
- * stores, eight bytes that need no escape are copied as one long; the others one by one through
+ * <p>Eight bytes are looked at a time: a run of eight-byte words of NULs becomes 48 bytes of
+ * {@code \u0000} per word in one copy from a pre-escaped run, eight bytes that need no escape are
+ * copied as one long; the others one by one through
  * the escape table. Bytes of 0x80 and up are copied as they are: the caller checked that they
  * are UTF-8 ({@link #isUtf8}).
  */
@@ -35,8 +36,10 @@ final class JsonBuffer extends OutputStream {
     private static final long[] AS_LONG = new long[256];
     /** By byte: how many of the bytes of {@link #AS_LONG} count. */
     private static final int[] WRITTEN = new int[256];
-    /** Eight {@code \u0000}, 48 bytes, as six little-endian longs. */
-    private static final long[] EIGHT_NULS = new long[6];
+    /** The longest run of NUL bytes copied at once, in eight-byte words. */
+    private static final int NUL_RUN_WORDS = 64;
+    /** {@link #NUL_RUN_WORDS} times eight {@code \u0000}: a run of NULs is one copy from it. */
+    private static final byte[] ESCAPED_NULS = "\\u0000".repeat(NUL_RUN_WORDS * 8).getBytes(StandardCharsets.US_ASCII);
 
     static {
         for (int c = 0; c < 0x20; c++) {
@@ -54,10 +57,6 @@ final class JsonBuffer extends OutputStream {
             final byte[] padded = java.util.Arrays.copyOf(seq, 8);
             AS_LONG[c] = (long) LONG_LE.get(padded, 0);
             WRITTEN[c] = seq.length;
-        }
-        final byte[] nuls = "\\u0000".repeat(8).getBytes(StandardCharsets.US_ASCII);
-        for (int k = 0; k < EIGHT_NULS.length; k++) {
-            EIGHT_NULS[k] = (long) LONG_LE.get(nuls, k * 8);
         }
     }
 
@@ -92,6 +91,32 @@ final class JsonBuffer extends OutputStream {
         n += len;
     }
 
+    /** Bytes that are JSON already (a pre-encoded {@code ,"name":} or a whole pair). */
+    void raw(byte[] b) {
+        write(b, 0, b.length);
+    }
+
+    /** A long in decimal, as jackson writes it, straight into the buffer. */
+    void decimal(long v) {
+        if (v < 0) {
+            raw(Long.toString(v).getBytes(StandardCharsets.US_ASCII)); // not on the dump's path: its numbers are never negative
+            return;
+        }
+        if (buf.length - n < 20) {
+            drain();
+        }
+        int digits = 1;
+        for (long t = v; t >= 10; t /= 10) {
+            digits++;
+        }
+        int p = n + digits;
+        n = p;
+        do {
+            buf[--p] = (byte) ('0' + v % 10);
+            v /= 10;
+        } while (v != 0);
+    }
+
     /** What is buffered to the target, and the target flushed. */
     @Override
     public void flush() {
@@ -119,12 +144,15 @@ final class JsonBuffer extends OutputStream {
             while (i < chunkEnd) {
                 if (chunkEnd - i >= 8) {
                     final long w = (long) LONG_LE.get(b, i);
-                    if (w == 0) { // padding: eight NUL bytes
-                        for (int k = 0; k < 6; k++) {
-                            LONG_LE.set(o, p + k * 8, EIGHT_NULS[k]);
+                    if (w == 0) { // padding: a run of NUL bytes, copied from its escaped form eight at a time
+                        final int most = Math.min((chunkEnd - i) >>> 3, NUL_RUN_WORDS);
+                        int words = 1;
+                        while (words < most && (long) LONG_LE.get(b, i + words * 8) == 0) {
+                            words++;
                         }
-                        p += 48;
-                        i += 8;
+                        System.arraycopy(ESCAPED_NULS, 0, o, p, words * 48);
+                        p += words * 48;
+                        i += words * 8;
                         continue;
                     }
                     if (nothingToEscape(w)) {

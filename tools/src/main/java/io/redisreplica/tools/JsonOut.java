@@ -123,6 +123,16 @@ final class JsonOut implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The buffer under the generator, for members written past it: the generator's buffer is
+     * handed down first. Only for whole {@code ,"name":value} pairs after a value inside an object,
+     * the one place where the generator's state is the same before and after them.
+     */
+    JsonBuffer pairsAfterValue() {
+        json.flush();
+        return buffer;
+    }
+
     /** A field holding a Redis string. */
     JsonOut bytesField(String name, byte[] b) {
         json.writeName(name);
