@@ -8,6 +8,8 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
+import tools.jackson.core.io.NumberOutput;
+
 /**
  * The bytes under {@link JsonOut}'s generator, and the place Redis strings that need escaping are
  * escaped into directly: jackson writes structure and plain strings through its own buffer into
@@ -96,25 +98,12 @@ final class JsonBuffer extends OutputStream {
         write(b, 0, b.length);
     }
 
-    /** A long in decimal, as jackson writes it, straight into the buffer. */
+    /** A long in decimal, by jackson's own number writer, straight into the buffer. */
     void decimal(long v) {
-        if (v < 0) {
-            raw(Long.toString(v).getBytes(StandardCharsets.US_ASCII)); // not on the dump's path: its numbers are never negative
-            return;
-        }
-        if (buf.length - n < 20) {
+        if (buf.length - n < 20) { // the longest long, sign included
             drain();
         }
-        int digits = 1;
-        for (long t = v; t >= 10; t /= 10) {
-            digits++;
-        }
-        int p = n + digits;
-        n = p;
-        do {
-            buf[--p] = (byte) ('0' + v % 10);
-            v /= 10;
-        } while (v != 0);
+        n = NumberOutput.outputLong(v, buf, n);
     }
 
     /** What is buffered to the target, and the target flushed. */
