@@ -159,6 +159,7 @@ final class DumpHandOff implements RdbVisitor, RdbValueVisitor {
         refs[i * 2] = fieldsAndValues;
         longs[i * LONGS] = ms;
         longs[i * LONGS + 1] = seq;
+        longs[i * LONGS + 2] = bytes; // summed once: the writer counts it out as it is
         advance();
     }
 
@@ -293,9 +294,7 @@ final class DumpHandOff implements RdbVisitor, RdbValueVisitor {
                         case STREAM -> {
                             final byte[][] fv = (byte[][]) ref;
                             dumper.streamEntry(longs[l], longs[l + 1], fv);
-                            for (byte[] b : fv) {
-                                bytes += b.length;
-                            }
+                            bytes += longs[l + 2];
                         }
                         case MODULE -> {
                             dumper.moduleValue((String) ref);
