@@ -6,5 +6,5 @@
 set -euo pipefail
 PER_TYPE=${PER_TYPE:-500000}
 ROUNDS=${ROUNDS:-3}
-exec "$(dirname "$0")/harness.sh" client "client bench: PER_TYPE=$PER_TYPE ROUNDS=$ROUNDS bench/client.sh, load $(cut -d' ' -f1-3 /proc/loadavg)" \
+exec "$(dirname "$0")/harness.sh" client "client bench: PER_TYPE=$PER_TYPE ROUNDS=$ROUNDS bench/client.sh" \
   ClientBench "$PER_TYPE" "$ROUNDS"

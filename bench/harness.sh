@@ -10,7 +10,7 @@ bench/classpath.sh
 cp=$(cat bench/target/classpath.txt):bench/target/classes
 mkdir -p bench-results
 {
-  echo "== $(date -u +%FT%TZ) $header ($(nproc) cores, $(redis-server --version | cut -d' ' -f3))"
+  echo "== $(date -u +%FT%TZ) $header ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg) after the build, redis $(redis-server --version | cut -d' ' -f3))"
   # shellcheck disable=SC2086,SC2046
   java ${JAVA_OPTS:--Xmx1g} $(bench/jvm-flags.sh) -Dlogback.configurationFile=bench/src/main/resources/logback.xml \
     -cp "$cp" "io.redisreplica.bench.$main" "$@"
