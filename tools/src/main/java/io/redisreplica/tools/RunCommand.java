@@ -64,7 +64,7 @@ final class RunCommand implements Callable<Integer> {
             // non-zero exit, for a supervisor to restart it; the journal is safe at any point (as after kill -9).
             Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
                 try {
-                    LOG.error("fatal: {} in thread {}: the router stops (exit {})", e, thread.getName(), ExitCodes.ROUTER_FAILED, e);
+                    Logs.LOG.error("fatal: {} in thread {}: the router stops (exit {})", e, thread.getName(), ExitCodes.ROUTER_FAILED, e);
                 } finally {
                     Runtime.getRuntime().halt(ExitCodes.ROUTER_FAILED);
                 }
@@ -77,7 +77,7 @@ final class RunCommand implements Callable<Integer> {
                 stop.countDown();
                 try {
                     if (!closed.await(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                        LOG.error("router did not close within {} s: exiting anyway", SHUTDOWN_TIMEOUT_SECONDS);
+                        Logs.LOG.error("router did not close within {} s: exiting anyway", SHUTDOWN_TIMEOUT_SECONDS);
                         Runtime.getRuntime().halt(ExitCodes.ROUTER_FAILED);
                     }
                 } catch (InterruptedException e) {
@@ -105,7 +105,7 @@ final class RunCommand implements Callable<Integer> {
                 }
                 if (statusEvery > 0 && System.nanoTime() - lastStatus >= TimeUnit.SECONDS.toNanos(statusEvery)) {
                     lastStatus = System.nanoTime();
-                    STATUS.info(StatusLine.of(router));
+                    Logs.STATUS.info(StatusLine.of(router));
                 }
             }
         } finally {
@@ -116,6 +116,14 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private static final long SHUTDOWN_TIMEOUT_SECONDS = 30;
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunCommand.class);
-    private static final org.slf4j.Logger STATUS = org.slf4j.LoggerFactory.getLogger(StatusLine.LOGGER);
+
+    /**
+     * The loggers, made on the first line logged: picocli makes every command object to print the
+     * root's help, and a logger made with RunCommand would start logback (its XML configuration,
+     * about a quarter of the classes a {@code --help} loads) for a command that logs nothing.
+     */
+    private static final class Logs {
+        static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunCommand.class);
+        static final org.slf4j.Logger STATUS = org.slf4j.LoggerFactory.getLogger(StatusLine.LOGGER);
+    }
 }
