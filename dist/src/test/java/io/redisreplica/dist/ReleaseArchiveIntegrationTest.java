@@ -89,6 +89,16 @@ class ReleaseArchiveIntegrationTest {
         try (java.util.stream.Stream<Path> made = Files.list(dir.resolve("cds"))) {
             assertEquals(1, made.filter(f -> f.toString().endsWith(".jsa")).count(), "one archive, made once");
         }
+        // a command that logs maps logback from the archive too, though --help (the training run) logs nothing
+        final Path classes = dir.resolve("classes.log");
+        final Path notAJournal = Files.createDirectories(dir.resolve("empty"));
+        final ProcessBuilder pb = launcher(home, "journal", "ls", notAJournal.toString()).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("JAVA_OPTS", "-Xlog:class+load:file=" + classes);
+        final Process p = pb.start();
+        p.getInputStream().readAllBytes();
+        assertEquals(3, p.waitFor(), "not a journal: exit 3");
+        assertTrue(read(classes).contains("ch.qos.logback.classic.LoggerContext source: shared objects file"),
+            "logback's classes from the archive");
     }
 
     @Test
@@ -121,12 +131,22 @@ class ReleaseArchiveIntegrationTest {
         final Path log = dir.resolve("router.log");
         final Process router = launcher(home, "run", "--config", "conf/router.conf").redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            Await.until("/ready answering 200", () -> {
-                if (!router.isAlive()) {
-                    throw new AssertionError("the router exited " + router.exitValue() + ":\n" + read(log));
+            try {
+                Await.until("/ready answering 200", () -> {
+                    if (!router.isAlive()) {
+                        throw new AssertionError("the router exited " + router.exitValue() + ":\n" + read(log));
+                    }
+                    return status(httpPort, "/ready") == 200;
+                }, 60_000);
+            } catch (AssertionError e) {
+                String ready;
+                try {
+                    ready = body(httpPort, "/ready");
+                } catch (UncheckedIOException notListening) {
+                    ready = notListening.toString();
                 }
-                return status(httpPort, "/ready") == 200;
-            }, 60_000);
+                throw new AssertionError(e.getMessage() + "; /ready says: " + ready + "\nthe router's log:\n" + read(log), e);
+            }
             final RedisServer replica = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + shardA));
             replica.awaitReplicaInSync(30_000);
             master.call("SET", "avocado", "green");

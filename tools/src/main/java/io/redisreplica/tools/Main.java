@@ -15,6 +15,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (Boolean.getBoolean("redis-replica.cds.training")) {
+            // the launcher's class-data sharing run (a --help): logging started too, so the archive
+            // holds logback's classes for the commands that log, though --help itself logs nothing
+            org.slf4j.LoggerFactory.getILoggerFactory();
+        }
         // UTF-8 whatever the locale (JSON and keys are UTF-8), straight to the descriptors: System.out flushes every write
         final PrintWriter out = new StdoutWriter(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
         final PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
