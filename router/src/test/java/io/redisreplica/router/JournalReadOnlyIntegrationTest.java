@@ -73,6 +73,10 @@ class JournalReadOnlyIntegrationTest {
             }
             Await.until("the checkpoint to fail", () -> router.upstream().retriedFaults() >= 1, 20_000);
             assertTrue(router.upstream().lastError().contains("checkpoint"), router.upstream().lastError());
+            assertTrue(router.upstream().checkpointFailures() >= 1);
+            final java.util.regex.Matcher failures = java.util.regex.Pattern
+                .compile("(?m)^redis_replica_checkpoint_write_failures_total (\\S+)$").matcher(get(httpPort, "/metrics"));
+            assertTrue(failures.find() && Double.parseDouble(failures.group(1)) >= 1, "the failed checkpoints in /metrics");
             final String notReady = ready(httpPort);
             assertTrue(notReady.startsWith("503 ") && notReady.contains("shard a: journal not writable"), notReady);
             Thread.sleep(1000);
@@ -90,9 +94,14 @@ class JournalReadOnlyIntegrationTest {
 
     /** /ready's status code and body. */
     private static String ready(int port) {
+        return get(port, "/ready");
+    }
+
+    /** The status code and body of a GET of the admin HTTP port. */
+    private static String get(int port, String path) {
         try {
             final java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/ready")).build(),
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path)).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
             return r.statusCode() + " " + r.body();
         } catch (java.io.IOException e) {

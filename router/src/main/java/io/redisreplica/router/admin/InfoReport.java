@@ -67,6 +67,7 @@ final class InfoReport {
             .append("\r\nupstream_partial_syncs:").append(up.partialSyncs())
             .append("\r\nupstream_sync_bytes:").append(up.syncBytes())
             .append("\r\nupstream_errors:").append(up.errors())
+            .append("\r\ncheckpoint_write_failures:").append(up.checkpointFailures())
             .append("\r\nupstream_last_error:").append(up.lastError().replace("\r", " ").replace("\n", " "))
             .append("\r\nupstream_master:").append(up.master());
         final UpstreamLink.SentinelView s = up.sentinel();

@@ -54,6 +54,9 @@ final class RouterMetrics implements MultiCollector {
         f.counter("redis_replica_upstream_full_syncs", "Full syncs from the master.", up.fullSyncs());
         f.counter("redis_replica_upstream_partial_syncs", "Partial resyncs from the master.", up.partialSyncs());
         f.counter("redis_replica_upstream_errors", "Faults of the upstream link retried (each distinct one logged once).", up.errors());
+        f.counter("redis_replica_checkpoint_write_failures",
+            "Periodic journal checkpoints that failed to be written (each retried by the next; counted in upstream_errors too).",
+            up.checkpointFailures());
         f.gauge("redis_replica_upstream_last_byte_age_seconds", Unit.SECONDS,
             "Since the master's connection last gave bytes (the master PINGs every 10 s by default); since start before any.",
             v.lastUpstreamByteAgeMillis() / 1000.0);

@@ -238,6 +238,11 @@ public final class UpstreamLink extends Agent {
         return retries.total() + checkpoints.failures();
     }
 
+    /** Periodic checkpoints the journal refused since start (each retried by the next; also in {@link #retriedFaults()}). */
+    public long checkpointFailures() {
+        return checkpoints.failures();
+    }
+
     /** Why the router stopped by itself (the error handler's first fatal error), or null: the process must exit non-zero. */
     public String failure() {
         return errors().failure();
