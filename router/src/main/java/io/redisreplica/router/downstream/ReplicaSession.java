@@ -21,6 +21,7 @@ import io.redisreplica.router.support.DistinctErrors;
 import io.redisreplica.router.support.ErrorHandler;
 import io.redisreplica.router.support.SafeText;
 import io.redisreplica.router.tls.SocketFactory;
+import io.redisreplica.server.spi.AckReader;
 import io.redisreplica.server.spi.ClientGuard;
 import io.redisreplica.server.spi.ReplicaHandshake;
 
@@ -71,6 +72,8 @@ public final class ReplicaSession extends Agent {
     private volatile long writtenOffset = -1;
     /** Started once the stream starts; null before. */
     private volatile AckReader acks;
+    /** The lag its ACK reader samples; null before the stream starts. */
+    private volatile ReplicaLag lag;
     /** The offset of the snapshot this session sent, or -1: until the replica acknowledges it, it has not loaded it. */
     private long snapshotSentAt = -1;
     /**
@@ -152,14 +155,14 @@ public final class ReplicaSession extends Agent {
 
     /** Lag now: milliseconds since the oldest data this replica has not acknowledged was committed. */
     public double lagMillis() {
-        final AckReader a = acks;
-        return a == null ? 0 : a.lagMillis();
+        final ReplicaLag l = lag;
+        return l == null ? 0 : l.millis();
     }
 
     /** The lag sampled at each ACK over the last minute: p50, p99, max, and count and sum since streaming started. */
     public LagWindow.Snapshot lagWindow() {
-        final AckReader a = acks;
-        return a == null ? LagWindow.Snapshot.EMPTY : a.lagWindow();
+        final ReplicaLag l = lag;
+        return l == null ? LagWindow.Snapshot.EMPTY : l.window();
     }
 
     /** The replica's IP address, as Redis lists it ({@code slaveN:ip=}). */
@@ -398,19 +401,22 @@ public final class ReplicaSession extends Agent {
 
     /** Starts the ACK reader, waits for the first ACK after a diskless-framed snapshot, then streams the journal. */
     private void stream(JournalReader reader, OutputStream out, long epoch, InputStream in, byte[] rest) throws IOException {
-        final AckReader a = new AckReader(shard, peer, socket, in, rest, () -> Math.max(sentOffset, writtenOffset), stallTimeoutMillis, errors(), ackErrors);
+        final ReplicaLag l = new ReplicaLag(shard, ackErrors);
+        // not watched for a stall before its first ACK (the SPI's default): a replica loading a large snapshot sends none
+        final AckReader a = new AckReader("acks-" + shard.name() + "-" + peer, errors()::fatal, "shard " + shard.name() + " replica " + peer,
+            socket, in, rest, () -> Math.max(sentOffset, writtenOffset), () -> shard.journal().endOffset())
+            .stallMillis(stallTimeoutMillis).listener(l);
+        lag = l;
         acks = a;
         a.start();
-        if (awaitFirstAck) {
-            final long ackDeadline = System.currentTimeMillis() + 60_000;
-            while (a.ackedOffset() < 0 && !socket.isClosed()) {
-                if (System.currentTimeMillis() > ackDeadline) {
-                    throw new IOException("replica sent no REPLCONF ACK within 60 s of the snapshot");
-                }
-                if (!pause(1)) {
-                    return;
-                }
+        // closing the socket (the router closing, the reader ending) ends this wait too
+        try {
+            if (awaitFirstAck && !a.awaitFirstAck(60_000)) {
+                throw new IOException("replica sent no REPLCONF ACK within 60 s of the snapshot");
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
         }
         try {
             JournalStream.write(shard, reader, out, epoch, socket, sent -> sentOffset = sent, written -> writtenOffset = written);

@@ -14,6 +14,7 @@ import io.redisreplica.server.JournalCursor;
 import io.redisreplica.server.ReplicaStatus;
 import io.redisreplica.server.ReplicaStatus.State;
 import io.redisreplica.server.Snapshot;
+import io.redisreplica.server.spi.AckReader;
 import io.redisreplica.server.spi.ReplicaHandshake;
 import io.redisreplica.server.spi.SafeText;
 
@@ -43,6 +44,17 @@ final class ReplicaSession extends Agent {
     private volatile State state = State.HANDSHAKE;
     private volatile long sentOffset = -1;
     private volatile AckReader acks;
+    /** A reset link ends the session quietly, as the stream's own failure does; anything else is a fault, reported. */
+    private final AckReader.Listener ackListener = new AckReader.Listener() {
+        @Override
+        public void readFailed(String what, Exception error) {
+            if (error instanceof IOException) {
+                LOG.debug("{}: {}", what, error.toString());
+            } else {
+                server.errors().handled("acks-" + peer, error);
+            }
+        }
+    };
     /** After a diskless-framed transfer nothing may follow until the replica ACKs: the mark must be the last bytes it read. */
     private boolean awaitFirstAck;
 
@@ -239,8 +251,12 @@ final class ReplicaSession extends Agent {
      */
     private void stream(JournalCursor cursor, long from, InputStream in, byte[] rest, OutputStream out, boolean psync)
         throws IOException, InterruptedException {
-        final AckReader a = new AckReader(peer, socket, in, rest, from, () -> sentOffset, () -> server.context().source().endOffset(),
-            psync ? server.context().stallMillis() : Long.MAX_VALUE, psync ? server.context().replTimeoutMillis() : 0, errors());
+        final AckReader a = new AckReader("acks-" + peer, errors()::fatal, "replica " + peer, socket, in, rest, () -> sentOffset,
+            () -> server.context().source().endOffset()).listener(ackListener);
+        if (psync) {
+            // the server's rule: a replica stopped before its first ACK pauses all the same
+            a.stallMillis(server.context().stallMillis()).replTimeoutMillis(server.context().replTimeoutMillis()).stallBeforeFirstAck(from);
+        }
         acks = a;
         a.start();
         if (awaitFirstAck && psync) {
