@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.redisreplica.resp.RespDecoderContext;
+import io.redisreplica.server.spi.AcceptLoop;
 import io.redisreplica.server.spi.HandshakeLimits;
 
 /**
@@ -15,7 +16,7 @@ import io.redisreplica.server.spi.HandshakeLimits;
  * ({@code maxclients} in the config). Argument tables grow with the bytes that arrive, so a
  * connection in the handshake costs its ~17 KB read buffer and nothing more.
  */
-public final class ClientLimits {
+public final class ClientLimits implements AcceptLoop.Slots {
     /** Redis's limit on an unauthenticated client's multibulk length. */
     static final int PRE_AUTH_MAX_ARGS = HandshakeLimits.PRE_AUTH_MAX_ARGS;
     /** Redis's limit on an unauthenticated client's bulk length. */
@@ -60,6 +61,7 @@ public final class ClientLimits {
     }
 
     /** Takes a client slot; false (and counted) when the port is full. */
+    @Override
     public boolean tryAcquire() {
         while (true) {
             final int now = connected.get();
@@ -73,6 +75,7 @@ public final class ClientLimits {
         }
     }
 
+    @Override
     public void release() {
         connected.decrementAndGet();
     }

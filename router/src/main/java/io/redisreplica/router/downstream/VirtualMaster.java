@@ -18,11 +18,12 @@ import io.redisreplica.router.shard.ShardRuntime;
 import io.redisreplica.router.support.DistinctErrors;
 import io.redisreplica.router.support.ErrorHandler;
 import io.redisreplica.router.tls.SocketFactory;
+import io.redisreplica.server.spi.AcceptLoop;
 import io.redisreplica.server.spi.ClientGuard;
 
 /**
  * One shard's listener: every connection gets a {@link ReplicaSession} (an agent, on its own
- * thread) within the port's {@link ClientLimits}; the {@link AcceptLoop} backs off when accept
+ * thread) within the port's {@link ClientLimits}; the server SPI's {@link AcceptLoop} backs off when accept
  * fails. {@link #close()} stops the acceptor, then closes and joins every session, so none
  * reads the journal after it returns.
  */
@@ -33,6 +34,7 @@ public final class VirtualMaster implements AutoCloseable {
     private final ServerSocket server;
     private final List<ReplicaSession> sessions = new CopyOnWriteArrayList<>();
     private final AcceptLoop loop;
+    private final ClientLimits limits;
     private final ClientGuard guard;
     private final ReplicaPolicy policy;
     /** The shard's replicas' ACK readers' failures: each distinct one logged once, all counted. */
@@ -76,7 +78,11 @@ public final class VirtualMaster implements AutoCloseable {
         this.guard = new ClientGuard("shard " + shard.name(), authUser);
         this.ackErrors = errors.distinct(LOG, "shard " + shard.name() + " ACK readers");
         this.server = bind("shard " + shard.name(), shard.shard().host(), shard.shard().port(), 64);
-        this.loop = new AcceptLoop("shard " + shard.name(), "virtual-master-" + shard.name(), server, limits, (socket, release) -> {
+        this.limits = limits;
+        final String role = "shard " + shard.name();
+        // failed accepts logged once per distinct error, under the accept loop's logger as its recovery line is
+        final DistinctErrors acceptErrors = errors.distinct(LoggerFactory.getLogger(AcceptLoop.class), role);
+        this.loop = new AcceptLoop("virtual-master-" + shard.name(), role, errors::fatal, server, limits, (socket, release) -> {
             guard.sweep();
             final ReplicaSession[] self = new ReplicaSession[1];
             final ReplicaSession session = new ReplicaSession(shard, socket, sockets, stallTimeoutMillis, policy, limits, guard, errors,
@@ -97,7 +103,7 @@ public final class VirtualMaster implements AutoCloseable {
                 sessions.remove(session);
                 throw e;
             }
-        }, errors);
+        }, acceptErrors::record);
     }
 
     /** Starts accepting replicas (once): the port is bound from the constructor on, so replicas that come early wait in its backlog. */
@@ -127,7 +133,7 @@ public final class VirtualMaster implements AutoCloseable {
 
     /** Connection limits and counters of this port. */
     public ClientLimits limits() {
-        return loop.limits();
+        return limits;
     }
 
     /** Wrong AUTH and broken handshakes by address. */

@@ -1,7 +1,7 @@
 /**
  * The shards' virtual masters and their replicas.
  * {@link io.redisreplica.router.downstream.VirtualMaster} listens on a shard's port;
- * {@link io.redisreplica.router.downstream.AcceptLoop} accepts within the port's limits (also for
+ * the server SPI's {@link io.redisreplica.server.spi.AcceptLoop} accepts within the port's limits (also for
  * the admin port), the server module's {@link io.redisreplica.server.spi.ClientGuard} remembers
  * addresses that failed AUTH or broke the protocol and holds back their repeated wrong AUTH. A
  * {@link io.redisreplica.router.downstream.ReplicaSession} takes a replica through the server

@@ -11,16 +11,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.redisreplica.server.ReplicaStatus;
 import io.redisreplica.server.ServerContext;
 import io.redisreplica.server.Snapshot;
+import io.redisreplica.server.spi.AcceptLoop;
 import io.redisreplica.server.spi.ClientGuard;
 import io.redisreplica.server.spi.HandshakeHost;
 
 /**
  * A server's replica sessions and what they share: the settings, the {@link ClientGuard}, the
- * error policy, the client slots ({@code maxclients}) and the sync counters. Sessions register
- * themselves when started and leave when they end; {@link #closeAll()} wakes every session, then
- * joins each.
+ * error policy, the client slots ({@code maxclients}) and the sync counters. The SPI's
+ * {@link AcceptLoop} takes a slot here and hands each connection to {@link #start}. Sessions
+ * register themselves when started and leave when they end; {@link #closeAll()} wakes every
+ * session, then joins each.
  */
-public final class Sessions implements HandshakeHost {
+public final class Sessions implements HandshakeHost, AcceptLoop.Slots, AcceptLoop.Connections {
     private final ServerContext context;
     private final Errors errors;
     private final ClientGuard guard = new ClientGuard("replication server");
@@ -49,7 +51,8 @@ public final class Sessions implements HandshakeHost {
     }
 
     /** Takes a client slot; false (and counted) when {@code maxclients} are connected. */
-    boolean tryAcquire() {
+    @Override
+    public boolean tryAcquire() {
         while (true) {
             final int now = connected.get();
             if (now >= context.maxClients()) {
@@ -62,15 +65,22 @@ public final class Sessions implements HandshakeHost {
         }
     }
 
+    @Override
+    public void release() {
+        connected.decrementAndGet();
+    }
+
     /**
      * Starts the session of an accepted connection, which holds a slot (taken by
-     * {@link #tryAcquire()}) until it ends; when it cannot start, the slot is freed and the error thrown.
+     * {@link #tryAcquire()}) until it ends and runs {@code release}; when it cannot start, the error
+     * is thrown and the accept loop frees the slot.
      */
-    void start(Socket socket) {
+    @Override
+    public void start(Socket socket, Runnable release) {
         final ReplicaSession[] self = new ReplicaSession[1];
         final ReplicaSession session = new ReplicaSession(this, socket, () -> {
             sessions.remove(self[0]);
-            connected.decrementAndGet();
+            release.run();
         });
         self[0] = session;
         sessions.add(session);
@@ -81,7 +91,6 @@ public final class Sessions implements HandshakeHost {
             session.start();
         } catch (RuntimeException | Error e) { // "unable to create native thread" too
             sessions.remove(session);
-            connected.decrementAndGet();
             throw e;
         }
     }

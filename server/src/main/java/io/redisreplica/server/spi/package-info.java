@@ -10,7 +10,9 @@
  * {@link io.redisreplica.server.spi.ClientGuard} checks AUTH in constant time and slows a brute
  * force per address; {@link io.redisreplica.server.spi.SafeText} makes a client's bytes safe to
  * echo or log; {@link io.redisreplica.server.spi.AckReader} reads a streaming replica's
- * {@code REPLCONF ACK}s and shows it stalled; {@link io.redisreplica.server.spi.Loop} is a loop on a named thread that wakes,
+ * {@code REPLCONF ACK}s and shows it stalled; {@link io.redisreplica.server.spi.AcceptLoop} accepts
+ * within a listener's client slots, backs off when accept fails and reports to the owner's error
+ * policy; {@link io.redisreplica.server.spi.Loop} is a loop on a named thread that wakes,
  * joins and reports what escapes it (the server's loops and the router's agents). Uses {@code resp} (framing) and SLF4J; nothing of the rest of the server.
  */
 package io.redisreplica.server.spi;
