@@ -24,6 +24,7 @@ import io.redisreplica.router.tls.SocketFactory;
 import io.redisreplica.server.spi.AckReader;
 import io.redisreplica.server.spi.ClientGuard;
 import io.redisreplica.server.spi.ReplicaHandshake;
+import io.redisreplica.server.spi.SyncDecision;
 
 /**
  * One replica of a shard, on a thread of its own: the {@link ReplicaHandshake}, then the
@@ -293,7 +294,7 @@ public final class ReplicaSession extends Agent {
                 // the epoch before the replid: a new epoch after this read ends the stream (newEpoch writes replid, then epoch)
                 long epoch = shard.epoch();
                 final GrowingSnapshot growing = shard.growing();
-                final SyncDecision.Shard at = position(reader, rdbOnly, growing != null);
+                final SyncDecision.Source at = position(reader, rdbOnly, growing != null);
                 final SyncDecision decision = SyncDecision.decide(request, at);
                 switch (decision.action()) {
                     case WAIT_FOR_SNAPSHOT -> {
@@ -368,13 +369,13 @@ public final class ReplicaSession extends Agent {
     }
 
     /** The shard's position for the decision; the journal is scanned for writes after the snapshot only for rdb-only. */
-    private SyncDecision.Shard position(JournalReader reader, boolean rdbOnly, boolean growing) throws IOException {
+    private SyncDecision.Source position(JournalReader reader, boolean rdbOnly, boolean growing) throws IOException {
         final String replid = shard.replid();
         final long snapshotOffset = shard.snapshotOffset();
         final long end = shard.journal().endOffset();
         final long firstWrite = rdbOnly && snapshotOffset >= 0 ? SnapshotSender.firstWriteAfter(reader, snapshotOffset) : -1;
         final long first = rdbOnly || snapshotOffset < 0 ? end : shard.journal().firstOffset(); // a probe: only when it counts
-        return new SyncDecision.Shard(shard.name(), replid, snapshotOffset, first, end, firstWrite, shard.previousReplid(),
+        return new SyncDecision.Source("shard " + shard.name(), replid, snapshotOffset, first, end, firstWrite, shard.previousReplid(),
             shard.previousReplidEnd(), shard.journalDamagedInThisEpoch(), growing);
     }
 

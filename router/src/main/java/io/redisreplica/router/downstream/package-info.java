@@ -8,7 +8,7 @@
  * module's {@link io.redisreplica.server.spi.ReplicaHandshake} (the one a {@code ReplicationServer}
  * runs, with the shard's {@link io.redisreplica.router.downstream.ShardHandshakeHost} for its
  * password, INFO and ROLE), answers its {@code PSYNC} as the pure
- * {@link io.redisreplica.router.downstream.SyncDecision} says ({@code +CONTINUE}, or
+ * {@link io.redisreplica.server.spi.SyncDecision} (the server SPI's) says ({@code +CONTINUE}, or
  * {@code +FULLRESYNC} with the {@link io.redisreplica.router.downstream.SnapshotSender}, or with
  * the {@link io.redisreplica.router.downstream.SnapshotStream} while the shard's next snapshot is
  * still being split (read from its file behind the splitter's published position), a wait
