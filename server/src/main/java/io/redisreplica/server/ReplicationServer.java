@@ -56,7 +56,7 @@ public final class ReplicationServer implements AutoCloseable {
         this.sessions = new Sessions(context, errors);
         final String name = "replication-server-" + socket.getLocalPort();
         // the server's error policy: each failure to the ServerListener, logged once per distinct error
-        this.accept = new AcceptLoop(name, name, errors::fatal, socket, sessions, sessions,
+        this.accept = new AcceptLoop(name, name, errors::fatal, socket, sessions.slots(), sessions,
             (what, e) -> errors.handled(name + ": " + what, e));
         this.keepAlive = context.pingPeriodMillis() > 0 ? new KeepAlive(sessions, context.pingPeriodMillis()) : null;
     }

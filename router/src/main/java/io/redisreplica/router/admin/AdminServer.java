@@ -95,7 +95,7 @@ public final class AdminServer implements AutoCloseable {
                 AdminServer.this.serve(socket);
             }
         });
-        this.loop = new AcceptLoop("admin-" + port, "admin", errors::fatal, server, limits, connections,
+        this.loop = new AcceptLoop("admin-" + port, "admin", errors::fatal, server, limits.slots(), connections,
             errors.distinct(LoggerFactory.getLogger(AcceptLoop.class), "admin")::record);
         LOG.info("admin: INFO and /metrics on {}:{}{}{} (maxclients {})", host, port, sockets.isTls() ? " with TLS" : "",
             auth.required() ? ", after AUTH" : "", limits.maxClients());

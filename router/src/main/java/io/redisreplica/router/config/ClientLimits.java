@@ -1,10 +1,7 @@
 package io.redisreplica.router.config;
 
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-
 import io.redisreplica.resp.RespDecoderContext;
-import io.redisreplica.server.spi.AcceptLoop;
+import io.redisreplica.server.spi.ClientSlots;
 import io.redisreplica.server.spi.HandshakeLimits;
 
 /**
@@ -16,7 +13,7 @@ import io.redisreplica.server.spi.HandshakeLimits;
  * ({@code maxclients} in the config). Argument tables grow with the bytes that arrive, so a
  * connection in the handshake costs its ~17 KB read buffer and nothing more.
  */
-public final class ClientLimits implements AcceptLoop.Slots {
+public final class ClientLimits {
     /** Redis's limit on an unauthenticated client's multibulk length. */
     static final int PRE_AUTH_MAX_ARGS = HandshakeLimits.PRE_AUTH_MAX_ARGS;
     /** Redis's limit on an unauthenticated client's bulk length. */
@@ -27,14 +24,12 @@ public final class ClientLimits implements AcceptLoop.Slots {
     public static final int DEFAULT_MAX_CLIENTS = 128;
     public static final long DEFAULT_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
-    private final int maxClients;
     private final long handshakeTimeoutMillis;
-    private final AtomicInteger connected = new AtomicInteger();
-    private final AtomicLong refused = new AtomicLong();
+    private final ClientSlots slots;
 
     public ClientLimits(int maxClients, long handshakeTimeoutMillis) {
-        this.maxClients = maxClients;
         this.handshakeTimeoutMillis = handshakeTimeoutMillis;
+        this.slots = new ClientSlots(maxClients);
     }
 
     public static ClientLimits of(RouterConfig config) {
@@ -52,7 +47,7 @@ public final class ClientLimits implements AcceptLoop.Slots {
     }
 
     public int maxClients() {
-        return maxClients;
+        return slots.maxClients();
     }
 
     /** A connection that has not sent SYNC/PSYNC within this is closed (on the admin port: has not sent its request). */
@@ -60,33 +55,18 @@ public final class ClientLimits implements AcceptLoop.Slots {
         return handshakeTimeoutMillis;
     }
 
-    /** Takes a client slot; false (and counted) when the port is full. */
-    @Override
-    public boolean tryAcquire() {
-        while (true) {
-            final int now = connected.get();
-            if (now >= maxClients) {
-                refused.incrementAndGet();
-                return false;
-            }
-            if (connected.compareAndSet(now, now + 1)) {
-                return true;
-            }
-        }
-    }
-
-    @Override
-    public void release() {
-        connected.decrementAndGet();
+    /** The port's {@code maxclients} slots, which its accept loop takes (the server module's). */
+    public ClientSlots slots() {
+        return slots;
     }
 
     /** Connections holding a slot now. */
     public int connected() {
-        return connected.get();
+        return slots.connected();
     }
 
     /** Connections refused because the port was full, since start. */
     public long refused() {
-        return refused.get();
+        return slots.refused();
     }
 }

@@ -82,7 +82,7 @@ public final class VirtualMaster implements AutoCloseable {
         final String role = "shard " + shard.name();
         // failed accepts logged once per distinct error, under the accept loop's logger as its recovery line is
         final DistinctErrors acceptErrors = errors.distinct(LoggerFactory.getLogger(AcceptLoop.class), role);
-        this.loop = new AcceptLoop("virtual-master-" + shard.name(), role, errors::fatal, server, limits, (socket, release) -> {
+        this.loop = new AcceptLoop("virtual-master-" + shard.name(), role, errors::fatal, server, limits.slots(), (socket, release) -> {
             guard.sweep();
             final ReplicaSession[] self = new ReplicaSession[1];
             final ReplicaSession session = new ReplicaSession(shard, socket, sockets, stallTimeoutMillis, policy, limits, guard, errors,

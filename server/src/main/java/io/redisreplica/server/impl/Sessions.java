@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.redisreplica.server.ReplicaStatus;
@@ -13,22 +12,22 @@ import io.redisreplica.server.ServerContext;
 import io.redisreplica.server.Snapshot;
 import io.redisreplica.server.spi.AcceptLoop;
 import io.redisreplica.server.spi.ClientGuard;
+import io.redisreplica.server.spi.ClientSlots;
 import io.redisreplica.server.spi.HandshakeHost;
 
 /**
  * A server's replica sessions and what they share: the settings, the {@link ClientGuard}, the
- * error policy, the client slots ({@code maxclients}) and the sync counters. The SPI's
- * {@link AcceptLoop} takes a slot here and hands each connection to {@link #start}. Sessions
+ * error policy, the {@link ClientSlots} ({@code maxclients}) and the sync counters. The SPI's
+ * {@link AcceptLoop} takes a slot and hands each connection to {@link #start}. Sessions
  * register themselves when started and leave when they end; {@link #closeAll()} wakes every
  * session, then joins each.
  */
-public final class Sessions implements HandshakeHost, AcceptLoop.Slots, AcceptLoop.Connections {
+public final class Sessions implements HandshakeHost, AcceptLoop.Connections {
     private final ServerContext context;
     private final Errors errors;
     private final ClientGuard guard = new ClientGuard("replication server");
     private final Set<ReplicaSession> sessions = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger connected = new AtomicInteger();
-    private final AtomicLong refused = new AtomicLong();
+    private final ClientSlots slots;
     private final AtomicLong fullResyncs = new AtomicLong();
     private final AtomicLong partialResyncs = new AtomicLong();
     private volatile boolean closed;
@@ -36,6 +35,7 @@ public final class Sessions implements HandshakeHost, AcceptLoop.Slots, AcceptLo
     public Sessions(ServerContext context, Errors errors) {
         this.context = context;
         this.errors = errors;
+        this.slots = new ClientSlots(context.maxClients());
     }
 
     public ServerContext context() {
@@ -50,29 +50,9 @@ public final class Sessions implements HandshakeHost, AcceptLoop.Slots, AcceptLo
         return guard;
     }
 
-    /** Takes a client slot; false (and counted) when {@code maxclients} are connected. */
-    @Override
-    public boolean tryAcquire() {
-        while (true) {
-            final int now = connected.get();
-            if (now >= context.maxClients()) {
-                refused.incrementAndGet();
-                return false;
-            }
-            if (connected.compareAndSet(now, now + 1)) {
-                return true;
-            }
-        }
-    }
-
-    @Override
-    public void release() {
-        connected.decrementAndGet();
-    }
-
     /**
      * Starts the session of an accepted connection, which holds a slot (taken by
-     * {@link #tryAcquire()}) until it ends and runs {@code release}; when it cannot start, the error
+     * {@link ClientSlots#tryAcquire()}) until it ends and runs {@code release}; when it cannot start, the error
      * is thrown and the accept loop frees the slot.
      */
     @Override
@@ -97,7 +77,12 @@ public final class Sessions implements HandshakeHost, AcceptLoop.Slots, AcceptLo
 
     /** Connections refused because {@code maxclients} were connected, since start. */
     public long refused() {
-        return refused.get();
+        return slots.refused();
+    }
+
+    /** The {@code maxclients} slots the accept loop takes. */
+    public ClientSlots slots() {
+        return slots;
     }
 
     public long fullResyncs() {

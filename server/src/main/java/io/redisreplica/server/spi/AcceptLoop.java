@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The accept loop of a listener: each connection within the client {@link Slots}
+ * The accept loop of a listener: each connection within the {@link ClientSlots}
  * ({@code maxclients}: past it a connection is answered {@code -ERR max number of clients
  * reached}, as Redis does, and closed) is handed to {@link Connections}, which serves it on a
  * thread of its own. A failing {@code accept} (EMFILE: out of file descriptors) backs off from
@@ -31,15 +31,6 @@ public final class AcceptLoop extends Loop {
     public static final long MIN_BACKOFF_MILLIS = 10;
     public static final long MAX_BACKOFF_MILLIS = 1000;
     private static final byte[] FULL = "-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII);
-
-    /** The listener's client slots ({@code maxclients}). */
-    public interface Slots {
-        /** Takes a slot; false (and counted by the owner) when all are taken. */
-        boolean tryAcquire();
-
-        /** Frees a slot taken by {@link #tryAcquire()}. */
-        void release();
-    }
 
     /**
      * Takes an accepted connection, which holds a slot, and starts what serves it; that calls
@@ -65,7 +56,7 @@ public final class AcceptLoop extends Loop {
 
     private final String role;
     private final ServerSocket server;
-    private final Slots slots;
+    private final ClientSlots slots;
     private final Connections connections;
     private final Failures failures;
     private final AtomicLong errors = new AtomicLong();
@@ -76,7 +67,7 @@ public final class AcceptLoop extends Loop {
      * @param role what its log lines begin with ({@code shard a}, {@code admin})
      * @param fatal where a throwable that escapes the loop goes
      */
-    public AcceptLoop(String name, String role, FatalErrors fatal, ServerSocket server, Slots slots, Connections connections,
+    public AcceptLoop(String name, String role, FatalErrors fatal, ServerSocket server, ClientSlots slots, Connections connections,
         Failures failures) {
         super(name, fatal, 2 * MAX_BACKOFF_MILLIS);
         this.role = role;

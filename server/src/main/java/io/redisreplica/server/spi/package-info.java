@@ -11,8 +11,11 @@
  * force per address; {@link io.redisreplica.server.spi.SafeText} makes a client's bytes safe to
  * echo or log; {@link io.redisreplica.server.spi.AckReader} reads a streaming replica's
  * {@code REPLCONF ACK}s and shows it stalled; {@link io.redisreplica.server.spi.AcceptLoop} accepts
- * within a listener's client slots, backs off when accept fails and reports to the owner's error
- * policy; {@link io.redisreplica.server.spi.Loop} is a loop on a named thread that wakes,
- * joins and reports what escapes it (the server's loops and the router's agents). Uses {@code resp} (framing) and SLF4J; nothing of the rest of the server.
+ * within a listener's {@link io.redisreplica.server.spi.ClientSlots}, backs off when accept fails
+ * and reports to the owner's error policy; {@link io.redisreplica.server.spi.SyncDecision} is the
+ * pure answer to a SYNC or PSYNC; {@link io.redisreplica.server.spi.Loop} is a loop on a named
+ * thread that wakes, joins and reports what escapes it (the server's loops and the router's
+ * agents). Uses {@code resp} (framing), Agrona's buffers and SLF4J; nothing of the rest of the
+ * server.
  */
 package io.redisreplica.server.spi;
