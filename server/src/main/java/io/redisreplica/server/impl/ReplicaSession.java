@@ -48,17 +48,6 @@ final class ReplicaSession extends Agent {
     private volatile State state = State.HANDSHAKE;
     private volatile long sentOffset = -1;
     private volatile AckReader acks;
-    /** A reset link ends the session quietly, as the stream's own failure does; anything else is a fault, reported. */
-    private final AckReader.Listener ackListener = new AckReader.Listener() {
-        @Override
-        public void readFailed(String what, Exception error) {
-            if (error instanceof IOException) {
-                LOG.debug("{}: {}", what, error.toString());
-            } else {
-                server.errors().handled("acks-" + peer, error);
-            }
-        }
-    };
     /** After a diskless-framed transfer nothing may follow until the replica ACKs: the mark must be the last bytes it read. */
     private boolean awaitFirstAck;
 
@@ -161,7 +150,7 @@ final class ReplicaSession extends Agent {
 
     private void sync(ReplicaHandshake.Sync sync, InputStream in, OutputStream out) throws IOException, InterruptedException {
         final boolean psync = sync.replid() != null;
-        final SyncDecision.Request request = new SyncDecision.Request(sync.replid(), sync.offset(), handshake.rdbOnly(), null, false,
+        SyncDecision.Request request = new SyncDecision.Request(sync.replid(), sync.offset(), handshake.rdbOnly(), null, false,
             socket.getLocalAddress().getHostAddress() + " " + socket.getLocalPort(), handshake.capaEof());
         final long deadline = System.currentTimeMillis() + server.context().snapshotWaitMillis();
         boolean toldWaiting = false;
@@ -203,7 +192,11 @@ final class ReplicaSession extends Agent {
                     if (serve(decision, snapshot, psync, sync, in, out)) {
                         return;
                     }
-                    // the source moved between its offsets and the cursor: decided again
+                    if (decision.action() == SyncDecision.Action.CONTINUE && sameHistory(snapshot)) {
+                        // the source holds no command boundary there, as a replica never asks: a full resync, not this again
+                        LOG.info("replica {}: no cursor at offset {}: a full resync instead", peer, sync.offset());
+                        request = new SyncDecision.Request(null, -1, false, null, false, request.self(), request.capaEof());
+                    } // else the source moved between its offsets and the cursor: decided again
                 }
                 default -> throw new IllegalStateException("unhandled " + decision.action()); // no policy, no growing snapshot here
             }
@@ -272,7 +265,7 @@ final class ReplicaSession extends Agent {
     private void stream(JournalCursor cursor, long from, InputStream in, byte[] rest, OutputStream out, boolean psync)
         throws IOException, InterruptedException {
         final AckReader a = new AckReader("acks-" + peer, errors()::fatal, "replica " + peer, socket, in, rest, () -> sentOffset,
-            () -> server.context().source().endOffset()).listener(ackListener);
+            () -> server.context().source().endOffset()).listener(server.ackListener(peer));
         if (psync) {
             // the server's rule: a replica stopped before its first ACK pauses all the same
             a.stallMillis(server.context().stallMillis()).replTimeoutMillis(server.context().replTimeoutMillis()).stallBeforeFirstAck(from);

@@ -1,5 +1,6 @@
 package io.redisreplica.server.impl;
 
+import java.io.IOException;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,10 +8,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.redisreplica.server.ReplicaStatus;
 import io.redisreplica.server.ServerContext;
 import io.redisreplica.server.Snapshot;
 import io.redisreplica.server.spi.AcceptLoop;
+import io.redisreplica.server.spi.AckReader;
 import io.redisreplica.server.spi.ClientGuard;
 import io.redisreplica.server.spi.ClientSlots;
 import io.redisreplica.server.spi.HandshakeHost;
@@ -23,6 +28,7 @@ import io.redisreplica.server.spi.HandshakeHost;
  * session, then joins each.
  */
 public final class Sessions implements HandshakeHost, AcceptLoop.Connections {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaSession.class);
     private final ServerContext context;
     private final Errors errors;
     private final ClientGuard guard = new ClientGuard("replication server");
@@ -73,6 +79,23 @@ public final class Sessions implements HandshakeHost, AcceptLoop.Connections {
             sessions.remove(session);
             throw e;
         }
+    }
+
+    /**
+     * What the ACK reader of replica {@code peer} reports to: a reset link ends its session
+     * quietly, as the stream's own failure does; anything else is a fault, reported.
+     */
+    AckReader.Listener ackListener(String peer) {
+        return new AckReader.Listener() {
+            @Override
+            public void readFailed(String what, Exception error) {
+                if (error instanceof IOException) {
+                    LOG.debug("{}: {}", what, error.toString());
+                } else {
+                    errors.handled("acks-" + peer, error);
+                }
+            }
+        };
     }
 
     /** Connections refused because {@code maxclients} were connected, since start. */

@@ -3,7 +3,11 @@ package io.redisreplica.server.usage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -139,5 +143,45 @@ class ServerFaultsIntegrationTest {
             assertEquals(1, server.fullResyncs());
         }
         assertEquals(1, errors.size(), errors.toString());
+    }
+
+    @Test
+    void shouldResyncInFullWhenTheSourceHoldsNoCommandBoundaryAtTheAskedOffset() throws Exception {
+        final ReplicationBacklog backlog = new ReplicationBacklog(1 << 20);
+        final Snapshot snapshot = Snapshot.ofFile(Snapshot.newReplid(), 0, Snapshots.write(dir.resolve("s.rdb"), 10));
+        backlog.snapshot(snapshot);
+        backlog.appendCommand("SET", "k", "v");
+        // as the ReplicationSource contract allows: no cursor inside a command
+        final ReplicationSource boundaries = new ReplicationSource() {
+            @Override
+            public Snapshot snapshot() {
+                return backlog.snapshot();
+            }
+
+            @Override
+            public long firstOffset() {
+                return backlog.firstOffset();
+            }
+
+            @Override
+            public long endOffset() {
+                return backlog.endOffset();
+            }
+
+            @Override
+            public JournalCursor cursor(long offset) {
+                return offset == 0 || offset == backlog.endOffset() ? backlog.cursor(offset) : null;
+            }
+        };
+        try (ReplicationServer server = ReplicationServer.start(new ServerContext().source(boundaries).listener(listener));
+            Socket client = new Socket("127.0.0.1", server.port())) {
+            client.setSoTimeout(30_000);
+            client.getOutputStream().write(("PSYNC " + snapshot.replid() + " 3\r\n").getBytes(StandardCharsets.US_ASCII));
+            final BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.US_ASCII));
+            assertEquals("+FULLRESYNC " + snapshot.replid() + " 0", in.readLine(), "offset 3 is inside the SET");
+            Await.until("counted", () -> server.fullResyncs() == 1);
+            assertEquals(0, server.partialResyncs());
+        }
+        assertEquals(List.of(), errors);
     }
 }
