@@ -21,9 +21,9 @@ import io.redisreplica.resp.CommandFramer;
 import io.redisreplica.router.config.ClientLimits;
 import io.redisreplica.router.downstream.VirtualMaster;
 import io.redisreplica.router.support.ErrorHandler;
-import io.redisreplica.router.support.SafeText;
 import io.redisreplica.router.tls.SocketFactory;
 import io.redisreplica.server.spi.AcceptLoop;
+import io.redisreplica.server.spi.SafeText;
 
 /**
  * The operator's view, on the {@code admin} port, in two dialects on one socket:

@@ -19,11 +19,11 @@ import io.redisreplica.router.shard.ShardRuntime;
 import io.redisreplica.router.support.Agent;
 import io.redisreplica.router.support.DistinctErrors;
 import io.redisreplica.router.support.ErrorHandler;
-import io.redisreplica.router.support.SafeText;
 import io.redisreplica.router.tls.SocketFactory;
 import io.redisreplica.server.spi.AckReader;
 import io.redisreplica.server.spi.ClientGuard;
 import io.redisreplica.server.spi.ReplicaHandshake;
+import io.redisreplica.server.spi.SafeText;
 import io.redisreplica.server.spi.SyncDecision;
 
 /**
