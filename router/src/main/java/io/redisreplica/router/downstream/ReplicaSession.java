@@ -23,6 +23,7 @@ import io.redisreplica.router.tls.SocketFactory;
 import io.redisreplica.server.spi.AckReader;
 import io.redisreplica.server.spi.ClientGuard;
 import io.redisreplica.server.spi.ReplicaHandshake;
+import io.redisreplica.server.spi.ReplicaList;
 import io.redisreplica.server.spi.SafeText;
 import io.redisreplica.server.spi.SyncDecision;
 

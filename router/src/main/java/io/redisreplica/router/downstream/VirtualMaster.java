@@ -20,6 +20,7 @@ import io.redisreplica.router.support.ErrorHandler;
 import io.redisreplica.router.tls.SocketFactory;
 import io.redisreplica.server.spi.AcceptLoop;
 import io.redisreplica.server.spi.ClientGuard;
+import io.redisreplica.server.spi.ReplicaList;
 
 /**
  * One shard's listener: every connection gets a {@link ReplicaSession} (an agent, on its own
@@ -92,7 +93,7 @@ public final class VirtualMaster implements AutoCloseable {
                     release.run();
                 });
             self[0] = session;
-            session.replicas(() -> ReplicaList.of(List.copyOf(sessions)));
+            session.replicas(() -> replicaList(List.copyOf(sessions)));
             session.twinStreams(me -> sessions.stream().anyMatch(other -> other != me && !other.ended()
                 && other.state() == ReplicaSession.State.STREAMING && other.identity().equals(me.identity())));
             sessions.removeIf(ReplicaSession::ended);
@@ -104,6 +105,22 @@ public final class VirtualMaster implements AutoCloseable {
                 throw e;
             }
         }, acceptErrors::record);
+    }
+
+    /** The shard's replicas as INFO and ROLE list them: the lag is the commit clock's, in seconds. */
+    private static ReplicaList replicaList(List<ReplicaSession> sessions) {
+        return new ReplicaList(sessions.stream().filter(s -> !s.ended() && s.listeningPort() > 0).map(s -> new ReplicaList.Entry(
+            s.socketAddress(), s.listeningPort(), redisState(s.state()), Math.max(0, s.ackedOffset()),
+            Math.round(s.lagMillis() / 1000))).toList());
+    }
+
+    /** Redis's words: a replica still getting its RDB is {@code wait_bgsave}/{@code send_bulk}, then {@code online}. */
+    private static String redisState(ReplicaSession.State state) {
+        return switch (state) {
+            case HANDSHAKE -> "wait_bgsave";
+            case FULL_SYNC -> "send_bulk";
+            default -> "online";
+        };
     }
 
     /** Starts accepting replicas (once): the port is bound from the constructor on, so replicas that come early wait in its backlog. */

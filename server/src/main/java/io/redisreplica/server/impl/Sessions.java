@@ -19,6 +19,7 @@ import io.redisreplica.server.spi.AckReader;
 import io.redisreplica.server.spi.ClientGuard;
 import io.redisreplica.server.spi.ClientSlots;
 import io.redisreplica.server.spi.HandshakeHost;
+import io.redisreplica.server.spi.ReplicaList;
 
 /**
  * A server's replica sessions and what they share: the settings, the {@link ClientGuard}, the
@@ -164,13 +165,13 @@ public final class Sessions implements HandshakeHost, AcceptLoop.Connections {
 
     @Override
     public String info() {
-        return "# Replication\r\nrole:master\r\n" + infoLines() + "master_replid:" + replid() + "\r\nmaster_repl_offset:"
+        return "# Replication\r\nrole:master\r\n" + replicaList().infoLines() + "master_replid:" + replid() + "\r\nmaster_repl_offset:"
             + context.source().endOffset() + "\r\n";
     }
 
     @Override
     public String role() {
-        return "*3\r\n$6\r\nmaster\r\n:" + context.source().endOffset() + "\r\n" + roleArray();
+        return "*3\r\n$6\r\nmaster\r\n:" + context.source().endOffset() + "\r\n" + replicaList().roleArray();
     }
 
     @Override
@@ -188,31 +189,14 @@ public final class Sessions implements HandshakeHost, AcceptLoop.Connections {
         }
     }
 
-    /** INFO's {@code connected_slaves} and {@code slaveN} lines. */
-    String infoLines() {
-        final List<ReplicaStatus> list = replicas();
-        final StringBuilder sb = new StringBuilder("connected_slaves:").append(list.size()).append("\r\n");
-        for (int i = 0; i < list.size(); i++) {
-            final ReplicaStatus r = list.get(i);
-            sb.append("slave").append(i).append(":ip=").append(r.address()).append(",port=").append(r.listeningPort())
-                .append(",state=").append(r.state() == ReplicaStatus.State.FULL_SYNC ? "send_bulk" : "online")
-                .append(",offset=").append(Math.max(0, r.ackedOffset())).append(",lag=").append(Math.max(0, r.lastAckMillisAgo() / 1000))
-                .append("\r\n");
+    /** The replicas as INFO and ROLE list them: the lag is the time since the last ACK, as Redis's. */
+    private ReplicaList replicaList() {
+        final List<ReplicaList.Entry> list = new ArrayList<>();
+        for (ReplicaStatus r : replicas()) {
+            list.add(new ReplicaList.Entry(r.address(), r.listeningPort(), r.state() == ReplicaStatus.State.FULL_SYNC ? "send_bulk" : "online",
+                Math.max(0, r.ackedOffset()), Math.max(0, r.lastAckMillisAgo() / 1000)));
         }
-        return sb.toString();
-    }
-
-    /** ROLE's list of replicas: {@code [ip, port, acked offset]} each. */
-    String roleArray() {
-        final List<ReplicaStatus> list = replicas();
-        final StringBuilder sb = new StringBuilder("*").append(list.size()).append("\r\n");
-        for (ReplicaStatus r : list) {
-            final String port = Integer.toString(r.listeningPort());
-            final String offset = Long.toString(Math.max(0, r.ackedOffset()));
-            sb.append("*3\r\n$").append(r.address().length()).append("\r\n").append(r.address()).append("\r\n$").append(port.length())
-                .append("\r\n").append(port).append("\r\n$").append(offset.length()).append("\r\n").append(offset).append("\r\n");
-        }
-        return sb.toString();
+        return new ReplicaList(list);
     }
 
     /** Wakes every session (closes its socket), then joins each: none reads the source after this returns. */

@@ -5,7 +5,8 @@
  * made of them, as the server is. A documented SPI: stable like the API, but lower level.
  *
  * <p>{@link io.redisreplica.server.spi.ReplicaHandshake} answers a replica until its SYNC or
- * PSYNC (PING, AUTH, REPLCONF, INFO, ROLE) for a {@link io.redisreplica.server.spi.HandshakeHost},
+ * PSYNC (PING, AUTH, REPLCONF, INFO, ROLE) for a {@link io.redisreplica.server.spi.HandshakeHost}
+ * (whose INFO and ROLE list the replicas as a {@link io.redisreplica.server.spi.ReplicaList}),
  * within the {@link io.redisreplica.server.spi.HandshakeLimits} (Redis's pre-AUTH limits);
  * {@link io.redisreplica.server.spi.ClientGuard} checks AUTH in constant time and slows a brute
  * force per address; {@link io.redisreplica.server.spi.SafeText} makes a client's bytes safe to
