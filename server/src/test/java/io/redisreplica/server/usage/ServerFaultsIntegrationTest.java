@@ -48,6 +48,37 @@ class ServerFaultsIntegrationTest {
         }
     };
 
+    /** Opens a cursor of the test's making. */
+    @FunctionalInterface
+    private interface Cursors {
+        JournalCursor open(long offset) throws IOException;
+    }
+
+    /** {@code backlog} as a source whose cursors {@code cursors} makes. */
+    private static ReplicationSource over(ReplicationBacklog backlog, Cursors cursors) {
+        return new ReplicationSource() {
+            @Override
+            public Snapshot snapshot() {
+                return backlog.snapshot();
+            }
+
+            @Override
+            public long firstOffset() {
+                return backlog.firstOffset();
+            }
+
+            @Override
+            public long endOffset() {
+                return backlog.endOffset();
+            }
+
+            @Override
+            public JournalCursor cursor(long offset) throws IOException {
+                return cursors.open(offset);
+            }
+        };
+    }
+
     private static long counter(RedisServer replica) {
         try (RedisClient c = replica.client()) {
             final String v = c.callString("GET", "counter");
@@ -91,41 +122,23 @@ class ServerFaultsIntegrationTest {
         final ReplicationBacklog backlog = new ReplicationBacklog(1 << 20);
         backlog.snapshot(Snapshot.ofFile(Snapshot.newReplid(), 0, Snapshots.write(dir.resolve("s.rdb"), 10)));
         final AtomicBoolean failNext = new AtomicBoolean();
-        final ReplicationSource failing = new ReplicationSource() {
-            @Override
-            public Snapshot snapshot() {
-                return backlog.snapshot();
-            }
-
-            @Override
-            public long firstOffset() {
-                return backlog.firstOffset();
-            }
-
-            @Override
-            public long endOffset() {
-                return backlog.endOffset();
-            }
-
-            @Override
-            public JournalCursor cursor(long offset) {
-                final JournalCursor cursor = backlog.cursor(offset);
-                return cursor == null ? null : new JournalCursor() {
-                    @Override
-                    public int read(byte[] dst, int at, int length) throws IOException {
-                        if (failNext.compareAndSet(true, false)) {
-                            throw new IOException("disk read failed (test)");
-                        }
-                        return cursor.read(dst, at, length);
+        final ReplicationSource failing = over(backlog, offset -> {
+            final JournalCursor cursor = backlog.cursor(offset);
+            return cursor == null ? null : new JournalCursor() {
+                @Override
+                public int read(byte[] dst, int at, int length) throws IOException {
+                    if (failNext.compareAndSet(true, false)) {
+                        throw new IOException("disk read failed (test)");
                     }
+                    return cursor.read(dst, at, length);
+                }
 
-                    @Override
-                    public void await(long timeoutMillis) throws InterruptedException {
-                        cursor.await(timeoutMillis);
-                    }
-                };
-            }
-        };
+                @Override
+                public void await(long timeoutMillis) throws InterruptedException {
+                    cursor.await(timeoutMillis);
+                }
+            };
+        });
         try (ReplicationServer server = ReplicationServer.start(new ServerContext().source(failing).listener(listener))) {
             final RedisServer replica = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + server.port()));
             replica.awaitReplicaInSync(30_000);
@@ -152,27 +165,8 @@ class ServerFaultsIntegrationTest {
         backlog.snapshot(snapshot);
         backlog.appendCommand("SET", "k", "v");
         // as the ReplicationSource contract allows: no cursor inside a command
-        final ReplicationSource boundaries = new ReplicationSource() {
-            @Override
-            public Snapshot snapshot() {
-                return backlog.snapshot();
-            }
-
-            @Override
-            public long firstOffset() {
-                return backlog.firstOffset();
-            }
-
-            @Override
-            public long endOffset() {
-                return backlog.endOffset();
-            }
-
-            @Override
-            public JournalCursor cursor(long offset) {
-                return offset == 0 || offset == backlog.endOffset() ? backlog.cursor(offset) : null;
-            }
-        };
+        final ReplicationSource boundaries = over(backlog,
+            offset -> offset == 0 || offset == backlog.endOffset() ? backlog.cursor(offset) : null);
         try (ReplicationServer server = ReplicationServer.start(new ServerContext().source(boundaries).listener(listener));
             Socket client = new Socket("127.0.0.1", server.port())) {
             client.setSoTimeout(30_000);
