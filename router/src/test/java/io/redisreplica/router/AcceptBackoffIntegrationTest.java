@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.redisreplica.router.downstream.AcceptLoop;
+import io.redisreplica.server.spi.AcceptLoop;
 import io.redisreplica.testkit.Await;
 import io.redisreplica.testkit.RedisServers;
 

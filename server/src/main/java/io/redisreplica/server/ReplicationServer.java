@@ -6,10 +6,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.List;
 
-import io.redisreplica.server.impl.AcceptLoop;
 import io.redisreplica.server.impl.Errors;
 import io.redisreplica.server.impl.KeepAlive;
 import io.redisreplica.server.impl.Sessions;
+import io.redisreplica.server.spi.AcceptLoop;
 
 /**
  * A Redis master as far as its replicas can tell: it listens on a port, and a real
@@ -54,7 +54,10 @@ public final class ReplicationServer implements AutoCloseable {
         this.socket = socket;
         this.errors = new Errors(context.listener());
         this.sessions = new Sessions(context, errors);
-        this.accept = new AcceptLoop(socket, sessions);
+        final String name = "replication-server-" + socket.getLocalPort();
+        // the server's error policy: each failure to the ServerListener, logged once per distinct error
+        this.accept = new AcceptLoop(name, name, errors::fatal, socket, sessions.slots(), sessions,
+            (what, e) -> errors.handled(name + ": " + what, e));
         this.keepAlive = context.pingPeriodMillis() > 0 ? new KeepAlive(sessions, context.pingPeriodMillis()) : null;
     }
 

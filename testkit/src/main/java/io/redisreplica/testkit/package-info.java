@@ -12,6 +12,7 @@
  * certificates made with {@code openssl} ({@link io.redisreplica.testkit.TlsCertificates}) for
  * servers started with TLS ({@code RedisServers.startTls}); and a strict parser of the Prometheus
  * text format ({@link io.redisreplica.testkit.PrometheusText}), the oracle for what {@code /metrics}
- * serves.
+ * serves; {@link io.redisreplica.testkit.ApiSurface} lists what a public package exposes, for the
+ * tests that keep an API apart from its {@code impl} package.
  */
 package io.redisreplica.testkit;

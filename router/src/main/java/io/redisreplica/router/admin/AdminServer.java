@@ -19,11 +19,11 @@ import org.slf4j.LoggerFactory;
 import io.redisreplica.resp.Command;
 import io.redisreplica.resp.CommandFramer;
 import io.redisreplica.router.config.ClientLimits;
-import io.redisreplica.router.downstream.AcceptLoop;
 import io.redisreplica.router.downstream.VirtualMaster;
 import io.redisreplica.router.support.ErrorHandler;
-import io.redisreplica.router.support.SafeText;
 import io.redisreplica.router.tls.SocketFactory;
+import io.redisreplica.server.spi.AcceptLoop;
+import io.redisreplica.server.spi.SafeText;
 
 /**
  * The operator's view, on the {@code admin} port, in two dialects on one socket:
@@ -83,8 +83,8 @@ public final class AdminServer implements AutoCloseable {
         this.errors = errors;
         this.limits = limits;
         this.server = VirtualMaster.bind("admin", host, port, 16);
-        // the acceptor is an Agent (admin-PORT): closing it closes the listening socket and joins it
-        this.loop = new AcceptLoop("admin", "admin-" + port, server, limits, AcceptLoop.threadPerConnection("admin", new AcceptLoop.Handler() {
+        // the acceptor is a loop (admin-PORT): closing it closes the listening socket and joins it
+        final AcceptLoop.Connections connections = AcceptLoop.threadPerConnection("admin", new AcceptLoop.Handler() {
             @Override
             public String threadName(Socket socket) {
                 return "admin-client-" + socket.getRemoteSocketAddress();
@@ -94,7 +94,9 @@ public final class AdminServer implements AutoCloseable {
             public void serve(Socket socket) {
                 AdminServer.this.serve(socket);
             }
-        }), errors);
+        });
+        this.loop = new AcceptLoop("admin-" + port, "admin", errors::fatal, server, limits.slots(), connections,
+            errors.distinct(LoggerFactory.getLogger(AcceptLoop.class), "admin")::record);
         LOG.info("admin: INFO and /metrics on {}:{}{}{} (maxclients {})", host, port, sockets.isTls() ? " with TLS" : "",
             auth.required() ? ", after AUTH" : "", limits.maxClients());
         final InetAddress bound = server.getInetAddress();

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 import io.redisreplica.resp.Command;
 import io.redisreplica.router.downstream.Followers;
 import io.redisreplica.router.shard.ShardRuntime;
-import io.redisreplica.router.support.SafeText;
+import io.redisreplica.server.spi.SafeText;
 
 /**
  * The admin port's {@code FOLLOWER REPORT SHARD NAME OFFSET}: a {@code replay --follow} says,

@@ -1,9 +1,7 @@
 package io.redisreplica.router.config;
 
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-
 import io.redisreplica.resp.RespDecoderContext;
+import io.redisreplica.server.spi.ClientSlots;
 import io.redisreplica.server.spi.HandshakeLimits;
 
 /**
@@ -26,14 +24,12 @@ public final class ClientLimits {
     public static final int DEFAULT_MAX_CLIENTS = 128;
     public static final long DEFAULT_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
-    private final int maxClients;
     private final long handshakeTimeoutMillis;
-    private final AtomicInteger connected = new AtomicInteger();
-    private final AtomicLong refused = new AtomicLong();
+    private final ClientSlots slots;
 
     public ClientLimits(int maxClients, long handshakeTimeoutMillis) {
-        this.maxClients = maxClients;
         this.handshakeTimeoutMillis = handshakeTimeoutMillis;
+        this.slots = new ClientSlots(maxClients);
     }
 
     public static ClientLimits of(RouterConfig config) {
@@ -51,7 +47,7 @@ public final class ClientLimits {
     }
 
     public int maxClients() {
-        return maxClients;
+        return slots.maxClients();
     }
 
     /** A connection that has not sent SYNC/PSYNC within this is closed (on the admin port: has not sent its request). */
@@ -59,31 +55,18 @@ public final class ClientLimits {
         return handshakeTimeoutMillis;
     }
 
-    /** Takes a client slot; false (and counted) when the port is full. */
-    public boolean tryAcquire() {
-        while (true) {
-            final int now = connected.get();
-            if (now >= maxClients) {
-                refused.incrementAndGet();
-                return false;
-            }
-            if (connected.compareAndSet(now, now + 1)) {
-                return true;
-            }
-        }
-    }
-
-    public void release() {
-        connected.decrementAndGet();
+    /** The port's {@code maxclients} slots, which its accept loop takes (the server module's). */
+    public ClientSlots slots() {
+        return slots;
     }
 
     /** Connections holding a slot now. */
     public int connected() {
-        return connected.get();
+        return slots.connected();
     }
 
     /** Connections refused because the port was full, since start. */
     public long refused() {
-        return refused.get();
+        return slots.refused();
     }
 }

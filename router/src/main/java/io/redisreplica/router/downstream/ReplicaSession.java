@@ -19,10 +19,13 @@ import io.redisreplica.router.shard.ShardRuntime;
 import io.redisreplica.router.support.Agent;
 import io.redisreplica.router.support.DistinctErrors;
 import io.redisreplica.router.support.ErrorHandler;
-import io.redisreplica.router.support.SafeText;
 import io.redisreplica.router.tls.SocketFactory;
+import io.redisreplica.server.spi.AckReader;
 import io.redisreplica.server.spi.ClientGuard;
 import io.redisreplica.server.spi.ReplicaHandshake;
+import io.redisreplica.server.spi.ReplicaList;
+import io.redisreplica.server.spi.SafeText;
+import io.redisreplica.server.spi.SyncDecision;
 
 /**
  * One replica of a shard, on a thread of its own: the {@link ReplicaHandshake}, then the
@@ -71,6 +74,8 @@ public final class ReplicaSession extends Agent {
     private volatile long writtenOffset = -1;
     /** Started once the stream starts; null before. */
     private volatile AckReader acks;
+    /** The lag its ACK reader samples; null before the stream starts. */
+    private volatile ReplicaLag lag;
     /** The offset of the snapshot this session sent, or -1: until the replica acknowledges it, it has not loaded it. */
     private long snapshotSentAt = -1;
     /**
@@ -152,14 +157,14 @@ public final class ReplicaSession extends Agent {
 
     /** Lag now: milliseconds since the oldest data this replica has not acknowledged was committed. */
     public double lagMillis() {
-        final AckReader a = acks;
-        return a == null ? 0 : a.lagMillis();
+        final ReplicaLag l = lag;
+        return l == null ? 0 : l.millis();
     }
 
     /** The lag sampled at each ACK over the last minute: p50, p99, max, and count and sum since streaming started. */
     public LagWindow.Snapshot lagWindow() {
-        final AckReader a = acks;
-        return a == null ? LagWindow.Snapshot.EMPTY : a.lagWindow();
+        final ReplicaLag l = lag;
+        return l == null ? LagWindow.Snapshot.EMPTY : l.window();
     }
 
     /** The replica's IP address, as Redis lists it ({@code slaveN:ip=}). */
@@ -290,7 +295,7 @@ public final class ReplicaSession extends Agent {
                 // the epoch before the replid: a new epoch after this read ends the stream (newEpoch writes replid, then epoch)
                 long epoch = shard.epoch();
                 final GrowingSnapshot growing = shard.growing();
-                final SyncDecision.Shard at = position(reader, rdbOnly, growing != null);
+                final SyncDecision.Source at = position(reader, rdbOnly, growing != null);
                 final SyncDecision decision = SyncDecision.decide(request, at);
                 switch (decision.action()) {
                     case WAIT_FOR_SNAPSHOT -> {
@@ -365,13 +370,13 @@ public final class ReplicaSession extends Agent {
     }
 
     /** The shard's position for the decision; the journal is scanned for writes after the snapshot only for rdb-only. */
-    private SyncDecision.Shard position(JournalReader reader, boolean rdbOnly, boolean growing) throws IOException {
+    private SyncDecision.Source position(JournalReader reader, boolean rdbOnly, boolean growing) throws IOException {
         final String replid = shard.replid();
         final long snapshotOffset = shard.snapshotOffset();
         final long end = shard.journal().endOffset();
         final long firstWrite = rdbOnly && snapshotOffset >= 0 ? SnapshotSender.firstWriteAfter(reader, snapshotOffset) : -1;
         final long first = rdbOnly || snapshotOffset < 0 ? end : shard.journal().firstOffset(); // a probe: only when it counts
-        return new SyncDecision.Shard(shard.name(), replid, snapshotOffset, first, end, firstWrite, shard.previousReplid(),
+        return new SyncDecision.Source("shard " + shard.name(), replid, snapshotOffset, first, end, firstWrite, shard.previousReplid(),
             shard.previousReplidEnd(), shard.journalDamagedInThisEpoch(), growing);
     }
 
@@ -398,19 +403,22 @@ public final class ReplicaSession extends Agent {
 
     /** Starts the ACK reader, waits for the first ACK after a diskless-framed snapshot, then streams the journal. */
     private void stream(JournalReader reader, OutputStream out, long epoch, InputStream in, byte[] rest) throws IOException {
-        final AckReader a = new AckReader(shard, peer, socket, in, rest, () -> Math.max(sentOffset, writtenOffset), stallTimeoutMillis, errors(), ackErrors);
+        final ReplicaLag l = new ReplicaLag(shard, ackErrors);
+        // not watched for a stall before its first ACK (the SPI's default): a replica loading a large snapshot sends none
+        final AckReader a = new AckReader("acks-" + shard.name() + "-" + peer, errors()::fatal, "shard " + shard.name() + " replica " + peer,
+            socket, in, rest, () -> Math.max(sentOffset, writtenOffset), () -> shard.journal().endOffset())
+            .stallMillis(stallTimeoutMillis).listener(l);
+        lag = l;
         acks = a;
         a.start();
-        if (awaitFirstAck) {
-            final long ackDeadline = System.currentTimeMillis() + 60_000;
-            while (a.ackedOffset() < 0 && !socket.isClosed()) {
-                if (System.currentTimeMillis() > ackDeadline) {
-                    throw new IOException("replica sent no REPLCONF ACK within 60 s of the snapshot");
-                }
-                if (!pause(1)) {
-                    return;
-                }
+        // closing the socket (the router closing, the reader ending) ends this wait too
+        try {
+            if (awaitFirstAck && !a.awaitFirstAck(60_000)) {
+                throw new IOException("replica sent no REPLCONF ACK within 60 s of the snapshot");
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
         }
         try {
             JournalStream.write(shard, reader, out, epoch, socket, sent -> sentOffset = sent, written -> writtenOffset = written);

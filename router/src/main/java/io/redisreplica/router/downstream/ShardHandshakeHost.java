@@ -5,6 +5,7 @@ import java.util.function.Supplier;
 import io.redisreplica.router.config.ClientLimits;
 import io.redisreplica.router.shard.ShardRuntime;
 import io.redisreplica.server.spi.HandshakeHost;
+import io.redisreplica.server.spi.ReplicaList;
 
 /**
  * What the replica handshake (the server module's {@code ReplicaHandshake}, the same one a

@@ -18,11 +18,13 @@ import io.redisreplica.router.shard.ShardRuntime;
 import io.redisreplica.router.support.DistinctErrors;
 import io.redisreplica.router.support.ErrorHandler;
 import io.redisreplica.router.tls.SocketFactory;
+import io.redisreplica.server.spi.AcceptLoop;
 import io.redisreplica.server.spi.ClientGuard;
+import io.redisreplica.server.spi.ReplicaList;
 
 /**
  * One shard's listener: every connection gets a {@link ReplicaSession} (an agent, on its own
- * thread) within the port's {@link ClientLimits}; the {@link AcceptLoop} backs off when accept
+ * thread) within the port's {@link ClientLimits}; the server SPI's {@link AcceptLoop} backs off when accept
  * fails. {@link #close()} stops the acceptor, then closes and joins every session, so none
  * reads the journal after it returns.
  */
@@ -33,6 +35,7 @@ public final class VirtualMaster implements AutoCloseable {
     private final ServerSocket server;
     private final List<ReplicaSession> sessions = new CopyOnWriteArrayList<>();
     private final AcceptLoop loop;
+    private final ClientLimits limits;
     private final ClientGuard guard;
     private final ReplicaPolicy policy;
     /** The shard's replicas' ACK readers' failures: each distinct one logged once, all counted. */
@@ -76,7 +79,11 @@ public final class VirtualMaster implements AutoCloseable {
         this.guard = new ClientGuard("shard " + shard.name(), authUser);
         this.ackErrors = errors.distinct(LOG, "shard " + shard.name() + " ACK readers");
         this.server = bind("shard " + shard.name(), shard.shard().host(), shard.shard().port(), 64);
-        this.loop = new AcceptLoop("shard " + shard.name(), "virtual-master-" + shard.name(), server, limits, (socket, release) -> {
+        this.limits = limits;
+        final String role = "shard " + shard.name();
+        // failed accepts logged once per distinct error, under the accept loop's logger as its recovery line is
+        final DistinctErrors acceptErrors = errors.distinct(LoggerFactory.getLogger(AcceptLoop.class), role);
+        this.loop = new AcceptLoop("virtual-master-" + shard.name(), role, errors::fatal, server, limits.slots(), (socket, release) -> {
             guard.sweep();
             final ReplicaSession[] self = new ReplicaSession[1];
             final ReplicaSession session = new ReplicaSession(shard, socket, sockets, stallTimeoutMillis, policy, limits, guard, errors,
@@ -86,7 +93,7 @@ public final class VirtualMaster implements AutoCloseable {
                     release.run();
                 });
             self[0] = session;
-            session.replicas(() -> ReplicaList.of(List.copyOf(sessions)));
+            session.replicas(() -> replicaList(List.copyOf(sessions)));
             session.twinStreams(me -> sessions.stream().anyMatch(other -> other != me && !other.ended()
                 && other.state() == ReplicaSession.State.STREAMING && other.identity().equals(me.identity())));
             sessions.removeIf(ReplicaSession::ended);
@@ -97,7 +104,23 @@ public final class VirtualMaster implements AutoCloseable {
                 sessions.remove(session);
                 throw e;
             }
-        }, errors);
+        }, acceptErrors::record);
+    }
+
+    /** The shard's replicas as INFO and ROLE list them: the lag is the commit clock's, in seconds. */
+    private static ReplicaList replicaList(List<ReplicaSession> sessions) {
+        return new ReplicaList(sessions.stream().filter(s -> !s.ended() && s.listeningPort() > 0).map(s -> new ReplicaList.Entry(
+            s.socketAddress(), s.listeningPort(), redisState(s.state()), Math.max(0, s.ackedOffset()),
+            Math.round(s.lagMillis() / 1000))).toList());
+    }
+
+    /** Redis's words: a replica still getting its RDB is {@code wait_bgsave}/{@code send_bulk}, then {@code online}. */
+    private static String redisState(ReplicaSession.State state) {
+        return switch (state) {
+            case HANDSHAKE -> "wait_bgsave";
+            case FULL_SYNC -> "send_bulk";
+            default -> "online";
+        };
     }
 
     /** Starts accepting replicas (once): the port is bound from the constructor on, so replicas that come early wait in its backlog. */
@@ -127,7 +150,7 @@ public final class VirtualMaster implements AutoCloseable {
 
     /** Connection limits and counters of this port. */
     public ClientLimits limits() {
-        return loop.limits();
+        return limits;
     }
 
     /** Wrong AUTH and broken handshakes by address. */

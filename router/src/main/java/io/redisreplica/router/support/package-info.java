@@ -1,7 +1,6 @@
 /**
  * Small helpers any router package may use: {@link io.redisreplica.router.support.DistinctErrors}
  * logs each distinct error of a loop once, with its stack, then counts it;
- * {@link io.redisreplica.router.support.SafeText} makes client text safe for replies and logs;
  * {@link io.redisreplica.router.support.Agent} is a loop with a named thread, a {@code start()}
  * and a {@code close()} that joins it; {@link io.redisreplica.router.support.ErrorHandler} is
  * the one error policy every loop reports to (transient: retried and logged once; fatal: the

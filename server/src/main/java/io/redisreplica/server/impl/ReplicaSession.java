@@ -14,13 +14,16 @@ import io.redisreplica.server.JournalCursor;
 import io.redisreplica.server.ReplicaStatus;
 import io.redisreplica.server.ReplicaStatus.State;
 import io.redisreplica.server.Snapshot;
+import io.redisreplica.server.spi.AckReader;
 import io.redisreplica.server.spi.ReplicaHandshake;
 import io.redisreplica.server.spi.SafeText;
+import io.redisreplica.server.spi.SyncDecision;
 
 /**
- * One replica, on a thread of its own: the {@link ReplicaHandshake}, the {@link SyncDecision} on its
- * SYNC/PSYNC ({@code +CONTINUE}, or {@code +FULLRESYNC} with the {@link SnapshotTransfer}, or a
- * wait with newlines while the source has no usable snapshot), then the {@link StreamWriter} at
+ * One replica, on a thread of its own: the {@link ReplicaHandshake}, the SPI's {@link SyncDecision}
+ * on its SYNC/PSYNC ({@code +CONTINUE}, or {@code +FULLRESYNC} with the {@link SnapshotTransfer},
+ * or a wait with newlines while the source has no usable snapshot, or the snapshot alone for
+ * rdb-only), then the {@link StreamWriter} at
  * the replica's own pace while its {@link AckReader} publishes the acknowledged offset. A stalled
  * replica costs its cursor's position, not memory.
  *
@@ -33,6 +36,8 @@ final class ReplicaSession extends Agent {
     private static final long WAIT_STEP_MILLIS = 50;
     /** After a diskless-framed snapshot, at least this long for the first ACK (repl-timeout when longer). */
     private static final long FIRST_ACK_MILLIS = 60_000;
+    /** What the sync decision's replies and reasons call this master. */
+    private static final String NAME = "replication server";
 
     private final Sessions server;
     private final Socket socket;
@@ -145,60 +150,100 @@ final class ReplicaSession extends Agent {
 
     private void sync(ReplicaHandshake.Sync sync, InputStream in, OutputStream out) throws IOException, InterruptedException {
         final boolean psync = sync.replid() != null;
-        if (handshake.rdbOnly()) {
-            rdbOnly(psync, out);
-            return;
-        }
+        SyncDecision.Request request = new SyncDecision.Request(sync.replid(), sync.offset(), handshake.rdbOnly(), null, false,
+            socket.getLocalAddress().getHostAddress() + " " + socket.getLocalPort(), handshake.capaEof());
         final long deadline = System.currentTimeMillis() + server.context().snapshotWaitMillis();
         boolean toldWaiting = false;
         while (true) {
             final Snapshot snapshot = source(() -> server.context().source().snapshot());
-            final long first = server.context().source().firstOffset();
-            final long end = server.context().source().endOffset();
-            final SyncDecision decision = SyncDecision.decide(sync.replid(), sync.offset(), snapshot == null ? null : snapshot.replid(),
-                snapshot == null ? -1 : snapshot.offset(), first, end);
-            if (decision.action() == SyncDecision.Action.WAIT) {
-                if (!toldWaiting) {
-                    state(State.WAIT_SNAPSHOT, decision.reason());
-                    toldWaiting = true;
-                }
-                if (System.currentTimeMillis() > deadline) {
-                    ReplicaHandshake.write(out, "-NOMASTERLINK Can't SYNC while not connected with my master\r\n");
+            final SyncDecision decision = SyncDecision.decide(request, position(snapshot));
+            switch (decision.action()) {
+                case WAIT_FOR_SNAPSHOT -> {
+                    if (!toldWaiting) {
+                        state(State.WAIT_SNAPSHOT, decision.reason());
+                        toldWaiting = true;
+                    }
+                    if (System.currentTimeMillis() > deadline) {
+                        ReplicaHandshake.write(out, "-NOMASTERLINK Can't SYNC while not connected with my master\r\n");
+                        out.flush();
+                        LOG.warn("replica {}: no usable snapshot within {} ms: refused", peer, server.context().snapshotWaitMillis());
+                        return;
+                    }
+                    // the newlines a master sends while it prepares an RDB: the replica's link stays up
+                    out.write('\n');
                     out.flush();
-                    LOG.warn("replica {}: no usable snapshot within {} ms: refused", peer, server.context().snapshotWaitMillis());
+                    Thread.sleep(WAIT_STEP_MILLIS);
+                }
+                case REFUSE -> {
+                    ReplicaHandshake.write(out, decision.reply());
+                    out.flush();
+                    LOG.info("replica {}: {}", peer, decision.reason());
                     return;
                 }
-                // the newlines a master sends while it prepares an RDB: the replica's link stays up
-                out.write('\n');
-                out.flush();
-                Thread.sleep(WAIT_STEP_MILLIS);
-                continue;
-            }
-            final long from = decision.offset();
-            try (JournalCursor cursor = source(() -> server.context().source().cursor(from))) {
-                if (cursor == null || !sameHistory(snapshot)) {
-                    continue; // the source moved between its offsets and the cursor: decided again
-                }
-                if (decision.action() == SyncDecision.Action.CONTINUE) {
-                    ReplicaHandshake.write(out, "+CONTINUE " + snapshot.replid() + "\r\n");
-                    out.flush();
-                    sentOffset = from;
-                    server.countSync(true);
-                    state(State.STREAMING, decision.reason());
-                    server.told(status(), true);
-                } else {
+                case RDB_ONLY -> {
+                    // redis-cli --rdb: the snapshot, then nothing
                     state(State.FULL_SYNC, decision.reason());
                     final SnapshotTransfer.Sent sent = SnapshotTransfer.send(snapshot, psync, handshake.capaEof(), out);
                     out.flush();
-                    awaitFirstAck = sent.eofMark();
-                    sentOffset = from;
-                    server.countSync(false);
-                    state(State.STREAMING, "snapshot of " + sent.bytes() + " bytes sent, streaming from offset " + from);
-                    server.told(status(), false);
+                    LOG.info("replica {}: rdb-only: snapshot of {} bytes sent", peer, sent.bytes());
+                    return;
                 }
-                stream(cursor, from, in, sync.rest(), out, psync);
-                return;
+                case CONTINUE, FULL_RESYNC -> {
+                    if (serve(decision, snapshot, psync, sync, in, out)) {
+                        return;
+                    }
+                    if (decision.action() == SyncDecision.Action.CONTINUE && sameHistory(snapshot)) {
+                        // the source holds no command boundary there, as a replica never asks: a full resync, not this again
+                        LOG.info("replica {}: no cursor at offset {}: a full resync instead", peer, sync.offset());
+                        request = new SyncDecision.Request(null, -1, false, null, false, request.self(), request.capaEof());
+                    } // else the source moved between its offsets and the cursor: decided again
+                }
+                default -> throw new IllegalStateException("unhandled " + decision.action()); // no policy, no growing snapshot here
             }
+        }
+    }
+
+    /**
+     * Where the source is, for the decision. Its journal has no keep-alives of its own to skip, so
+     * any byte after the snapshot makes it stale for rdb-only.
+     */
+    private SyncDecision.Source position(Snapshot snapshot) throws SourceFailure {
+        final long first = source(() -> server.context().source().firstOffset());
+        final long end = source(() -> server.context().source().endOffset());
+        if (snapshot == null) {
+            return new SyncDecision.Source(NAME, null, -1, first, end, -1, null, -1, false, false);
+        }
+        return new SyncDecision.Source(NAME, snapshot.replid(), snapshot.offset(), first, end, end > snapshot.offset() ? snapshot.offset() : -1,
+            null, -1, false, false);
+    }
+
+    /** A CONTINUE or a full resync, then the stream; false when the source moved on before its cursor opened. */
+    private boolean serve(SyncDecision decision, Snapshot snapshot, boolean psync, ReplicaHandshake.Sync sync, InputStream in, OutputStream out)
+        throws IOException, InterruptedException {
+        final long from = decision.offset();
+        try (JournalCursor cursor = source(() -> server.context().source().cursor(from))) {
+            if (cursor == null || !sameHistory(snapshot)) {
+                return false;
+            }
+            if (decision.action() == SyncDecision.Action.CONTINUE) {
+                ReplicaHandshake.write(out, "+CONTINUE " + snapshot.replid() + "\r\n");
+                out.flush();
+                sentOffset = from;
+                server.countSync(true);
+                state(State.STREAMING, decision.reason());
+                server.told(status(), true);
+            } else {
+                state(State.FULL_SYNC, decision.reason());
+                final SnapshotTransfer.Sent sent = SnapshotTransfer.send(snapshot, psync, handshake.capaEof(), out);
+                out.flush();
+                awaitFirstAck = sent.eofMark();
+                sentOffset = from;
+                server.countSync(false);
+                state(State.STREAMING, "snapshot of " + sent.bytes() + " bytes sent, streaming from offset " + from);
+                server.told(status(), false);
+            }
+            stream(cursor, from, in, sync.rest(), out, psync);
+            return true;
         }
     }
 
@@ -213,34 +258,18 @@ final class ReplicaSession extends Agent {
     }
 
     /**
-     * {@code redis-cli --rdb}: the snapshot, then nothing, and only while it is current (a Redis
-     * master makes a fresh RDB; an older one would be a stale copy given as a current one).
-     */
-    private void rdbOnly(boolean psync, OutputStream out) throws IOException {
-        final Snapshot snapshot = source(() -> server.context().source().snapshot());
-        final long end = server.context().source().endOffset();
-        if (snapshot == null || snapshot.offset() != end) {
-            ReplicaHandshake.write(out, snapshot == null ? "-ERR no snapshot yet\r\n" : "-ERR the snapshot is at offset " + snapshot.offset()
-                + " and the stream at " + end + ": an RDB of the snapshot would be stale; replicate with REPLICAOF instead\r\n");
-            out.flush();
-            LOG.info("replica {}: rdb-only refused: {}", peer, snapshot == null ? "no snapshot" : "the snapshot is behind the stream");
-            return;
-        }
-        state(State.FULL_SYNC, "rdb-only: the snapshot is current");
-        final SnapshotTransfer.Sent sent = SnapshotTransfer.send(snapshot, psync, handshake.capaEof(), out);
-        out.flush();
-        LOG.info("replica {}: rdb-only: snapshot of {} bytes sent", peer, sent.bytes());
-    }
-
-    /**
      * @param psync false for a replica that sent SYNC (Redis before 2.8, {@code redis-cli --replica}): it
      *     never sends REPLCONF ACK, so, as Redis does for its pre-PSYNC replicas, it is neither timed out
      *     nor watched for stalls nor waited for after a diskless snapshot
      */
     private void stream(JournalCursor cursor, long from, InputStream in, byte[] rest, OutputStream out, boolean psync)
         throws IOException, InterruptedException {
-        final AckReader a = new AckReader(peer, socket, in, rest, from, () -> sentOffset, () -> server.context().source().endOffset(),
-            psync ? server.context().stallMillis() : Long.MAX_VALUE, psync ? server.context().replTimeoutMillis() : 0, errors());
+        final AckReader a = new AckReader("acks-" + peer, errors()::fatal, "replica " + peer, socket, in, rest, () -> sentOffset,
+            () -> server.context().source().endOffset()).listener(server.ackListener(peer));
+        if (psync) {
+            // the server's rule: a replica stopped before its first ACK pauses all the same
+            a.stallMillis(server.context().stallMillis()).replTimeoutMillis(server.context().replTimeoutMillis()).stallBeforeFirstAck(from);
+        }
         acks = a;
         a.start();
         if (awaitFirstAck && psync) {
@@ -251,40 +280,13 @@ final class ReplicaSession extends Agent {
             }
         }
         try {
-            StreamWriter.write(new Reading(cursor), from, out, socket, sent -> sentOffset = sent);
+            StreamWriter.write(SourceFailure.marking(cursor), from, out, socket, sent -> sentOffset = sent);
         } finally {
             LOG.info("replica {}: stream ended at offset {}", peer, sentOffset);
         }
     }
 
-    /** A source call, its failure marked as the source's (reported), not the replica's link's (an ordinary end). */
-    private static <T> T source(SourceCall<T> call) throws SourceFailure {
-        try {
-            return call.get();
-        } catch (IOException | RuntimeException e) {
-            throw new SourceFailure(e);
-        }
-    }
-
-    @FunctionalInterface
-    private interface SourceCall<T> {
-        T get() throws IOException;
-    }
-
-    /** The cursor with its failures marked as the source's; no allocation per read. */
-    private record Reading(JournalCursor cursor) implements JournalCursor {
-        @Override
-        public int read(byte[] dst, int offset, int length) throws IOException {
-            try {
-                return cursor.read(dst, offset, length);
-            } catch (IOException | RuntimeException e) {
-                throw new SourceFailure(e);
-            }
-        }
-
-        @Override
-        public void await(long timeoutMillis) throws InterruptedException {
-            cursor.await(timeoutMillis);
-        }
+    private static <T> T source(SourceFailure.Call<T> call) throws SourceFailure {
+        return SourceFailure.call(call);
     }
 }

@@ -1,32 +1,40 @@
 package io.redisreplica.server.impl;
 
+import java.io.IOException;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.redisreplica.server.ReplicaStatus;
 import io.redisreplica.server.ServerContext;
 import io.redisreplica.server.Snapshot;
+import io.redisreplica.server.spi.AcceptLoop;
+import io.redisreplica.server.spi.AckReader;
 import io.redisreplica.server.spi.ClientGuard;
+import io.redisreplica.server.spi.ClientSlots;
 import io.redisreplica.server.spi.HandshakeHost;
+import io.redisreplica.server.spi.ReplicaList;
 
 /**
  * A server's replica sessions and what they share: the settings, the {@link ClientGuard}, the
- * error policy, the client slots ({@code maxclients}) and the sync counters. Sessions register
- * themselves when started and leave when they end; {@link #closeAll()} wakes every session, then
- * joins each.
+ * error policy, the {@link ClientSlots} ({@code maxclients}) and the sync counters. The SPI's
+ * {@link AcceptLoop} takes a slot and hands each connection to {@link #start}. Sessions
+ * register themselves when started and leave when they end; {@link #closeAll()} wakes every
+ * session, then joins each.
  */
-public final class Sessions implements HandshakeHost {
+public final class Sessions implements HandshakeHost, AcceptLoop.Connections {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaSession.class);
     private final ServerContext context;
     private final Errors errors;
     private final ClientGuard guard = new ClientGuard("replication server");
     private final Set<ReplicaSession> sessions = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger connected = new AtomicInteger();
-    private final AtomicLong refused = new AtomicLong();
+    private final ClientSlots slots;
     private final AtomicLong fullResyncs = new AtomicLong();
     private final AtomicLong partialResyncs = new AtomicLong();
     private volatile boolean closed;
@@ -34,6 +42,7 @@ public final class Sessions implements HandshakeHost {
     public Sessions(ServerContext context, Errors errors) {
         this.context = context;
         this.errors = errors;
+        this.slots = new ClientSlots(context.maxClients());
     }
 
     public ServerContext context() {
@@ -48,29 +57,17 @@ public final class Sessions implements HandshakeHost {
         return guard;
     }
 
-    /** Takes a client slot; false (and counted) when {@code maxclients} are connected. */
-    boolean tryAcquire() {
-        while (true) {
-            final int now = connected.get();
-            if (now >= context.maxClients()) {
-                refused.incrementAndGet();
-                return false;
-            }
-            if (connected.compareAndSet(now, now + 1)) {
-                return true;
-            }
-        }
-    }
-
     /**
      * Starts the session of an accepted connection, which holds a slot (taken by
-     * {@link #tryAcquire()}) until it ends; when it cannot start, the slot is freed and the error thrown.
+     * {@link ClientSlots#tryAcquire()}) until it ends and runs {@code release}; when it cannot start, the error
+     * is thrown and the accept loop frees the slot.
      */
-    void start(Socket socket) {
+    @Override
+    public void start(Socket socket, Runnable release) {
         final ReplicaSession[] self = new ReplicaSession[1];
         final ReplicaSession session = new ReplicaSession(this, socket, () -> {
             sessions.remove(self[0]);
-            connected.decrementAndGet();
+            release.run();
         });
         self[0] = session;
         sessions.add(session);
@@ -81,14 +78,35 @@ public final class Sessions implements HandshakeHost {
             session.start();
         } catch (RuntimeException | Error e) { // "unable to create native thread" too
             sessions.remove(session);
-            connected.decrementAndGet();
             throw e;
         }
     }
 
+    /**
+     * What the ACK reader of replica {@code peer} reports to: a reset link ends its session
+     * quietly, as the stream's own failure does; anything else is a fault, reported.
+     */
+    AckReader.Listener ackListener(String peer) {
+        return new AckReader.Listener() {
+            @Override
+            public void readFailed(String what, Exception error) {
+                if (error instanceof IOException) {
+                    LOG.debug("{}: {}", what, error.toString());
+                } else {
+                    errors.handled("acks-" + peer, error);
+                }
+            }
+        };
+    }
+
     /** Connections refused because {@code maxclients} were connected, since start. */
     public long refused() {
-        return refused.get();
+        return slots.refused();
+    }
+
+    /** The {@code maxclients} slots the accept loop takes. */
+    public ClientSlots slots() {
+        return slots;
     }
 
     public long fullResyncs() {
@@ -147,13 +165,13 @@ public final class Sessions implements HandshakeHost {
 
     @Override
     public String info() {
-        return "# Replication\r\nrole:master\r\n" + infoLines() + "master_replid:" + replid() + "\r\nmaster_repl_offset:"
+        return "# Replication\r\nrole:master\r\n" + replicaList().infoLines() + "master_replid:" + replid() + "\r\nmaster_repl_offset:"
             + context.source().endOffset() + "\r\n";
     }
 
     @Override
     public String role() {
-        return "*3\r\n$6\r\nmaster\r\n:" + context.source().endOffset() + "\r\n" + roleArray();
+        return "*3\r\n$6\r\nmaster\r\n:" + context.source().endOffset() + "\r\n" + replicaList().roleArray();
     }
 
     @Override
@@ -171,31 +189,14 @@ public final class Sessions implements HandshakeHost {
         }
     }
 
-    /** INFO's {@code connected_slaves} and {@code slaveN} lines. */
-    String infoLines() {
-        final List<ReplicaStatus> list = replicas();
-        final StringBuilder sb = new StringBuilder("connected_slaves:").append(list.size()).append("\r\n");
-        for (int i = 0; i < list.size(); i++) {
-            final ReplicaStatus r = list.get(i);
-            sb.append("slave").append(i).append(":ip=").append(r.address()).append(",port=").append(r.listeningPort())
-                .append(",state=").append(r.state() == ReplicaStatus.State.FULL_SYNC ? "send_bulk" : "online")
-                .append(",offset=").append(Math.max(0, r.ackedOffset())).append(",lag=").append(Math.max(0, r.lastAckMillisAgo() / 1000))
-                .append("\r\n");
+    /** The replicas as INFO and ROLE list them: the lag is the time since the last ACK, as Redis's. */
+    private ReplicaList replicaList() {
+        final List<ReplicaList.Entry> list = new ArrayList<>();
+        for (ReplicaStatus r : replicas()) {
+            list.add(new ReplicaList.Entry(r.address(), r.listeningPort(), r.state() == ReplicaStatus.State.FULL_SYNC ? "send_bulk" : "online",
+                Math.max(0, r.ackedOffset()), Math.max(0, r.lastAckMillisAgo() / 1000)));
         }
-        return sb.toString();
-    }
-
-    /** ROLE's list of replicas: {@code [ip, port, acked offset]} each. */
-    String roleArray() {
-        final List<ReplicaStatus> list = replicas();
-        final StringBuilder sb = new StringBuilder("*").append(list.size()).append("\r\n");
-        for (ReplicaStatus r : list) {
-            final String port = Integer.toString(r.listeningPort());
-            final String offset = Long.toString(Math.max(0, r.ackedOffset()));
-            sb.append("*3\r\n$").append(r.address().length()).append("\r\n").append(r.address()).append("\r\n$").append(port.length())
-                .append("\r\n").append(port).append("\r\n$").append(offset.length()).append("\r\n").append(offset).append("\r\n");
-        }
-        return sb.toString();
+        return new ReplicaList(list);
     }
 
     /** Wakes every session (closes its socket), then joins each: none reads the source after this returns. */

@@ -1,12 +1,13 @@
 /**
  * The server's internals: not an API, may change between versions.
  *
- * <p>{@link io.redisreplica.server.impl.AcceptLoop} accepts within the client slots of
+ * <p>The SPI's {@link io.redisreplica.server.spi.AcceptLoop} accepts within the client slots of
  * {@link io.redisreplica.server.impl.Sessions} and starts a {@code ReplicaSession} per
  * connection: its {@link io.redisreplica.server.spi.ReplicaHandshake} (from the SPI, with
  * {@code Sessions} as its host), the pure {@code SyncDecision}, the {@code SnapshotTransfer} of a full
  * resync, the {@code StreamWriter} from the source's cursor and, on a thread of its own, the
- * {@code AckReader}. {@link io.redisreplica.server.impl.KeepAlive} appends the master's PING.
+ * SPI's {@link io.redisreplica.server.spi.AckReader}. {@link io.redisreplica.server.impl.KeepAlive}
+ * appends the master's PING.
  * Every loop is an {@link io.redisreplica.server.impl.Agent} (named thread, {@code close()} wakes
  * and joins it) reporting to {@link io.redisreplica.server.impl.Errors}.
  *

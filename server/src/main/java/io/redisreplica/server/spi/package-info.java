@@ -5,11 +5,18 @@
  * made of them, as the server is. A documented SPI: stable like the API, but lower level.
  *
  * <p>{@link io.redisreplica.server.spi.ReplicaHandshake} answers a replica until its SYNC or
- * PSYNC (PING, AUTH, REPLCONF, INFO, ROLE) for a {@link io.redisreplica.server.spi.HandshakeHost},
+ * PSYNC (PING, AUTH, REPLCONF, INFO, ROLE) for a {@link io.redisreplica.server.spi.HandshakeHost}
+ * (whose INFO and ROLE list the replicas as a {@link io.redisreplica.server.spi.ReplicaList}),
  * within the {@link io.redisreplica.server.spi.HandshakeLimits} (Redis's pre-AUTH limits);
  * {@link io.redisreplica.server.spi.ClientGuard} checks AUTH in constant time and slows a brute
  * force per address; {@link io.redisreplica.server.spi.SafeText} makes a client's bytes safe to
- * echo or log; {@link io.redisreplica.server.spi.Loop} is a loop on a named thread that wakes,
- * joins and reports what escapes it (the server's loops and the router's agents). Uses {@code resp} (framing) and SLF4J; nothing of the rest of the server.
+ * echo or log; {@link io.redisreplica.server.spi.AckReader} reads a streaming replica's
+ * {@code REPLCONF ACK}s and shows it stalled; {@link io.redisreplica.server.spi.AcceptLoop} accepts
+ * within a listener's {@link io.redisreplica.server.spi.ClientSlots}, backs off when accept fails
+ * and reports to the owner's error policy; {@link io.redisreplica.server.spi.SyncDecision} is the
+ * pure answer to a SYNC or PSYNC; {@link io.redisreplica.server.spi.Loop} is a loop on a named
+ * thread that wakes, joins and reports what escapes it (the server's loops and the router's
+ * agents). Uses {@code resp} (framing), Agrona's buffers and SLF4J; nothing of the rest of the
+ * server.
  */
 package io.redisreplica.server.spi;

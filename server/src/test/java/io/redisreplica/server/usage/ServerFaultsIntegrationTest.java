@@ -3,7 +3,11 @@ package io.redisreplica.server.usage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +47,37 @@ class ServerFaultsIntegrationTest {
             errors.add(where + ": " + error.getMessage() + (fatal ? " (fatal)" : ""));
         }
     };
+
+    /** Opens a cursor of the test's making. */
+    @FunctionalInterface
+    private interface Cursors {
+        JournalCursor open(long offset) throws IOException;
+    }
+
+    /** {@code backlog} as a source whose cursors {@code cursors} makes. */
+    private static ReplicationSource over(ReplicationBacklog backlog, Cursors cursors) {
+        return new ReplicationSource() {
+            @Override
+            public Snapshot snapshot() {
+                return backlog.snapshot();
+            }
+
+            @Override
+            public long firstOffset() {
+                return backlog.firstOffset();
+            }
+
+            @Override
+            public long endOffset() {
+                return backlog.endOffset();
+            }
+
+            @Override
+            public JournalCursor cursor(long offset) throws IOException {
+                return cursors.open(offset);
+            }
+        };
+    }
 
     private static long counter(RedisServer replica) {
         try (RedisClient c = replica.client()) {
@@ -87,41 +122,23 @@ class ServerFaultsIntegrationTest {
         final ReplicationBacklog backlog = new ReplicationBacklog(1 << 20);
         backlog.snapshot(Snapshot.ofFile(Snapshot.newReplid(), 0, Snapshots.write(dir.resolve("s.rdb"), 10)));
         final AtomicBoolean failNext = new AtomicBoolean();
-        final ReplicationSource failing = new ReplicationSource() {
-            @Override
-            public Snapshot snapshot() {
-                return backlog.snapshot();
-            }
-
-            @Override
-            public long firstOffset() {
-                return backlog.firstOffset();
-            }
-
-            @Override
-            public long endOffset() {
-                return backlog.endOffset();
-            }
-
-            @Override
-            public JournalCursor cursor(long offset) {
-                final JournalCursor cursor = backlog.cursor(offset);
-                return cursor == null ? null : new JournalCursor() {
-                    @Override
-                    public int read(byte[] dst, int at, int length) throws IOException {
-                        if (failNext.compareAndSet(true, false)) {
-                            throw new IOException("disk read failed (test)");
-                        }
-                        return cursor.read(dst, at, length);
+        final ReplicationSource failing = over(backlog, offset -> {
+            final JournalCursor cursor = backlog.cursor(offset);
+            return cursor == null ? null : new JournalCursor() {
+                @Override
+                public int read(byte[] dst, int at, int length) throws IOException {
+                    if (failNext.compareAndSet(true, false)) {
+                        throw new IOException("disk read failed (test)");
                     }
+                    return cursor.read(dst, at, length);
+                }
 
-                    @Override
-                    public void await(long timeoutMillis) throws InterruptedException {
-                        cursor.await(timeoutMillis);
-                    }
-                };
-            }
-        };
+                @Override
+                public void await(long timeoutMillis) throws InterruptedException {
+                    cursor.await(timeoutMillis);
+                }
+            };
+        });
         try (ReplicationServer server = ReplicationServer.start(new ServerContext().source(failing).listener(listener))) {
             final RedisServer replica = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + server.port()));
             replica.awaitReplicaInSync(30_000);
@@ -139,5 +156,26 @@ class ServerFaultsIntegrationTest {
             assertEquals(1, server.fullResyncs());
         }
         assertEquals(1, errors.size(), errors.toString());
+    }
+
+    @Test
+    void shouldResyncInFullWhenTheSourceHoldsNoCommandBoundaryAtTheAskedOffset() throws Exception {
+        final ReplicationBacklog backlog = new ReplicationBacklog(1 << 20);
+        final Snapshot snapshot = Snapshot.ofFile(Snapshot.newReplid(), 0, Snapshots.write(dir.resolve("s.rdb"), 10));
+        backlog.snapshot(snapshot);
+        backlog.appendCommand("SET", "k", "v");
+        // as the ReplicationSource contract allows: no cursor inside a command
+        final ReplicationSource boundaries = over(backlog,
+            offset -> offset == 0 || offset == backlog.endOffset() ? backlog.cursor(offset) : null);
+        try (ReplicationServer server = ReplicationServer.start(new ServerContext().source(boundaries).listener(listener));
+            Socket client = new Socket("127.0.0.1", server.port())) {
+            client.setSoTimeout(30_000);
+            client.getOutputStream().write(("PSYNC " + snapshot.replid() + " 3\r\n").getBytes(StandardCharsets.US_ASCII));
+            final BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.US_ASCII));
+            assertEquals("+FULLRESYNC " + snapshot.replid() + " 0", in.readLine(), "offset 3 is inside the SET");
+            Await.until("counted", () -> server.fullResyncs() == 1);
+            assertEquals(0, server.partialResyncs());
+        }
+        assertEquals(List.of(), errors);
     }
 }

@@ -1,74 +1,83 @@
-package io.redisreplica.router.downstream;
+package io.redisreplica.server.spi;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.redisreplica.router.config.ClientLimits;
-import io.redisreplica.router.support.Agent;
-import io.redisreplica.router.support.ErrorHandler;
-
 /**
- * The accept loop of a listener: each connection gets a thread of its own, within the port's
- * {@link ClientLimits} (past {@code maxclients} it is answered {@code -ERR max number of clients
- * reached}, as Redis does, and closed). A failing {@code accept} (EMFILE: out of file descriptors)
- * backs off from 10 ms doubling to 1 s instead of spinning; each distinct error is logged once
- * with its stack and then only counted, and the loop resumes by itself when descriptors free up
- * (logged at most once a minute). An {@link Agent}: {@link #close()} closes the listening socket
- * and joins the loop; the connections' threads are their own.
+ * The accept loop of a listener: each connection within the {@link ClientSlots}
+ * ({@code maxclients}: past it a connection is answered {@code -ERR max number of clients
+ * reached}, as Redis does, and closed) is handed to {@link Connections}, which serves it on a
+ * thread of its own. A failing {@code accept} (EMFILE: out of file descriptors) backs off from
+ * 10 ms doubling to 1 s instead of spinning, and the loop resumes by itself when descriptors free
+ * up (logged at most once a minute); a connection whose thread cannot start is closed. Both
+ * failures go to the owner's {@link Failures}, its error policy (the server reports them to its
+ * {@code ServerListener}, the router logs each distinct one once and counts the rest), and are
+ * counted in {@link #acceptErrors()}. {@link #close()} closes the listening socket and joins the
+ * loop; the connections' threads are their own.
+ *
+ * <p>TLS is the connections' business: a TLS handshake runs on the connection's thread, never on
+ * this one, so one slow client cannot hold the port.
  */
-public final class AcceptLoop extends Agent {
+public final class AcceptLoop extends Loop {
     private static final Logger LOG = LoggerFactory.getLogger(AcceptLoop.class);
-    static final long MIN_BACKOFF_MILLIS = 10;
-    static final long MAX_BACKOFF_MILLIS = 1000;
+    /** The first backoff after a failed accept; it doubles up to {@link #MAX_BACKOFF_MILLIS}. */
+    public static final long MIN_BACKOFF_MILLIS = 10;
+    public static final long MAX_BACKOFF_MILLIS = 1000;
     private static final byte[] FULL = "-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII);
 
-    /** Serves one accepted connection on its own thread; the socket is closed after it returns. */
+    /**
+     * Takes an accepted connection, which holds a slot, and starts what serves it; that calls
+     * {@code release} once when it ends (not when {@code start} throws: the loop releases then).
+     */
+    @FunctionalInterface
+    public interface Connections {
+        void start(Socket socket, Runnable release);
+    }
+
+    /** The owner's error policy for a failed accept or a connection that could not start (the loop goes on either way). */
+    @FunctionalInterface
+    public interface Failures {
+        void failed(String what, Throwable error);
+    }
+
+    /** Serves one connection on its thread ({@link #threadPerConnection}); the socket is closed after it returns. */
     public interface Handler {
         String threadName(Socket socket);
 
         void serve(Socket socket) throws Exception;
     }
 
-    /**
-     * Takes an accepted connection within the limits and starts what serves it, which calls
-     * {@code release} once when it ends (not when {@code start} throws: the loop releases then).
-     */
-    public interface Connections {
-        void start(Socket socket, Runnable release);
-    }
-
     private final String role;
     private final ServerSocket server;
-    private final ClientLimits limits;
+    private final ClientSlots slots;
     private final Connections connections;
-    private final Set<String> logged = ConcurrentHashMap.newKeySet();
+    private final Failures failures;
     private final AtomicLong errors = new AtomicLong();
     private long lastRecoveryLog;
 
-    /** A thread per connection running {@code handler}, the loop's thread named {@code role-PORT}; fatal errors only logged. */
-    public AcceptLoop(String role, ServerSocket server, ClientLimits limits, Handler handler) {
-        this(role, role + "-" + server.getLocalPort(), server, limits, threadPerConnection(role, handler), ErrorHandler.recording());
-    }
-
-    public AcceptLoop(String role, String threadName, ServerSocket server, ClientLimits limits, Connections connections,
-        ErrorHandler errors) {
-        super(threadName, errors, 2 * MAX_BACKOFF_MILLIS);
+    /**
+     * @param name the loop's thread name
+     * @param role what its log lines begin with ({@code shard a}, {@code admin})
+     * @param fatal where a throwable that escapes the loop goes
+     */
+    public AcceptLoop(String name, String role, FatalErrors fatal, ServerSocket server, ClientSlots slots, Connections connections,
+        Failures failures) {
+        super(name, fatal, 2 * MAX_BACKOFF_MILLIS);
         this.role = role;
         this.server = server;
-        this.limits = limits;
+        this.slots = slots;
         this.connections = connections;
+        this.failures = failures;
     }
 
-    /** A thread per connection, named by the handler, running it; the connection's slot is released when it ends. */
+    /** Connections on a thread each, named by the handler, running it; its slot is released when it ends. */
     public static Connections threadPerConnection(String role, Handler handler) {
         return (socket, release) -> {
             final Thread t = new Thread(() -> {
@@ -85,13 +94,9 @@ public final class AcceptLoop extends Agent {
         };
     }
 
-    /** Failed accepts since start (each retried after a backoff). */
+    /** Failed accepts and connections that could not start, since start (each followed by a backoff). */
     public long acceptErrors() {
         return errors.get();
-    }
-
-    ClientLimits limits() {
-        return limits;
     }
 
     /** Closing the listening socket makes a blocked {@code accept} return. */
@@ -137,7 +142,7 @@ public final class AcceptLoop extends Agent {
     }
 
     private void start(Socket socket) {
-        if (!limits.tryAcquire()) {
+        if (!slots.tryAcquire()) {
             try (socket) {
                 final OutputStream out = socket.getOutputStream();
                 out.write(FULL);
@@ -148,23 +153,27 @@ public final class AcceptLoop extends Agent {
             return;
         }
         try {
-            connections.start(socket, limits::release);
+            connections.start(socket, slots::release);
         } catch (OutOfMemoryError | RuntimeException e) { // "unable to create native thread": a resource limit like EMFILE
-            limits.release();
+            slots.release();
             try {
                 socket.close();
             } catch (IOException ignored) {
                 // giving up on it
             }
-            failed(e, "cannot start a connection thread (connection closed; further failures are counted)");
-            sleep(MIN_BACKOFF_MILLIS);
+            if (!closing()) {
+                failed(e, "cannot start a connection thread (connection closed; further failures are counted)");
+                sleep(MIN_BACKOFF_MILLIS);
+            }
         }
     }
 
     private void failed(Throwable e, String what) {
         errors.incrementAndGet();
-        if (logged.size() < 64 && logged.add(e.getClass().getName() + ": " + e.getMessage())) {
-            LOG.warn("{}: {}", role, what, e);
+        try {
+            failures.failed(what, e);
+        } catch (RuntimeException policy) {
+            LOG.warn("{}: the error policy failed on: {}", role, what, policy);
         }
     }
 
