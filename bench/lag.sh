@@ -10,7 +10,8 @@
 # and safepoints to bench-results/lag-TIME-LABEL-gc.log, to line the spikes up with what the
 # router did then. STALLS=1 samples where the upstream thread sleeps in the kernel
 # (bench/thread-stalls.py, what JFR cannot see) into bench-results/lag-TIME-stalls-N.txt, N the
-# run's number in order. Appends to bench-results/lag.txt.
+# run's number in order (the router's pretouch thread, when it has one, into ...-N-pretouch.txt).
+# Appends to bench-results/lag.txt.
 # Usage: [BEFORE=main] [ROUNDS=1] [JFR=1] [STALLS=1] [RATE=30000] [DURATION=30] [WARMUP=10] bench/lag.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -9,6 +9,8 @@ start: "HH:MM:SS.mmm <ms> ms (state, wchan)", then how often each (state, wchan)
 
 Usage: bench/thread-stalls.py OUT [RUNS]: waits for each of RUNS (default 1) RouterBench JVMs in
 turn, samples its thread named upstream-127* until that thread ends, and writes OUT-1.txt, OUT-2.txt...
+The JVM's `pretouch` thread, when it has one (it takes the journal's first writes to each page off
+the upstream thread), is sampled alongside into OUT-N-pretouch.txt: where the stalls went.
 bench/lag.sh starts it with STALLS=1.
 """
 import datetime
@@ -45,36 +47,78 @@ def find_thread(seen, timeout=1800):
     return None
 
 
-def sample(task, out):
-    counts = {}
-    run = None  # [start, key, last]
+class Sampler:
+    """One thread's samples: runs of sleep outside poll() of MIN_RUN or more, and counts by (state, wchan)."""
 
-    def flush():
-        if run and run[2] - run[0] >= MIN_RUN:
-            out.write('%s %.0f ms %s\n' % (utc(run[0]), (run[2] - run[0]) * 1000, run[1]))
-            out.flush()
+    def __init__(self, task, out):
+        self.task, self.out, self.counts, self.run = task, out, {}, None  # run: [start, key, last]
+        out.write('sampling %s\n' % task)
 
-    while True:
+    def flush(self):
+        if self.run and self.run[2] - self.run[0] >= MIN_RUN:
+            self.out.write('%s %.0f ms %s\n' % (utc(self.run[0]), (self.run[2] - self.run[0]) * 1000, self.run[1]))
+            self.out.flush()
+
+    def sample(self, now):
+        """False when the thread (or the JVM) ended."""
         try:
-            state = open(task + '/stat').read().rsplit(')', 1)[1].split()[0]
-            wchan = open(task + '/wchan').read().strip()
+            state = open(self.task + '/stat').read().rsplit(')', 1)[1].split()[0]
+            wchan = open(self.task + '/wchan').read().strip()
         except OSError:
-            break  # the thread (or the JVM) ended
-        now = time.time()
+            return False
         key = (state, wchan)
-        counts[key] = counts.get(key, 0) + 1
-        if state == 'D' or (state == 'S' and 'poll' not in wchan):
-            if run is None or run[1] != key:
-                flush()
-                run = [now, key, now]
+        self.counts[key] = self.counts.get(key, 0) + 1
+        if state == 'D' or (state == 'S' and 'poll' not in wchan and not self.only_d):
+            if self.run is None or self.run[1] != key:
+                self.flush()
+                self.run = [now, key, now]
             else:
-                run[2] = now
+                self.run[2] = now
         else:
-            flush()
-            run = None
+            self.flush()
+            self.run = None
+        return True
+
+    only_d = False
+
+    def close(self):
+        self.flush()
+        self.out.write('samples by (state, wchan): %r\n' % sorted(self.counts.items(), key=lambda kv: -kv[1]))
+        self.out.close()
+
+
+def find_named(proc, name):
+    for comm in glob.glob(proc + '/task/[0-9]*/comm'):
+        try:
+            if open(comm).read().strip() == name:
+                return os.path.dirname(comm)
+        except OSError:
+            pass
+    return None
+
+
+def sample(task, prefix):
+    upstream = Sampler(task, open(prefix + '.txt', 'w'))
+    proc = os.path.dirname(os.path.dirname(task))
+    pretouch = None
+    looked = 0
+    while True:
+        now = time.time()
+        if not upstream.sample(now):
+            break
+        if pretouch is None and now - looked > 0.5:
+            looked = now
+            found = find_named(proc, 'pretouch')
+            if found:
+                pretouch = Sampler(found, open(prefix + '-pretouch.txt', 'w'))
+                pretouch.only_d = True  # it parks between rounds: only its uninterruptible sleeps matter
+        if pretouch is not None and not pretouch.sample(now):
+            pretouch.close()
+            pretouch = False
         time.sleep(PERIOD)
-    flush()
-    out.write('samples by (state, wchan): %r\n' % sorted(counts.items(), key=lambda kv: -kv[1]))
+    upstream.close()
+    if pretouch:
+        pretouch.close()
 
 
 def main():
@@ -85,9 +129,7 @@ def main():
         task = find_thread(seen)
         if task is None:
             return
-        with open('%s-%d.txt' % (prefix, i), 'w') as out:
-            out.write('sampling %s\n' % task)
-            sample(task, out)
+        sample(task, '%s-%d' % (prefix, i))
 
 
 if __name__ == '__main__':

@@ -3,6 +3,7 @@ package io.redisreplica.journal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -200,6 +201,11 @@ public final class Journal implements AutoCloseable {
         }
         checkpoint = reconcile(checkpoint); // receivers past the new end need a full resync
         return result;
+    }
+
+    /** The shards open now, for a {@link Pretoucher} round (taken under the monitor, used outside it). */
+    synchronized List<ShardJournal> openShards() {
+        return List.copyOf(shards.values());
     }
 
     public synchronized Set<String> shardNames() {

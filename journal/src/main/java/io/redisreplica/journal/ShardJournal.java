@@ -25,8 +25,9 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
  * and at the ends), {@link Retention} (deleting old files), {@link HalfMadeFiles} (what a writer
  * that died while creating a file left); {@link Journal#check} checks and repairs it at start.
  *
- * <p>Over 300 lines: one shard's queue with its writer, readers, commit signal and retention; the
- * entry search is EntryLocator's and the repair ShardRepair's.
+ * <p>Over 300 lines: one shard's queue with its writer, readers, commit signal, retention and
+ * pretouch hook; the entry search is EntryLocator's, the repair ShardRepair's and the pretouching
+ * ShardPretouch's.
  */
 public final class ShardJournal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShardJournal.class);
@@ -49,6 +50,10 @@ public final class ShardJournal implements AutoCloseable {
     private volatile long lastUpstreamOffset;
     private volatile boolean closed;
     private JournalWriter writer;
+    /** Held by a pretouch round, and by close() before the queue closes under it. */
+    private final Object pretouching = new Object();
+    /** Made by the first round; guarded by {@link #pretouching}. */
+    private ShardPretouch pretouch;
 
     ShardJournal(String name, Path dir, JournalContext context) {
         this(name, dir, context, false);
@@ -273,6 +278,31 @@ public final class ShardJournal implements AutoCloseable {
         }
     }
 
+    /**
+     * One round of the {@link Pretoucher} for this shard (see {@link ShardPretouch}). Never takes
+     * the journal's monitor: a round that waits on the disk delays only {@link #close()}.
+     *
+     * @return pages touched; 0 when closed, read-only or opened for repair
+     * @throws JournalException when the round failed: the next one starts over from the store
+     */
+    long pretouch() {
+        synchronized (pretouching) {
+            if (closed || context.readOnly() || salvage) {
+                return 0;
+            }
+            if (pretouch == null) {
+                pretouch = new ShardPretouch(name, dir, queue);
+            }
+            try {
+                return pretouch.round();
+            } catch (RuntimeException e) {
+                pretouch.release();
+                throw e instanceof JournalException j ? j
+                    : new JournalException("journal shard " + name + ": pretouch failed: " + e, e);
+            }
+        }
+    }
+
     /** The Chronicle queue, for {@link PrefixCopy}. */
     SingleChronicleQueue queue() {
         return queue;
@@ -328,6 +358,11 @@ public final class ShardJournal implements AutoCloseable {
         }
         if (writer != null) {
             writer.closeAppender();
+        }
+        synchronized (pretouching) { // a round in progress ends before the queue's mapping goes
+            if (pretouch != null) {
+                pretouch.release();
+            }
         }
         queue.close();
     }

@@ -12,6 +12,10 @@
  * damaged tail back to its last good entry, or sets a journal damaged before the last checkpoint
  * aside (package-private pieces: {@code ShardRepair}, {@code JournalScan}, {@code PrefixCopy}).
  *
+ * <p>A {@link io.redisreplica.journal.Pretoucher}, called from a thread of its owner's, keeps the
+ * pages ahead of each shard's writer touched and the next cycle's file made, so the writer's
+ * thread does not wait for the file system's block reservation there ({@code ShardPretouch}).
+ *
  * <p>Opening a journal turns Chronicle's usage analytics off for the JVM before any Chronicle
  * class loads, so no process of ours calls an outside host, however it was started.
  */

@@ -65,6 +65,8 @@ public final class UpstreamLink extends Agent {
     private final UpstreamPosition position;
     /** Writes the stream's periodic checkpoints off this thread (issue 18); owned and closed by {@link #run}. */
     private final CheckpointWriter checkpoints;
+    /** Touches the journal's pages ahead of this thread's appends (issue 18); owned and closed by {@link #run}. */
+    private final JournalPretoucher pretoucher;
     private final CommandRouter router;
     private final FullSync fullSync;
     private final StreamLoop stream;
@@ -134,6 +136,7 @@ public final class UpstreamLink extends Agent {
         // commands and transactions past the heap limit wait in files on the journal's disk until journaled
         final SpillFiles spill = new SpillFiles(config.journalDir().resolve("spill"), SpillFiles.DEFAULT_HEAP_LIMIT);
         this.checkpoints = new CheckpointWriter(journal, errors);
+        this.pretoucher = new JournalPretoucher(journal, errors);
         this.position = new UpstreamPosition(journal, shards, receivers, appender -> CommandRouter.builder(config.shardMap(), policy, appender)
             .rewriters(rewriters).rules(valueRules).reader(sideConnection).spill(spill).build(), checkpoints);
         this.router = position.router();
@@ -224,18 +227,29 @@ public final class UpstreamLink extends Agent {
         return lastReadMillis;
     }
 
-    /** The link's last fault, or the checkpoint writer's when that came later ("" before any). */
+    /** The link's last fault, or the checkpoint writer's or the pretoucher's when that came later ("" before any). */
     public String lastError() {
-        return checkpoints.lastFailureMillis() > lastErrorMillis ? checkpoints.lastFailure() : lastError;
+        final long checkpointMillis = checkpoints.lastFailureMillis();
+        final long pretouchMillis = pretoucher.lastFailureMillis();
+        if (pretouchMillis > lastErrorMillis && pretouchMillis > checkpointMillis) {
+            return pretoucher.lastFailure();
+        }
+        return checkpointMillis > lastErrorMillis ? checkpoints.lastFailure() : lastError;
     }
 
     /**
      * Faults retried since start (each distinct one was logged once), the checkpoint writer's
-     * included: a checkpoint the journal refuses is the link's fault to report, as when the link
-     * wrote it; {@code errors()} is the agent's error handler.
+     * and the pretoucher's included: they work for the link's stream, and a checkpoint the
+     * journal refuses is the link's fault to report, as when the link wrote it; {@code errors()}
+     * is the agent's error handler.
      */
     public long retriedFaults() {
-        return retries.total() + checkpoints.failures();
+        return retries.total() + checkpoints.failures() + pretoucher.failures();
+    }
+
+    /** Pages of the journal's files touched ahead of this link's appends since start (issue 18). */
+    long pretouchedPages() {
+        return pretoucher.pages();
     }
 
     /** Periodic checkpoints the journal refused since start (each retried by the next; also in {@link #retriedFaults()}). */
@@ -270,6 +284,7 @@ public final class UpstreamLink extends Agent {
         boolean clean = false;
         String reason = "failed";
         checkpoints.start();
+        pretoucher.start();
         if (watcher != null) {
             watcher.start();
         }
@@ -286,6 +301,7 @@ public final class UpstreamLink extends Agent {
                 watcher.close();
             }
             sideConnection.close();
+            pretoucher.close(); // joined before the journal closes: a round holds a shard's mapping
             if (clean) {
                 try {
                     position.writeCheckpoint(); // a clean stop resumes from exactly here

@@ -19,7 +19,9 @@
  * closes its connection, ends a backoff wait and joins it. Every state is written on it; INFO reads
  * published volatile values. The link's periodic checkpoints are built on it and written (two
  * fsyncs) by a second agent it owns, {@code CheckpointWriter} ({@code checkpoint}), so a slow disk
- * never stalls the stream. The side connection is used on that thread only. Faults it can retry
+ * never stalls the stream; a third, {@code JournalPretoucher} ({@code pretouch}), makes the first
+ * write to each page of the journal's files ahead of the link's appends, so the file system's
+ * block reservation waits there, not on the link. The side connection is used on that thread only. Faults it can retry
  * are logged once each ({@code DistinctErrors}); what it cannot (a {@code RouterException}, an
  * {@code Error}) goes to the {@code ErrorHandler} as fatal, which is {@code failure()}.
  *

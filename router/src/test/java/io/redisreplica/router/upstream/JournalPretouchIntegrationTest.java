@@ -1,0 +1,111 @@
+package io.redisreplica.router.upstream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.redisreplica.journal.Journal;
+import io.redisreplica.journal.JournalContext;
+import io.redisreplica.journal.JournalEntry;
+import io.redisreplica.journal.JournalReader;
+import io.redisreplica.journal.ShardJournal;
+import io.redisreplica.router.Router;
+import io.redisreplica.router.config.ConfigParser;
+import io.redisreplica.router.config.RouterConfig;
+import io.redisreplica.router.routing.CrossShardPolicy;
+import io.redisreplica.testkit.Await;
+import io.redisreplica.testkit.DatasetComparison;
+import io.redisreplica.testkit.FreePort;
+import io.redisreplica.testkit.RedisBinary;
+import io.redisreplica.testkit.RedisClient;
+import io.redisreplica.testkit.RedisServer;
+import io.redisreplica.testkit.RedisServers;
+
+/**
+ * The journal's files roll every second under a steady load while the {@code pretouch} thread
+ * touches their pages ahead and precreates the next file: every command reaches its shard's
+ * replica exactly once (INCR counters and RPUSH sequences make a loss or a duplicate visible), and
+ * the files read back whole, as {@code journal verify} reads them.
+ */
+class JournalPretouchIntegrationTest {
+    @RegisterExtension
+    final RedisServers redis = new RedisServers();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldLoseAndDuplicateNothingWhenTheJournalRollsUnderLoadWhilePretouched() throws Exception {
+        final RedisServer master = redis.start();
+        final int portA = FreePort.find();
+        final int portB = FreePort.find();
+        final Path journalDir = dir.resolve("journal");
+        final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + journalDir
+            + "\njournal-roll secondly\nshard a 127.0.0.1:" + portA + " prefix=a:\nshard b 127.0.0.1:" + portB + " prefix=b:\n", "test");
+        final int rounds = 400;
+        try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
+            final RedisServer replicaA = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + portA));
+            final RedisServer replicaB = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + portB));
+            replicaA.awaitReplicaInSync(20_000);
+            replicaB.awaitReplicaInSync(20_000);
+            final long started = System.currentTimeMillis();
+            try (RedisClient c = master.client()) {
+                for (int r = 0; r < rounds; r++) { // a pipeline of 100 every 10 ms: 4 s, four rolls and more
+                    final List<Object[]> batch = new ArrayList<>();
+                    for (int i = 0; i < 25; i++) {
+                        batch.add(new Object[] {"INCR", "a:n" + i});
+                        batch.add(new Object[] {"INCR", "b:n" + i});
+                        batch.add(new Object[] {"RPUSH", "a:seq" + (i % 5), Integer.toString(r * 25 + i)});
+                        batch.add(new Object[] {"RPUSH", "b:seq" + (i % 5), "x".repeat(200) + (r * 25 + i)});
+                    }
+                    c.pipeline(batch);
+                    Thread.sleep(10);
+                }
+            }
+            assertTrue(System.currentTimeMillis() - started >= 2_000, "the load spans rolls");
+            final DatasetComparison same = DatasetComparison.of(master, List.of(replicaA, replicaB),
+                key -> key[0] == 'a' ? 0 : key[0] == 'b' ? 1 : DatasetComparison.NO_SHARD);
+            Await.until("both shards equal the master", () -> same.differences().isEmpty(), 30_000);
+            same.assertEqual("after rolls under load");
+            try (RedisClient a = replicaA.client()) {
+                assertEquals(Integer.toString(rounds), a.callString("GET", "a:n0"), "each INCR once");
+                assertEquals(rounds * 5, a.callLong("LLEN", "a:seq0"));
+            }
+            assertTrue(router.upstream().pretouchedPages() > 0, "the pretoucher ran");
+            assertNull(router.failure());
+        }
+        for (String shard : List.of("a", "b")) {
+            verify(journalDir, shard);
+        }
+    }
+
+    /** {@code journal verify}'s walk: every entry contiguous, as many as the queue counts, ending where the journal says. */
+    private static void verify(Path journalDir, String name) {
+        try (Journal journal = Journal.open(new JournalContext().dir(journalDir).readOnly(true))) {
+            final ShardJournal shard = journal.shard(name);
+            long end = shard.firstOffset();
+            long documents = 0;
+            try (JournalReader reader = shard.reader()) {
+                final JournalEntry entry = new JournalEntry();
+                while (reader.nextPiece(entry)) {
+                    assertEquals(end, entry.startOffset(), "shard " + name + ": contiguous");
+                    end = entry.endOffset();
+                    documents++;
+                }
+                documents += reader.skippedPieces();
+            }
+            assertEquals(shard.endOffset(), end, "shard " + name);
+            assertEquals(shard.entryCount(), documents, "shard " + name);
+            assertTrue(shard.fileStats().files() >= 3, "shard " + name + " rolled: " + shard.fileStats());
+        }
+    }
+}
