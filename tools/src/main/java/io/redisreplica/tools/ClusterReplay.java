@@ -60,6 +60,8 @@ final class ClusterReplay implements ReplayTarget {
     /** Per master's address, its pipeline and the bytes waiting to go out on it. */
     private final Map<String, Node> pipes = new HashMap<>();
     private JournalReader reader;
+    /** Where the next batch starts: a reader let go at a new journal line is opened again there. */
+    private long next;
     /** The checkpoints' value: the offset on the journal's line (no upstream offset: a slot's entries are not all of them). */
     private ReplayCheckpoint position;
     private long skipped;
@@ -116,6 +118,7 @@ final class ClusterReplay implements ReplayTarget {
             releaseReader();
             reader = engine.readerAt(start, end);
         }
+        next = start;
         final long bound = tail ? Long.MAX_VALUE : end;
         final long skippedBefore = skipped;
         long entries = 0;
@@ -151,6 +154,10 @@ final class ClusterReplay implements ReplayTarget {
     private long fill(SlotBatch batch, long bound) throws IOException {
         batch.start(++batchIds);
         filling = batch;
+        if (reader == null) {
+            reader = engine.readerAt(next, next);
+        }
+        final long from = next; // entries before it were read before this batch: on the line the checkpoint names
         long refused = 0;
         while (batch.entries < batchEntries && batch.size < BATCH_BYTES && ReplayEngine.nextWithin(reader, entry, bound)) {
             commands.wrap(entry);
@@ -170,6 +177,11 @@ final class ClusterReplay implements ReplayTarget {
             batch.entries++;
         }
         if (batch.entries > 0) {
+            next = batch.reached;
+            if (engine.newLine()) { // the router started again: these entries may be on its new line only
+                releaseReader();
+                engine.onNewLine(position, from);
+            }
             batch.seal(checkpoints, position.text(), position.format(batch.reached), writer);
         }
         return refused;

@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import io.redisreplica.journal.Checkpoint;
 import io.redisreplica.journal.Journal;
 import io.redisreplica.journal.JournalEntry;
+import io.redisreplica.journal.JournalHistory;
 import io.redisreplica.journal.JournalReader;
 import io.redisreplica.journal.SeekResult;
 import io.redisreplica.journal.ShardJournal;
@@ -116,6 +117,8 @@ public final class ReplayEngine {
     private Journal journal;
     private ShardJournal shardJournal;
 
+    /** Following: notices a restart of the router, whose new line the checkpoints must name from then on. */
+    private LineWatch lines;
     private SocketFactory sockets = SocketFactory.plain();
     private ReplayTarget.BodySent bodySent = reached -> { };
     private final TargetSnapshot snapshots;
@@ -169,6 +172,7 @@ public final class ReplayEngine {
         // made now, just after the journal was opened (see SnapshotWatch)
         final SnapshotWatch watch = options.follow() == null ? null : new SnapshotWatch(options.snapshot() != null
             ? options.snapshot().rdb() : journal.dir().resolve("snapshots").resolve(options.shard() + ".rdb"));
+        lines = options.follow() == null ? null : new LineWatch(shardJournal);
         if (snapshots.olderInTarget(target, cluster)) {
             snapshots.reload(target, cluster, listener, "the target holds an older snapshot of the shard than the journal's");
         }
@@ -226,14 +230,44 @@ public final class ReplayEngine {
     /** Opens the journal again, to read its checkpoint (and files) as they are now, and returns the shard's epoch there. */
     private long reopened(SnapshotWatch watch) {
         final long before = epoch();
+        reopen();
+        final long now = epoch();
+        watch.looked(now != before);
+        return now;
+    }
+
+    private void reopen() {
         final Journal fresh = options.follow().reopen().get();
         if (journal != options.journal()) {
             journal.close();
         }
         use(fresh);
-        final long now = epoch();
-        watch.looked(now != before);
-        return now;
+    }
+
+    /**
+     * Following, with a batch read and before its checkpoint is written: whether the router may
+     * have opened the journal again since the last look (a restart adds a line to its history);
+     * then the replay lets its reader go and calls {@link #onNewLine}.
+     */
+    boolean newLine() {
+        return lines != null && lines.changed();
+    }
+
+    /**
+     * Opens the journal again and moves {@code checkpoint} onto its current line: the batch just
+     * read starts at {@code from}, and what came before it was read on the old line, which the new
+     * one shares up to where it starts (the router's journal end at its start); the batch's
+     * entries past that are the new line's own. When the new line parts below {@code from} (the
+     * journal cut back at the router's start, under entries this replay read), the checkpoints go
+     * on naming the old line: read back, they resolve as a journal that parted there, as it did.
+     */
+    void onNewLine(ReplayCheckpoint checkpoint, long from) {
+        final String was = checkpoint.lineId();
+        reopen();
+        final JournalHistory history = shardJournal.history();
+        if (was == null || history.resolve(was, from).match() == JournalHistory.Match.SAME) {
+            checkpoint.line(history.currentId());
+        }
     }
 
     /** The shard's snapshot epoch in the journal's checkpoint, -1 when it names none. */

@@ -56,6 +56,8 @@ final class StandaloneReplay implements ReplayTarget {
     private int nextBatch;
     private Pipeline pipe;
     private JournalReader reader;
+    /** Where the next batch starts: a reader let go at a new journal line is opened again there. */
+    private long next;
     /** The target's checkpoint as this replay last read or wrote it. */
     private long done = UNKNOWN;
     /** Its value, with the journal line and the upstream offset reached; made anew with each read of the checkpoint. */
@@ -116,6 +118,7 @@ final class StandaloneReplay implements ReplayTarget {
             releaseReader();
             reader = engine.readerAt(start, end);
         }
+        next = start;
         if (pipe == null) {
             pipe = engine.pipeline();
         }
@@ -154,7 +157,11 @@ final class StandaloneReplay implements ReplayTarget {
     }
 
     /** Reads entries into the batch's body (MULTI, their commands, SET of the checkpoint): false when there were none. */
-    private boolean fill(Batch batch, long bound) {
+    private boolean fill(Batch batch, long bound) throws IOException {
+        if (reader == null) {
+            reader = engine.readerAt(next, next);
+        }
+        final long from = next; // entries before it were read before this batch: on the line the checkpoint names
         int length = writer.wrap(batch.bytes, 0).command("MULTI").position();
         int connDb = 0; // each batch starts and ends on db 0, where the checkpoint lives
         batch.queued.clear();
@@ -183,6 +190,11 @@ final class StandaloneReplay implements ReplayTarget {
         }
         if (batch.entries == 0) {
             return false;
+        }
+        next = batch.reached;
+        if (engine.newLine()) { // the router started again: these entries may be on its new line only
+            releaseReader();
+            engine.onNewLine(checkpoint, from);
         }
         if (connDb != 0) {
             final int selectAt = length;
