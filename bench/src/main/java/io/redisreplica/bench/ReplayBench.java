@@ -105,7 +105,8 @@ public final class ReplayBench {
             if (cluster) {
                 benchmark.add("--cluster");
             }
-            benchmark.addAll(List.of("SET", "key:__rand_int__", "v".repeat(100)));
+            // on a cluster redis-benchmark puts {tag} in each client's keys: a tag of a slot of the master it talks to
+            benchmark.addAll(List.of("SET", cluster ? "key:{tag}:__rand_int__" : "key:__rand_int__", "v".repeat(100)));
             final Process p = new ProcessBuilder(benchmark).redirectErrorStream(true).start();
             final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).replace('\r', '\n').trim();
             p.waitFor();
