@@ -35,6 +35,10 @@ import io.redisreplica.router.sinks.RedisConnection;
  * checkpoint key lives in the slot and moves with it, so a stop anywhere leaves every slot at its
  * last applied batch. Lives for the engine's run: following, it keeps its connections, its reader
  * and the slots' checkpoints from round to round.
+ *
+ * <p>Over 300 lines: the send, confirm and send-again steps are one protocol whose ordering
+ * argument above covers them together; the batch ({@link SlotBatch}) and the checkpoints
+ * ({@link SlotCheckpoints}) live apart.
  */
 final class ClusterReplay implements ReplayTarget {
     /** A batch is cut at this many bytes even before {@code --batch} entries. */
