@@ -10,17 +10,21 @@ import java.util.Map;
  * once every node reports {@code cluster_state:ok} and knows every other's slots. The servers are
  * the {@link RedisServers}' own: stopped after the test with the others. {@link #nodeOf} computes
  * a key's node with its own CRC16 (as {@code cluster.c} does, hash tags included), independent of
- * the code under test, so a test can tell that each key landed on the node that serves it.
+ * the code under test, so a test can tell that each key landed on the node that serves it;
+ * {@link #migrate} moves a slot to another node as {@code redis-cli --cluster reshard} does.
  */
 public final class RedisCluster {
     public static final int SLOTS = 16384;
 
     private final List<RedisServer> nodes;
     private final int[] firstSlot;
+    /** Per slot, the node serving it when {@link #migrate} moved it; -1: the node of its range at the start. */
+    private final int[] migrated = new int[SLOTS];
 
     private RedisCluster(List<RedisServer> nodes, int[] firstSlot) {
         this.nodes = nodes;
         this.firstSlot = firstSlot;
+        java.util.Arrays.fill(migrated, -1);
     }
 
     /** Starts {@code masters} nodes (Redis 7: ADDSLOTSRANGE) and waits until the cluster is ok on each. */
@@ -59,12 +63,78 @@ public final class RedisCluster {
 
     /** The index in {@link #nodes()} of the master serving {@code key}'s slot. */
     public int nodeOf(byte[] key) {
-        final int slot = slot(key);
+        return nodeOfSlot(slot(key));
+    }
+
+    /** The index in {@link #nodes()} of the master serving {@code slot}. */
+    public int nodeOfSlot(int slot) {
+        if (migrated[slot] >= 0) {
+            return migrated[slot];
+        }
         int node = 0;
         while (node + 1 < firstSlot.length && firstSlot[node + 1] <= slot) {
             node++;
         }
         return node;
+    }
+
+    /**
+     * Moves {@code slot} and its keys to node {@code to}, the way {@code redis-cli --cluster
+     * reshard} does: {@link #startMigration}, every key moved, {@link #finishMigration}.
+     */
+    public void migrate(int slot, int to) {
+        startMigration(slot, to);
+        finishMigration(slot, to);
+    }
+
+    /**
+     * IMPORTING on node {@code to}, MIGRATING on the slot's node, and {@code keys} of the slot's
+     * keys MIGRATEd: a client of the old node gets ASK (or TRYAGAIN) for the keys moved.
+     */
+    public void startMigration(int slot, int to, int keys) {
+        startMigration(slot, to);
+        moveKeys(slot, to, keys);
+    }
+
+    private void startMigration(int slot, int to) {
+        final RedisServer source = nodes.get(nodeOfSlot(slot));
+        nodes.get(to).call("CLUSTER", "SETSLOT", slot, "IMPORTING", id(source));
+        source.call("CLUSTER", "SETSLOT", slot, "MIGRATING", id(nodes.get(to)));
+    }
+
+    /** Moves up to {@code max} keys of the slot, a hundred per MIGRATE; the number moved. */
+    private int moveKeys(int slot, int to, int max) {
+        final RedisServer source = nodes.get(nodeOfSlot(slot));
+        int moved = 0;
+        List<?> keys;
+        while (moved < max && !(keys = (List<?>) source.call("CLUSTER", "GETKEYSINSLOT", slot, Math.min(100, max - moved))).isEmpty()) {
+            final List<Object> migrate = new ArrayList<>(List.of("MIGRATE", "127.0.0.1", nodes.get(to).port(), "", 0, 5000, "KEYS"));
+            migrate.addAll(keys);
+            source.call(migrate.toArray());
+            moved += keys.size();
+        }
+        return moved;
+    }
+
+    /** Moves the slot's remaining keys, then tells every node that {@code to} serves it: a client of the old node gets MOVED. */
+    public void finishMigration(int slot, int to) {
+        final RedisServer source = nodes.get(nodeOfSlot(slot));
+        final RedisServer target = nodes.get(to);
+        moveKeys(slot, to, Integer.MAX_VALUE);
+        final String targetId = id(target);
+        target.call("CLUSTER", "SETSLOT", slot, "NODE", targetId);
+        source.call("CLUSTER", "SETSLOT", slot, "NODE", targetId);
+        for (RedisServer n : nodes) {
+            if (n != source && n != target) {
+                n.call("CLUSTER", "SETSLOT", slot, "NODE", targetId);
+            }
+        }
+        migrated[slot] = to;
+    }
+
+    private static String id(RedisServer node) {
+        final Object id = node.call("CLUSTER", "MYID");
+        return id instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.US_ASCII) : String.valueOf(id);
     }
 
     /** {@code CRC16(key) mod 16384}, of the part in the first non-empty {@code {...}} when there is one. */

@@ -14,9 +14,11 @@ import io.redisreplica.router.sinks.RedisConnection;
 /**
  * A Redis Cluster target as {@code replay} sees it: which master serves each hash slot (from
  * {@code CLUSTER SLOTS} on the seed node), a connection per master opened when first needed, and
- * what a redirect means. MOVED: the slot map changed, learn it and send again. ASK: a migration
- * is under way; wait for it (up to {@value #MIGRATION_WAIT_MS} ms) rather than split a slot's
- * writes between two nodes. Anything else fails the run.
+ * what a redirect means. MOVED: the slot map changed, learn it (the node that answered MOVED
+ * names the new owner: the seed may not know it yet) and send again. ASK, or TRYAGAIN (a
+ * transaction whose keys are half moved): a migration is under way; wait for it (up to
+ * {@value #MIGRATION_WAIT_MS} ms) rather than split a slot's writes between two nodes. Anything
+ * else fails the run.
  */
 final class ClusterNodes implements AutoCloseable {
     /** How long a slot may keep answering ASK (a migration in progress) before the replay gives up. */
@@ -50,12 +52,18 @@ final class ClusterNodes implements AutoCloseable {
         }
     }
 
-    /** The connection to the master serving {@code slot}. */
-    RedisConnection node(int slot) throws IOException {
+    /** The {@code host:port} of the master serving {@code slot}. */
+    String address(int slot) throws IOException {
         final String address = slotNode[slot];
         if (address == null) {
             throw new IOException("slot " + slot + " is served by no node of the cluster");
         }
+        return address;
+    }
+
+    /** The connection to the master serving {@code slot}. */
+    RedisConnection node(int slot) throws IOException {
+        final String address = address(slot);
         RedisConnection c = nodes.get(address);
         if (c == null) {
             final int colon = address.lastIndexOf(':');
@@ -87,14 +95,18 @@ final class ClusterNodes implements AutoCloseable {
         return reply;
     }
 
-    /** Whether an error is a redirect: MOVED or ASK. */
+    /** Whether an error is a redirect: MOVED or ASK, or TRYAGAIN (a slot migrating under a transaction's keys). */
     static boolean redirect(String error) {
-        return error != null && (error.startsWith("MOVED ") || error.startsWith("ASK "));
+        return error != null && (error.startsWith("MOVED ") || migrating(error));
     }
 
-    /** MOVED: the slot map changed, learn it. ASK: a migration is under way, wait for it. Anything else fails the run. */
+    private static boolean migrating(String error) {
+        return error.startsWith("ASK ") || error.startsWith("TRYAGAIN");
+    }
+
+    /** MOVED: the slot map changed, learn it. ASK, TRYAGAIN: a migration is under way, wait for it. Anything else fails the run. */
     void redirected(int slot, String error, long deadline) throws IOException {
-        if (error != null && error.startsWith("ASK ")) {
+        if (error != null && migrating(error)) {
             if (System.currentTimeMillis() > deadline) {
                 throw new IOException("slot " + slot + " is still migrating after " + MIGRATION_WAIT_MS / 1000 + " s (" + error + ")");
             }
@@ -112,6 +124,12 @@ final class ClusterNodes implements AutoCloseable {
                 + error + ")");
         }
         refresh();
+        if (error.startsWith("MOVED ")) { // "MOVED slot host:port": the answering node knows the owner before the seed may
+            final String[] words = error.split(" ");
+            if (words.length >= 3 && words[1].equals(Integer.toString(slot))) {
+                slotNode[slot] = words[2];
+            }
+        }
     }
 
     /** Closes the connections to the nodes (not the seed: its owner closes it). */

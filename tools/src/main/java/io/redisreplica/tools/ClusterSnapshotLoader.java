@@ -16,14 +16,16 @@ import io.redisreplica.router.support.SpillFiles;
 
 /**
  * Loads a shard's snapshot RDB into a Redis Cluster target with {@code RESTORE}, each key on the
- * master serving its slot ({@link ClusterNodes}: MOVED and ASK followed). A transaction cannot
- * span slots, so a batch is a pipeline per node, not a MULTI/EXEC: once every node answered a
- * batch, the count of the snapshot's keys the cluster holds is recorded in a hash-tagged marker
- * key ({@code {tag}CHECKPOINT:snapshot}, {@code SNAPSHOT_OFFSET:KEYS}). A load stopped anywhere
- * and run again sends the last unrecorded batch again: with {@code REPLACE} that is harmless, and
- * without it a {@code BUSYKEY} in that one batch is the key it restored before the stop (the
- * load began on an empty cluster, or with {@code --skip-existing}). Payloads as
- * {@link DumpPayloads} builds them; each node's batch in a {@link SpillBuffer}.
+ * master serving its slot ({@link ClusterNodes}: MOVED, ASK and TRYAGAIN followed). A transaction
+ * cannot span slots, so a batch is a pipeline per node, not a MULTI/EXEC: once every node answered
+ * a batch, the count of the snapshot's keys the cluster holds is recorded in a hash-tagged marker
+ * key ({@code {tag}CHECKPOINT:snapshot}, {@code SNAPSHOT_OFFSET:KEYS}). The next batch is built
+ * (the RDB read, its payloads made) while the nodes restore the last one, and sent once that one
+ * is answered and recorded, so at most one batch is ever unrecorded: a load stopped anywhere and
+ * run again sends that batch again, with {@code REPLACE} harmlessly, and without it a
+ * {@code BUSYKEY} in that one batch is the key it restored before the stop (the load began on an
+ * empty cluster, or with {@code --skip-existing}). Payloads as {@link DumpPayloads} builds them;
+ * each node's batch in a {@link SpillBuffer}.
  */
 final class ClusterSnapshotLoader {
     private static final int BATCH_BYTES = 4 << 20;
@@ -39,7 +41,11 @@ final class ClusterSnapshotLoader {
     private final SpillFiles spill = SpillFiles.temporary();
     private final SpillBuffer value = spill.buffer(64 * 1024);
     private final RestoreCommand restore;
-    private final Map<RedisConnection, Pending> pending = new HashMap<>();
+    /** Per node, the batch being built, and the batch the nodes are restoring (sent, not answered yet). */
+    private Map<RedisConnection, Pending> building = new HashMap<>();
+    private Map<RedisConnection, Pending> inFlight = new HashMap<>();
+    /** The count of the snapshot's keys once the batch in flight is in; -1: none in flight. */
+    private long inFlightKeys = -1;
     private final byte[] chunk = new byte[64 * 1024];
 
     private int batchRestores;
@@ -89,8 +95,12 @@ final class ClusterSnapshotLoader {
         keys = skipFirst;
         new DumpPayloads(value).read(rdb, skipFirst, progress, this::restore);
         flush();
+        confirmInFlight();
         value.shrink(0);
-        for (Pending p : pending.values()) {
+        for (Pending p : building.values()) {
+            p.bytes.shrink(0);
+        }
+        for (Pending p : inFlight.values()) {
             p.bytes.shrink(0);
         }
         return new SnapshotLoader.Result(keys, restored, skippedExisting, expired, skipFirst);
@@ -112,7 +122,7 @@ final class ClusterSnapshotLoader {
             return;
         }
         final int slot = ClusterSlots.slot(entry.key(), 0, entry.keyLength());
-        final Pending p = pending.computeIfAbsent(nodes.node(slot), n -> new Pending());
+        final Pending p = building.computeIfAbsent(nodes.node(slot), n -> new Pending());
         final int end = restore.write(p.bytes, p.length, entry, ttl, payload, length);
         p.commands.add(slot, p.length, end - p.length);
         batchBytes += end - p.length;
@@ -122,12 +132,13 @@ final class ClusterSnapshotLoader {
         }
     }
 
-    /** Sends every node its part, reads the replies (a redirected RESTORE is sent again to the right node), then records the count. */
+    /** The batch built is whole: the one in flight is confirmed and recorded first, then every node is sent its part. */
     private void flush() throws IOException {
         if (batchRestores == 0) {
             return;
         }
-        for (Map.Entry<RedisConnection, Pending> e : pending.entrySet()) {
+        confirmInFlight();
+        for (Map.Entry<RedisConnection, Pending> e : building.entrySet()) {
             final Pending p = e.getValue();
             for (int at = 0; at < p.length; at += chunk.length) {
                 final int n = Math.min(chunk.length, p.length - at);
@@ -135,10 +146,23 @@ final class ClusterSnapshotLoader {
                 e.getKey().send(chunk, 0, n);
             }
         }
+        final Map<RedisConnection, Pending> sent = building;
+        building = inFlight;
+        inFlight = sent;
+        inFlightKeys = keys;
+        batchRestores = 0;
+        batchBytes = 0;
+    }
+
+    /** Reads the replies of the batch in flight (a redirected RESTORE is sent again to the right node), then records the count. */
+    private void confirmInFlight() throws IOException {
+        if (inFlightKeys < 0) {
+            return;
+        }
         // every node's replies first: a RESTORE sent again elsewhere must not read a reply still queued there
         final java.util.List<byte[]> again = new java.util.ArrayList<>();
         final java.util.List<Integer> againSlots = new java.util.ArrayList<>();
-        for (Map.Entry<RedisConnection, Pending> e : pending.entrySet()) {
+        for (Map.Entry<RedisConnection, Pending> e : inFlight.entrySet()) {
             final Pending p = e.getValue();
             for (int i = 0; i < p.commands.count(); i++) {
                 final Object reply = e.getKey().read();
@@ -158,11 +182,10 @@ final class ClusterSnapshotLoader {
         for (int i = 0; i < again.size(); i++) {
             answered(sendAgain(again.get(i), againSlots.get(i)), againSlots.get(i));
         }
-        if (nodes.request(markerSlot, "SET", marker, snapshotOffset + ":" + keys) instanceof RespError e) {
+        if (nodes.request(markerSlot, "SET", marker, snapshotOffset + ":" + inFlightKeys) instanceof RespError e) {
             throw new IOException("the cluster refused the snapshot load's marker " + marker + ": " + e.message());
         }
-        batchRestores = 0;
-        batchBytes = 0;
+        inFlightKeys = -1;
         resending = false;
     }
 
@@ -191,7 +214,7 @@ final class ClusterSnapshotLoader {
                 }
                 return;
             }
-            throw new IOException("the cluster refused a key of the snapshot load (batch ending at key " + keys + ", slot " + slot
+            throw new IOException("the cluster refused a key of the snapshot load (batch ending at key " + inFlightKeys + ", slot " + slot
                 + "): " + e.message() + (e.message().startsWith("BUSYKEY") ? " (a key written to the cluster during the load: "
                 + "--replace or --skip-existing)" : ""));
         }

@@ -14,8 +14,11 @@ import io.redisreplica.router.sinks.RedisConnection;
 /**
  * A Redis Cluster {@code compare} reads, as {@code replay} writes it ({@link ClusterNodes}): a
  * batch of keys is read on the masters serving their slots, and a SCAN covers every master. A
- * cluster has only db 0. A redirect (the slot map changing while compare runs) fails the compare
- * (exit 4) rather than read a slot half here and half there.
+ * cluster has only db 0. A slot that moves while compare runs is followed: a read refused by MOVED
+ * learns the slot map again and reads the whole batch again where its keys are now; ASK or
+ * TRYAGAIN (a migration under way) waits for the migration to end (up to
+ * {@value ClusterNodes#MIGRATION_WAIT_MS} ms) rather than read a slot half here and half there,
+ * so a key that moved is not reported lost.
  */
 final class CompareCluster implements CompareTarget {
     private final RedisConnection seed;
@@ -58,6 +61,29 @@ final class CompareCluster implements CompareTarget {
     /** Reads each node's share of {@code keys} in one batch there, and hands the readings back in {@code keys}' order. */
     @Override
     public List<KeyDigest.Reading> read(int db, List<byte[]> keys) throws IOException {
+        final long deadline = System.currentTimeMillis() + ClusterNodes.MIGRATION_WAIT_MS;
+        while (true) {
+            try {
+                return readOnce(keys);
+            } catch (KeyDigest.Redirected e) {
+                nodes.redirected(e.slot(), e.redirect(), deadline);
+            }
+        }
+    }
+
+    @Override
+    public boolean[] exist(int db, List<byte[]> keys) throws IOException {
+        final long deadline = System.currentTimeMillis() + ClusterNodes.MIGRATION_WAIT_MS;
+        while (true) {
+            try {
+                return existOnce(keys);
+            } catch (KeyDigest.Redirected e) {
+                nodes.redirected(e.slot(), e.redirect(), deadline);
+            }
+        }
+    }
+
+    private List<KeyDigest.Reading> readOnce(List<byte[]> keys) throws IOException {
         final Map<RedisConnection, List<Integer>> byNode = byNode(keys);
         final KeyDigest.Reading[] out = new KeyDigest.Reading[keys.size()];
         for (Map.Entry<RedisConnection, List<Integer>> e : byNode.entrySet()) {
@@ -69,8 +95,7 @@ final class CompareCluster implements CompareTarget {
         return List.of(out);
     }
 
-    @Override
-    public boolean[] exist(int db, List<byte[]> keys) throws IOException {
+    private boolean[] existOnce(List<byte[]> keys) throws IOException {
         final boolean[] out = new boolean[keys.size()];
         for (Map.Entry<RedisConnection, List<Integer>> e : byNode(keys).entrySet()) {
             final boolean[] r = KeyDigest.exist(e.getKey(), pick(keys, e.getValue()));

@@ -283,8 +283,35 @@ final class KeyDigest {
         return hex(sha.digest());
     }
 
+    /**
+     * A read a cluster node refused because the key's slot is served elsewhere (MOVED) or is moving
+     * (ASK, TRYAGAIN): to be read again where the slot goes. Thrown once every reply was read,
+     * so the connection goes on.
+     */
+    static final class Redirected extends IOException {
+        private final String redirect;
+
+        Redirected(String what, String redirect) {
+            super(what + ": -" + redirect);
+            this.redirect = redirect;
+        }
+
+        String redirect() {
+            return redirect;
+        }
+
+        /** The slot a MOVED or ASK names; -1 for TRYAGAIN, which names none. */
+        int slot() {
+            final String[] words = redirect.split(" ");
+            return words.length >= 3 && !words[0].equals("TRYAGAIN") ? Integer.parseInt(words[1]) : -1;
+        }
+    }
+
     private static Object check(Object reply, String what) throws IOException {
         if (reply instanceof RespError e) {
+            if (ClusterNodes.redirect(e.message())) {
+                throw new Redirected(what, e.message());
+            }
             throw new IOException(what + ": -" + e.message());
         }
         return reply;

@@ -134,7 +134,7 @@ final class Pipeline implements AutoCloseable {
         return null;
     }
 
-    /** The errors among replies {@code from..to} (inclusive), in order; those before {@code to} are let go after. */
+    /** The errors among replies {@code from..to} (inclusive), in order; let go after (a cluster replay reads its ranges out of order). */
     List<ReplyError> errors(long from, long to) {
         if (errors.isEmpty()) {
             return List.of();
@@ -145,7 +145,7 @@ final class Pipeline implements AutoCloseable {
                 found.add(e);
             }
         }
-        errors.removeIf(e -> e.reply() <= to);
+        errors.removeIf(e -> e.reply() >= from && e.reply() <= to);
         return found;
     }
 

@@ -43,6 +43,11 @@ final class ReplayCheckpoint {
         this.history = history == null ? null : history.getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** The id of the line the values written now name; null for a journal without a history. */
+    String lineId() {
+        return history == null ? null : new String(history, StandardCharsets.US_ASCII);
+    }
+
     /**
      * Where to go on from the stored value ({@code -1}: nothing stored), and what to pass over.
      *

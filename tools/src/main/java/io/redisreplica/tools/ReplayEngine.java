@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import io.redisreplica.journal.Checkpoint;
 import io.redisreplica.journal.Journal;
 import io.redisreplica.journal.JournalEntry;
+import io.redisreplica.journal.JournalHistory;
 import io.redisreplica.journal.JournalReader;
 import io.redisreplica.journal.SeekResult;
 import io.redisreplica.journal.ShardJournal;
@@ -95,7 +96,7 @@ public final class ReplayEngine {
         default void refused(long entryOffset, String command, String why) {
         }
 
-        /** The shard offset the target has applied (after each batch on a standalone target, each round, and following, each poll). */
+        /** The shard offset the target has applied (after each batch, each round, and following, each poll). */
         default void applied(long offset) {
         }
 
@@ -110,15 +111,16 @@ public final class ReplayEngine {
      * read of the last entry's header, so 1 ms keeps the follower's lag near the target's own.
      */
     private static final long FOLLOW_IDLE_NANOS = 1_000_000;
-    private static final long CLUSTER_FOLLOW_NANOS = 100_000_000;
 
     private final Options options;
     /** The journal read: the one given, or one {@link Follow#reopen} opened (closed by this engine). */
     private Journal journal;
     private ShardJournal shardJournal;
 
+    /** Following: notices a restart of the router, whose new line the checkpoints must name from then on. */
+    private LineWatch lines;
     private SocketFactory sockets = SocketFactory.plain();
-    private StandaloneReplay.BodySent bodySent = reached -> { };
+    private ReplayTarget.BodySent bodySent = reached -> { };
     private final TargetSnapshot snapshots;
 
     public ReplayEngine(Options options) {
@@ -154,8 +156,9 @@ public final class ReplayEngine {
     public Result run(Listener listener) throws IOException {
         try (RedisConnection target = connect(options.host(), options.port())) {
             final boolean cluster = clusterEnabled(target);
-            try (StandaloneReplay standalone = cluster ? null : new StandaloneReplay(this, target, listener).bodySent(bodySent)) {
-                return run(target, cluster, standalone, listener);
+            try (ReplayTarget replay = cluster ? new ClusterReplay(this, target, listener).bodySent(bodySent)
+                : new StandaloneReplay(this, target, listener).bodySent(bodySent)) {
+                return run(target, cluster, replay, listener);
             }
         } finally {
             if (journal != options.journal()) {
@@ -164,11 +167,12 @@ public final class ReplayEngine {
         }
     }
 
-    private Result run(RedisConnection target, boolean cluster, StandaloneReplay standalone, Listener listener) throws IOException {
+    private Result run(RedisConnection target, boolean cluster, ReplayTarget replay, Listener listener) throws IOException {
         // following, a new snapshot is noticed with --no-snapshot too: the journal after it continues data the target lacks;
         // made now, just after the journal was opened (see SnapshotWatch)
         final SnapshotWatch watch = options.follow() == null ? null : new SnapshotWatch(options.snapshot() != null
             ? options.snapshot().rdb() : journal.dir().resolve("snapshots").resolve(options.shard() + ".rdb"));
+        lines = options.follow() == null ? null : new LineWatch(shardJournal);
         if (snapshots.olderInTarget(target, cluster)) {
             snapshots.reload(target, cluster, listener, "the target holds an older snapshot of the shard than the journal's");
         }
@@ -177,28 +181,18 @@ public final class ReplayEngine {
         }
         long start = startOffset();
         long epoch = epoch();
-        Result result = round(cluster, target, standalone, start, listener);
+        Result result = replay.run(start, options.follow() != null);
         listener.applied(result.endOffset());
         boolean behind = false;
         while (options.follow() != null && !Thread.currentThread().isInterrupted()) {
-            // tail the journal: each round replays what was appended since (the target's checkpoint says where it is);
-            // a cluster's round connects to its nodes anew, so it goes at most every CLUSTER_FOLLOW_NANOS
-            if (cluster) {
-                LockSupport.parkNanos(CLUSTER_FOLLOW_NANOS); // returns at once when interrupted: the loop's test ends it
-            }
+            // tail the journal: each round replays what was appended since (the target's checkpoint says where it is)
             if (watch != null && watch.changed()) {
-                if (standalone != null) {
-                    standalone.releaseReader(); // the journal is opened again: a reader of the old one must go first
-                }
+                replay.releaseReader(); // the journal is opened again: a reader of the old one must go first
                 final long now = reopened(watch);
-                if (standalone != null) {
-                    standalone.reopened();
-                }
+                replay.reopened();
                 if (now != epoch) {
                     snapshots.reload(target, cluster, listener, "the shard has a new snapshot (epoch " + epoch() + ", was " + epoch + ")");
-                    if (standalone != null) {
-                        standalone.forget(); // the target was emptied: its checkpoint is the load's now
-                    }
+                    replay.forget(); // the target was emptied: its checkpoints are the load's now
                     behind = false;
                     epoch = epoch();
                     start = startOffset();
@@ -211,7 +205,7 @@ public final class ReplayEngine {
                 continue;
             }
             try {
-                result = add(result, round(cluster, target, standalone, Math.max(start, result.endOffset()), listener));
+                result = add(result, replay.run(Math.max(start, result.endOffset()), true));
             } catch (SeekFailed e) {
                 if (e.seek != SeekResult.BEFORE_START) {
                     throw e;
@@ -233,22 +227,47 @@ public final class ReplayEngine {
             so.skipped() + more.skipped(), so.failedCommands() + more.failedCommands(), so.cluster() || more.cluster());
     }
 
-    private Result round(boolean cluster, RedisConnection target, StandaloneReplay standalone, long from, Listener listener)
-        throws IOException {
-        return cluster ? new ClusterReplay(this, target, listener).run(from) : standalone.run(from, options.follow() != null);
-    }
-
     /** Opens the journal again, to read its checkpoint (and files) as they are now, and returns the shard's epoch there. */
     private long reopened(SnapshotWatch watch) {
         final long before = epoch();
+        reopen();
+        final long now = epoch();
+        watch.looked(now != before);
+        return now;
+    }
+
+    private void reopen() {
         final Journal fresh = options.follow().reopen().get();
         if (journal != options.journal()) {
             journal.close();
         }
         use(fresh);
-        final long now = epoch();
-        watch.looked(now != before);
-        return now;
+    }
+
+    /**
+     * Following, with a batch read and before its checkpoint is written: whether the router may
+     * have opened the journal again since the last look (a restart adds a line to its history);
+     * then the replay lets its reader go and calls {@link #onNewLine}.
+     */
+    boolean newLine() {
+        return lines != null && lines.changed();
+    }
+
+    /**
+     * Opens the journal again and moves {@code checkpoint} onto its current line: the batch just
+     * read starts at {@code from}, and what came before it was read on the old line, which the new
+     * one shares up to where it starts (the router's journal end at its start); the batch's
+     * entries past that are the new line's own. When the new line parts below {@code from} (the
+     * journal cut back at the router's start, under entries this replay read), the checkpoints go
+     * on naming the old line: read back, they resolve as a journal that parted there, as it did.
+     */
+    void onNewLine(ReplayCheckpoint checkpoint, long from) {
+        final String was = checkpoint.lineId();
+        reopen();
+        final JournalHistory history = shardJournal.history();
+        if (was == null || history.resolve(was, from).match() == JournalHistory.Match.SAME) {
+            checkpoint.line(history.currentId());
+        }
     }
 
     /** The shard's snapshot epoch in the journal's checkpoint, -1 when it names none. */
@@ -257,15 +276,20 @@ public final class ReplayEngine {
         return state == null ? -1 : state.epoch();
     }
 
-    /** Test hook: runs after each standalone batch's body is sent, before its EXEC. */
-    ReplayEngine bodySent(StandaloneReplay.BodySent hook) {
+    /** Test hook: runs after each batch is sent (a standalone batch's body, a cluster batch's first share), before its EXEC. */
+    ReplayEngine bodySent(ReplayTarget.BodySent hook) {
         this.bodySent = hook;
         return this;
     }
 
     /** A connection to the (standalone) target that keeps batches in flight. */
     Pipeline pipeline() throws IOException {
-        return Pipeline.open(options.host(), options.port(), options.user(), options.password(), "target", sockets);
+        return pipeline(options.host(), options.port());
+    }
+
+    /** A connection that keeps batches in flight to the target or, on a cluster, one of its nodes. */
+    Pipeline pipeline(String host, int port) throws IOException {
+        return Pipeline.open(host, port, options.user(), options.password(), "target", sockets);
     }
 
     RedisConnection connect(String host, int port) throws IOException {

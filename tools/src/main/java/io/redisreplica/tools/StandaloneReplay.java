@@ -37,7 +37,7 @@ import io.redisreplica.router.sinks.RedisConnection;
  * following, it keeps its connection, its reader and what it knows of the target's checkpoint
  * from round to round.
  */
-final class StandaloneReplay implements AutoCloseable {
+final class StandaloneReplay implements ReplayTarget {
     /** A batch is cut at this many bytes even before {@code --batch} entries: a big entry is not joined by hundreds more. */
     private static final int BATCH_BYTES = 4 << 20;
     private static final byte[] EXEC = "*1\r\n$4\r\nEXEC\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -56,17 +56,14 @@ final class StandaloneReplay implements AutoCloseable {
     private int nextBatch;
     private Pipeline pipe;
     private JournalReader reader;
+    /** Where the next batch starts: a reader let go at a new journal line is opened again there. */
+    private long next;
     /** The target's checkpoint as this replay last read or wrote it. */
     private long done = UNKNOWN;
     /** Its value, with the journal line and the upstream offset reached; made anew with each read of the checkpoint. */
     private ReplayCheckpoint checkpoint;
     /** Test hook: runs after each batch's body is sent, before its EXEC (a stop there must apply nothing of it). */
     private BodySent bodySent = reached -> { };
-
-    /** See {@link #bodySent}. */
-    interface BodySent {
-        void sent(long reached) throws IOException;
-    }
 
     /** A batch: its bytes, the commands it queues and where each lies in the bytes, the offset it reaches. */
     private static final class Batch {
@@ -96,11 +93,8 @@ final class StandaloneReplay implements AutoCloseable {
         return this;
     }
 
-    /**
-     * Replays from {@code requestedStart} (or the target's checkpoint, when further on) to the
-     * journal's end as it is now; {@code tail}: on to whatever the reader finds, as the journal grows.
-     */
-    ReplayEngine.Result run(long requestedStart, boolean tail) throws IOException {
+    @Override
+    public ReplayEngine.Result run(long requestedStart, boolean tail) throws IOException {
         try {
             return replay(requestedStart, tail);
         } catch (IOException | RuntimeException e) {
@@ -124,6 +118,7 @@ final class StandaloneReplay implements AutoCloseable {
             releaseReader();
             reader = engine.readerAt(start, end);
         }
+        next = start;
         if (pipe == null) {
             pipe = engine.pipeline();
         }
@@ -162,7 +157,11 @@ final class StandaloneReplay implements AutoCloseable {
     }
 
     /** Reads entries into the batch's body (MULTI, their commands, SET of the checkpoint): false when there were none. */
-    private boolean fill(Batch batch, long bound) {
+    private boolean fill(Batch batch, long bound) throws IOException {
+        if (reader == null) {
+            reader = engine.readerAt(next, next);
+        }
+        final long from = next; // entries before it were read before this batch: on the line the checkpoint names
         int length = writer.wrap(batch.bytes, 0).command("MULTI").position();
         int connDb = 0; // each batch starts and ends on db 0, where the checkpoint lives
         batch.queued.clear();
@@ -191,6 +190,11 @@ final class StandaloneReplay implements AutoCloseable {
         }
         if (batch.entries == 0) {
             return false;
+        }
+        next = batch.reached;
+        if (engine.newLine()) { // the router started again: these entries may be on its new line only
+            releaseReader();
+            engine.onNewLine(checkpoint, from);
         }
         if (connDb != 0) {
             final int selectAt = length;
@@ -241,23 +245,23 @@ final class StandaloneReplay implements AutoCloseable {
         return framer.frame(batch.bytes, batch.queued.offset(i), batch.queued.length(i)) > 0 ? framer.command().toString() : "?";
     }
 
-    /** Lets the reader go (the journal is about to be opened again): the next round opens one where it starts. */
-    void releaseReader() {
+    @Override
+    public void releaseReader() {
         if (reader != null) {
             reader.close();
             reader = null;
         }
     }
 
-    /** The journal was opened again (after {@link #releaseReader}): what it applies from now on is on its current line. */
-    void reopened() {
+    @Override
+    public void reopened() {
         if (checkpoint != null) {
             checkpoint.line(engine.shardJournal().history().currentId());
         }
     }
 
-    /** Forgets the target's checkpoint (it was emptied, or a round failed): the next round reads it again. */
-    void forget() {
+    @Override
+    public void forget() {
         done = UNKNOWN;
         releaseReader();
         if (pipe != null) {

@@ -67,11 +67,11 @@ final class TargetSnapshot {
      * The key that says the target holds the snapshot (the offset it continues from), and the
      * stem of the load's marker ({@code :snapshot}) and epoch ({@code :epoch}) keys: the
      * checkpoint key on a standalone target; on a cluster the checkpoint key of slot 0
-     * ({@link ClusterReplay.SlotTags}), hash-tagged so that the three live on one node and
+     * ({@link SlotTags}), hash-tagged so that the three live on one node and
      * change in one transaction.
      */
     private String loadKey(boolean cluster) {
-        return cluster ? "{" + ClusterReplay.SlotTags.TAGS[0] + "}" + options.checkpointKey() : options.checkpointKey();
+        return cluster ? "{" + SlotTags.TAGS[0] + "}" + options.checkpointKey() : options.checkpointKey();
     }
 
     private Object get(RedisConnection target, boolean cluster, String key) throws IOException {

@@ -217,6 +217,50 @@ class ReplayFollowIntegrationTest {
     }
 
     @Test
+    void shouldKeepTheTargetEqualWhenTheFollowerStartsAgainAfterARouterRestartAndValuesReadFromTheMaster() throws Exception {
+        final RedisServer master = redis.start();
+        write(master, 0);
+        final int admin = FreePort.find();
+        final Path config = config(master, admin);
+        final RouterProcess routers = new RouterProcess(dir);
+        Process router = routers.start(config);
+        processes.add(router);
+        routers.awaitStreaming(0);
+        final Target target = Target.of(redis.start());
+        Process replay = follow(target, admin);
+        awaitEqual(master, target, "after the snapshot load");
+
+        // the router starts again over its journal: a new line in the journal's history, from its end on
+        router.destroyForcibly().waitFor();
+        router = routers.start(config);
+        processes.add(router);
+        routers.awaitStreaming(1);
+        // a value the router reads from the master (shard a gets b:n renamed into it as a RESTORE), then commands on it
+        try (RedisClient c = master.client()) {
+            c.call("SET", "b:n", "5");
+            c.call("RENAME", "b:n", "a:n");
+        }
+        awaitEqual(master, target, "after a RENAME into the shard");
+        try (RedisClient c = master.client()) {
+            c.call("INCR", "a:n");
+            c.call("INCR", "a:n");
+        }
+        write(master, 1);
+        awaitEqual(master, target, "after commands on the renamed key");
+
+        // the follower starts again from its checkpoint, written after the router's restart
+        replay.destroyForcibly().waitFor();
+        replay = follow(target, admin);
+        write(master, 2);
+        awaitEqual(master, target, "after the follower started again");
+        replay.destroyForcibly().waitFor();
+        assertEqualWithoutBookkeeping(master, target, "at the end");
+        try (RedisClient c = target.servers().get(0).client()) {
+            assertEquals("7", c.callString("GET", "a:n"), "the value read from the master not applied again over later INCRs");
+        }
+    }
+
+    @Test
     void shouldReloadTheTargetWhenTheMasterLosesItsDataAndTheShardTakesANewSnapshot() throws Exception {
         final RedisServer master = redis.start();
         write(master, 0);

@@ -164,25 +164,62 @@ class ReplayIntegrationTest {
     }
 
     @Test
-    void shouldReplayExactlyOnceIntoARedisClusterWithACheckpointPerSlot() throws Exception {
+    void shouldReplayExactlyOnceIntoARedisClusterWithACheckpointPerSlotAcrossKilledRuns() throws Exception {
         writeJournal(false);
-        final List<RedisServer> nodes = RedisCluster.start(redis, 3).nodes();
-        final int[][] ranges = {{0, 5460}, {5461, 10922}, {10923, 16383}};
-        // a kill: the per-slot checkpoints of the slot of c:0 tell when it made progress
+        final RedisCluster cluster = RedisCluster.start(redis, 3);
+        // the kills: the checkpoint of the slot of c:0, written by most batches, tells when a run made progress
         final byte[] probe = "c:0".getBytes(StandardCharsets.US_ASCII);
-        final int slot = ClusterSlots.slot(probe, 0, probe.length);
-        final String slotCheckpoint = "{" + ClusterReplay.SlotTags.TAGS[ClusterSlots.slot(probe, 0, probe.length)] + "}redis-replica:replay:a";
-        RedisServer owner = null;
-        for (int i = 0; i < 3; i++) {
-            if (slot >= ranges[i][0] && slot <= ranges[i][1]) {
-                owner = nodes.get(i);
-            }
+        final String slotCheckpoint = SlotTags.key(ClusterSlots.slot(probe, 0, probe.length), "redis-replica:replay:a");
+        for (int kill = 0; kill < 3; kill++) {
+            killMidway(cluster.nodes().get(cluster.nodeOf(probe)), slotCheckpoint, cluster.nodes().get(kill).port());
         }
-        killMidway(owner, slotCheckpoint, nodes.get(0).port());
-        final Cli done = Cli.run("replay", dir.resolve("journal").toString(), "--no-snapshot", "-s", "a", "-t", "127.0.0.1:" + nodes.get(1).port(), "--quiet");
+        assertTrue(get(cluster.nodes().get(cluster.nodeOf(probe)), slotCheckpoint) != null, "the killed runs made progress");
+        final Cli done = Cli.run("replay", dir.resolve("journal").toString(), "--no-snapshot", "-s", "a", "-t",
+            "127.0.0.1:" + cluster.nodes().get(1).port(), "--quiet");
         assertEquals(0, done.exit(), done.err() + done.out());
         assertTrue(done.out().contains("(cluster)"), done.out());
-        assertEquals(expected, state(nodes, 1));
+        assertEquals(expected, state(cluster.nodes(), 1));
+        assertEveryKeyOnItsNode(cluster);
+    }
+
+    @Test
+    void shouldFollowASlotMigratedMidReplayToItsNewNodeAndApplyEveryCommandOnce() throws Exception {
+        writeJournal(false);
+        final RedisCluster cluster = RedisCluster.start(redis, 3);
+        final byte[] probe = "c:0".getBytes(StandardCharsets.US_ASCII);
+        final int slot = ClusterSlots.slot(probe, 0, probe.length);
+        final int from = cluster.nodeOf(probe);
+        final int to = (from + 1) % 3;
+        final int[] batches = {0};
+        final long[] movedAt = {-1};
+        try (Journal journal = Journal.open(new JournalContext().dir(dir.resolve("journal")).readOnly(true).minFreeBytes(0))) {
+            final ReplayEngine.Result result = new ReplayEngine(new ReplayEngine.Options(journal, "a", null, null, null, "127.0.0.1",
+                cluster.nodes().get(0).port(), null, null, 7, "redis-replica:replay:a")).bodySent(reached -> {
+                    if (++batches[0] == 50) { // batches in flight on the old node when the slot goes: they get MOVED
+                        cluster.migrate(slot, to);
+                        movedAt[0] = reached;
+                    }
+                }).run(new ReplayEngine.Listener() { });
+            assertEquals(0, result.failedCommands());
+        }
+        assertTrue(batches[0] > 50, "the slot moved mid-replay");
+        assertEquals(to, cluster.nodeOf(probe));
+        assertEquals(expected, state(cluster.nodes(), 1));
+        assertEveryKeyOnItsNode(cluster);
+        final String checkpoint = get(cluster.nodes().get(to), SlotTags.key(slot, "redis-replica:replay:a"));
+        assertTrue(Long.parseLong(checkpoint.split(" ")[0]) > movedAt[0], "the slot's checkpoint moved with it and went on there: "
+            + checkpoint);
+    }
+
+    /** No key on a node other than the one serving its slot (a transaction applied on the node the slot left would be there). */
+    private static void assertEveryKeyOnItsNode(RedisCluster cluster) {
+        for (int n = 0; n < cluster.nodes().size(); n++) {
+            try (RedisClient c = cluster.nodes().get(n).client()) {
+                for (Object k : (List<?>) c.call("KEYS", "*")) {
+                    assertEquals(n, cluster.nodeOf((byte[]) k), new String((byte[]) k, StandardCharsets.UTF_8) + " on node " + n);
+                }
+            }
+        }
     }
 
     @Test

@@ -25,14 +25,16 @@ import io.redisreplica.testkit.Await;
 import io.redisreplica.testkit.DatasetComparison;
 import io.redisreplica.testkit.FreePort;
 import io.redisreplica.testkit.RedisClient;
+import io.redisreplica.testkit.RedisCluster;
 import io.redisreplica.testkit.RedisServer;
 import io.redisreplica.testkit.RedisServers;
 
 /**
  * {@code replay} into targets that cannot be replicas: the shard's snapshot first (RESTORE), then
  * its journal, so an empty target ends equal to the master's keys of the shard, every type, every
- * db, TTLs included; resumable when killed inside the snapshot load; a target that holds keys is
- * refused unless told what to do with them; {@code --follow} keeps a target in step.
+ * db, TTLs included; resumable when killed inside the snapshot load (a cluster's too); a target
+ * that holds keys is refused unless told what to do with them; {@code --follow} keeps a target in
+ * step.
  */
 class ReplaySnapshotIntegrationTest {
     private static final String CHECKPOINT = "redis-replica:replay:a";
@@ -160,6 +162,52 @@ class ReplaySnapshotIntegrationTest {
             assertEquals(0, rest.exit(), rest.err());
             assertTrue(rest.err().contains("(resumed after "), rest.err());
             assertTargetEqualsShardA(target);
+        } finally {
+            router.close();
+        }
+    }
+
+    @Test
+    void shouldResumeASnapshotLoadIntoAClusterKilledHalfWayExactlyOnce() throws Exception {
+        master = redis.start();
+        try (RedisClient c = master.client()) { // db 0 only: a cluster has no other
+            for (int i = 0; i < 5000; i++) {
+                c.call("SET", "a:k" + i, "v" + i);
+            }
+            c.call("HSET", "a:hash", "f1", "v1");
+            c.call("SET", "b:other", "not shard a");
+        }
+        final Path journal = dir.resolve("journal");
+        router = Router.start(ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + journal + "\nshard a 127.0.0.1:"
+            + FreePort.find() + " prefix=a:\nshard b 127.0.0.1:" + FreePort.find() + " prefix=b:\n", "test"), CrossShardPolicy.LOG);
+        try {
+            Await.until("shard a's first snapshot", () -> router.shards().get(0).snapshotOffset() >= 0);
+            master.call("INCR", "a:counter"); // after the snapshot: in the journal only
+            awaitJournaled();
+            final RedisCluster cluster = RedisCluster.start(redis, 3);
+            // the load's marker: the checkpoint of slot 0, as the cluster load keeps it
+            final RedisServer markerNode = cluster.nodes().get(cluster.nodeOfSlot(0));
+            final String marker = SlotTags.key(0, CHECKPOINT) + ":snapshot";
+            final Process p = replayProcess(journal, cluster.nodes().get(0).port(), "--batch", "2");
+            final long deadline = System.currentTimeMillis() + 60_000;
+            while (System.currentTimeMillis() < deadline && p.isAlive() && get(markerNode, marker) == null) {
+                Thread.sleep(2);
+            }
+            p.destroyForcibly();
+            p.waitFor();
+            assertNotNull(get(markerNode, marker), "killed inside the snapshot load: " + Files.readString(dir.resolve("replay.log")));
+            final Cli rest = Cli.run("replay", journal.toString(), "-s", "a", "-t", "127.0.0.1:" + cluster.nodes().get(1).port(), "--quiet");
+            assertEquals(0, rest.exit(), rest.err());
+            assertTrue(rest.err().contains("(resumed after "), rest.err());
+            for (RedisServer node : cluster.nodes()) { // the replay's own bookkeeping, not the shard's data
+                try (RedisClient c = node.client()) {
+                    for (Object key : (List<?>) c.call("KEYS", "*" + CHECKPOINT + "*")) {
+                        c.call("DEL", key);
+                    }
+                }
+            }
+            DatasetComparison.of(master, cluster.nodes(), (db, key) -> new String(key).startsWith("a:") ? cluster.nodeOf(key)
+                : DatasetComparison.NO_SHARD).databases(1).assertEqual("cluster after a resumed load");
         } finally {
             router.close();
         }
