@@ -5,11 +5,16 @@
 # `redis-cli --scan` listing the same keys (the floor: one SCAN pass, no reads). Appends to
 # bench-results/compare.txt. ROUNDS (1) repeats the timings; AGAINST=/other/checkout/bin/redis-replica times
 # that build too, in turn on the same servers (an A/B on a shared machine, where one run each says
-# little). Usage: KEYS=1000000 [ROUNDS=3] [AGAINST=...] bench/compare.sh
+# little). RULES=1 adds a `drop value=` rule that matches nothing (the cost of reading every string
+# value on the master to judge it). compare runs with JAVA_OPTS (default -Xmx256m: the heap must not
+# grow with the key count) and its maximum resident size is printed.
+# Usage: KEYS=1000000 [ROUNDS=3] [AGAINST=...] [RULES=1] bench/compare.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 KEYS=${KEYS:-1000000}
 ROUNDS=${ROUNDS:-1}
+RULES=${RULES:-0}
+export JAVA_OPTS=${JAVA_OPTS:--Xmx256m}
 source scripts/ensure-redis.sh
 mvn -B -q package -pl tools -am -DskipTests # the launcher runs this jar: build it from this tree
 work=$(mktemp -d)
@@ -29,18 +34,19 @@ redis-server --port "$rport" --dir "$work/r" --save '' --daemonize yes --logfile
 until redis-cli -p "$rport" info replication | grep -q 'master_link_status:up'; do sleep 0.2; done
 until [ "$(redis-cli -p "$rport" dbsize)" = "$(redis-cli -p "$mport" dbsize)" ]; do sleep 0.2; done
 printf 'upstream 127.0.0.1:%s\njournal %s/journal\nshard s0 127.0.0.1:%s slots=0-16383\n' "$mport" "$work" "$(free_port)" > "$work/router.conf"
+[ "$RULES" = 1 ] && echo 'drop value=^no value starts like this$' >> "$work/router.conf"
 total=$(redis-cli -p "$mport" dbsize)
 mkdir -p bench-results
 {
-  echo "== $(date -u +%FT%TZ) compare bench: KEYS=$KEYS ROUNDS=$ROUNDS ${AGAINST:+AGAINST=$AGAINST }bench/compare.sh ($(nproc) cores, $(redis-server --version | cut -d' ' -f3), $total keys)"
+  echo "== $(date -u +%FT%TZ) compare bench: KEYS=$KEYS ROUNDS=$ROUNDS ${AGAINST:+AGAINST=$AGAINST }${RULES:+RULES=$RULES }JAVA_OPTS=$JAVA_OPTS bench/compare.sh ($(nproc) cores, $(redis-server --version | cut -d' ' -f3), $total keys)"
   for round in $(seq 1 "$ROUNDS"); do
     s=$(date +%s.%N); redis-cli -p "$rport" --scan | wc -l >/dev/null; e=$(date +%s.%N)
     scan=$(echo "$e - $s" | bc)
     for launcher in bin/redis-replica ${AGAINST:-}; do
-      s=$(date +%s.%N); "$launcher" compare -c "$work/router.conf" -s "s0=127.0.0.1:$rport" --quiet; e=$(date +%s.%N)
+      s=$(date +%s.%N); /usr/bin/time -o "$work/rss" -f %M "$launcher" compare -c "$work/router.conf" -s "s0=127.0.0.1:$rport" --quiet; e=$(date +%s.%N)
       cmp=$(echo "$e - $s" | bc)
-      printf '%s: redis-cli --scan of the shard: %.2f s; compare (master scan + both sides read and hashed + shard scan): %.2f s, %.0f keys/s, %.1fx the scan\n' \
-        "$launcher" "$scan" "$cmp" "$(echo "$total / $cmp" | bc -l)" "$(echo "$cmp / $scan" | bc -l)"
+      printf '%s: redis-cli --scan of the shard: %.2f s; compare (master scan + both sides read and hashed + shard scan): %.2f s, %.0f keys/s, %.1fx the scan, max RSS %d MB\n' \
+        "$launcher" "$scan" "$cmp" "$(echo "$total / $cmp" | bc -l)" "$(echo "$cmp / $scan" | bc -l)" "$(( $(cat "$work/rss") / 1024 ))"
     done
     echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
   done
