@@ -9,11 +9,11 @@ import org.agrona.ExpandableArrayBuffer;
 import io.redisreplica.journal.JournalEntry;
 import io.redisreplica.journal.JournalEntryDescriptor;
 import io.redisreplica.journal.JournalReader;
+import io.redisreplica.resp.RespClient;
 import io.redisreplica.resp.RespError;
 import io.redisreplica.resp.RespWriter;
 import io.redisreplica.router.routing.ClusterSlots;
 import io.redisreplica.router.sinks.EntryCommands;
-import io.redisreplica.router.sinks.RedisConnection;
 
 /**
  * A {@link ReplayEngine} run into a Redis Cluster: per batch, one transaction per hash slot on the
@@ -46,7 +46,7 @@ final class ClusterReplay {
     private final ReplayCheckpoint position;
     private long skipped;
 
-    ClusterReplay(ReplayEngine engine, RedisConnection seed, ReplayEngine.Listener listener) throws IOException {
+    ClusterReplay(ReplayEngine engine, RespClient seed, ReplayEngine.Listener listener) throws IOException {
         this.engine = engine;
         this.checkpointKey = engine.options().checkpointKey();
         this.batchEntries = engine.options().batchEntries();
@@ -158,7 +158,7 @@ final class ClusterReplay {
         len = writer.wrap(tx, len).command("EXEC").position();
         final long deadline = System.currentTimeMillis() + ClusterNodes.MIGRATION_WAIT_MS;
         while (true) {
-            final RedisConnection node = nodes.node(slot);
+            final RespClient node = nodes.node(slot);
             node.send(tx.byteArray(), 0, len);
             String redirect = null;
             for (int i = 0; i < slotCount[slot] + 2; i++) {

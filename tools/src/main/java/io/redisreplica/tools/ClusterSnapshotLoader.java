@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.function.LongConsumer;
 
 import io.redisreplica.rdb.RdbEntry;
+import io.redisreplica.resp.RespClient;
 import io.redisreplica.resp.RespError;
 import io.redisreplica.router.routing.ClusterSlots;
-import io.redisreplica.router.sinks.RedisConnection;
 import io.redisreplica.router.support.SpillBuffer;
 import io.redisreplica.router.support.SpillFiles;
 
@@ -39,7 +39,7 @@ final class ClusterSnapshotLoader {
     private final SpillFiles spill = SpillFiles.temporary();
     private final SpillBuffer value = spill.buffer(64 * 1024);
     private final RestoreCommand restore;
-    private final Map<RedisConnection, Pending> pending = new HashMap<>();
+    private final Map<RespClient, Pending> pending = new HashMap<>();
     private final byte[] chunk = new byte[64 * 1024];
 
     private int batchRestores;
@@ -78,7 +78,7 @@ final class ClusterSnapshotLoader {
         resending = skipFirst > 0;
         if (skipFirst == 0 && existing == SnapshotLoader.Existing.FAIL) {
             long held = 0;
-            for (RedisConnection master : nodes.masters()) {
+            for (RespClient master : nodes.masters()) {
                 held += (Long) master.call("DBSIZE");
             }
             if (held > 0) {
@@ -127,7 +127,7 @@ final class ClusterSnapshotLoader {
         if (batchRestores == 0) {
             return;
         }
-        for (Map.Entry<RedisConnection, Pending> e : pending.entrySet()) {
+        for (Map.Entry<RespClient, Pending> e : pending.entrySet()) {
             final Pending p = e.getValue();
             for (int at = 0; at < p.length; at += chunk.length) {
                 final int n = Math.min(chunk.length, p.length - at);
@@ -138,7 +138,7 @@ final class ClusterSnapshotLoader {
         // every node's replies first: a RESTORE sent again elsewhere must not read a reply still queued there
         final java.util.List<byte[]> again = new java.util.ArrayList<>();
         final java.util.List<Integer> againSlots = new java.util.ArrayList<>();
-        for (Map.Entry<RedisConnection, Pending> e : pending.entrySet()) {
+        for (Map.Entry<RespClient, Pending> e : pending.entrySet()) {
             final Pending p = e.getValue();
             for (int i = 0; i < p.commands.count(); i++) {
                 final Object reply = e.getKey().read();
@@ -170,7 +170,7 @@ final class ClusterSnapshotLoader {
     private Object sendAgain(byte[] command, int slot) throws IOException {
         final long deadline = System.currentTimeMillis() + ClusterNodes.MIGRATION_WAIT_MS;
         while (true) {
-            final RedisConnection node = nodes.node(slot);
+            final RespClient node = nodes.node(slot);
             node.send(command, 0, command.length);
             final Object reply = node.read();
             if (!(reply instanceof RespError e) || !ClusterNodes.redirect(e.message())) {

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import io.redisreplica.resp.RespClient;
 import io.redisreplica.router.routing.ClusterSlots;
-import io.redisreplica.router.sinks.RedisConnection;
 
 /**
  * A Redis Cluster {@code compare} reads, as {@code replay} writes it ({@link ClusterNodes}): a
@@ -18,26 +18,26 @@ import io.redisreplica.router.sinks.RedisConnection;
  * (exit 4) rather than read a slot half here and half there.
  */
 final class CompareCluster implements CompareTarget {
-    private final RedisConnection seed;
+    private final RespClient seed;
     private final ClusterNodes nodes;
     private final String name;
 
     /** @param seed a connection with text replies (the slot map's addresses); {@code connector}'s have binary ones (keys) */
-    CompareCluster(RedisConnection seed, ClusterNodes.Connector connector, String name) throws IOException {
+    CompareCluster(RespClient seed, ClusterNodes.Connector connector, String name) throws IOException {
         this.seed = seed;
         this.nodes = new ClusterNodes(seed, connector);
         this.name = name;
     }
 
     /** Whether the server at {@code c} is a node of a cluster. */
-    static boolean is(RedisConnection c) throws IOException {
+    static boolean is(RespClient c) throws IOException {
         return KeyDigest.text(c.call("INFO", "cluster")).contains("cluster_enabled:1");
     }
 
     @Override
     public Set<Integer> dbs() throws IOException {
         final Set<Integer> dbs = new TreeSet<>();
-        for (RedisConnection m : nodes.masters()) {
+        for (RespClient m : nodes.masters()) {
             dbs.addAll(CompareServer.keyspaceDbs(m));
         }
         return dbs;
@@ -50,7 +50,7 @@ final class CompareCluster implements CompareTarget {
 
     @Override
     public void scan(int db, Page page) throws IOException {
-        for (RedisConnection m : nodes.masters()) {
+        for (RespClient m : nodes.masters()) {
             CompareServer.scan(m, name, page);
         }
     }
@@ -58,9 +58,9 @@ final class CompareCluster implements CompareTarget {
     /** Reads each node's share of {@code keys} in one batch there, and hands the readings back in {@code keys}' order. */
     @Override
     public List<KeyDigest.Reading> read(int db, List<byte[]> keys) throws IOException {
-        final Map<RedisConnection, List<Integer>> byNode = byNode(keys);
+        final Map<RespClient, List<Integer>> byNode = byNode(keys);
         final KeyDigest.Reading[] out = new KeyDigest.Reading[keys.size()];
-        for (Map.Entry<RedisConnection, List<Integer>> e : byNode.entrySet()) {
+        for (Map.Entry<RespClient, List<Integer>> e : byNode.entrySet()) {
             final List<KeyDigest.Reading> r = KeyDigest.read(e.getKey(), pick(keys, e.getValue()));
             for (int i = 0; i < r.size(); i++) {
                 out[e.getValue().get(i)] = r.get(i);
@@ -72,7 +72,7 @@ final class CompareCluster implements CompareTarget {
     @Override
     public boolean[] exist(int db, List<byte[]> keys) throws IOException {
         final boolean[] out = new boolean[keys.size()];
-        for (Map.Entry<RedisConnection, List<Integer>> e : byNode(keys).entrySet()) {
+        for (Map.Entry<RespClient, List<Integer>> e : byNode(keys).entrySet()) {
             final boolean[] r = KeyDigest.exist(e.getKey(), pick(keys, e.getValue()));
             for (int i = 0; i < r.length; i++) {
                 out[e.getValue().get(i)] = r[i];
@@ -81,8 +81,8 @@ final class CompareCluster implements CompareTarget {
         return out;
     }
 
-    private Map<RedisConnection, List<Integer>> byNode(List<byte[]> keys) throws IOException {
-        final Map<RedisConnection, List<Integer>> byNode = new IdentityHashMap<>();
+    private Map<RespClient, List<Integer>> byNode(List<byte[]> keys) throws IOException {
+        final Map<RespClient, List<Integer>> byNode = new IdentityHashMap<>();
         for (int i = 0; i < keys.size(); i++) {
             final byte[] k = keys.get(i);
             byNode.computeIfAbsent(nodes.node(ClusterSlots.slot(k, 0, k.length)), n -> new ArrayList<>()).add(i);

@@ -11,7 +11,7 @@ import io.redisreplica.journal.JournalEntry;
 import io.redisreplica.journal.JournalReader;
 import io.redisreplica.journal.SeekResult;
 import io.redisreplica.journal.ShardJournal;
-import io.redisreplica.router.sinks.RedisConnection;
+import io.redisreplica.resp.RespClient;
 import io.redisreplica.router.tls.SocketFactory;
 
 /**
@@ -152,7 +152,7 @@ public final class ReplayEngine {
 
     /** Runs the replay to the end of the journal (or {@code to}); following, until interrupted. */
     public Result run(Listener listener) throws IOException {
-        try (RedisConnection target = connect(options.host(), options.port())) {
+        try (RespClient target = connect(options.host(), options.port())) {
             final boolean cluster = clusterEnabled(target);
             try (StandaloneReplay standalone = cluster ? null : new StandaloneReplay(this, target, listener).bodySent(bodySent)) {
                 return run(target, cluster, standalone, listener);
@@ -164,7 +164,7 @@ public final class ReplayEngine {
         }
     }
 
-    private Result run(RedisConnection target, boolean cluster, StandaloneReplay standalone, Listener listener) throws IOException {
+    private Result run(RespClient target, boolean cluster, StandaloneReplay standalone, Listener listener) throws IOException {
         // following, a new snapshot is noticed with --no-snapshot too: the journal after it continues data the target lacks;
         // made now, just after the journal was opened (see SnapshotWatch)
         final SnapshotWatch watch = options.follow() == null ? null : new SnapshotWatch(options.snapshot() != null
@@ -233,7 +233,7 @@ public final class ReplayEngine {
             so.skipped() + more.skipped(), so.failedCommands() + more.failedCommands(), so.cluster() || more.cluster());
     }
 
-    private Result round(boolean cluster, RedisConnection target, StandaloneReplay standalone, long from, Listener listener)
+    private Result round(boolean cluster, RespClient target, StandaloneReplay standalone, long from, Listener listener)
         throws IOException {
         return cluster ? new ClusterReplay(this, target, listener).run(from) : standalone.run(from, options.follow() != null);
     }
@@ -268,12 +268,12 @@ public final class ReplayEngine {
         return Pipeline.open(options.host(), options.port(), options.user(), options.password(), "target", sockets);
     }
 
-    RedisConnection connect(String host, int port) throws IOException {
+    RespClient connect(String host, int port) throws IOException {
         // errors name the address; TLS when the command line or the config asks for it
         return RedisConnections.open(host, port, options.user(), options.password(), "target", false, sockets);
     }
 
-    private static boolean clusterEnabled(RedisConnection c) throws IOException {
+    private static boolean clusterEnabled(RespClient c) throws IOException {
         return String.valueOf(c.call("INFO", "cluster")).contains("cluster_enabled:1");
     }
 
