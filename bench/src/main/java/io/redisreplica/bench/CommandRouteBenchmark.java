@@ -41,6 +41,12 @@ public class CommandRouteBenchmark {
     @Param({"none", "prefix", "regex", "noop-transform"})
     String rewrite;
 
+    /**
+     * The stream loop publishes the counts after each read of the master's socket; 16 KiB is a
+     * small read (a busy master's are larger), so this counts the publish at least as often.
+     */
+    private static final int PUBLISH_EVERY = 16 * 1024;
+
     private UnsafeBuffer stream;
     private CommandFramer framer;
     private CommandRouter router;
@@ -80,10 +86,16 @@ public class CommandRouteBenchmark {
         int n;
         framer.reset();
         routedBytes = 0;
+        int publishAt = PUBLISH_EVERY;
         while ((n = framer.frame(b, at, end - at)) > 0) {
             router.route(framer.command());
             at += n;
+            if (at >= publishAt) {
+                router.publishCounts();
+                publishAt = at + PUBLISH_EVERY;
+            }
         }
+        router.publishCounts();
         return routedBytes;
     }
 }

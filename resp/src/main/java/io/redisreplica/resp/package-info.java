@@ -8,6 +8,11 @@
  *   <li>{@link io.redisreplica.resp.RespDecoder} is the general event decoder for every RESP2/RESP3
  *       type, with bulk strings above a chunk size streamed in pieces instead of held whole.
  *   <li>{@link io.redisreplica.resp.RespWriter} encodes commands and replies.
+ *   <li>{@link io.redisreplica.resp.RespClient} is the one blocking client of the side
+ *       conversations with Redis (sinks, tools, the router's reads on the master, Sentinels):
+ *       connect and read timeouts, plain or TLS through a {@link io.redisreplica.resp.Dialer}, AUTH,
+ *       pipelined commands and replies read one at a time by {@link io.redisreplica.resp.RespReplies}.
+ *       Not the replication link, whose handshake must not read past PSYNC's reply.
  * </ul>
  *
  * <p>Both decoders are resumable at any byte boundary: {@code decode(buffer, offset, length)}

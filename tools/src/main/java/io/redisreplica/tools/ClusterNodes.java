@@ -9,7 +9,7 @@ import java.util.Map;
 
 import io.redisreplica.resp.RespError;
 import io.redisreplica.router.routing.ClusterSlots;
-import io.redisreplica.router.sinks.RedisConnection;
+import io.redisreplica.resp.RespClient;
 
 /**
  * A Redis Cluster target as {@code replay} sees it: which master serves each hash slot (from
@@ -26,15 +26,15 @@ final class ClusterNodes implements AutoCloseable {
 
     /** Opens an authenticated connection to a node (TLS as the target's). */
     interface Connector {
-        RedisConnection connect(String host, int port) throws IOException;
+        RespClient connect(String host, int port) throws IOException;
     }
 
-    private final RedisConnection seed;
+    private final RespClient seed;
     private final Connector connector;
-    private final Map<String, RedisConnection> nodes = new HashMap<>();
+    private final Map<String, RespClient> nodes = new HashMap<>();
     private final String[] slotNode = new String[ClusterSlots.SLOTS];
 
-    ClusterNodes(RedisConnection seed, Connector connector) throws IOException {
+    ClusterNodes(RespClient seed, Connector connector) throws IOException {
         this.seed = seed;
         this.connector = connector;
         refresh();
@@ -62,9 +62,9 @@ final class ClusterNodes implements AutoCloseable {
     }
 
     /** The connection to the master serving {@code slot}. */
-    RedisConnection node(int slot) throws IOException {
+    RespClient node(int slot) throws IOException {
         final String address = address(slot);
-        RedisConnection c = nodes.get(address);
+        RespClient c = nodes.get(address);
         if (c == null) {
             final int colon = address.lastIndexOf(':');
             c = connector.connect(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
@@ -74,8 +74,8 @@ final class ClusterNodes implements AutoCloseable {
     }
 
     /** A connection to every master that serves slots. */
-    List<RedisConnection> masters() throws IOException {
-        final List<RedisConnection> masters = new ArrayList<>();
+    List<RespClient> masters() throws IOException {
+        final List<RespClient> masters = new ArrayList<>();
         final LinkedHashSet<String> seen = new LinkedHashSet<>();
         for (int slot = 0; slot < ClusterSlots.SLOTS; slot++) {
             if (slotNode[slot] != null && seen.add(slotNode[slot])) {
@@ -135,17 +135,9 @@ final class ClusterNodes implements AutoCloseable {
     /** Closes the connections to the nodes (not the seed: its owner closes it). */
     @Override
     public void close() throws IOException {
-        IOException first = null;
-        for (RedisConnection c : nodes.values()) {
-            try {
-                c.close();
-            } catch (IOException e) { // the others are closed all the same
-                first = first == null ? e : first;
-            }
+        for (RespClient c : nodes.values()) {
+            c.close(); // never fails: the others are closed all the same
         }
         nodes.clear();
-        if (first != null) {
-            throw first;
-        }
     }
 }

@@ -14,7 +14,7 @@ import io.redisreplica.journal.JournalReader;
 import io.redisreplica.resp.RespError;
 import io.redisreplica.resp.RespWriter;
 import io.redisreplica.router.sinks.EntryCommands;
-import io.redisreplica.router.sinks.RedisConnection;
+import io.redisreplica.resp.RespClient;
 
 /**
  * A {@link ReplayEngine} run into a Redis Cluster: per batch of entries, one transaction per hash
@@ -45,7 +45,7 @@ final class ClusterReplay implements ReplayTarget {
     private static final int BATCH_BYTES = 4 << 20;
 
     private final ReplayEngine engine;
-    private final RedisConnection seed;
+    private final RespClient seed;
     private final ReplayEngine.Listener listener;
     private final int batchEntries;
     private final RespWriter writer = new RespWriter();
@@ -83,7 +83,7 @@ final class ClusterReplay implements ReplayTarget {
         }
     }
 
-    ClusterReplay(ReplayEngine engine, RedisConnection seed, ReplayEngine.Listener listener) {
+    ClusterReplay(ReplayEngine engine, RespClient seed, ReplayEngine.Listener listener) {
         this.engine = engine;
         this.seed = seed;
         this.listener = listener;
@@ -275,7 +275,7 @@ final class ClusterReplay implements ReplayTarget {
         String why = redirect;
         while (true) {
             nodes.redirected(slot, why, deadline); // MOVED: the map learnt; ASK, TRYAGAIN: the migration waited for
-            final RedisConnection node = nodes.node(slot);
+            final RespClient node = nodes.node(slot);
             node.send(tx, 0, tx.length);
             why = null;
             for (int i = 0; i < batch.replies(slot) - 1; i++) {

@@ -10,7 +10,7 @@ import java.util.function.LongConsumer;
 import io.redisreplica.rdb.RdbEntry;
 import io.redisreplica.resp.RespError;
 import io.redisreplica.router.routing.ClusterSlots;
-import io.redisreplica.router.sinks.RedisConnection;
+import io.redisreplica.resp.RespClient;
 import io.redisreplica.router.support.SpillBuffer;
 import io.redisreplica.router.support.SpillFiles;
 
@@ -42,8 +42,8 @@ final class ClusterSnapshotLoader {
     private final SpillBuffer value = spill.buffer(64 * 1024);
     private final RestoreCommand restore;
     /** Per node, the batch being built, and the batch the nodes are restoring (sent, not answered yet). */
-    private Map<RedisConnection, Pending> building = new HashMap<>();
-    private Map<RedisConnection, Pending> inFlight = new HashMap<>();
+    private Map<RespClient, Pending> building = new HashMap<>();
+    private Map<RespClient, Pending> inFlight = new HashMap<>();
     /** The count of the snapshot's keys once the batch in flight is in; -1: none in flight. */
     private long inFlightKeys = -1;
     private final byte[] chunk = new byte[64 * 1024];
@@ -84,7 +84,7 @@ final class ClusterSnapshotLoader {
         resending = skipFirst > 0;
         if (skipFirst == 0 && existing == SnapshotLoader.Existing.FAIL) {
             long held = 0;
-            for (RedisConnection master : nodes.masters()) {
+            for (RespClient master : nodes.masters()) {
                 held += (Long) master.call("DBSIZE");
             }
             if (held > 0) {
@@ -138,7 +138,7 @@ final class ClusterSnapshotLoader {
             return;
         }
         confirmInFlight();
-        for (Map.Entry<RedisConnection, Pending> e : building.entrySet()) {
+        for (Map.Entry<RespClient, Pending> e : building.entrySet()) {
             final Pending p = e.getValue();
             for (int at = 0; at < p.length; at += chunk.length) {
                 final int n = Math.min(chunk.length, p.length - at);
@@ -146,7 +146,7 @@ final class ClusterSnapshotLoader {
                 e.getKey().send(chunk, 0, n);
             }
         }
-        final Map<RedisConnection, Pending> sent = building;
+        final Map<RespClient, Pending> sent = building;
         building = inFlight;
         inFlight = sent;
         inFlightKeys = keys;
@@ -162,7 +162,7 @@ final class ClusterSnapshotLoader {
         // every node's replies first: a RESTORE sent again elsewhere must not read a reply still queued there
         final java.util.List<byte[]> again = new java.util.ArrayList<>();
         final java.util.List<Integer> againSlots = new java.util.ArrayList<>();
-        for (Map.Entry<RedisConnection, Pending> e : inFlight.entrySet()) {
+        for (Map.Entry<RespClient, Pending> e : inFlight.entrySet()) {
             final Pending p = e.getValue();
             for (int i = 0; i < p.commands.count(); i++) {
                 final Object reply = e.getKey().read();
@@ -193,7 +193,7 @@ final class ClusterSnapshotLoader {
     private Object sendAgain(byte[] command, int slot) throws IOException {
         final long deadline = System.currentTimeMillis() + ClusterNodes.MIGRATION_WAIT_MS;
         while (true) {
-            final RedisConnection node = nodes.node(slot);
+            final RespClient node = nodes.node(slot);
             node.send(command, 0, command.length);
             final Object reply = node.read();
             if (!(reply instanceof RespError e) || !ClusterNodes.redirect(e.message())) {

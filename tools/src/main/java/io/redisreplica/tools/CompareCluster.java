@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import io.redisreplica.router.routing.ClusterSlots;
-import io.redisreplica.router.sinks.RedisConnection;
+import io.redisreplica.resp.RespClient;
 
 /**
  * A Redis Cluster {@code compare} reads, as {@code replay} writes it ({@link ClusterNodes}): a
@@ -21,26 +21,26 @@ import io.redisreplica.router.sinks.RedisConnection;
  * so a key that moved is not reported lost.
  */
 final class CompareCluster implements CompareTarget {
-    private final RedisConnection seed;
+    private final RespClient seed;
     private final ClusterNodes nodes;
     private final String name;
 
     /** @param seed a connection with text replies (the slot map's addresses); {@code connector}'s have binary ones (keys) */
-    CompareCluster(RedisConnection seed, ClusterNodes.Connector connector, String name) throws IOException {
+    CompareCluster(RespClient seed, ClusterNodes.Connector connector, String name) throws IOException {
         this.seed = seed;
         this.nodes = new ClusterNodes(seed, connector);
         this.name = name;
     }
 
     /** Whether the server at {@code c} is a node of a cluster. */
-    static boolean is(RedisConnection c) throws IOException {
+    static boolean is(RespClient c) throws IOException {
         return KeyDigest.text(c.call("INFO", "cluster")).contains("cluster_enabled:1");
     }
 
     @Override
     public Set<Integer> dbs() throws IOException {
         final Set<Integer> dbs = new TreeSet<>();
-        for (RedisConnection m : nodes.masters()) {
+        for (RespClient m : nodes.masters()) {
             dbs.addAll(CompareServer.keyspaceDbs(m));
         }
         return dbs;
@@ -53,7 +53,7 @@ final class CompareCluster implements CompareTarget {
 
     @Override
     public void scan(int db, Page page) throws IOException {
-        for (RedisConnection m : nodes.masters()) {
+        for (RespClient m : nodes.masters()) {
             CompareServer.scan(m, name, page);
         }
     }
@@ -84,9 +84,9 @@ final class CompareCluster implements CompareTarget {
     }
 
     private List<KeyDigest.Reading> readOnce(List<byte[]> keys) throws IOException {
-        final Map<RedisConnection, List<Integer>> byNode = byNode(keys);
+        final Map<RespClient, List<Integer>> byNode = byNode(keys);
         final KeyDigest.Reading[] out = new KeyDigest.Reading[keys.size()];
-        for (Map.Entry<RedisConnection, List<Integer>> e : byNode.entrySet()) {
+        for (Map.Entry<RespClient, List<Integer>> e : byNode.entrySet()) {
             final List<KeyDigest.Reading> r = KeyDigest.read(e.getKey(), pick(keys, e.getValue()));
             for (int i = 0; i < r.size(); i++) {
                 out[e.getValue().get(i)] = r.get(i);
@@ -97,7 +97,7 @@ final class CompareCluster implements CompareTarget {
 
     private boolean[] existOnce(List<byte[]> keys) throws IOException {
         final boolean[] out = new boolean[keys.size()];
-        for (Map.Entry<RedisConnection, List<Integer>> e : byNode(keys).entrySet()) {
+        for (Map.Entry<RespClient, List<Integer>> e : byNode(keys).entrySet()) {
             final boolean[] r = KeyDigest.exist(e.getKey(), pick(keys, e.getValue()));
             for (int i = 0; i < r.length; i++) {
                 out[e.getValue().get(i)] = r[i];
@@ -106,8 +106,8 @@ final class CompareCluster implements CompareTarget {
         return out;
     }
 
-    private Map<RedisConnection, List<Integer>> byNode(List<byte[]> keys) throws IOException {
-        final Map<RedisConnection, List<Integer>> byNode = new IdentityHashMap<>();
+    private Map<RespClient, List<Integer>> byNode(List<byte[]> keys) throws IOException {
+        final Map<RespClient, List<Integer>> byNode = new IdentityHashMap<>();
         for (int i = 0; i < keys.size(); i++) {
             final byte[] k = keys.get(i);
             byNode.computeIfAbsent(nodes.node(ClusterSlots.slot(k, 0, k.length)), n -> new ArrayList<>()).add(i);

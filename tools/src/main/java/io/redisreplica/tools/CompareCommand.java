@@ -13,9 +13,9 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 
+import io.redisreplica.resp.RespClient;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.routing.ShardMap;
-import io.redisreplica.router.sinks.RedisConnection;
 import io.redisreplica.router.tls.SocketFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -118,7 +118,7 @@ final class CompareCommand implements Callable<Integer> {
             for (Map.Entry<String, String> e : shards.entrySet()) {
                 final String what = "shard " + e.getKey();
                 final SocketFactory sockets = tls.sockets(false, cfg);
-                final RedisConnection c = connect(e.getValue(), null, pass, what, sockets, true);
+                final RespClient c = connect(e.getValue(), null, pass, what, sockets, true);
                 if (CompareCluster.is(c)) { // the slot map is read as text, the nodes' keys as bytes
                     c.close();
                     targets.put(e.getKey(), new CompareCluster(connect(e.getValue(), null, pass, what, sockets, false),
@@ -149,7 +149,7 @@ final class CompareCommand implements Callable<Integer> {
         }
     }
 
-    private RedisConnection connect(String address, String user, String pass, String what, SocketFactory sockets, boolean binary)
+    private RespClient connect(String address, String user, String pass, String what, SocketFactory sockets, boolean binary)
         throws IOException {
         final int colon = address.lastIndexOf(':');
         if (colon <= 0) {

@@ -7,16 +7,16 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
+import io.redisreplica.resp.RespClient;
 import io.redisreplica.resp.RespError;
-import io.redisreplica.router.sinks.RedisConnection;
 
 /** A standalone server {@code compare} reads: one connection, the db it has selected remembered. */
 final class CompareServer implements CompareTarget {
-    private final RedisConnection c;
+    private final RespClient c;
     private final String name;
     private int selected = -1;
 
-    CompareServer(RedisConnection c, String name) {
+    CompareServer(RespClient c, String name) {
         this.c = c;
         this.name = name;
     }
@@ -66,7 +66,7 @@ final class CompareServer implements CompareTarget {
     }
 
     /** SCANs {@code c}'s selected db, COUNT 1000 a page. */
-    static void scan(RedisConnection c, String name, Page page) throws IOException {
+    static void scan(RespClient c, String name, Page page) throws IOException {
         byte[] cursor = {'0'};
         do {
             final Object reply = c.request("SCAN".getBytes(StandardCharsets.US_ASCII), cursor, KeyDigest.ascii("COUNT"), KeyDigest.ascii("1000"));
@@ -85,7 +85,7 @@ final class CompareServer implements CompareTarget {
         } while (!(cursor.length == 1 && cursor[0] == '0'));
     }
 
-    static Set<Integer> keyspaceDbs(RedisConnection c) throws IOException {
+    static Set<Integer> keyspaceDbs(RespClient c) throws IOException {
         final Set<Integer> dbs = new TreeSet<>();
         final String info = KeyDigest.text(c.request("INFO", "keyspace"));
         for (String line : info.split("\r\n")) {

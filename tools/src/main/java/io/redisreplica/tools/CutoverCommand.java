@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import io.redisreplica.resp.RespClient;
 import io.redisreplica.resp.RespError;
 import io.redisreplica.router.config.RouterConfig;
-import io.redisreplica.router.sinks.RedisConnection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -66,7 +66,7 @@ final class CutoverCommand implements Callable<Integer> {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         final String replicaPassword = password != null ? password : System.getenv("REDIS_REPLICA_TARGET_PASSWORD");
-        try (RedisConnection master = ShardSync.master(cfg, tls); RedisConnection admin = ShardSync.admin(cfg, tls)) {
+        try (RespClient master = ShardSync.master(cfg, tls); RespClient admin = ShardSync.admin(cfg, tls)) {
             final List<ShardSync.Shard> shards = ShardSync.shards(ShardSync.text(admin.call("INFO")));
             final Map<String, String> plan = plan(shards);
             if (plan == null) {
@@ -147,7 +147,7 @@ final class CutoverCommand implements Callable<Integer> {
     }
 
     /** Waits as {@code status --wait-synced} does; null when every shard is in sync, else the reason. */
-    private static String waitSynced(RedisConnection master, RedisConnection admin, long waitMillis, PrintWriter err) throws Exception {
+    private static String waitSynced(RespClient master, RespClient admin, long waitMillis, PrintWriter err) throws Exception {
         final ShardSync sync = new ShardSync(master, admin);
         final long deadline = System.currentTimeMillis() + waitMillis;
         String why = null;
@@ -176,7 +176,7 @@ final class CutoverCommand implements Callable<Integer> {
     /** REPLICAOF NO ONE (SLAVEOF before 5.0), then ROLE must say master; null when done, else why not. */
     private String promoteOne(String shard, String address, String password) {
         final int colon = address.lastIndexOf(':');
-        try (RedisConnection r = RedisConnections.open(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)), null,
+        try (RespClient r = RedisConnections.open(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)), null,
             password, "shard " + shard + " replica", false, tls.sockets(false, null))) {
             final String version = ShardSync.value(ShardSync.text(r.call("INFO", "server")), "redis_version");
             final Object reply = r.request(atLeast(version, 5, 0) ? "REPLICAOF" : "SLAVEOF", "NO", "ONE");
@@ -190,7 +190,7 @@ final class CutoverCommand implements Callable<Integer> {
         }
     }
 
-    private int abandon(PrintWriter out, RedisConnection master, boolean pauseWrites, String why) throws IOException {
+    private int abandon(PrintWriter out, RespClient master, boolean pauseWrites, String why) throws IOException {
         if (master != null) {
             if (pauseWrites) {
                 master.request("CLIENT", "UNPAUSE");

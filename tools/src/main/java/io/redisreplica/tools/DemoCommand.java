@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
+import io.redisreplica.resp.RespClient;
 import io.redisreplica.router.Router;
 import io.redisreplica.router.config.ConfigParser;
 import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.router.shard.ShardRuntime;
-import io.redisreplica.router.sinks.RedisConnection;
 import io.redisreplica.router.upstream.UpstreamLink;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,7 +54,7 @@ final class DemoCommand implements Callable<Integer> {
             final int masterPort = freePort();
             startServer(dir.resolve("master"), masterPort, List.of());
             out.printf("1. master redis-server on 127.0.0.1:%d%n", masterPort);
-            try (RedisConnection master = new RedisConnection("127.0.0.1", masterPort)) {
+            try (RespClient master = RedisConnections.open("127.0.0.1", masterPort)) {
                 for (String[] kv : new String[][] {{"apple", "red"}, {"banana", "yellow"}, {"cucumber", "green"}}) {
                     master.call("SET", kv[0], kv[1]);
                 }
@@ -86,9 +86,9 @@ final class DemoCommand implements Callable<Integer> {
                 out.println("3. one redis-server per shard, each REPLICAOF its virtual master:");
                 awaitKey(replicaA, "apple");
                 awaitKey(replicaB, "banana");
-                try (RedisConnection a = new RedisConnection("127.0.0.1", replicaA);
-                     RedisConnection b = new RedisConnection("127.0.0.1", replicaB);
-                     RedisConnection master = new RedisConnection("127.0.0.1", masterPort)) {
+                try (RespClient a = RedisConnections.open("127.0.0.1", replicaA);
+                     RespClient b = RedisConnections.open("127.0.0.1", replicaB);
+                     RespClient master = RedisConnections.open("127.0.0.1", masterPort)) {
                     out.printf("   shard a replica on 127.0.0.1:%d holds: %s%n", replicaA, sortedKeys(a));
                     out.printf("   shard b replica on 127.0.0.1:%d holds: %s%n", replicaB, sortedKeys(b));
                     out.println("4. live writes on the master:");
@@ -142,7 +142,7 @@ final class DemoCommand implements Callable<Integer> {
     private static void awaitKey(int port, String key) throws Exception {
         final long deadline = System.currentTimeMillis() + 20_000;
         while (System.currentTimeMillis() < deadline) {
-            try (RedisConnection c = new RedisConnection("127.0.0.1", port)) {
+            try (RespClient c = RedisConnections.open("127.0.0.1", port)) {
                 if (c.call("GET", key) != null) {
                     return;
                 }
@@ -154,14 +154,14 @@ final class DemoCommand implements Callable<Integer> {
         throw new IOException("shard replica on port " + port + " did not receive " + key + " in 20 s");
     }
 
-    private static void awaitValue(RedisConnection c, String key, String value) throws Exception {
+    private static void awaitValue(RespClient c, String key, String value) throws Exception {
         final long deadline = System.currentTimeMillis() + 10_000;
         while (!value.equals(c.call("GET", key)) && System.currentTimeMillis() < deadline) {
             Thread.sleep(20);
         }
     }
 
-    private static String sortedKeys(RedisConnection c) throws IOException {
+    private static String sortedKeys(RespClient c) throws IOException {
         final List<String> names = new ArrayList<>();
         for (Object k : (List<?>) c.call("KEYS", "*")) {
             names.add(String.valueOf(k));
@@ -188,7 +188,7 @@ final class DemoCommand implements Callable<Integer> {
             if (!p.isAlive()) {
                 throw new IOException(redisServer + " exited: see " + dir.resolve("redis.log"));
             }
-            try (RedisConnection c = new RedisConnection("127.0.0.1", port)) {
+            try (RespClient c = RedisConnections.open("127.0.0.1", port)) {
                 if ("PONG".equals(c.call("PING"))) {
                     return;
                 }

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Objects;
 
+import io.redisreplica.resp.RespClient;
 import io.redisreplica.resp.RespError;
-import io.redisreplica.router.sinks.RedisConnection;
 import io.redisreplica.router.tls.SocketFactory;
 
 /**
@@ -30,7 +30,7 @@ final class FollowerReporter implements AutoCloseable {
     private final Thread thread;
     private volatile long applied = -1;
     private volatile boolean closed;
-    private RedisConnection admin;
+    private RespClient admin;
     private String lastProblem;
 
     FollowerReporter(String host, int port, String user, String password, SocketFactory sockets, String shard, String name,
@@ -101,11 +101,7 @@ final class FollowerReporter implements AutoCloseable {
 
     private void closeAdmin() {
         if (admin != null) {
-            try {
-                admin.close();
-            } catch (IOException ignored) {
-                // a connection that failed: nothing to tell
-            }
+            admin.close();
             admin = null;
         }
     }

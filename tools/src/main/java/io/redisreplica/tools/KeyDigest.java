@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
+import io.redisreplica.resp.RespClient;
 import io.redisreplica.resp.RespError;
 import io.redisreplica.resp.RespWriter;
-import io.redisreplica.router.sinks.RedisConnection;
 
 /**
  * What keys hold, as short texts that two servers of any version and encoding give alike when
@@ -42,7 +42,7 @@ final class KeyDigest {
     }
 
     /** Whether each key exists, in one pipelined round trip: what a shard's key needs of the master (placement). */
-    static boolean[] exist(RedisConnection c, List<byte[]> keys) throws IOException {
+    static boolean[] exist(RespClient c, List<byte[]> keys) throws IOException {
         final List<Object> replies = pipeline(c, keys, (w, k) -> w.arrayHeader(2).bulk(ascii("EXISTS")).bulk(k), 1);
         final boolean[] exist = new boolean[keys.size()];
         for (int i = 0; i < exist.length; i++) {
@@ -52,7 +52,7 @@ final class KeyDigest {
     }
 
     /** Each key's string value, whole, in one pipelined round trip: null where it is not a string (any more). */
-    static List<byte[]> strings(RedisConnection c, List<byte[]> keys) throws IOException {
+    static List<byte[]> strings(RespClient c, List<byte[]> keys) throws IOException {
         final List<Object> replies = pipeline(c, keys, (w, k) -> w.arrayHeader(2).bulk(ascii("GET")).bulk(k), 1);
         final List<byte[]> values = new ArrayList<>(keys.size());
         for (Object r : replies) {
@@ -62,7 +62,7 @@ final class KeyDigest {
     }
 
     /** Reads every key of {@code keys} on {@code c}, in its selected db. */
-    static List<Reading> read(RedisConnection c, List<byte[]> keys) throws IOException {
+    static List<Reading> read(RespClient c, List<byte[]> keys) throws IOException {
         final List<Object> typesAndTtls = pipeline(c, keys, (w, k) -> {
             w.arrayHeader(2).bulk(ascii("TYPE")).bulk(k);
             w.arrayHeader(2).bulk(ascii("PTTL")).bulk(k);
@@ -110,7 +110,7 @@ final class KeyDigest {
     }
 
     /** The first page of each value, all keys in one round trip. */
-    private static List<Object> pipelineFirstPages(RedisConnection c, List<byte[]> keys, String[] types) throws IOException {
+    private static List<Object> pipelineFirstPages(RespClient c, List<byte[]> keys, String[] types) throws IOException {
         final RespWriter w = new RespWriter();
         final org.agrona.ExpandableArrayBuffer buf = new org.agrona.ExpandableArrayBuffer(64 * 1024);
         w.wrap(buf, 0);
@@ -160,7 +160,7 @@ final class KeyDigest {
     }
 
     /** Sends {@code perKey} commands per key in one write and reads all their replies. */
-    private static List<Object> pipeline(RedisConnection c, List<byte[]> keys, Commands commands, int perKey) throws IOException {
+    private static List<Object> pipeline(RespClient c, List<byte[]> keys, Commands commands, int perKey) throws IOException {
         final RespWriter w = new RespWriter();
         final org.agrona.ExpandableArrayBuffer buf = new org.agrona.ExpandableArrayBuffer(64 * 1024);
         w.wrap(buf, 0);
@@ -171,7 +171,7 @@ final class KeyDigest {
     }
 
     /** Sends the pipeline written in {@code buf} and reads its {@code expected} replies. */
-    private static List<Object> exchange(RedisConnection c, org.agrona.ExpandableArrayBuffer buf, int length, int expected) throws IOException {
+    private static List<Object> exchange(RespClient c, org.agrona.ExpandableArrayBuffer buf, int length, int expected) throws IOException {
         c.send(buf.byteArray(), 0, length);
         final List<Object> replies = new ArrayList<>(expected);
         for (int i = 0; i < expected; i++) {
@@ -180,7 +180,7 @@ final class KeyDigest {
         return replies;
     }
 
-    private static String string(RedisConnection c, byte[] key, long length, byte[] first) throws IOException {
+    private static String string(RespClient c, byte[] key, long length, byte[] first) throws IOException {
         final MessageDigest sha = sha();
         sha.update(first);
         for (long at = first.length; at < length; at += STRING_CHUNK) {
@@ -190,7 +190,7 @@ final class KeyDigest {
     }
 
     /** LRANGE or ZRANGE (by rank: score, then member) in pages; each element hashed with its length. */
-    private static String ordered(RedisConnection c, byte[] key, String range, byte[] option, List<?> firstPage) throws IOException {
+    private static String ordered(RespClient c, byte[] key, String range, byte[] option, List<?> firstPage) throws IOException {
         final MessageDigest sha = sha();
         List<?> page = firstPage;
         for (long at = 0; ; ) {
@@ -214,7 +214,7 @@ final class KeyDigest {
     }
 
     /** SSCAN/HSCAN: a sum of each element's (or field and value's) hash, so any order gives the same digest. */
-    private static String unordered(RedisConnection c, byte[] key, String scan, long expected, int width, List<?> firstReply)
+    private static String unordered(RespClient c, byte[] key, String scan, long expected, int width, List<?> firstReply)
         throws IOException {
         for (int attempt = 0; ; attempt++) {
             long a = 0;
@@ -247,7 +247,7 @@ final class KeyDigest {
     }
 
     /** Entries by ID in pages, then the consumer groups (name, last delivered ID, pending count). */
-    private static String stream(RedisConnection c, byte[] key, List<?> firstPage, Object groups) throws IOException {
+    private static String stream(RespClient c, byte[] key, List<?> firstPage, Object groups) throws IOException {
         final MessageDigest sha = sha();
         List<?> page = firstPage;
         byte[] from = null;
@@ -317,7 +317,7 @@ final class KeyDigest {
         return reply;
     }
 
-    private static Object call(RedisConnection c, byte[]... args) throws IOException {
+    private static Object call(RespClient c, byte[]... args) throws IOException {
         return check(c.request(args), new String(args[0], StandardCharsets.US_ASCII));
     }
 

@@ -12,7 +12,7 @@ import io.redisreplica.journal.JournalHistory;
 import io.redisreplica.journal.JournalReader;
 import io.redisreplica.journal.SeekResult;
 import io.redisreplica.journal.ShardJournal;
-import io.redisreplica.router.sinks.RedisConnection;
+import io.redisreplica.resp.RespClient;
 import io.redisreplica.router.tls.SocketFactory;
 
 /**
@@ -154,7 +154,7 @@ public final class ReplayEngine {
 
     /** Runs the replay to the end of the journal (or {@code to}); following, until interrupted. */
     public Result run(Listener listener) throws IOException {
-        try (RedisConnection target = connect(options.host(), options.port())) {
+        try (RespClient target = connect(options.host(), options.port())) {
             final boolean cluster = clusterEnabled(target);
             try (ReplayTarget replay = cluster ? new ClusterReplay(this, target, listener).bodySent(bodySent)
                 : new StandaloneReplay(this, target, listener).bodySent(bodySent)) {
@@ -167,7 +167,7 @@ public final class ReplayEngine {
         }
     }
 
-    private Result run(RedisConnection target, boolean cluster, ReplayTarget replay, Listener listener) throws IOException {
+    private Result run(RespClient target, boolean cluster, ReplayTarget replay, Listener listener) throws IOException {
         // following, a new snapshot is noticed with --no-snapshot too: the journal after it continues data the target lacks;
         // made now, just after the journal was opened (see SnapshotWatch)
         final SnapshotWatch watch = options.follow() == null ? null : new SnapshotWatch(options.snapshot() != null
@@ -292,12 +292,12 @@ public final class ReplayEngine {
         return Pipeline.open(host, port, options.user(), options.password(), "target", sockets);
     }
 
-    RedisConnection connect(String host, int port) throws IOException {
+    RespClient connect(String host, int port) throws IOException {
         // errors name the address; TLS when the command line or the config asks for it
         return RedisConnections.open(host, port, options.user(), options.password(), "target", false, sockets);
     }
 
-    private static boolean clusterEnabled(RedisConnection c) throws IOException {
+    private static boolean clusterEnabled(RespClient c) throws IOException {
         return String.valueOf(c.call("INFO", "cluster")).contains("cluster_enabled:1");
     }
 

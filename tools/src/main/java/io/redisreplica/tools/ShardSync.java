@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.redisreplica.router.sinks.RedisConnection;
+import io.redisreplica.resp.RespClient;
 
 /**
  * Whether the shards hold the master's stream up to a point, read from the router's admin INFO:
@@ -57,25 +57,25 @@ final class ShardSync {
     }
 
     /** The config's master (its upstream, or the node its sentinels name), authenticated as the router is. */
-    static RedisConnection master(io.redisreplica.router.config.RouterConfig cfg, TlsOptions tls) throws IOException {
+    static RespClient master(io.redisreplica.router.config.RouterConfig cfg, TlsOptions tls) throws IOException {
         final io.redisreplica.router.config.HostPort at = io.redisreplica.router.upstream.MasterLocator.current(cfg);
         return RedisConnections.open(at.host(), at.port(), cfg.upstreamUser(), cfg.upstreamPassword(), "master", false,
             tls.sockets(cfg.upstreamTls(), cfg));
     }
 
     /** The router's admin port, with its admin-password when it has one. */
-    static RedisConnection admin(io.redisreplica.router.config.RouterConfig cfg, TlsOptions tls) throws IOException {
+    static RespClient admin(io.redisreplica.router.config.RouterConfig cfg, TlsOptions tls) throws IOException {
         return RedisConnections.open(cfg.adminHost(), cfg.adminPort(), cfg.adminUser(), cfg.adminPassword(), "the router's admin port",
             false, tls.sockets(cfg.adminTls(), cfg));
     }
 
-    private final RedisConnection admin;
+    private final RespClient admin;
     private final long masterOffset;
     /** Each shard's journal end once the router covered {@link #masterOffset}; null before. */
     private Map<String, Long> targets;
 
     /** Takes the master's offset now: everything written to it before is at or below. */
-    ShardSync(RedisConnection master, RedisConnection admin) throws IOException {
+    ShardSync(RespClient master, RespClient admin) throws IOException {
         this.admin = admin;
         this.masterOffset = field(text(master.call("INFO", "replication")), "master_repl_offset");
     }

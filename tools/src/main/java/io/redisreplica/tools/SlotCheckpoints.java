@@ -13,7 +13,7 @@ import io.redisreplica.journal.JournalHistory;
 import io.redisreplica.resp.RespError;
 import io.redisreplica.resp.RespWriter;
 import io.redisreplica.router.routing.ClusterSlots;
-import io.redisreplica.router.sinks.RedisConnection;
+import io.redisreplica.resp.RespClient;
 
 /**
  * What a cluster target's per-slot checkpoints ({@code {tag}key}, {@link SlotTags}) say each slot
@@ -74,7 +74,7 @@ final class SlotCheckpoints {
         final RespWriter writer = new RespWriter();
         final List<Integer> moved = new ArrayList<>();
         for (List<Integer> slots : byNode.values()) {
-            final RedisConnection node = nodes.node(slots.get(0));
+            final RespClient node = nodes.node(slots.get(0));
             for (int from = 0; from < slots.size(); from += SWEEP) {
                 final int to = Math.min(slots.size(), from + SWEEP);
                 int length = 0;

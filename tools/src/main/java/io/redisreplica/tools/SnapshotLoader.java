@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.function.LongConsumer;
 
 import io.redisreplica.rdb.RdbEntry;
+import io.redisreplica.resp.RespClient;
 import io.redisreplica.resp.RespWriter;
-import io.redisreplica.router.sinks.RedisConnection;
 import io.redisreplica.router.support.SpillBuffer;
 import io.redisreplica.router.support.SpillFiles;
 
@@ -42,7 +42,7 @@ public final class SnapshotLoader {
 
     private final Path rdb;
     private final long snapshotOffset;
-    private final RedisConnection target;
+    private final RespClient target;
     private final Pipeline pipe;
     private final Existing existing;
     private final String marker;
@@ -77,7 +77,7 @@ public final class SnapshotLoader {
      * @param target asked for the server's version, the marker and the keys it holds
      * @param pipe to the same target: the batches
      */
-    SnapshotLoader(Path rdb, long snapshotOffset, RedisConnection target, Pipeline pipe, Existing existing, String marker, int batchKeys,
+    SnapshotLoader(Path rdb, long snapshotOffset, RespClient target, Pipeline pipe, Existing existing, String marker, int batchKeys,
                    LongConsumer progress) {
         this.rdb = rdb;
         this.snapshotOffset = snapshotOffset;

@@ -10,10 +10,10 @@ import io.redisreplica.journal.JournalEntry;
 import io.redisreplica.journal.JournalEntryDescriptor;
 import io.redisreplica.journal.JournalReader;
 import io.redisreplica.resp.CommandFramer;
+import io.redisreplica.resp.RespClient;
 import io.redisreplica.resp.RespDecoderContext;
 import io.redisreplica.resp.RespWriter;
 import io.redisreplica.router.sinks.EntryCommands;
-import io.redisreplica.router.sinks.RedisConnection;
 
 /**
  * A {@link ReplayEngine} run into a standalone Redis: db-aware (SELECT where an entry's db
@@ -44,7 +44,7 @@ final class StandaloneReplay implements ReplayTarget {
     private static final long UNKNOWN = Long.MIN_VALUE;
 
     private final ReplayEngine engine;
-    private final RedisConnection target;
+    private final RespClient target;
     private final ReplayEngine.Listener listener;
     private final String checkpointKey;
     private final int batchEntries;
@@ -80,7 +80,7 @@ final class StandaloneReplay implements ReplayTarget {
         }
     }
 
-    StandaloneReplay(ReplayEngine engine, RedisConnection target, ReplayEngine.Listener listener) {
+    StandaloneReplay(ReplayEngine engine, RespClient target, ReplayEngine.Listener listener) {
         this.engine = engine;
         this.target = target;
         this.listener = listener;

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import io.redisreplica.resp.RespClient;
 import io.redisreplica.router.config.RouterConfig;
-import io.redisreplica.router.sinks.RedisConnection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -54,7 +54,7 @@ final class StatusCommand implements Callable<Integer> {
         final long waitMillis = ShardSync.timeoutMillis(spec, timeout);
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        try (RedisConnection master = ShardSync.master(cfg, tls); RedisConnection admin = ShardSync.admin(cfg, tls)) {
+        try (RespClient master = ShardSync.master(cfg, tls); RespClient admin = ShardSync.admin(cfg, tls)) {
             final ShardSync sync = new ShardSync(master, admin);
             final long deadline = System.currentTimeMillis() + (waitSynced ? waitMillis : 0);
             while (true) {

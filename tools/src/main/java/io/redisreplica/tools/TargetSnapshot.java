@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.LongConsumer;
 
+import io.redisreplica.resp.RespClient;
 import io.redisreplica.resp.RespError;
-import io.redisreplica.router.sinks.RedisConnection;
 
 /**
  * The shard's snapshot in a {@link ReplayEngine}'s target: whether it needs one (no checkpoint
@@ -29,7 +29,7 @@ final class TargetSnapshot {
      * The shard's history changed under the target: stop, or empty the target and load the new
      * snapshot (FLUSHALL takes the checkpoint keys too: a stop anywhere after it is a fresh load).
      */
-    void reload(RedisConnection target, boolean cluster, ReplayEngine.Listener listener, String why) throws IOException {
+    void reload(RespClient target, boolean cluster, ReplayEngine.Listener listener, String why) throws IOException {
         if (options.snapshot() == null) {
             throw new IllegalArgumentException("shard " + options.shard() + ": " + why + "; the target's data continues the old one, "
                 + "the journal the new one, and --no-snapshot says the replay does not load snapshots: stopped, the target left as it "
@@ -44,7 +44,7 @@ final class TargetSnapshot {
             + ") and loading the new snapshot");
         if (cluster) {
             try (ClusterNodes nodes = new ClusterNodes(target, engine::connect)) {
-                for (RedisConnection master : nodes.masters()) {
+                for (RespClient master : nodes.masters()) {
                     master.call("FLUSHALL");
                 }
             }
@@ -55,7 +55,7 @@ final class TargetSnapshot {
     }
 
     /** The target records (at its snapshot load) an epoch older than the journal's current one. */
-    boolean olderInTarget(RedisConnection target, boolean cluster) throws IOException {
+    boolean olderInTarget(RespClient target, boolean cluster) throws IOException {
         if (options.snapshot() == null || options.from() != null || options.fromReceiver() != null) {
             return false;
         }
@@ -74,7 +74,7 @@ final class TargetSnapshot {
         return cluster ? "{" + SlotTags.TAGS[0] + "}" + options.checkpointKey() : options.checkpointKey();
     }
 
-    private Object get(RedisConnection target, boolean cluster, String key) throws IOException {
+    private Object get(RespClient target, boolean cluster, String key) throws IOException {
         if (!cluster) {
             return target.call("GET", key);
         }
@@ -88,7 +88,7 @@ final class TargetSnapshot {
     }
 
     /** Whether the snapshot goes first: asked for, the replay starts at it, and the target has no checkpoint yet. */
-    boolean needed(RedisConnection target, boolean cluster) throws IOException {
+    boolean needed(RespClient target, boolean cluster) throws IOException {
         return options.snapshot() != null && options.from() == null && options.fromReceiver() == null
             && get(target, cluster, loadKey(cluster)) == null;
     }
@@ -97,7 +97,7 @@ final class TargetSnapshot {
      * Loads the shard's snapshot, then records its offset as the target's checkpoint: the journal
      * continues from there. Refuses when the journal no longer holds the entries after it.
      */
-    void load(RedisConnection target, boolean cluster, ReplayEngine.Listener listener) throws IOException {
+    void load(RespClient target, boolean cluster, ReplayEngine.Listener listener) throws IOException {
         final long snapshot = engine.snapshotOffset();
         final Path rdb = options.snapshot().rdb();
         if (snapshot < 0 || !Files.exists(rdb)) {
@@ -134,7 +134,7 @@ final class TargetSnapshot {
      * The checkpoint (the snapshot's offset: the journal continues from there), the epoch loaded
      * and the end of the load's marker, in one transaction: a stop between them leaves neither half.
      */
-    private void markLoaded(RedisConnection node, String key, long snapshot) throws IOException {
+    private void markLoaded(RespClient node, String key, long snapshot) throws IOException {
         node.call("MULTI");
         node.call("SET", key, new ReplayCheckpoint(engine.shardJournal().history().currentId()).loaded(snapshot));
         node.call("SET", key + ":epoch", Long.toString(engine.epoch()));

@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.redisreplica.router.sinks.RedisConnection;
 import io.redisreplica.testkit.Await;
 import io.redisreplica.testkit.RedisCluster;
 import io.redisreplica.testkit.RedisServers;
@@ -45,7 +44,8 @@ class CompareClusterIntegrationTest {
     }
 
     private static CompareCluster compared(RedisCluster cluster) throws Exception {
-        return new CompareCluster(new RedisConnection("127.0.0.1", cluster.nodes().get(0).port()), RedisConnection::binary, "cluster");
+        return new CompareCluster(RedisConnections.open("127.0.0.1", cluster.nodes().get(0).port(), null, null, "cluster", true),
+            (host, port) -> RedisConnections.open(host, port, null, null, "cluster node", true), "cluster");
     }
 
     /** The readings without their TTLs (they count down between two reads). */

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.redisreplica.resp.RespClient;
+import io.redisreplica.resp.RespClientContext;
 import io.redisreplica.resp.RespError;
-import io.redisreplica.router.sinks.RedisConnection;
 import io.redisreplica.router.tls.SocketFactory;
 import io.redisreplica.router.tls.TlsContexts;
 import io.redisreplica.router.tls.TlsSettings;
@@ -112,7 +113,7 @@ class TlsSecretsIntegrationTest {
             final SocketFactory tls = SocketFactory.of(new TlsContexts(new TlsSettings(null, null, certs.caCert(), certs.client().cert(),
                 certs.client().key(), TlsSettings.ClientAuth.NO, true), "test"));
             final String info;
-            try (RedisConnection c = new RedisConnection("127.0.0.1", admin, tls, "admin")) {
+            try (RespClient c = RespClient.open(new RespClientContext().address("127.0.0.1", admin).dialer(tls).peer("admin"))) {
                 assertTrue(c.request("INFO") instanceof RespError e && e.message().startsWith("NOAUTH"), "INFO needs AUTH first");
                 assertTrue(c.request("AUTH", WRONG_PW) instanceof RespError, "a wrong admin password is refused");
                 assertEquals("OK", c.call("AUTH", "default", ADMIN_PW));

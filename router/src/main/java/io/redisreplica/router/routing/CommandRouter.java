@@ -45,7 +45,8 @@ import io.redisreplica.router.support.SpillBuffer;
  * the upstream link and INFO read (resume state, open reads, counters), which stays here so that
  * callers see one object.
  *
- * <p>One instance per upstream link, used by its thread. Counters are read by INFO.
+ * <p>One instance per upstream link, used by its thread. Its counters are read by INFO and the
+ * tools from other threads, as the link publishes them ({@link #publishCounts()}).
  */
 public final class CommandRouter {
     private static final Logger LOG = LoggerFactory.getLogger(CommandRouter.class);
@@ -175,41 +176,53 @@ public final class CommandRouter {
         return stableDb;
     }
 
+    /**
+     * On the upstream link's thread, after a batch (a read of the master's stream): makes the
+     * counts below, which it keeps in plain fields, visible to the admin port's and the tools'
+     * threads. The counts are as of the last call: none of them moves between two.
+     */
+    public void publishCounts() {
+        counters.publish();
+    }
+
+    /** Commands handed to a shard (a transaction's commands when it is journaled), as last published. */
     public long routed() {
-        return counters.routed;
+        return counters.published(RouteCounters.ROUTED);
     }
 
+    /** Keys no shard claims, as last published. */
     public long unclaimed() {
-        return counters.unclaimed;
+        return counters.published(RouteCounters.UNCLAIMED);
     }
 
-    /** Commands whose keys span shards (translated or, under LOG/STOP, not forwarded). */
+    /** Commands whose keys span shards (translated or, under LOG/STOP, not forwarded), as last published. */
     public long crossShard() {
-        return counters.crossShard;
+        return counters.published(RouteCounters.CROSS_SHARD);
     }
 
-    /** Cross-shard commands sent to each shard as its part of the master's result. */
+    /** Cross-shard commands sent to each shard as its part of the master's result, as last published. */
     public long translated() {
-        return counters.translated;
+        return counters.published(RouteCounters.TRANSLATED);
     }
 
-    /** Keys read from the master for translated commands. */
+    /** Keys read from the master for translated commands, as last published. */
     public long translatedKeys() {
-        return counters.translatedKeys;
+        return counters.published(RouteCounters.TRANSLATED_KEYS);
     }
 
-    /** Commands (or their keys) not sent because a read of the master already held their effect. */
+    /** Commands (or their keys) not sent because a read of the master already held their effect, as last published. */
     public long readSkipped() {
-        return counters.readSkipped;
+        return counters.published(RouteCounters.READ_SKIPPED);
     }
 
+    /** Commands the command table does not know, and keyless ones not forwarded, as last published. */
     public long unknown() {
-        return counters.unknown;
+        return counters.published(RouteCounters.UNKNOWN);
     }
 
-    /** Keys the value rules kept off the shards (their write became a DEL). */
+    /** Keys the value rules kept off the shards (their write became a DEL), as last published. */
     public long filtered() {
-        return counters.filtered;
+        return counters.published(RouteCounters.FILTERED);
     }
 
     /** Where the master command being routed ends in the upstream stream. */

@@ -1,11 +1,26 @@
 package io.redisreplica.router.routing;
 
+import java.util.concurrent.atomic.AtomicLongArray;
+
 /**
- * What the router counted, written by the upstream link's thread only; {@link CommandRouter}'s
- * getters read them for INFO. One object that every collaborator adds to, so the counts stay
- * where {@link CommandRouter} has always reported them.
+ * What the router counted: plain fields written by the upstream link's thread only, as it routes
+ * (one object that every collaborator adds to), and a status record of them that the admin port
+ * and the tools read from their own threads. {@link #publish()} copies the fields into that
+ * record with ordered writes ({@code lazySet}: no fence on the writer's side, no allocation) at
+ * the points where it is cheap: after each read of the master's stream, not per command. A
+ * reader sees every count as of a publish, never a torn or stale-forever value; counts of one
+ * publish may be seen with others of the next.
  */
 final class RouteCounters {
+    static final int ROUTED = 0;
+    static final int UNCLAIMED = 1;
+    static final int CROSS_SHARD = 2;
+    static final int TRANSLATED = 3;
+    static final int TRANSLATED_KEYS = 4;
+    static final int READ_SKIPPED = 5;
+    static final int UNKNOWN = 6;
+    static final int FILTERED = 7;
+
     /** Commands handed to a shard (a transaction's commands when it is journaled). */
     long routed;
     /** Keys no shard claims. */
@@ -22,4 +37,24 @@ final class RouteCounters {
     long unknown;
     /** Keys the value rules kept off the shards (their write became a DEL). */
     long filtered;
+
+    /** The status record: the fields as of the last {@link #publish()}, indexed by the constants above. */
+    private final AtomicLongArray published = new AtomicLongArray(8);
+
+    /** On the upstream link's thread: makes the counts so far visible to other threads. */
+    void publish() {
+        published.lazySet(ROUTED, routed);
+        published.lazySet(UNCLAIMED, unclaimed);
+        published.lazySet(CROSS_SHARD, crossShard);
+        published.lazySet(TRANSLATED, translated);
+        published.lazySet(TRANSLATED_KEYS, translatedKeys);
+        published.lazySet(READ_SKIPPED, readSkipped);
+        published.lazySet(UNKNOWN, unknown);
+        published.lazySet(FILTERED, filtered);
+    }
+
+    /** From any thread: one count as last published. */
+    long published(int counter) {
+        return published.get(counter);
+    }
 }

@@ -21,8 +21,10 @@
  * ({@link io.redisreplica.router.routing.AbsoluteTtl}); each entry goes to a
  * {@link io.redisreplica.router.routing.ShardAppender}.
  *
- * <p>Threads: none. A {@code CommandRouter} is driven by the upstream link's thread alone; the
- * admin port reads its counters. Shard maps and matchers are immutable and shared.
+ * <p>Threads: none. A {@code CommandRouter} is driven by the upstream link's thread alone; it
+ * counts in plain fields and publishes them ({@code publishCounts()}, after each read of the
+ * master's stream) into a status record ({@code RouteCounters}) that the admin port and the tools
+ * read. Shard maps and matchers are immutable and shared.
  *
  * <p>The bottom of the router: uses only {@code support}.
  */

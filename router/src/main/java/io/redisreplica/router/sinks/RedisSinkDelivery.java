@@ -9,6 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.redisreplica.api.KeyEvent;
+import io.redisreplica.resp.RespClient;
+import io.redisreplica.resp.RespClientContext;
 import io.redisreplica.resp.RespError;
 import io.redisreplica.resp.RespWriter;
 import io.redisreplica.router.config.SinkConfig;
@@ -29,7 +31,7 @@ public final class RedisSinkDelivery implements SinkDelivery {
     private final SocketFactory sockets;
     private final RespWriter writer = new RespWriter();
     private final ExpandableArrayBuffer batch = new ExpandableArrayBuffer(64 * 1024);
-    private RedisConnection connection;
+    private RespClient connection;
     /** Written by the runner's thread, read by the admin port's. */
     private volatile long refused;
 
@@ -53,16 +55,9 @@ public final class RedisSinkDelivery implements SinkDelivery {
     @Override
     public SinkPosition open() throws IOException {
         close();
-        connection = new RedisConnection(config.host(), config.port(), sockets, "sink " + config.name() + " target");
         final String password = config.options().get("password");
-        if (password != null) {
-            final String user = config.options().get("user");
-            if (user != null) {
-                connection.call("AUTH", user, password);
-            } else {
-                connection.call("AUTH", password);
-            }
-        }
+        connection = RespClient.open(new RespClientContext().address(config.host(), config.port()).dialer(sockets)
+            .peer("sink " + config.name() + " target").auth(password == null ? null : config.options().get("user"), password));
         final Object stored = connection.call("GET", checkpointKey);
         return stored == null ? null : SinkPosition.parse(String.valueOf(stored), "sink " + config.name() + " shard " + shard
             + ": checkpoint key " + checkpointKey);
@@ -193,11 +188,7 @@ public final class RedisSinkDelivery implements SinkDelivery {
     @Override
     public void close() {
         if (connection != null) {
-            try {
-                connection.close();
-            } catch (IOException e) {
-                LOG.debug("sink {} shard {}: closing: {}", config.name(), shard, e.toString());
-            }
+            connection.close();
             connection = null;
         }
     }

@@ -6,15 +6,15 @@
  * turns each entry into {@link io.redisreplica.router.sinks.KeyEvents} (its commands framed by
  * {@link io.redisreplica.router.sinks.EntryCommands}) and hands them to a
  * {@link io.redisreplica.router.sinks.SinkDelivery}:
- * {@link io.redisreplica.router.sinks.RedisSinkDelivery} (over a
- * {@link io.redisreplica.router.sinks.RedisConnection}),
+ * {@link io.redisreplica.router.sinks.RedisSinkDelivery} (over the resp module's
+ * {@code RespClient}),
  * {@link io.redisreplica.router.sinks.KafkaSinkDelivery} (a transactional producer; its
  * checkpoints in a {@code KafkaCheckpointTopic}) or
  * {@link io.redisreplica.router.sinks.ClassSinkDelivery}. A sink with {@code kinds=} also keeps a
  * key index ({@code sinks.index}) through a {@code KeyIndexKeeper}, and {@code KeyKinds} (with
  * {@code ExpiryArgs}) tells each event's kind from it. The only package that imports
- * {@code org.apache.kafka}. {@code EntryCommands} and
- * {@code RedisConnection} also serve the tools' replay.
+ * {@code org.apache.kafka}. {@code EntryCommands} also serves the
+ * tools' replay.
  *
  * <p>Threads: each {@code SinkRunner} is an {@code Agent} on its own thread
  * ({@code sink-NAME-SHARD}): a failed delivery is retried with backoff and logged once per

@@ -9,6 +9,8 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
+import io.redisreplica.resp.Dialer;
+
 /**
  * How a connection's socket is made: plain TCP, or TLS over it with the current context of a
  * {@link TlsContexts}. One instance per link, listener or sink; safe from any thread.
@@ -17,8 +19,11 @@ import javax.net.ssl.SSLSocket;
  * socket from another thread ends a blocked read or write of the TLS one at once (closing the
  * TLS socket itself would wait for a write blocked on a peer that stopped reading, to send its
  * close_notify).
+ *
+ * <p>A {@link Dialer}: the {@code RespClient}s of the sinks, the tools and the upstream link's
+ * side conversations connect through it, with its hostname check and its sentences for TLS failures.
  */
-public final class SocketFactory {
+public final class SocketFactory implements Dialer {
     private static final SocketFactory PLAIN = new SocketFactory(null);
 
     private final TlsContexts tls;
@@ -48,6 +53,7 @@ public final class SocketFactory {
      * @return the socket to read and write: {@code socket} itself, or the TLS socket over it
      * @throws IOException a handshake's failure as a sentence naming the peer and the reason ({@link TlsFailure})
      */
+    @Override
     public Socket connect(Socket socket, String host, int port, int timeoutMillis, String peer) throws IOException {
         socket.connect(new InetSocketAddress(host, port), timeoutMillis);
         socket.setTcpNoDelay(true);

@@ -1,20 +1,14 @@
 package io.redisreplica.router.upstream;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.agrona.ExpandableArrayBuffer;
-
-import io.redisreplica.resp.RespDecoder;
-import io.redisreplica.resp.RespDecoderContext;
-import io.redisreplica.resp.RespObjectBuilder;
-import io.redisreplica.resp.RespWriter;
+import io.redisreplica.resp.RespClient;
+import io.redisreplica.resp.RespClientContext;
+import io.redisreplica.resp.RespError;
 import io.redisreplica.router.routing.CommandTable;
 import io.redisreplica.router.routing.KeySpec;
 import io.redisreplica.router.tls.SocketFactory;
@@ -25,25 +19,21 @@ import io.redisreplica.router.tls.SocketFactory;
  * positions instead of a guess.
  */
 final class MasterCommands {
+    private static final int MAX_REPLY = 16 * 1024 * 1024;
+
     private MasterCommands() {
     }
 
     /** @return how many commands the table learned */
     static int teach(CommandTable table, String host, int port, String user, String password, SocketFactory sockets)
         throws IOException {
-        try (Socket raw = new Socket()) {
-            final Socket s = sockets.connect(raw, host, port, 5000, "master " + host + ":" + port);
-            s.setSoTimeout(10_000);
-            final InputStream in = s.getInputStream();
-            final OutputStream out = s.getOutputStream();
-            if (password != null) {
-                if (user == null) {
-                    call(in, out, "AUTH", password);
-                } else {
-                    call(in, out, "AUTH", user, password);
-                }
+        // Redis 7's COMMAND reply is a few hundred KB; a module's table may add to it
+        try (RespClient c = RespClient.open(new RespClientContext().address(host, port).peer("master").dialer(sockets)
+            .readTimeoutMillis(10_000).maxReply(MAX_REPLY).auth(user, password))) {
+            final Object reply = c.request("COMMAND");
+            if (reply instanceof RespError e) {
+                throw new IOException("master answered COMMAND with -" + e.message());
             }
-            final Object reply = call(in, out, "COMMAND");
             int learned = 0;
             for (Object entry : (List<?>) reply) {
                 if (learn(table, (List<?>) entry)) {
@@ -86,32 +76,4 @@ final class MasterCommands {
         }
         return specs;
     }
-
-    private static Object call(InputStream in, OutputStream out, String... args) throws IOException {
-        final ExpandableArrayBuffer buf = new ExpandableArrayBuffer(256);
-        final int len = new RespWriter().wrap(buf, 0).command(args).length();
-        out.write(buf.byteArray(), 0, len);
-        out.flush();
-        final RespDecoder decoder = new RespDecoder(new RespDecoderContext().chunkSize(16 * 1024 * 1024));
-        final RespObjectBuilder builder = new RespObjectBuilder();
-        final ExpandableArrayBuffer pending = new ExpandableArrayBuffer(64 * 1024);
-        final byte[] chunk = new byte[64 * 1024];
-        int pendingLength = 0;
-        while (!builder.done()) {
-            final int n = in.read(chunk);
-            if (n < 0) {
-                throw new IOException("master closed the connection during " + args[0]);
-            }
-            pending.putBytes(pendingLength, chunk, 0, n);
-            pendingLength += n;
-            final int consumed = decoder.decode(pending, 0, pendingLength, builder);
-            pending.putBytes(0, pending, consumed, pendingLength - consumed);
-            pendingLength -= consumed;
-        }
-        if (builder.error() != null) {
-            throw new IOException("master answered " + args[0] + " with -" + builder.error());
-        }
-        return builder.result();
-    }
-
 }

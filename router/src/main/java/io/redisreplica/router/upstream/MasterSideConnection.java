@@ -1,16 +1,12 @@
 package io.redisreplica.router.upstream;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import org.agrona.ExpandableArrayBuffer;
-
+import io.redisreplica.resp.RespClient;
+import io.redisreplica.resp.RespClientContext;
 import io.redisreplica.resp.RespError;
-import io.redisreplica.resp.RespReplies;
 import io.redisreplica.resp.RespWriter;
 import io.redisreplica.router.routing.KeyArgs;
 import io.redisreplica.router.routing.MasterReader;
@@ -18,18 +14,12 @@ import io.redisreplica.router.routing.RouterException;
 import io.redisreplica.router.tls.SocketFactory;
 
 /**
- * A plain client connection to the master that reads keys for {@link MasterReader}: one
+ * A client connection ({@link RespClient}) to the master that reads keys for {@link MasterReader}: one
  * {@code MULTI; SELECT; DUMP; PTTL; [GET;] ... INFO replication; EXEC}, so the values and the
  * offset they stand for come from the same instant (Redis 2.6+ has DUMP, 2.8 the offset in
  * INFO). Connected lazily, reconnected after a failure; used by the upstream link's thread only.
- *
- * <p>Over 300 lines: the read of keys in one MULTI (with its offset), COMMAND GETKEYS for commands
- * the table cannot place and the databases count share the connection, its AUTH and its errors
- * for the operator.
  */
 final class MasterSideConnection implements MasterReader {
-    /** Redis's own proto-max-bulk-len default: a DUMP payload is never longer than a value may be. */
-    private static final int MAX_BULK = 512 * 1024 * 1024;
     /** What a refused read tells the operator. */
     private static final String NEEDS = " (the upstream user needs MULTI, SELECT, DUMP, PTTL, GET, INFO and TIME; or run with --cross-shard log)";
     private static final byte[] OFFSET_FIELD = "master_repl_offset:".getBytes(StandardCharsets.US_ASCII);
@@ -38,12 +28,8 @@ final class MasterSideConnection implements MasterReader {
     private int port;
     private final String user;
     private final String password;
-    private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(4096);
-    private final RespWriter writer = new RespWriter();
-    private Socket socket;
-    /** Bulks as byte[] (a DUMP payload is binary), integers as Long, errors as {@link RespError}. */
-    private RespReplies replies;
-    private OutputStream os;
+    /** Bulks as byte[] (a DUMP payload is binary), integers as Long, errors as {@link RespError}; null until connected. */
+    private RespClient client;
 
     private final SocketFactory sockets;
 
@@ -82,8 +68,7 @@ final class MasterSideConnection implements MasterReader {
     }
 
     private Read readOnce(int[] dbs, byte[][] keys, boolean strings) throws IOException {
-        connect();
-        writer.wrap(out, 0).command("MULTI");
+        final RespWriter writer = connect().pipeline().command("MULTI");
         int queued = 0;
         int db = -1;
         final int perKey = strings ? 3 : 2;
@@ -102,8 +87,7 @@ final class MasterSideConnection implements MasterReader {
         }
         writer.command("INFO", "replication").command("TIME").command("EXEC");
         queued += 2;
-        os.write(out.byteArray(), 0, writer.position());
-        os.flush();
+        client.flush();
         expectSimple("MULTI");
         for (int i = 0; i < queued; i++) {
             expectSimple("queued command");
@@ -175,13 +159,11 @@ final class MasterSideConnection implements MasterReader {
         keys.clear();
         final Object reply;
         try {
-            connect();
-            writer.wrap(out, 0).arrayHeader(c.argCount() + 2).bulk("COMMAND").bulk("GETKEYS");
+            final RespWriter writer = connect().pipeline().arrayHeader(c.argCount() + 2).bulk("COMMAND").bulk("GETKEYS");
             for (int i = 0; i < c.argCount(); i++) {
                 writer.bulk(c.buffer(), c.argOffset(i), c.argLength(i));
             }
-            os.write(out.byteArray(), 0, writer.position());
-            os.flush();
+            client.flush();
             reply = readReply();
         } catch (IOException | RuntimeException e) {
             close();
@@ -230,18 +212,11 @@ final class MasterSideConnection implements MasterReader {
         if (databases == 0) {
             databases = 16;
             try {
-                connect();
-                writer.wrap(out, 0).command("CONFIG", "GET", "databases");
-                os.write(out.byteArray(), 0, writer.position());
-                os.flush();
-                final Object reply = readReply();
+                final Object reply = connect().request("CONFIG", "GET", "databases");
                 if (reply instanceof List<?> l && l.size() == 2 && l.get(1) instanceof byte[] b) {
                     databases = Integer.parseInt(new String(b, StandardCharsets.US_ASCII));
                 }
-                writer.wrap(out, 0).command("INFO", "cluster");
-                os.write(out.byteArray(), 0, writer.position());
-                os.flush();
-                if (readReply() instanceof byte[] info && new String(info, StandardCharsets.US_ASCII).contains("cluster_enabled:1")) {
+                if (client.request("INFO", "cluster") instanceof byte[] info && new String(info, StandardCharsets.US_ASCII).contains("cluster_enabled:1")) {
                     databases = 1; // a cluster node has db 0 only, and refuses SELECT of any other
                 }
             } catch (IOException | RuntimeException e) {
@@ -251,45 +226,22 @@ final class MasterSideConnection implements MasterReader {
         return databases;
     }
 
-    private void connect() throws IOException {
-        if (socket != null) {
-            return;
+    /** The connection, opened (and AUTHed) if there is none. */
+    private RespClient connect() throws IOException {
+        if (client == null) {
+            // Redis's own proto-max-bulk-len is the default bound: a DUMP payload is never longer than a value may be
+            client = RespClient.open(new RespClientContext().address(host, port).peer("master " + host + ":" + port + " (side connection)")
+                .dialer(sockets).readTimeoutMillis(30_000).binary(true).auth(user, password));
         }
-        final Socket s = new Socket();
-        try {
-            final Socket io = sockets.connect(s, host, port, 5000, "master " + host + ":" + port + " (side connection)");
-            s.setSoTimeout(30_000);
-            replies = new RespReplies(io.getInputStream(), "master " + host + ":" + port + " (side connection)", MAX_BULK, true);
-            os = new BufferedOutputStream(io.getOutputStream(), 64 * 1024);
-            socket = s;
-            if (password != null) {
-                writer.wrap(out, 0);
-                if (user == null) {
-                    writer.command("AUTH", password);
-                } else {
-                    writer.command("AUTH", user, password);
-                }
-                os.write(out.byteArray(), 0, writer.position());
-                os.flush();
-                expectSimple("AUTH");
-            }
-        } catch (IOException | RuntimeException e) {
-            s.close();
-            socket = null;
-            throw e;
-        }
+        return client;
     }
 
     @Override
     public void close() {
-        final Socket s = socket;
-        socket = null;
-        if (s != null) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // nothing left to release
-            }
+        final RespClient c = client;
+        client = null;
+        if (c != null) {
+            c.close();
         }
     }
 
@@ -332,6 +284,6 @@ final class MasterSideConnection implements MasterReader {
     }
 
     private Object readReply() throws IOException {
-        return replies.read();
+        return client.read();
     }
 }

@@ -10,6 +10,7 @@ import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.redisreplica.resp.RespClient;
 import io.redisreplica.resp.RespError;
 import io.redisreplica.router.config.HostPort;
 import io.redisreplica.router.config.UpstreamSentinels;
@@ -36,7 +37,7 @@ final class SentinelWatcher extends Agent {
     private final DistinctErrors retries;
     private final RetryBackoff backoff = new RetryBackoff();
     private final CountDownLatch closed = new CountDownLatch(1);
-    private volatile SentinelConnection connection;
+    private volatile RespClient connection;
     /** {@code subscribed:HOST:PORT} or {@code connecting}, for INFO. */
     private volatile String state = "connecting";
     private volatile long switches;
@@ -60,7 +61,7 @@ final class SentinelWatcher extends Agent {
     @Override
     protected void wake() {
         closed.countDown();
-        final SentinelConnection c = connection;
+        final RespClient c = connection;
         if (c != null) {
             c.close();
         }
@@ -80,7 +81,7 @@ final class SentinelWatcher extends Agent {
                 state = "connecting";
                 retries.record("sentinel " + sentinel + ": trying the next in up to " + backoff.current() + " ms", e);
             } finally {
-                final SentinelConnection c = connection;
+                final RespClient c = connection;
                 if (c != null) {
                     c.close();
                 }
@@ -93,13 +94,14 @@ final class SentinelWatcher extends Agent {
     }
 
     private void listen(HostPort sentinel) throws IOException {
-        final SentinelConnection c = new SentinelConnection(sentinel);
+        final RespClient c = SentinelAsk.client(sentinels, sentinel, PING_MS);
         connection = c;
         if (closing()) {
             return;
         }
-        c.open(sentinels, PING_MS);
-        c.send("SUBSCRIBE", CHANNEL);
+        c.connect();
+        c.pipeline().command("SUBSCRIBE", CHANNEL);
+        c.flush();
         boolean pinged = false;
         while (!closing()) {
             final Object message;
@@ -109,7 +111,8 @@ final class SentinelWatcher extends Agent {
                 if (pinged) {
                     throw new IOException("sentinel " + sentinel + " did not answer PING within " + PING_MS + " ms");
                 }
-                c.send("PING");
+                c.pipeline().command("PING");
+                c.flush();
                 pinged = true;
                 continue;
             }

@@ -144,6 +144,8 @@ final class StreamLoop {
                 position.writeCheckpoint();
                 throw new RouterException("the master's stream cannot be read at offset " + routedUpTo + ": " + e.getMessage()
                     + " (proto-max-bulk-len is " + protoMaxBulkLen + ")");
+            } finally {
+                router.publishCounts(); // per read, not per command: INFO and the metrics read what this publishes
             }
             if (at > 0 && pending > at) {
                 buf.putBytes(0, buf, at, pending - at); // an overlapping move down: Unsafe's copy allows it

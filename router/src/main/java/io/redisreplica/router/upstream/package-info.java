@@ -13,7 +13,9 @@
  * {@link io.redisreplica.router.upstream.MasterSideConnection} is the side connection that reads
  * values for translated commands. {@code SentinelWatcher} is a second agent, owned and run by the
  * link with {@code upstream-sentinel}: it listens for {@code +switch-master} on one sentinel
- * ({@code SentinelConnection}) and points the link at the new master at once.
+ * and points the link at the new master at once. These side conversations (command table, side
+ * connection, sentinels) are the resp module's {@code RespClient}s; only the replication link
+ * itself reads its socket its own way.
  *
  * <p>Threads: one, the link's ({@code support.Agent}): {@code start()} starts it, {@code close()}
  * closes its connection, ends a backoff wait and joins it. Every state is written on it; INFO reads

@@ -119,7 +119,11 @@ class CommandRouterTest {
         framer.frame(buf, 0, len);
         streamPosition += len;
         final Command c = framer.command();
-        return router.route(c);
+        try {
+            return router.route(c);
+        } finally {
+            router.publishCounts(); // as the stream loop does after each read: here, each command is one
+        }
     }
 
     /** A master to read from: answers each key with a fake DUMP payload (or none) at a given offset. */

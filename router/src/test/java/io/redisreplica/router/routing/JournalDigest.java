@@ -99,6 +99,7 @@ final class JournalDigest {
             }
             at += n;
         }
+        router.publishCounts(); // the whole stream as one read
         final StringBuilder hex = new StringBuilder();
         for (byte b : digest.digest()) {
             hex.append(String.format("%02x", b));
