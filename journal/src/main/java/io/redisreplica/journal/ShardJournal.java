@@ -291,7 +291,7 @@ public final class ShardJournal implements AutoCloseable {
                 return 0;
             }
             if (pretouch == null) {
-                pretouch = new ShardPretouch(name, dir, queue);
+                pretouch = new ShardPretouch(name, dir, queue, context.minFreeBytes(), () -> closed);
             }
             try {
                 return pretouch.round();

@@ -4,10 +4,12 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.function.BooleanSupplier;
 
 import net.openhft.chronicle.bytes.MappedBytes;
 import net.openhft.chronicle.queue.impl.RollingResourcesCache;
@@ -38,6 +40,10 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
  * in a new file) under a temporary name, then renamed into place whole, so Chronicle never takes
  * a file this thread still writes. One that was never used (a cycle without writes) is deleted.
  *
+ * <p>Pages are touched, and a file precreated, only while the file system keeps the journal's
+ * {@code min-free-bytes} free beyond them: a write to a mapped page the disk cannot back is a
+ * SIGBUS (see {@link DiskSpaceGuard}), and here no append would have been refused first.
+ *
  * <p>Used by one thread at a time (the shard's pretouch lock); {@link #release()} before the
  * queue closes.
  */
@@ -54,6 +60,8 @@ final class ShardPretouch {
     static final int PRECREATED_BYTES = 1 << 20;
     private static final String SUFFIX = ".cq4";
     private static final String TEMPORARY = ".tmp";
+    /** Pages touched between two looks at whether the journal is closing (a stalled disk: up to 335 ms a page). */
+    private static final int PAGES_BETWEEN_STOP_CHECKS = 64;
 
     private final String name;
     private final Path dir;
@@ -61,6 +69,9 @@ final class ShardPretouch {
     private final RollingResourcesCache files;
     private final long prerollMillis;
     private final long cycleMillis;
+    private final FileStore fileStore;
+    private final long minFreeBytes;
+    private final BooleanSupplier closing;
 
     private int cycle = Integer.MIN_VALUE;
     private SingleChronicleQueueStore store;
@@ -72,8 +83,19 @@ final class ShardPretouch {
     private int precreatedCycle = Integer.MIN_VALUE;
     private int tidiedCycle = Integer.MIN_VALUE;
 
-    ShardPretouch(String name, Path dir, SingleChronicleQueue queue) {
+    /**
+     * @param minFreeBytes the journal's {@code min-free-bytes}: kept free beyond what this touches
+     * @param closing whether the journal is closing: a round then stops between pages
+     */
+    ShardPretouch(String name, Path dir, SingleChronicleQueue queue, long minFreeBytes, BooleanSupplier closing) {
         this.name = name;
+        this.minFreeBytes = minFreeBytes;
+        this.closing = closing;
+        try {
+            this.fileStore = Files.getFileStore(dir);
+        } catch (IOException e) {
+            throw new JournalException("journal shard " + name + ": cannot read the file system of " + dir + ": " + e, e);
+        }
         this.dir = dir;
         this.queue = queue;
         this.files = new RollingResourcesCache(queue.rollCycle(), queue.epoch(), n -> new File(dir.toFile(), n + SUFFIX),
@@ -123,8 +145,14 @@ final class ShardPretouch {
         lastPosition = position;
         final long end = Math.min(position + headroom, bytes.capacity() - Long.BYTES);
         long page = Math.max(touchedEnd, position - position % PAGE);
+        if (page >= end || !roomFor(end - page)) {
+            return 0;
+        }
         long touched = 0;
         for (; page < end; page += PAGE) {
+            if (touched % PAGES_BETWEEN_STOP_CHECKS == 0 && touched > 0 && closing.getAsBoolean()) {
+                break;
+            }
             bytes.compareAndSwapLong(page, 0L, 0L);
             touched++;
         }
@@ -136,8 +164,8 @@ final class ShardPretouch {
     private void precreate(int target) {
         final File file = files.resourceFor(target).path;
         final File precreated = PrecreatedFiles.preCreatedFile(file);
-        if (file.exists() || precreated.exists()) {
-            return;
+        if (file.exists() || precreated.exists() || !roomFor(PRECREATED_BYTES)) {
+            return; // without room now, the appender makes the file at the roll, as it would without us
         }
         final Path temporary = dir.resolve(precreated.getName() + TEMPORARY);
         try {
@@ -177,9 +205,18 @@ final class ShardPretouch {
                 final File made = new File(dir.toFile(), cycleName + SUFFIX);
                 stale = made.exists() || files.parseCount(cycleName) < current;
             }
-            if (stale && f.isFile() && !f.delete()) {
+            if (stale && f.isFile() && !f.delete() && f.exists()) { // gone meanwhile: the roll renamed it into place
                 throw new JournalException("journal shard " + name + ": cannot delete the unused " + f);
             }
+        }
+    }
+
+    /** Whether {@code bytes} more can be written and still leave {@code min-free-bytes} free. */
+    private boolean roomFor(long bytes) {
+        try {
+            return fileStore.getUsableSpace() - bytes >= minFreeBytes;
+        } catch (IOException e) {
+            throw new JournalException("journal shard " + name + ": cannot read free space: " + e, e);
         }
     }
 

@@ -93,6 +93,27 @@ class PretoucherTest {
     }
 
     @Test
+    void shouldTouchAndPrecreateNothingWhereTheDiskWouldKeepLessThanMinFreeBytes() {
+        final Path shardDir = dir.resolve("a");
+        try (Journal journal = Journal.open(context())) {
+            final JournalWriter writer = journal.shard("a").writer(0);
+            writer.append(0, 0, 0, command(0));
+            writer.commit();
+        }
+        clock.addAndGet(600); // 300 ms before the next second: a precreated file would be due
+        try (Journal journal = Journal.open(context().minFreeBytes(Long.MAX_VALUE / 4))) { // more than any disk has
+            journal.shard("a");
+            assertEquals(0, new Pretoucher(journal).round(NONE), "no page touched: a write the disk cannot back is a SIGBUS");
+            assertEquals(0, names(shardDir, ".precreated").length, "no file precreated either");
+        }
+        try (Journal journal = Journal.open(context())) {
+            journal.shard("a");
+            assertTrue(new Pretoucher(journal).round(NONE) > 0, "with room, the same round touches");
+            assertEquals(1, names(shardDir, ".precreated").length);
+        }
+    }
+
+    @Test
     void shouldPrecreateTheNextCyclesFileThatTheRollThenUses() {
         final Path shardDir = dir.resolve("a");
         long end;

@@ -310,7 +310,8 @@ public final class ReplicaSession extends Agent {
                         if (System.currentTimeMillis() > deadline) {
                             write(out, "-NOMASTERLINK Can't SYNC while not connected with my master\r\n");
                             out.flush();
-                            state(State.STOPPED, "no snapshot after " + WAIT_FOR_SNAPSHOT_MS / 1000 + " s: the router's first sync is not done");
+                            state(State.STOPPED, "no snapshot to send after " + WAIT_FOR_SNAPSHOT_MS / 1000 + " s: "
+                                + (shard.snapshotWait() != null ? shard.snapshotWait() : decision.reason()));
                             return;
                         }
                         write(out, "\n");

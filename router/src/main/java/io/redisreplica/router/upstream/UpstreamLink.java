@@ -283,12 +283,13 @@ public final class UpstreamLink extends Agent {
     protected void run() {
         boolean clean = false;
         String reason = "failed";
-        checkpoints.start();
-        pretoucher.start();
-        if (watcher != null) {
-            watcher.start();
-        }
         try {
+            // started inside the try: a start that fails (no native thread) still closes what did start
+            checkpoints.start();
+            pretoucher.start();
+            if (watcher != null) {
+                watcher.start();
+            }
             clean = retryUntilClosed();
             reason = clean ? "stopped" : failure();
         } catch (Error | RuntimeException e) {
