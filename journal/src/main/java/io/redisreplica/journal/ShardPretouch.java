@@ -203,11 +203,20 @@ final class ShardPretouch {
             } else {
                 final String cycleName = n.substring(0, n.length() - ".precreated".length());
                 final File made = new File(dir.toFile(), cycleName + SUFFIX);
-                stale = made.exists() || files.parseCount(cycleName) < current;
+                stale = made.exists() || cycleOf(cycleName) < current;
             }
             if (stale && f.isFile() && !f.delete() && f.exists()) { // gone meanwhile: the roll renamed it into place
                 throw new JournalException("journal shard " + name + ": cannot delete the unused " + f);
             }
+        }
+    }
+
+    /** The cycle a file name stands for; MAX_VALUE (never stale) for a name not of this roll cycle: not ours to delete. */
+    private int cycleOf(String cycleName) {
+        try {
+            return files.parseCount(cycleName);
+        } catch (RuntimeException notACycleName) {
+            return Integer.MAX_VALUE;
         }
     }
 

@@ -114,6 +114,18 @@ class PretoucherTest {
     }
 
     @Test
+    void shouldLeaveAPrecreatedFileOfAnotherNameAloneAndGoOn() throws Exception {
+        try (Journal journal = Journal.open(context())) {
+            final JournalWriter writer = journal.shard("a").writer(0);
+            writer.append(0, 0, 0, command(0));
+            writer.commit();
+            final Path foreign = Files.writeString(dir.resolve("a").resolve("notes.precreated"), "an operator's file");
+            assertTrue(new Pretoucher(journal).round(NONE) > 0, "the round goes on");
+            assertTrue(Files.exists(foreign), "not a cycle's name: not ours to delete");
+        }
+    }
+
+    @Test
     void shouldPrecreateTheNextCyclesFileThatTheRollThenUses() {
         final Path shardDir = dir.resolve("a");
         long end;
