@@ -150,6 +150,7 @@ public final class RouterBench {
         throws Exception {
         final LagProbes lags = new LagProbes(master.port(), ports, probes, labels(probes));
         lags.start();
+        lags.record(); // no warm-up here: the whole redis-benchmark run is measured
         final Process bench = new ProcessBuilder("redis-benchmark", "-p", Integer.toString(master.port()), "-t", "set",
             "-n", Long.toString(requests), "-r", "1000000", "-d", "100", "-P", Integer.toString(pipeline), "-c", Integer.toString(clients), "-q")
             .redirectErrorStream(true).start();
