@@ -44,7 +44,7 @@ class CompareClusterIntegrationTest {
     }
 
     private static CompareCluster compared(RedisCluster cluster) throws Exception {
-        return new CompareCluster(RedisConnections.open("127.0.0.1", cluster.nodes().get(0).port(), null, null, "cluster", true),
+        return new CompareCluster(RedisConnections.open("127.0.0.1", cluster.nodes().get(0).port(), null, null, "cluster", false), // the slot map as text
             (host, port) -> RedisConnections.open(host, port, null, null, "cluster node", true), "cluster");
     }
 
