@@ -134,7 +134,7 @@ final class ClusterNodes implements AutoCloseable {
 
     /** Closes the connections to the nodes (not the seed: its owner closes it). */
     @Override
-    public void close() throws IOException {
+    public void close() { // RespClient.close() cannot fail
         for (RespClient c : nodes.values()) {
             c.close(); // never fails: the others are closed all the same
         }

@@ -325,11 +325,7 @@ final class ClusterReplay implements ReplayTarget {
         }
         pipes.clear();
         if (nodes != null) {
-            try {
-                nodes.close();
-            } catch (IOException ignored) {
-                // as above
-            }
+            nodes.close();
             nodes = null;
         }
     }
