@@ -12,8 +12,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;
 
-@Command(name = "journal", mixinStandardHelpOptions = true, description = "Inspect a router's journal (read-only; safe while the router runs).",
-    subcommands = {JournalLsCommand.class, JournalTailCommand.class, JournalTailCommand.Grep.class, JournalVerifyCommand.class})
+@Command(name = "journal", mixinStandardHelpOptions = true, description = "Inspect a router's journal (read-only; safe while the router runs).")
+// its subcommands are added by CommandTree: only the one a start names is built
 final class JournalCommand {
     private JournalCommand() {
     }

@@ -16,14 +16,19 @@ public final class Main {
 
     public static void main(String[] args) {
         if (Boolean.getBoolean("redis-replica.cds.training")) {
-            // the launcher's class-data sharing run (a --help): logging started too, so the archive
-            // holds logback's classes for the commands that log, though --help itself logs nothing
-            org.slf4j.LoggerFactory.getILoggerFactory();
+            CdsTraining.run(); // the launcher's class-data sharing run
+            System.exit(0);
+        }
+        final byte[] rootHelp = RootHelp.text(args);
+        if (rootHelp != null) { // the root's --help or --version without starting picocli
+            System.out.write(rootHelp, 0, rootHelp.length);
+            System.out.flush();
+            System.exit(0);
         }
         // UTF-8 whatever the locale (JSON and keys are UTF-8), straight to the descriptors: System.out flushes every write
         final PrintWriter out = new StdoutWriter(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
         final PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
-        final int code = commandLine(out, err).execute(args);
+        final int code = commandLine(out, err, args).execute(args);
         out.flush();
         err.flush();
         System.exit(code);
@@ -35,9 +40,19 @@ public final class Main {
         cli.getSubcommands().values().forEach(Main::footer);
     }
 
-    /** The command line with its output streams: tests drive it with captured writers. */
+    /** The command line with its output streams, every command built: tests drive it with captured writers. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return commandLine(out, err, null);
+    }
+
+    /** The command line for these arguments ({@link CommandTree#addFor}), or every command built when null. */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, String[] args) {
         final CommandLine cli = new CommandLine(new RootCommand());
+        if (args == null) {
+            CommandTree.addAll(cli);
+        } else {
+            CommandTree.addFor(cli, args);
+        }
         cli.setCaseInsensitiveEnumValuesAllowed(true); // --cross-shard stop, as the README writes it (every subcommand inherits it)
         footer(cli);
         cli.setOut(out);
