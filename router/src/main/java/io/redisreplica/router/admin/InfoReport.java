@@ -68,6 +68,8 @@ final class InfoReport {
             .append("\r\nupstream_sync_bytes:").append(up.syncBytes())
             .append("\r\nupstream_errors:").append(up.errors())
             .append("\r\ncheckpoint_write_failures:").append(up.checkpointFailures())
+            .append("\r\npretouch_failures:").append(up.pretouchFailures())
+            .append("\r\npretouched_pages:").append(up.pretouchedPages())
             .append("\r\nupstream_last_error:").append(up.lastError().replace("\r", " ").replace("\n", " "))
             .append("\r\nupstream_master:").append(up.master());
         final UpstreamLink.SentinelView s = up.sentinel();

@@ -57,6 +57,11 @@ final class RouterMetrics implements MultiCollector {
         f.counter("redis_replica_checkpoint_write_failures",
             "Periodic journal checkpoints that failed to be written (each retried by the next; counted in upstream_errors too).",
             up.checkpointFailures());
+        f.counter("redis_replica_pretouch_failures",
+            "Shard rounds of the journal's pretoucher that failed (appends go on untouched ahead; counted in upstream_errors too).",
+            up.pretouchFailures());
+        f.counter("redis_replica_pretouched_pages", "Journal pages touched ahead of the upstream link's appends.",
+            up.pretouchedPages());
         f.gauge("redis_replica_upstream_last_byte_age_seconds", Unit.SECONDS,
             "Since the master's connection last gave bytes (the master PINGs every 10 s by default); since start before any.",
             v.lastUpstreamByteAgeMillis() / 1000.0);

@@ -64,9 +64,14 @@ record RouterStatus(long uptimeMillis, long journalsSetAside, long journalTailsC
      * @param master the node replicated from ({@code host:port}, "" before the first attempt)
      * @param sentinel the sentinels' state, null without {@code upstream-sentinel}
      */
-    /** @param checkpointFailures periodic checkpoints the journal refused (counted in {@code errors} too) */
+    /**
+     * @param checkpointFailures periodic checkpoints the journal refused (counted in {@code errors} too)
+     * @param pretouchFailures shard rounds of the journal's pretoucher that failed (counted in {@code errors} too)
+     * @param pretouchedPages journal pages touched ahead of the link's appends
+     */
     record Upstream(String state, String replid, long offset, long fullSyncs, long partialSyncs, long syncBytes, long errors,
-                    long checkpointFailures, String lastError, String master, UpstreamLink.SentinelView sentinel) {
+                    long checkpointFailures, long pretouchFailures, long pretouchedPages, String lastError, String master,
+                    UpstreamLink.SentinelView sentinel) {
     }
 
     record Routing(long routed, long unclaimed, long filtered, long crossShard, long translated, long keysReadFromMaster,
@@ -168,7 +173,7 @@ record RouterStatus(long uptimeMillis, long journalsSetAside, long journalTailsC
         final Admin admin = server == null ? null
             : new Admin(server.limits().connected(), server.limits().refused(), server.acceptErrors());
         final Upstream upstream = new Upstream(lower(up.state()), up.replid(), up.offset(), up.fullSyncs(), up.partialSyncs(),
-            up.syncBytes(), up.retriedFaults(), up.checkpointFailures(), up.lastError(), up.master(), up.sentinel());
+            up.syncBytes(), up.retriedFaults(), up.checkpointFailures(), up.pretouchFailures(), up.pretouchedPages(), up.lastError(), up.master(), up.sentinel());
         final Routing routing = new Routing(cr.routed(), cr.unclaimed(), cr.filtered(), cr.crossShard(), cr.translated(),
             cr.translatedKeys(), cr.readSkipped(), cr.unknown());
         final long[] disk = disk(router.journalDir());

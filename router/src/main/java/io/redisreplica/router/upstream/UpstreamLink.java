@@ -248,8 +248,13 @@ public final class UpstreamLink extends Agent {
     }
 
     /** Pages of the journal's files touched ahead of this link's appends since start (issue 18). */
-    long pretouchedPages() {
+    public long pretouchedPages() {
         return pretoucher.pages();
+    }
+
+    /** Shard rounds of the pretoucher that failed since start (each distinct error logged once; also in {@link #retriedFaults()}). */
+    public long pretouchFailures() {
+        return pretoucher.failures();
     }
 
     /** Periodic checkpoints the journal refused since start (each retried by the next; also in {@link #retriedFaults()}). */

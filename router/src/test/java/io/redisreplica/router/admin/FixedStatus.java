@@ -23,7 +23,7 @@ final class FixedStatus {
             new RouterStatus.Sink("events", "a", "xadd", "paused", 700, 300, 42, 2, 5, 1, 1, 1200, 4096, "connection refused, again\r\nand"),
             new RouterStatus.Sink("files", "a", "class", "running", -1, -1, 0, 0, 0, -1, 0, -1, -1, ""));
         return new RouterStatus(61_500, 1, 0, 12, 3, new RouterStatus.Admin(2, 1, 0),
-            new RouterStatus.Upstream("streaming", "r1d", 12345, 1, 2, 4096, 3, 1, "java.io.IOException: reset\r\nby peer",
+            new RouterStatus.Upstream("streaming", "r1d", 12345, 1, 2, 4096, 3, 1, 0, 64, "java.io.IOException: reset\r\nby peer",
                 "10.0.0.2:6380", new UpstreamLink.SentinelView("mymaster", 3, "10.0.0.9:26379", "subscribed:10.0.0.9:26379", 1)),
             new RouterStatus.Routing(100, 1, 2, 3, 4, 5, 6, 7), List.of(a, b), sinkList,
             new RouterStatus.Vitals(1500, 200, 10L << 30, 100L << 30, 256L << 20));

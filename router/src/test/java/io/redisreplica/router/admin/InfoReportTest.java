@@ -9,7 +9,7 @@ class InfoReportTest {
         + "journals_set_aside:1\r\njournal_tails_cut:0\r\nretention_files_deleted:12\r\nretention_errors:3\r\n"
         + "admin_clients:2\r\nadmin_clients_refused:1\r\nadmin_accept_errors:0\r\n\r\n";
     private static final String UPSTREAM = "# Upstream\r\nupstream_state:streaming\r\nupstream_replid:r1d\r\nupstream_offset:12345\r\n"
-        + "upstream_full_syncs:1\r\nupstream_partial_syncs:2\r\nupstream_sync_bytes:4096\r\nupstream_errors:3\r\ncheckpoint_write_failures:1\r\n"
+        + "upstream_full_syncs:1\r\nupstream_partial_syncs:2\r\nupstream_sync_bytes:4096\r\nupstream_errors:3\r\ncheckpoint_write_failures:1\r\npretouch_failures:0\r\npretouched_pages:64\r\n"
         + "upstream_last_error:java.io.IOException: reset  by peer\r\nupstream_master:10.0.0.2:6380\r\n"
         + "upstream_sentinel_master_name:mymaster\r\nupstream_sentinels:3\r\nupstream_sentinel_last_answer:10.0.0.9:26379\r\n"
         + "upstream_sentinel_watch:subscribed:10.0.0.9:26379\r\nupstream_sentinel_switches:1\r\n\r\n";

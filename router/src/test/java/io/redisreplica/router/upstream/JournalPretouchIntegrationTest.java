@@ -81,6 +81,7 @@ class JournalPretouchIntegrationTest {
                 assertEquals(rounds * 5, a.callLong("LLEN", "a:seq0"));
             }
             assertTrue(router.upstream().pretouchedPages() > 0, "the pretoucher ran");
+            assertEquals(0, router.upstream().pretouchFailures(), "no round failed (INFO pretouch_failures)");
             assertNull(router.failure());
         }
         for (String shard : List.of("a", "b")) {
