@@ -43,6 +43,7 @@ public final class SnapshotLoadBench {
         final int followSeconds = Integer.parseInt(args[1]);
         final int rate = args.length > 2 ? Integer.parseInt(args[2]) : 0;
         final int batch = args.length > 3 ? Integer.parseInt(args[3]) : 500;
+        final boolean ownJvm = args.length > 4 && args[4].equals("process");
         final Path dir = Files.createTempDirectory("snapshot-load-bench-");
         try (RedisServers redis = new RedisServers()) {
             final RedisServer master = redis.start(RedisBinary.local(), java.util.Map.of("enable-debug-command", "yes"));
@@ -71,6 +72,10 @@ public final class SnapshotLoadBench {
                     pipeTarget.call("DBSIZE"), pipeOut.substring(pipeOut.lastIndexOf('\n') + 1), ReplayBench.cpuSeconds(pipeTarget));
 
                 final RedisServer target = redis.start();
+                if (ownJvm) {
+                    followInItsOwnJvm(journal, target, master, shard, batch, followSeconds, rate, pipeSeconds);
+                    return;
+                }
                 try (Journal j = Journal.open(new JournalContext().dir(journal).readOnly(true).minFreeBytes(0))) {
                     final AtomicLong applied = new AtomicLong(-1);
                     final AtomicLong loadNanos = new AtomicLong();
@@ -113,6 +118,51 @@ public final class SnapshotLoadBench {
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
+        }
+    }
+
+    /**
+     * The follower as an operator runs it: {@code redis-replica replay DIR --follow} in a JVM of its
+     * own (-Xmx256m), not in this one beside the router, whose collections would be its pauses too.
+     * What it has applied is read from its checkpoint key on the target ({@code OFFSET ...}), every 10 ms.
+     */
+    private static void followInItsOwnJvm(Path journal, RedisServer target, RedisServer master, ShardRuntime shard, int batch,
+                                          int followSeconds, int rate, double pipeSeconds) throws Exception {
+        final List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+            .filter(a -> !a.startsWith("-Xmx") && !a.startsWith("-Dlogback") && !a.startsWith("-XX:StartFlightRecording"))
+            .forEach(command::add);
+        command.addAll(List.of("-Xmx256m", "-cp", System.getProperty("java.class.path"), "io.redisreplica.tools.Main", "replay",
+            journal.toString(), "-s", "a", "-t", "127.0.0.1:" + target.port(), "--batch", Integer.toString(batch), "--follow", "--quiet"));
+        final long l0 = System.nanoTime();
+        final Process follower = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try (RedisClient t = target.client()) {
+            final AtomicLong applied = new AtomicLong(-1);
+            final java.util.function.LongSupplier read = () -> {
+                final Object v = t.call("GET", "redis-replica:replay:a");
+                return v == null ? -1 : Long.parseLong(new String((byte[]) v, StandardCharsets.US_ASCII).split(" ")[0]);
+            };
+            Await.until("the follower's snapshot load", () -> read.getAsLong() >= shard.snapshotOffset(), 600_000);
+            final double loadSeconds = (System.nanoTime() - l0) / 1e9;
+            System.out.printf(Locale.ROOT, "replay snapshot load in its own JVM (MULTI/EXEC batches of %d keys, its JVM's start included): "
+                + "%.2f s = %.2fx the reference's time; its Redis used %.2f s of CPU%n", batch, loadSeconds, loadSeconds / pipeSeconds,
+                ReplayBench.cpuSeconds(target));
+            final Thread poll = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    applied.set(read.getAsLong());
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                }
+            }, "checkpoint-poll");
+            poll.setDaemon(true);
+            poll.start();
+            followLag(master, shard, applied, followSeconds, rate);
+            poll.interrupt();
+            poll.join();
+        } finally {
+            follower.destroy();
+            follower.waitFor();
         }
     }
 
