@@ -22,8 +22,9 @@ import io.redisreplica.resp.RespError;
  * #sockets(SocketFactory) sockets(SSLSocketFactory)}: its context trusts their certificates (and
  * shows a client certificate to sentinels with {@code tls-auth-clients yes}), and the certificate
  * must name the host dialled, as the master link checks the master's. The master's own TLS is set
- * on the options {@link #locate} is given ({@link ReplicationClient.Options#sockets}); sentinels
- * that run with {@code tls-replication yes} name the master's TLS port.
+ * on the options {@link #locate} is given ({@link ReplicationClient.Options#sockets}): sentinels
+ * that monitor the master's TLS port ({@code tls-replication yes}) name it, and a promoted
+ * replica's TLS port after a failover.
  *
  * <pre>{@code
  * Sentinels sentinels = new Sentinels(List.of("10.0.0.7:26379", "10.0.0.8:26379"), "mymaster", null, null);
