@@ -6,6 +6,7 @@ import io.redisreplica.client.ReplicationClient.Options;
 import io.redisreplica.client.ReplicationClient.Position;
 import io.redisreplica.client.impl.MasterFinder;
 import io.redisreplica.client.impl.StreamJournal;
+import io.redisreplica.client.impl.TransactionStart;
 import io.redisreplica.journal.JournalContext;
 import io.redisreplica.journal.JournalEntry;
 import io.redisreplica.rdb.RdbHeader;
@@ -57,16 +58,25 @@ import io.redisreplica.resp.CommandFramer;
  *
  * <p>The {@code journal} module is an optional dependency of the client: add it to use this
  * class. One process opens a journal directory at a time (it is locked). Not thread-safe: one
- * thread pulls. MULTI and EXEC are delivered as commands.
+ * thread pulls.
+ *
+ * <p>MULTI and EXEC are delivered as commands, and {@link #inTransaction()} says whether the last
+ * command is inside one. A restart never starts inside a transaction: {@link #acknowledge()}
+ * there records the point before its MULTI, so the transaction is delivered again whole, from its
+ * MULTI, never its tail alone (an application that applies a transaction at its EXEC loses
+ * nothing; one that applied its first commands rolls them back to {@link #acknowledged()}, as
+ * for any command after the acknowledgement).
  *
  * <p>Over 300 lines: the public API (open, next, readSnapshot, acknowledge) and its Javadoc; the
- * journal's bookkeeping is StreamJournal's and the master's whereabouts MasterFinder's.
+ * journal's bookkeeping is StreamJournal's, the master's whereabouts MasterFinder's and where a
+ * transaction began TransactionStart's.
  */
 public final class JournaledClient implements AutoCloseable {
     private final MasterFinder masters;
     private final StreamJournal journal;
     private final JournalEntry entry = new JournalEntry();
     private final CommandFramer replayFramer;
+    private final TransactionStart transaction = new TransactionStart();
     private ReplicationClient client;
     /** A snapshot read failed part way: the next connection asks for a full resync, whatever the position. */
     private boolean mustResync;
@@ -133,6 +143,7 @@ public final class JournaledClient implements AutoCloseable {
         client = ReplicationClient.connect(masters.master(), from);
         if (client.sync().full()) {
             snapshotPending = true;
+            transaction.reset(); // what was received of a transaction is replaced by the snapshot
         } else {
             journal.history(client.sync().replid());
         }
@@ -192,6 +203,7 @@ public final class JournaledClient implements AutoCloseable {
             throw e;
         }
         journalOffset = markerEnd;
+        transaction.reset();
         mustResync = false;
         snapshotPending = false;
         live = true;
@@ -219,6 +231,7 @@ public final class JournaledClient implements AutoCloseable {
                 if (replayFramer.frame(entry.payload(), entry.payloadOffset(), entry.payloadLength()) != entry.payloadLength()) {
                     throw new IllegalStateException("journal entry at offset " + entry.startOffset() + " is not one whole command");
                 }
+                transaction.deliver(replayFramer.command(), journalOffset, replid, offset, db);
                 journalOffset = entry.endOffset();
                 replid = journal.replid();
                 offset = entry.upstreamOffset();
@@ -250,6 +263,7 @@ public final class JournaledClient implements AutoCloseable {
         if (c == null) {
             return null;
         }
+        transaction.deliver(c, journalOffset, replid, offset, db);
         journalOffset = journal.append(c.buffer(), c.offset(), c.length(), client.offset(), client.db());
         live = true;
         replid = client.sync().replid();
@@ -272,11 +286,29 @@ public final class JournaledClient implements AutoCloseable {
     /**
      * Records durably (the checkpoint file, fsynced) that the application has applied every
      * command returned so far (and the snapshot): a restart delivers what follows, exactly.
+     * Inside a transaction ({@link #inTransaction()}) it records the point before the
+     * transaction's MULTI: a restart delivers the transaction again whole.
      */
     public void acknowledge() {
-        if (journalOffset >= 0) {
+        if (transaction.open()) {
+            if (transaction.journalOffset() >= 0) { // else the MULTI came first after open: the checkpoint holds that point already
+                journal.acknowledge(transaction.journalOffset(), new Position(transaction.replid(), transaction.offset(),
+                    transaction.db()));
+            }
+        } else if (journalOffset >= 0) {
             journal.acknowledge(journalOffset, position());
         }
+    }
+
+    /**
+     * Whether the last command returned is inside a MULTI/EXEC of the master (its MULTI included,
+     * its EXEC not), as {@link ReplicationClient#inTransaction()}; also across a reconnect inside
+     * the transaction, and for the commands the journal delivers again.
+     *
+     * @return true inside a transaction
+     */
+    public boolean inTransaction() {
+        return transaction.open();
     }
 
     /**
@@ -286,6 +318,15 @@ public final class JournaledClient implements AutoCloseable {
      */
     public int db() {
         return db;
+    }
+
+    /**
+     * The master's offset after the last command returned, without allocating.
+     *
+     * @return the offset of {@link #position()}
+     */
+    public long offset() {
+        return offset;
     }
 
     /**

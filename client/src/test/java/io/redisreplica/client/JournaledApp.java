@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.redisreplica.journal.JournalContext;
 import io.redisreplica.rdb.RdbVisitor;
@@ -14,9 +16,12 @@ import io.redisreplica.resp.Command;
 
 /**
  * The application {@link JournaledClientKillIntegrationTest} kills: it writes each command's
- * offset and last argument as a line to a file and acknowledges every 7 commands (and when idle).
- * At start it cuts the file back to its acknowledged position, as an application rolls its state
- * back to its last acknowledgement: what it wrote after it is delivered again.
+ * offset and last argument as a line to a file and acknowledges every 7 commands (and when idle),
+ * inside transactions too. It applies a MULTI/EXEC whole: the commands inside are held in memory
+ * and written at the EXEC, each line with the EXEC's offset, so a restart that delivered only a
+ * transaction's tail would lose its head. At start it cuts the file back to its acknowledged
+ * position, as an application rolls its state back to its last acknowledgement: what it wrote
+ * after it is delivered again.
  *
  * <pre>JournaledApp HOST PORT JOURNAL_DIR OUT_FILE</pre>
  */
@@ -32,6 +37,7 @@ public final class JournaledApp {
             System.out.println("acknowledged " + client.acknowledged());
             try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
                 int unacknowledged = 0;
+                final List<String> transaction = new ArrayList<>();
                 while (true) {
                     if (client.snapshotPending()) {
                         client.readSnapshot(new RdbVisitor() { });
@@ -47,8 +53,17 @@ public final class JournaledApp {
                         }
                         continue;
                     }
-                    out.write((client.position().offset() + " " + c.argString(c.argCount() - 1) + "\n").getBytes(StandardCharsets.UTF_8));
-                    out.flush(); // in the OS's hands: a kill of this process does not lose it
+                    final String name = c.argString(0);
+                    if (client.inTransaction()) {
+                        if (!name.equalsIgnoreCase("MULTI")) {
+                            transaction.add(c.argString(c.argCount() - 1));
+                        }
+                    } else if (name.equalsIgnoreCase("EXEC")) {
+                        write(out, client.position().offset(), transaction);
+                        transaction.clear();
+                    } else {
+                        write(out, client.position().offset(), List.of(c.argString(c.argCount() - 1)));
+                    }
                     if (++unacknowledged == 7) {
                         client.acknowledge();
                         unacknowledged = 0;
@@ -56,6 +71,15 @@ public final class JournaledApp {
                 }
             }
         }
+    }
+
+    private static void write(OutputStream out, long offset, List<String> values) throws IOException {
+        final StringBuilder lines = new StringBuilder();
+        for (String v : values) {
+            lines.append(offset).append(' ').append(v).append('\n');
+        }
+        out.write(lines.toString().getBytes(StandardCharsets.UTF_8));
+        out.flush(); // in the OS's hands: a kill of this process does not lose it
     }
 
     /** Drops the lines after {@code acknowledged} (and a line a kill cut short). */

@@ -21,6 +21,7 @@ import io.redisreplica.rdb.RdbSink;
 import io.redisreplica.rdb.RdbVisitor;
 import io.redisreplica.resp.Command;
 import io.redisreplica.testkit.RedisBinary;
+import io.redisreplica.testkit.RedisClient;
 import io.redisreplica.testkit.RedisServer;
 import io.redisreplica.testkit.RedisServers;
 
@@ -198,6 +199,67 @@ class JournaledClientIntegrationTest {
             client.acknowledge();
             master.call("RPUSH", "after", "1");
             assertEquals(List.of("1"), take(client, 1));
+        }
+    }
+
+    /** {@code NAME LAST_ARG} of each of {@code count} commands, with {@code +} when inside a transaction (failing on a wait of 10 s). */
+    private static List<String> takeMarked(JournaledClient client, int count) throws Exception {
+        final List<String> got = new ArrayList<>();
+        for (int waited = 0; got.size() < count && waited < 100; ) {
+            final Command c = client.next(100);
+            if (c == null) {
+                waited++;
+            } else {
+                got.add(c.argString(0) + " " + c.argString(c.argCount() - 1) + (client.inTransaction() ? " +" : ""));
+            }
+        }
+        return got;
+    }
+
+    /**
+     * An application that stops (its last acknowledgement inside a MULTI/EXEC) gets the whole
+     * transaction again, from its MULTI: never its tail alone, which an application applying
+     * transactions at their EXEC could not apply, and never a part twice after a rollback to
+     * {@link JournaledClient#acknowledged()}.
+     */
+    @Test
+    void shouldDeliverATransactionAgainWholeWhenAcknowledgedInsideIt() throws Exception {
+        final RedisServer master = redis.start();
+        final List<String> transaction = List.of("MULTI MULTI +", "RPUSH 1 +", "RPUSH 2 +", "EXEC EXEC");
+        final ReplicationClient.Position beforeMulti;
+        final ReplicationClient.Position afterExec;
+        try (JournaledClient client = open(master)) {
+            keys(client);
+            client.acknowledge();
+            master.call("RPUSH", "seq", "0");
+            assertEquals(List.of("RPUSH 0"), takeMarked(client, 1));
+            client.acknowledge();
+            beforeMulti = client.position();
+            try (RedisClient c = master.client()) {
+                c.call("MULTI");
+                c.call("RPUSH", "seq", "1");
+                c.call("RPUSH", "seq", "2");
+                c.call("EXEC");
+            }
+            assertEquals(transaction.subList(0, 2), takeMarked(client, 2));
+            client.acknowledge(); // inside the transaction: records the point before its MULTI
+        }
+        try (JournaledClient client = open(master)) {
+            assertEquals(beforeMulti, client.acknowledged(), "the position before the MULTI, not after RPUSH 1");
+            // MULTI and RPUSH 1 from the journal; the master continues inside the transaction without a MULTI
+            assertEquals(transaction.subList(0, 3), takeMarked(client, 3));
+            client.acknowledge();
+        }
+        try (JournaledClient client = open(master)) {
+            assertEquals(beforeMulti, client.acknowledged(), "still before the MULTI: the transaction was not finished");
+            assertEquals(transaction, takeMarked(client, 4), "the transaction whole, once");
+            client.acknowledge();
+            afterExec = client.position();
+        }
+        try (JournaledClient client = open(master)) {
+            assertEquals(afterExec, client.acknowledged(), "after the EXEC");
+            assertNull(client.next(500));
+            assertFalse(client.inTransaction());
         }
     }
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.redisreplica.testkit.Await;
+import io.redisreplica.testkit.RedisClient;
 import io.redisreplica.testkit.RedisServer;
 import io.redisreplica.testkit.RedisServers;
 
@@ -61,11 +62,37 @@ class JournaledClientKillIntegrationTest {
     @Test
     void shouldDeliverEveryCommandExactlyOnceAcrossKillsOfTheApplication() throws Exception {
         final RedisServer master = redis.start();
-        final Thread writer = new Thread(() -> {
+        killAndCheck(master, new Thread(() -> {
             for (int i = 0; i < WRITES; i++) {
                 master.call("RPUSH", "seq", Integer.toString(i));
             }
-        }, "writer");
+        }, "writer"));
+    }
+
+    /**
+     * The writes come in MULTI/EXECs of 10, and the application applies each at its EXEC while it
+     * acknowledges every 7 commands, mostly inside a transaction: each restart gets every
+     * transaction it had not applied whole, from its MULTI (a tail alone would lose the head the
+     * application held in memory).
+     */
+    @Test
+    void shouldDeliverEachTransactionWholeAndOnceAcrossKillsInsideTransactions() throws Exception {
+        final RedisServer master = redis.start();
+        killAndCheck(master, new Thread(() -> {
+            try (RedisClient c = master.client()) {
+                for (int i = 0; i < WRITES; i += 10) {
+                    c.call("MULTI");
+                    for (int j = i; j < i + 10; j++) {
+                        c.call("RPUSH", "seq", Integer.toString(j));
+                    }
+                    c.call("EXEC");
+                }
+            }
+        }, "writer"));
+    }
+
+    /** Starts the application, starts {@code writer}, kills the application four times and checks that every write came out once, in order. */
+    private void killAndCheck(RedisServer master, Thread writer) throws Exception {
         Process p = app(master, 0);
         try {
             Await.until("the application's first snapshot", () -> readLog(0).contains("snapshot at"), 60_000);
@@ -79,7 +106,13 @@ class JournaledClientKillIntegrationTest {
                 p = app(master, run + 1);
             }
             writer.join();
-            Await.until("every write in the output", () -> values().size() >= WRITES, 60_000);
+            try {
+                Await.until("every write in the output", () -> values().size() >= WRITES, 60_000);
+            } catch (AssertionError e) {
+                final List<String> got = values();
+                throw new AssertionError(e.getMessage() + ": " + got.size() + " values, the last " + got.subList(Math.max(0,
+                    got.size() - 20), got.size()) + "; the last run's log:\n" + readLog(killAt.length), e);
+            }
             final List<String> expected = new ArrayList<>();
             for (int i = 0; i < WRITES; i++) {
                 expected.add(Integer.toString(i));

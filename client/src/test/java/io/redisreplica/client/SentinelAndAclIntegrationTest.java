@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.net.ssl.SSLSocketFactory;
+
 import io.redisreplica.journal.JournalContext;
 import io.redisreplica.rdb.RdbEntry;
 import io.redisreplica.rdb.RdbValueVisitor;
@@ -24,8 +26,12 @@ import io.redisreplica.testkit.RedisBinary;
 import io.redisreplica.testkit.RedisServer;
 import io.redisreplica.testkit.RedisServers;
 import io.redisreplica.testkit.SentinelGroup;
+import io.redisreplica.testkit.TlsCertificates;
 
-/** The client as an ACL user with replication rights only, and finding its master through Sentinel across a failover. */
+/**
+ * The client as an ACL user with replication rights only, and finding its master through Sentinel
+ * across a failover, plain and with everything over TLS.
+ */
 class SentinelAndAclIntegrationTest {
     @RegisterExtension
     final RedisServers redis = new RedisServers();
@@ -65,8 +71,44 @@ class SentinelAndAclIntegrationTest {
         group.awaitWatching(replica.port());
         final Sentinels sentinels = new Sentinels(List.of(group.addresses().split(",")), "m", null, null);
         assertEquals(master.port(), sentinels.locate(ReplicationClient.options("", 0)).port());
-        try (JournaledClient client = JournaledClient.open(sentinels, ReplicationClient.options("", 0),
-            new JournalContext().dir(dir).minFreeBytes(0))) {
+        followFailover(master, replica, replica.port(), group, sentinels, ReplicationClient.options("", 0));
+    }
+
+    /**
+     * Sentinels that listen with TLS only to clients with a certificate, watching a TLS master and
+     * its TLS replica ({@code tls-replication yes} everywhere): the client asks them over TLS,
+     * streams from the master's TLS port and follows a failover to the replica's.
+     */
+    @Test
+    void shouldFindATlsMasterThroughSentinelsOverTlsAndFollowAFailover() throws Exception {
+        final TlsCertificates certs = TlsCertificates.create(dir.resolve("certs"));
+        final SSLSocketFactory tls = TestTls.sockets(certs, certs.issue("app", 30, TlsCertificates.KeyForm.PKCS8));
+        final RedisServer master = redis.startTls(certs, Map.of());
+        final RedisServer replica = redis.startTls(certs, Map.of("tls-replication", "yes", "replicaof", "127.0.0.1 " + master.tlsPort()));
+        replica.awaitReplicaInSync(20_000);
+        final SentinelGroup group = SentinelGroup.startTls(redis, "m", master, 1, certs);
+        group.awaitWatching(replica.tlsPort());
+        final ReplicationClient.Options options = ReplicationClient.options("", 0).sockets(tls);
+        final Sentinels plain = new Sentinels(List.of(group.tlsAddresses().split(",")), "m", null, null);
+        final IOException notTls = assertThrows(IOException.class, () -> plain.locate(options));
+        assertTrue(notTls.getMessage().startsWith("no sentinel named the master m: " + group.tlsAddresses() + ": "), notTls.getMessage());
+        final IOException untrusted = assertThrows(IOException.class,
+            () -> plain.sockets((SSLSocketFactory) SSLSocketFactory.getDefault()).locate(options));
+        assertTrue(untrusted.getMessage().contains(": TLS handshake with sentinel " + group.tlsAddresses() + " failed: "),
+            untrusted.getMessage());
+        final Sentinels sentinels = plain.sockets(tls);
+        assertEquals(master.tlsPort(), sentinels.locate(options).port());
+        followFailover(master, replica, replica.tlsPort(), group, sentinels, options);
+    }
+
+    /**
+     * A journaled client that finds the master through {@code sentinels}, takes five writes on
+     * it, and five more on {@code replica} after a failover promoted it: each once, in order.
+     */
+    private void followFailover(RedisServer master, RedisServer replica, int replicaPort, SentinelGroup group, Sentinels sentinels,
+                                ReplicationClient.Options options) throws Exception {
+        try (JournaledClient client = JournaledClient.open(sentinels, options, new JournalContext().dir(dir.resolve("journal"))
+            .minFreeBytes(0))) {
             final List<String> list = new ArrayList<>();
             client.readSnapshot(listOf(list));
             client.acknowledge();
@@ -79,7 +121,7 @@ class SentinelAndAclIntegrationTest {
             io.redisreplica.testkit.Await.until("the replica to hold the five writes",
                 () -> Long.valueOf(5).equals(replica.call("LLEN", "seq")), 20_000);
             group.failover();
-            group.awaitMaster(replica.port());
+            group.awaitMaster(replicaPort);
             for (int i = 5; i < 10; i++) {
                 replica.call("RPUSH", "seq", Integer.toString(i)); // the new master
             }

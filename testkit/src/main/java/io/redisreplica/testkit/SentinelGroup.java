@@ -35,10 +35,32 @@ public final class SentinelGroup {
 
     /** {@code count} sentinels (quorum: a majority) monitoring {@code master} as {@code name}. */
     public static SentinelGroup start(RedisServers redis, String name, RedisServer master, int count) {
+        return start(redis, name, master, master.port(), count, Map.of());
+    }
+
+    /**
+     * {@code count} sentinels monitoring a TLS {@code master} ({@link RedisServers#startTls}) on its
+     * {@link RedisServer#tlsPort()} as {@code name}, each with a {@code tls-port} of its own (its
+     * {@link RedisServer#tlsPort()}) showing {@code certs.server()} and requiring client
+     * certificates, and {@code tls-replication yes} (the master, its replicas and the other
+     * sentinels over TLS). They name the master's, and a promoted replica's, TLS port; the plain
+     * ports stay open for the checks of this class.
+     */
+    public static SentinelGroup startTls(RedisServers redis, String name, RedisServer master, int count, TlsCertificates certs) {
+        final Map<String, String> tls = new LinkedHashMap<>(certs.redisConfig(certs.server()));
+        tls.put("tls-replication", "yes");
+        return start(redis, name, master, master.tlsPort(), count, tls);
+    }
+
+    private static SentinelGroup start(RedisServers redis, String name, RedisServer master, int masterPort, int count,
+                                       Map<String, String> tls) {
         final List<RedisServer> started = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            final Map<String, String> conf = new LinkedHashMap<>();
-            conf.put("sentinel monitor", name + " " + master.host() + " " + master.port() + " " + (count / 2 + 1));
+            final Map<String, String> conf = new LinkedHashMap<>(tls);
+            if (!tls.isEmpty()) {
+                conf.put("tls-port", Integer.toString(FreePort.find()));
+            }
+            conf.put("sentinel monitor", name + " " + master.host() + " " + masterPort + " " + (count / 2 + 1));
             conf.put("sentinel down-after-milliseconds", name + " " + DOWN_AFTER_MS);
             conf.put("sentinel failover-timeout", name + " " + FAILOVER_TIMEOUT_MS);
             conf.put("sentinel parallel-syncs", name + " 1");
@@ -53,6 +75,11 @@ public final class SentinelGroup {
 
     public List<RedisServer> sentinels() {
         return sentinels;
+    }
+
+    /** {@code host:port,host:port,...} of their TLS ports ({@link #startTls}). */
+    public String tlsAddresses() {
+        return sentinels.stream().map(s -> s.host() + ":" + s.tlsPort()).collect(Collectors.joining(","));
     }
 
     /** {@code host:port,host:port,...}: the router's {@code upstream-sentinel} addresses. */
