@@ -17,13 +17,14 @@ import io.redisreplica.server.Snapshot;
 import io.redisreplica.server.spi.AckReader;
 import io.redisreplica.server.spi.ReplicaHandshake;
 import io.redisreplica.server.spi.SafeText;
+import io.redisreplica.server.spi.StreamWriter;
 import io.redisreplica.server.spi.SyncDecision;
 
 /**
  * One replica, on a thread of its own: the {@link ReplicaHandshake}, the SPI's {@link SyncDecision}
  * on its SYNC/PSYNC ({@code +CONTINUE}, or {@code +FULLRESYNC} with the {@link SnapshotTransfer},
  * or a wait with newlines while the source has no usable snapshot, or the snapshot alone for
- * rdb-only), then the {@link StreamWriter} at
+ * rdb-only), then the SPI's {@link StreamWriter} at
  * the replica's own pace while its {@link AckReader} publishes the acknowledged offset. A stalled
  * replica costs its cursor's position, not memory.
  *
