@@ -157,7 +157,7 @@ final class ReplicaSession extends Agent {
         boolean toldWaiting = false;
         while (true) {
             final Snapshot snapshot = source(() -> server.context().source().snapshot());
-            final SyncDecision decision = SyncDecision.decide(request, position(snapshot));
+            final SyncDecision decision = SyncDecision.decide(request, position(snapshot, request.rdbOnly()));
             switch (decision.action()) {
                 case WAIT_FOR_SNAPSHOT -> {
                     if (!toldWaiting) {
@@ -205,17 +205,18 @@ final class ReplicaSession extends Agent {
     }
 
     /**
-     * Where the source is, for the decision. Its journal has no keep-alives of its own to skip, so
-     * any byte after the snapshot makes it stale for rdb-only.
+     * Where the source is, for the decision; for rdb-only also where the first write after the
+     * snapshot starts (the keep-alives this server asked the source for make no snapshot stale).
      */
-    private SyncDecision.Source position(Snapshot snapshot) throws SourceFailure {
+    private SyncDecision.Source position(Snapshot snapshot, boolean rdbOnly) throws SourceFailure {
         final long first = source(() -> server.context().source().firstOffset());
         final long end = source(() -> server.context().source().endOffset());
         if (snapshot == null) {
             return new SyncDecision.Source(NAME, null, -1, first, end, -1, null, -1, false, false);
         }
-        return new SyncDecision.Source(NAME, snapshot.replid(), snapshot.offset(), first, end, end > snapshot.offset() ? snapshot.offset() : -1,
-            null, -1, false, false);
+        final long firstWrite = rdbOnly && end > snapshot.offset()
+            ? source(() -> server.context().source().firstWriteAfter(snapshot.offset())) : -1;
+        return new SyncDecision.Source(NAME, snapshot.replid(), snapshot.offset(), first, end, firstWrite, null, -1, false, false);
     }
 
     /** A CONTINUE or a full resync, then the stream; false when the source moved on before its cursor opened. */
