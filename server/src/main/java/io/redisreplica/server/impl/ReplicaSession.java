@@ -71,7 +71,7 @@ final class ReplicaSession extends Agent {
         final long ackAt = a == null ? -1 : a.lastAckAt();
         return new ReplicaStatus(socket.getInetAddress().getHostAddress(), socket.getPort(), handshake.listeningPort(), s, sentOffset, acked,
             acked < 0 ? -1 : Math.max(0, server.context().source().endOffset() - acked),
-            ackAt < 0 ? -1 : System.currentTimeMillis() - ackAt);
+            ackAt < 0 ? -1 : System.currentTimeMillis() - ackAt, a == null ? 0 : a.badAcks());
     }
 
     State state() {
