@@ -32,6 +32,7 @@ public final class ServerContext {
     private int maxClients = DEFAULT_MAX_CLIENTS;
     private ServerListener listener = new ServerListener() {
     };
+    private ConnectionType connectionType = ConnectionType.PLAIN;
 
     /** What the server serves (required). */
     public ServerContext source(ReplicationSource value) {
@@ -150,11 +151,22 @@ public final class ServerContext {
         return listener;
     }
 
+    /** What replicas' connections are served on: {@link ConnectionType#PLAIN} (the default) or {@link ConnectionType#tls TLS}. */
+    public ServerContext connectionType(ConnectionType value) {
+        this.connectionType = value;
+        return this;
+    }
+
+    public ConnectionType connectionType() {
+        return connectionType;
+    }
+
     /** Checks the settings; {@link ReplicationServer#start} calls it. */
     public ServerContext conclude() {
         Objects.requireNonNull(source, "source (what the server serves) is not set");
         Objects.requireNonNull(bind, "bind is not set");
         Objects.requireNonNull(listener, "listener is not set");
+        Objects.requireNonNull(connectionType, "connectionType is not set");
         check("port", port, 0, 65535);
         check("maxClients", maxClients, 1, Integer.MAX_VALUE);
         check("pingPeriodMillis", pingPeriodMillis, 0, Long.MAX_VALUE);

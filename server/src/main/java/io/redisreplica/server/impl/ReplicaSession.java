@@ -6,6 +6,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 
+import javax.net.ssl.SSLException;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,9 +112,11 @@ final class ReplicaSession extends Agent {
     private void serve() {
         try (socket) {
             socket.setTcpNoDelay(true);
-            final InputStream in = socket.getInputStream();
+            // timeouts and closes go to the plain socket, under a TLS one too: it reads through it
+            final Socket io = server.context().connectionType().accept(socket);
+            final InputStream in = io.getInputStream();
             // the handshake's replies are small; the stream's 64 KB buffer is made at SYNC/PSYNC
-            final OutputStream small = new BufferedOutputStream(socket.getOutputStream(), 512);
+            final OutputStream small = new BufferedOutputStream(io.getOutputStream(), 512);
             final ReplicaHandshake.Sync sync;
             try {
                 sync = handshake.run(in, small);
@@ -127,7 +131,7 @@ final class ReplicaSession extends Agent {
                 return;
             }
             socket.setSoTimeout(0);
-            sync(sync, in, new BufferedOutputStream(socket.getOutputStream(), 64 * 1024));
+            sync(sync, in, new BufferedOutputStream(io.getOutputStream(), 64 * 1024));
         } catch (SourceFailure e) {
             server.errors().handled(name(), e);
         } catch (IOException | RuntimeException e) {
@@ -136,7 +140,8 @@ final class ReplicaSession extends Agent {
             }
             if (state == State.HANDSHAKE) {
                 // garbage or a timeout before a valid PSYNC counts against the address only
-                server.guard().protocolFailed(socket.getInetAddress().getHostAddress(), "closed in the handshake: " + SafeText.of(e.toString()));
+                server.guard().protocolFailed(socket.getInetAddress().getHostAddress(), "closed in the handshake: " + (e instanceof SSLException
+                    ? "TLS: " + SafeText.of(server.context().connectionType().reason(e)) : SafeText.of(e.toString())));
             } else if (e instanceof StreamWriter.HistoryEnded) {
                 LOG.info("replica {}: {}", peer, e.getMessage());
             } else if (e instanceof IOException) {
