@@ -24,6 +24,7 @@ public final class ServerContext {
     private String bind = DEFAULT_BIND;
     private int port;
     private String requirePass;
+    private String requireUser;
     private long pingPeriodMillis = DEFAULT_PING_PERIOD_MILLIS;
     private long replTimeoutMillis = DEFAULT_REPL_TIMEOUT_MILLIS;
     private long stallMillis = DEFAULT_STALL_MILLIS;
@@ -76,6 +77,20 @@ public final class ServerContext {
 
     public String requirePass() {
         return requirePass;
+    }
+
+    /**
+     * The user a replica's AUTH must name ({@code AUTH user password}: the replica's
+     * {@code masteruser}), with {@link #requirePass} as that user's password; null (the default)
+     * for Redis's {@code default} user, which {@code AUTH password} names.
+     */
+    public ServerContext requireUser(String value) {
+        this.requireUser = value;
+        return this;
+    }
+
+    public String requireUser() {
+        return requireUser;
     }
 
     /** How often a PING goes into the stream while replicas are connected ({@code repl-ping-replica-period}); 0: never. */
@@ -176,6 +191,10 @@ public final class ServerContext {
         check("snapshotWaitMillis", snapshotWaitMillis, 0, Long.MAX_VALUE);
         if (requirePass != null && requirePass.isEmpty()) {
             throw new IllegalArgumentException("requirePass is empty (expected: null for no password, or a password)");
+        }
+        if (requireUser != null && (requireUser.isEmpty() || requirePass == null)) {
+            throw new IllegalArgumentException("requireUser=" + requireUser + " (expected: a user name, with requirePass its password; "
+                + "null for the default user)");
         }
         return this;
     }
