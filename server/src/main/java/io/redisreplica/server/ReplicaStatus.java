@@ -12,9 +12,11 @@ package io.redisreplica.server;
  * @param ackedOffset the last offset it acknowledged ({@code REPLCONF ACK}), -1 before the first
  * @param lagBytes the source's end offset minus {@code ackedOffset}, -1 before the first ACK
  * @param lastAckMillisAgo milliseconds since its last ACK (Redis's {@code lag}, in ms), -1 before the first
+ * @param badAcks {@code REPLCONF ACK}s ignored because they were negative or beyond what was
+ *     sent (a confused or hostile replica: it would show a negative lag and never pause)
  */
 public record ReplicaStatus(String address, int port, int listeningPort, State state, long sentOffset, long ackedOffset,
-    long lagBytes, long lastAckMillisAgo) {
+    long lagBytes, long lastAckMillisAgo, long badAcks) {
 
     /** A replica session's states. */
     public enum State {

@@ -24,7 +24,6 @@ import java.nio.charset.StandardCharsets;
  * into the ring and allocates nothing.
  */
 public final class ReplicationBacklog implements ReplicationSource {
-    private static final byte[] PING = "*1\r\n$4\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final byte[] ring;
     private Snapshot snapshot;
@@ -126,7 +125,7 @@ public final class ReplicationBacklog implements ReplicationSource {
     @Override
     public synchronized boolean ping() {
         if (snapshot != null) {
-            append(PING);
+            append(KeepAlives.PING);
         }
         return true;
     }

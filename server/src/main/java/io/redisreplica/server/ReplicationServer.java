@@ -17,7 +17,7 @@ import io.redisreplica.server.spi.AcceptLoop;
  * snapshot and then its command stream, with the replication protocol Redis replicas speak:
  * {@code PSYNC} ({@code +FULLRESYNC} with the snapshot, {@code +CONTINUE} from an offset the
  * source still holds), {@code REPLCONF listening-port/capa/ACK}, the master's PING keep-alive,
- * optional {@code requirepass}, {@code INFO replication} and {@code ROLE}.
+ * optional {@code requirepass} (and a required user), {@code INFO replication} and {@code ROLE}.
  *
  * <pre>{@code
  * ReplicationBacklog backlog = new ReplicationBacklog(64 << 20);

@@ -36,6 +36,21 @@ public interface ReplicationSource {
     JournalCursor cursor(long offset) throws IOException;
 
     /**
+     * Where the first write after {@code offset} starts: the first command of the stream from
+     * there that is not a keep-alive ({@link #ping()}'s {@code PING}), or -1 when there is none.
+     * An rdb-only client ({@code redis-cli --rdb}) gets the snapshot only while nothing but
+     * keep-alives follows it (else its RDB would be a stale copy given as a current one), as a
+     * Redis master's keep-alives do not make its dataset older.
+     *
+     * <p>The default reads the stream from {@code offset} with a {@link #cursor} and skips whole
+     * {@code *1\r\n$4\r\nPING\r\n} commands; a source whose keep-alives look otherwise, or that
+     * knows its writes without reading them, overrides it.
+     */
+    default long firstWriteAfter(long offset) throws IOException {
+        return KeepAlives.firstWriteAfter(this, offset);
+    }
+
+    /**
      * Appends a {@code PING} to the stream, as a Redis master does every
      * {@code repl-ping-replica-period} so an idle replica does not time out its link. A keep-alive
      * must be in the stream, not beside it: a replica counts every byte it gets in its offset.

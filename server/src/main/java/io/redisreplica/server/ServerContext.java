@@ -24,6 +24,7 @@ public final class ServerContext {
     private String bind = DEFAULT_BIND;
     private int port;
     private String requirePass;
+    private String requireUser;
     private long pingPeriodMillis = DEFAULT_PING_PERIOD_MILLIS;
     private long replTimeoutMillis = DEFAULT_REPL_TIMEOUT_MILLIS;
     private long stallMillis = DEFAULT_STALL_MILLIS;
@@ -32,6 +33,7 @@ public final class ServerContext {
     private int maxClients = DEFAULT_MAX_CLIENTS;
     private ServerListener listener = new ServerListener() {
     };
+    private ConnectionType connectionType = ConnectionType.PLAIN;
 
     /** What the server serves (required). */
     public ServerContext source(ReplicationSource value) {
@@ -75,6 +77,20 @@ public final class ServerContext {
 
     public String requirePass() {
         return requirePass;
+    }
+
+    /**
+     * The user a replica's AUTH must name ({@code AUTH user password}: the replica's
+     * {@code masteruser}), with {@link #requirePass} as that user's password; null (the default)
+     * for Redis's {@code default} user, which {@code AUTH password} names.
+     */
+    public ServerContext requireUser(String value) {
+        this.requireUser = value;
+        return this;
+    }
+
+    public String requireUser() {
+        return requireUser;
     }
 
     /** How often a PING goes into the stream while replicas are connected ({@code repl-ping-replica-period}); 0: never. */
@@ -150,11 +166,22 @@ public final class ServerContext {
         return listener;
     }
 
+    /** What replicas' connections are served on: {@link ConnectionType#PLAIN} (the default) or {@link ConnectionType#tls TLS}. */
+    public ServerContext connectionType(ConnectionType value) {
+        this.connectionType = value;
+        return this;
+    }
+
+    public ConnectionType connectionType() {
+        return connectionType;
+    }
+
     /** Checks the settings; {@link ReplicationServer#start} calls it. */
     public ServerContext conclude() {
         Objects.requireNonNull(source, "source (what the server serves) is not set");
         Objects.requireNonNull(bind, "bind is not set");
         Objects.requireNonNull(listener, "listener is not set");
+        Objects.requireNonNull(connectionType, "connectionType is not set");
         check("port", port, 0, 65535);
         check("maxClients", maxClients, 1, Integer.MAX_VALUE);
         check("pingPeriodMillis", pingPeriodMillis, 0, Long.MAX_VALUE);
@@ -164,6 +191,10 @@ public final class ServerContext {
         check("snapshotWaitMillis", snapshotWaitMillis, 0, Long.MAX_VALUE);
         if (requirePass != null && requirePass.isEmpty()) {
             throw new IllegalArgumentException("requirePass is empty (expected: null for no password, or a password)");
+        }
+        if (requireUser != null && (requireUser.isEmpty() || requirePass == null)) {
+            throw new IllegalArgumentException("requireUser=" + requireUser + " (expected: a user name, with requirePass its password; "
+                + "null for the default user)");
         }
         return this;
     }

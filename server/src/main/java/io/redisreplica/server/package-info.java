@@ -11,7 +11,8 @@
  * {@link io.redisreplica.server.ServerContext} listens; replicas that run {@code REPLICAOF} get
  * {@code +FULLRESYNC} with the snapshot, or {@code +CONTINUE} from an offset the source still
  * holds, then the stream at their own pace. {@link io.redisreplica.server.ReplicaStatus} shows
- * each replica (address, listening port, acknowledged offset, lag);
+ * each replica (address, listening port, acknowledged offset, lag); a
+ * {@link io.redisreplica.server.ConnectionType} serves them over TLS;
  * {@link io.redisreplica.server.ServerListener} hears every error and every sync.
  *
  * <p>This package is the API; {@code io.redisreplica.server.spi} holds the building blocks a

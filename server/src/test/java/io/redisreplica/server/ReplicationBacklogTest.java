@@ -89,4 +89,23 @@ class ReplicationBacklogTest {
         assertEquals("snapshot offset=-1 (expected: >= 0)",
             assertThrows(IllegalArgumentException.class, () -> snapshot("a".repeat(40), -1)).getMessage());
     }
+
+    @Test
+    void shouldFindTheFirstWriteAfterAnOffsetPastItsOwnPings() throws Exception {
+        final ReplicationBacklog b = new ReplicationBacklog(1024);
+        b.snapshot(snapshot(Snapshot.newReplid(), 100));
+        assertEquals(-1, b.firstWriteAfter(100), "nothing after the snapshot");
+        b.ping();
+        b.ping();
+        assertEquals(-1, b.firstWriteAfter(100), "keep-alives only");
+        final long write = b.endOffset();
+        b.appendCommand("SET", "k", "v");
+        b.ping();
+        assertEquals(write, b.firstWriteAfter(100), "the SET after two PINGs");
+        final long lastPing = b.endOffset() - 14;
+        assertEquals(-1, b.firstWriteAfter(lastPing), "from the last PING on");
+        final long echo = b.endOffset();
+        b.appendCommand("PING", "payload");
+        assertEquals(echo, b.firstWriteAfter(lastPing), "a PING with an argument is no keep-alive");
+    }
 }

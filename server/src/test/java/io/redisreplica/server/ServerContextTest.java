@@ -17,5 +17,8 @@ class ServerContextTest {
             assertThrows(IllegalArgumentException.class, () -> new ServerContext().source(source).maxClients(0).conclude()).getMessage());
         assertEquals("requirePass is empty (expected: null for no password, or a password)",
             assertThrows(IllegalArgumentException.class, () -> new ServerContext().source(source).requirePass("").conclude()).getMessage());
+        assertEquals("requireUser=replicator (expected: a user name, with requirePass its password; null for the default user)",
+            assertThrows(IllegalArgumentException.class, () -> new ServerContext().source(source).requireUser("replicator").conclude())
+                .getMessage());
     }
 }

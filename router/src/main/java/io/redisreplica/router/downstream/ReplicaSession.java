@@ -25,14 +25,16 @@ import io.redisreplica.server.spi.ClientGuard;
 import io.redisreplica.server.spi.ReplicaHandshake;
 import io.redisreplica.server.spi.ReplicaList;
 import io.redisreplica.server.spi.SafeText;
+import io.redisreplica.server.spi.StreamWriter;
 import io.redisreplica.server.spi.SyncDecision;
 
 /**
  * One replica of a shard, on a thread of its own: the {@link ReplicaHandshake}, then the
  * {@link SyncDecision} on its SYNC/PSYNC ({@code +CONTINUE} when the journal holds the asked
  * offset at an entry boundary, else {@code +FULLRESYNC} with the {@link SnapshotSender}, or the
- * {@link SnapshotStream} while the shard's next snapshot is being split), then
- * the {@link JournalStream} at the replica's own pace. A stalled replica costs a file position, not memory.
+ * {@link SnapshotStream} while the shard's next snapshot is being split), then the journal
+ * through a {@link ShardJournalCursor}, written by the server SPI's {@link StreamWriter} at the
+ * replica's own pace. A stalled replica costs a file position, not memory.
  *
  * <p>{@link #state} is written by this session's thread only; its {@link AckReader} publishes
  * the acknowledged offset and whether the replica stalled, and {@link #state()} shows PAUSED from
@@ -70,7 +72,7 @@ public final class ReplicaSession extends Agent {
 
     private volatile State state = State.HANDSHAKE;
     private volatile long sentOffset = -1;
-    /** Where the last piece written ends: past {@link #sentOffset} inside an entry in pieces; what an ACK may reach. */
+    /** Where the last write ends: past {@link #sentOffset} inside an entry in pieces; what an ACK may reach. */
     private volatile long writtenOffset = -1;
     /** Started once the stream starts; null before. */
     private volatile AckReader acks;
@@ -421,8 +423,14 @@ public final class ReplicaSession extends Agent {
             Thread.currentThread().interrupt();
             return;
         }
+        final ShardJournalCursor cursor = new ShardJournalCursor(shard, reader, epoch);
         try {
-            JournalStream.write(shard, reader, out, epoch, socket, sent -> sentOffset = sent, written -> writtenOffset = written);
+            StreamWriter.write(cursor, sentOffset, out, socket, written -> {
+                writtenOffset = written;
+                sentOffset = cursor.boundary();
+            });
+        } catch (StreamWriter.HistoryEnded e) {
+            throw new IOException("shard " + shard.name() + " has a new snapshot: the replica must resync");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

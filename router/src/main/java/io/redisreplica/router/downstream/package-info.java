@@ -12,7 +12,9 @@
  * {@code +FULLRESYNC} with the {@link io.redisreplica.router.downstream.SnapshotSender}, or with
  * the {@link io.redisreplica.router.downstream.SnapshotStream} while the shard's next snapshot is
  * still being split (read from its file behind the splitter's published position), a wait
- * for the first snapshot, a refusal) and streams the journal at the replica's pace, while its
+ * for the first snapshot, a refusal) and streams the journal at the replica's pace (a
+ * {@link io.redisreplica.router.downstream.ShardJournalCursor}, the server API's cursor over the
+ * shard's journal, written by the server SPI's {@link io.redisreplica.server.spi.StreamWriter}), while its
  * {@link io.redisreplica.server.spi.AckReader} (the server module's) publishes the acknowledged offset and
  * {@link io.redisreplica.router.downstream.ReplicaLag} samples its lag from the shard's commit clock;
  * {@link io.redisreplica.router.downstream.ReplicaPolicy} drops a replica that keeps failing and
@@ -31,6 +33,7 @@
  * closes the virtual masters.
  *
  * <p>Uses {@code shard}, {@code config}, {@code routing}, {@code support} and {@code tls} (how its sockets are made: plain or TLS),
- * and of the server module only its SPI ({@code io.redisreplica.server.spi}).
+ * and of the server module its SPI ({@code io.redisreplica.server.spi}) and, of its API, the
+ * {@code JournalCursor} it implements.
  */
 package io.redisreplica.router.downstream;

@@ -6,6 +6,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 
+import javax.net.ssl.SSLException;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,13 +19,14 @@ import io.redisreplica.server.Snapshot;
 import io.redisreplica.server.spi.AckReader;
 import io.redisreplica.server.spi.ReplicaHandshake;
 import io.redisreplica.server.spi.SafeText;
+import io.redisreplica.server.spi.StreamWriter;
 import io.redisreplica.server.spi.SyncDecision;
 
 /**
  * One replica, on a thread of its own: the {@link ReplicaHandshake}, the SPI's {@link SyncDecision}
  * on its SYNC/PSYNC ({@code +CONTINUE}, or {@code +FULLRESYNC} with the {@link SnapshotTransfer},
  * or a wait with newlines while the source has no usable snapshot, or the snapshot alone for
- * rdb-only), then the {@link StreamWriter} at
+ * rdb-only), then the SPI's {@link StreamWriter} at
  * the replica's own pace while its {@link AckReader} publishes the acknowledged offset. A stalled
  * replica costs its cursor's position, not memory.
  *
@@ -70,7 +73,7 @@ final class ReplicaSession extends Agent {
         final long ackAt = a == null ? -1 : a.lastAckAt();
         return new ReplicaStatus(socket.getInetAddress().getHostAddress(), socket.getPort(), handshake.listeningPort(), s, sentOffset, acked,
             acked < 0 ? -1 : Math.max(0, server.context().source().endOffset() - acked),
-            ackAt < 0 ? -1 : System.currentTimeMillis() - ackAt);
+            ackAt < 0 ? -1 : System.currentTimeMillis() - ackAt, a == null ? 0 : a.badAcks());
     }
 
     State state() {
@@ -109,9 +112,11 @@ final class ReplicaSession extends Agent {
     private void serve() {
         try (socket) {
             socket.setTcpNoDelay(true);
-            final InputStream in = socket.getInputStream();
+            // timeouts and closes go to the plain socket, under a TLS one too: it reads through it
+            final Socket io = server.context().connectionType().accept(socket);
+            final InputStream in = io.getInputStream();
             // the handshake's replies are small; the stream's 64 KB buffer is made at SYNC/PSYNC
-            final OutputStream small = new BufferedOutputStream(socket.getOutputStream(), 512);
+            final OutputStream small = new BufferedOutputStream(io.getOutputStream(), 512);
             final ReplicaHandshake.Sync sync;
             try {
                 sync = handshake.run(in, small);
@@ -126,7 +131,7 @@ final class ReplicaSession extends Agent {
                 return;
             }
             socket.setSoTimeout(0);
-            sync(sync, in, new BufferedOutputStream(socket.getOutputStream(), 64 * 1024));
+            sync(sync, in, new BufferedOutputStream(io.getOutputStream(), 64 * 1024));
         } catch (SourceFailure e) {
             server.errors().handled(name(), e);
         } catch (IOException | RuntimeException e) {
@@ -135,7 +140,8 @@ final class ReplicaSession extends Agent {
             }
             if (state == State.HANDSHAKE) {
                 // garbage or a timeout before a valid PSYNC counts against the address only
-                server.guard().protocolFailed(socket.getInetAddress().getHostAddress(), "closed in the handshake: " + SafeText.of(e.toString()));
+                server.guard().protocolFailed(socket.getInetAddress().getHostAddress(), "closed in the handshake: " + (e instanceof SSLException
+                    ? "TLS: " + SafeText.of(server.context().connectionType().reason(e)) : SafeText.of(e.toString())));
             } else if (e instanceof StreamWriter.HistoryEnded) {
                 LOG.info("replica {}: {}", peer, e.getMessage());
             } else if (e instanceof IOException) {
@@ -156,7 +162,7 @@ final class ReplicaSession extends Agent {
         boolean toldWaiting = false;
         while (true) {
             final Snapshot snapshot = source(() -> server.context().source().snapshot());
-            final SyncDecision decision = SyncDecision.decide(request, position(snapshot));
+            final SyncDecision decision = SyncDecision.decide(request, position(snapshot, request.rdbOnly()));
             switch (decision.action()) {
                 case WAIT_FOR_SNAPSHOT -> {
                     if (!toldWaiting) {
@@ -204,17 +210,18 @@ final class ReplicaSession extends Agent {
     }
 
     /**
-     * Where the source is, for the decision. Its journal has no keep-alives of its own to skip, so
-     * any byte after the snapshot makes it stale for rdb-only.
+     * Where the source is, for the decision; for rdb-only also where the first write after the
+     * snapshot starts (the keep-alives this server asked the source for make no snapshot stale).
      */
-    private SyncDecision.Source position(Snapshot snapshot) throws SourceFailure {
+    private SyncDecision.Source position(Snapshot snapshot, boolean rdbOnly) throws SourceFailure {
         final long first = source(() -> server.context().source().firstOffset());
         final long end = source(() -> server.context().source().endOffset());
         if (snapshot == null) {
             return new SyncDecision.Source(NAME, null, -1, first, end, -1, null, -1, false, false);
         }
-        return new SyncDecision.Source(NAME, snapshot.replid(), snapshot.offset(), first, end, end > snapshot.offset() ? snapshot.offset() : -1,
-            null, -1, false, false);
+        final long firstWrite = rdbOnly && end > snapshot.offset()
+            ? source(() -> server.context().source().firstWriteAfter(snapshot.offset())) : -1;
+        return new SyncDecision.Source(NAME, snapshot.replid(), snapshot.offset(), first, end, firstWrite, null, -1, false, false);
     }
 
     /** A CONTINUE or a full resync, then the stream; false when the source moved on before its cursor opened. */

@@ -32,7 +32,7 @@ public final class Sessions implements HandshakeHost, AcceptLoop.Connections {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaSession.class);
     private final ServerContext context;
     private final Errors errors;
-    private final ClientGuard guard = new ClientGuard("replication server");
+    private final ClientGuard guard;
     private final Set<ReplicaSession> sessions = ConcurrentHashMap.newKeySet();
     private final ClientSlots slots;
     private final AtomicLong fullResyncs = new AtomicLong();
@@ -43,6 +43,7 @@ public final class Sessions implements HandshakeHost, AcceptLoop.Connections {
         this.context = context;
         this.errors = errors;
         this.slots = new ClientSlots(context.maxClients());
+        this.guard = new ClientGuard("replication server", context.requireUser());
     }
 
     public ServerContext context() {

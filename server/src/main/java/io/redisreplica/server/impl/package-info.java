@@ -5,7 +5,7 @@
  * {@link io.redisreplica.server.impl.Sessions} and starts a {@code ReplicaSession} per
  * connection: its {@link io.redisreplica.server.spi.ReplicaHandshake} (from the SPI, with
  * {@code Sessions} as its host), the pure {@code SyncDecision}, the {@code SnapshotTransfer} of a full
- * resync, the {@code StreamWriter} from the source's cursor and, on a thread of its own, the
+ * resync, the SPI's {@link io.redisreplica.server.spi.StreamWriter} from the source's cursor and, on a thread of its own, the
  * SPI's {@link io.redisreplica.server.spi.AckReader}. {@link io.redisreplica.server.impl.KeepAlive}
  * appends the master's PING.
  * Every loop is an {@link io.redisreplica.server.impl.Agent} (named thread, {@code close()} wakes

@@ -14,9 +14,11 @@
  * {@code REPLCONF ACK}s and shows it stalled; {@link io.redisreplica.server.spi.AcceptLoop} accepts
  * within a listener's {@link io.redisreplica.server.spi.ClientSlots}, backs off when accept fails
  * and reports to the owner's error policy; {@link io.redisreplica.server.spi.SyncDecision} is the
- * pure answer to a SYNC or PSYNC; {@link io.redisreplica.server.spi.Loop} is a loop on a named
- * thread that wakes, joins and reports what escapes it (the server's loops and the router's
- * agents). Uses {@code resp} (framing), Agrona's buffers and SLF4J; nothing of the rest of the
- * server.
+ * pure answer to a SYNC or PSYNC; {@link io.redisreplica.server.spi.StreamWriter} writes the
+ * command stream from a {@link io.redisreplica.server.JournalCursor} at a replica's pace;
+ * {@link io.redisreplica.server.spi.Loop} is a loop on a named thread that wakes, joins and
+ * reports what escapes it (the server's loops and the router's agents). Uses {@code resp}
+ * (framing), Agrona's buffers, SLF4J and, of the server's API, only the {@code JournalCursor}
+ * interface; nothing of its internals.
  */
 package io.redisreplica.server.spi;

@@ -196,4 +196,28 @@ class HostileClientIntegrationTest {
         }
         assertEquals(List.of(), errors);
     }
+
+    @Test
+    void shouldLetOnlyTheRequiredUserAuthenticateAsAReplicasMasteruserDoes() throws Exception {
+        final ReplicationBacklog backlog = new ReplicationBacklog(1 << 20);
+        backlog.snapshot(Snapshot.ofFile(Snapshot.newReplid(), 0, Snapshots.write(dir.resolve("s.rdb"), 10)));
+        try (ReplicationServer server = ReplicationServer.start(new ServerContext().source(backlog).requireUser("replicator")
+            .requirePass(PASSWORD).listener(new ServerListener() {
+                @Override
+                public void onError(String where, Throwable error, boolean fatal) {
+                    errors.add(where + ": " + error);
+                }
+            }))) {
+            final RedisServer replica = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + server.port(),
+                "masteruser", "replicator", "masterauth", PASSWORD));
+            replica.awaitReplicaInSync(30_000);
+            try (Socket wrongUser = connect(server.port())) {
+                send(wrongUser, "AUTH " + PASSWORD + "\r\n"); // the default user: not the one required
+                assertEquals("-WRONGPASS invalid username-password pair or user is disabled.", line(wrongUser));
+            }
+            assertEquals(1, server.authFailures());
+            new Setup(server, backlog, replica).assertStreams("after-wrong-user");
+        }
+        assertEquals(List.of(), errors);
+    }
 }

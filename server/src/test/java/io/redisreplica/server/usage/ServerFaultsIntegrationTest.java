@@ -178,4 +178,28 @@ class ServerFaultsIntegrationTest {
         }
         assertEquals(List.of(), errors);
     }
+
+    @Test
+    void shouldShowAcksBeyondWhatWasSentAsBadAcksAndNotBelieveThem() throws Exception {
+        final ReplicationBacklog backlog = new ReplicationBacklog(1 << 20);
+        backlog.snapshot(Snapshot.of(Snapshot.newReplid(), 0, 0, () -> new java.io.ByteArrayInputStream(new byte[0])));
+        try (ReplicationServer server = ReplicationServer.start(new ServerContext().source(backlog).listener(listener));
+            Socket client = new Socket("127.0.0.1", server.port())) {
+            client.setSoTimeout(30_000);
+            client.getOutputStream().write("REPLCONF listening-port 7777\r\nPSYNC ? -1\r\n".getBytes(StandardCharsets.US_ASCII));
+            final BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.US_ASCII));
+            assertEquals("+OK", in.readLine());
+            assertTrue(in.readLine().startsWith("+FULLRESYNC "));
+            assertEquals("$0", in.readLine(), "an empty snapshot: the stream follows at once");
+            Await.until("streaming", () -> server.replicas().size() == 1 && server.replicas().get(0).state() == ReplicaStatus.State.STREAMING);
+            client.getOutputStream().write("REPLCONF ACK -5\r\nREPLCONF ACK 99999\r\n".getBytes(StandardCharsets.US_ASCII));
+            Await.until("two ACKs ignored", () -> server.replicas().get(0).badAcks() == 2);
+            assertEquals(-1, server.replicas().get(0).ackedOffset(), "not believed");
+            client.getOutputStream().write("REPLCONF ACK 0\r\n".getBytes(StandardCharsets.US_ASCII));
+            Await.until("a true ACK believed", () -> server.replicas().get(0).ackedOffset() == 0);
+            assertEquals(2, server.replicas().get(0).badAcks());
+            assertEquals(7777, server.replicas().get(0).listeningPort());
+        }
+        assertEquals(List.of(), errors);
+    }
 }
