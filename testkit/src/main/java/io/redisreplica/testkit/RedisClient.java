@@ -14,6 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
 /**
  * A minimal blocking RESP2 client for tests.
  *
@@ -28,15 +31,31 @@ public final class RedisClient implements AutoCloseable {
     private final OutputStream out;
 
     public RedisClient(String host, int port) {
+        this(host, port, null);
+    }
+
+    /**
+     * Over TLS with {@code tls} when it is not null (a server that listens on its TLS port only:
+     * {@link TlsCertificates#clientSockets()}); the JDK does the TLS, not our code.
+     */
+    public RedisClient(String host, int port, SSLSocketFactory tls) {
         try {
-            socket = new Socket();
-            socket.connect(new InetSocketAddress(host, port), 5_000);
-            socket.setSoTimeout(60_000);
-            socket.setTcpNoDelay(true);
+            final Socket plain = new Socket();
+            plain.connect(new InetSocketAddress(host, port), 5_000);
+            plain.setSoTimeout(60_000);
+            plain.setTcpNoDelay(true);
+            if (tls == null) {
+                socket = plain;
+            } else {
+                final SSLSocket ssl = (SSLSocket) tls.createSocket(plain, host, port, true);
+                ssl.setUseClientMode(true);
+                ssl.startHandshake();
+                socket = ssl;
+            }
             in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
             out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot connect to " + host + ":" + port, e);
+            throw new UncheckedIOException("cannot connect to " + host + ":" + port + (tls == null ? "" : " over TLS"), e);
         }
     }
 

@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import javax.net.ssl.SSLSocketFactory;
+
 /**
  * One real {@code redis-server} process on a loopback port with its own temp dir.
  *
@@ -33,6 +35,8 @@ public final class RedisServer implements AutoCloseable {
     private final Map<String, String> config;
     /** Runs as a Sentinel ({@code redis-server FILE --sentinel}); it rewrites its config file as it learns. */
     private boolean sentinel;
+    /** Listens on its TLS port only ({@code port 0}): its clients connect with this; null for a plain port. */
+    private SSLSocketFactory tlsOnly;
     private Process process;
 
     RedisServer(RedisBinary binary, Path dir, int port, Map<String, String> extraConfig) {
@@ -59,6 +63,18 @@ public final class RedisServer implements AutoCloseable {
     /** Makes the process a Sentinel (before {@link #start()}). */
     RedisServer sentinel() {
         sentinel = true;
+        return this;
+    }
+
+    /**
+     * Makes it listen with TLS only (before {@link #start()}): {@code port 0}, and its port is its
+     * {@code tls-port} ({@link #port()} and {@link #tlsPort()} are the same), which {@link #client()}
+     * reaches with {@code tls}.
+     */
+    RedisServer tlsOnly(SSLSocketFactory tls) {
+        tlsOnly = tls;
+        config.put("port", "0");
+        config.put("tls-port", Integer.toString(port));
         return this;
     }
 
@@ -136,9 +152,9 @@ public final class RedisServer implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
-    /** A new connection; close it when done. */
+    /** A new connection (over TLS to a server that listens with TLS only); close it when done. */
     public RedisClient client() {
-        return new RedisClient(host(), port);
+        return new RedisClient(host(), port, tlsOnly);
     }
 
     /** Sends one command on a fresh connection. */

@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import javax.net.ssl.SSLSocketFactory;
+
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -44,7 +46,7 @@ public final class RedisServers implements AfterEachCallback, AutoCloseable {
 
     /** Starts {@code binary} with extra {@code redis.conf} directives (values written as given). */
     public RedisServer start(RedisBinary binary, Map<String, String> config) {
-        return start(binary, config, false);
+        return start(binary, config, false, null);
     }
 
     /**
@@ -53,15 +55,27 @@ public final class RedisServers implements AfterEachCallback, AutoCloseable {
      * {@link SentinelGroup} sets up a whole group.
      */
     public RedisServer startSentinel(RedisBinary binary, Map<String, String> config) {
-        return start(binary, config, true);
+        return start(binary, config, true, null);
     }
 
-    private RedisServer start(RedisBinary binary, Map<String, String> config, boolean sentinel) {
+    /**
+     * {@link #startSentinel(RedisBinary, Map)} listening with TLS only ({@code port 0}; {@code config}
+     * holds its {@code tls-*} files): its port is its {@code tls-port}, which its
+     * {@link RedisServer#client()} reaches with {@code tls} ({@link TlsCertificates#clientSockets()}).
+     */
+    public RedisServer startTlsOnlySentinel(RedisBinary binary, Map<String, String> config, SSLSocketFactory tls) {
+        return start(binary, config, true, tls);
+    }
+
+    private RedisServer start(RedisBinary binary, Map<String, String> config, boolean sentinel, SSLSocketFactory tlsOnly) {
         IllegalStateException last = null;
         for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
             final RedisServer server = new RedisServer(binary, tempDir(binary), FreePort.find(), new LinkedHashMap<>(config));
             if (sentinel) {
                 server.sentinel();
+            }
+            if (tlsOnly != null) {
+                server.tlsOnly(tlsOnly);
             }
             synchronized (started) {
                 started.add(server);

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import javax.net.ssl.SSLSocketFactory;
+
 /**
  * Sentinels watching one master, as real {@code redis-server --sentinel} processes started by a
  * {@link RedisServers} (which stops them after the test). Timings are short so a failover takes a
@@ -35,7 +37,7 @@ public final class SentinelGroup {
 
     /** {@code count} sentinels (quorum: a majority) monitoring {@code master} as {@code name}. */
     public static SentinelGroup start(RedisServers redis, String name, RedisServer master, int count) {
-        return start(redis, name, master, master.port(), count, Map.of());
+        return start(redis, name, master, master.port(), count, Map.of(), null);
     }
 
     /**
@@ -47,24 +49,39 @@ public final class SentinelGroup {
      * ports stay open for the checks of this class.
      */
     public static SentinelGroup startTls(RedisServers redis, String name, RedisServer master, int count, TlsCertificates certs) {
+        return start(redis, name, master, master.tlsPort(), count, tlsConfig(certs), null);
+    }
+
+    /**
+     * As {@link #startTls}, but the sentinels listen with TLS only ({@code port 0}, as an operator
+     * who allows no plain port runs them): they announce their TLS ports to each other, and this
+     * class's checks reach them over TLS with {@link TlsCertificates#clientSockets()}. Their
+     * {@link RedisServer#port()} is their TLS port: {@link #addresses()} and {@link #tlsAddresses()} agree.
+     */
+    public static SentinelGroup startTlsOnly(RedisServers redis, String name, RedisServer master, int count, TlsCertificates certs) {
+        return start(redis, name, master, master.tlsPort(), count, tlsConfig(certs), certs.clientSockets());
+    }
+
+    private static Map<String, String> tlsConfig(TlsCertificates certs) {
         final Map<String, String> tls = new LinkedHashMap<>(certs.redisConfig(certs.server()));
         tls.put("tls-replication", "yes");
-        return start(redis, name, master, master.tlsPort(), count, tls);
+        return tls;
     }
 
     private static SentinelGroup start(RedisServers redis, String name, RedisServer master, int masterPort, int count,
-                                       Map<String, String> tls) {
+                                       Map<String, String> tls, SSLSocketFactory tlsOnly) {
         final List<RedisServer> started = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             final Map<String, String> conf = new LinkedHashMap<>(tls);
-            if (!tls.isEmpty()) {
+            if (!tls.isEmpty() && tlsOnly == null) {
                 conf.put("tls-port", Integer.toString(FreePort.find()));
             }
             conf.put("sentinel monitor", name + " " + master.host() + " " + masterPort + " " + (count / 2 + 1));
             conf.put("sentinel down-after-milliseconds", name + " " + DOWN_AFTER_MS);
             conf.put("sentinel failover-timeout", name + " " + FAILOVER_TIMEOUT_MS);
             conf.put("sentinel parallel-syncs", name + " 1");
-            started.add(redis.startSentinel(master.binary(), conf));
+            started.add(tlsOnly == null ? redis.startSentinel(master.binary(), conf)
+                : redis.startTlsOnlySentinel(master.binary(), conf, tlsOnly));
         }
         return new SentinelGroup(name, started);
     }

@@ -1,15 +1,29 @@
 package io.redisreplica.testkit;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A test CA and certificates it signs, made with {@code openssl} in a temp dir: what TLS tests
@@ -41,6 +55,8 @@ public final class TlsCertificates {
     private final Path caKey;
     private final Issued server;
     private final Issued client;
+    /** The test's own TLS client ({@link #clientSockets()}), made on first use. */
+    private SSLSocketFactory clientSockets;
 
     private TlsCertificates(Path dir) {
         this.dir = dir;
@@ -74,6 +90,47 @@ public final class TlsCertificates {
     /** The certificate clients show (a SEC1 EC key). */
     public Issued client() {
         return client;
+    }
+
+    /**
+     * TLS for the test's own clients ({@link RedisClient}) of servers that listen on their TLS port
+     * only: trusts this CA and shows a certificate it signs (PKCS#8 RSA, which the JDK reads as it
+     * is; issued on first use), for {@code tls-auth-clients yes}. The hostname is not checked.
+     */
+    public synchronized SSLSocketFactory clientSockets() {
+        if (clientSockets == null) {
+            try {
+                final Issued own = issue("testkit-client", 30, KeyForm.PKCS8);
+                final CertificateFactory x509 = CertificateFactory.getInstance("X.509");
+                final KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+                trust.load(null, null);
+                try (InputStream in = Files.newInputStream(caCert)) {
+                    trust.setCertificateEntry("ca", x509.generateCertificate(in));
+                }
+                final TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(trust);
+                final KeyStore keys = KeyStore.getInstance(KeyStore.getDefaultType());
+                keys.load(null, null);
+                final Certificate cert;
+                try (InputStream in = Files.newInputStream(own.cert())) {
+                    cert = x509.generateCertificate(in);
+                }
+                final String base64 = Files.readString(own.key()).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+                final PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder()
+                    .decode(base64)));
+                keys.setKeyEntry("client", key, new char[0], new Certificate[] {cert});
+                final KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(keys, new char[0]);
+                final SSLContext context = SSLContext.getInstance("TLS");
+                context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+                clientSockets = context.getSocketFactory();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("cannot build the test's TLS client: " + e, e);
+            }
+        }
+        return clientSockets;
     }
 
     /**

@@ -10,7 +10,8 @@
  * that is deliberately independent of our own codec so that it can serve as a test oracle, and
  * access to the shared RDB corpus ({@link io.redisreplica.testkit.RdbCorpus}); a test CA and
  * certificates made with {@code openssl} ({@link io.redisreplica.testkit.TlsCertificates}) for
- * servers started with TLS ({@code RedisServers.startTls}); and a strict parser of the Prometheus
+ * servers started with TLS ({@code RedisServers.startTls}; Sentinels that listen with TLS only,
+ * {@code SentinelGroup.startTlsOnly}, which the fixture's clients reach over TLS); and a strict parser of the Prometheus
  * text format ({@link io.redisreplica.testkit.PrometheusText}), the oracle for what {@code /metrics}
  * serves; {@link io.redisreplica.testkit.ApiSurface} lists what a public package exposes, for the
  * tests that keep an API apart from its {@code impl} package.

@@ -31,6 +31,10 @@ final class ConfigDraft {
     UpstreamSentinels sentinels;
     String sentinelUser;
     String sentinelPassword;
+    /** {@code upstream-sentinel-tls yes}: the sentinels are asked over TLS. */
+    boolean sentinelTls;
+    /** The line of {@code upstream-sentinel-tls}, 0 without one. */
+    int sentinelTlsLine;
     UpstreamDemoted upstreamDemoted = UpstreamDemoted.FOLLOW;
     Path journalDir = Path.of("journal");
     /** Roll cycle, sync and retention limits; the directory is set from {@link #journalDir} when read. */

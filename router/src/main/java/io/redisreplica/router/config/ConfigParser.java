@@ -72,6 +72,7 @@ public final class ConfigParser {
         one("upstream-sentinel-user", "upstream-sentinel-user NAME", (p, l) -> p.draft.sentinelUser = l.arg()),
         one("upstream-sentinel-password", "upstream-sentinel-password SECRET|password-file=PATH",
             (p, l) -> p.draft.sentinelPassword = Secrets.password(l.arg(), l.where())),
+        one("upstream-sentinel-tls", "upstream-sentinel-tls yes|no", (p, l) -> SecurityLines.sentinelTls(p.draft, l)),
         one("upstream-demoted", "upstream-demoted follow|stop|stay", ConfigParser::upstreamDemoted),
         one("journal", "journal DIR", (p, l) -> p.draft.journalDir = Path.of(l.arg())),
         one("journal-roll", "journal-roll secondly|five_minutely|ten_minutely|half_hourly|hourly|daily", ConfigParser::journalRoll),
@@ -214,7 +215,7 @@ public final class ConfigParser {
         for (String address : line.args()[1].split(",")) {
             sentinels.add(HostPort.parse(address, line.where()));
         }
-        draft.sentinels = new UpstreamSentinels(name, sentinels, null, null);
+        draft.sentinels = new UpstreamSentinels(name, sentinels, null, null, false);
         sentinelLine = line.number();
     }
 
@@ -391,6 +392,10 @@ public final class ConfigParser {
         }
         if (sentinelLine == 0 && (draft.sentinelUser != null || draft.sentinelPassword != null)) {
             throw new ConfigException(source + ": upstream-sentinel-user/-password without upstream-sentinel");
+        }
+        if (sentinelLine == 0 && draft.sentinelTlsLine > 0) {
+            throw new ConfigException(source + ":" + draft.sentinelTlsLine + ": upstream-sentinel-tls without upstream-sentinel "
+                + "(it says how the sentinels are asked; upstream-tls is the master's)");
         }
         for (ShardMap.Shard s : shards) {
             if (HostPort.clash(draft.adminHost, draft.adminPort, s.host(), s.port())) {

@@ -74,7 +74,7 @@ public final class RouterConfig {
         this.upstreamPort = d.upstreamPort;
         this.upstreamPassword = d.upstreamPassword;
         this.upstreamUser = d.upstreamUser;
-        this.sentinels = d.sentinels == null ? null : d.sentinels.withAuth(d.sentinelUser, d.sentinelPassword);
+        this.sentinels = d.sentinels == null ? null : d.sentinels.with(d.sentinelUser, d.sentinelPassword, d.sentinelTls);
         this.upstreamDemoted = d.upstreamDemoted;
         this.journalDir = d.journalDir;
         this.journalRoll = d.journal.rollCycle();

@@ -8,7 +8,7 @@ import io.redisreplica.router.tls.TlsSettings;
 
 /**
  * The directives of TLS and authentication: which ends speak TLS ({@code upstream-tls},
- * {@code shard-tls}, {@code admin-tls}), the files and choices they share ({@code tls-*}, as Redis
+ * {@code upstream-sentinel-tls}, {@code shard-tls}, {@code admin-tls}), the files and choices they share ({@code tls-*}, as Redis
  * names them), the shards' users and the admin port's password. Handlers of {@link ConfigParser}'s
  * table, and the checks across their lines once the file is read.
  */
@@ -36,6 +36,12 @@ final class SecurityLines {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(line.where() + "tls-auth-clients '" + line.arg() + "' is not yes, no or optional");
         }
+    }
+
+    /** {@code upstream-sentinel-tls yes|no}: the sentinels' ports speak TLS; its line, for the check that upstream-sentinel is there. */
+    static void sentinelTls(ConfigDraft d, Directive.Line line) {
+        d.sentinelTls = yesNo(line, "upstream-sentinel-tls");
+        d.sentinelTlsLine = line.number();
     }
 
     /** {@code shard-tls yes|no} for every shard, or {@code shard-tls A,B} for those shards only. */
@@ -70,7 +76,7 @@ final class SecurityLines {
 
     /** The TLS files and choices, or null when no end speaks TLS. */
     static TlsSettings settings(ConfigDraft d, String source) {
-        final boolean anyTls = d.upstreamTls || d.adminTls || d.shardTlsAll || !d.shardTls.isEmpty()
+        final boolean anyTls = d.upstreamTls || d.sentinelTls || d.adminTls || d.shardTlsAll || !d.shardTls.isEmpty()
             || d.sinks.stream().anyMatch(SinkConfig::tls);
         if (!anyTls) {
             return null;

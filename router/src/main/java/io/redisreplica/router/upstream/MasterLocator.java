@@ -29,6 +29,8 @@ public final class MasterLocator {
     private final HostPort configured;
     private final UpstreamDemoted demoted;
     private final UpstreamSentinels sentinels;
+    /** How the sentinels are reached (plain or TLS), for the questions and the watcher; null without sentinels. */
+    private final SentinelClients clients;
     private final SentinelAsk ask;
     /** A fixed upstream's master found by ROLE: where the next attempt goes, until it fails. */
     private HostPort followed;
@@ -42,22 +44,25 @@ public final class MasterLocator {
     /** The last "stay" and "follow" lines logged, so each is logged once per node and master. */
     private String lastJudgement = "";
 
-    MasterLocator(RouterConfig config) {
+    /** @throws IOException with {@code upstream-sentinel-tls}: a TLS file that does not load */
+    MasterLocator(RouterConfig config) throws IOException {
         this.configured = new HostPort(config.upstreamHost(), config.upstreamPort());
         this.demoted = config.upstreamDemoted();
         this.sentinels = config.sentinels();
-        this.ask = sentinels == null ? null : new SentinelAsk(sentinels);
+        this.clients = SentinelClients.of(config);
+        this.ask = clients == null ? null : new SentinelAsk(clients);
     }
 
     /**
      * Where the config's master is now, for a tool that talks to it (status, compare, cutover):
-     * with {@code upstream-sentinel}, the node the sentinels name; else the {@code upstream} address.
+     * with {@code upstream-sentinel}, the node the sentinels name (asked over TLS with the config's
+     * files when {@code upstream-sentinel-tls} says so); else the {@code upstream} address.
      *
      * @throws IOException naming each sentinel and what it answered, when none named the master
      */
     public static HostPort current(RouterConfig config) throws IOException {
-        return config.sentinels() == null ? new HostPort(config.upstreamHost(), config.upstreamPort())
-            : new SentinelAsk(config.sentinels()).master().master();
+        final SentinelClients clients = SentinelClients.of(config);
+        return clients == null ? new HostPort(config.upstreamHost(), config.upstreamPort()) : new SentinelAsk(clients).master().master();
     }
 
     /** The node replicated from (or last tried), for INFO: null before the first attempt. */
@@ -72,6 +77,11 @@ public final class MasterLocator {
 
     UpstreamSentinels sentinels() {
         return sentinels;
+    }
+
+    /** How the sentinels are reached, for the watcher: null without {@code upstream-sentinel}. */
+    SentinelClients sentinelClients() {
+        return clients;
     }
 
     /** Where this attempt connects first. */

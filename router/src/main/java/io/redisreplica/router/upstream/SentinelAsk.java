@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.List;
 
 import io.redisreplica.resp.RespClient;
-import io.redisreplica.resp.RespClientContext;
 import io.redisreplica.resp.RespError;
 import io.redisreplica.router.config.HostPort;
 import io.redisreplica.router.config.UpstreamSentinels;
@@ -16,20 +15,19 @@ import io.redisreplica.router.config.UpstreamSentinels;
  */
 final class SentinelAsk {
     private static final int READ_TIMEOUT_MS = 2000;
-    private static final int CONNECT_TIMEOUT_MS = 2000;
-    /** No Sentinel reply we read is near this long. */
-    private static final int MAX_REPLY = 1 << 20;
 
     /** The master's address and the sentinel that named it. */
     record Answer(HostPort sentinel, HostPort master) {
     }
 
+    private final SentinelClients clients;
     private final UpstreamSentinels sentinels;
     /** Where the next question starts: the sentinel after the last one that was no help. */
     private int next;
 
-    SentinelAsk(UpstreamSentinels sentinels) {
-        this.sentinels = sentinels;
+    SentinelAsk(SentinelClients clients) {
+        this.clients = clients;
+        this.sentinels = clients.sentinels();
     }
 
     /** @throws IOException naming each sentinel and what it answered, when none named a master */
@@ -38,7 +36,7 @@ final class SentinelAsk {
         final List<HostPort> all = sentinels.sentinels();
         for (int i = 0; i < all.size(); i++) {
             final HostPort sentinel = all.get((next + i) % all.size());
-            try (RespClient c = client(sentinels, sentinel, READ_TIMEOUT_MS).connect()) {
+            try (RespClient c = clients.client(sentinel, READ_TIMEOUT_MS).connect()) {
                 final Object reply = c.request("SENTINEL", "get-master-addr-by-name", sentinels.masterName());
                 if (reply instanceof List<?> l && l.size() == 2 && l.get(0) instanceof String host && l.get(1) instanceof String port) {
                     next = (next + i) % all.size();
@@ -51,16 +49,6 @@ final class SentinelAsk {
             }
         }
         throw new IOException("no sentinel named the master " + sentinels.masterName() + failures);
-    }
-
-    /**
-     * A client of one Sentinel, not yet connected (so that a close from another thread can end its
-     * connect): it AUTHs with the sentinel credentials, and its replies wait at most {@code readTimeoutMs}.
-     */
-    static RespClient client(UpstreamSentinels sentinels, HostPort sentinel, int readTimeoutMs) {
-        return new RespClient(new RespClientContext().address(sentinel.host(), sentinel.port()).peer("sentinel")
-            .connectTimeoutMillis(CONNECT_TIMEOUT_MS).readTimeoutMillis(readTimeoutMs).maxReply(MAX_REPLY)
-            .auth(sentinels.user(), sentinels.password()));
     }
 
     /** The sentinel that answered last named a node that is not the master: the next question goes to the next one. */

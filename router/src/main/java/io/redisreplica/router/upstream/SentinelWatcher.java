@@ -31,6 +31,7 @@ final class SentinelWatcher extends Agent {
     static final int PING_MS = 2000;
     private static final String CHANNEL = "+switch-master";
 
+    private final SentinelClients clients;
     private final UpstreamSentinels sentinels;
     /** Told (sentinel, new master) of each switch of our master. */
     private final BiConsumer<HostPort, HostPort> onSwitch;
@@ -42,9 +43,10 @@ final class SentinelWatcher extends Agent {
     private volatile String state = "connecting";
     private volatile long switches;
 
-    SentinelWatcher(UpstreamSentinels sentinels, BiConsumer<HostPort, HostPort> onSwitch, ErrorHandler errors) {
-        super("sentinel-watch-" + sentinels.masterName(), errors, 5000);
-        this.sentinels = sentinels;
+    SentinelWatcher(SentinelClients clients, BiConsumer<HostPort, HostPort> onSwitch, ErrorHandler errors) {
+        super("sentinel-watch-" + clients.sentinels().masterName(), errors, 5000);
+        this.clients = clients;
+        this.sentinels = clients.sentinels();
         this.onSwitch = onSwitch;
         this.retries = errors.distinct(LOG, "sentinel watch");
     }
@@ -94,7 +96,7 @@ final class SentinelWatcher extends Agent {
     }
 
     private void listen(HostPort sentinel) throws IOException {
-        final RespClient c = SentinelAsk.client(sentinels, sentinel, PING_MS);
+        final RespClient c = clients.client(sentinel, PING_MS);
         connection = c;
         if (closing()) {
             return;

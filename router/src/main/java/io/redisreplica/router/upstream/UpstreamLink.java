@@ -109,20 +109,22 @@ public final class UpstreamLink extends Agent {
     }
 
     private UpstreamLink(RouterConfig config, ValueRules valueRules, Journal journal, List<ShardRuntime> shards, Path snapshotDir,
-                         CrossShardPolicy policy, Consumer<Checkpoint> receivers, ErrorHandler errors, SocketFactory sockets) {
+                         CrossShardPolicy policy, Consumer<Checkpoint> receivers, ErrorHandler errors, SocketFactory sockets)
+        throws IOException {
         this(config, valueRules, journal, shards, snapshotDir, policy, receivers, errors, SocketMasterConnection.connector(sockets),
             sockets);
     }
 
     UpstreamLink(RouterConfig config, ValueRules valueRules, Journal journal, List<ShardRuntime> shards, Path snapshotDir,
-                 CrossShardPolicy policy, Consumer<Checkpoint> receivers, ErrorHandler errors, MasterConnection.Connector connector) {
+                 CrossShardPolicy policy, Consumer<Checkpoint> receivers, ErrorHandler errors, MasterConnection.Connector connector)
+        throws IOException {
         this(config, valueRules, journal, shards, snapshotDir, policy, receivers, errors, connector, SocketFactory.plain());
     }
 
     /** @param sockets how the side connection and the COMMAND read connect to the master, as the link's own connections */
     UpstreamLink(RouterConfig config, ValueRules valueRules, Journal journal, List<ShardRuntime> shards, Path snapshotDir,
                  CrossShardPolicy policy, Consumer<Checkpoint> receivers, ErrorHandler errors, MasterConnection.Connector connector,
-                 SocketFactory sockets) {
+                 SocketFactory sockets) throws IOException {
         super(config.sentinels() != null ? "upstream-sentinel-" + config.sentinels().masterName()
             : "upstream-" + config.upstreamHost() + ":" + config.upstreamPort(), errors, JOIN_MS);
         this.config = config;
@@ -144,7 +146,8 @@ public final class UpstreamLink extends Agent {
         this.stream = new StreamLoop(shards, position, config.protoMaxBulkLen(), config.maxCommandLength(), spill);
         this.retries = errors.distinct(LOG, "upstream");
         this.locator = new MasterLocator(config);
-        this.watcher = config.sentinels() == null ? null : new SentinelWatcher(config.sentinels(), this::masterSwitched, errors);
+        this.watcher = locator.sentinelClients() == null ? null : new SentinelWatcher(locator.sentinelClients(), this::masterSwitched,
+            errors);
     }
 
     /** The node the link replicates from (or tries to), as {@code host:port}; "" before the first attempt. */

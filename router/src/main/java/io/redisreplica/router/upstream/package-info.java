@@ -13,7 +13,8 @@
  * {@link io.redisreplica.router.upstream.MasterSideConnection} is the side connection that reads
  * values for translated commands. {@code SentinelWatcher} is a second agent, owned and run by the
  * link with {@code upstream-sentinel}: it listens for {@code +switch-master} on one sentinel
- * and points the link at the new master at once. These side conversations (command table, side
+ * and points the link at the new master at once. Both reach the sentinels through
+ * {@code SentinelClients} (plain, or TLS with {@code upstream-sentinel-tls}). These side conversations (command table, side
  * connection, sentinels) are the resp module's {@code RespClient}s; only the replication link
  * itself reads its socket its own way.
  *

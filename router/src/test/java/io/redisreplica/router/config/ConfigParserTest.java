@@ -97,7 +97,23 @@ class ConfigParserTest {
         assertEquals("watcher", s.user());
         assertEquals("s3 cret", s.password());
         assertFalse(s.toString().contains("s3 cret"), "the password stays out of logs");
+        assertFalse(s.tls(), "sentinels are asked over plain TCP by default");
+        assertNull(c.tls(), "no TLS settings when no end speaks TLS");
         assertNull(parse(SHARD).sentinels(), "a fixed upstream by default");
+    }
+
+    @Test
+    void shouldAskTheSentinelsOverTlsWithTheConfigsTlsFilesWhenUpstreamSentinelTlsIsYes() {
+        final RouterConfig c = parse("upstream-sentinel m 10.0.0.1:26379\nupstream-sentinel-tls yes\ntls-ca-cert-file /etc/ca.crt\n"
+            + "tls-client-cert-file /etc/c.crt\ntls-client-key-file /etc/c.key\ntls-verify-hostname yes\n" + SHARD);
+        assertTrue(c.sentinels().tls());
+        assertFalse(c.upstreamTls(), "the master's own TLS is upstream-tls, apart");
+        assertEquals(Path.of("/etc/ca.crt"), c.tls().caCert());
+        assertEquals(Path.of("/etc/c.crt"), c.tls().clientCert());
+        assertTrue(c.tls().verifyHostname());
+        assertEquals("m [10.0.0.1:26379] (TLS)", c.sentinels().toString());
+        assertFalse(parse("upstream-sentinel m 10.0.0.1:26379\nupstream-sentinel-tls no\n" + SHARD).sentinels().tls());
+        assertNull(parse("upstream-sentinel m 10.0.0.1:26379\nupstream-sentinel-tls no\n" + SHARD).tls());
     }
 
     @Test
@@ -272,7 +288,7 @@ class ConfigParserTest {
         final ConfigException e = assertThrows(ConfigException.class, () -> parse(SHARD + "upstrem 127.0.0.1:6379"));
         assertEquals("t:2: unknown directive 'upstrem' (expected " + String.join(", ", ConfigParser.DIRECTIVES.keySet()) + ")",
             e.getMessage());
-        assertEquals(46, ConfigParser.DIRECTIVES.size());
+        assertEquals(47, ConfigParser.DIRECTIVES.size());
         assertThrows(ConfigException.class, () -> parse(SHARD + "UPSTREAM 127.0.0.1:6379"), "names are lower case, as written");
     }
 
@@ -384,6 +400,10 @@ class ConfigParserTest {
             bad("t:2: upstream-demoted applies to a fixed upstream; with upstream-sentinel (line 1) the sentinels name the master",
                 "upstream-sentinel m h:2\nupstream-demoted stop\n" + SHARD),
             bad("t: upstream-sentinel-user/-password without upstream-sentinel", "upstream-sentinel-password x\n" + SHARD),
+            bad("t:2: upstream-sentinel-tls 'on' is not yes or no", "upstream-sentinel m h:2\nupstream-sentinel-tls on\n" + SHARD),
+            bad("t:1: missing argument: upstream-sentinel-tls yes|no", "upstream-sentinel-tls\n" + SHARD),
+            bad("t:1: upstream-sentinel-tls without upstream-sentinel (it says how the sentinels are asked; upstream-tls is the master's)",
+                "upstream-sentinel-tls yes\n" + SHARD),
             bad("t:1: upstream-demoted 'ignore' is not follow, stop or stay", "upstream-demoted ignore\n" + SHARD),
             // journal
             bad("t:1: journal-roll 'weekly' is not one of secondly, five_minutely, ten_minutely, half_hourly, hourly, daily",
