@@ -34,6 +34,14 @@ import io.redisreplica.testkit.RedisServers;
  * from a {@link PacedWriter}, {@code WARMUP} seconds (default 10) unmeasured then {@code SECONDS} measured, and the
  * lag the router adds to the direct replica's
  * (what {@code bench/lag.sh} runs for issue 18).
+ *
+ * <p>The router's full sync is timed three ways, each against the direct one taken the same way: <i>from start</i>,
+ * from before {@code Router.start} (a cold JVM loading Chronicle, the journals opened) to every key on the shard
+ * replicas, against the direct replica's process start to in sync; <i>from up</i>, from {@code Router.start}
+ * returning, what a replica of a running router waits (with the router's handshake and the start of four replica
+ * processes, one after the other); <i>from the master's RDB start</i>, the fair one, by the servers' own logs: from
+ * the master starting the RDB for the router (for the direct replica) to the last shard replica (the direct
+ * replica) having loaded it ({@link SyncTimeline}).
  */
 public final class RouterBench {
     private static final int SHARDS = 4;
@@ -56,6 +64,7 @@ public final class RouterBench {
                 (System.nanoTime() - t0) / 1e9, info(master, "memory", "used_memory_human"));
 
             // 1. direct full sync
+            SyncTimeline.mark("starting the direct replica");
             long start = System.nanoTime();
             final RedisServer direct = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + master.port()));
             direct.awaitReplicaInSync(600_000);
@@ -73,14 +82,17 @@ public final class RouterBench {
                 final int to = (i + 1) * ClusterSlots.SLOTS / SHARDS - 1;
                 conf.append("shard s").append(i).append(" 127.0.0.1:").append(ports[i]).append(" slots=").append(from).append('-').append(to).append('\n');
             }
+            SyncTimeline.mark("calling Router.start");
             start = System.nanoTime();
             try (Router router = Router.start(ConfigParser.parse(conf.toString(), "bench"), CrossShardPolicy.LOG)) {
                 // the router's own start (a cold JVM loading Chronicle, the journals opened) is a cost once per process,
                 // not per full sync: the time from here is what a replica of a running router waits
                 final long up = System.nanoTime();
+                SyncTimeline.mark("Router.start returned: the router is up");
                 final List<RedisServer> replicas = new ArrayList<>();
                 for (int port : ports) {
                     replicas.add(redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + port)));
+                    SyncTimeline.mark("shard replica s" + (replicas.size() - 1) + " started (answers PING)");
                 }
                 long loaded = 0;
                 for (RedisServer r : replicas) {
@@ -93,6 +105,7 @@ public final class RouterBench {
                     }
                 }
                 final long end = System.nanoTime();
+                SyncTimeline.mark("all shard replicas in sync with every key");
                 final double routerSeconds = (end - start) / 1e9;
                 System.out.printf("router full sync master -> router -> %d shard replicas: %.2f s (%d keys; router split %d MB of RDB)"
                     + " = %.2fx the direct sync%n", SHARDS, routerSeconds, loaded, router.upstream().syncBytes() >> 20,
@@ -100,6 +113,7 @@ public final class RouterBench {
                 final double fromUp = (end - up) / 1e9;
                 System.out.printf("router full sync from the router's start returning: %.2f s = %.2fx the direct sync (router start %.2f s)%n",
                     fromUp, fromUp / directSeconds, routerSeconds - fromUp);
+                fromRdbStart(master, direct, replicas);
                 if (requests == 0 && paced == 0) {
                     return; // the full syncs only
                 }
@@ -126,6 +140,43 @@ public final class RouterBench {
                 }
                 System.out.println(router.upstream().router().routed() + " commands routed");
             }
+        }
+    }
+
+    /**
+     * The fair figure: from the master starting the RDB (for the direct replica, then for the router) to the
+     * replica, or the last shard replica, having loaded it, by the servers' own logs; with {@code -Dbench.timeline=true}
+     * also every line the servers logged from the direct sync's start on, in time order, beside the router's log.
+     */
+    private static void fromRdbStart(RedisServer master, RedisServer direct, List<RedisServer> replicas) {
+        final List<SyncTimeline.Line> rdbs = SyncTimeline.find(master, "master", SyncTimeline.RDB_STARTED);
+        final List<SyncTimeline.Line> directLoaded = SyncTimeline.find(direct, "direct", SyncTimeline.LOADED);
+        if (rdbs.size() < 2 || directLoaded.isEmpty()) {
+            System.out.printf("full sync from the master's RDB start: not in the logs (%d RDB starts, %d direct loads)%n", rdbs.size(),
+                directLoaded.size());
+            return;
+        }
+        java.time.LocalDateTime shardsLoaded = null;
+        for (int i = 0; i < replicas.size(); i++) {
+            final List<SyncTimeline.Line> loaded = SyncTimeline.find(replicas.get(i), "s" + i, SyncTimeline.LOADED);
+            if (loaded.isEmpty()) {
+                System.out.printf("full sync from the master's RDB start: shard s%d's replica logged no load%n", i);
+                return;
+            }
+            shardsLoaded = shardsLoaded == null || loaded.get(0).at().isAfter(shardsLoaded) ? loaded.get(0).at() : shardsLoaded;
+        }
+        final double directSeconds = SyncTimeline.seconds(rdbs.get(0).at(), directLoaded.get(0).at());
+        final double routerSeconds = SyncTimeline.seconds(rdbs.get(rdbs.size() - 1).at(), shardsLoaded);
+        System.out.printf("full sync from the master's RDB start to loaded (servers' logs): direct %.2f s, router %.2f s = %.2fx%n",
+            directSeconds, routerSeconds, routerSeconds / directSeconds);
+        if (Boolean.getBoolean("bench.timeline")) {
+            final List<List<SyncTimeline.Line>> logs = new ArrayList<>();
+            logs.add(SyncTimeline.lines(master, "master"));
+            logs.add(SyncTimeline.lines(direct, "direct"));
+            for (int i = 0; i < replicas.size(); i++) {
+                logs.add(SyncTimeline.lines(replicas.get(i), "s" + i));
+            }
+            SyncTimeline.merged(logs, rdbs.get(0).at().minusSeconds(2)).forEach(l -> System.err.println(l));
         }
     }
 
