@@ -27,7 +27,7 @@ run() { # label tree keys
   echo "-- $1 ($(cd "$2" && git rev-parse --short HEAD 2>/dev/null || echo "$BEFORE"))"
   # shellcheck disable=SC2046
   java ${JAVA_OPTS:--Xmx1g} $(bench/jvm-flags.sh) -Dlogback.configurationFile=bench/src/main/resources/logback.xml \
-    -cp "$cp" io.redisreplica.bench.RouterBench "$3" "$VALUE_SIZE" 0 | grep -E 'full sync|populated'
+    -cp "$cp" io.redisreplica.bench.RouterBench "$3" "$VALUE_SIZE" 0 | grep -E 'full sync|populated|of CPU'
 }
 {
   echo "== $(date -u +%FT%TZ) BEFORE=$BEFORE SIZES=\"$SIZES\" ROUNDS=$ROUNDS bench/full-sync.sh ($(nproc) cores, $(redis-server --version | cut -d' ' -f3), after = $(git rev-parse --short HEAD)$(git diff --quiet || echo '+changes'))"

@@ -1,5 +1,6 @@
 package io.redisreplica.bench;
 
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,6 +89,8 @@ public final class RouterBench {
                 // the router's own start (a cold JVM loading Chronicle, the journals opened) is a cost once per process,
                 // not per full sync: the time from here is what a replica of a running router waits
                 final long up = System.nanoTime();
+                final long cpuAtUp = processCpuNanos();
+                final long jitAtUp = compilerCpuNanos();
                 SyncTimeline.mark("Router.start returned: the router is up");
                 final List<RedisServer> replicas = new ArrayList<>();
                 for (int port : ports) {
@@ -114,6 +117,9 @@ public final class RouterBench {
                 System.out.printf("router full sync from the router's start returning: %.2f s = %.2fx the direct sync (router start %.2f s)%n",
                     fromUp, fromUp / directSeconds, routerSeconds - fromUp);
                 fromRdbStart(master, direct, replicas);
+                // a cold JVM compiles the split while it runs, on the same 2 cores as the master's RDB and the replicas
+                System.out.printf("this JVM (the router and the harness) from the router's start returning to loaded: %.2f s of CPU, "
+                    + "%.2f s of it on the JIT's compiler threads%n", (processCpuNanos() - cpuAtUp) / 1e9, (compilerCpuNanos() - jitAtUp) / 1e9);
                 if (requests == 0 && paced == 0) {
                     return; // the full syncs only
                 }
@@ -150,25 +156,35 @@ public final class RouterBench {
      */
     private static void fromRdbStart(RedisServer master, RedisServer direct, List<RedisServer> replicas) {
         final List<SyncTimeline.Line> rdbs = SyncTimeline.find(master, "master", SyncTimeline.RDB_STARTED);
-        final List<SyncTimeline.Line> directLoaded = SyncTimeline.find(direct, "direct", SyncTimeline.LOADED);
-        if (rdbs.size() < 2 || directLoaded.isEmpty()) {
-            System.out.printf("full sync from the master's RDB start: not in the logs (%d RDB starts, %d direct loads)%n", rdbs.size(),
-                directLoaded.size());
+        final java.time.LocalDateTime directReceived = SyncTimeline.first(direct, SyncTimeline.RECEIVED);
+        final java.time.LocalDateTime directLoaded = SyncTimeline.first(direct, SyncTimeline.LOADED);
+        if (rdbs.size() < 2 || directReceived == null || directLoaded == null) {
+            System.out.printf("full sync from the master's RDB start: not in the logs (%d RDB starts; the direct replica's end %s, load %s)%n",
+                rdbs.size(), directReceived, directLoaded);
             return;
         }
+        java.time.LocalDateTime shardsReceived = null;
         java.time.LocalDateTime shardsLoaded = null;
         for (int i = 0; i < replicas.size(); i++) {
-            final List<SyncTimeline.Line> loaded = SyncTimeline.find(replicas.get(i), "s" + i, SyncTimeline.LOADED);
-            if (loaded.isEmpty()) {
-                System.out.printf("full sync from the master's RDB start: shard s%d's replica logged no load%n", i);
+            final java.time.LocalDateTime received = SyncTimeline.first(replicas.get(i), SyncTimeline.RECEIVED);
+            final java.time.LocalDateTime loaded = SyncTimeline.first(replicas.get(i), SyncTimeline.LOADED);
+            if (received == null || loaded == null) {
+                System.out.printf("full sync from the master's RDB start: shard s%d's replica logged no end (%s) or load (%s)%n", i,
+                    received, loaded);
                 return;
             }
-            shardsLoaded = shardsLoaded == null || loaded.get(0).at().isAfter(shardsLoaded) ? loaded.get(0).at() : shardsLoaded;
+            shardsReceived = shardsReceived == null || received.isAfter(shardsReceived) ? received : shardsReceived;
+            shardsLoaded = shardsLoaded == null || loaded.isAfter(shardsLoaded) ? loaded : shardsLoaded;
         }
-        final double directSeconds = SyncTimeline.seconds(rdbs.get(0).at(), directLoaded.get(0).at());
-        final double routerSeconds = SyncTimeline.seconds(rdbs.get(rdbs.size() - 1).at(), shardsLoaded);
-        System.out.printf("full sync from the master's RDB start to loaded (servers' logs): direct %.2f s, router %.2f s = %.2fx%n",
-            directSeconds, routerSeconds, routerSeconds / directSeconds);
+        final java.time.LocalDateTime directStart = rdbs.get(0).at();
+        final java.time.LocalDateTime routerStart = rdbs.get(rdbs.size() - 1).at();
+        final double directSeconds = SyncTimeline.seconds(directStart, directLoaded);
+        final double routerSeconds = SyncTimeline.seconds(routerStart, shardsLoaded);
+        System.out.printf("full sync from the master's RDB start to loaded (servers' logs): direct %.2f s, router %.2f s = %.2fx"
+            + " (to the transfer's end: direct %.2f s, router's last shard %.2f s; the load after it: direct %.2f s, router %.2f s)%n",
+            directSeconds, routerSeconds, routerSeconds / directSeconds, SyncTimeline.seconds(directStart, directReceived),
+            SyncTimeline.seconds(routerStart, shardsReceived), SyncTimeline.seconds(directReceived, directLoaded),
+            SyncTimeline.seconds(shardsReceived, shardsLoaded));
         if (Boolean.getBoolean("bench.timeline")) {
             final List<List<SyncTimeline.Line>> logs = new ArrayList<>();
             logs.add(SyncTimeline.lines(master, "master"));
@@ -178,6 +194,33 @@ public final class RouterBench {
             }
             SyncTimeline.merged(logs, rdbs.get(0).at().minusSeconds(2)).forEach(l -> System.err.println(l));
         }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** CPU time of the JIT's compiler threads ({@code /proc/self/task}: they are no Java threads), 0 where there is no /proc. */
+    private static long compilerCpuNanos() {
+        long ticks = 0;
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    if (Files.readString(task.resolve("comm")).startsWith("C2 Compiler")
+                        || Files.readString(task.resolve("comm")).startsWith("C1 Compiler")) {
+                        // utime and stime are fields 14 and 15, counted after the ")" that ends the name
+                        final String stat = Files.readString(task.resolve("stat"));
+                        final String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
+                } catch (java.io.IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+        return ticks * 10_000_000L; // USER_HZ is 100 on Linux
     }
 
     /** One probe key per shard: a hash tag whose slot falls in each quarter of the slot space. */

@@ -17,8 +17,9 @@ import io.redisreplica.testkit.RedisServer;
 
 /**
  * A full sync's moments as the redis-servers log them (their own clock, to the millisecond): when
- * the master started an RDB for a replica ({@code Starting BGSAVE for SYNC}) and when a replica
- * had loaded it ({@code sync: Finished with success}). From one to the other is a full sync
+ * the master started an RDB for a replica ({@code Starting BGSAVE for SYNC}), when a replica had
+ * received it whole ({@code sync: Loading DB in memory}) and when it had loaded it ({@code sync:
+ * Finished with success}). From one to the other is a full sync
  * measured the same way for the direct replica and for the router's shards, without the cost of
  * starting a process or the router; and every replication line of every server, merged in time
  * order, is the timeline beside the router's own log (same {@code HH:mm:ss.SSS} format).
@@ -29,6 +30,8 @@ final class SyncTimeline {
     private static final DateTimeFormatter PRINTED = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
     static final String RDB_STARTED = "Starting BGSAVE for SYNC";
     static final String LOADED = "sync: Finished with success";
+    /** The replica has the whole RDB and starts loading it. */
+    static final String RECEIVED = "sync: Loading DB in memory";
 
     /** One line of one server's log. */
     record Line(LocalDateTime at, String server, String text) {
@@ -50,6 +53,12 @@ final class SyncTimeline {
             }
         }
         return found;
+    }
+
+    /** When {@code server} first logged a line that holds {@code text}, or null. */
+    static LocalDateTime first(RedisServer server, String text) {
+        final List<Line> found = find(server, "", text);
+        return found.isEmpty() ? null : found.get(0).at();
     }
 
     /** Every line of {@code server}'s log that has a time. */
