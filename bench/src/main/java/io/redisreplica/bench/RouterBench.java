@@ -1,5 +1,6 @@
 package io.redisreplica.bench;
 
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,14 @@ import io.redisreplica.testkit.RedisServers;
  * from a {@link PacedWriter}, {@code WARMUP} seconds (default 10) unmeasured then {@code SECONDS} measured, and the
  * lag the router adds to the direct replica's
  * (what {@code bench/lag.sh} runs for issue 18).
+ *
+ * <p>The router's full sync is timed three ways, each against the direct one taken the same way: <i>from start</i>,
+ * from before {@code Router.start} (a cold JVM loading Chronicle, the journals opened) to every key on the shard
+ * replicas, against the direct replica's process start to in sync; <i>from up</i>, from {@code Router.start}
+ * returning, what a replica of a running router waits (with the router's handshake and the start of four replica
+ * processes, one after the other); <i>from the master's RDB start</i>, the fair one, by the servers' own logs: from
+ * the master starting the RDB for the router (for the direct replica) to the last shard replica (the direct
+ * replica) having loaded it ({@link SyncTimeline}).
  */
 public final class RouterBench {
     private static final int SHARDS = 4;
@@ -56,6 +65,7 @@ public final class RouterBench {
                 (System.nanoTime() - t0) / 1e9, info(master, "memory", "used_memory_human"));
 
             // 1. direct full sync
+            SyncTimeline.mark("starting the direct replica");
             long start = System.nanoTime();
             final RedisServer direct = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + master.port()));
             direct.awaitReplicaInSync(600_000);
@@ -73,14 +83,19 @@ public final class RouterBench {
                 final int to = (i + 1) * ClusterSlots.SLOTS / SHARDS - 1;
                 conf.append("shard s").append(i).append(" 127.0.0.1:").append(ports[i]).append(" slots=").append(from).append('-').append(to).append('\n');
             }
+            SyncTimeline.mark("calling Router.start");
             start = System.nanoTime();
             try (Router router = Router.start(ConfigParser.parse(conf.toString(), "bench"), CrossShardPolicy.LOG)) {
                 // the router's own start (a cold JVM loading Chronicle, the journals opened) is a cost once per process,
                 // not per full sync: the time from here is what a replica of a running router waits
                 final long up = System.nanoTime();
+                final long cpuAtUp = processCpuNanos();
+                final long jitAtUp = compilerCpuNanos();
+                SyncTimeline.mark("Router.start returned: the router is up");
                 final List<RedisServer> replicas = new ArrayList<>();
                 for (int port : ports) {
                     replicas.add(redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + port)));
+                    SyncTimeline.mark("shard replica s" + (replicas.size() - 1) + " started (answers PING)");
                 }
                 long loaded = 0;
                 for (RedisServer r : replicas) {
@@ -93,6 +108,7 @@ public final class RouterBench {
                     }
                 }
                 final long end = System.nanoTime();
+                SyncTimeline.mark("all shard replicas in sync with every key");
                 final double routerSeconds = (end - start) / 1e9;
                 System.out.printf("router full sync master -> router -> %d shard replicas: %.2f s (%d keys; router split %d MB of RDB)"
                     + " = %.2fx the direct sync%n", SHARDS, routerSeconds, loaded, router.upstream().syncBytes() >> 20,
@@ -100,6 +116,10 @@ public final class RouterBench {
                 final double fromUp = (end - up) / 1e9;
                 System.out.printf("router full sync from the router's start returning: %.2f s = %.2fx the direct sync (router start %.2f s)%n",
                     fromUp, fromUp / directSeconds, routerSeconds - fromUp);
+                fromRdbStart(master, direct, replicas);
+                // a cold JVM compiles the split while it runs, on the same 2 cores as the master's RDB and the replicas
+                System.out.printf("this JVM (the router and the harness) from the router's start returning to loaded: %.2f s of CPU, "
+                    + "%.2f s of it on the JIT's compiler threads%n", (processCpuNanos() - cpuAtUp) / 1e9, (compilerCpuNanos() - jitAtUp) / 1e9);
                 if (requests == 0 && paced == 0) {
                     return; // the full syncs only
                 }
@@ -127,6 +147,80 @@ public final class RouterBench {
                 System.out.println(router.upstream().router().routed() + " commands routed");
             }
         }
+    }
+
+    /**
+     * The fair figure: from the master starting the RDB (for the direct replica, then for the router) to the
+     * replica, or the last shard replica, having loaded it, by the servers' own logs; with {@code -Dbench.timeline=true}
+     * also every line the servers logged from the direct sync's start on, in time order, beside the router's log.
+     */
+    private static void fromRdbStart(RedisServer master, RedisServer direct, List<RedisServer> replicas) {
+        final List<SyncTimeline.Line> rdbs = SyncTimeline.find(master, "master", SyncTimeline.RDB_STARTED);
+        final java.time.LocalDateTime directReceived = SyncTimeline.first(direct, SyncTimeline.RECEIVED);
+        final java.time.LocalDateTime directLoaded = SyncTimeline.first(direct, SyncTimeline.LOADED);
+        if (rdbs.size() < 2 || directReceived == null || directLoaded == null) {
+            System.out.printf("full sync from the master's RDB start: not in the logs (%d RDB starts; the direct replica's end %s, load %s)%n",
+                rdbs.size(), directReceived, directLoaded);
+            return;
+        }
+        java.time.LocalDateTime shardsReceived = null;
+        java.time.LocalDateTime shardsLoaded = null;
+        for (int i = 0; i < replicas.size(); i++) {
+            final java.time.LocalDateTime received = SyncTimeline.first(replicas.get(i), SyncTimeline.RECEIVED);
+            final java.time.LocalDateTime loaded = SyncTimeline.first(replicas.get(i), SyncTimeline.LOADED);
+            if (received == null || loaded == null) {
+                System.out.printf("full sync from the master's RDB start: shard s%d's replica logged no end (%s) or load (%s)%n", i,
+                    received, loaded);
+                return;
+            }
+            shardsReceived = shardsReceived == null || received.isAfter(shardsReceived) ? received : shardsReceived;
+            shardsLoaded = shardsLoaded == null || loaded.isAfter(shardsLoaded) ? loaded : shardsLoaded;
+        }
+        final java.time.LocalDateTime directStart = rdbs.get(0).at();
+        final java.time.LocalDateTime routerStart = rdbs.get(rdbs.size() - 1).at();
+        final double directSeconds = SyncTimeline.seconds(directStart, directLoaded);
+        final double routerSeconds = SyncTimeline.seconds(routerStart, shardsLoaded);
+        System.out.printf("full sync from the master's RDB start to loaded (servers' logs): direct %.2f s, router %.2f s = %.2fx"
+            + " (to the transfer's end: direct %.2f s, router's last shard %.2f s; the load after it: direct %.2f s, router %.2f s)%n",
+            directSeconds, routerSeconds, routerSeconds / directSeconds, SyncTimeline.seconds(directStart, directReceived),
+            SyncTimeline.seconds(routerStart, shardsReceived), SyncTimeline.seconds(directReceived, directLoaded),
+            SyncTimeline.seconds(shardsReceived, shardsLoaded));
+        if (Boolean.getBoolean("bench.timeline")) {
+            final List<List<SyncTimeline.Line>> logs = new ArrayList<>();
+            logs.add(SyncTimeline.lines(master, "master"));
+            logs.add(SyncTimeline.lines(direct, "direct"));
+            for (int i = 0; i < replicas.size(); i++) {
+                logs.add(SyncTimeline.lines(replicas.get(i), "s" + i));
+            }
+            SyncTimeline.merged(logs, rdbs.get(0).at().minusSeconds(2)).forEach(l -> System.err.println(l));
+        }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** CPU time of the JIT's compiler threads ({@code /proc/self/task}: they are no Java threads), 0 where there is no /proc. */
+    private static long compilerCpuNanos() {
+        long ticks = 0;
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    if (Files.readString(task.resolve("comm")).startsWith("C2 Compiler")
+                        || Files.readString(task.resolve("comm")).startsWith("C1 Compiler")) {
+                        // utime and stime are fields 14 and 15, counted after the ")" that ends the name
+                        final String stat = Files.readString(task.resolve("stat"));
+                        final String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
+                } catch (java.io.IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+        return ticks * 10_000_000L; // USER_HZ is 100 on Linux
     }
 
     /** One probe key per shard: a hash tag whose slot falls in each quarter of the slot space. */

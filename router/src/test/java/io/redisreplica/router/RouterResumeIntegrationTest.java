@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.redisreplica.router.config.ConfigParser;
 import io.redisreplica.router.config.RouterConfig;
+import io.redisreplica.router.routing.CommandSpec;
 import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.router.upstream.UpstreamLink;
 import io.redisreplica.testkit.Await;
@@ -48,6 +49,8 @@ class RouterResumeIntegrationTest {
             try (Router router = Router.start(config, CrossShardPolicy.TRANSLATE)) {
                 Await.until("the router to resume", () -> router.upstream().state() == UpstreamLink.State.STREAMING);
                 assertEquals(0, router.upstream().fullSyncs(), "a partial resync");
+                assertEquals(CommandSpec.Search.KEY_SPECS, router.upstream().router().table().lookup("getrange").search(),
+                    "the master's COMMAND table is learned before the stream after a partial resync too");
                 writer.call("SET", "a3", "after");
                 Await.until("a3 in db 3", () -> "after".equals(get(replica, 3, "a3")));
                 assertEquals("while-down", get(replica, 3, "a2"));

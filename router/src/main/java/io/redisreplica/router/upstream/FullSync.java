@@ -104,9 +104,11 @@ final class FullSync {
                 }
                 return shardMap.shardOf(key, 0, len);
             }, rewriters, valueRules);
+            LOG.debug("full sync: the RDB transfer read to its end ({} bytes)", split.result().bytesRead());
             for (OutputStream f : files) {
                 f.close(); // the last bytes reach the disk here: a full disk must fail the sync, not cut a snapshot short
             }
+            LOG.debug("full sync: the shards' files closed");
         } catch (IOException | RuntimeException e) {
             closeQuietly(files);
             final String reason = "writing the shard snapshots under " + snapshotDir + " failed after " + (bytes >> 20) + " MB of RDB ("
@@ -138,6 +140,7 @@ final class FullSync {
         }
         int renamed = 0;
         try {
+            LOG.debug("full sync: putting the new snapshots in place");
             // the checkpoint stops vouching for the old snapshots before they are replaced: a crash amid
             // the renames must not leave a shard whose checkpointed epoch and offset describe another
             // file's dataset
@@ -161,6 +164,7 @@ final class FullSync {
             abandon(growing, "putting the new snapshots in place failed: " + e);
             throw e;
         }
+        LOG.debug("full sync: the new snapshots are in place, their replicas streaming them got their end");
         return split;
     }
 

@@ -16,7 +16,7 @@ import io.redisreplica.router.tls.SocketFactory;
 /**
  * Asks the master for its own command table ({@code COMMAND}, Redis 2.8.13 and later), on a
  * normal client connection, so commands of modules or of a newer Redis route by their real key
- * positions instead of a guess.
+ * positions instead of a guess ({@link CommandTableFetch} reads it beside the link's handshake).
  */
 final class MasterCommands {
     private static final int MAX_REPLY = 16 * 1024 * 1024;
@@ -24,24 +24,30 @@ final class MasterCommands {
     private MasterCommands() {
     }
 
-    /** @return how many commands the table learned */
-    static int teach(CommandTable table, String host, int port, String user, String password, SocketFactory sockets)
-        throws IOException {
-        // Redis 7's COMMAND reply is a few hundred KB; a module's table may add to it
-        try (RespClient c = RespClient.open(new RespClientContext().address(host, port).peer("master").dialer(sockets)
-            .readTimeoutMillis(10_000).maxReply(MAX_REPLY).auth(user, password))) {
-            final Object reply = c.request("COMMAND");
-            if (reply instanceof RespError e) {
-                throw new IOException("master answered COMMAND with -" + e.message());
-            }
-            int learned = 0;
-            for (Object entry : (List<?>) reply) {
-                if (learn(table, (List<?>) entry)) {
-                    learned++;
-                }
-            }
-            return learned;
+    /** The master's {@code COMMAND} reply on {@code c}, one entry per command. */
+    static List<?> read(RespClient c) throws IOException {
+        final Object reply = c.request("COMMAND");
+        if (reply instanceof RespError e) {
+            throw new IOException("master answered COMMAND with -" + e.message());
         }
+        return (List<?>) reply;
+    }
+
+    /** A client for {@link #read}: Redis 7's COMMAND reply is a few hundred KB; a module's table may add to it. */
+    static RespClient open(String host, int port, String user, String password, SocketFactory sockets) throws IOException {
+        return RespClient.open(new RespClientContext().address(host, port).peer("master").dialer(sockets)
+            .readTimeoutMillis(10_000).maxReply(MAX_REPLY).auth(user, password));
+    }
+
+    /** @return how many commands of {@code reply} (see {@link #read}) the table learned */
+    static int teach(CommandTable table, List<?> reply) {
+        int learned = 0;
+        for (Object entry : reply) {
+            if (learn(table, (List<?>) entry)) {
+                learned++;
+            }
+        }
+        return learned;
     }
 
     /**

@@ -96,6 +96,8 @@ public final class UpstreamLink extends Agent {
     /** Attempts that failed since the link last streamed. */
     private volatile long failures;
     private boolean commandsLearned;
+    /** The master's COMMAND table being read beside the handshake until the link learns it; null before and after. */
+    private volatile CommandTableFetch commandFetch;
     /** The master only knows SYNC: it takes no ACKs and every reconnect is a full sync. */
     private boolean legacySync;
 
@@ -284,6 +286,10 @@ public final class UpstreamLink extends Agent {
         closed.countDown();
         retryNow.release();
         closeConnection();
+        final CommandTableFetch fetch = commandFetch;
+        if (fetch != null) {
+            fetch.wakeToClose(); // a link waiting for the table in learnCommands() goes on to see it is closing
+        }
     }
 
     /** Replicates until closed, or until a fault that retrying cannot fix. */
@@ -310,6 +316,10 @@ public final class UpstreamLink extends Agent {
                 watcher.close();
             }
             sideConnection.close();
+            final CommandTableFetch fetch = commandFetch;
+            if (fetch != null) {
+                fetch.close();
+            }
             pretoucher.close(); // joined before the journal closes: a round holds a shard's mapping
             if (clean) {
                 try {
@@ -401,7 +411,7 @@ public final class UpstreamLink extends Agent {
         }
         locator.connected(target);
         sideConnection.moveTo(target.host(), target.port());
-        learnCommands(target);
+        fetchCommands(target);
         final ReplconfAck ack = new ReplconfAck(c.output());
         handshake.announce(shards.get(0).shard().port());
         if (fullResyncRequested) {
@@ -437,6 +447,7 @@ public final class UpstreamLink extends Agent {
         } else {
             throw new IOException("master answered PSYNC with " + reply); // -LOADING, -NOMASTERLINK: retried
         }
+        learnCommands();
         state(State.STREAMING, "replicating from offset " + startOffset);
         stream.run(c, commands, legacySync ? null : ack, startOffset, this::closing);
     }
@@ -470,19 +481,41 @@ public final class UpstreamLink extends Agent {
         }
     }
 
-    /** Once: the master's own COMMAND table, so commands of modules or a newer Redis route by their real keys. */
-    private void learnCommands(HostPort master) {
-        if (commandsLearned) {
+    /**
+     * Once: starts reading the master's own COMMAND table, so commands of modules or a newer Redis
+     * route by their real keys; read beside the PSYNC and the split, not before them (issue 18).
+     */
+    private void fetchCommands(HostPort master) {
+        if (commandsLearned || commandFetch != null) {
+            return; // learned, or being read (from the node of an earlier attempt: the same table)
+        }
+        final CommandTableFetch fetch = new CommandTableFetch(master, config.upstreamUser(), config.upstreamPassword(), sockets,
+            errors());
+        commandFetch = fetch;
+        fetch.start();
+        if (closing()) {
+            fetch.close(); // close() came before the fetch was published: its wake did not see it
+        }
+    }
+
+    /** Before the first command is routed: the table read by {@link #fetchCommands}, taught on this thread (its one writer). */
+    private void learnCommands() {
+        final CommandTableFetch fetch = commandFetch;
+        if (commandsLearned || fetch == null) {
             return;
         }
         try {
-            final int learned = MasterCommands.teach(router.table(), master.host(), master.port(),
-                config.upstreamUser(), config.upstreamPassword(), sockets);
+            final int learned = fetch.teach(router.table());
             LOG.info("upstream: learned {} commands from the master's COMMAND table", learned);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("upstream: master's COMMAND table not available ({}): using the built-in one", e.getMessage());
+            if (!closing()) {
+                LOG.warn("upstream: master's COMMAND table not available ({}): using the built-in one", e.getMessage());
+            }
+        } finally {
+            commandsLearned = true;
+            commandFetch = null;
+            fetch.close();
         }
-        commandsLearned = true;
     }
 
     /** New snapshots from the master's RDB; returns the stream where the commands continue. */

@@ -221,16 +221,23 @@ final class UpstreamPosition {
         db = router.inTransaction() ? router.stableDb() : router.db();
     }
 
-    /** Checkpoints every shard as having no snapshot (offset -1): a start from it takes a full sync. */
+    /**
+     * Checkpoints every shard as having no snapshot (offset -1): a start from it takes a full sync.
+     * A checkpoint that vouches for no snapshot (the first full sync) is left as it is: written
+     * again, it would only cost two fsyncs before the shards' replicas get their snapshots' end.
+     */
     void withdrawSnapshots() {
-        final Checkpoint cp = journal.checkpoint();
-        for (ShardRuntime shard : shards) {
-            final Checkpoint.ShardState saved = cp.shards().get(shard.name());
-            if (saved != null && saved.snapshotOffset() >= 0) {
-                cp.shard(shard.name(), saved.replid(), saved.epoch(), -1);
+        checkpoints.rewrite(cp -> {
+            boolean withdrawn = false;
+            for (ShardRuntime shard : shards) {
+                final Checkpoint.ShardState saved = cp.shards().get(shard.name());
+                if (saved != null && saved.snapshotOffset() >= 0) {
+                    cp.shard(shard.name(), saved.replid(), saved.epoch(), -1);
+                    withdrawn = true;
+                }
             }
-        }
-        checkpoints.write(cp);
+            return withdrawn ? cp : null;
+        });
     }
 
     /** Writes the checkpoint now: it is durable when this returns (a full sync's new snapshots, a clean stop). */

@@ -9,7 +9,9 @@
  * checkpoint and keep-alive clocks), {@code UpstreamPosition} (the replid and offset the journal
  * covers, the journaling callback and the checkpoint), {@code ReplconfAck} and {@code RetryBackoff}. The connection is
  * a {@code MasterConnection} (a socket, or in-memory streams in tests).
- * {@link io.redisreplica.router.upstream.MasterCommands} reads the master's command table, and
+ * {@link io.redisreplica.router.upstream.MasterCommands} reads the master's command table (on
+ * {@code CommandTableFetch}'s thread, {@code master-commands-HOST:PORT}, while the link PSYNCs and
+ * splits; the link learns it on its own thread before it routes), and
  * {@link io.redisreplica.router.upstream.MasterSideConnection} is the side connection that reads
  * values for translated commands. {@code SentinelWatcher} is a second agent, owned and run by the
  * link with {@code upstream-sentinel}: it listens for {@code +switch-master} on one sentinel

@@ -57,6 +57,36 @@ class CheckpointWriterTest {
     }
 
     @Test
+    void aRewriteChangesTheCheckpointAsWritten() {
+        try (Journal journal = Journal.open(new JournalContext().dir(dir))) {
+            final CheckpointWriter writer = new CheckpointWriter(journal, ErrorHandler.recording());
+            writer.write(at(300).shard("s0", "replid-s0", 2, 40));
+            writer.rewrite(cp -> cp.shard("s0", "replid-s0", 2, -1));
+            assertEquals(2, writer.writes());
+        }
+        try (Journal reopened = Journal.open(new JournalContext().dir(dir))) {
+            assertEquals(300, reopened.checkpoint().upstreamOffset(), "built on the one written");
+            assertEquals(-1, reopened.checkpoint().shards().get("s0").snapshotOffset());
+        }
+    }
+
+    @Test
+    void aRewriteThatChangesNothingWritesNothingYetNothingOfferedBeforeItIsWrittenAfterIt() {
+        try (Journal journal = Journal.open(new JournalContext().dir(dir))) {
+            final CheckpointWriter writer = new CheckpointWriter(journal, ErrorHandler.recording());
+            writer.write(at(300));
+            writer.offer(at(100).shard("s0", "replid-s0", 2, 40)); // the thread is not running yet: it stays pending
+            writer.rewrite(cp -> null);
+            assertEquals(1, writer.writes(), "no write for a rewrite that changes nothing");
+            writer.start();
+            writer.close(); // the thread takes the pending one on its way out, and must skip it
+            assertEquals(1, writer.writes());
+            assertEquals(300, journal.checkpoint().upstreamOffset());
+            assertNull(journal.checkpoint().shards().get("s0"), "the snapshot offered before the rewrite is not vouched for");
+        }
+    }
+
+    @Test
     void aFailedWriteIsLoggedAndTheNextOfferedOneIsWritten() {
         final ErrorHandler errors = ErrorHandler.recording();
         try (Journal journal = Journal.open(new JournalContext().dir(dir))) {

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +67,12 @@ class UpstreamLinkTest {
 
     private UpstreamLink start(ScriptedMaster master) throws Exception {
         // port 1 refuses at once: the COMMAND table and the side connection fall back without a real master
-        final RouterConfig config = io.redisreplica.router.config.ConfigParser.parse("upstream 127.0.0.1:1\njournal " + dir.resolve("journal")
+        return start(master, 1);
+    }
+
+    /** @param sidePort where the link reads the COMMAND table (its replication connection is {@code master}'s) */
+    private UpstreamLink start(ScriptedMaster master, int sidePort) throws Exception {
+        final RouterConfig config = io.redisreplica.router.config.ConfigParser.parse("upstream 127.0.0.1:" + sidePort + "\njournal " + dir.resolve("journal")
             + "\nshard a 127.0.0.1:7001 regex=^a\nshard b 127.0.0.1:7002 regex=^b\n", "test");
         journal = Journal.open(config.journalContext());
         final Path snapshots = Files.createDirectories(config.journalDir().resolve("snapshots"));
@@ -132,6 +140,45 @@ class UpstreamLinkTest {
         Await.until("the ACK of the journaled offset", () -> master.written(0).contains(ack(end)));
         Await.until("the checkpoint", () -> journal.checkpoint().upstreamOffset() == end);
         assertEquals(REPLID, journal.checkpoint().upstreamReplid());
+        assertNull(link.failure());
+    }
+
+    @Test
+    void shouldSyncWhileTheCommandTableIsReadAndRouteTheFirstCommandByIt() throws Exception {
+        // a module's command the built-in table does not know (it would take a:3, the first argument, as the key):
+        // the master's table says its key is the second argument
+        final String modSet = "*3\r\n$9\r\nmymod.set\r\n$3\r\na:3\r\n$3\r\nb:3\r\n";
+        try (ServerSocket side = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            start(new ScriptedMaster().then(bytes(fullResync(), modSet)), side.getLocalPort());
+            try (Socket commands = side.accept()) {
+                Await.until("the full sync done while COMMAND is unanswered", () -> shards.stream().allMatch(s -> s.snapshotOffset() >= 0));
+                assertEquals(UpstreamLink.State.FULL_SYNC, link.state(), "nothing is routed before the table is learned");
+                final ByteArrayOutputStream asked = new ByteArrayOutputStream();
+                while (!asked.toString(StandardCharsets.ISO_8859_1).endsWith("COMMAND\r\n")) {
+                    asked.write(commands.getInputStream().read());
+                }
+                commands.getOutputStream().write(bytes("*1\r\n*6\r\n$9\r\nmymod.set\r\n:3\r\n*1\r\n+write\r\n:2\r\n:2\r\n:1\r\n"));
+                Await.until("the command journaled", () -> link.offset() == modSet.length());
+            }
+        }
+        assertEquals(UpstreamLink.State.STREAMING, link.state());
+        assertEquals(modSet.length(), shards.get(1).journal().lastUpstreamOffset(), "routed to shard b by its key b:3");
+        assertEquals(0, link.router().unknown(), "routed by the master's table");
+    }
+
+    @Test
+    void shouldEndAtOnceOnCloseWhileTheCommandTableIsUnanswered() throws Exception {
+        try (ServerSocket side = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            start(new ScriptedMaster().then(bytes(fullResync(), SET_A2)), side.getLocalPort());
+            try (Socket commands = side.accept()) {
+                Await.until("the full sync done", () -> shards.stream().allMatch(s -> s.snapshotOffset() >= 0));
+                link.close();
+                assertFalse(link.running(), "the link's thread ended");
+                assertEquals(UpstreamLink.State.STOPPED, link.state());
+                assertEquals("*1\r\n$7\r\nCOMMAND\r\n", new String(commands.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1),
+                    "COMMAND asked, then the connection closed");
+            }
+        }
         assertNull(link.failure());
     }
 
