@@ -19,6 +19,11 @@ public final class Main {
             // the launcher's class-data sharing run (a --help): logging started too, so the archive
             // holds logback's classes for the commands that log, though --help itself logs nothing
             org.slf4j.LoggerFactory.getILoggerFactory();
+            try {
+                CdsTraining.run(); // and an rdb split, whose start is most of a small file's split
+            } catch (java.io.UncheckedIOException e) { // no temp dir: the archive is still made, from --help alone
+                System.err.println("class-data sharing training split skipped: " + e.getMessage());
+            }
         }
         // UTF-8 whatever the locale (JSON and keys are UTF-8), straight to the descriptors: System.out flushes every write
         final PrintWriter out = new StdoutWriter(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
