@@ -41,7 +41,10 @@ final class ShardFiles {
         return found;
     }
 
-    /** Each shard's write buffer: 1 MB, less when there are many shards (16 MB in all at most, 64 KB each at least). */
+    /**
+     * Each shard's write buffer: 1 MB, less when there are many shards (16 MB in all, 64 KB each at
+     * least); a shard writer holds up to 3 of them (one filling, two being written).
+     */
     static int writeBuffer(int shards) {
         return Math.max(64 << 10, Math.min(1 << 20, (16 << 20) / Math.max(1, shards)));
     }
