@@ -3,10 +3,12 @@
 #
 # Generates a mixed dataset with redis-server (STRINGS string keys of VALUE_SIZE bytes via
 # DEBUG POPULATE, plus COLLECTIONS each of small hashes, lists, sets and zsets), saves it, then
-# in one run: times redis-server loading the RDB (its own log line "DB loaded from disk"), and
-# splits the same file into SHARDS shards with -Xmx256m. The generator saves without LZF
+# in one run, RUNS rounds of: redis-server loading the RDB (its own log line "DB loaded from
+# disk"), then a split of the same file into SHARDS shards with -Xmx256m. The generator saves without LZF
 # (rdbcompression no) so the default sizes give a file over 1 GB. Appends the figures to
-# bench-results/rdb-split.txt. Needs ~3x the RDB size free in BENCH_DIR.
+# bench-results/rdb-split.txt. Needs ~3x the RDB size free in BENCH_DIR; the dataset is reused by the
+# next run with the same STRINGS, VALUE_SIZE and COLLECTIONS. BEFORE_CP=classpath of an older build
+# (its RdbSplitBench and jars) splits the same file too, before each run of this build's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STRINGS=${STRINGS:-9000000}
@@ -18,7 +20,10 @@ work=${BENCH_DIR:-/tmp/redis-replica-bench}
 port=${BENCH_PORT:-17379}
 out=bench-results/rdb-split.txt
 mkdir -p bench-results
-rm -rf "$work"; mkdir -p "$work"
+# the dataset is kept between runs with the same parameters (generating 1 GB takes minutes)
+params="STRINGS=$STRINGS VALUE_SIZE=$VALUE_SIZE COLLECTIONS=$COLLECTIONS"
+if [ "$(cat "$work/params" 2>/dev/null)" != "$params" ]; then rm -rf "$work"; fi
+mkdir -p "$work"
 
 bench/classpath.sh
 cp=$(cat bench/target/classpath.txt):bench/target/classes
@@ -44,6 +49,7 @@ end return n'
   for ((b=0; b<COLLECTIONS; b+=50000)); do cli EVAL "$lua" 0 50000 "$b" >/dev/null; done
   cli SAVE >/dev/null
   stop
+  echo "$params" > "$work/params"
 fi
 size=$(stat -c %s "$work/dump.rdb")
 keys_line=""
@@ -51,13 +57,16 @@ keys_line=""
   echo "== $(date -u +%FT%TZ) rdb-split: $(basename "$work")/dump.rdb $size bytes, $SHARDS shards, $(nproc) cores"
   echo "command: STRINGS=$STRINGS VALUE_SIZE=$VALUE_SIZE COLLECTIONS=$COLLECTIONS SHARDS=$SHARDS bench/rdb-split.sh"
   echo "redis-server: $(redis-server --version)"
+  # one round = redis-server's load, then the split(s): each round's ratio is taken under the same load
   for ((r=1; r<=RUNS; r++)); do
-    start "$work/load$r.log"; wait_ready
+    rm -f "$work/load$r.log"; start "$work/load$r.log"; wait_ready
     until grep -q "DB loaded from disk" "$work/load$r.log"; do sleep 0.2; done
     echo "redis-server load run $r: $(grep -o 'DB loaded from disk: [0-9.]* seconds' "$work/load$r.log"), keys: $(cli dbsize)"
     stop
-  done
-  for ((r=1; r<=RUNS; r++)); do
+    if [ -n "${BEFORE_CP:-}" ]; then
+      rm -rf "$work/out"; echo -n "before: "
+      java -Xmx256m -XX:+UseParallelGC -cp "$BEFORE_CP" io.redisreplica.bench.RdbSplitBench "$work/dump.rdb" "$work/out" "$SHARDS"
+    fi
     rm -rf "$work/out"
     java -Xmx256m -XX:+UseParallelGC -cp "$cp" io.redisreplica.bench.RdbSplitBench "$work/dump.rdb" "$work/out" "$SHARDS"
   done

@@ -1,6 +1,5 @@
 package io.redisreplica.bench;
 
-import java.io.BufferedOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -10,7 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
+import io.redisreplica.rdb.RdbReaderContext;
 import io.redisreplica.rdb.RdbSplitter;
 import io.redisreplica.rdb.RdbWriter;
 import io.redisreplica.rdb.SplitResult;
@@ -20,7 +22,10 @@ import io.redisreplica.router.routing.ClusterSlots;
  * Splits an RDB file into N shards by equal Redis Cluster slot ranges and prints throughput and
  * the heap's peak. Run by bench/rdb-split.sh beside redis-server loading the same file.
  *
- * <p>Usage: {@code RdbSplitBench RDB OUTDIR SHARDS}
+ * <p>Usage: {@code RdbSplitBench RDB OUTDIR SHARDS}. As {@code rdb split} does, the shards' writes
+ * and CRCs and the input's CRC run on a second thread; {@code -Dsplit.writeBehind=false} keeps the
+ * shards' on the reading thread, {@code -Dsplit.inputCrc=reader} (or {@code own}: a third thread)
+ * the input's.
  */
 public final class RdbSplitBench {
     private RdbSplitBench() {
@@ -30,31 +35,53 @@ public final class RdbSplitBench {
         final Path rdb = Path.of(args[0]);
         final Path outDir = Files.createDirectories(Path.of(args[1]));
         final int shards = Integer.parseInt(args[2]);
+        final boolean writeBehind = Boolean.parseBoolean(System.getProperty("split.writeBehind", "true"));
+        final String inputCrc = System.getProperty("split.inputCrc", "writes");
+        final ExecutorService writes = writeBehind || inputCrc.equals("writes") ? Executors.newSingleThreadExecutor() : null;
+        final ExecutorService crc = switch (inputCrc) {
+            case "writes" -> writes;
+            case "own" -> Executors.newSingleThreadExecutor();
+            default -> null;
+        };
         final List<OutputStream> streams = new ArrayList<>();
         final List<RdbWriter> writers = new ArrayList<>();
         for (int i = 0; i < shards; i++) {
-            streams.add(new BufferedOutputStream(Files.newOutputStream(outDir.resolve("shard" + i + ".rdb")), 1 << 20));
-            writers.add(new RdbWriter(streams.get(i)));
+            streams.add(Files.newOutputStream(outDir.resolve("shard" + i + ".rdb")));
+            writers.add(new RdbWriter(streams.get(i), 1 << 20, writeBehind ? writes : null));
         }
         final int slotsPerShard = (ClusterSlots.SLOTS + shards - 1) / shards;
         final long start = System.nanoTime();
         final SplitResult result;
         try (InputStream in = Files.newInputStream(rdb)) {
-            result = new RdbSplitter().split(in, writers, (db, key, len) -> ClusterSlots.slot(key, 0, len) / slotsPerShard);
+            result = new RdbSplitter(new RdbReaderContext().checksumExecutor(crc).bufferSize(1 << 20))
+                .split(in, writers, (db, key, len) -> ClusterSlots.slot(key, 0, len) / slotsPerShard);
         }
         for (OutputStream s : streams) {
             s.close();
         }
         final double seconds = (System.nanoTime() - start) / 1e9;
+        // the splitting thread's own CPU: on a machine shared with other work, steadier than the wall time
+        final double cpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() / 1e9;
+        final double[] others = {0};
+        final long reader = Thread.currentThread().getId();
+        Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("pool-") && t.getId() != reader)
+            .forEach(t -> others[0] += ManagementFactory.getThreadMXBean().getThreadCpuTime(t.getId()) / 1e9);
+        if (writes != null) {
+            writes.shutdown();
+        }
+        if (crc != null) {
+            crc.shutdown(); // the same executor as writes, or its own
+        }
         long peakHeap = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {
                 peakHeap += pool.getPeakUsage().getUsed();
             }
         }
-        System.out.printf("split %s: %d bytes, %d keys into %d shards in %.3f s: %.1f MB/s, %.0f keys/s, peak heap %.1f MB (max %d MB)%n",
-            rdb, result.bytesRead(), result.totalKeys(), shards, seconds, result.bytesRead() / 1e6 / seconds,
-            result.totalKeys() / seconds, peakHeap / 1e6, Runtime.getRuntime().maxMemory() / (1024 * 1024));
+        System.out.printf("split %s: %d bytes, %d keys into %d shards in %.3f s (cpu: reading thread %.3f s, others %.3f s; write-behind %s, input crc: %s): "
+                + "%.1f MB/s, %.0f keys/s, peak heap %.1f MB (max %d MB)%n",
+            rdb, result.bytesRead(), result.totalKeys(), shards, seconds, cpu, others[0], writeBehind, inputCrc,
+            result.bytesRead() / 1e6 / seconds, result.totalKeys() / seconds, peakHeap / 1e6, Runtime.getRuntime().maxMemory() / (1024 * 1024));
         for (int i = 0; i < shards; i++) {
             System.out.printf("  shard %d: %d keys, %d bytes%n", i, result.keysPerShard()[i], result.bytesPerShard()[i]);
         }

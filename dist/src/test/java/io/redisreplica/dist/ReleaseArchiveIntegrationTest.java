@@ -111,6 +111,20 @@ class ReleaseArchiveIntegrationTest {
         try (java.util.stream.Stream<Path> made = Files.list(dir.resolve("cds"))) {
             assertEquals(1, made.filter(f -> f.toString().endsWith(".jsa")).count(), "one archive, made once");
         }
+        // rdb split, whose start is most of a small file's split: the training run splits a file too
+        final Path splitClasses = dir.resolve("split-classes.log");
+        final Path config = dir.resolve("split.conf");
+        Files.writeString(config, "upstream 127.0.0.1:6379\njournal " + dir.resolve("unused") + "\nshard a 127.0.0.1:7001 slots=0-16383\n");
+        final ProcessBuilder split = launcher(home, "rdb", "split", io.redisreplica.testkit.RdbCorpus.dir()
+            .resolve("librdb/test/dumps/multiple_lists_strings.rdb").toString(), "-c", config.toString(), "-o",
+            dir.resolve("shards").toString(), "--quiet").redirectError(ProcessBuilder.Redirect.DISCARD);
+        split.environment().put("JAVA_OPTS", "-Xlog:class+load:file=" + splitClasses);
+        final Process s = split.start();
+        s.getInputStream().readAllBytes();
+        assertEquals(0, s.waitFor(), "rdb split");
+        for (String c : List.of("io.redisreplica.rdb.RdbSplitter", "io.redisreplica.rdb.WriteBehind", "io.redisreplica.router.config.ConfigParser")) {
+            assertTrue(read(splitClasses).contains(c + " source: shared objects file"), c + " from the archive");
+        }
     }
 
     @Test

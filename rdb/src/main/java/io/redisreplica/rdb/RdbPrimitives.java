@@ -16,6 +16,7 @@ final class RdbPrimitives {
     private byte[] scratch = new byte[256];
     /** Decoded values load here, so the current key (in keyBuffer) stays valid while its value is read. */
     private byte[] valueBuffer = new byte[256];
+    private final java.util.IdentityHashMap<String, String[]> lzfParts = new java.util.IdentityHashMap<>();
 
     RdbPrimitives(RdbInput input, int maxRecordBytes, Supplier<RdbEntry> current) {
         this.input = input;
@@ -85,8 +86,9 @@ final class RdbPrimitives {
                 case 1 -> input.skip(2, what);
                 case 2 -> input.skip(4, what);
                 case 3 -> {
-                    final long clen = loadCount(what + " (compressed length)");
-                    loadCount(what + " (length)");
+                    final String[] parts = lzfParts(what);
+                    final long clen = loadCount(parts[0]);
+                    loadCount(parts[1]);
                     input.skip(clen, what);
                 }
                 default -> throw formatError(String.format("unknown string encoding 0x%02x for %s", first, what));
@@ -123,8 +125,9 @@ final class RdbPrimitives {
     }
 
     int loadLzf(String what) {
-        final long clen = loadCount(what + " (compressed length)");
-        final long len = loadCount(what + " (length)");
+        final String[] parts = lzfParts(what);
+        final long clen = loadCount(parts[0]);
+        final long len = loadCount(parts[1]);
         ensureKey(len, what);
         if (clen > len + 64 || clen > maxRecordBytes) {
             throw formatError("LZF " + what + " of " + clen + " compressed bytes for " + len + " bytes");
@@ -137,6 +140,23 @@ final class RdbPrimitives {
             throw formatError("corrupt LZF data in " + what);
         }
         return (int) len;
+    }
+
+    /**
+     * What an LZF string's two lengths are called in errors, made once per {@code what}: made per
+     * string they were most of what a split allocated (about 40 bytes for every compressed value).
+     * The names are constants, so the cache stays small; it is emptied if it ever is not.
+     */
+    private String[] lzfParts(String what) {
+        String[] parts = lzfParts.get(what);
+        if (parts == null) {
+            if (lzfParts.size() >= 256) {
+                lzfParts.clear();
+            }
+            parts = new String[] {what + " (compressed length)", what + " (length)"};
+            lzfParts.put(what, parts);
+        }
+        return parts;
     }
 
     void ensureKey(long len, String what) {

@@ -5,16 +5,30 @@ import static io.redisreplica.rdb.RdbConstants.*;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.concurrent.Executor;
 
 /**
  * Writes an RDB: raw bytes copied from another RDB (an entry, an AUX record), or records built
  * here ({@code SELECTDB}, string entries, lengths), with the CRC64 kept as it goes and written
  * after {@code EOF}. The splitter uses one per shard.
+ *
+ * <p>Unbuffered (the default) every write goes to the stream at once and the CRC is fed write by
+ * write. Buffered ({@link #RdbWriter(OutputStream, int)}), writes are gathered in the writer's own
+ * buffer and each full buffer is fed to the CRC and the stream in one piece: a split copies
+ * entries of a few dozen bytes each, which the CRC digests at half its speed and a stream takes
+ * at the cost of a call (and a lock) each. {@link #flush()} pushes out what is buffered. With an
+ * executor as well ({@link #RdbWriter(OutputStream, int, Executor)}), full buffers are fed to the
+ * CRC and the stream there ({@link WriteBehind}) while the caller goes on.
  */
 public final class RdbWriter implements RdbSink {
     private final OutputStream out;
     private final Crc64 crc = new Crc64();
     private final byte[] small = new byte[16];
+    /** Null when unbuffered; else buffer[0, buffered) is written here but not yet to the stream or the CRC. */
+    private byte[] buffer;
+    /** Non-null: full buffers are written by an executor. */
+    private final WriteBehind behind;
+    private int buffered;
     private long bytes;
     private long entries;
     private long currentDb = -1;
@@ -22,6 +36,27 @@ public final class RdbWriter implements RdbSink {
 
     public RdbWriter(OutputStream out) {
         this.out = out;
+        this.buffer = null;
+        this.behind = null;
+    }
+
+    /** A writer that gathers up to {@code bufferSize} bytes before it passes them on (see above). */
+    public RdbWriter(OutputStream out, int bufferSize) {
+        this(out, bufferSize, null);
+    }
+
+    /**
+     * A buffered writer whose full buffers are written by {@code executor} (one thread can serve
+     * many writers; null: by the caller). It holds {@value WriteBehind#BLOCKS} buffers at most. The
+     * caller owns the executor and shuts it down after {@link #finish()}.
+     */
+    public RdbWriter(OutputStream out, int bufferSize, Executor executor) {
+        if (bufferSize < 64) {
+            throw new IllegalArgumentException("bufferSize must be >= 64, was " + bufferSize);
+        }
+        this.out = out;
+        this.buffer = new byte[bufferSize];
+        this.behind = executor == null ? null : new WriteBehind(out, crc, executor, bufferSize);
     }
 
     /** Bytes written so far. */
@@ -46,13 +81,64 @@ public final class RdbWriter implements RdbSink {
 
     @Override
     public void write(byte[] b, int off, int len) {
+        if (buffer != null && len <= buffer.length - buffered) {
+            System.arraycopy(b, off, buffer, buffered, len);
+            buffered += len;
+            bytes += len;
+            return;
+        }
+        if (buffer == null || (behind == null && len >= buffer.length)) { // large: straight through, after what is buffered
+            drain();
+            pass(b, off, len);
+            bytes += len;
+            return;
+        }
+        while (len > 0) { // written behind: every byte goes through the blocks, in order
+            if (buffered == buffer.length) {
+                drain();
+            }
+            final int n = Math.min(len, buffer.length - buffered);
+            System.arraycopy(b, off, buffer, buffered, n);
+            buffered += n;
+            bytes += n;
+            off += n;
+            len -= n;
+        }
+    }
+
+    /** Feeds bytes to the CRC and the stream. */
+    private void pass(byte[] b, int off, int len) {
         try {
             out.write(b, off, len);
         } catch (IOException e) {
             throw new UncheckedIOException("writing RDB at offset " + bytes + ": " + e.getMessage(), e);
         }
         crc.update(b, off, len);
-        bytes += len;
+    }
+
+    private void drain() {
+        if (buffered > 0) {
+            final int n = buffered;
+            buffered = 0;
+            if (behind == null) {
+                pass(buffer, 0, n);
+            } else {
+                buffer = behind.handOver(buffer, n, bytes - n);
+            }
+        }
+    }
+
+    /** Passes what is buffered to the stream (and waits until it is written) and flushes the stream. */
+    public void flush() {
+        drain();
+        if (behind != null) {
+            behind.await();
+        }
+        try {
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("flushing RDB at offset " + bytes + ": " + e.getMessage(), e);
+        }
     }
 
     /** Writes {@code SELECTDB db} unless the last one written was for the same db. */
@@ -182,6 +268,10 @@ public final class RdbWriter implements RdbSink {
     /** Writes {@code EOF} and, for versions with one, the CRC64; flushes. */
     public void finish() {
         writeByte(OPCODE_EOF);
+        drain();
+        if (behind != null) {
+            behind.await(); // the CRC is complete, and nothing else writes to the stream
+        }
         if (header == null || header.hasChecksum()) {
             final long value = crc.value();
             for (int i = 0; i < 8; i++) {

@@ -13,8 +13,9 @@
  * {@code onValue} gets the value decoded element by element, and returning null from both steps
  * over it without decoding. The input is any {@code InputStream}: a file, a socket, or a
  * replication transfer ({@link io.redisreplica.rdb.RdbTransfer}). {@link
- * io.redisreplica.rdb.RdbWriter} writes RDBs, and {@link io.redisreplica.rdb.RdbSplitter} splits one
- * by a key predicate. {@code examples/RdbKeyTypes} counts a file's keys by type:
+ * io.redisreplica.rdb.RdbWriter} writes RDBs (unbuffered, buffered, or with its buffers' CRC64 and
+ * writes on an executor while the caller reads on), and {@link io.redisreplica.rdb.RdbSplitter}
+ * splits one by a key predicate. {@code examples/RdbKeyTypes} counts a file's keys by type:
  *
  * <pre>{@code
  * try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16)) {

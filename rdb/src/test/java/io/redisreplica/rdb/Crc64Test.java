@@ -32,6 +32,26 @@ class Crc64Test {
     }
 
     @Test
+    void shouldGiveTheByteAtATimeValueForRunsCutInLanesAtAnyLengthAndOffset() {
+        final byte[] data = new byte[3 * Crc64.LANES_FROM + 100];
+        new Random(4).nextBytes(data);
+        final Random cuts = new Random(8);
+        for (int i = 0; i < 300; i++) {
+            final int length = i < 100 ? Crc64.LANES_FROM - 50 + i : Crc64.LANES_FROM + cuts.nextInt(2 * Crc64.LANES_FROM);
+            final int offset = cuts.nextInt(data.length - length + 1);
+            final Crc64 lanes = new Crc64();
+            final Crc64 bytewise = new Crc64();
+            lanes.update(data, 0, 13); // a run that continues a CRC, not only one that starts at 0
+            bytewise.update(data, 0, 13);
+            lanes.update(data, offset, length);
+            for (int j = offset; j < offset + length; j++) {
+                bytewise.update(data[j]);
+            }
+            assertEquals(bytewise.value(), lanes.value(), "length " + length + " at offset " + offset);
+        }
+    }
+
+    @Test
     void shouldGiveSameValueOnAnotherThreadWhateverTheChunking() {
         final byte[] data = new byte[3_000_000]; // more blocks than the offload holds: the reader waits for them to come back
         new Random(5).nextBytes(data);

@@ -64,17 +64,23 @@ class RdbSplitIntegrationTest {
         final List<Path> shardFiles = new ArrayList<>();
         final List<RdbWriter> writers = new ArrayList<>();
         final List<OutputStream> streams = new ArrayList<>();
-        for (int i = 0; i < SHARDS; i++) {
-            shardFiles.add(dir.resolve(binary.version() + "-shard" + i + ".rdb"));
-            streams.add(new BufferedOutputStream(Files.newOutputStream(shardFiles.get(i))));
-            writers.add(new RdbWriter(streams.get(i)));
-        }
+        // as rdb split writes them: buffered, each shard's CRC and writes on a second thread (small buffers: many hand-overs)
+        final java.util.concurrent.ExecutorService writes = java.util.concurrent.Executors.newSingleThreadExecutor();
         final SplitResult result;
-        try (InputStream in = Files.newInputStream(rdb)) {
-            result = new RdbSplitter().split(in, writers, RdbSplitterTest.bySum(SHARDS));
-        }
-        for (OutputStream s : streams) {
-            s.close();
+        try {
+            for (int i = 0; i < SHARDS; i++) {
+                shardFiles.add(dir.resolve(binary.version() + "-shard" + i + ".rdb"));
+                streams.add(Files.newOutputStream(shardFiles.get(i)));
+                writers.add(new RdbWriter(streams.get(i), 4096, writes));
+            }
+            try (InputStream in = Files.newInputStream(rdb)) {
+                result = new RdbSplitter().split(in, writers, RdbSplitterTest.bySum(SHARDS));
+            }
+            for (OutputStream s : streams) {
+                s.close();
+            }
+        } finally {
+            writes.shutdownNow();
         }
         assertEquals(binary.rdbVersion(), result.header().version());
         final List<RedisServer> shards = new ArrayList<>();

@@ -69,6 +69,72 @@ class RdbSplitterTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("readable")
+    void shouldWriteTheSameShardBytesThroughBufferedWritersOfAnySize(String path, RdbCorpus.Entry file) throws IOException {
+        final List<byte[]> unbuffered = splitInto(file, 0, null);
+        final java.util.concurrent.ExecutorService behind = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            for (int bufferSize : new int[] {64, 100, 4096, 1 << 20}) {
+                for (java.util.concurrent.Executor executor : new java.util.concurrent.Executor[] {null, behind}) {
+                    final List<byte[]> buffered = splitInto(file, bufferSize, executor);
+                    for (int i = 0; i < unbuffered.size(); i++) {
+                        org.junit.jupiter.api.Assertions.assertArrayEquals(unbuffered.get(i), buffered.get(i),
+                            "shard " + i + ", buffer " + bufferSize + (executor == null ? "" : ", written behind"));
+                    }
+                }
+            }
+        } finally {
+            behind.shutdownNow();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void shouldFailTheSplitWithTheWriteErrorOfAShardWrittenBehind() throws IOException {
+        final java.nio.file.Path rdb = RdbCorpus.dir().resolve("redis-rdb-tools/tests/dumps/dictionary.rdb");
+        final java.util.concurrent.ExecutorService behind = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (InputStream in = Files.newInputStream(rdb)) {
+            final java.io.OutputStream full = new java.io.OutputStream() { // a disk that fills after 10 000 bytes
+                private long written;
+
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    if (written + len > 10_000) {
+                        throw new IOException("No space left on device");
+                    }
+                    written += len;
+                }
+            };
+            final java.io.UncheckedIOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
+                () -> new RdbSplitter().split(in, List.of(new RdbWriter(full, 4096, behind)), bySum(1)));
+            assertEquals("writing RDB at offset 8192: No space left on device", e.getMessage());
+        } finally {
+            behind.shutdownNow();
+        }
+    }
+
+    private static List<byte[]> splitInto(RdbCorpus.Entry file, int bufferSize, java.util.concurrent.Executor executor) throws IOException {
+        final List<ByteArrayOutputStream> buffers = new ArrayList<>();
+        final List<RdbWriter> writers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            buffers.add(new ByteArrayOutputStream());
+            writers.add(bufferSize == 0 ? new RdbWriter(buffers.get(i)) : new RdbWriter(buffers.get(i), bufferSize, executor));
+        }
+        try (InputStream in = Files.newInputStream(file.file())) {
+            new RdbSplitter().split(in, writers, bySum(3));
+        }
+        final List<byte[]> out = new ArrayList<>();
+        for (ByteArrayOutputStream b : buffers) {
+            out.add(b.toByteArray());
+        }
+        return out;
+    }
+
     /** Adds "ns:" before every key (a long prefix for keys of 20+ bytes, so LZF is exercised too). */
     static final class AddPrefix implements KeyRewriter {
         private final byte[] prefix;

@@ -1,6 +1,5 @@
 package io.redisreplica.tools;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,8 +8,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
+import io.redisreplica.rdb.RdbReaderContext;
 import io.redisreplica.rdb.RdbSplitter;
 import io.redisreplica.rdb.RdbWriter;
 import io.redisreplica.rdb.SplitResult;
@@ -39,11 +42,28 @@ final class ShardFiles {
     }
 
     /**
+     * Each shard's write buffer: 1 MB, less when there are many shards (16 MB in all, 64 KB each at
+     * least); a shard writer holds up to 3 of them (one filling, two being written).
+     */
+    static int writeBuffer(int shards) {
+        return Math.max(64 << 10, Math.min(1 << 20, (16 << 20) / Math.max(1, shards)));
+    }
+
+    private static void awaitWrites(ExecutorService writes) {
+        try {
+            writes.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
      * One RDB per shard of the config's map, keys rewritten by its {@code rewrite} rules, values
      * kept, dropped or transformed by its {@code drop} and {@code transform} rules, without the
      * master's {@code repl-id} and {@code repl-offset} AUX fields. Each is written under a temp
      * name in {@code dir} and renamed to {@code <shard>.rdb} only once every shard file is
      * complete: a corrupt input or a failure leaves no shard file, and no earlier one is touched.
+     * The shards' CRCs and writes, and the input's CRC, run on a second thread while this one reads.
      *
      * @param progress called with the input offset now and then; null for none
      */
@@ -52,15 +72,23 @@ final class ShardFiles {
         Files.createDirectories(dir);
         final List<Path> temps = new ArrayList<>();
         final List<OutputStream> streams = new ArrayList<>();
+        final ExecutorService writes = Executors.newSingleThreadExecutor(task -> {
+            final Thread t = new Thread(task, "rdb-split-writes");
+            t.setDaemon(true);
+            return t;
+        });
         boolean done = false;
         try {
             final List<RdbWriter> writers = new ArrayList<>();
+            final int buffer = writeBuffer(map.shards().size());
             for (ShardMap.Shard shard : map.shards()) {
                 temps.add(Files.createTempFile(dir, "." + shard.name() + ".rdb.", ".partial"));
-                streams.add(new BufferedOutputStream(Files.newOutputStream(temps.get(temps.size() - 1)), 1 << 20));
-                writers.add(new RdbWriter(streams.get(streams.size() - 1)));
+                streams.add(Files.newOutputStream(temps.get(temps.size() - 1)));
+                writers.add(new RdbWriter(streams.get(streams.size() - 1), buffer, writes)); // one write per buffer, on the other thread
             }
-            final RdbSplitter splitter = new RdbSplitter().dropAux("repl-id", "repl-offset");
+            // the input's CRC on the writes' thread too: the reader then only parses and copies (1 MB reads)
+            final RdbSplitter splitter = new RdbSplitter(new RdbReaderContext().bufferSize(1 << 20).checksumExecutor(writes))
+                .dropAux("repl-id", "repl-offset");
             if (progress != null) {
                 splitter.progress(16L << 20, progress);
             }
@@ -79,7 +107,9 @@ final class ShardFiles {
             done = true;
             return result;
         } finally {
+            writes.shutdownNow();
             if (!done) {
+                awaitWrites(writes); // a write still running must not meet its stream closed below
                 for (OutputStream s : streams) {
                     try {
                         s.close();
