@@ -82,7 +82,7 @@ class SentinelAndAclIntegrationTest {
     @Test
     void shouldFindATlsMasterThroughSentinelsOverTlsAndFollowAFailover() throws Exception {
         final TlsCertificates certs = TlsCertificates.create(dir.resolve("certs"));
-        final SSLSocketFactory tls = TestTls.sockets(certs, certs.issue("app", 30, TlsCertificates.KeyForm.PKCS8));
+        final SSLSocketFactory tls = certs.clientSockets(certs.issue("app", 30, TlsCertificates.KeyForm.PKCS8));
         final RedisServer master = redis.startTls(certs, Map.of());
         final RedisServer replica = redis.startTls(certs, Map.of("tls-replication", "yes", "replicaof", "127.0.0.1 " + master.tlsPort()));
         replica.awaitReplicaInSync(20_000);

@@ -99,38 +99,45 @@ public final class TlsCertificates {
      */
     public synchronized SSLSocketFactory clientSockets() {
         if (clientSockets == null) {
-            try {
-                final Issued own = issue("testkit-client", 30, KeyForm.PKCS8);
-                final CertificateFactory x509 = CertificateFactory.getInstance("X.509");
-                final KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-                trust.load(null, null);
-                try (InputStream in = Files.newInputStream(caCert)) {
-                    trust.setCertificateEntry("ca", x509.generateCertificate(in));
-                }
-                final TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                tmf.init(trust);
-                final KeyStore keys = KeyStore.getInstance(KeyStore.getDefaultType());
-                keys.load(null, null);
-                final Certificate cert;
-                try (InputStream in = Files.newInputStream(own.cert())) {
-                    cert = x509.generateCertificate(in);
-                }
-                final String base64 = Files.readString(own.key()).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-                final PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder()
-                    .decode(base64)));
-                keys.setKeyEntry("client", key, new char[0], new Certificate[] {cert});
-                final KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                kmf.init(keys, new char[0]);
-                final SSLContext context = SSLContext.getInstance("TLS");
-                context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-                clientSockets = context.getSocketFactory();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("cannot build the test's TLS client: " + e, e);
-            }
+            clientSockets = clientSockets(issue("testkit-client", 30, KeyForm.PKCS8));
         }
         return clientSockets;
+    }
+
+    /**
+     * TLS that trusts this CA and shows {@code client}, a certificate it issued with a PKCS#8 key
+     * ({@link KeyForm#PKCS8}), built with the JDK alone, as an application would.
+     */
+    public SSLSocketFactory clientSockets(Issued client) {
+        try {
+            final CertificateFactory x509 = CertificateFactory.getInstance("X.509");
+            final KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+            trust.load(null, null);
+            try (InputStream in = Files.newInputStream(caCert)) {
+                trust.setCertificateEntry("ca", x509.generateCertificate(in));
+            }
+            final TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            final KeyStore keys = KeyStore.getInstance(KeyStore.getDefaultType());
+            keys.load(null, null);
+            final Certificate cert;
+            try (InputStream in = Files.newInputStream(client.cert())) {
+                cert = x509.generateCertificate(in);
+            }
+            final String base64 = Files.readString(client.key()).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+            final PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder()
+                .decode(base64)));
+            keys.setKeyEntry("client", key, new char[0], new Certificate[] {cert});
+            final KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(keys, new char[0]);
+            final SSLContext context = SSLContext.getInstance("TLS");
+            context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+            return context.getSocketFactory();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build a TLS client for " + client.cert() + ": " + e, e);
+        }
     }
 
     /**
