@@ -158,8 +158,8 @@ public final class RdbReader {
         switch (opcode) {
             case OPCODE_SELECTDB -> db = prim.loadLen("SELECTDB");
             case OPCODE_RESIZEDB -> {
-                prim.loadLen("RESIZEDB db size");
-                prim.loadLen("RESIZEDB expires size");
+                final long dbSize = prim.loadLen("RESIZEDB db size");
+                visitor.onResizeDb(db, dbSize, prim.loadLen("RESIZEDB expires size"));
             }
             case OPCODE_AUX -> {
                 final int keyLength = prim.loadKey("AUX key");

@@ -16,6 +16,13 @@ public interface RdbVisitor {
     }
 
     /**
+     * A RESIZEDB record (RDB 7 on): how many keys, and keys with an expiry, the writer said db
+     * {@code db} holds; a loader sizes its tables from it. Also given to {@link #onRecord}.
+     */
+    default void onResizeDb(long db, long dbSize, long expiresSize) {
+    }
+
+    /**
      * A record that is not a key (AUX, SELECTDB, RESIZEDB, MODULE_AUX, FUNCTION2,
      * FUNCTION_PRE_GA, SLOT_INFO, Valkey's SLOT_IMPORT), with its raw bytes, opcode included.
      */

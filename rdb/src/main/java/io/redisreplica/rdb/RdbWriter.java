@@ -141,13 +141,31 @@ public final class RdbWriter implements RdbSink {
         }
     }
 
-    /** Writes {@code SELECTDB db} unless the last one written was for the same db. */
-    public void selectDb(long db) {
-        if (db != currentDb) {
-            writeByte(OPCODE_SELECTDB);
-            writeLength(db);
-            currentDb = db;
+    /**
+     * Writes {@code SELECTDB db} unless the last one written was for the same db.
+     *
+     * @return whether it wrote one
+     */
+    public boolean selectDb(long db) {
+        if (db == currentDb) {
+            return false;
         }
+        writeByte(OPCODE_SELECTDB);
+        writeLength(db);
+        currentDb = db;
+        return true;
+    }
+
+    /**
+     * Writes {@code RESIZEDB}: the keys, and keys with an expiry, of the db just selected, as
+     * rdbSaveDb writes them after {@code SELECTDB}. Redis sizes the db's tables from it before it
+     * loads the db's keys (a hint: without one, or with one too small, its tables grow and rehash
+     * as the keys arrive; one too large, it shrinks them later).
+     */
+    public void resizeDb(long dbSize, long expiresSize) {
+        writeByte(OPCODE_RESIZEDB);
+        writeLength(dbSize);
+        writeLength(expiresSize);
     }
 
     void entryWritten() {

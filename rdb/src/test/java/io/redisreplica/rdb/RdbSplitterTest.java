@@ -69,6 +69,51 @@ class RdbSplitterTest {
         }
     }
 
+    /** Each db's RESIZEDB sizes ({keys, expires}; a db in several sections may have several), and the dbs it selects. */
+    private static Map<Long, java.util.Set<List<Long>>> resizes(InputStream in, java.util.Set<Long> selected) {
+        final Map<Long, java.util.Set<List<Long>>> sizes = new HashMap<>();
+        new RdbReader().read(in, new RdbVisitor() {
+            @Override
+            public void onSelectDb(long db) {
+                selected.add(db);
+            }
+
+            @Override
+            public void onResizeDb(long db, long dbSize, long expiresSize) {
+                sizes.computeIfAbsent(db, d -> new java.util.HashSet<>()).add(List.of(dbSize, expiresSize));
+            }
+        });
+        return sizes;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("readable")
+    void shouldGiveEachShardAnEvenShareOfTheInputsResizeDbForEveryDbItSelects(String path, RdbCorpus.Entry file) throws IOException {
+        final Map<Long, java.util.Set<List<Long>>> input;
+        try (InputStream in = Files.newInputStream(file.file())) {
+            input = resizes(in, new java.util.HashSet<>());
+        }
+        final List<byte[]> outputs = splitInto(file, 0, null);
+        for (int i = 0; i < outputs.size(); i++) {
+            final java.util.Set<Long> selected = new java.util.HashSet<>();
+            final Map<Long, java.util.Set<List<Long>>> output = resizes(new java.io.ByteArrayInputStream(outputs.get(i)), selected);
+            for (long db : selected) {
+                final String where = path + ": shard " + i + " db " + db;
+                if (!input.containsKey(db)) {
+                    assertEquals(null, output.get(db), where + ": no RESIZEDB where the input had none");
+                    continue;
+                }
+                // Redis sizes its tables from it before the db's keys arrive: a third of one of the input's, rounded up
+                final java.util.Set<List<Long>> shares = new java.util.HashSet<>();
+                for (List<Long> in : input.get(db)) {
+                    shares.add(List.of((in.get(0) + 2) / 3, (in.get(1) + 2) / 3));
+                }
+                assertTrue(output.containsKey(db), where + ": a RESIZEDB");
+                assertTrue(shares.containsAll(output.get(db)), where + ": " + output.get(db) + " among " + shares);
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("readable")
     void shouldWriteTheSameShardBytesThroughBufferedWritersOfAnySize(String path, RdbCorpus.Entry file) throws IOException {
