@@ -9,6 +9,8 @@
 # bench-results/rdb-split.txt. Needs ~3x the RDB size free in BENCH_DIR; the dataset is reused by the
 # next run with the same STRINGS, VALUE_SIZE and COLLECTIONS. BEFORE_CP=classpath of an older build
 # (its RdbSplitBench and jars) splits the same file too, before each run of this build's.
+# SHARD_LOAD=1 also has redis-server load shard 0 of each split (its own "DB loaded from disk"):
+# what a shard replica pays after the transfer, against a quarter of the whole file's load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STRINGS=${STRINGS:-9000000}
@@ -33,6 +35,15 @@ start() { redis-server --port "$port" --bind 127.0.0.1 --dir "$work" --save "" -
   --enable-debug-command yes --daemonize yes --logfile "$@"; }
 wait_ready() { until cli ping 2>/dev/null | grep -q PONG; do sleep 0.2; done; }
 stop() { cli shutdown nosave >/dev/null 2>&1 || true; sleep 0.5; }
+shard_load() { # label
+  [ "${SHARD_LOAD:-0}" = 1 ] || return 0
+  rm -f "$work/shard-load.log"
+  redis-server --port "$port" --bind 127.0.0.1 --dir "$work/out" --dbfilename shard0.rdb --save "" --appendonly no \
+    --daemonize yes --logfile "$work/shard-load.log"; wait_ready
+  until grep -q "DB loaded from disk" "$work/shard-load.log"; do sleep 0.2; done
+  echo "$1 shard 0 load: $(grep -o 'DB loaded from disk: [0-9.]* seconds' "$work/shard-load.log"), keys: $(cli dbsize)"
+  stop
+}
 
 if [ ! -f "$work/dump.rdb" ]; then
   echo "generating: $STRINGS strings of $VALUE_SIZE bytes + $COLLECTIONS each of hash/list/set/zset"
@@ -66,8 +77,10 @@ keys_line=""
     if [ -n "${BEFORE_CP:-}" ]; then
       rm -rf "$work/out"; echo -n "before: "
       java -Xmx256m -XX:+UseParallelGC -cp "$BEFORE_CP" io.redisreplica.bench.RdbSplitBench "$work/dump.rdb" "$work/out" "$SHARDS"
+      shard_load before
     fi
     rm -rf "$work/out"
     java -Xmx256m -XX:+UseParallelGC -cp "$cp" io.redisreplica.bench.RdbSplitBench "$work/dump.rdb" "$work/out" "$SHARDS"
+    shard_load after
   done
 } 2>&1 | tee -a "$out"
