@@ -93,13 +93,7 @@ final class FullSync {
                 LOG.info("full sync: {} MB of RDB split", at >> 20);
             });
             final long[] lastFlush = {System.nanoTime()};
-            // compiles the split while the master makes its RDB; the first key stops it
-            final SplitWarmup[] warmup = {SplitWarmup.startOnce(shardMap, shards.size())};
             split = splitter.splitTransfer(in, writers, (db, key, len) -> {
-                if (warmup[0] != null) {
-                    warmup[0].cancel();
-                    warmup[0] = null;
-                }
                 // a shard that gets few keys fills its buffer slowly: what it holds reaches the disk, and the
                 // replicas streaming it, at least once a second, within their repl-timeout (no newline can
                 // keep a link alive once the $EOF: transfer has begun)
