@@ -206,7 +206,11 @@ public final class RdbSplitter {
          * A shard that gets fewer keys has its tables shrunk by Redis's cron; more, they grow from there.
          */
         private void select(RdbWriter out, long db) {
-            if (out.selectDb(db) && db == resizeDb) {
+            if (out.currentDb() == db) {
+                return;
+            }
+            out.selectDb(db);
+            if (db == resizeDb) {
                 final int n = outputs.size();
                 out.resizeDb((resizeKeys + n - 1) / n, (resizeExpires + n - 1) / n);
             }

@@ -141,19 +141,18 @@ public final class RdbWriter implements RdbSink {
         }
     }
 
-    /**
-     * Writes {@code SELECTDB db} unless the last one written was for the same db.
-     *
-     * @return whether it wrote one
-     */
-    public boolean selectDb(long db) {
-        if (db == currentDb) {
-            return false;
+    /** Writes {@code SELECTDB db} unless the last one written was for the same db. */
+    public void selectDb(long db) {
+        if (db != currentDb) {
+            writeByte(OPCODE_SELECTDB);
+            writeLength(db);
+            currentDb = db;
         }
-        writeByte(OPCODE_SELECTDB);
-        writeLength(db);
-        currentDb = db;
-        return true;
+    }
+
+    /** The db of the last {@code SELECTDB} written, or -1 before any. */
+    public long currentDb() {
+        return currentDb;
     }
 
     /**
