@@ -34,6 +34,11 @@ public record ReplicaStatus(String address, int port, int listeningPort, State s
          * acknowledges again.
          */
         PAUSED,
+        /**
+         * Refused by the {@link ReplicaPolicy} (held before its refusal), or dropped by it after
+         * its failure; the connection ends.
+         */
+        DROPPED,
         /** The connection ended. */
         CLOSED
     }

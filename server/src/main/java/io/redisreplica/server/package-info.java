@@ -13,7 +13,10 @@
  * holds, then the stream at their own pace. {@link io.redisreplica.server.ReplicaStatus} shows
  * each replica (address, listening port, acknowledged offset, lag); a
  * {@link io.redisreplica.server.ConnectionType} serves them over TLS;
- * {@link io.redisreplica.server.ServerListener} hears every error and every sync.
+ * {@link io.redisreplica.server.ServerListener} hears every error and every sync; a
+ * {@link io.redisreplica.server.ReplicaPolicy} admits each sync and hears of each replica's failure
+ * ({@link io.redisreplica.server.DropPolicy} drops one that keeps failing, holds its reconnects
+ * and later resyncs it in full).
  *
  * <p>This package is the API; {@code io.redisreplica.server.spi} holds the building blocks a
  * master of one's own (the router's virtual masters) shares with it; {@code io.redisreplica.server.impl}

@@ -20,6 +20,7 @@ import io.redisreplica.router.support.Agent;
 import io.redisreplica.router.support.DistinctErrors;
 import io.redisreplica.router.support.ErrorHandler;
 import io.redisreplica.router.tls.SocketFactory;
+import io.redisreplica.server.ReplicaPolicy;
 import io.redisreplica.server.spi.AckReader;
 import io.redisreplica.server.spi.ClientGuard;
 import io.redisreplica.server.spi.ReplicaHandshake;
@@ -120,14 +121,18 @@ public final class ReplicaSession extends Agent {
         this.twinStreams = test;
     }
 
-    /** Counts a failure for the drop policy, unless the identity's real replica streams meanwhile (see {@link #twinStreams}). */
-    private void failed(String why) {
+    /**
+     * Counts a failure for the drop policy, unless the identity's real replica streams meanwhile (see {@link #twinStreams}).
+     *
+     * @return whether the policy dropped the replica
+     */
+    private boolean failed(String why) {
         if (twinStreams.test(this)) {
             guard.protocolFailed(socket.getInetAddress().getHostAddress(), "claimed to be replica " + identity()
                 + ", which streams on another connection: " + SafeText.of(why));
-            return;
+            return false;
         }
-        policy.failed(shard.name(), identity(), why);
+        return policy.failed(identity(), why);
     }
 
     /** REPLCONF ACKs ignored because they were negative or beyond what was sent. */
@@ -258,8 +263,7 @@ public final class ReplicaSession extends Agent {
             }
             state(State.STOPPED, e.toString());
             if (was == State.FULL_SYNC && !(e instanceof SnapshotStream.Abandoned)) { // a failed split is not the replica's failure
-                failed(was + ": " + e);
-                if (policy.dropped(identity())) {
+                if (failed(was + ": " + e)) {
                     state(State.DROPPED, "failure policy");
                 }
             }
@@ -282,10 +286,10 @@ public final class ReplicaSession extends Agent {
     private void sync(ReplicaHandshake.Sync sync, InputStream in, OutputStream out) throws IOException {
         final boolean psync = sync.replid() != null;
         final boolean rdbOnly = handshake.rdbOnly();
-        final String refusal = rdbOnly ? null : policy.refusal(identity());
         // a drop that expired is taken (once) only by a replica that is let in
-        final boolean forceFull = !rdbOnly && refusal == null && policy.takeFullResync(identity());
-        final SyncDecision.Request request = new SyncDecision.Request(sync.replid(), sync.offset(), rdbOnly, refusal, forceFull,
+        final ReplicaPolicy.Admission admission = rdbOnly ? ReplicaPolicy.Admission.ALLOW : policy.admit(identity());
+        final String refusal = admission.refused() ? "-" + admission.refusal() + "\r\n" : null;
+        final SyncDecision.Request request = new SyncDecision.Request(sync.replid(), sync.offset(), rdbOnly, refusal, admission.fullResync(),
             socket.getLocalAddress().getHostAddress() + " " + socket.getLocalPort(), handshake.capaEof());
         if (rdbOnly) {
             state(State.FULL_SYNC, "rdb-only: checking the snapshot is current");
@@ -326,7 +330,7 @@ public final class ReplicaSession extends Agent {
                     case REFUSE_DROPPED -> {
                         // held before the answer: a refused replica reconnects at once, and would otherwise do
                         // so hundreds of times a second for the whole drop time
-                        pause(policy.refusalHoldMillis(identity()));
+                        pause(admission.holdMillis());
                         write(out, decision.reply());
                         out.flush();
                         state = State.DROPPED;

@@ -17,7 +17,7 @@
  * shard's journal, written by the server SPI's {@link io.redisreplica.server.spi.StreamWriter}), while its
  * {@link io.redisreplica.server.spi.AckReader} (the server module's) publishes the acknowledged offset and
  * {@link io.redisreplica.router.downstream.ReplicaLag} samples its lag from the shard's commit clock;
- * {@link io.redisreplica.router.downstream.ReplicaPolicy} drops a replica that keeps failing and
+ * the server API's {@link io.redisreplica.server.DropPolicy} drops a replica that keeps failing and
  * holds a refused one before its error. {@link io.redisreplica.router.downstream.Followers} are
  * the receivers that are not replicas: each {@code replay --follow} that reports the offset its
  * target applied on the admin port; retention holds the journal for them for

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import io.redisreplica.resp.RespProtocolException;
 import io.redisreplica.server.JournalCursor;
+import io.redisreplica.server.ReplicaPolicy;
 import io.redisreplica.server.ReplicaStatus;
 import io.redisreplica.server.ReplicaStatus.State;
 import io.redisreplica.server.Snapshot;
@@ -28,9 +29,15 @@ import io.redisreplica.server.spi.SyncDecision;
  * or a wait with newlines while the source has no usable snapshot, or the snapshot alone for
  * rdb-only), then the SPI's {@link StreamWriter} at
  * the replica's own pace while its {@link AckReader} publishes the acknowledged offset. A stalled
- * replica costs its cursor's position, not memory.
+ * replica costs its cursor's position, not memory. The context's {@link ReplicaPolicy} admits each
+ * sync (a refusal is held, then answered) and hears of the replica's failures: its link ending in
+ * FULL_SYNC, or its close after the whole snapshot without an ACK of it (it could not load it).
  *
  * <p>{@link #state} is written by this thread only; others read {@link #status()}.
+ *
+ * <p>Over 300 lines: the one switch over the decision's outcomes stays beside the single state it
+ * writes and the end that judges it (a failure of the replica's or not); the handshake, the
+ * decision, the snapshot, the stream, the ACKs and the policy's calls are each elsewhere.
  */
 final class ReplicaSession extends Agent {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaSession.class);
@@ -53,6 +60,10 @@ final class ReplicaSession extends Agent {
     private volatile AckReader acks;
     /** After a diskless-framed transfer nothing may follow until the replica ACKs: the mark must be the last bytes it read. */
     private boolean awaitFirstAck;
+    /** The offset of the snapshot sent to a PSYNC replica, -1 for none: until it acknowledges it, it has not loaded it. */
+    private long snapshotSentAt = -1;
+    /** The session ended by the server's or the source's doing (a new history, a source failure): no failure of the replica's. */
+    private boolean endedByServer;
 
     ReplicaSession(Sessions server, Socket socket, Runnable ended) {
         super("replica-" + socket.getInetAddress().getHostAddress() + ":" + socket.getPort(), server.errors(), JOIN_MILLIS);
@@ -80,6 +91,23 @@ final class ReplicaSession extends Agent {
         return state;
     }
 
+    /** The replica's IP address. */
+    String address() {
+        return socket.getInetAddress().getHostAddress();
+    }
+
+    /** How the policy knows this replica across connections: {@code ip:listening-port}, as {@link ReplicaStatus#name()}. */
+    String identity() {
+        final int port = handshake.listeningPort();
+        return socket.getInetAddress().getHostAddress() + ":" + (port > 0 ? port : socket.getPort());
+    }
+
+    /** Whether this session streams (not paused) as replica {@code identity}: then another connection that claims it is not it. */
+    boolean streamsAs(String identity) {
+        final AckReader a = acks;
+        return state == State.STREAMING && (a == null || !a.stalled()) && identity().equals(identity);
+    }
+
     private void state(State next, String reason) {
         LOG.info("replica {}: {} -> {} ({})", peer, state, next, reason);
         state = next;
@@ -102,9 +130,17 @@ final class ReplicaSession extends Agent {
         } finally {
             final AckReader a = acks;
             if (a != null) {
-                a.close();
+                a.close(); // joined: its last ACK is in before the check below
             }
-            state = State.CLOSED;
+            // a replica that got the whole snapshot and went without acknowledging it most likely
+            // could not load it (an older RDB version, a full disk): a failure, as one mid-snapshot
+            if (snapshotSentAt >= 0 && (a == null || a.ackedOffset() < snapshotSentAt) && state != State.DROPPED && !endedByServer
+                && !closing()) {
+                server.failed(this, "closed after its snapshot without acknowledging it (could it load it?)");
+            }
+            if (state != State.DROPPED) {
+                state = State.CLOSED;
+            }
             ended.run();
         }
     }
@@ -133,6 +169,7 @@ final class ReplicaSession extends Agent {
             socket.setSoTimeout(0);
             sync(sync, in, new BufferedOutputStream(io.getOutputStream(), 64 * 1024));
         } catch (SourceFailure e) {
+            endedByServer = true;
             server.errors().handled(name(), e);
         } catch (IOException | RuntimeException e) {
             if (closing()) {
@@ -143,9 +180,13 @@ final class ReplicaSession extends Agent {
                 server.guard().protocolFailed(socket.getInetAddress().getHostAddress(), "closed in the handshake: " + (e instanceof SSLException
                     ? "TLS: " + SafeText.of(server.context().connectionType().reason(e)) : SafeText.of(e.toString())));
             } else if (e instanceof StreamWriter.HistoryEnded) {
+                endedByServer = true;
                 LOG.info("replica {}: {}", peer, e.getMessage());
             } else if (e instanceof IOException) {
                 LOG.info("replica {}: the link ended in {} at offset {}: {}", peer, state, sentOffset, e.toString());
+                if (state == State.FULL_SYNC && server.failed(this, State.FULL_SYNC + ": " + e)) {
+                    state(State.DROPPED, "failure policy");
+                }
             } else {
                 server.errors().handled(name(), e); // a fault of this code, not of the replica's link
             }
@@ -156,7 +197,13 @@ final class ReplicaSession extends Agent {
 
     private void sync(ReplicaHandshake.Sync sync, InputStream in, OutputStream out) throws IOException, InterruptedException {
         final boolean psync = sync.replid() != null;
-        SyncDecision.Request request = new SyncDecision.Request(sync.replid(), sync.offset(), handshake.rdbOnly(), null, false,
+        // an rdb-only client syncs nothing: the policy neither admits nor counts it
+        final ReplicaPolicy.Admission admission = handshake.rdbOnly() ? ReplicaPolicy.Admission.ALLOW : server.admit(this);
+        if (admission == null) {
+            return;
+        }
+        SyncDecision.Request request = new SyncDecision.Request(sync.replid(), sync.offset(), handshake.rdbOnly(),
+            admission.refused() ? "-" + admission.refusal() + "\r\n" : null, admission.fullResync(),
             socket.getLocalAddress().getHostAddress() + " " + socket.getLocalPort(), handshake.capaEof());
         final long deadline = System.currentTimeMillis() + server.context().snapshotWaitMillis();
         boolean toldWaiting = false;
@@ -179,6 +226,15 @@ final class ReplicaSession extends Agent {
                     out.write('\n');
                     out.flush();
                     Thread.sleep(WAIT_STEP_MILLIS);
+                }
+                case REFUSE_DROPPED -> {
+                    // held before the answer: a refused replica reconnects at once, and would otherwise do so
+                    // hundreds of times a second for the whole drop
+                    state(State.DROPPED, decision.reason());
+                    hold(admission.holdMillis());
+                    ReplicaHandshake.write(out, decision.reply());
+                    out.flush();
+                    return;
                 }
                 case REFUSE -> {
                     ReplicaHandshake.write(out, decision.reply());
@@ -204,7 +260,7 @@ final class ReplicaSession extends Agent {
                         request = new SyncDecision.Request(null, -1, false, null, false, request.self(), request.capaEof());
                     } // else the source moved between its offsets and the cursor: decided again
                 }
-                default -> throw new IllegalStateException("unhandled " + decision.action()); // no policy, no growing snapshot here
+                default -> throw new IllegalStateException("unhandled " + decision.action()); // no growing snapshot here
             }
         }
     }
@@ -245,6 +301,9 @@ final class ReplicaSession extends Agent {
                 out.flush();
                 awaitFirstAck = sent.eofMark();
                 sentOffset = from;
+                if (psync) {
+                    snapshotSentAt = from; // a SYNC replica never ACKs: its silence says nothing
+                }
                 server.countSync(false);
                 state(State.STREAMING, "snapshot of " + sent.bytes() + " bytes sent, streaming from offset " + from);
                 server.told(status(), false);
@@ -290,6 +349,14 @@ final class ReplicaSession extends Agent {
             StreamWriter.write(SourceFailure.marking(cursor), from, out, socket, sent -> sentOffset = sent);
         } finally {
             LOG.info("replica {}: stream ended at offset {}", peer, sentOffset);
+        }
+    }
+
+    /** Sleeps up to {@code millis} in steps, so a closing session does not wait it out. */
+    private void hold(long millis) throws InterruptedException {
+        final long until = System.currentTimeMillis() + millis;
+        while (!closing() && System.currentTimeMillis() < until) {
+            Thread.sleep(Math.min(100, Math.max(1, until - System.currentTimeMillis())));
         }
     }
 

@@ -12,7 +12,8 @@
  * and joins it) reporting to {@link io.redisreplica.server.impl.Errors}.
  *
  * <p>Adapted from the router's virtual master ({@code io.redisreplica.router.downstream}), without
- * what is the router's own (Chronicle journals, shards, the drop policy, snapshots still being split).
+ * what is the router's own (Chronicle journals, shards, snapshots still being split); the policy's
+ * calls are in {@code Sessions}.
  * Uses {@code io.redisreplica.server} and {@code io.redisreplica.server.spi}.
  */
 package io.redisreplica.server.impl;
