@@ -16,6 +16,7 @@ import io.redisreplica.server.JournalCursor;
 import io.redisreplica.server.ReplicaPolicy;
 import io.redisreplica.server.ReplicaStatus;
 import io.redisreplica.server.ReplicaStatus.State;
+import io.redisreplica.server.ReplicationSource;
 import io.redisreplica.server.Snapshot;
 import io.redisreplica.server.spi.AckReader;
 import io.redisreplica.server.spi.ReplicaHandshake;
@@ -266,18 +267,21 @@ final class ReplicaSession extends Agent {
     }
 
     /**
-     * Where the source is, for the decision; for rdb-only also where the first write after the
-     * snapshot starts (the keep-alives this server asked the source for make no snapshot stale).
+     * Where the source is, for the decision (its previous replid and whether its journal is
+     * damaged too); for rdb-only also where the first write after the snapshot starts (the
+     * keep-alives this server asked the source for make no snapshot stale).
      */
     private SyncDecision.Source position(Snapshot snapshot, boolean rdbOnly) throws SourceFailure {
-        final long first = source(() -> server.context().source().firstOffset());
-        final long end = source(() -> server.context().source().endOffset());
+        final ReplicationSource source = server.context().source();
+        final long first = source(source::firstOffset);
+        final long end = source(source::endOffset);
+        final boolean damaged = source(source::damaged);
         if (snapshot == null) {
-            return new SyncDecision.Source(NAME, null, -1, first, end, -1, null, -1, false, false);
+            return new SyncDecision.Source(NAME, null, -1, first, end, -1, null, -1, damaged, false);
         }
-        final long firstWrite = rdbOnly && end > snapshot.offset()
-            ? source(() -> server.context().source().firstWriteAfter(snapshot.offset())) : -1;
-        return new SyncDecision.Source(NAME, snapshot.replid(), snapshot.offset(), first, end, firstWrite, null, -1, false, false);
+        final long firstWrite = rdbOnly && end > snapshot.offset() ? source(() -> source.firstWriteAfter(snapshot.offset())) : -1;
+        return new SyncDecision.Source(NAME, snapshot.replid(), snapshot.offset(), first, end, firstWrite, source(source::previousReplid),
+            source(source::previousReplidEnd), damaged, false);
     }
 
     /** A CONTINUE or a full resync, then the stream; false when the source moved on before its cursor opened. */
