@@ -23,6 +23,17 @@ public interface ReplicationSource {
     /** The snapshot a full resync sends now, or null while there is none (a replica waits, as for a master preparing its RDB). */
     Snapshot snapshot() throws IOException;
 
+    /**
+     * The next snapshot while it is being written, or null (the default): while there is one, a
+     * replica that would wait or resync in full takes it instead (streamed as it grows to one
+     * that announced {@code capa eof}, after a wait for the whole file to one that did not), as
+     * the snapshot there is (if any) is about to be replaced. Complete it only once
+     * {@link #snapshot()} is it (see {@link GrowingSnapshot}).
+     */
+    default GrowingSnapshot growingSnapshot() throws IOException {
+        return null;
+    }
+
     /** The offset of the first byte the journal still holds: a replica behind it needs a full resync. */
     long firstOffset();
 

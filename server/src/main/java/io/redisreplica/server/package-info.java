@@ -6,7 +6,9 @@
  * {@link io.redisreplica.server.Snapshot} a full resync sends (an RDB file or stream, with its
  * replication id and offset) and the command journal after it, read through a
  * {@link io.redisreplica.server.JournalCursor} per replica. {@link io.redisreplica.server.ReplicationBacklog}
- * is a ready in-memory source (Redis's own backlog: the application appends RESP commands).
+ * is a ready in-memory source (Redis's own backlog: the application appends RESP commands). A
+ * source may also offer its next snapshot while it is written, a
+ * {@link io.redisreplica.server.GrowingSnapshot}, which replicas load as it grows.
  * {@link io.redisreplica.server.ReplicationServer#start} with a
  * {@link io.redisreplica.server.ServerContext} listens; replicas that run {@code REPLICAOF} get
  * {@code +FULLRESYNC} with the snapshot, or {@code +CONTINUE} from an offset the source still

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.redisreplica.resp.RespProtocolException;
+import io.redisreplica.server.GrowingSnapshot;
 import io.redisreplica.server.JournalCursor;
 import io.redisreplica.server.ReplicaPolicy;
 import io.redisreplica.server.ReplicaStatus;
@@ -26,9 +27,9 @@ import io.redisreplica.server.spi.SyncDecision;
 
 /**
  * One replica, on a thread of its own: the {@link ReplicaHandshake}, the SPI's {@link SyncDecision}
- * on its SYNC/PSYNC ({@code +CONTINUE}, or {@code +FULLRESYNC} with the {@link SnapshotTransfer},
- * or a wait with newlines while the source has no usable snapshot, or the snapshot alone for
- * rdb-only), then the SPI's {@link StreamWriter} at
+ * on its SYNC/PSYNC ({@code +CONTINUE}, or {@code +FULLRESYNC} with the {@link SnapshotTransfer}, or
+ * the {@link SnapshotStream} of the source's growing snapshot, or a wait with newlines while the
+ * source has no usable snapshot, or the snapshot alone for rdb-only), then the SPI's {@link StreamWriter} at
  * the replica's own pace while its {@link AckReader} publishes the acknowledged offset. A stalled
  * replica costs its cursor's position, not memory. The context's {@link ReplicaPolicy} admits each
  * sync (a refusal is held, then answered) and hears of the replica's failures: its link ending in
@@ -180,12 +181,15 @@ final class ReplicaSession extends Agent {
                 // garbage or a timeout before a valid PSYNC counts against the address only
                 server.guard().protocolFailed(socket.getInetAddress().getHostAddress(), "closed in the handshake: " + (e instanceof SSLException
                     ? "TLS: " + SafeText.of(server.context().connectionType().reason(e)) : SafeText.of(e.toString())));
+            } else if (e instanceof SnapshotStream.Abandoned) {
+                endedByServer = true; // the source gave it up: not the replica's failure
+                LOG.info("replica {}: {}", peer, e.getMessage());
             } else if (e instanceof StreamWriter.HistoryEnded) {
                 endedByServer = true;
                 LOG.info("replica {}: {}", peer, e.getMessage());
             } else if (e instanceof IOException) {
                 LOG.info("replica {}: the link ended in {} at offset {}: {}", peer, state, sentOffset, e.toString());
-                if (state == State.FULL_SYNC && server.failed(this, State.FULL_SYNC + ": " + e)) {
+                if (state == State.FULL_SYNC && !endedByServer && server.failed(this, State.FULL_SYNC + ": " + e)) {
                     state(State.DROPPED, "failure policy");
                 }
             } else {
@@ -210,7 +214,8 @@ final class ReplicaSession extends Agent {
         boolean toldWaiting = false;
         while (true) {
             final Snapshot snapshot = source(() -> server.context().source().snapshot());
-            final SyncDecision decision = SyncDecision.decide(request, position(snapshot, request.rdbOnly()));
+            final GrowingSnapshot growing = source(() -> server.context().source().growingSnapshot());
+            final SyncDecision decision = SyncDecision.decide(request, position(snapshot, growing, request.rdbOnly()));
             switch (decision.action()) {
                 case WAIT_FOR_SNAPSHOT -> {
                     if (!toldWaiting) {
@@ -261,7 +266,13 @@ final class ReplicaSession extends Agent {
                         request = new SyncDecision.Request(null, -1, false, null, false, request.self(), request.capaEof());
                     } // else the source moved between its offsets and the cursor: decided again
                 }
-                default -> throw new IllegalStateException("unhandled " + decision.action()); // no growing snapshot here
+                case STREAM_SNAPSHOT -> {
+                    if (growing.state() == GrowingSnapshot.State.GROWING) {
+                        streamSnapshot(growing, decision, psync, sync, in, out);
+                        return;
+                    } // complete (or abandoned) since: decided again on the source as it is now
+                }
+                default -> throw new IllegalStateException("unhandled " + decision.action());
             }
         }
     }
@@ -271,17 +282,18 @@ final class ReplicaSession extends Agent {
      * damaged too); for rdb-only also where the first write after the snapshot starts (the
      * keep-alives this server asked the source for make no snapshot stale).
      */
-    private SyncDecision.Source position(Snapshot snapshot, boolean rdbOnly) throws SourceFailure {
+    private SyncDecision.Source position(Snapshot snapshot, GrowingSnapshot next, boolean rdbOnly) throws SourceFailure {
         final ReplicationSource source = server.context().source();
         final long first = source(source::firstOffset);
         final long end = source(source::endOffset);
         final boolean damaged = source(source::damaged);
+        final boolean growing = next != null && next.state() == GrowingSnapshot.State.GROWING;
         if (snapshot == null) {
-            return new SyncDecision.Source(NAME, null, -1, first, end, -1, null, -1, damaged, false);
+            return new SyncDecision.Source(NAME, null, -1, first, end, -1, null, -1, damaged, growing);
         }
         final long firstWrite = rdbOnly && end > snapshot.offset() ? source(() -> source.firstWriteAfter(snapshot.offset())) : -1;
         return new SyncDecision.Source(NAME, snapshot.replid(), snapshot.offset(), first, end, firstWrite, source(source::previousReplid),
-            source(source::previousReplidEnd), damaged, false);
+            source(source::previousReplidEnd), damaged, growing);
     }
 
     /** A CONTINUE or a full resync, then the stream; false when the source moved on before its cursor opened. */
@@ -314,6 +326,37 @@ final class ReplicaSession extends Agent {
             }
             stream(cursor, from, in, sync.rest(), out, psync);
             return true;
+        }
+    }
+
+    /**
+     * A full resync from the source's next snapshot as it is written; once complete, and the source
+     * in its history with a cursor at its offset, the end mark, then the stream. Without them the
+     * connection ends before the mark: the replica discards the transfer and syncs again.
+     */
+    private void streamSnapshot(GrowingSnapshot growing, SyncDecision decision, boolean psync, ReplicaHandshake.Sync sync,
+        InputStream in, OutputStream out) throws IOException, InterruptedException {
+        state(State.FULL_SYNC, decision.reason());
+        final SnapshotStream.Streamed sent = SnapshotStream.send(growing, psync, out, this::closing);
+        final long from = growing.offset();
+        try (JournalCursor cursor = source(() -> server.context().source().cursor(from))) {
+            final Snapshot now = source(() -> server.context().source().snapshot());
+            if (cursor == null || now == null || !now.replid().equals(growing.replid()) || now.offset() != from) {
+                endedByServer = true;
+                throw new IOException("the growing snapshot " + growing.replid() + " completed, but the source is not in its history at offset "
+                    + from + " (its snapshot: " + now + "): ended before the mark, the replica syncs again");
+            }
+            ReplicaHandshake.write(out, sent.mark());
+            out.flush();
+            awaitFirstAck = true;
+            sentOffset = from;
+            if (psync) {
+                snapshotSentAt = from;
+            }
+            server.countSync(false);
+            state(State.STREAMING, "snapshot of " + sent.bytes() + " bytes streamed as it was written, streaming from offset " + from);
+            server.told(status(), false);
+            stream(cursor, from, in, sync.rest(), out, psync);
         }
     }
 
