@@ -14,12 +14,12 @@ import org.slf4j.LoggerFactory;
 import io.redisreplica.journal.JournalReader;
 import io.redisreplica.journal.SeekResult;
 import io.redisreplica.router.config.ClientLimits;
-import io.redisreplica.router.shard.GrowingSnapshot;
 import io.redisreplica.router.shard.ShardRuntime;
 import io.redisreplica.router.support.Agent;
 import io.redisreplica.router.support.DistinctErrors;
 import io.redisreplica.router.support.ErrorHandler;
 import io.redisreplica.router.tls.SocketFactory;
+import io.redisreplica.server.GrowingSnapshot;
 import io.redisreplica.server.ReplicaPolicy;
 import io.redisreplica.server.spi.AckReader;
 import io.redisreplica.server.spi.ClientGuard;
@@ -300,7 +300,8 @@ public final class ReplicaSession extends Agent {
             while (true) {
                 // the epoch before the replid: a new epoch after this read ends the stream (newEpoch writes replid, then epoch)
                 long epoch = shard.epoch();
-                final GrowingSnapshot growing = shard.growing();
+                final ShardRuntime.Next next = shard.next();
+                final GrowingSnapshot growing = next == null ? null : next.snapshot();
                 final SyncDecision.Source at = position(reader, rdbOnly, growing != null);
                 final SyncDecision decision = SyncDecision.decide(request, at);
                 switch (decision.action()) {
@@ -365,7 +366,7 @@ public final class ReplicaSession extends Agent {
                             continue; // done (or failed) since: decided again on the shard as it is now
                         }
                         streamSnapshot(growing, psync, reader, out, decision.reason());
-                        epoch = growing.epoch(); // complete: the shard is in the epoch it promised
+                        epoch = next.epoch(); // complete: the shard is in the epoch it promised
                     }
                     default -> throw new IllegalStateException("unhandled " + decision.action());
                 }
