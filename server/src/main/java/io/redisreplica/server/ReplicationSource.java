@@ -75,6 +75,17 @@ public interface ReplicationSource {
     }
 
     /**
+     * How long ago, in milliseconds, the first byte after {@code offset} was appended: the lag
+     * in time of a replica that acknowledged up to {@code offset} (0 when nothing follows it).
+     * The server samples it at the replicas' ACKs ({@link ReplicaStatus#lagMillis()},
+     * {@link ReplicaStatus#lagStats()}). -1 (the default) when the source keeps no append times:
+     * then a replica's lag shows in bytes and in the age of its last ACK only.
+     */
+    default double lagMillis(long offset) {
+        return -1;
+    }
+
+    /**
      * A cursor that reads the stream from {@code offset}, or null when the journal does not hold
      * that offset (as a command boundary: a replica always asks for one) in the current history.
      * The cursor belongs to the history current when it opens: when the source moves to a new one

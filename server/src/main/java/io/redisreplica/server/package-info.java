@@ -13,7 +13,8 @@
  * {@link io.redisreplica.server.ServerContext} listens; replicas that run {@code REPLICAOF} get
  * {@code +FULLRESYNC} with the snapshot, or {@code +CONTINUE} from an offset the source still
  * holds, then the stream at their own pace. {@link io.redisreplica.server.ReplicaStatus} shows
- * each replica (address, listening port, acknowledged offset, lag); a
+ * each replica (address, listening port, acknowledged offset, lag in bytes and, from a source that
+ * keeps append times, in milliseconds with its last minute as {@link io.redisreplica.server.LagStats}); a
  * {@link io.redisreplica.server.ConnectionType} serves them over TLS;
  * {@link io.redisreplica.server.ServerListener} hears every error and every sync; a
  * {@link io.redisreplica.server.ReplicaPolicy} admits each sync and hears of each replica's failure

@@ -20,6 +20,7 @@ import io.redisreplica.router.support.DistinctErrors;
 import io.redisreplica.router.support.ErrorHandler;
 import io.redisreplica.router.tls.SocketFactory;
 import io.redisreplica.server.GrowingSnapshot;
+import io.redisreplica.server.LagStats;
 import io.redisreplica.server.ReplicaPolicy;
 import io.redisreplica.server.spi.AckReader;
 import io.redisreplica.server.spi.ClientGuard;
@@ -169,9 +170,9 @@ public final class ReplicaSession extends Agent {
     }
 
     /** The lag sampled at each ACK over the last minute: p50, p99, max, and count and sum since streaming started. */
-    public LagWindow.Snapshot lagWindow() {
+    public LagStats lagWindow() {
         final ReplicaLag l = lag;
-        return l == null ? LagWindow.Snapshot.EMPTY : l.window();
+        return l == null ? LagStats.EMPTY : l.window();
     }
 
     /** The replica's IP address, as Redis lists it ({@code slaveN:ip=}). */

@@ -19,7 +19,8 @@ import io.redisreplica.server.Snapshot;
  * with the shard's replid and offset (none before the first full sync); the journal is read
  * through a {@link ShardJournalCursor} from an entry boundary (no cursor elsewhere, so a PSYNC
  * inside an entry in pieces resyncs in full, as the virtual master answers it); the previous
- * replid after a cut-back, journal damage and the snapshot being split are the shard's own. The
+ * replid after a cut-back, journal damage, the snapshot being split and the lag in time (the
+ * commit clock's) are the shard's own. The
  * keep-alives are the master's PINGs in the journal: the source appends none of its own.
  *
  * <p>A new epoch may land between a session's look at the snapshot and its transfer: the file is
@@ -91,6 +92,12 @@ public final class ShardSource implements ReplicationSource {
     @Override
     public boolean damaged() {
         return shard.journalDamagedInThisEpoch();
+    }
+
+    /** From the shard's commit clock, as the virtual master's lag figures. */
+    @Override
+    public double lagMillis(long offset) {
+        return shard.commits().lagMillis(offset, System.nanoTime());
     }
 
     @Override

@@ -129,6 +129,8 @@ class ShardSourceIntegrationTest {
                 assertEquals(growing.replid(), field(r, "master_replid"));
             }
             assertEquals(null, get(replica, "a:first:0"), "the old epoch's keys are gone: it resynced in full");
+            Await.until("their lag sampled from the shard's commit clock", () -> server.replicas().size() == 2
+                && server.replicas().stream().allMatch(r -> r.lagMillis() >= 0 && r.lagStats().count() > 0), 30_000);
         }
     }
 

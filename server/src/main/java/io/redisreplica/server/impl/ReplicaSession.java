@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import io.redisreplica.resp.RespProtocolException;
 import io.redisreplica.server.GrowingSnapshot;
 import io.redisreplica.server.JournalCursor;
+import io.redisreplica.server.LagStats;
 import io.redisreplica.server.ReplicaPolicy;
 import io.redisreplica.server.ReplicaStatus;
 import io.redisreplica.server.ReplicaStatus.State;
@@ -60,6 +61,8 @@ final class ReplicaSession extends Agent {
     private volatile State state = State.HANDSHAKE;
     private volatile long sentOffset = -1;
     private volatile AckReader acks;
+    /** The lag its ACK reader samples; null before the stream starts. */
+    private volatile ReplicaLag lag;
     /** After a diskless-framed transfer nothing may follow until the replica ACKs: the mark must be the last bytes it read. */
     private boolean awaitFirstAck;
     /** The offset of the snapshot sent to a PSYNC replica, -1 for none: until it acknowledges it, it has not loaded it. */
@@ -78,6 +81,7 @@ final class ReplicaSession extends Agent {
 
     ReplicaStatus status() {
         final AckReader a = acks;
+        final ReplicaLag l = lag;
         State s = state;
         if (s == State.STREAMING && a != null && a.stalled()) {
             s = State.PAUSED;
@@ -86,7 +90,8 @@ final class ReplicaSession extends Agent {
         final long ackAt = a == null ? -1 : a.lastAckAt();
         return new ReplicaStatus(socket.getInetAddress().getHostAddress(), socket.getPort(), handshake.listeningPort(), s, sentOffset, acked,
             acked < 0 ? -1 : Math.max(0, server.context().source().endOffset() - acked),
-            ackAt < 0 ? -1 : System.currentTimeMillis() - ackAt, a == null ? 0 : a.badAcks());
+            ackAt < 0 ? -1 : System.currentTimeMillis() - ackAt, a == null ? 0 : a.badAcks(), l == null ? -1 : l.millis(),
+            l == null ? LagStats.EMPTY : l.stats());
     }
 
     State state() {
@@ -377,8 +382,10 @@ final class ReplicaSession extends Agent {
      */
     private void stream(JournalCursor cursor, long from, InputStream in, byte[] rest, OutputStream out, boolean psync)
         throws IOException, InterruptedException {
+        final ReplicaLag l = new ReplicaLag(server.context().source(), server.errors(), name());
+        lag = l;
         final AckReader a = new AckReader("acks-" + peer, errors()::fatal, "replica " + peer, socket, in, rest, () -> sentOffset,
-            () -> server.context().source().endOffset()).listener(server.ackListener(peer));
+            () -> server.context().source().endOffset()).listener(server.ackListener(peer, l));
         if (psync) {
             // the server's rule: a replica stopped before its first ACK pauses all the same
             a.stallMillis(server.context().stallMillis()).replTimeoutMillis(server.context().replTimeoutMillis()).stallBeforeFirstAck(from);

@@ -88,11 +88,17 @@ public final class Sessions implements HandshakeHost, AcceptLoop.Connections {
     }
 
     /**
-     * What the ACK reader of replica {@code peer} reports to: a reset link ends its session
-     * quietly, as the stream's own failure does; anything else is a fault, reported.
+     * What the ACK reader of replica {@code peer} reports to: its samples to its {@code lag}; a
+     * reset link ends its session quietly, as the stream's own failure does; anything else is a
+     * fault, reported.
      */
-    AckReader.Listener ackListener(String peer) {
+    AckReader.Listener ackListener(String peer, ReplicaLag lag) {
         return new AckReader.Listener() {
+            @Override
+            public void sampled(long ackedOffset) {
+                lag.sampled(ackedOffset);
+            }
+
             @Override
             public void readFailed(String what, Exception error) {
                 if (error instanceof IOException) {
