@@ -23,7 +23,6 @@ import io.redisreplica.router.config.Plugins;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.config.SinkConfig;
 import io.redisreplica.router.downstream.Followers;
-import io.redisreplica.router.downstream.ReplicaPolicy;
 import io.redisreplica.router.downstream.ReplicaSession;
 import io.redisreplica.router.downstream.VirtualMaster;
 import io.redisreplica.router.routing.CrossShardPolicy;
@@ -39,6 +38,7 @@ import io.redisreplica.router.support.ErrorHandler;
 import io.redisreplica.router.tls.SocketFactory;
 import io.redisreplica.router.tls.TlsContexts;
 import io.redisreplica.router.upstream.UpstreamLink;
+import io.redisreplica.server.DropPolicy;
 
 /**
  * The whole router: the journal, one {@link ShardRuntime} and {@link VirtualMaster} per shard,
@@ -95,7 +95,7 @@ public final class Router implements AutoCloseable, RouterView {
                 ? new TlsContexts(config.tls(), "shard ports") : null;
             for (ShardRuntime s : shards) {
                 final VirtualMaster master = new VirtualMaster(s, config.replicaStallTimeout().toMillis(),
-                    new ReplicaPolicy(config.replicaMaxFailures(), config.replicaFailureWindow().toMillis(), config.replicaDropTime().toMillis()),
+                    new DropPolicy("shard " + s.name(), config.replicaMaxFailures(), config.replicaFailureWindow().toMillis(), config.replicaDropTime().toMillis()),
                     ClientLimits.of(config), config.shardUser(s.name()), errors,
                     config.shardTls(s.name()) ? SocketFactory.of(shardTls) : SocketFactory.plain());
                 masters.add(master);

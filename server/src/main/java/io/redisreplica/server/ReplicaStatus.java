@@ -14,9 +14,13 @@ package io.redisreplica.server;
  * @param lastAckMillisAgo milliseconds since its last ACK (Redis's {@code lag}, in ms), -1 before the first
  * @param badAcks {@code REPLCONF ACK}s ignored because they were negative or beyond what was
  *     sent (a confused or hostile replica: it would show a negative lag and never pause)
+ * @param lagMillis at its last ACK sample (about every 100 ms), how long ago the oldest data it
+ *     had not acknowledged was appended ({@link ReplicationSource#lagMillis}); -1 before the first
+ *     sample or when the source keeps no append times
+ * @param lagStats those samples over the last minute and since it streams
  */
 public record ReplicaStatus(String address, int port, int listeningPort, State state, long sentOffset, long ackedOffset,
-    long lagBytes, long lastAckMillisAgo, long badAcks) {
+    long lagBytes, long lastAckMillisAgo, long badAcks, double lagMillis, LagStats lagStats) {
 
     /** A replica session's states. */
     public enum State {
@@ -34,6 +38,11 @@ public record ReplicaStatus(String address, int port, int listeningPort, State s
          * acknowledges again.
          */
         PAUSED,
+        /**
+         * Refused by the {@link ReplicaPolicy} (held before its refusal), or dropped by it after
+         * its failure; the connection ends.
+         */
+        DROPPED,
         /** The connection ended. */
         CLOSED
     }

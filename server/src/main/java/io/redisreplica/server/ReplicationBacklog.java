@@ -21,11 +21,18 @@ import java.nio.charset.StandardCharsets;
  * }</pre>
  *
  * <p>Thread-safe: appends and the replicas' cursors share one monitor; an append copies its bytes
- * into the ring and allocates nothing.
+ * into the ring and allocates nothing. The times of the last {@value #TIMES} appends are kept for
+ * {@link #lagMillis} (a replica further behind is shown the oldest of them: a lower bound).
  */
 public final class ReplicationBacklog implements ReplicationSource {
 
+    /** Appends whose end offset and time are remembered for the replicas' lag in time. */
+    static final int TIMES = 1024;
     private final byte[] ring;
+    private final long[] appendEnds = new long[TIMES];
+    private final long[] appendNanos = new long[TIMES];
+    /** Appends in this history (the last {@link #TIMES} of them remembered). */
+    private long appends;
     private Snapshot snapshot;
     /** Counts histories: a cursor of an earlier one reads {@link JournalCursor#END}. */
     private long history;
@@ -53,6 +60,7 @@ public final class ReplicationBacklog implements ReplicationSource {
             history++;
             first = next.offset();
             end = next.offset();
+            appends = 0;
             notifyAll();
         }
     }
@@ -80,6 +88,9 @@ public final class ReplicationBacklog implements ReplicationSource {
         }
         end += length;
         first = Math.max(first, end - ring.length);
+        final int slot = (int) (appends++ % TIMES);
+        appendEnds[slot] = end;
+        appendNanos[slot] = System.nanoTime();
         notifyAll();
         return end;
     }
@@ -111,6 +122,24 @@ public final class ReplicationBacklog implements ReplicationSource {
     @Override
     public synchronized long endOffset() {
         return end;
+    }
+
+    /** From the remembered append times: how long ago the append holding the byte at {@code offset} was made. */
+    @Override
+    public synchronized double lagMillis(long offset) {
+        if (offset >= end || appends == 0) {
+            return 0;
+        }
+        final long remembered = Math.min(appends, TIMES);
+        long at = -1; // the oldest remembered append that ends after offset: it holds the byte at offset
+        for (long i = appends - 1; i >= appends - remembered; i--) {
+            final int slot = (int) (i % TIMES);
+            if (appendEnds[slot] <= offset) {
+                break;
+            }
+            at = appendNanos[slot];
+        }
+        return at < 0 ? 0 : (System.nanoTime() - at) / 1e6;
     }
 
     @Override

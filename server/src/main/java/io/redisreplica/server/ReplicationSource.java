@@ -11,7 +11,9 @@ import java.io.IOException;
  * applied to the snapshot, give the dataset at any later offset; a new history (a snapshot that
  * the journal does not continue) has a new replication id. A replica's
  * {@code PSYNC replid offset} continues ({@code +CONTINUE}) when {@code replid} is the current
- * snapshot's and the journal still holds {@code offset}; anything else is a full resync.
+ * snapshot's (or the {@link #previousReplid() previous} one, up to where that history ended) and
+ * the journal still holds {@code offset}; anything else is a full resync, or a wait while the
+ * journal is {@link #damaged()}.
  *
  * <p>{@link ReplicationBacklog} is a ready in-memory implementation (Redis's
  * {@code repl-backlog-size}); an application with its own log (a database's change log, a
@@ -21,11 +23,67 @@ public interface ReplicationSource {
     /** The snapshot a full resync sends now, or null while there is none (a replica waits, as for a master preparing its RDB). */
     Snapshot snapshot() throws IOException;
 
+    /**
+     * The next snapshot while it is being written, or null (the default): while there is one, a
+     * replica that would wait or resync in full takes it instead (streamed as it grows to one
+     * that announced {@code capa eof}, after a wait for the whole file to one that did not), as
+     * the snapshot there is (if any) is about to be replaced. Complete it only once
+     * {@link #snapshot()} is it (see {@link GrowingSnapshot}).
+     */
+    default GrowingSnapshot growingSnapshot() throws IOException {
+        return null;
+    }
+
     /** The offset of the first byte the journal still holds: a replica behind it needs a full resync. */
     long firstOffset();
 
     /** The offset just past the last byte in the journal (Redis's {@code master_repl_offset}). */
     long endOffset();
+
+    /**
+     * The replication id of the history the current one continues, or null (the default): as
+     * Redis keeps {@code replid2} when it takes a new id without a new dataset (a replica promoted
+     * after a failover; a journal whose damaged tail was cut back, with a new id from the cut on).
+     * A replica that asks {@code PSYNC previousReplid offset} with an offset up to
+     * {@link #previousReplidEnd()} gets {@code +CONTINUE} with the current id (a Redis 4 or later
+     * replica takes it), and the stream from there. As a Redis master disconnects its replicas when
+     * it takes a new id, the cursors opened before it end ({@link JournalCursor#END}): the replicas
+     * reconnect with the previous id and continue, now knowing the new one.
+     */
+    default String previousReplid() throws IOException {
+        return null;
+    }
+
+    /**
+     * The offset where the previous replid's history ends (its {@code master_repl_offset} when the
+     * id changed; Redis's {@code second_repl_offset} minus one): a replica of it that got more than
+     * this holds bytes the current history does not, and resyncs in full. -1 when there is none.
+     */
+    default long previousReplidEnd() throws IOException {
+        return -1;
+    }
+
+    /**
+     * Whether the journal of the current history cannot be read (entries lost or corrupt, found
+     * by the source or by a cursor that failed on them), false by default. While it is, every
+     * replica waits, as for a master preparing its RDB, for the new snapshot the source makes
+     * (with a new replid), instead of a partial resync that would meet the damage again,
+     * reconnect after reconnect.
+     */
+    default boolean damaged() throws IOException {
+        return false;
+    }
+
+    /**
+     * How long ago, in milliseconds, the first byte after {@code offset} was appended: the lag
+     * in time of a replica that acknowledged up to {@code offset} (0 when nothing follows it).
+     * The server samples it at the replicas' ACKs ({@link ReplicaStatus#lagMillis()},
+     * {@link ReplicaStatus#lagStats()}). -1 (the default) when the source keeps no append times:
+     * then a replica's lag shows in bytes and in the age of its last ACK only.
+     */
+    default double lagMillis(long offset) {
+        return -1;
+    }
 
     /**
      * A cursor that reads the stream from {@code offset}, or null when the journal does not hold

@@ -34,6 +34,7 @@ public final class ServerContext {
     private ServerListener listener = new ServerListener() {
     };
     private ConnectionType connectionType = ConnectionType.PLAIN;
+    private ReplicaPolicy policy = ReplicaPolicy.ALLOW_ALL;
 
     /** What the server serves (required). */
     public ServerContext source(ReplicationSource value) {
@@ -176,12 +177,26 @@ public final class ServerContext {
         return connectionType;
     }
 
+    /**
+     * Which replicas may sync and what their failures cost them (see {@link ReplicaPolicy});
+     * {@link ReplicaPolicy#ALLOW_ALL} by default, {@link DropPolicy} drops a replica that keeps failing.
+     */
+    public ServerContext policy(ReplicaPolicy value) {
+        this.policy = value;
+        return this;
+    }
+
+    public ReplicaPolicy policy() {
+        return policy;
+    }
+
     /** Checks the settings; {@link ReplicationServer#start} calls it. */
     public ServerContext conclude() {
         Objects.requireNonNull(source, "source (what the server serves) is not set");
         Objects.requireNonNull(bind, "bind is not set");
         Objects.requireNonNull(listener, "listener is not set");
         Objects.requireNonNull(connectionType, "connectionType is not set");
+        Objects.requireNonNull(policy, "policy is not set");
         check("port", port, 0, 65535);
         check("maxClients", maxClients, 1, Integer.MAX_VALUE);
         check("pingPeriodMillis", pingPeriodMillis, 0, Long.MAX_VALUE);

@@ -3,6 +3,7 @@ package io.redisreplica.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -70,6 +71,26 @@ class ReplicationBacklogTest {
         b.snapshot(snapshot(Snapshot.newReplid(), 0)); // a new history
         assertEquals(JournalCursor.END, current.read(new byte[10], 0, 10));
         assertEquals(0, b.endOffset());
+    }
+
+    @Test
+    void shouldTellHowLongAgoTheFirstByteAfterAnOffsetWasAppended() {
+        final ReplicationBacklog backlog = new ReplicationBacklog(1024);
+        backlog.snapshot(Snapshot.of(Snapshot.newReplid(), 0, 0, () -> new java.io.ByteArrayInputStream(new byte[0])));
+        assertEquals(0, backlog.lagMillis(0), "nothing appended: no lag");
+        final long first = backlog.appendCommand("SET", "a", "1");
+        final long second = backlog.appendCommand("SET", "b", "2");
+        assertEquals(0, backlog.lagMillis(second), "acknowledged to the end: no lag");
+        final double newer = backlog.lagMillis(first); // asked first: the older one's clock reads later still
+        final double older = backlog.lagMillis(0);
+        assertTrue(older >= newer && newer >= 0, "the first append is the older: " + older + " >= " + newer);
+        for (int i = 0; i < ReplicationBacklog.TIMES; i++) {
+            backlog.appendCommand("PING");
+        }
+        final double remembered = backlog.lagMillis(first);
+        assertTrue(backlog.lagMillis(0) >= remembered, "past what is remembered: the oldest time remembered");
+        backlog.snapshot(Snapshot.of(Snapshot.newReplid(), 0, 0, () -> new java.io.ByteArrayInputStream(new byte[0])));
+        assertEquals(0, backlog.lagMillis(0), "a new history forgets the old one's times");
     }
 
     @Test

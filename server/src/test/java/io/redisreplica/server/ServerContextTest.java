@@ -20,5 +20,7 @@ class ServerContextTest {
         assertEquals("requireUser=replicator (expected: a user name, with requirePass its password; null for the default user)",
             assertThrows(IllegalArgumentException.class, () -> new ServerContext().source(source).requireUser("replicator").conclude())
                 .getMessage());
+        assertEquals("policy is not set",
+            assertThrows(NullPointerException.class, () -> new ServerContext().source(source).policy(null).conclude()).getMessage());
     }
 }

@@ -9,13 +9,13 @@ import java.util.List;
 import java.util.Locale;
 
 import io.redisreplica.router.downstream.Followers;
-import io.redisreplica.router.downstream.LagWindow;
 import io.redisreplica.router.downstream.ReplicaSession;
 import io.redisreplica.router.downstream.VirtualMaster;
 import io.redisreplica.router.routing.CommandRouter;
 import io.redisreplica.router.shard.ShardRuntime;
 import io.redisreplica.router.sinks.SinkRunner;
 import io.redisreplica.router.upstream.UpstreamLink;
+import io.redisreplica.server.LagStats;
 
 /**
  * What the admin port reports, read once per request from the running router ({@link #of}):
@@ -183,7 +183,7 @@ record RouterStatus(long uptimeMillis, long journalsSetAside, long journalTailsC
             final ShardRuntime s = router.shards().get(i);
             final List<Replica> replicas = new ArrayList<>();
             for (ReplicaSession d : router.sessions(i)) {
-                final LagWindow.Snapshot w = d.lagWindow();
+                final LagStats w = d.lagWindow();
                 replicas.add(new Replica(d.peer(), d.listeningPort(), lower(d.state()), d.sentOffset(), d.ackedOffset(), d.lagEntries(),
                     d.badAcks(), d.lagMillis(), w.p50Millis(), w.p99Millis(), w.maxMillis(), d.identity(), w.count(), w.sumMillis()));
             }

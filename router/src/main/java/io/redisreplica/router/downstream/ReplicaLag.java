@@ -2,7 +2,9 @@ package io.redisreplica.router.downstream;
 
 import io.redisreplica.router.shard.ShardRuntime;
 import io.redisreplica.router.support.DistinctErrors;
+import io.redisreplica.server.LagStats;
 import io.redisreplica.server.spi.AckReader;
+import io.redisreplica.server.spi.LagWindow;
 
 /**
  * What a shard's replica's {@link AckReader} tells the router: at each sample the lag from the
@@ -39,7 +41,7 @@ final class ReplicaLag implements AckReader.Listener {
     }
 
     /** The lag sampled over the last minute (see {@link LagWindow}). */
-    LagWindow.Snapshot window() {
+    LagStats window() {
         return window.snapshot(System.currentTimeMillis());
     }
 }

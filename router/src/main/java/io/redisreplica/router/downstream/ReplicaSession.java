@@ -14,12 +14,14 @@ import org.slf4j.LoggerFactory;
 import io.redisreplica.journal.JournalReader;
 import io.redisreplica.journal.SeekResult;
 import io.redisreplica.router.config.ClientLimits;
-import io.redisreplica.router.shard.GrowingSnapshot;
 import io.redisreplica.router.shard.ShardRuntime;
 import io.redisreplica.router.support.Agent;
 import io.redisreplica.router.support.DistinctErrors;
 import io.redisreplica.router.support.ErrorHandler;
 import io.redisreplica.router.tls.SocketFactory;
+import io.redisreplica.server.GrowingSnapshot;
+import io.redisreplica.server.LagStats;
+import io.redisreplica.server.ReplicaPolicy;
 import io.redisreplica.server.spi.AckReader;
 import io.redisreplica.server.spi.ClientGuard;
 import io.redisreplica.server.spi.ReplicaHandshake;
@@ -120,14 +122,18 @@ public final class ReplicaSession extends Agent {
         this.twinStreams = test;
     }
 
-    /** Counts a failure for the drop policy, unless the identity's real replica streams meanwhile (see {@link #twinStreams}). */
-    private void failed(String why) {
+    /**
+     * Counts a failure for the drop policy, unless the identity's real replica streams meanwhile (see {@link #twinStreams}).
+     *
+     * @return whether the policy dropped the replica
+     */
+    private boolean failed(String why) {
         if (twinStreams.test(this)) {
             guard.protocolFailed(socket.getInetAddress().getHostAddress(), "claimed to be replica " + identity()
                 + ", which streams on another connection: " + SafeText.of(why));
-            return;
+            return false;
         }
-        policy.failed(shard.name(), identity(), why);
+        return policy.failed(identity(), why);
     }
 
     /** REPLCONF ACKs ignored because they were negative or beyond what was sent. */
@@ -164,9 +170,9 @@ public final class ReplicaSession extends Agent {
     }
 
     /** The lag sampled at each ACK over the last minute: p50, p99, max, and count and sum since streaming started. */
-    public LagWindow.Snapshot lagWindow() {
+    public LagStats lagWindow() {
         final ReplicaLag l = lag;
-        return l == null ? LagWindow.Snapshot.EMPTY : l.window();
+        return l == null ? LagStats.EMPTY : l.window();
     }
 
     /** The replica's IP address, as Redis lists it ({@code slaveN:ip=}). */
@@ -258,8 +264,7 @@ public final class ReplicaSession extends Agent {
             }
             state(State.STOPPED, e.toString());
             if (was == State.FULL_SYNC && !(e instanceof SnapshotStream.Abandoned)) { // a failed split is not the replica's failure
-                failed(was + ": " + e);
-                if (policy.dropped(identity())) {
+                if (failed(was + ": " + e)) {
                     state(State.DROPPED, "failure policy");
                 }
             }
@@ -282,10 +287,10 @@ public final class ReplicaSession extends Agent {
     private void sync(ReplicaHandshake.Sync sync, InputStream in, OutputStream out) throws IOException {
         final boolean psync = sync.replid() != null;
         final boolean rdbOnly = handshake.rdbOnly();
-        final String refusal = rdbOnly ? null : policy.refusal(identity());
         // a drop that expired is taken (once) only by a replica that is let in
-        final boolean forceFull = !rdbOnly && refusal == null && policy.takeFullResync(identity());
-        final SyncDecision.Request request = new SyncDecision.Request(sync.replid(), sync.offset(), rdbOnly, refusal, forceFull,
+        final ReplicaPolicy.Admission admission = rdbOnly ? ReplicaPolicy.Admission.ALLOW : policy.admit(identity());
+        final String refusal = admission.refused() ? "-" + admission.refusal() + "\r\n" : null;
+        final SyncDecision.Request request = new SyncDecision.Request(sync.replid(), sync.offset(), rdbOnly, refusal, admission.fullResync(),
             socket.getLocalAddress().getHostAddress() + " " + socket.getLocalPort(), handshake.capaEof());
         if (rdbOnly) {
             state(State.FULL_SYNC, "rdb-only: checking the snapshot is current");
@@ -296,7 +301,8 @@ public final class ReplicaSession extends Agent {
             while (true) {
                 // the epoch before the replid: a new epoch after this read ends the stream (newEpoch writes replid, then epoch)
                 long epoch = shard.epoch();
-                final GrowingSnapshot growing = shard.growing();
+                final ShardRuntime.Next next = shard.next();
+                final GrowingSnapshot growing = next == null ? null : next.snapshot();
                 final SyncDecision.Source at = position(reader, rdbOnly, growing != null);
                 final SyncDecision decision = SyncDecision.decide(request, at);
                 switch (decision.action()) {
@@ -326,7 +332,7 @@ public final class ReplicaSession extends Agent {
                     case REFUSE_DROPPED -> {
                         // held before the answer: a refused replica reconnects at once, and would otherwise do
                         // so hundreds of times a second for the whole drop time
-                        pause(policy.refusalHoldMillis(identity()));
+                        pause(admission.holdMillis());
                         write(out, decision.reply());
                         out.flush();
                         state = State.DROPPED;
@@ -361,7 +367,7 @@ public final class ReplicaSession extends Agent {
                             continue; // done (or failed) since: decided again on the shard as it is now
                         }
                         streamSnapshot(growing, psync, reader, out, decision.reason());
-                        epoch = growing.epoch(); // complete: the shard is in the epoch it promised
+                        epoch = next.epoch(); // complete: the shard is in the epoch it promised
                     }
                     default -> throw new IllegalStateException("unhandled " + decision.action());
                 }

@@ -6,13 +6,12 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.TimeUnit;
 
 import io.redisreplica.server.spi.EofMark;
 import io.redisreplica.journal.JournalReader;
 import io.redisreplica.journal.SeekResult;
-import io.redisreplica.router.shard.GrowingSnapshot;
 import io.redisreplica.router.shard.ShardRuntime;
+import io.redisreplica.server.GrowingSnapshot;
 
 /**
  * A full resync from the shard's snapshot while the master's RDB is still being split into it,
@@ -111,7 +110,7 @@ final class SnapshotStream {
 
     private static void await(GrowingSnapshot snapshot, long position, long millis, ShardRuntime shard) throws IOException {
         try {
-            snapshot.awaitBeyond(position, millis, TimeUnit.MILLISECONDS);
+            snapshot.awaitBeyond(position, millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while streaming the snapshot of shard " + shard.name(), e);

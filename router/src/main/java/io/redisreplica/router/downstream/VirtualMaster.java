@@ -18,6 +18,7 @@ import io.redisreplica.router.shard.ShardRuntime;
 import io.redisreplica.router.support.DistinctErrors;
 import io.redisreplica.router.support.ErrorHandler;
 import io.redisreplica.router.tls.SocketFactory;
+import io.redisreplica.server.DropPolicy;
 import io.redisreplica.server.spi.AcceptLoop;
 import io.redisreplica.server.spi.ClientGuard;
 import io.redisreplica.server.spi.ReplicaList;
@@ -37,31 +38,31 @@ public final class VirtualMaster implements AutoCloseable {
     private final AcceptLoop loop;
     private final ClientLimits limits;
     private final ClientGuard guard;
-    private final ReplicaPolicy policy;
+    private final DropPolicy policy;
     /** The shard's replicas' ACK readers' failures: each distinct one logged once, all counted. */
     private final DistinctErrors ackErrors;
     private final boolean tls;
 
-    public VirtualMaster(ShardRuntime shard, long stallTimeoutMillis, ReplicaPolicy policy) throws IOException {
+    public VirtualMaster(ShardRuntime shard, long stallTimeoutMillis, DropPolicy policy) throws IOException {
         this(shard, stallTimeoutMillis, policy, new ClientLimits(ClientLimits.DEFAULT_MAX_CLIENTS, ClientLimits.DEFAULT_HANDSHAKE_TIMEOUT_MILLIS));
     }
 
-    public VirtualMaster(ShardRuntime shard, long stallTimeoutMillis, ReplicaPolicy policy, ClientLimits limits) throws IOException {
+    public VirtualMaster(ShardRuntime shard, long stallTimeoutMillis, DropPolicy policy, ClientLimits limits) throws IOException {
         this(shard, stallTimeoutMillis, policy, limits, null);
     }
 
     /**
      * Fatal errors of its loops (an {@code Error} escaping a session) are only logged: the Router
-     * passes its own handler through {@link #VirtualMaster(ShardRuntime, long, ReplicaPolicy, ClientLimits, String, ErrorHandler)}.
+     * passes its own handler through {@link #VirtualMaster(ShardRuntime, long, DropPolicy, ClientLimits, String, ErrorHandler)}.
      *
      * @param authUser the user name replicas' AUTH must give ({@code shard-user}), null for {@code default}
      */
-    public VirtualMaster(ShardRuntime shard, long stallTimeoutMillis, ReplicaPolicy policy, ClientLimits limits, String authUser)
+    public VirtualMaster(ShardRuntime shard, long stallTimeoutMillis, DropPolicy policy, ClientLimits limits, String authUser)
         throws IOException {
         this(shard, stallTimeoutMillis, policy, limits, authUser, ErrorHandler.recording());
     }
 
-    public VirtualMaster(ShardRuntime shard, long stallTimeoutMillis, ReplicaPolicy policy, ClientLimits limits, String authUser,
+    public VirtualMaster(ShardRuntime shard, long stallTimeoutMillis, DropPolicy policy, ClientLimits limits, String authUser,
         ErrorHandler errors) throws IOException {
         this(shard, stallTimeoutMillis, policy, limits, authUser, errors, SocketFactory.plain());
     }
@@ -71,7 +72,7 @@ public final class VirtualMaster implements AutoCloseable {
      *
      * @param sockets plain, or TLS on each accepted connection ({@code shard-tls}): its handshake runs on the session's thread
      */
-    public VirtualMaster(ShardRuntime shard, long stallTimeoutMillis, ReplicaPolicy policy, ClientLimits limits, String authUser,
+    public VirtualMaster(ShardRuntime shard, long stallTimeoutMillis, DropPolicy policy, ClientLimits limits, String authUser,
         ErrorHandler errors, SocketFactory sockets) throws IOException {
         this.shard = shard;
         this.tls = sockets.isTls();
@@ -144,7 +145,7 @@ public final class VirtualMaster implements AutoCloseable {
         }
     }
 
-    public ReplicaPolicy policy() {
+    public DropPolicy policy() {
         return policy;
     }
 

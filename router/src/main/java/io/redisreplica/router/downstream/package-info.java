@@ -17,8 +17,12 @@
  * shard's journal, written by the server SPI's {@link io.redisreplica.server.spi.StreamWriter}), while its
  * {@link io.redisreplica.server.spi.AckReader} (the server module's) publishes the acknowledged offset and
  * {@link io.redisreplica.router.downstream.ReplicaLag} samples its lag from the shard's commit clock;
- * {@link io.redisreplica.router.downstream.ReplicaPolicy} drops a replica that keeps failing and
- * holds a refused one before its error. {@link io.redisreplica.router.downstream.Followers} are
+ * the server API's {@link io.redisreplica.server.DropPolicy} drops a replica that keeps failing and
+ * holds a refused one before its error. {@link io.redisreplica.router.downstream.ShardSource} is the
+ * shard as the server API's {@code ReplicationSource} (snapshot, journal cursor, previous replid,
+ * damage, the snapshot being split), what a {@code ReplicationServer} serves a shard from; the
+ * virtual master does not run on it yet (issue 19: its session, INFO and counters move to the
+ * server's when they are switched over). {@link io.redisreplica.router.downstream.Followers} are
  * the receivers that are not replicas: each {@code replay --follow} that reports the offset its
  * target applied on the admin port; retention holds the journal for them for
  * {@code follower-hold-time} after their last report.

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import io.redisreplica.journal.JournalWriter;
 import io.redisreplica.journal.ShardJournal;
 import io.redisreplica.router.routing.ShardMap;
+import io.redisreplica.server.GrowingSnapshot;
 import io.redisreplica.server.Snapshot;
 
 /**
@@ -168,35 +169,54 @@ public final class ShardRuntime {
         this.snapshotWait = null;
     }
 
-    private volatile GrowingSnapshot growing;
+    /**
+     * The shard's next snapshot while the master's RDB is split into it (the server API's
+     * {@link GrowingSnapshot}: bytes on disk so far, replid and offset) and the epoch the shard
+     * takes with it, published together so a session reads both at once.
+     */
+    public record Next(GrowingSnapshot snapshot, long epoch) {
+    }
+
+    private volatile Next next;
 
     /**
      * The next snapshot, growing in {@code file} at the journal's end {@code offset}: its replid and
      * epoch are chosen now, so a replica can be told them before the split is done. Published for
-     * replica sessions ({@link #growing()}) until it is complete or abandoned.
+     * replica sessions ({@link #next()}) until it is complete or abandoned.
      */
     public GrowingSnapshot startSnapshot(java.nio.file.Path file, long offset) {
-        final GrowingSnapshot next = new GrowingSnapshot(file, Snapshot.newReplid(), offset, epoch + 1);
-        growing = next;
+        final GrowingSnapshot snapshot = new GrowingSnapshot(file, Snapshot.newReplid(), offset);
+        next = new Next(snapshot, epoch + 1);
+        return snapshot;
+    }
+
+    /** The snapshot being split from the master's RDB right now with the epoch it starts, or null. */
+    public Next next() {
         return next;
     }
 
     /** The snapshot being split from the master's RDB right now, or null. */
     public GrowingSnapshot growing() {
-        return growing;
+        final Next n = next;
+        return n == null ? null : n.snapshot();
     }
 
     /** The growing snapshot is whole (renamed to {@link #snapshot()}): the shard's new epoch, with the identity it promised. */
     public void newEpoch(GrowingSnapshot done, long bytes) {
-        newEpoch(done.replid(), done.epoch(), done.offset());
-        growing = null;
+        final Next n = next;
+        if (n == null || n.snapshot() != done) {
+            throw new IllegalStateException("shard " + name() + ": " + done + " is not its next snapshot (" + n + ")");
+        }
+        newEpoch(done.replid(), n.epoch(), done.offset());
+        next = null;
         done.complete(bytes);
     }
 
     /** The growing snapshot failed: its readers stop, the shard keeps its epoch. */
     public void abandonSnapshot(GrowingSnapshot failed, String reason) {
-        if (growing == failed) {
-            growing = null;
+        final Next n = next;
+        if (n != null && n.snapshot() == failed) {
+            next = null;
         }
         failed.abandon(reason);
     }

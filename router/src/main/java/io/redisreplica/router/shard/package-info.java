@@ -1,9 +1,9 @@
 /**
  * A shard at run time and its identity in the journal.
  * {@link io.redisreplica.router.shard.ShardRuntime} holds a shard's journal and writer, snapshot,
- * replid and epoch; {@link io.redisreplica.router.shard.GrowingSnapshot} is its next snapshot while
- * the master's RDB is being split into it (bytes on disk so far, and the identity the shard takes
- * when it is whole); {@link io.redisreplica.router.shard.CommitClock} remembers when offsets were
+ * replid and epoch; its next snapshot while the master's RDB is being split into it is the
+ * server API's {@link io.redisreplica.server.GrowingSnapshot} (bytes on disk so far, and the identity
+ * the shard takes when it is whole), with the epoch it starts ({@code ShardRuntime.Next}); {@link io.redisreplica.router.shard.CommitClock} remembers when offsets were
  * committed, for lag figures. {@link io.redisreplica.router.shard.ShardFingerprint} describes what
  * decides a shard's keys and bytes; {@link io.redisreplica.router.shard.ShardMapChange} compares the
  * config's map with the one the journal recorded, and

@@ -20,8 +20,8 @@ import io.redisreplica.rdb.RdbSplitter;
 import io.redisreplica.rdb.RdbWriter;
 import io.redisreplica.router.routing.ShardMap;
 import io.redisreplica.router.routing.ValueRules;
-import io.redisreplica.router.shard.GrowingSnapshot;
 import io.redisreplica.router.shard.ShardRuntime;
+import io.redisreplica.server.GrowingSnapshot;
 
 /**
  * A full sync's RDB transfer, split as it arrives into one new snapshot per shard

@@ -22,8 +22,8 @@ import io.redisreplica.journal.SeekResult;
 import io.redisreplica.journal.ShardJournal;
 import io.redisreplica.router.config.ConfigParser;
 import io.redisreplica.router.config.RouterConfig;
-import io.redisreplica.router.shard.GrowingSnapshot;
 import io.redisreplica.router.shard.ShardRuntime;
+import io.redisreplica.server.GrowingSnapshot;
 import io.redisreplica.server.JournalCursor;
 
 /** The cursor a shard's replica streams from, over a real journal whose long entries are written in 8-byte pieces. */

@@ -12,9 +12,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.redisreplica.resp.RespProtocolException;
+import io.redisreplica.server.GrowingSnapshot;
 import io.redisreplica.server.JournalCursor;
+import io.redisreplica.server.LagStats;
+import io.redisreplica.server.ReplicaPolicy;
 import io.redisreplica.server.ReplicaStatus;
 import io.redisreplica.server.ReplicaStatus.State;
+import io.redisreplica.server.ReplicationSource;
 import io.redisreplica.server.Snapshot;
 import io.redisreplica.server.spi.AckReader;
 import io.redisreplica.server.spi.ReplicaHandshake;
@@ -24,13 +28,19 @@ import io.redisreplica.server.spi.SyncDecision;
 
 /**
  * One replica, on a thread of its own: the {@link ReplicaHandshake}, the SPI's {@link SyncDecision}
- * on its SYNC/PSYNC ({@code +CONTINUE}, or {@code +FULLRESYNC} with the {@link SnapshotTransfer},
- * or a wait with newlines while the source has no usable snapshot, or the snapshot alone for
- * rdb-only), then the SPI's {@link StreamWriter} at
+ * on its SYNC/PSYNC ({@code +CONTINUE}, or {@code +FULLRESYNC} with the {@link SnapshotTransfer}, or
+ * the {@link SnapshotStream} of the source's growing snapshot, or a wait with newlines while the
+ * source has no usable snapshot, or the snapshot alone for rdb-only), then the SPI's {@link StreamWriter} at
  * the replica's own pace while its {@link AckReader} publishes the acknowledged offset. A stalled
- * replica costs its cursor's position, not memory.
+ * replica costs its cursor's position, not memory. The context's {@link ReplicaPolicy} admits each
+ * sync (a refusal is held, then answered) and hears of the replica's failures: its link ending in
+ * FULL_SYNC, or its close after the whole snapshot without an ACK of it (it could not load it).
  *
  * <p>{@link #state} is written by this thread only; others read {@link #status()}.
+ *
+ * <p>Over 300 lines: the one switch over the decision's outcomes stays beside the single state it
+ * writes and the end that judges it (a failure of the replica's or not); the handshake, the
+ * decision, the snapshot, the stream, the ACKs and the policy's calls are each elsewhere.
  */
 final class ReplicaSession extends Agent {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaSession.class);
@@ -51,8 +61,14 @@ final class ReplicaSession extends Agent {
     private volatile State state = State.HANDSHAKE;
     private volatile long sentOffset = -1;
     private volatile AckReader acks;
+    /** The lag its ACK reader samples; null before the stream starts. */
+    private volatile ReplicaLag lag;
     /** After a diskless-framed transfer nothing may follow until the replica ACKs: the mark must be the last bytes it read. */
     private boolean awaitFirstAck;
+    /** The offset of the snapshot sent to a PSYNC replica, -1 for none: until it acknowledges it, it has not loaded it. */
+    private long snapshotSentAt = -1;
+    /** The session ended by the server's or the source's doing (a new history, a source failure): no failure of the replica's. */
+    private boolean endedByServer;
 
     ReplicaSession(Sessions server, Socket socket, Runnable ended) {
         super("replica-" + socket.getInetAddress().getHostAddress() + ":" + socket.getPort(), server.errors(), JOIN_MILLIS);
@@ -65,6 +81,7 @@ final class ReplicaSession extends Agent {
 
     ReplicaStatus status() {
         final AckReader a = acks;
+        final ReplicaLag l = lag;
         State s = state;
         if (s == State.STREAMING && a != null && a.stalled()) {
             s = State.PAUSED;
@@ -73,11 +90,29 @@ final class ReplicaSession extends Agent {
         final long ackAt = a == null ? -1 : a.lastAckAt();
         return new ReplicaStatus(socket.getInetAddress().getHostAddress(), socket.getPort(), handshake.listeningPort(), s, sentOffset, acked,
             acked < 0 ? -1 : Math.max(0, server.context().source().endOffset() - acked),
-            ackAt < 0 ? -1 : System.currentTimeMillis() - ackAt, a == null ? 0 : a.badAcks());
+            ackAt < 0 ? -1 : System.currentTimeMillis() - ackAt, a == null ? 0 : a.badAcks(), l == null ? -1 : l.millis(),
+            l == null ? LagStats.EMPTY : l.stats());
     }
 
     State state() {
         return state;
+    }
+
+    /** The replica's IP address. */
+    String address() {
+        return socket.getInetAddress().getHostAddress();
+    }
+
+    /** How the policy knows this replica across connections: {@code ip:listening-port}, as {@link ReplicaStatus#name()}. */
+    String identity() {
+        final int port = handshake.listeningPort();
+        return socket.getInetAddress().getHostAddress() + ":" + (port > 0 ? port : socket.getPort());
+    }
+
+    /** Whether this session streams (not paused) as replica {@code identity}: then another connection that claims it is not it. */
+    boolean streamsAs(String identity) {
+        final AckReader a = acks;
+        return state == State.STREAMING && (a == null || !a.stalled()) && identity().equals(identity);
     }
 
     private void state(State next, String reason) {
@@ -102,9 +137,17 @@ final class ReplicaSession extends Agent {
         } finally {
             final AckReader a = acks;
             if (a != null) {
-                a.close();
+                a.close(); // joined: its last ACK is in before the check below
             }
-            state = State.CLOSED;
+            // a replica that got the whole snapshot and went without acknowledging it most likely
+            // could not load it (an older RDB version, a full disk): a failure, as one mid-snapshot
+            if (snapshotSentAt >= 0 && (a == null || a.ackedOffset() < snapshotSentAt) && state != State.DROPPED && !endedByServer
+                && !closing()) {
+                server.failed(this, "closed after its snapshot without acknowledging it (could it load it?)");
+            }
+            if (state != State.DROPPED) {
+                state = State.CLOSED;
+            }
             ended.run();
         }
     }
@@ -133,6 +176,7 @@ final class ReplicaSession extends Agent {
             socket.setSoTimeout(0);
             sync(sync, in, new BufferedOutputStream(io.getOutputStream(), 64 * 1024));
         } catch (SourceFailure e) {
+            endedByServer = true;
             server.errors().handled(name(), e);
         } catch (IOException | RuntimeException e) {
             if (closing()) {
@@ -142,10 +186,17 @@ final class ReplicaSession extends Agent {
                 // garbage or a timeout before a valid PSYNC counts against the address only
                 server.guard().protocolFailed(socket.getInetAddress().getHostAddress(), "closed in the handshake: " + (e instanceof SSLException
                     ? "TLS: " + SafeText.of(server.context().connectionType().reason(e)) : SafeText.of(e.toString())));
+            } else if (e instanceof SnapshotStream.Abandoned) {
+                endedByServer = true; // the source gave it up: not the replica's failure
+                LOG.info("replica {}: {}", peer, e.getMessage());
             } else if (e instanceof StreamWriter.HistoryEnded) {
+                endedByServer = true;
                 LOG.info("replica {}: {}", peer, e.getMessage());
             } else if (e instanceof IOException) {
                 LOG.info("replica {}: the link ended in {} at offset {}: {}", peer, state, sentOffset, e.toString());
+                if (state == State.FULL_SYNC && !endedByServer && server.failed(this, State.FULL_SYNC + ": " + e)) {
+                    state(State.DROPPED, "failure policy");
+                }
             } else {
                 server.errors().handled(name(), e); // a fault of this code, not of the replica's link
             }
@@ -156,13 +207,20 @@ final class ReplicaSession extends Agent {
 
     private void sync(ReplicaHandshake.Sync sync, InputStream in, OutputStream out) throws IOException, InterruptedException {
         final boolean psync = sync.replid() != null;
-        SyncDecision.Request request = new SyncDecision.Request(sync.replid(), sync.offset(), handshake.rdbOnly(), null, false,
+        // an rdb-only client syncs nothing: the policy neither admits nor counts it
+        final ReplicaPolicy.Admission admission = handshake.rdbOnly() ? ReplicaPolicy.Admission.ALLOW : server.admit(this);
+        if (admission == null) {
+            return;
+        }
+        SyncDecision.Request request = new SyncDecision.Request(sync.replid(), sync.offset(), handshake.rdbOnly(),
+            admission.refused() ? "-" + admission.refusal() + "\r\n" : null, admission.fullResync(),
             socket.getLocalAddress().getHostAddress() + " " + socket.getLocalPort(), handshake.capaEof());
         final long deadline = System.currentTimeMillis() + server.context().snapshotWaitMillis();
         boolean toldWaiting = false;
         while (true) {
             final Snapshot snapshot = source(() -> server.context().source().snapshot());
-            final SyncDecision decision = SyncDecision.decide(request, position(snapshot, request.rdbOnly()));
+            final GrowingSnapshot growing = source(() -> server.context().source().growingSnapshot());
+            final SyncDecision decision = SyncDecision.decide(request, position(snapshot, growing, request.rdbOnly()));
             switch (decision.action()) {
                 case WAIT_FOR_SNAPSHOT -> {
                     if (!toldWaiting) {
@@ -179,6 +237,15 @@ final class ReplicaSession extends Agent {
                     out.write('\n');
                     out.flush();
                     Thread.sleep(WAIT_STEP_MILLIS);
+                }
+                case REFUSE_DROPPED -> {
+                    // held before the answer: a refused replica reconnects at once, and would otherwise do so
+                    // hundreds of times a second for the whole drop
+                    state(State.DROPPED, decision.reason());
+                    hold(admission.holdMillis());
+                    ReplicaHandshake.write(out, decision.reply());
+                    out.flush();
+                    return;
                 }
                 case REFUSE -> {
                     ReplicaHandshake.write(out, decision.reply());
@@ -204,24 +271,34 @@ final class ReplicaSession extends Agent {
                         request = new SyncDecision.Request(null, -1, false, null, false, request.self(), request.capaEof());
                     } // else the source moved between its offsets and the cursor: decided again
                 }
-                default -> throw new IllegalStateException("unhandled " + decision.action()); // no policy, no growing snapshot here
+                case STREAM_SNAPSHOT -> {
+                    if (growing.state() == GrowingSnapshot.State.GROWING) {
+                        streamSnapshot(growing, decision, psync, sync, in, out);
+                        return;
+                    } // complete (or abandoned) since: decided again on the source as it is now
+                }
+                default -> throw new IllegalStateException("unhandled " + decision.action());
             }
         }
     }
 
     /**
-     * Where the source is, for the decision; for rdb-only also where the first write after the
-     * snapshot starts (the keep-alives this server asked the source for make no snapshot stale).
+     * Where the source is, for the decision (its previous replid and whether its journal is
+     * damaged too); for rdb-only also where the first write after the snapshot starts (the
+     * keep-alives this server asked the source for make no snapshot stale).
      */
-    private SyncDecision.Source position(Snapshot snapshot, boolean rdbOnly) throws SourceFailure {
-        final long first = source(() -> server.context().source().firstOffset());
-        final long end = source(() -> server.context().source().endOffset());
+    private SyncDecision.Source position(Snapshot snapshot, GrowingSnapshot next, boolean rdbOnly) throws SourceFailure {
+        final ReplicationSource source = server.context().source();
+        final long first = source(source::firstOffset);
+        final long end = source(source::endOffset);
+        final boolean damaged = source(source::damaged);
+        final boolean growing = next != null && next.state() == GrowingSnapshot.State.GROWING;
         if (snapshot == null) {
-            return new SyncDecision.Source(NAME, null, -1, first, end, -1, null, -1, false, false);
+            return new SyncDecision.Source(NAME, null, -1, first, end, -1, null, -1, damaged, growing);
         }
-        final long firstWrite = rdbOnly && end > snapshot.offset()
-            ? source(() -> server.context().source().firstWriteAfter(snapshot.offset())) : -1;
-        return new SyncDecision.Source(NAME, snapshot.replid(), snapshot.offset(), first, end, firstWrite, null, -1, false, false);
+        final long firstWrite = rdbOnly && end > snapshot.offset() ? source(() -> source.firstWriteAfter(snapshot.offset())) : -1;
+        return new SyncDecision.Source(NAME, snapshot.replid(), snapshot.offset(), first, end, firstWrite, source(source::previousReplid),
+            source(source::previousReplidEnd), damaged, growing);
     }
 
     /** A CONTINUE or a full resync, then the stream; false when the source moved on before its cursor opened. */
@@ -245,12 +322,46 @@ final class ReplicaSession extends Agent {
                 out.flush();
                 awaitFirstAck = sent.eofMark();
                 sentOffset = from;
+                if (psync) {
+                    snapshotSentAt = from; // a SYNC replica never ACKs: its silence says nothing
+                }
                 server.countSync(false);
                 state(State.STREAMING, "snapshot of " + sent.bytes() + " bytes sent, streaming from offset " + from);
                 server.told(status(), false);
             }
             stream(cursor, from, in, sync.rest(), out, psync);
             return true;
+        }
+    }
+
+    /**
+     * A full resync from the source's next snapshot as it is written; once complete, and the source
+     * in its history with a cursor at its offset, the end mark, then the stream. Without them the
+     * connection ends before the mark: the replica discards the transfer and syncs again.
+     */
+    private void streamSnapshot(GrowingSnapshot growing, SyncDecision decision, boolean psync, ReplicaHandshake.Sync sync,
+        InputStream in, OutputStream out) throws IOException, InterruptedException {
+        state(State.FULL_SYNC, decision.reason());
+        final SnapshotStream.Streamed sent = SnapshotStream.send(growing, psync, out, this::closing);
+        final long from = growing.offset();
+        try (JournalCursor cursor = source(() -> server.context().source().cursor(from))) {
+            final Snapshot now = source(() -> server.context().source().snapshot());
+            if (cursor == null || now == null || !now.replid().equals(growing.replid()) || now.offset() != from) {
+                endedByServer = true;
+                throw new IOException("the growing snapshot " + growing.replid() + " completed, but the source is not in its history at offset "
+                    + from + " (its snapshot: " + now + "): ended before the mark, the replica syncs again");
+            }
+            ReplicaHandshake.write(out, sent.mark());
+            out.flush();
+            awaitFirstAck = true;
+            sentOffset = from;
+            if (psync) {
+                snapshotSentAt = from;
+            }
+            server.countSync(false);
+            state(State.STREAMING, "snapshot of " + sent.bytes() + " bytes streamed as it was written, streaming from offset " + from);
+            server.told(status(), false);
+            stream(cursor, from, in, sync.rest(), out, psync);
         }
     }
 
@@ -271,8 +382,10 @@ final class ReplicaSession extends Agent {
      */
     private void stream(JournalCursor cursor, long from, InputStream in, byte[] rest, OutputStream out, boolean psync)
         throws IOException, InterruptedException {
+        final ReplicaLag l = new ReplicaLag(server.context().source(), server.errors(), name());
+        lag = l;
         final AckReader a = new AckReader("acks-" + peer, errors()::fatal, "replica " + peer, socket, in, rest, () -> sentOffset,
-            () -> server.context().source().endOffset()).listener(server.ackListener(peer));
+            () -> server.context().source().endOffset()).listener(server.ackListener(peer, l));
         if (psync) {
             // the server's rule: a replica stopped before its first ACK pauses all the same
             a.stallMillis(server.context().stallMillis()).replTimeoutMillis(server.context().replTimeoutMillis()).stallBeforeFirstAck(from);
@@ -290,6 +403,14 @@ final class ReplicaSession extends Agent {
             StreamWriter.write(SourceFailure.marking(cursor), from, out, socket, sent -> sentOffset = sent);
         } finally {
             LOG.info("replica {}: stream ended at offset {}", peer, sentOffset);
+        }
+    }
+
+    /** Sleeps up to {@code millis} in steps, so a closing session does not wait it out. */
+    private void hold(long millis) throws InterruptedException {
+        final long until = System.currentTimeMillis() + millis;
+        while (!closing() && System.currentTimeMillis() < until) {
+            Thread.sleep(Math.min(100, Math.max(1, until - System.currentTimeMillis())));
         }
     }
 

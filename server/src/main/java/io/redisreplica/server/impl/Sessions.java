@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -11,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.redisreplica.server.ReplicaPolicy;
 import io.redisreplica.server.ReplicaStatus;
 import io.redisreplica.server.ServerContext;
 import io.redisreplica.server.Snapshot;
@@ -20,10 +22,12 @@ import io.redisreplica.server.spi.ClientGuard;
 import io.redisreplica.server.spi.ClientSlots;
 import io.redisreplica.server.spi.HandshakeHost;
 import io.redisreplica.server.spi.ReplicaList;
+import io.redisreplica.server.spi.SafeText;
 
 /**
  * A server's replica sessions and what they share: the settings, the {@link ClientGuard}, the
- * error policy, the {@link ClientSlots} ({@code maxclients}) and the sync counters. The SPI's
+ * error policy, the {@link ClientSlots} ({@code maxclients}), the sync counters and the calls of
+ * the {@link ReplicaPolicy} (with the check that a failing connection is the replica it claims to be). The SPI's
  * {@link AcceptLoop} takes a slot and hands each connection to {@link #start}. Sessions
  * register themselves when started and leave when they end; {@link #closeAll()} wakes every
  * session, then joins each.
@@ -84,11 +88,17 @@ public final class Sessions implements HandshakeHost, AcceptLoop.Connections {
     }
 
     /**
-     * What the ACK reader of replica {@code peer} reports to: a reset link ends its session
-     * quietly, as the stream's own failure does; anything else is a fault, reported.
+     * What the ACK reader of replica {@code peer} reports to: its samples to its {@code lag}; a
+     * reset link ends its session quietly, as the stream's own failure does; anything else is a
+     * fault, reported.
      */
-    AckReader.Listener ackListener(String peer) {
+    AckReader.Listener ackListener(String peer, ReplicaLag lag) {
         return new AckReader.Listener() {
+            @Override
+            public void sampled(long ackedOffset) {
+                lag.sampled(ackedOffset);
+            }
+
             @Override
             public void readFailed(String what, Exception error) {
                 if (error instanceof IOException) {
@@ -98,6 +108,43 @@ public final class Sessions implements HandshakeHost, AcceptLoop.Connections {
                 }
             }
         };
+    }
+
+    /**
+     * The policy's word on {@code session}'s sync; null when the policy failed (reported: the
+     * connection closes, and the replica retries).
+     */
+    ReplicaPolicy.Admission admit(ReplicaSession session) {
+        try {
+            return Objects.requireNonNull(context.policy().admit(session.identity()), "the policy admitted null");
+        } catch (RuntimeException e) {
+            errors.handled(session.name(), new IllegalStateException("the replica policy failed: " + e, e));
+            return null;
+        }
+    }
+
+    /**
+     * Tells the policy of a failure of {@code session}'s replica, unless another connection
+     * streams as the replica it claims to be: then it is not that one (one replica has one link),
+     * and the failure counts against its address, never against the replica it claims to be.
+     *
+     * @return whether the policy dropped the replica
+     */
+    boolean failed(ReplicaSession session, String why) {
+        final String replica = session.identity();
+        for (ReplicaSession other : sessions) {
+            if (other != session && other.streamsAs(replica)) {
+                guard.protocolFailed(session.address(), "claimed to be replica " + replica + ", which streams on another connection: "
+                    + SafeText.of(why));
+                return false;
+            }
+        }
+        try {
+            return context.policy().failed(replica, why);
+        } catch (RuntimeException e) {
+            errors.handled(session.name(), new IllegalStateException("the replica policy failed: " + e, e));
+            return false;
+        }
     }
 
     /** Connections refused because {@code maxclients} were connected, since start. */
@@ -194,6 +241,9 @@ public final class Sessions implements HandshakeHost, AcceptLoop.Connections {
     private ReplicaList replicaList() {
         final List<ReplicaList.Entry> list = new ArrayList<>();
         for (ReplicaStatus r : replicas()) {
+            if (r.state() == ReplicaStatus.State.DROPPED) {
+                continue; // refused: not a replica of this master's
+            }
             list.add(new ReplicaList.Entry(r.address(), r.listeningPort(), r.state() == ReplicaStatus.State.FULL_SYNC ? "send_bulk" : "online",
                 Math.max(0, r.ackedOffset()), Math.max(0, r.lastAckMillisAgo() / 1000)));
         }

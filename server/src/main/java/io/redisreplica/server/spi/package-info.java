@@ -17,8 +17,9 @@
  * pure answer to a SYNC or PSYNC; {@link io.redisreplica.server.spi.StreamWriter} writes the
  * command stream from a {@link io.redisreplica.server.JournalCursor} at a replica's pace;
  * {@link io.redisreplica.server.spi.Loop} is a loop on a named thread that wakes, joins and
- * reports what escapes it (the server's loops and the router's agents). Uses {@code resp}
- * (framing), Agrona's buffers, SLF4J and, of the server's API, only the {@code JournalCursor}
- * interface; nothing of its internals.
+ * reports what escapes it (the server's loops and the router's agents);
+ * {@link io.redisreplica.server.spi.LagWindow} keeps a replica's lag samples over the last minute.
+ * Uses {@code resp} (framing), Agrona's buffers, HdrHistogram, SLF4J and, of the server's API,
+ * only the {@code JournalCursor} interface and the {@code LagStats} value; nothing of its internals.
  */
 package io.redisreplica.server.spi;

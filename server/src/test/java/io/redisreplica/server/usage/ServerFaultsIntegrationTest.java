@@ -95,6 +95,8 @@ class ServerFaultsIntegrationTest {
         try (ReplicationServer server = ReplicationServer.start(new ServerContext().source(backlog).stallMillis(500).listener(listener))) {
             final RedisServer replica = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + server.port()));
             replica.awaitReplicaInSync(30_000);
+            // its lag in time is sampled from its first ACK on (as Redis's lag, unknown before it)
+            Await.until("its first ACK", () -> server.replicas().size() == 1 && server.replicas().get(0).ackedOffset() >= 0, 30_000);
             replica.pause(); // SIGSTOP: its socket fills, the session blocks on it
             final String value = "x".repeat(1000);
             for (int i = 0; i < 20_000; i++) { // ~20 MB: more than the socket buffers hold
@@ -103,6 +105,7 @@ class ServerFaultsIntegrationTest {
             }
             Await.until("the stopped replica shows PAUSED", () -> server.replicas().size() == 1
                 && server.replicas().get(0).state() == ReplicaStatus.State.PAUSED, 30_000);
+            Await.until("its lag in time growing while it is stopped", () -> server.replicas().get(0).lagMillis() >= 200, 30_000);
             final ReplicaStatus paused = server.replicas().get(0);
             // what its socket took so far (a few MB of kernel buffers), the rest left in the backlog, not queued for it
             assertTrue(paused.sentOffset() < backlog.endOffset() / 2, "the stream held back at its socket: " + paused);
@@ -111,6 +114,8 @@ class ServerFaultsIntegrationTest {
             Await.until("acknowledged to the end and streaming again", () -> server.replicas().size() == 1
                 && server.replicas().get(0).ackedOffset() == backlog.endOffset()
                 && server.replicas().get(0).state() == ReplicaStatus.State.STREAMING, 30_000);
+            assertTrue(server.replicas().get(0).lagStats().maxMillis() >= 200 && server.replicas().get(0).lagStats().count() > 0,
+                "the stall is in the last minute's lag samples: " + server.replicas().get(0));
             assertEquals(1, server.fullResyncs(), "it caught up on its link, no resync");
             assertEquals(0, server.partialResyncs());
         }

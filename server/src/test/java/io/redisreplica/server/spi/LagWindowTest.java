@@ -1,4 +1,4 @@
-package io.redisreplica.router.downstream;
+package io.redisreplica.server.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -13,14 +13,14 @@ class LagWindowTest {
             w.record(5, t0 + s * 1000L);
         }
         w.record(3215, t0 + 30_000);
-        final LagWindow.Snapshot during = w.snapshot(t0 + 31_000);
+        final io.redisreplica.server.LagStats during = w.snapshot(t0 + 31_000);
         assertEquals(3215, during.maxMillis(), 2);
         assertEquals(5, during.p50Millis(), 0.1);
         assertEquals(31, during.count());
         for (int s = 31; s < 120; s++) {
             w.record(7, t0 + s * 1000L);
         }
-        final LagWindow.Snapshot after = w.snapshot(t0 + 120_000);
+        final io.redisreplica.server.LagStats after = w.snapshot(t0 + 120_000);
         assertEquals(7, after.maxMillis(), 0.1, "the stall has left the window");
         assertEquals(7, after.p99Millis(), 0.1);
         assertEquals(120, after.count(), "count and sum cover every ACK since streaming started");
@@ -32,7 +32,7 @@ class LagWindowTest {
         final LagWindow w = new LagWindow();
         w.record(40, 0);
         assertEquals(40, w.snapshot(1000).maxMillis(), 0.1);
-        final LagWindow.Snapshot later = w.snapshot(LagWindow.SLOT_MILLIS * (LagWindow.SLOTS + 1));
+        final io.redisreplica.server.LagStats later = w.snapshot(LagWindow.SLOT_MILLIS * (LagWindow.SLOTS + 1));
         assertEquals(0, later.maxMillis());
         assertEquals(1, later.count());
     }

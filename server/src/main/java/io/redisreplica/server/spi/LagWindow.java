@@ -1,7 +1,9 @@
-package io.redisreplica.router.downstream;
+package io.redisreplica.server.spi;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
+
+import io.redisreplica.server.LagStats;
 
 /**
  * A replica's ACK lag over the last {@value #SLOTS} slots of {@value #SLOT_MILLIS} ms (one
@@ -19,11 +21,6 @@ public final class LagWindow {
     static final int SLOTS = 6;
     static final long MAX_MILLIS = 3_600_000;
 
-    /** What the window holds: p50, p99 and max in ms (0 when empty), and every value recorded since start. */
-    public record Snapshot(double p50Millis, double p99Millis, double maxMillis, long count, double sumMillis) {
-        static final Snapshot EMPTY = new Snapshot(0, 0, 0, 0, 0);
-    }
-
     private final Recorder recorder = new Recorder(MAX_MILLIS, 2);
     private final Histogram[] slots = new Histogram[SLOTS];
     /** The slot number (time / SLOT_MILLIS) each slot holds, -1 while unused. */
@@ -34,7 +31,7 @@ public final class LagWindow {
     private long count;
     private double sumMillis;
 
-    LagWindow() {
+    public LagWindow() {
         for (int i = 0; i < SLOTS; i++) {
             slots[i] = new Histogram(MAX_MILLIS, 2);
             slotNumbers[i] = -1;
@@ -42,15 +39,15 @@ public final class LagWindow {
     }
 
     /** From the ACK reader's thread: wait-free, except once per slot when the last one is drained. */
-    void record(double millis, long nowMillis) {
+    public void record(double millis, long nowMillis) {
         recorder.recordValue(Math.max(0, Math.min((long) millis, MAX_MILLIS)));
         if (nowMillis / SLOT_MILLIS != lastDrainedSlot) {
             drain(nowMillis);
         }
     }
 
-    /** The window ending now. */
-    synchronized Snapshot snapshot(long nowMillis) {
+    /** The window ending now: p50, p99 and max in ms (0 when empty), and every value recorded since start. */
+    public synchronized LagStats snapshot(long nowMillis) {
         drain(nowMillis);
         final long current = nowMillis / SLOT_MILLIS;
         sum.reset();
@@ -60,9 +57,9 @@ public final class LagWindow {
             }
         }
         if (sum.getTotalCount() == 0) {
-            return new Snapshot(0, 0, 0, count, sumMillis);
+            return new LagStats(0, 0, 0, count, sumMillis);
         }
-        return new Snapshot(sum.getValueAtPercentile(50), sum.getValueAtPercentile(99), sum.getMaxValue(), count, sumMillis);
+        return new LagStats(sum.getValueAtPercentile(50), sum.getValueAtPercentile(99), sum.getMaxValue(), count, sumMillis);
     }
 
     private synchronized void drain(long nowMillis) {

@@ -1,0 +1,146 @@
+package io.redisreplica.router.downstream;
+
+import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+
+import io.redisreplica.journal.JournalReader;
+import io.redisreplica.journal.SeekResult;
+import io.redisreplica.router.shard.ShardRuntime;
+import io.redisreplica.server.GrowingSnapshot;
+import io.redisreplica.server.JournalCursor;
+import io.redisreplica.server.ReplicationSource;
+import io.redisreplica.server.Snapshot;
+
+/**
+ * A shard as the server API's {@link ReplicationSource}: what a {@code ReplicationServer} needs to
+ * serve the shard's replicas as its virtual master does. The snapshot is the current epoch's file
+ * with the shard's replid and offset (none before the first full sync); the journal is read
+ * through a {@link ShardJournalCursor} from an entry boundary (no cursor elsewhere, so a PSYNC
+ * inside an entry in pieces resyncs in full, as the virtual master answers it); the previous
+ * replid after a cut-back, journal damage, the snapshot being split and the lag in time (the
+ * commit clock's) are the shard's own. The
+ * keep-alives are the master's PINGs in the journal: the source appends none of its own.
+ *
+ * <p>A new epoch may land between a session's look at the snapshot and its transfer: the file is
+ * opened when it is sent and checked to be still the epoch's, else the open fails (the session
+ * ends, and the replica syncs again, as a virtual master retries it).
+ */
+public final class ShardSource implements ReplicationSource {
+    private final ShardRuntime shard;
+
+    public ShardSource(ShardRuntime shard) {
+        this.shard = shard;
+    }
+
+    @Override
+    public Snapshot snapshot() throws IOException {
+        while (true) {
+            // the epoch before the replid: a new epoch after this read is seen by the check below
+            final long epoch = shard.epoch();
+            final String replid = shard.replid();
+            final long offset = shard.snapshotOffset();
+            if (offset < 0) {
+                return null;
+            }
+            final long size;
+            try (FileChannel file = FileChannel.open(shard.snapshot(), StandardOpenOption.READ)) {
+                size = file.size();
+            }
+            if (shard.epoch() == epoch && replid.equals(shard.replid())) {
+                return Snapshot.of(replid, offset, size, () -> open(epoch, replid, size));
+            } // a new epoch landed meanwhile: its identity again
+        }
+    }
+
+    /** The epoch's file, or an error when the shard moved to another since the snapshot was described. */
+    private java.io.InputStream open(long epoch, String replid, long size) throws IOException {
+        final FileChannel file = FileChannel.open(shard.snapshot(), StandardOpenOption.READ);
+        if (shard.epoch() != epoch || !replid.equals(shard.replid()) || file.size() != size) {
+            file.close();
+            throw new IOException("shard " + shard.name() + " has a new snapshot since " + replid + ": the replica syncs again");
+        }
+        return Channels.newInputStream(file);
+    }
+
+    @Override
+    public GrowingSnapshot growingSnapshot() {
+        return shard.growing();
+    }
+
+    @Override
+    public long firstOffset() {
+        return shard.journal().firstOffset();
+    }
+
+    @Override
+    public long endOffset() {
+        return shard.journal().endOffset();
+    }
+
+    @Override
+    public String previousReplid() {
+        return shard.previousReplid();
+    }
+
+    @Override
+    public long previousReplidEnd() {
+        return shard.previousReplidEnd();
+    }
+
+    @Override
+    public boolean damaged() {
+        return shard.journalDamagedInThisEpoch();
+    }
+
+    /** From the shard's commit clock, as the virtual master's lag figures. */
+    @Override
+    public double lagMillis(long offset) {
+        return shard.commits().lagMillis(offset, System.nanoTime());
+    }
+
+    @Override
+    public JournalCursor cursor(long offset) {
+        final long epoch = shard.epoch(); // the history the cursor belongs to, read before the seek
+        final JournalReader reader = shard.journal().reader();
+        try {
+            if (reader.seek(offset) != SeekResult.BOUNDARY) {
+                reader.close();
+                return null;
+            }
+            final ShardJournalCursor cursor = new ShardJournalCursor(shard, reader, epoch);
+            return new JournalCursor() {
+                @Override
+                public int read(byte[] dst, int at, int length) {
+                    return cursor.read(dst, at, length);
+                }
+
+                @Override
+                public void await(long timeoutMillis) throws InterruptedException {
+                    cursor.await(timeoutMillis);
+                }
+
+                @Override
+                public void close() {
+                    reader.close();
+                }
+            };
+        } catch (RuntimeException e) {
+            reader.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public long firstWriteAfter(long offset) throws IOException {
+        try (JournalReader reader = shard.journal().reader()) {
+            return SnapshotSender.firstWriteAfter(reader, offset);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "shard " + shard.name();
+    }
+}
