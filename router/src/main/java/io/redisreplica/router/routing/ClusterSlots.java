@@ -8,15 +8,12 @@ package io.redisreplica.router.routing;
  * on the one before, and that chain was a fifth of an {@code rdb split}'s reading thread (a slot
  * per key, 10.6 M keys of about ten bytes on a 1 GB file). A step xors the running CRC into its
  * first two bytes and looks the eight up in eight tables (table k: a byte followed by k zero
- * bytes), independently of each other; the last bytes too. The '{' of a hash tag is looked for
- * eight bytes at a time.
+ * bytes), independently of each other; the last bytes too.
  */
 public final class ClusterSlots {
     public static final int SLOTS = 16384;
     /** Table k (a byte followed by k zero bytes) at k * 256; table 0 is the byte-at-a-time table. */
     private static final int[] TABLES = new int[8 * 256];
-    private static final java.lang.invoke.VarHandle LONG_LE =
-        java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     static {
         for (int i = 0; i < 256; i++) {
@@ -42,12 +39,13 @@ public final class ClusterSlots {
         int crc = 0;
         int i = offset;
         final int end = offset + length;
+        // byte loads, not a VarHandle's 8-byte load: until the JIT has compiled the caller (the first
+        // 100 000 keys of a split) a VarHandle access costs a chain of calls
         for (; end - i >= 8; i += 8) {
-            final long v = (long) LONG_LE.get(bytes, i); // bytes[i] in the low byte
-            crc = t[7 * 256 + (int) (((crc >>> 8) ^ v) & 0xff)] ^ t[6 * 256 + (int) ((crc ^ (v >>> 8)) & 0xff)]
-                ^ t[5 * 256 + (int) ((v >>> 16) & 0xff)] ^ t[4 * 256 + (int) ((v >>> 24) & 0xff)]
-                ^ t[3 * 256 + (int) ((v >>> 32) & 0xff)] ^ t[2 * 256 + (int) ((v >>> 40) & 0xff)]
-                ^ t[256 + (int) ((v >>> 48) & 0xff)] ^ t[(int) (v >>> 56)];
+            crc = t[7 * 256 + (((crc >>> 8) ^ bytes[i]) & 0xff)] ^ t[6 * 256 + ((crc ^ bytes[i + 1]) & 0xff)]
+                ^ t[5 * 256 + (bytes[i + 2] & 0xff)] ^ t[4 * 256 + (bytes[i + 3] & 0xff)]
+                ^ t[3 * 256 + (bytes[i + 4] & 0xff)] ^ t[2 * 256 + (bytes[i + 5] & 0xff)]
+                ^ t[256 + (bytes[i + 6] & 0xff)] ^ t[bytes[i + 7] & 0xff];
         }
         // the last 0-7 bytes the same way, byte j of r looked up in table r-1-j: no chain either
         final int r = end - i;
@@ -76,18 +74,9 @@ public final class ClusterSlots {
         return crc16(key, offset, length) & (SLOTS - 1);
     }
 
-    /** The first {@code b} in {@code bytes[from, end)}, or -1; eight bytes a step (a zero byte of word ^ b·0x0101...). */
+    /** The first {@code b} in {@code bytes[from, end)}, or -1. */
     private static int indexOf(byte[] bytes, int from, int end, int b) {
-        final long pattern = (b & 0xffL) * 0x0101010101010101L;
-        int i = from;
-        for (; end - i >= 8; i += 8) {
-            final long x = (long) LONG_LE.get(bytes, i) ^ pattern;
-            final long zero = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L; // exact up to its lowest bit
-            if (zero != 0) {
-                return i + (Long.numberOfTrailingZeros(zero) >>> 3);
-            }
-        }
-        for (; i < end; i++) {
+        for (int i = from; i < end; i++) {
             if (bytes[i] == b) {
                 return i;
             }
