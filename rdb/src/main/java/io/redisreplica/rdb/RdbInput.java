@@ -178,21 +178,35 @@ final class RdbInput {
             sink.write(buf, flushed, n);
         }
         if (capturing && captureFrom < 0) {
-            checkCapture(captureLength + n);
-            if (captureLength + n > capture.length) {
-                capture = Arrays.copyOf(capture, Math.min(maxCapture, Math.max(capture.length * 2, captureLength + n)));
-            }
-            System.arraycopy(buf, flushed, capture, captureLength, n);
-            captureLength += n;
+            appendCapture(n);
         }
         flushed = pos;
     }
 
+    /** Adds buf[flushed, flushed + n) to a capture that has moved to its own array (rare: apart from the per-entry flush). */
+    private void appendCapture(int n) {
+        checkCapture(captureLength + n);
+        if (captureLength + n > capture.length) {
+            capture = Arrays.copyOf(capture, Math.min(maxCapture, Math.max(capture.length * 2, captureLength + n)));
+        }
+        System.arraycopy(buf, flushed, capture, captureLength, n);
+        captureLength += n;
+    }
+
     /** Makes at least {@code n} (at most the buffer size) bytes readable at {@code pos}. */
     private void require(int n, String what) {
-        if (limit - pos >= n) {
-            return;
+        if (limit - pos < n) {
+            refill(n, what);
         }
+    }
+
+    /**
+     * {@link #require}'s slow path, once per buffer: apart so that the JIT inlines only the check
+     * into every read (inlined whole, with the sink's, the CRC's and the stream's code, it made the
+     * reader's methods several times larger and their C2 compilation the longest part of the
+     * JIT's warm-up in a split of a 64 MB file).
+     */
+    private void refill(int n, String what) {
         flush();
         updateCrc();
         int keep = pos; // the first byte the buffer keeps: the capture's when it stays in the buffer
