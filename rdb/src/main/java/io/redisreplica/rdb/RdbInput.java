@@ -8,11 +8,15 @@ import java.util.Arrays;
 /**
  * A bounded read buffer over an RDB stream that knows its offset, keeps the running CRC64, and
  * passes every byte it consumes to at most one sink (the output an entry is being copied to)
- * and, while capturing, to a small bounded buffer (an entry's prefix until its key is known).
+ * and, while capturing, keeps them (an entry's prefix until its key is known).
  *
- * <p>Sink and capture are fed lazily, a run of bytes at a time, whenever the buffer is refilled
- * or the destination changes: per-byte reads of lengths and opcodes cost a few instructions, not
- * a call per byte. The CRC is fed apart from them, a whole buffer at a time (when it is refilled
+ * <p>The sink is fed lazily, a run of bytes at a time, whenever the buffer is refilled or the
+ * destination changes: per-byte reads of lengths and opcodes cost a few instructions, not a call
+ * per byte. A capture stays where it was read, in the buffer (a refill moves it to the front with
+ * the unread bytes), and is copied to a capture array of its own only when it grows past half the
+ * buffer: an entry's head then reaches its sink with the value, in one write
+ * ({@link #sinkWithCapture}), not copied aside first and written apart (on a 1 GB split of small
+ * keys that copy and write were a tenth of the reading thread). The CRC is fed apart from them, a whole buffer at a time (when it is refilled
  * or the value is asked for): fed at every change of destination it would see runs of a few dozen
  * bytes, which it digests at half its speed on large ones.
  */
@@ -32,9 +36,12 @@ final class RdbInput {
     private final Crc64Offload offload;
     private boolean crcEnabled = true;
     private RdbSink sink;
+    private boolean capturing;
+    /** While capturing: the capture is buf[captureFrom, pos); -1 once it has moved to {@link #capture}. */
+    private int captureFrom = -1;
+    /** A capture too large to keep in the buffer: capture[0, captureLength), fed by {@link #flush()}. */
     private byte[] capture;
     private int captureLength;
-    private boolean capturing;
     private final int maxCapture;
 
     /** @param crcExecutor where the CRC64 is computed, or null for the reading thread */
@@ -43,7 +50,6 @@ final class RdbInput {
         this.offload = crcExecutor == null ? null : new Crc64Offload(crcExecutor);
         this.buf = new byte[bufferSize];
         this.maxCapture = maxCapture;
-        this.capture = new byte[Math.min(4096, maxCapture)];
     }
 
     /** Offset of the next byte to be read. */
@@ -79,33 +85,88 @@ final class RdbInput {
         sink = next;
     }
 
+    /**
+     * Sends every byte consumed from now on to {@code next}, after the bytes captured so far (the
+     * capture having been stopped): from the buffer in the same write as what follows them when
+     * they are still there.
+     */
+    void sinkWithCapture(RdbSink next) {
+        flush();
+        if (captureFrom >= 0) {
+            flushed = captureFrom; // buf[captureFrom, pos) is unchanged: nothing is moved or overwritten before the next flush
+        } else {
+            next.write(capture, 0, captureLength);
+        }
+        sink = next;
+    }
+
     /** Starts collecting consumed bytes, up to the capture cap. */
     void startCapture() {
         flush();
         capturing = true;
+        captureFrom = pos;
         captureLength = 0;
     }
 
-    /** Stops collecting; the bytes stay readable through {@link #captured()} until the next start. */
+    /**
+     * Stops collecting; the bytes stay readable through {@link #capturedArray()} until the next
+     * read or start.
+     */
     void stopCapture() {
         flush();
+        if (captureFrom >= 0) {
+            checkCapture(pos - captureFrom); // a capture in its own array was checked as it grew
+        }
         capturing = false;
     }
 
-    byte[] captured() {
-        return capture;
+    /** The array that holds the capture, from {@link #capturedOffset()} on. */
+    byte[] capturedArray() {
+        return captureFrom >= 0 ? buf : capture;
+    }
+
+    int capturedOffset() {
+        return captureFrom >= 0 ? captureFrom : 0;
     }
 
     /** Bytes captured so far, including those read but not yet flushed. */
     int capturedLength() {
         flush();
-        return captureLength;
+        return captureFrom >= 0 ? pos - captureFrom : captureLength;
     }
 
     /** Forgets captured bytes past {@code length}. */
     void truncateCapture(int length) {
         flush();
-        captureLength = length;
+        if (captureFrom >= 0) {
+            // the capture's first bytes move up to end where the consumed bytes end; those they
+            // overwrite have reached the sink (flushed) and must reach the CRC first
+            updateCrc();
+            System.arraycopy(buf, captureFrom, buf, pos - length, length);
+            captureFrom = pos - length;
+        } else {
+            captureLength = length;
+        }
+    }
+
+    private void checkCapture(int length) {
+        if (capturing && length > maxCapture) {
+            final long at = base + (captureFrom >= 0 ? captureFrom : flushed - captureLength);
+            throw new RdbFormatException("record of more than " + maxCapture + " bytes before its value at offset " + at
+                + " (a key or global record too large to hold; raise max-key-bytes)", at);
+        }
+    }
+
+    /** Moves the capture out of the buffer into {@link #capture} ({@link #flush()} feeds it from now on). */
+    private void moveCapture() {
+        final int n = pos - captureFrom;
+        checkCapture(n);
+        if (capture == null || capture.length < n) {
+            capture = new byte[Math.min(maxCapture, Math.max(n, capture == null ? 4096 : capture.length * 2))];
+        }
+        System.arraycopy(buf, captureFrom, capture, 0, n);
+        captureLength = n;
+        captureFrom = -1;
     }
 
     private void flush() {
@@ -116,37 +177,59 @@ final class RdbInput {
         if (sink != null) {
             sink.write(buf, flushed, n);
         }
-        if (capturing) {
-            if (captureLength + n > maxCapture) {
-                throw new RdbFormatException("record of more than " + maxCapture + " bytes before its value at offset "
-                    + (base + flushed - captureLength) + " (a key or global record too large to hold; raise max-key-bytes)",
-                    base + flushed - captureLength);
-            }
-            if (captureLength + n > capture.length) {
-                capture = Arrays.copyOf(capture, Math.min(maxCapture, Math.max(capture.length * 2, captureLength + n)));
-            }
-            System.arraycopy(buf, flushed, capture, captureLength, n);
-            captureLength += n;
+        if (capturing && captureFrom < 0) {
+            appendCapture(n);
         }
         flushed = pos;
     }
 
+    /** Adds buf[flushed, flushed + n) to a capture that has moved to its own array (rare: apart from the per-entry flush). */
+    private void appendCapture(int n) {
+        checkCapture(captureLength + n);
+        if (captureLength + n > capture.length) {
+            capture = Arrays.copyOf(capture, Math.min(maxCapture, Math.max(capture.length * 2, captureLength + n)));
+        }
+        System.arraycopy(buf, flushed, capture, captureLength, n);
+        captureLength += n;
+    }
+
     /** Makes at least {@code n} (at most the buffer size) bytes readable at {@code pos}. */
     private void require(int n, String what) {
-        if (limit - pos >= n) {
-            return;
+        if (limit - pos < n) {
+            refill(n, what);
         }
+    }
+
+    /**
+     * {@link #require}'s slow path, once per buffer: apart so that the JIT inlines only the check
+     * into every read (inlined whole, with the sink's, the CRC's and the stream's code, it made the
+     * reader's methods several times larger and their C2 compilation the longest part of the
+     * JIT's warm-up in a split of a 64 MB file).
+     */
+    private void refill(int n, String what) {
         flush();
         updateCrc();
-        if (pos > 0) {
-            System.arraycopy(buf, pos, buf, 0, limit - pos);
-            limit -= pos;
-            base += pos;
-            pos = 0;
-            flushed = 0;
-            crcFrom = 0;
+        int keep = pos; // the first byte the buffer keeps: the capture's when it stays in the buffer
+        if (capturing && captureFrom >= 0) {
+            final int held = pos - captureFrom;
+            if (held > buf.length / 2 || held + n > buf.length) {
+                moveCapture(); // held in the buffer it would leave too little room, or be moved again and again
+            } else {
+                keep = captureFrom;
+            }
         }
-        while (limit < n) {
+        if (keep > 0) {
+            System.arraycopy(buf, keep, buf, 0, limit - keep);
+            limit -= keep;
+            base += keep;
+            pos -= keep;
+            flushed = pos;
+            crcFrom = pos;
+            if (capturing && captureFrom >= 0) {
+                captureFrom -= keep;
+            }
+        }
+        while (limit - pos < n) {
             final int read;
             try {
                 read = in.read(buf, limit, buf.length - limit);

@@ -17,6 +17,8 @@ final class RdbPrimitives {
     /** Decoded values load here, so the current key (in keyBuffer) stays valid while its value is read. */
     private byte[] valueBuffer = new byte[256];
     private final java.util.IdentityHashMap<String, String[]> lzfParts = new java.util.IdentityHashMap<>();
+    private String lastLzfWhat;
+    private String[] lastLzfParts;
 
     RdbPrimitives(RdbInput input, int maxRecordBytes, Supplier<RdbEntry> current) {
         this.input = input;
@@ -148,6 +150,9 @@ final class RdbPrimitives {
      * The names are constants, so the cache stays small; it is emptied if it ever is not.
      */
     private String[] lzfParts(String what) {
+        if (what == lastLzfWhat) { // most compressed strings of a file are read under one name ("the value")
+            return lastLzfParts;
+        }
         String[] parts = lzfParts.get(what);
         if (parts == null) {
             if (lzfParts.size() >= 256) {
@@ -156,6 +161,8 @@ final class RdbPrimitives {
             parts = new String[] {what + " (compressed length)", what + " (length)"};
             lzfParts.put(what, parts);
         }
+        lastLzfWhat = what;
+        lastLzfParts = parts;
         return parts;
     }
 

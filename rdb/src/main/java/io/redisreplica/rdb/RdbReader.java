@@ -204,7 +204,7 @@ public final class RdbReader {
             }
         }
         final int end = input.capturedLength();
-        visitor.onRecord(opcode, input.captured(), prefix, end - prefix);
+        visitor.onRecord(opcode, input.capturedArray(), input.capturedOffset() + prefix, end - prefix);
         input.truncateCapture(prefix);
         if (opcode == OPCODE_SELECTDB) {
             entry.db(db);
@@ -224,11 +224,10 @@ public final class RdbReader {
         input.stopCapture();
         final RdbSink sink = visitor.onEntry(entry);
         if (sink instanceof RdbEntrySink entrySink) {
-            entrySink.head(entry, input.captured(), 0, input.capturedLength());
+            entrySink.head(entry, input.capturedArray(), input.capturedOffset(), input.capturedLength());
             input.sink(sink);
         } else if (sink != null) {
-            sink.write(input.captured(), 0, input.capturedLength());
-            input.sink(sink);
+            input.sinkWithCapture(sink); // the head goes with the value's bytes
         }
         final long valueStart = input.offset();
         try {

@@ -87,6 +87,14 @@ public final class RdbWriter implements RdbSink {
             bytes += len;
             return;
         }
+        writeThrough(b, off, len);
+    }
+
+    /**
+     * What does not fit in the buffer (or every write when unbuffered): apart from the copy into
+     * the buffer so that the JIT inlines only that into the reader's loop (see RdbInput.refill).
+     */
+    private void writeThrough(byte[] b, int off, int len) {
         if (buffer == null || (behind == null && len >= buffer.length)) { // large: straight through, after what is buffered
             drain();
             pass(b, off, len);

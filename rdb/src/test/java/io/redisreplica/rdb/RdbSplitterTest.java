@@ -134,6 +134,32 @@ class RdbSplitterTest {
         }
     }
 
+    /**
+     * An entry's head stays in the read buffer until its shard is known, and moves to an array of
+     * its own when it outgrows half the buffer: read buffers of 64 bytes on (keys and records
+     * longer than the buffer, heads across refills) give the same shards as the default one.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("readable")
+    void shouldWriteTheSameShardBytesThroughReadBuffersOfAnySize(String path, RdbCorpus.Entry file) throws IOException {
+        final List<byte[]> reference = splitInto(file, 0, null);
+        for (int readBuffer : new int[] {64, 100, 4096}) {
+            final List<ByteArrayOutputStream> buffers = new ArrayList<>();
+            final List<RdbWriter> writers = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                buffers.add(new ByteArrayOutputStream());
+                writers.add(new RdbWriter(buffers.get(i)));
+            }
+            try (InputStream in = Files.newInputStream(file.file())) {
+                new RdbSplitter(new RdbReaderContext().bufferSize(readBuffer)).split(in, writers, bySum(3));
+            }
+            for (int i = 0; i < 3; i++) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(reference.get(i), buffers.get(i).toByteArray(),
+                    "shard " + i + ", read buffer " + readBuffer);
+            }
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void shouldFailTheSplitWithTheWriteErrorOfAShardWrittenBehind() throws IOException {
         final java.nio.file.Path rdb = RdbCorpus.dir().resolve("redis-rdb-tools/tests/dumps/dictionary.rdb");
