@@ -96,6 +96,7 @@ public final class Journal implements AutoCloseable {
             }
             return journal;
         }
+        ChronicleSupport.openingForWriting(dir);
         final JournalLock lock = JournalLock.acquire(dir);
         try {
             return new Journal(context, lock);
@@ -107,6 +108,18 @@ public final class Journal implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Declares that this JVM reads journals and never writes one (the tools' journal commands), best
+     * before it opens the first: Chronicle's start then skips its native POSIX binding (JNR's,
+     * generated at run time: 0.17 s of such a tool's start, issue 18), which only writing uses. A
+     * journal opened for writing afterwards is refused ({@link JournalException}).
+     *
+     * @return false, and nothing changes, when this JVM has opened a journal for writing
+     */
+    public static boolean readOnlyProcess() {
+        return ChronicleSupport.readOnlyProcess();
     }
 
     public Path dir() {
