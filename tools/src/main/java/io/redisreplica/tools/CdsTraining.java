@@ -16,9 +16,9 @@ import io.redisreplica.rdb.RdbWriter;
 
 /**
  * The launcher's class-data sharing run ({@code -Dredis-replica.cds.training=true}, under
- * {@code -XX:ArchiveClassesAtExit}): loads what the commands' starts load, so the archive holds it
- * and a start maps those classes instead of loading and verifying them from the jar. Every command's
- * help (the commands' own classes; picocli's are Java 5 bytecode, which the JVM does not archive),
+ * {@code -XX:DumpLoadedClassList}, from which the launcher dumps a static archive): loads what the
+ * commands' starts load, so the archive holds it and a start maps those classes instead of loading
+ * and verifying them from the jar. Every command's help (the commands' and picocli's classes),
  * logging, a {@code journal ls} of a journal made here (Chronicle Queue's classes, most of what a
  * journal command's start spent) and an {@code rdb split} of a small RDB written here (the config
  * parser's, the shard map's, the reader's and the writers' classes: a split of a 64 MB file is mostly
