@@ -33,6 +33,22 @@ final class ChronicleSupport {
         return true;
     }
 
+    /** See {@link Journal#startChronicleInBackground()}: the classes whose static start is most of a first open's. */
+    static void startInBackground() {
+        final Thread start = new Thread(() -> {
+            try {
+                final ClassLoader loader = ChronicleSupport.class.getClassLoader();
+                Class.forName("net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder", true, loader);
+                Class.forName("net.openhft.chronicle.wire.Wires", true, loader);
+            } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
+                // the first open meets it again and reports it; here, its cause with its stack
+                org.slf4j.LoggerFactory.getLogger(Journal.class).warn("Chronicle's start failed", e);
+            }
+        }, "chronicle-start");
+        start.setDaemon(true);
+        start.start();
+    }
+
     /** Before a journal opens for writing: refused in a JVM that declared it only reads. */
     static synchronized void openingForWriting(java.nio.file.Path dir) {
         if (readOnlyProcess) {

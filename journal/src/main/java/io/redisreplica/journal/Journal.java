@@ -122,6 +122,17 @@ public final class Journal implements AutoCloseable {
         return ChronicleSupport.readOnlyProcess();
     }
 
+    /**
+     * Starts Chronicle (its {@code Jvm}, wire and queue builder classes, whose static start is most
+     * of a first open's: 0.2 s cold) on a daemon thread, for a process that has work of its own to
+     * do before it opens a journal (a tool parsing its command line): the two then run at once, and
+     * the first open finds Chronicle started or waits for the rest (the JVM's lock on a class being
+     * initialised). After {@link #readOnlyProcess()}, when that is called.
+     */
+    public static void startChronicleInBackground() {
+        ChronicleSupport.startInBackground();
+    }
+
     public Path dir() {
         return dir;
     }

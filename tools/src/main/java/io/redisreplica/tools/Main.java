@@ -31,6 +31,7 @@ public final class Main {
         }
         if (CommandTree.readsJournalsOnly(args)) {
             Journal.readOnlyProcess(); // Chronicle's start without the native binding that only writing uses
+            Journal.startChronicleInBackground(); // while picocli builds the command
         }
         // UTF-8 whatever the locale (JSON and keys are UTF-8), straight to the descriptors: System.out flushes every write
         final PrintWriter out = new StdoutWriter(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
