@@ -1,10 +1,10 @@
 package io.redisreplica.journal;
 
 import net.openhft.chronicle.queue.RollCycle;
-import net.openhft.posix.PosixAPI;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.rollcycles.LargeRollCycles;
 import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
+import net.openhft.posix.PosixAPI;
 
 /** The one place that maps our settings to Chronicle's and prepares the JVM for it. */
 final class ChronicleSupport {
