@@ -102,11 +102,12 @@ class ReleaseArchiveIntegrationTest {
             // the training run logs and opens a journal: logback's and Chronicle Queue's classes are in the archive too
             assertTrue(loaded.contains("ch.qos.logback.classic.LoggerContext source: shared objects file"), "logback's classes from the archive");
             assertTrue(loaded.contains("io.redisreplica.journal.ShardJournal source: shared objects file"), "the journal's classes from the archive");
-            // and its library's: of the ~3,700 classes a journal ls loads, what is read from the jar is picocli's (Java 5
-            // bytecode, which the JVM does not archive) and classes made at run time (lambdas, proxies)
+            // a static archive holds picocli's classes too (Java 5 bytecode, which a dynamic one leaves out): of the ~2,900
+            // classes a journal ls loads, what is not from the archive is made at run time (method handles, proxies)
+            assertTrue(loaded.contains("picocli.CommandLine source: shared objects file"), "picocli's classes from the archive");
             final long lines = loaded.lines().filter(l -> l.contains(" source: ")).count();
             final long fromJar = loaded.lines().filter(l -> l.contains(" source: ") && !l.contains("shared objects file")).count();
-            assertTrue(fromJar * 5 < lines, fromJar + " of " + lines + " classes not from the archive");
+            assertTrue(fromJar * 20 < lines, fromJar + " of " + lines + " classes not from the archive");
         }
         try (java.util.stream.Stream<Path> made = Files.list(dir.resolve("cds"))) {
             assertEquals(1, made.filter(f -> f.toString().endsWith(".jsa")).count(), "one archive, made once");

@@ -4,10 +4,58 @@ import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.rollcycles.LargeRollCycles;
 import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
+import net.openhft.posix.PosixAPI;
 
 /** The one place that maps our settings to Chronicle's and prepares the JVM for it. */
 final class ChronicleSupport {
+    /** A journal was opened for writing in this JVM (guarded by the class). */
+    private static boolean openedForWriting;
+    /** This JVM declared it only reads journals (guarded by the class). */
+    private static boolean readOnlyProcess;
+
     private ChronicleSupport() {
+    }
+
+    /**
+     * See {@link Journal#readOnlyProcess()}. Chronicle's {@code Jvm} initialises its POSIX binding at
+     * its start (JNR's, its classes generated then); given the no-op one first, it skips that. Only
+     * writing uses it (msync of {@code journal-sync commit}, the pretoucher), which is refused from
+     * now on. Process-wide, as Chronicle's binding is.
+     */
+    static synchronized boolean readOnlyProcess() {
+        if (openedForWriting) {
+            return false;
+        }
+        if (!readOnlyProcess) {
+            PosixAPI.useNoOpPosixApi();
+            readOnlyProcess = true;
+        }
+        return true;
+    }
+
+    /** See {@link Journal#startChronicleInBackground()}: the classes whose static start is most of a first open's. */
+    static void startInBackground() {
+        final Thread start = new Thread(() -> {
+            try {
+                final ClassLoader loader = ChronicleSupport.class.getClassLoader();
+                Class.forName("net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder", true, loader);
+                Class.forName("net.openhft.chronicle.wire.Wires", true, loader);
+            } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
+                // the first open meets it again and reports it; here, its cause with its stack
+                org.slf4j.LoggerFactory.getLogger(Journal.class).warn("Chronicle's start failed", e);
+            }
+        }, "chronicle-start");
+        start.setDaemon(true);
+        start.start();
+    }
+
+    /** Before a journal opens for writing: refused in a JVM that declared it only reads. */
+    static synchronized void openingForWriting(java.nio.file.Path dir) {
+        if (readOnlyProcess) {
+            throw new JournalException("journal " + dir + " cannot be opened for writing: this process declared that it only reads "
+                + "journals (Journal.readOnlyProcess)");
+        }
+        openedForWriting = true;
     }
 
     /**

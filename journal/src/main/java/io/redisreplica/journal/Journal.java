@@ -96,6 +96,7 @@ public final class Journal implements AutoCloseable {
             }
             return journal;
         }
+        ChronicleSupport.openingForWriting(dir);
         final JournalLock lock = JournalLock.acquire(dir);
         try {
             return new Journal(context, lock);
@@ -107,6 +108,29 @@ public final class Journal implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Declares that this JVM reads journals and never writes one (the tools' journal commands), best
+     * before it opens the first: Chronicle's start then skips its native POSIX binding (JNR's,
+     * generated at run time: 0.17 s of such a tool's start, issue 18), which only writing uses. A
+     * journal opened for writing afterwards is refused ({@link JournalException}).
+     *
+     * @return false, and nothing changes, when this JVM has opened a journal for writing
+     */
+    public static boolean readOnlyProcess() {
+        return ChronicleSupport.readOnlyProcess();
+    }
+
+    /**
+     * Starts Chronicle (its {@code Jvm}, wire and queue builder classes, whose static start is most
+     * of a first open's: 0.2 s cold) on a daemon thread, for a process that has work of its own to
+     * do before it opens a journal (a tool parsing its command line): the two then run at once, and
+     * the first open finds Chronicle started or waits for the rest (the JVM's lock on a class being
+     * initialised). After {@link #readOnlyProcess()}, when that is called.
+     */
+    public static void startChronicleInBackground() {
+        ChronicleSupport.startInBackground();
     }
 
     public Path dir() {

@@ -16,9 +16,9 @@ import io.redisreplica.rdb.RdbWriter;
 
 /**
  * The launcher's class-data sharing run ({@code -Dredis-replica.cds.training=true}, under
- * {@code -XX:ArchiveClassesAtExit}): loads what the commands' starts load, so the archive holds it
- * and a start maps those classes instead of loading and verifying them from the jar. Every command's
- * help (the commands' own classes; picocli's are Java 5 bytecode, which the JVM does not archive),
+ * {@code -XX:DumpLoadedClassList}, from which the launcher dumps a static archive): loads what the
+ * commands' starts load, so the archive holds it and a start maps those classes instead of loading
+ * and verifying them from the jar. Every command's help (the commands' and picocli's classes),
  * logging, a {@code journal ls} of a journal made here (Chronicle Queue's classes, most of what a
  * journal command's start spent) and an {@code rdb split} of a small RDB written here (the config
  * parser's, the shard map's, the reader's and the writers' classes: a split of a 64 MB file is mostly
@@ -32,7 +32,7 @@ final class CdsTraining {
     static void run() {
         org.slf4j.LoggerFactory.getILoggerFactory(); // logback, configured as the commands that log configure it
         final PrintWriter none = new PrintWriter(Writer.nullWriter());
-        Main.commandLine(none, none).execute("--help");
+        Commands.commandLine(none, none).execute("--help");
         Path dir = null;
         try {
             dir = Files.createTempDirectory("redis-replica-cds");
@@ -51,7 +51,7 @@ final class CdsTraining {
             j.shard("a").writer(0).append(1, 0, 0, "*2\r\n$4\r\nINCR\r\n$1\r\nk\r\n".getBytes(StandardCharsets.US_ASCII));
         }
         final String[] args = {"journal", "ls", journal.toString()};
-        Main.commandLine(none, none, args).execute(args);
+        Commands.commandLine(none, none, args).execute(args);
     }
 
     private static void rdbSplit(Path dir, PrintWriter none) throws IOException {
@@ -70,7 +70,7 @@ final class CdsTraining {
         Files.writeString(config, "upstream 127.0.0.1:6379\njournal " + dir.resolve("unused") + "\n"
             + "shard a 127.0.0.1:7001 slots=0-8191\nshard b 127.0.0.1:7002 slots=8192-16383\n");
         final String[] args = {"rdb", "split", rdb.toString(), "-c", config.toString(), "-o", dir.resolve("out").toString(), "--quiet"};
-        Main.commandLine(none, none, args).execute(args);
+        Commands.commandLine(none, none, args).execute(args);
     }
 
     private static void delete(Path dir) {

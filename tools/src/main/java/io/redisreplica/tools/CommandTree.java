@@ -69,6 +69,15 @@ final class CommandTree {
         }
     }
 
+    /**
+     * Whether a start with these arguments only reads journals: the {@code journal} group's commands
+     * (ls, tail, grep, verify) open journals read-only and write none.
+     */
+    static boolean readsJournalsOnly(String[] args) {
+        final int at = firstWord(args, 0);
+        return at >= 0 && args[at].equals(name(JournalCommand.class));
+    }
+
     private static List<Class<?>> subcommands(CommandLine group) {
         final Object command = group.getCommand();
         return command == null ? List.of() : GROUPS.getOrDefault(command.getClass(), List.of());

@@ -27,6 +27,14 @@ public class LogEncoder extends EncoderBase<ILoggingEvent> {
         this.pattern = value;
     }
 
+    String format() {
+        return format;
+    }
+
+    String pattern() {
+        return pattern;
+    }
+
     @Override
     public void start() {
         if ("json".equals(format)) {

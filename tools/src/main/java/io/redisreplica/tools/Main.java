@@ -7,9 +7,13 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
-import picocli.CommandLine;
+import io.redisreplica.journal.Journal;
 
-/** Entry point of {@code redis-replica}. */
+/**
+ * Entry point of {@code redis-replica}. Its methods name no picocli type (the command line is
+ * {@link Commands}'): the JVM loads every type in the main class's signatures before {@code main}
+ * runs, and the root's help and version are printed without picocli ({@link RootHelp}).
+ */
 public final class Main {
     private Main() {
     }
@@ -25,46 +29,16 @@ public final class Main {
             System.out.flush();
             System.exit(0);
         }
+        if (CommandTree.readsJournalsOnly(args)) {
+            Journal.readOnlyProcess(); // Chronicle's start without the native binding that only writing uses
+            Journal.startChronicleInBackground(); // while picocli builds the command
+        }
         // UTF-8 whatever the locale (JSON and keys are UTF-8), straight to the descriptors: System.out flushes every write
         final PrintWriter out = new StdoutWriter(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
         final PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
-        final int code = commandLine(out, err, args).execute(args);
+        final int code = Commands.commandLine(out, err, args).execute(args);
         out.flush();
         err.flush();
         System.exit(code);
-    }
-
-    /** Every command's help ends with the one exit-code table. */
-    private static void footer(CommandLine cli) {
-        cli.getCommandSpec().usageMessage().footer(ExitCodes.footer());
-        cli.getSubcommands().values().forEach(Main::footer);
-    }
-
-    /** The command line with its output streams, every command built: tests drive it with captured writers. */
-    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        return commandLine(out, err, null);
-    }
-
-    /** The command line for these arguments ({@link CommandTree#addFor}), or every command built when null. */
-    static CommandLine commandLine(PrintWriter out, PrintWriter err, String[] args) {
-        final CommandLine cli = new CommandLine(new RootCommand());
-        if (args == null) {
-            CommandTree.addAll(cli);
-        } else {
-            CommandTree.addFor(cli, args);
-        }
-        cli.setCaseInsensitiveEnumValuesAllowed(true); // --cross-shard stop, as the README writes it (every subcommand inherits it)
-        footer(cli);
-        cli.setOut(out);
-        cli.setErr(err);
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            final int code = ExitCodes.of(e);
-            commandLine.getErr().println("error: " + ErrorMessages.of(e));
-            if (code == ExitCodes.INTERNAL) {
-                e.printStackTrace(commandLine.getErr()); // a bug: what a report needs
-            }
-            return code;
-        });
-        return cli;
     }
 }

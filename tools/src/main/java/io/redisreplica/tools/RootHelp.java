@@ -16,8 +16,8 @@ import picocli.CommandLine.Help.Ansi;
  * ({@link #main}, run by the build after compiling) and printed from the jar at run time: picocli's
  * start (its model of even one command, interpreted while the JVM is cold) was 0.3 s of the 0.4 s
  * a {@code --help} took, for a text that only changes with the code. The colours follow picocli's own
- * rule ({@code Ansi.AUTO}: a terminal, {@code NO_COLOR}, {@code CLICOLOR_FORCE}, ...), with a text
- * made for each answer. {@code RootHelpTest} fails when a text is not what picocli prints now.
+ * rule ({@code Ansi.AUTO}: a terminal, {@code NO_COLOR}, {@code CLICOLOR_FORCE}, ...; {@link AnsiAuto}),
+ * with a text made for each answer. {@code RootHelpTest} fails when a text is not what picocli prints now.
  */
 public final class RootHelp {
     private static final String DIR = "root-help/";
@@ -31,7 +31,7 @@ public final class RootHelp {
             return null;
         }
         return switch (args[0]) {
-            case "--help", "-h" -> DIR + (Ansi.AUTO.enabled() ? "help-ansi.txt" : "help.txt");
+            case "--help", "-h" -> DIR + (AnsiAuto.enabled() ? "help-ansi.txt" : "help.txt");
             case "--version", "-V" -> DIR + "version.txt";
             default -> null;
         };
@@ -53,7 +53,7 @@ public final class RootHelp {
     /** What picocli prints for these arguments (the whole tree, stdout), with or without colours. */
     static String printed(String arg, Ansi ansi) {
         final StringWriter out = new StringWriter();
-        final CommandLine cli = Main.commandLine(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true));
+        final CommandLine cli = Commands.commandLine(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true));
         cli.setColorScheme(CommandLine.Help.defaultColorScheme(ansi));
         cli.execute(arg);
         return out.toString();

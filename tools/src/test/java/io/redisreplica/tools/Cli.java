@@ -8,7 +8,7 @@ record Cli(int exit, String out, String err) {
     static Cli run(String... args) {
         final StringWriter out = new StringWriter();
         final StringWriter err = new StringWriter();
-        final int exit = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+        final int exit = Commands.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
         return new Cli(exit, out.toString(), err.toString());
     }
 }

@@ -22,7 +22,7 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 class CliSurfaceTest {
     private static List<CommandSpec> commands() {
         final List<CommandSpec> all = new ArrayList<>();
-        collect(Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())), all);
+        collect(Commands.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())), all);
         return all;
     }
 
@@ -93,7 +93,7 @@ class CliSurfaceTest {
     @Test
     void shouldTakeEnumValuesInAnyCase() {
         for (String policy : List.of("stop", "STOP", "Log", "translate")) {
-            assertDoesNotThrow(() -> Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()))
+            assertDoesNotThrow(() -> Commands.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()))
                 .parseArgs("run", "-c", "router.conf", "--cross-shard", policy));
         }
     }

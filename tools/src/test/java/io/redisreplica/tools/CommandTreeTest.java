@@ -21,7 +21,7 @@ class CommandTreeTest {
     private static Answer run(boolean lean, String... args) {
         final StringWriter out = new StringWriter();
         final StringWriter err = new StringWriter();
-        final CommandLine cli = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true), lean ? args : null);
+        final CommandLine cli = Commands.commandLine(new PrintWriter(out, true), new PrintWriter(err, true), lean ? args : null);
         final int exit = cli.execute(args);
         return new Answer(exit, out.toString(), err.toString());
     }
@@ -47,7 +47,7 @@ class CommandTreeTest {
     void shouldAnswerEveryCommandsHelpAsTheWholeTreeDoes() {
         final List<List<String>> all = new ArrayList<>();
         final List<List<String>> groups = new ArrayList<>();
-        paths(Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())), List.of(), all, groups);
+        paths(Commands.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())), List.of(), all, groups);
         assertTrue(all.size() > 15, "the tree: " + all);
         for (List<String> path : all) {
             final List<String> help = new ArrayList<>(path);
@@ -74,7 +74,7 @@ class CommandTreeTest {
 
     @Test
     void shouldBuildOnlyTheSubcommandAStartNames() {
-        final CommandLine cli = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
+        final CommandLine cli = Commands.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
             new String[] {"journal", "ls", "/tmp/j"});
         assertTrue(cli.getSubcommands().get("journal").getCommand() instanceof JournalCommand);
         assertNull(cli.getSubcommands().get("rdb").getCommand(), "a stand-in has no command object");

@@ -8,20 +8,34 @@ import java.io.PrintStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.Files;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
+import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.status.StatusListener;
 import ch.qos.logback.core.status.Status;
 import ch.qos.logback.core.status.StatusUtil;
+import org.junit.jupiter.api.io.TempDir;
+
 import io.redisreplica.testkit.RdbCorpus;
 import tools.jackson.databind.JsonNode;
 
-/** The shipped logback.xml (also the release's conf/logback.xml): ISO-8601 with offset on stderr, or JSON lines with the same timestamp; stdout left alone. */
+/**
+ * The shipped logback.xml (also the release's conf/logback.xml): ISO-8601 with offset on stderr, or JSON lines with the same
+ * timestamp; stdout left alone. And {@link LogConfigurator}, which makes the same configuration in code.
+ */
 class LogbackConfigTest {
     private static final String ISO_8601 = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d)";
     private final PrintStream err = System.err;
@@ -103,5 +117,63 @@ class LogbackConfigTest {
         configure();
         assertTrue(StatusUtil.contextHasStatusListener(context));
         assertTrue(new StatusUtil(context).getHighestLevel(0) < Status.WARN, "logback warns about the config"); // none to print at all
+    }
+
+    @Test
+    void shouldConfigureInCodeWhatLogbackXmlConfigures() throws Exception {
+        final LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        try {
+            for (String format : new String[] {null, "json", "yaml"}) {
+                if (format != null) {
+                    System.setProperty("REDIS_REPLICA_LOG_FORMAT", format);
+                }
+                context.getStatusManager().clear();
+                configure();
+                final List<String> fromXml = describe(context);
+                context.reset();
+                context.getStatusManager().clear();
+                LogConfigurator.apply(context);
+                assertEquals(fromXml, describe(context), "format " + format);
+            }
+        } finally {
+            context.getStatusManager().clear(); // the unknown format's error, for the tests that follow in this JVM
+        }
+        assertTrue(describe(context).contains("logger ROOT INFO additive"), describe(context).toString()); // it describes something
+    }
+
+    @Test
+    void shouldConfigureInCodeOnlyWhenTheShippedFileIsTheOneInUse(@TempDir Path dir) throws Exception {
+        final Path shipped = Path.of(LogbackConfigTest.class.getResource("/logback.xml").toURI());
+        final Path copy = Files.copy(shipped, dir.resolve("logback.xml"));
+        // no file named: the jar's logback.xml, unless a logback-test.xml comes first (testkit's, on this classpath)
+        assertEquals(LogbackConfigTest.class.getResource("/logback-test.xml") == null, LogConfigurator.shippedConfigurationInUse(null));
+        assertTrue(LogConfigurator.shippedConfigurationInUse(copy.toString()), "the release's conf/logback.xml as unpacked");
+        final Path edited = Files.writeString(dir.resolve("edited.xml"),
+            Files.readString(shipped).replace("<logger name=\"net.openhft\" level=\"WARN\"/>", "<logger name=\"net.openhft\" level=\"INFO\"/>"));
+        assertTrue(!LogConfigurator.shippedConfigurationInUse(edited.toString()), "an edited file is logback's to read");
+        assertTrue(!LogConfigurator.shippedConfigurationInUse(dir.resolve("missing.xml").toString()), "logback reports a missing file");
+        assertTrue(!LogConfigurator.shippedConfigurationInUse(dir.toString()), "a directory is not the file");
+    }
+
+    /** What a configuration made of the context: levels, the root's appenders with their encoders, the status listeners. */
+    @SuppressWarnings("unchecked")
+    private static List<String> describe(LoggerContext context) {
+        final List<String> made = new ArrayList<>();
+        for (Logger logger : context.getLoggerList()) {
+            if (logger.getLevel() != null) {
+                made.add("logger " + logger.getName() + " " + logger.getLevel() + (logger.isAdditive() ? " additive" : ""));
+            }
+            for (Iterator<Appender<ILoggingEvent>> it = logger.iteratorForAppenders(); it.hasNext(); ) {
+                final ConsoleAppender<ILoggingEvent> appender = (ConsoleAppender<ILoggingEvent>) it.next();
+                final LogEncoder encoder = (LogEncoder) appender.getEncoder();
+                made.add("appender of " + logger.getName() + ": " + appender.getName() + " " + appender.getTarget() + " started "
+                    + appender.isStarted() + ", encoder " + encoder.format() + " " + encoder.pattern() + " started " + encoder.isStarted());
+            }
+        }
+        for (StatusListener listener : context.getStatusManager().getCopyOfStatusListenerList()) {
+            made.add("status listener " + listener.getClass().getName());
+        }
+        made.add("warnings " + (new StatusUtil(context).getHighestLevel(0) >= Status.WARN));
+        return made;
     }
 }
