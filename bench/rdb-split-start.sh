@@ -7,7 +7,7 @@
 # hashes, lists, sets and zsets: 1.56 M keys, 64.3 MB. Then in one run: redis-server (the local
 # one) loading it (its own log line), and RUNS starts of `bin/redis-replica rdb split` into 4 slot
 # shards, each timed whole (wall, and user+sys CPU), with the launcher's class-data sharing archive
-# made beforehand by one `--version` (as after a release's first start). Appends the figures to
+# made beforehand by one `rdb --help` (as after a release's first start; the root's --version skips it). Appends the figures to
 # bench-results/rdb-split-start.txt. Build first: bench/classpath.sh (or mvn -B -q package -pl
 # bench,tools -am -DskipTests). BEFORE_JAR=path/to/an/older/redis-replica.jar times that jar through
 # the same launcher too, alternating with this build's, for a before/after in one run.
@@ -55,8 +55,8 @@ shard s2 127.0.0.1:7003 slots=8192-12287
 shard s3 127.0.0.1:7004 slots=12288-16383
 CONF
 size=$(stat -c %s "$work/dump.rdb")
-bin/redis-replica --version >/dev/null # makes the class-data sharing archive
-if [ -n "${BEFORE_JAR:-}" ]; then REDIS_REPLICA_JAR="$BEFORE_JAR" dist/src/bin/redis-replica --version >/dev/null; fi
+bin/redis-replica rdb --help >/dev/null # makes the class-data sharing archive (the root --version uses none)
+if [ -n "${BEFORE_JAR:-}" ]; then REDIS_REPLICA_JAR="$BEFORE_JAR" dist/src/bin/redis-replica rdb --help >/dev/null; fi
 split() { # label, then the launcher and its arguments before "rdb split"
   local label=$1; shift
   rm -rf "$work/out"
