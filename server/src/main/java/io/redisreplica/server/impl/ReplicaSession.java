@@ -143,7 +143,9 @@ final class ReplicaSession extends Agent {
             // could not load it (an older RDB version, a full disk): a failure, as one mid-snapshot
             if (snapshotSentAt >= 0 && (a == null || a.ackedOffset() < snapshotSentAt) && state != State.DROPPED && !endedByServer
                 && !closing()) {
-                server.failed(this, "closed after its snapshot without acknowledging it (could it load it?)");
+                if (server.failed(this, "closed after its snapshot without acknowledging it (could it load it?)")) {
+                    state(State.DROPPED, "failure policy");
+                }
             }
             if (state != State.DROPPED) {
                 state = State.CLOSED;
@@ -194,7 +196,8 @@ final class ReplicaSession extends Agent {
                 LOG.info("replica {}: {}", peer, e.getMessage());
             } else if (e instanceof IOException) {
                 LOG.info("replica {}: the link ended in {} at offset {}: {}", peer, state, sentOffset, e.toString());
-                if (state == State.FULL_SYNC && !endedByServer && server.failed(this, State.FULL_SYNC + ": " + e)) {
+                // an rdb-only client (redis-cli --rdb) is neither admitted nor counted by the policy
+                if (state == State.FULL_SYNC && !handshake.rdbOnly() && !endedByServer && server.failed(this, State.FULL_SYNC + ": " + e)) {
                     state(State.DROPPED, "failure policy");
                 }
             } else {

@@ -140,14 +140,39 @@ class ReplicaPolicyIntegrationTest {
         }
     }
 
+    @Test
+    void shouldNeitherAdmitNorCountAnRdbOnlyClientThatLeavesMidSnapshot() throws Exception {
+        final ReplicationBacklog backlog = new ReplicationBacklog(1 << 20);
+        backlog.snapshot(Snapshot.ofFile(Snapshot.newReplid(), 0, Snapshots.write(dir.resolve("s.rdb"), 1_000_000)));
+        final Recording policy = new Recording();
+        try (ReplicationServer server = ReplicationServer.start(new ServerContext().source(backlog).policy(policy))) {
+            // redis-cli --rdb going away mid-transfer: no replica of the server's, nothing for the policy to hold against it
+            assertTrue(resetInSnapshot(server.port(), 9998, true).startsWith("+FULLRESYNC "));
+            // then a replica's own failure, which is told: by then the rdb-only client's reset had long been met
+            assertTrue(resetInSnapshot(server.port(), 9999, false).startsWith("+FULLRESYNC "));
+            Await.until("the replica's failure told to the policy", () -> policy.failures.size() == 1, 30_000);
+            assertTrue(policy.failures.get(0).startsWith("127.0.0.1:9999 FULL_SYNC: "), policy.failures.toString());
+            assertEquals(List.of("127.0.0.1:9999"), policy.admitted, "the rdb-only client never admitted");
+        }
+    }
+
     /** Syncs as a replica announcing {@code listeningPort}, reads the reply line, then resets the connection mid-snapshot. */
     private static String resetInSnapshot(int port, int listeningPort) throws Exception {
+        return resetInSnapshot(port, listeningPort, false);
+    }
+
+    /** The same, as redis-cli --rdb asks ({@code REPLCONF rdb-only 1}) when {@code rdbOnly}. */
+    private static String resetInSnapshot(int port, int listeningPort, boolean rdbOnly) throws Exception {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(30_000);
             final OutputStream out = s.getOutputStream();
             final InputStream in = s.getInputStream();
             out.write(("REPLCONF listening-port " + listeningPort + "\r\n").getBytes(StandardCharsets.US_ASCII));
             assertEquals("+OK", line(in));
+            if (rdbOnly) {
+                out.write("REPLCONF rdb-only 1\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertEquals("+OK", line(in));
+            }
             out.write("PSYNC ? -1\r\n".getBytes(StandardCharsets.US_ASCII));
             final String reply = line(in);
             in.readNBytes(1024);
