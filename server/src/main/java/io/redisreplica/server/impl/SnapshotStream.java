@@ -89,7 +89,14 @@ final class SnapshotStream {
                         + snapshot.failure());
                 }
                 if (sent < written) {
-                    sent += file.transferTo(sent, written - sent, channel);
+                    final long n = file.transferTo(sent, written - sent, channel);
+                    if (n == 0 && file.size() <= sent) {
+                        // written() said more than the file holds (told before a flush, or the file replaced): never spin on it
+                        throw new Abandoned("the growing snapshot " + snapshot.replid() + " says " + written + " bytes written, its file "
+                            + snapshot.file() + " holds " + file.size() + ": GrowingSnapshot.written must follow the bytes reaching the file");
+                    }
+                    sent += n;
+                    checkClosing(closing);
                     continue;
                 }
                 if (state == GrowingSnapshot.State.COMPLETE) {
