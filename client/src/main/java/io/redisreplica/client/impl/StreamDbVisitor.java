@@ -52,6 +52,11 @@ public final class StreamDbVisitor implements RdbVisitor {
     }
 
     @Override
+    public void onResizeDb(long db, long dbSize, long expiresSize) {
+        visitor.onResizeDb(db, dbSize, expiresSize);
+    }
+
+    @Override
     public void onRecord(int opcode, byte[] raw, int offset, int length) {
         visitor.onRecord(opcode, raw, offset, length);
     }
