@@ -4,12 +4,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +30,11 @@ import io.redisreplica.router.routing.ShardMap;
 
 /** Splits an RDB file into {@code DIR/<shard>.rdb}, one per shard of a shard map. */
 final class ShardFiles {
+    /** rw------- where the file system has POSIX permissions; null elsewhere (the platform's default). */
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+        FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+            ? PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")) : null;
+
     private ShardFiles() {
     }
 
@@ -61,7 +71,14 @@ final class ShardFiles {
         while (true) {
             final Path temp = dir.resolve("." + shard.name() + ".rdb." + Long.toHexString(System.nanoTime()) + ".partial");
             try {
-                final OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                // owner-only, as createTempFile made them: the shards hold the dataset (the rename keeps the mode);
+                // createFile fails when the name exists, as CREATE_NEW does
+                if (OWNER_ONLY == null) {
+                    Files.createFile(temp);
+                } else {
+                    Files.createFile(temp, OWNER_ONLY);
+                }
+                final OutputStream out = Files.newOutputStream(temp, StandardOpenOption.WRITE);
                 temps.add(temp);
                 return out;
             } catch (FileAlreadyExistsException e) {

@@ -48,6 +48,8 @@ class RdbCommandsTest {
         final Cli b = Cli.run("rdb", "info", "--json", dir.resolve("out/b.rdb").toString());
         final Cli all = Cli.run("rdb", "info", "--json", corpus("redis-rdb-tools/tests/dumps/parser_filters.rdb").toString());
         assertEquals(keys(all.out()), keys(a.out()) + keys(b.out()));
+        // the shards hold the dataset: readable by their owner only, whatever the umask
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("out/a.rdb"))));
     }
 
     private static long keys(String json) {
