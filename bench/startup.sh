@@ -29,8 +29,12 @@ shard a 127.0.0.1:$(free_port) prefix=key:
 CONF
 bin/redis-replica run --config "$work/router.conf" --status-every 0 2> "$work/router.log" &
 router=$!
-until [ -d "$work/journal/a" ]; do sleep 0.2; done
+until [ -d "$work/journal/a" ]; do
+  kill -0 "$router" 2>/dev/null || { echo "the router ended: $(tail -5 "$work/router.log")" >&2; exit 1; }
+  sleep 0.2
+done
 while [ "$(find "$work/journal/a" -name '*.cq4' | wc -l)" -lt 10 ]; do
+  kill -0 "$router" 2>/dev/null || { echo "the router ended: $(tail -5 "$work/router.log")" >&2; exit 1; }
   redis-benchmark -p "$mport" -t set -n 2000 -r 1000 -q > /dev/null 2>&1 || true
   sleep 0.5
 done
