@@ -2,7 +2,8 @@ package io.redisreplica.rdb;
 
 /**
  * Receives what {@link RdbReader} finds, in file order. Every method has a no-op default.
- * Byte arrays are valid only during the call.
+ * Byte arrays are valid only during the call and are read-only: they may be the reader's own
+ * buffer, whose checksum is taken after the call.
  */
 public interface RdbVisitor {
     default void onHeader(RdbHeader header) {
