@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * after that it must take a full resync (its old offset is not trusted). A refused replica is
  * slowed, not fed: its connection is held before the refusal (at most {@link #REFUSAL_HOLD_MILLIS},
  * never past the drop), since it reconnects at once and would otherwise do so hundreds of times a
- * second for the whole drop. Each drop is logged once, with the failure that made it.
+ * second for the whole drop. Each drop is logged once, with the failure that made it. What it
+ * remembers is bounded: past {@link #SWEEP_AT} names, failures out of the window, drops that
+ * ended and full resyncs owed for over an hour are forgotten.
  *
  * <pre>{@code
  * new ServerContext().source(backlog).policy(new DropPolicy("replication server", 3, 60_000, 300_000));
@@ -26,6 +28,13 @@ public final class DropPolicy implements ReplicaPolicy {
     private static final Logger LOG = LoggerFactory.getLogger(DropPolicy.class);
     /** How long a refused replica's connection is held before its error (Redis's repl-timeout is 60 s). */
     public static final long REFUSAL_HOLD_MILLIS = 10_000;
+    /**
+     * Names tracked beyond which the stale ones are forgotten: a replica without a listening port is
+     * named by its ephemeral port, a new name at every connection, so the maps must not keep them all.
+     */
+    static final int SWEEP_AT = 1024;
+    /** A full resync owed to a replica that has not come back this long after its drop ended is forgotten (in a sweep). */
+    static final long FORGET_OWED_MILLIS = 3_600_000;
 
     private final String name;
     private final int maxFailures;
@@ -34,7 +43,8 @@ public final class DropPolicy implements ReplicaPolicy {
     private final LongSupplier clock;
     private final Map<String, Deque<Long>> failures = new HashMap<>();
     private final Map<String, Long> droppedUntil = new HashMap<>();
-    private final Map<String, Boolean> mustFullResync = new HashMap<>();
+    /** Replicas owed a full resync, with when their drop ended. */
+    private final Map<String, Long> mustFullResync = new HashMap<>();
     private long drops;
 
     /**
@@ -78,13 +88,29 @@ public final class DropPolicy implements ReplicaPolicy {
         }
         if (times.size() >= maxFailures && !droppedUntil.containsKey(replica)) {
             droppedUntil.put(replica, now + dropMillis);
-            mustFullResync.put(replica, true);
+            mustFullResync.put(replica, now + dropMillis);
             drops++;
             times.clear();
             LOG.warn("{} replica {}: DROPPED after {} failures within {} s (last: {}); refused for {} s, then a full resync",
                 name, replica, maxFailures, windowMillis / 1000, why, dropMillis / 1000);
         }
-        return droppedUntil.containsKey(replica);
+        final boolean dropped = droppedUntil.containsKey(replica);
+        if (failures.size() + droppedUntil.size() + mustFullResync.size() > SWEEP_AT) {
+            sweep(now);
+        }
+        return dropped;
+    }
+
+    /** Forgets failures older than the window, drops that ended (their full resync stays owed), and owed resyncs long unclaimed. */
+    private void sweep(long now) {
+        failures.values().removeIf(times -> times.isEmpty() || now - times.peekLast() > windowMillis);
+        droppedUntil.values().removeIf(until -> now >= until);
+        mustFullResync.values().removeIf(ended -> now - ended > FORGET_OWED_MILLIS);
+    }
+
+    /** Replica names held in its maps (tests: bounded). */
+    synchronized int tracked() {
+        return failures.size() + droppedUntil.size() + mustFullResync.size();
     }
 
     /** Null when the replica may sync, else the error to answer it with; forgets a drop that expired. */

@@ -99,4 +99,26 @@ class DropPolicyTest {
         assertEquals("maxFailures=0, windowMillis=1, dropMillis=1 (expected: maxFailures >= 1, times >= 0)",
             assertThrows(IllegalArgumentException.class, () -> new DropPolicy("x", 0, 1, 1)).getMessage());
     }
+
+    @Test
+    void shouldNotKeepEveryFailingConnectionNamedByItsEphemeralPort() {
+        // replicas without a listening port: a new name each time, failing once each (a scan, a crash loop)
+        for (int port = 30_000; port < 40_000; port++) {
+            policy.failed("10.0.0.9:" + port, "closed mid-snapshot");
+            now.addAndGet(61_000); // each one's failure is out of the window by the next
+        }
+        assertTrue(policy.tracked() <= DropPolicy.SWEEP_AT + 1, "tracked: " + policy.tracked());
+    }
+
+    @Test
+    void shouldStillOweTheFullResyncAfterASweepWhileItIsRecent() {
+        for (int i = 0; i < 3; i++) {
+            policy.failed("10.0.0.1:6379", "closed mid-snapshot");
+        }
+        now.addAndGet(31_000); // the drop ended
+        for (int port = 30_000; port < 31_100; port++) {
+            policy.failed("10.0.0.9:" + port, "closed mid-snapshot"); // enough names to sweep
+        }
+        assertEquals(ReplicaPolicy.Admission.FULL_RESYNC, policy.admit("10.0.0.1:6379"));
+    }
 }
