@@ -21,12 +21,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.redisreplica.server.GrowingSnapshot;
-import io.redisreplica.server.JournalCursor;
 import io.redisreplica.server.ReplicaPolicy;
 import io.redisreplica.server.ReplicaStatus;
 import io.redisreplica.server.ReplicationBacklog;
 import io.redisreplica.server.ReplicationServer;
-import io.redisreplica.server.ReplicationSource;
 import io.redisreplica.server.ServerContext;
 import io.redisreplica.server.ServerListener;
 import io.redisreplica.server.Snapshot;
@@ -61,33 +59,16 @@ class GrowingSnapshotIntegrationTest {
     };
 
     /** A backlog with a snapshot being written beside it. */
-    private static final class Growing implements ReplicationSource {
-        final ReplicationBacklog backlog = new ReplicationBacklog(1 << 20);
+    private static final class Growing extends BacklogSource {
         volatile GrowingSnapshot next;
 
-        @Override
-        public Snapshot snapshot() {
-            return backlog.snapshot();
+        Growing() {
+            super(new ReplicationBacklog(1 << 20));
         }
 
         @Override
         public GrowingSnapshot growingSnapshot() {
             return next;
-        }
-
-        @Override
-        public long firstOffset() {
-            return backlog.firstOffset();
-        }
-
-        @Override
-        public long endOffset() {
-            return backlog.endOffset();
-        }
-
-        @Override
-        public JournalCursor cursor(long offset) {
-            return backlog.cursor(offset);
         }
     }
 

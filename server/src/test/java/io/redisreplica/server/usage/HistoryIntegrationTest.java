@@ -16,7 +16,6 @@ import io.redisreplica.server.JournalCursor;
 import io.redisreplica.server.ReplicaStatus;
 import io.redisreplica.server.ReplicationBacklog;
 import io.redisreplica.server.ReplicationServer;
-import io.redisreplica.server.ReplicationSource;
 import io.redisreplica.server.ServerContext;
 import io.redisreplica.server.ServerListener;
 import io.redisreplica.server.Snapshot;
@@ -46,8 +45,7 @@ class HistoryIntegrationTest {
      * A backlog whose history may take a new replid without a new snapshot (as a Redis master
      * does after a failover, keeping the old one as replid2), and may say its journal is damaged.
      */
-    private static final class Renamed implements ReplicationSource {
-        final ReplicationBacklog backlog;
+    private static final class Renamed extends BacklogSource {
         volatile String replid;
         volatile String previousReplid;
         volatile long previousReplidEnd = -1;
@@ -56,7 +54,7 @@ class HistoryIntegrationTest {
         volatile int generation;
 
         Renamed(ReplicationBacklog backlog) {
-            this.backlog = backlog;
+            super(backlog);
         }
 
         /** A new replid from here on; the one before continues up to the current end. */
@@ -72,16 +70,6 @@ class HistoryIntegrationTest {
         public Snapshot snapshot() {
             final Snapshot s = backlog.snapshot();
             return s == null || replid == null ? s : Snapshot.of(replid, s.offset(), s.size(), s::open);
-        }
-
-        @Override
-        public long firstOffset() {
-            return backlog.firstOffset();
-        }
-
-        @Override
-        public long endOffset() {
-            return backlog.endOffset();
         }
 
         @Override

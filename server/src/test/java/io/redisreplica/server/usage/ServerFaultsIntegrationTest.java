@@ -56,22 +56,7 @@ class ServerFaultsIntegrationTest {
 
     /** {@code backlog} as a source whose cursors {@code cursors} makes. */
     private static ReplicationSource over(ReplicationBacklog backlog, Cursors cursors) {
-        return new ReplicationSource() {
-            @Override
-            public Snapshot snapshot() {
-                return backlog.snapshot();
-            }
-
-            @Override
-            public long firstOffset() {
-                return backlog.firstOffset();
-            }
-
-            @Override
-            public long endOffset() {
-                return backlog.endOffset();
-            }
-
+        return new BacklogSource(backlog) {
             @Override
             public JournalCursor cursor(long offset) throws IOException {
                 return cursors.open(offset);
