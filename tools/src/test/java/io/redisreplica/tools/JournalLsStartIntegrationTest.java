@@ -23,8 +23,6 @@ import io.redisreplica.testkit.RedisBinary;
 import io.redisreplica.testkit.RedisClient;
 import io.redisreplica.testkit.RedisServer;
 import io.redisreplica.testkit.RedisServers;
-import net.openhft.posix.OpenFlag;
-import net.openhft.posix.PosixAPI;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -72,14 +70,14 @@ class JournalLsStartIntegrationTest {
             assertEquals(inProcess.out(), out, String.join(" ", args));
             assertEquals("", err, "nothing logged");
             final String loaded = Files.readString(dir.resolve("classes.log"));
-            assertTrue(loaded.contains("net.openhft.chronicle.core.Jvm ") && !loaded.contains(" jnr."), "Chronicle without JNR's POSIX binding");
+            assertTrue(loaded.contains("io.redisreplica.journal.Journal ") && !loaded.contains(" jnr."), "the journal without JNR's POSIX binding");
             assertTrue(loaded.contains("io.redisreplica.tools.LogConfigurator ") && !loaded.contains("ch.qos.logback.classic.joran."),
                 "logging configured in code, no XML read");
         }
         final JsonNode listed = JsonParsing.parse(Cli.run("journal", "ls", journal.toString(), "--json").out());
         for (JsonNode shard : listed.get("shards")) {
             final long bytes = shard.get("bytes").asLong();
-            assertEquals(chronicleDataBytes(cycleFiles(journal.resolve(shard.get("shard").asString()))), bytes, shard.toString());
+            // the bytes on disk as Chronicle's binding counted them: DataExtentsTest, in the journal module (the only one naming Chronicle)
             assertTrue(bytes > 0 && bytes < shard.get("apparent_bytes").asLong(), shard.toString());
         }
     }
@@ -118,30 +116,5 @@ class JournalLsStartIntegrationTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    /** The data extents of the files as the journal counted them before it called lseek through JNA: with Chronicle's binding. */
-    private static long chronicleDataBytes(List<Path> files) {
-        final PosixAPI posix = PosixAPI.posix();
-        long bytes = 0;
-        for (Path file : files) {
-            final long length = file.toFile().length();
-            final int fd = posix.open(file.toString(), OpenFlag.O_RDONLY, 0);
-            assertTrue(fd >= 0, file.toString());
-            try {
-                for (long at = 0; at < length; ) {
-                    final long data = posix.lseek(fd, at, 3); // SEEK_DATA
-                    if (data < 0) {
-                        break;
-                    }
-                    final long hole = posix.lseek(fd, data, 4); // SEEK_HOLE
-                    bytes += hole - data;
-                    at = hole;
-                }
-            } finally {
-                posix.close(fd);
-            }
-        }
-        return bytes;
     }
 }
