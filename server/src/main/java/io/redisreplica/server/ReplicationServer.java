@@ -1,6 +1,7 @@
 package io.redisreplica.server;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -48,13 +49,14 @@ public final class ReplicationServer implements AutoCloseable {
     private final Sessions sessions;
     private final AcceptLoop accept;
     private final KeepAlive keepAlive;
+    private boolean started;
 
     private ReplicationServer(ServerContext context, ServerSocket socket) {
         this.context = context;
         this.socket = socket;
         this.errors = new Errors(context.listener());
         this.sessions = new Sessions(context, errors);
-        final String name = "replication-server-" + socket.getLocalPort();
+        final String name = (context.name() == null ? "" : context.name().replace(' ', '-') + "-") + "replication-server-" + socket.getLocalPort();
         // the server's error policy: each failure to the ServerListener, logged once per distinct error
         this.accept = new AcceptLoop(name, name, errors::fatal, socket, sessions.slots(), sessions,
             (what, e) -> errors.handled(name + ": " + what, e));
@@ -62,27 +64,51 @@ public final class ReplicationServer implements AutoCloseable {
     }
 
     /**
-     * Binds the port and starts serving.
+     * Binds the port and starts serving: {@code bind(context).start()}.
      *
      * @throws IOException when the port cannot be bound
      * @throws IllegalArgumentException when the context is not valid (see {@link ServerContext#conclude()})
      */
     public static ReplicationServer start(ServerContext context) throws IOException {
+        return bind(context).start();
+    }
+
+    /**
+     * Binds the port without serving yet: replicas that connect wait in the port's backlog until
+     * {@link #start()}, so an application can bind every port first and fail before it starts any.
+     * Close it if it is never started.
+     *
+     * @throws IOException when the port cannot be bound (the message names the address)
+     * @throws IllegalArgumentException when the context is not valid (see {@link ServerContext#conclude()})
+     */
+    public static ReplicationServer bind(ServerContext context) throws IOException {
         context.conclude();
         final ServerSocket socket = new ServerSocket();
         try {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getByName(context.bind()), context.port()), 128);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            socket.close();
+            final String why = (context.name() == null ? "" : context.name() + ": ") + "cannot listen on " + context.bind() + ":"
+                + context.port() + ": " + e.getMessage();
+            throw e instanceof BindException ? new BindException(why) : new IOException(why, e);
+        } catch (RuntimeException e) {
             socket.close();
             throw e;
         }
-        final ReplicationServer server = new ReplicationServer(context, socket);
-        server.accept.start();
-        if (server.keepAlive != null) {
-            server.keepAlive.start();
+        return new ReplicationServer(context, socket);
+    }
+
+    /** Starts serving (once; a second call does nothing). */
+    public synchronized ReplicationServer start() {
+        if (!started) {
+            started = true;
+            accept.start();
+            if (keepAlive != null) {
+                keepAlive.start();
+            }
         }
-        return server;
+        return this;
     }
 
     /** The port it listens on (the one taken when the context asked for 0). */
@@ -123,6 +149,16 @@ public final class ReplicationServer implements AutoCloseable {
     /** Connections turned away because {@code maxClients} were open, since start. */
     public long refusedConnections() {
         return sessions.refused();
+    }
+
+    /** Connections open now, in their handshake or past it ({@code connected_clients}). */
+    public int connectedClients() {
+        return sessions.slots().connected();
+    }
+
+    /** Accepts that failed (out of file descriptors...) since start; each distinct failure is reported once. */
+    public long acceptErrors() {
+        return accept.acceptErrors();
     }
 
     /** Errors reported to the listener since start. */

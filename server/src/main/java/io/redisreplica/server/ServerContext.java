@@ -35,6 +35,9 @@ public final class ServerContext {
     };
     private ConnectionType connectionType = ConnectionType.PLAIN;
     private ReplicaPolicy policy = ReplicaPolicy.ALLOW_ALL;
+    private String name;
+    private int replicaPriority = -1;
+    private boolean replicaAnnounced = true;
 
     /** What the server serves (required). */
     public ServerContext source(ReplicationSource value) {
@@ -190,6 +193,47 @@ public final class ServerContext {
         return policy;
     }
 
+    /**
+     * What the server calls itself (the router: {@code shard a}): the prefix of its log lines and
+     * thread names, and in its replies (an unknown command is answered "this is a replication
+     * server for NAME"); null (the default) for none.
+     */
+    public ServerContext name(String value) {
+        this.name = value;
+        return this;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /**
+     * The {@code slave_priority} INFO shows ({@code replica-priority}); -1 (the default): not
+     * shown. A server whose port a Sentinel may find among a real master's replicas (the router
+     * announces a shard's port to its own master) shows 0, so Sentinel never promotes it.
+     */
+    public ServerContext replicaPriority(int value) {
+        this.replicaPriority = value;
+        return this;
+    }
+
+    public int replicaPriority() {
+        return replicaPriority;
+    }
+
+    /**
+     * Whether INFO leaves out {@code replica_announced:0} ({@code replica-announced}); true (the
+     * default). False tells a Sentinel that finds this port not to list it among the master's replicas.
+     */
+    public ServerContext replicaAnnounced(boolean value) {
+        this.replicaAnnounced = value;
+        return this;
+    }
+
+    public boolean replicaAnnounced() {
+        return replicaAnnounced;
+    }
+
     /** Checks the settings; {@link ReplicationServer#start} calls it. */
     public ServerContext conclude() {
         Objects.requireNonNull(source, "source (what the server serves) is not set");
@@ -204,6 +248,10 @@ public final class ServerContext {
         check("stallMillis", stallMillis, 1, Long.MAX_VALUE);
         check("handshakeTimeoutMillis", handshakeTimeoutMillis, 1, Integer.MAX_VALUE);
         check("snapshotWaitMillis", snapshotWaitMillis, 0, Long.MAX_VALUE);
+        check("replicaPriority", replicaPriority, -1, Integer.MAX_VALUE);
+        if (name != null && (name.isBlank() || !name.chars().allMatch(c -> c >= 0x20 && c < 0x7f))) {
+            throw new IllegalArgumentException("name='" + name + "' (expected: printable ASCII, or null for none)");
+        }
         if (requirePass != null && requirePass.isEmpty()) {
             throw new IllegalArgumentException("requirePass is empty (expected: null for no password, or a password)");
         }

@@ -52,9 +52,23 @@ final class ReplicaSession extends Agent {
     /** What the sync decision's replies and reasons call this master. */
     private static final String NAME = "replication server";
 
+    /** The server's name and a space (for log lines), or with its spaces as dashes (for thread names); "" for a server without one. */
+    private static String prefix(Sessions server, String separator) {
+        final String name = server.context().name();
+        return name == null ? "" : (separator.equals(" ") ? name : name.replace(' ', '-')) + separator;
+    }
+
+    /** What the sync decision's replies and reasons call this master: its name, or "replication server". */
+    private String master() {
+        final String name = server.context().name();
+        return name == null ? NAME : name;
+    }
+
     private final Sessions server;
     private final Socket socket;
     private final String peer;
+    /** How its log lines name it: {@code replica ADDRESS:PORT}, after the server's name when it has one ({@code shard a replica ...}). */
+    private final String who;
     private final ReplicaHandshake handshake;
     private final Runnable ended;
 
@@ -71,10 +85,11 @@ final class ReplicaSession extends Agent {
     private boolean endedByServer;
 
     ReplicaSession(Sessions server, Socket socket, Runnable ended) {
-        super("replica-" + socket.getInetAddress().getHostAddress() + ":" + socket.getPort(), server.errors(), JOIN_MILLIS);
+        super(prefix(server, "-") + "replica-" + socket.getInetAddress().getHostAddress() + ":" + socket.getPort(), server.errors(), JOIN_MILLIS);
         this.server = server;
         this.socket = socket;
         this.peer = socket.getInetAddress().getHostAddress() + ":" + socket.getPort();
+        this.who = prefix(server, " ") + "replica " + peer;
         this.handshake = new ReplicaHandshake(socket, server, server.guard());
         this.ended = ended;
     }
@@ -116,7 +131,7 @@ final class ReplicaSession extends Agent {
     }
 
     private void state(State next, String reason) {
-        LOG.info("replica {}: {} -> {} ({})", peer, state, next, reason);
+        LOG.info("{}: {} -> {} ({})", who, state, next, reason);
         state = next;
     }
 
@@ -172,7 +187,7 @@ final class ReplicaSession extends Agent {
                 throw e;
             }
             if (sync == null) {
-                LOG.debug("replica {}: closed in the handshake{}", peer, handshake.wrongAuth() ? " (wrong AUTH)" : "");
+                LOG.debug("{}: closed in the handshake{}", who, handshake.wrongAuth() ? " (wrong AUTH)" : "");
                 return;
             }
             socket.setSoTimeout(0);
@@ -190,12 +205,12 @@ final class ReplicaSession extends Agent {
                     ? "TLS: " + SafeText.of(server.context().connectionType().reason(e)) : SafeText.of(e.toString())));
             } else if (e instanceof SnapshotStream.Abandoned) {
                 endedByServer = true; // the source gave it up: not the replica's failure
-                LOG.info("replica {}: {}", peer, e.getMessage());
+                LOG.info("{}: {}", who, e.getMessage());
             } else if (e instanceof StreamWriter.HistoryEnded) {
                 endedByServer = true;
-                LOG.info("replica {}: {}", peer, e.getMessage());
+                LOG.info("{}: {}", who, e.getMessage());
             } else if (e instanceof IOException) {
-                LOG.info("replica {}: the link ended in {} at offset {}: {}", peer, state, sentOffset, e.toString());
+                LOG.info("{}: the link ended in {} at offset {}: {}", who, state, sentOffset, e.toString());
                 // an rdb-only client (redis-cli --rdb) is neither admitted nor counted by the policy
                 if (state == State.FULL_SYNC && !handshake.rdbOnly() && !endedByServer && server.failed(this, State.FULL_SYNC + ": " + e)) {
                     state(State.DROPPED, "failure policy");
@@ -233,7 +248,7 @@ final class ReplicaSession extends Agent {
                     if (System.currentTimeMillis() > deadline) {
                         ReplicaHandshake.write(out, "-NOMASTERLINK Can't SYNC while not connected with my master\r\n");
                         out.flush();
-                        LOG.warn("replica {}: no usable snapshot within {} ms: refused", peer, server.context().snapshotWaitMillis());
+                        LOG.warn("{}: no usable snapshot within {} ms: refused", who, server.context().snapshotWaitMillis());
                         return;
                     }
                     // the newlines a master sends while it prepares an RDB: the replica's link stays up
@@ -253,7 +268,7 @@ final class ReplicaSession extends Agent {
                 case REFUSE -> {
                     ReplicaHandshake.write(out, decision.reply());
                     out.flush();
-                    LOG.info("replica {}: {}", peer, decision.reason());
+                    LOG.info("{}: {}", who, decision.reason());
                     return;
                 }
                 case RDB_ONLY -> {
@@ -261,7 +276,7 @@ final class ReplicaSession extends Agent {
                     state(State.FULL_SYNC, decision.reason());
                     final SnapshotTransfer.Sent sent = SnapshotTransfer.send(snapshot, psync, handshake.capaEof(), out);
                     out.flush();
-                    LOG.info("replica {}: rdb-only: snapshot of {} bytes sent", peer, sent.bytes());
+                    LOG.info("{}: rdb-only: snapshot of {} bytes sent", who, sent.bytes());
                     return;
                 }
                 case CONTINUE, FULL_RESYNC -> {
@@ -270,7 +285,7 @@ final class ReplicaSession extends Agent {
                     }
                     if (decision.action() == SyncDecision.Action.CONTINUE && sameHistory(snapshot)) {
                         // the source holds no command boundary there, as a replica never asks: a full resync, not this again
-                        LOG.info("replica {}: no cursor at offset {}: a full resync instead", peer, sync.offset());
+                        LOG.info("{}: no cursor at offset {}: a full resync instead", who, sync.offset());
                         request = new SyncDecision.Request(null, -1, false, null, false, request.self(), request.capaEof());
                     } // else the source moved between its offsets and the cursor: decided again
                 }
@@ -297,10 +312,10 @@ final class ReplicaSession extends Agent {
         final boolean damaged = source(source::damaged);
         final boolean growing = next != null && next.state() == GrowingSnapshot.State.GROWING;
         if (snapshot == null) {
-            return new SyncDecision.Source(NAME, null, -1, first, end, -1, null, -1, damaged, growing);
+            return new SyncDecision.Source(master(), null, -1, first, end, -1, null, -1, damaged, growing);
         }
         final long firstWrite = rdbOnly && end > snapshot.offset() ? source(() -> source.firstWriteAfter(snapshot.offset())) : -1;
-        return new SyncDecision.Source(NAME, snapshot.replid(), snapshot.offset(), first, end, firstWrite, source(source::previousReplid),
+        return new SyncDecision.Source(master(), snapshot.replid(), snapshot.offset(), first, end, firstWrite, source(source::previousReplid),
             source(source::previousReplidEnd), damaged, growing);
     }
 
@@ -387,7 +402,7 @@ final class ReplicaSession extends Agent {
         throws IOException, InterruptedException {
         final ReplicaLag l = new ReplicaLag(server.context().source(), server.errors(), name());
         lag = l;
-        final AckReader a = new AckReader("acks-" + peer, errors()::fatal, "replica " + peer, socket, in, rest, () -> sentOffset,
+        final AckReader a = new AckReader("acks-" + prefix(server, "-") + peer, errors()::fatal, who, socket, in, rest, () -> sentOffset,
             () -> server.context().source().endOffset()).listener(server.ackListener(peer, l));
         if (psync) {
             // the server's rule: a replica stopped before its first ACK pauses all the same
@@ -405,7 +420,7 @@ final class ReplicaSession extends Agent {
         try {
             StreamWriter.write(SourceFailure.marking(cursor), from, out, socket, sent -> sentOffset = sent);
         } finally {
-            LOG.info("replica {}: stream ended at offset {}", peer, sentOffset);
+            LOG.info("{}: stream ended at offset {}", who, sentOffset);
         }
     }
 

@@ -47,7 +47,7 @@ public final class Sessions implements HandshakeHost, AcceptLoop.Connections {
         this.context = context;
         this.errors = errors;
         this.slots = new ClientSlots(context.maxClients());
-        this.guard = new ClientGuard("replication server", context.requireUser());
+        this.guard = new ClientGuard(context.name() == null ? "replication server" : context.name(), context.requireUser());
     }
 
     public ServerContext context() {
@@ -69,6 +69,7 @@ public final class Sessions implements HandshakeHost, AcceptLoop.Connections {
      */
     @Override
     public void start(Socket socket, Runnable release) {
+        guard.sweep(); // logs the end of failure bursts that are over, as the guard asks of every accepted connection
         final ReplicaSession[] self = new ReplicaSession[1];
         final ReplicaSession session = new ReplicaSession(this, socket, () -> {
             sessions.remove(self[0]);
@@ -214,7 +215,8 @@ public final class Sessions implements HandshakeHost, AcceptLoop.Connections {
     @Override
     public String info() {
         return "# Replication\r\nrole:master\r\n" + replicaList().infoLines() + "master_replid:" + replid() + "\r\nmaster_repl_offset:"
-            + context.source().endOffset() + "\r\n";
+            + context.source().endOffset() + "\r\n" + (context.replicaPriority() >= 0 ? "slave_priority:" + context.replicaPriority() + "\r\n" : "")
+            + (context.replicaAnnounced() ? "" : "replica_announced:0\r\n");
     }
 
     @Override
@@ -224,7 +226,8 @@ public final class Sessions implements HandshakeHost, AcceptLoop.Connections {
 
     @Override
     public String unknownCommand(String safeName) {
-        return "-ERR unknown command '" + safeName + "': this is a replication server; replicate it with REPLICAOF\r\n";
+        return "-ERR unknown command '" + safeName + "': this is a replication server" + (context.name() == null ? "" : " for " + context.name())
+            + "; replicate it with REPLICAOF\r\n";
     }
 
     /** The current history's replid, as INFO shows it; forty zeros before the first snapshot. */
