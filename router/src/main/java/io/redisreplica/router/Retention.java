@@ -12,7 +12,6 @@ import org.slf4j.LoggerFactory;
 
 import io.redisreplica.journal.ShardJournal;
 import io.redisreplica.router.downstream.Followers;
-import io.redisreplica.router.downstream.ReplicaSession;
 import io.redisreplica.router.downstream.VirtualMaster;
 import io.redisreplica.router.shard.ShardRuntime;
 import io.redisreplica.router.sinks.SinkRunner;
@@ -20,6 +19,7 @@ import io.redisreplica.router.support.Agent;
 import io.redisreplica.router.support.DistinctErrors;
 import io.redisreplica.router.support.ErrorHandler;
 import io.redisreplica.router.upstream.UpstreamLink;
+import io.redisreplica.server.ReplicaStatus;
 
 /**
  * Deletes journal files no holder needs, once per interval, on its own thread ({@code retention}):
@@ -82,8 +82,11 @@ final class Retention extends Agent {
             if (shard.snapshotOffset() >= 0) {
                 holders.put("snapshot", shard.snapshotOffset());
             }
-            for (ReplicaSession s : masters.get(i).sessions()) {
-                holders.put("replica " + s.peer(), Math.max(0, s.ackedOffset() >= 0 ? s.ackedOffset() : s.sentOffset()));
+            for (ReplicaStatus r : masters.get(i).replicas()) {
+                // one that waits for a snapshot, or gets it, needs nothing before the snapshot's offset, which "snapshot" holds
+                if (r.ackedOffset() >= 0 || r.sentOffset() >= 0) {
+                    holders.put("replica " + r.address() + ":" + r.port(), r.ackedOffset() >= 0 ? r.ackedOffset() : r.sentOffset());
+                }
             }
             for (SinkRunner sink : sinks) {
                 // a sink holds what it has yet to deliver until it is dropped; the size and age limits still apply

@@ -23,7 +23,6 @@ import io.redisreplica.router.config.Plugins;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.config.SinkConfig;
 import io.redisreplica.router.downstream.Followers;
-import io.redisreplica.router.downstream.ReplicaSession;
 import io.redisreplica.router.downstream.VirtualMaster;
 import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.router.shard.ShardMapPolicy;
@@ -39,6 +38,7 @@ import io.redisreplica.router.tls.SocketFactory;
 import io.redisreplica.router.tls.TlsContexts;
 import io.redisreplica.router.upstream.UpstreamLink;
 import io.redisreplica.server.DropPolicy;
+import io.redisreplica.server.ReplicaStatus;
 
 /**
  * The whole router: the journal, one {@link ShardRuntime} and {@link VirtualMaster} per shard,
@@ -260,23 +260,15 @@ public final class Router implements AutoCloseable, RouterView {
         return adminHttp;
     }
 
-    /** Live sessions of shard {@code index}. */
-    public List<ReplicaSession> sessions(int index) {
-        return masters.get(index).sessions();
+    /** Shard {@code index}'s replicas past their handshake, and where each is. */
+    @Override
+    public List<ReplicaStatus> replicas(int index) {
+        return masters.get(index).replicas();
     }
 
     @Override
     public Followers followers() {
         return followers;
-    }
-
-    /** Replicas connected to shard {@code index} and where each is. */
-    public List<String> replicas(int index) {
-        final List<String> out = new ArrayList<>();
-        for (ReplicaSession s : masters.get(index).sessions()) {
-            out.add(s.peer() + " " + s.state() + " sent=" + s.sentOffset() + " acked=" + s.ackedOffset());
-        }
-        return out;
     }
 
     /**
@@ -290,11 +282,11 @@ public final class Router implements AutoCloseable, RouterView {
         for (int i = 0; i < shards.size(); i++) {
             final ShardRuntime shard = shards.get(i);
             final java.util.Set<String> live = new java.util.HashSet<>();
-            for (ReplicaSession s : masters.get(i).sessions()) {
+            for (ReplicaStatus r : masters.get(i).replicas()) {
                 // an ACK past the journal's end (a confused replica) must not fail the checkpoint, and the link with it
-                if (s.ackedOffset() >= 0 && s.ackedOffset() <= shard.journal().endOffset()) {
-                    cp.receiver(shard.name(), s.identity(), s.ackedOffset(), false);
-                    live.add(s.identity());
+                if (r.ackedOffset() >= 0 && r.ackedOffset() <= shard.journal().endOffset()) {
+                    cp.receiver(shard.name(), r.name(), r.ackedOffset(), false);
+                    live.add(r.name());
                 }
             }
             final long first = shard.journal().firstOffset();

@@ -13,8 +13,9 @@
  * starts them in this order and {@code close()} closes them in reverse, each joined, then the
  * journal; a start that fails part way (an admin port in use) closes what it had started:
  * <ol>
- * <li>per shard, a {@code VirtualMaster} whose constructor starts its acceptor and which starts a
- *     thread per replica connection;</li>
+ * <li>per shard, a {@code VirtualMaster}, the server API's {@code ReplicationServer} on the shard's
+ *     port: its acceptor ({@code shard-SHARD-replication-server-PORT}) and per replica connection a
+ *     session and an ACK reader, all joined by its {@code close()};</li>
  * <li>per sink and shard, a {@code SinkRunner} agent ({@code sink-NAME-SHARD}): closed all at once
  *     within one bound of 5 s;</li>
  * <li>{@code upstream-HOST:PORT}, running the {@code UpstreamLink}: stopped and joined (5 s);</li>

@@ -23,7 +23,6 @@ import org.slf4j.LoggerFactory;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.redisreplica.server.spi.AcceptLoop;
 import io.redisreplica.testkit.Await;
 import io.redisreplica.testkit.RedisServers;
 
@@ -40,7 +39,8 @@ class AcceptBackoffIntegrationTest {
 
     @Test
     void shouldBackOffLogOnceAndRecoverWhenOutOfFileDescriptors() throws Exception {
-        final Logger acceptLog = (Logger) LoggerFactory.getLogger(AcceptLoop.class);
+        // the accept loop's own lines and the server's error policy's (logger io.redisreplica.server, its parent)
+        final Logger acceptLog = (Logger) LoggerFactory.getLogger("io.redisreplica.server");
         final ListAppender<ILoggingEvent> logged = new ListAppender<>();
         logged.start();
         acceptLog.addAppender(logged);

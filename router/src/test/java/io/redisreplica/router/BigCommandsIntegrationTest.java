@@ -24,7 +24,6 @@ import io.redisreplica.journal.JournalReader;
 import io.redisreplica.journal.SeekResult;
 import io.redisreplica.router.config.ConfigParser;
 import io.redisreplica.router.config.RouterConfig;
-import io.redisreplica.router.downstream.ReplicaSession;
 import io.redisreplica.router.routing.CrossShardPolicy;
 import io.redisreplica.router.shard.ShardRuntime;
 import io.redisreplica.router.upstream.UpstreamLink;
@@ -262,11 +261,11 @@ class BigCommandsIntegrationTest {
             assertTrue(psync(portA, shard.replid(), end + 1).startsWith("+CONTINUE"), "at the end");
 
             // the probes' sessions count their full resyncs once their snapshot is sent: let them end first
-            Await.until("the probes' sessions to end", () -> router.sessions(0).size() == 1);
+            Await.until("the probes' sessions to end", () -> router.replicas(0).size() == 1);
             // cut the paused replica's link while the router is inside the entry; it must continue at the entry's start
             final long partialBefore = shard.partialResyncs();
             final long fullBefore = shard.fullResyncs();
-            router.sessions(0).stream().filter(s -> s.listeningPort() == a.port()).forEach(ReplicaSession::close);
+            assertEquals(1, router.listener(0).disconnect("127.0.0.1:" + a.port()));
             a.resume();
             Await.until("the INCR after the big SET", () -> "2".equals(get(a, "a:counter")), 60_000);
             assertEquals(30_000_000, strlen(a, "a:big"));

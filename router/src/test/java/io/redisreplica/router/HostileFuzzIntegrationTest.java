@@ -80,7 +80,7 @@ class HostileFuzzIntegrationTest {
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> deaths.add(t.getName() + ": " + e));
         final int httpPort = io.redisreplica.testkit.FreePort.find();
         try (HostileClient.Setup s = HostileClient.start(redis, dir, "handshake-timeout 2s\nadmin-http 127.0.0.1:" + httpPort + "\n", null)) {
-            final Set<String> agents = Set.of("virtual-master-a", "admin-" + s.adminPort(), "retention",
+            final Set<String> agents = Set.of("shard-a-replication-server-" + s.shardPort(), "admin-" + s.adminPort(), "retention",
                 "upstream-127.0.0.1:" + s.master().port());
             assertEquals(agents, alive(agents), "the router's agents before the run");
             final long before = usedHeap();
@@ -126,7 +126,7 @@ class HostileFuzzIntegrationTest {
                 }
             }, 30_000);
             s.assertStreams("after-fuzz");
-            Await.until("only the real replica left", () -> s.router().sessions(0).size() == 1, 30_000);
+            Await.until("only the real replica left", () -> s.router().replicas(0).size() == 1, 30_000);
             final long after = usedHeap();
             System.out.printf("fuzz heap: %d KB before, %d KB after%n", before >> 10, after >> 10);
             assertTrue(after - before < 64L << 20, "heap grew by " + ((after - before) >> 20) + " MB");

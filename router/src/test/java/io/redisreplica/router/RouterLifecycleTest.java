@@ -41,7 +41,7 @@ class RouterLifecycleTest {
             .filter(t -> t.isAlive() && !before.contains(t))
             .map(Thread::getName)
             .filter(n -> n.startsWith("upstream-") || n.startsWith("sink-") || n.equals("retention") || n.startsWith("admin-")
-                || n.startsWith("virtual-master-") || n.equals("checkpoint") || n.equals("pretouch"))
+                || n.startsWith("shard-") || n.equals("checkpoint") || n.equals("pretouch"))
             .sorted().collect(Collectors.toList());
     }
 
@@ -51,11 +51,11 @@ class RouterLifecycleTest {
         final int admin = FreePort.find();
         final Router router = Router.start(config(admin), CrossShardPolicy.LOG);
         assertEquals(List.of("admin-" + admin, "retention", "sink-events-a", "sink-events-b"),
-            routerThreads(before).stream().filter(n -> !n.startsWith("upstream-") && !n.startsWith("virtual-master-")
+            routerThreads(before).stream().filter(n -> !n.startsWith("upstream-") && !n.startsWith("shard-")
                 && !n.equals("checkpoint") && !n.equals("pretouch")).toList()); // the link starts these two on its thread
         router.close();
         // the acceptors of the virtual masters end when their sockets close; every other loop was joined
-        assertEquals(List.of(), routerThreads(before).stream().filter(n -> !n.startsWith("virtual-master-")).toList());
+        assertEquals(List.of(), routerThreads(before).stream().filter(n -> !n.startsWith("shard-")).toList());
         Await.until("the acceptors to end", () -> routerThreads(before).isEmpty(), 5_000);
         assertNull(router.failure(), "a requested stop is no failure");
         router.close(); // a second close does nothing

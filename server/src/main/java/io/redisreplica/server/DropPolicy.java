@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link ReplicaPolicy} that drops a replica that keeps failing: {@code maxFailures} failures
  * within {@code windowMillis} make it DROPPED, its syncs are refused for {@code dropMillis}, and
- * after that it must take a full resync (its old offset is not trusted). A refused replica is
+ * after that it must take a full resync (its old offset is not trusted) until it has loaded one. A refused replica is
  * slowed, not fed: its connection is held before the refusal (at most {@link #REFUSAL_HOLD_MILLIS},
  * never past the drop), since it reconnects at once and would otherwise do so hundreds of times a
  * second for the whole drop. Each drop is logged once, with the failure that made it. What it
@@ -74,8 +74,14 @@ public final class DropPolicy implements ReplicaPolicy {
         if (refusal != null) {
             return Admission.refuse(refusal, Math.min(REFUSAL_HOLD_MILLIS, remainingDropMillis(replica)));
         }
-        // a drop that expired is taken (once) only by a replica that is let in
-        return mustFullResync.remove(replica) != null ? Admission.FULL_RESYNC : Admission.ALLOW;
+        // owed until the replica has loaded a full resync (loaded), not only been let in: one that
+        // fails again before it loads the snapshot must not continue from its old offset next time
+        return mustFullResync.containsKey(replica) ? Admission.FULL_RESYNC : Admission.ALLOW;
+    }
+
+    @Override
+    public synchronized void loaded(String replica) {
+        mustFullResync.remove(replica);
     }
 
     @Override

@@ -4,8 +4,8 @@ import java.util.Objects;
 
 /**
  * Which replicas a {@link ReplicationServer} lets sync, and what their failures cost them: the
- * server asks {@link #admit} before it decides each SYNC or PSYNC and tells {@link #failed} of
- * each failure of a replica's sync. {@link #ALLOW_ALL} (the default) lets every replica in and
+ * server asks {@link #admit} before it decides each SYNC or PSYNC, tells {@link #failed} of
+ * each failure of a replica's sync and {@link #loaded} of each snapshot a replica acknowledged. {@link #ALLOW_ALL} (the default) lets every replica in and
  * counts nothing; {@link DropPolicy} drops a replica that keeps failing.
  *
  * <p>A replica is named as Redis names it, {@code ip:listening-port} ({@link ReplicaStatus#name()}),
@@ -19,6 +19,8 @@ import java.util.Objects;
  * never here, so without a password no client can get a healthy replica dropped.
  *
  * <p>Called from the sessions' threads at once: implementations are thread-safe and quick (no I/O).
+ * A policy that throws is reported to the {@link ServerListener}; the replica is then held a
+ * second and refused, so it retries at a second's pace, not in a loop.
  * Rdb-only clients ({@code redis-cli --rdb}) are neither admitted nor counted: they sync nothing.
  */
 public interface ReplicaPolicy {
@@ -43,6 +45,15 @@ public interface ReplicaPolicy {
      */
     default boolean failed(String replica, String why) {
         return false;
+    }
+
+    /**
+     * {@code replica} acknowledged the whole snapshot of a full resync (its first {@code REPLCONF
+     * ACK} at or past the snapshot's offset): it has loaded it. A full resync owed to it (say after
+     * a drop) is paid now, not at its admission, so a replica that fails again before it loads the
+     * snapshot is still owed one. Not called for SYNC replicas (they never ACK) nor rdb-only clients.
+     */
+    default void loaded(String replica) {
     }
 
     /**

@@ -58,8 +58,9 @@ public final class ReplicationServer implements AutoCloseable {
         this.sessions = new Sessions(context, errors);
         final String name = (context.name() == null ? "" : context.name().replace(' ', '-') + "-") + "replication-server-" + socket.getLocalPort();
         // the server's error policy: each failure to the ServerListener, logged once per distinct error
-        this.accept = new AcceptLoop(name, name, errors::fatal, socket, sessions.slots(), sessions,
-            (what, e) -> errors.handled(name + ": " + what, e));
+        final String role = context.name() == null ? name : context.name(); // what its log lines begin with
+        this.accept = new AcceptLoop(name, role, errors::fatal, socket, sessions.slots(), sessions,
+            (what, e) -> errors.handled(role + ": " + what, e));
         this.keepAlive = context.pingPeriodMillis() > 0 ? new KeepAlive(sessions, context.pingPeriodMillis()) : null;
     }
 
@@ -124,6 +125,18 @@ public final class ReplicationServer implements AutoCloseable {
     /** The replicas past their handshake now: address, announced port, state, acknowledged offset and lag. */
     public List<ReplicaStatus> replicas() {
         return sessions.replicas();
+    }
+
+    /**
+     * Closes the connections of replica {@code name} ({@link ReplicaStatus#name()}: address and
+     * listening port), as Redis's {@code CLIENT KILL} does on a master: the replica reconnects and
+     * continues with PSYNC where the source still holds its offset. Not counted as its failure by
+     * the policy. Returns when their sessions have ended.
+     *
+     * @return how many connections were closed
+     */
+    public int disconnect(String name) {
+        return sessions.disconnect(name);
     }
 
     /** Full resyncs ({@code +FULLRESYNC} or SYNC) answered since start (Redis's {@code sync_full}). */

@@ -69,7 +69,11 @@ class DropPolicyTest {
         assertFalse(policy.dropped(REPLICA));
         assertEquals(0, policy.remainingDropMillis(REPLICA));
         assertEquals(Admission.FULL_RESYNC, policy.admit(REPLICA), "its old offset is not trusted");
-        assertEquals(Admission.ALLOW, policy.admit(REPLICA), "once: the next sync may continue");
+        assertEquals(Admission.FULL_RESYNC, policy.admit(REPLICA), "still owed: it failed again before it loaded the snapshot");
+        policy.loaded("10.0.0.1:6381");
+        assertEquals(Admission.FULL_RESYNC, policy.admit(REPLICA), "another replica's load pays nothing of this one's");
+        policy.loaded(REPLICA);
+        assertEquals(Admission.ALLOW, policy.admit(REPLICA), "once loaded, the next sync may continue");
     }
 
     @Test

@@ -3,8 +3,8 @@ package io.redisreplica.tools;
 import java.util.Locale;
 
 import io.redisreplica.router.Router;
-import io.redisreplica.router.downstream.ReplicaSession;
 import io.redisreplica.router.shard.ShardRuntime;
+import io.redisreplica.server.ReplicaStatus;
 
 /**
  * The line {@code run} logs every {@code --status-every} seconds, on the logger
@@ -34,7 +34,7 @@ final class StatusLine {
             long lagBytes = 0;
             double lagMillis = 0;
             int replicas = 0;
-            for (ReplicaSession r : router.sessions(i)) {
+            for (ReplicaStatus r : router.replicas(i)) {
                 replicas++;
                 final long acked = r.ackedOffset();
                 lagBytes = acked < 0 || lagBytes < 0 ? -1 : Math.max(lagBytes, end - acked);

@@ -118,7 +118,7 @@ final class InfoReport {
             sb.append("shard_").append(s.name()).append("_replica").append(i++).append(":addr=").append(d.addr())
                 .append(",listening_port=").append(d.listeningPort())
                 .append(",state=").append(d.state())
-                .append(d.state().equals("handshake") && s.snapshotWait() != null ? ",waiting_for=snapshot(" + s.snapshotWait() + ")" : "")
+                .append(d.state().equals("wait_snapshot") && s.snapshotWait() != null ? ",waiting_for=snapshot(" + s.snapshotWait() + ")" : "")
                 .append(",sent=").append(d.sent()).append(",acked=").append(d.acked())
                 .append(",lag_bytes=").append(d.lagBytes(s))
                 .append(",lag_entries=").append(d.lagEntries())

@@ -11,9 +11,9 @@ import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
-import io.redisreplica.router.downstream.ReplicaSession;
 import io.redisreplica.router.sinks.SinkRunner;
 import io.redisreplica.router.upstream.UpstreamLink;
+import io.redisreplica.server.ReplicaStatus;
 
 /**
  * The router's own metric families, read from one {@link RouterStatus} per scrape (so a lag is
@@ -139,7 +139,7 @@ final class RouterMetrics implements MultiCollector {
             RouterMetrics::shard, RouterStatus.Shard::handshakeFailures);
         final List<ReplicaRow> replicas = replicas(shards);
         f.states("redis_replica_replica_state", "A replica's state (paused: it stopped acknowledging while behind).", replicas,
-            ReplicaRow::labels, names(ReplicaSession.State.values()), row -> row.replica().state());
+            ReplicaRow::labels, names(ReplicaStatus.State.values()), row -> row.replica().state());
         f.gauge("redis_replica_replica_lag_bytes", Unit.BYTES, "Journal bytes a replica has not acknowledged (-1 before its first ACK).",
             replicas, ReplicaRow::labels, row -> row.replica().lagBytes(row.shard()));
         f.gauge("redis_replica_replica_lag_seconds", Unit.SECONDS, "Age of the oldest journal data a replica has not acknowledged.",

@@ -9,13 +9,13 @@ import java.util.List;
 import java.util.Locale;
 
 import io.redisreplica.router.downstream.Followers;
-import io.redisreplica.router.downstream.ReplicaSession;
 import io.redisreplica.router.downstream.VirtualMaster;
 import io.redisreplica.router.routing.CommandRouter;
 import io.redisreplica.router.shard.ShardRuntime;
 import io.redisreplica.router.sinks.SinkRunner;
 import io.redisreplica.router.upstream.UpstreamLink;
 import io.redisreplica.server.LagStats;
+import io.redisreplica.server.ReplicaStatus;
 
 /**
  * What the admin port reports, read once per request from the running router ({@link #of}):
@@ -182,10 +182,11 @@ record RouterStatus(long uptimeMillis, long journalsSetAside, long journalTailsC
         for (int i = 0; i < router.shards().size(); i++) {
             final ShardRuntime s = router.shards().get(i);
             final List<Replica> replicas = new ArrayList<>();
-            for (ReplicaSession d : router.sessions(i)) {
-                final LagStats w = d.lagWindow();
-                replicas.add(new Replica(d.peer(), d.listeningPort(), lower(d.state()), d.sentOffset(), d.ackedOffset(), d.lagEntries(),
-                    d.badAcks(), d.lagMillis(), w.p50Millis(), w.p99Millis(), w.maxMillis(), d.identity(), w.count(), w.sumMillis()));
+            for (ReplicaStatus d : router.replicas(i)) {
+                final LagStats w = d.lagStats();
+                replicas.add(new Replica(d.address() + ":" + d.port(), d.listeningPort(), lower(d.state()), d.sentOffset(), d.ackedOffset(),
+                    d.ackedOffset() < 0 ? -1 : s.commits().lagEntries(d.ackedOffset()), d.badAcks(), Math.max(0, d.lagMillis()),
+                    w.p50Millis(), w.p99Millis(), w.maxMillis(), d.name(), w.count(), w.sumMillis()));
             }
             final List<Follower> followers = new ArrayList<>();
             for (Followers.Follower f : router.followers().of(s.name(), System.currentTimeMillis())) {
@@ -196,8 +197,8 @@ record RouterStatus(long uptimeMillis, long journalsSetAside, long journalTailsC
             final VirtualMaster listener = router.listener(i);
             shards.add(new Shard(s.name(), s.shard().port(), s.shard().matcher().describe(), s.replid(), s.epoch(), s.snapshotOffset(),
                 s.snapshotWait(), s.journal().firstOffset(), s.journal().endOffset(), s.fullResyncs(), s.partialResyncs(),
-                router.drops(i), listener.limits().connected(), listener.limits().refused(), listener.acceptErrors(),
-                listener.guard().authFailures(), listener.guard().protocolFailures(), replicas,
+                router.drops(i), listener.connected(), listener.refused(), listener.acceptErrors(),
+                listener.authFailures(), listener.protocolFailures(), replicas,
                 Math.max(0, s.journal().endOffset() - s.journal().firstOffset()), s.journal().fileStats().bytes(),
                 rootWritable && Files.isWritable(s.journal().dir()) && (disk[0] < 0 || disk[0] > router.journalMinFreeBytes()),
                 followers));

@@ -3,11 +3,11 @@ package io.redisreplica.router.admin;
 import java.util.List;
 
 import io.redisreplica.router.downstream.Followers;
-import io.redisreplica.router.downstream.ReplicaSession;
 import io.redisreplica.router.downstream.VirtualMaster;
 import io.redisreplica.router.shard.ShardRuntime;
 import io.redisreplica.router.sinks.SinkRunner;
 import io.redisreplica.router.upstream.UpstreamLink;
+import io.redisreplica.server.ReplicaStatus;
 
 /**
  * What the admin port reads of the running router ({@code Router} implements it), so that this
@@ -51,8 +51,8 @@ public interface RouterView {
     /** The listener of shard {@code index}. */
     VirtualMaster listener(int index);
 
-    /** Live sessions of shard {@code index}. */
-    List<ReplicaSession> sessions(int index);
+    /** Shard {@code index}'s replicas past their handshake (the server API's view of each). */
+    List<ReplicaStatus> replicas(int index);
 
     /** The {@code replay --follow} receivers of every shard, as they report on the admin port. */
     Followers followers();

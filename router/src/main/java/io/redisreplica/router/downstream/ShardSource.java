@@ -5,6 +5,8 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 
+import io.redisreplica.journal.JournalEntry;
+import io.redisreplica.journal.JournalEntryDescriptor;
 import io.redisreplica.journal.JournalReader;
 import io.redisreplica.journal.SeekResult;
 import io.redisreplica.router.shard.ShardRuntime;
@@ -14,18 +16,18 @@ import io.redisreplica.server.ReplicationSource;
 import io.redisreplica.server.Snapshot;
 
 /**
- * A shard as the server API's {@link ReplicationSource}: what a {@code ReplicationServer} needs to
- * serve the shard's replicas as its virtual master does. The snapshot is the current epoch's file
+ * A shard as the server API's {@link ReplicationSource}: what the shard's {@link VirtualMaster}, a
+ * {@code ReplicationServer}, serves its replicas from. The snapshot is the current epoch's file
  * with the shard's replid and offset (none before the first full sync); the journal is read
  * through a {@link ShardJournalCursor} from an entry boundary (no cursor elsewhere, so a PSYNC
- * inside an entry in pieces resyncs in full, as the virtual master answers it); the previous
+ * inside an entry in pieces resyncs in full); the previous
  * replid after a cut-back, journal damage, the snapshot being split and the lag in time (the
  * commit clock's) are the shard's own. The
  * keep-alives are the master's PINGs in the journal: the source appends none of its own.
  *
  * <p>A new epoch may land between a session's look at the snapshot and its transfer: the file is
  * opened when it is sent and checked to be still the epoch's, else the open fails (the session
- * ends, and the replica syncs again, as a virtual master retries it).
+ * ends, and the replica syncs again).
  */
 public final class ShardSource implements ReplicationSource {
     private final ShardRuntime shard;
@@ -135,7 +137,16 @@ public final class ShardSource implements ReplicationSource {
     @Override
     public long firstWriteAfter(long offset) throws IOException {
         try (JournalReader reader = shard.journal().reader()) {
-            return SnapshotSender.firstWriteAfter(reader, offset);
+            if (reader.seek(offset) != SeekResult.BOUNDARY) {
+                throw new IOException("shard " + shard.name() + ": the journal does not hold the snapshot offset " + offset);
+            }
+            final JournalEntry entry = new JournalEntry();
+            while (reader.nextPiece(entry)) {
+                if ((entry.flags() & JournalEntryDescriptor.FLAG_NO_KEY) == 0) { // the master's PINGs make no snapshot stale
+                    return entry.startOffset();
+                }
+            }
+            return -1;
         }
     }
 

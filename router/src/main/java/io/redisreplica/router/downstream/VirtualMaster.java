@@ -1,196 +1,145 @@
 package io.redisreplica.router.downstream;
 
 import java.io.IOException;
-import java.net.BindException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.util.HashSet;
+import java.net.Socket;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.redisreplica.router.config.ClientLimits;
 import io.redisreplica.router.shard.ShardRuntime;
-import io.redisreplica.router.support.DistinctErrors;
 import io.redisreplica.router.support.ErrorHandler;
 import io.redisreplica.router.tls.SocketFactory;
+import io.redisreplica.server.ConnectionType;
 import io.redisreplica.server.DropPolicy;
-import io.redisreplica.server.spi.AcceptLoop;
-import io.redisreplica.server.spi.ClientGuard;
-import io.redisreplica.server.spi.ReplicaList;
+import io.redisreplica.server.ReplicaStatus;
+import io.redisreplica.server.ReplicationServer;
+import io.redisreplica.server.ServerContext;
+import io.redisreplica.server.ServerListener;
 
 /**
- * One shard's listener: every connection gets a {@link ReplicaSession} (an agent, on its own
- * thread) within the port's {@link ClientLimits}; the server SPI's {@link AcceptLoop} backs off when accept
- * fails. {@link #close()} stops the acceptor, then closes and joins every session, so none
- * reads the journal after it returns.
+ * One shard's virtual master: the server API's {@link ReplicationServer}, serving the shard as its
+ * {@link ShardSource}, with the router's settings. The port is bound by the constructor and
+ * served from {@link #start()}; {@link #close()} joins every thread of it, so no session reads
+ * the journal after it returns.
+ *
+ * <p>The router's choices, beside the server's defaults: no PING of its own (the master's are in
+ * the journal) and no {@code repl-timeout} drop (a replica that stops acknowledging is shown
+ * PAUSED and waits on its own socket, as the design promises; it costs a file position); the
+ * shard's password and user; {@code slave_priority:0} and {@code replica_announced:0} in INFO,
+ * because the router announces shard 0's port to its own master, where Sentinels find it; a fatal
+ * error of the server's threads stops the router.
  */
 public final class VirtualMaster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VirtualMaster.class);
 
     private final ShardRuntime shard;
-    private final ServerSocket server;
-    private final List<ReplicaSession> sessions = new CopyOnWriteArrayList<>();
-    private final AcceptLoop loop;
+    private final ReplicationServer server;
     private final ClientLimits limits;
-    private final ClientGuard guard;
     private final DropPolicy policy;
-    /** The shard's replicas' ACK readers' failures: each distinct one logged once, all counted. */
-    private final DistinctErrors ackErrors;
     private final boolean tls;
 
-    public VirtualMaster(ShardRuntime shard, long stallTimeoutMillis, DropPolicy policy) throws IOException {
-        this(shard, stallTimeoutMillis, policy, new ClientLimits(ClientLimits.DEFAULT_MAX_CLIENTS, ClientLimits.DEFAULT_HANDSHAKE_TIMEOUT_MILLIS));
-    }
-
-    public VirtualMaster(ShardRuntime shard, long stallTimeoutMillis, DropPolicy policy, ClientLimits limits) throws IOException {
-        this(shard, stallTimeoutMillis, policy, limits, null);
-    }
-
     /**
-     * Fatal errors of its loops (an {@code Error} escaping a session) are only logged: the Router
-     * passes its own handler through {@link #VirtualMaster(ShardRuntime, long, DropPolicy, ClientLimits, String, ErrorHandler)}.
+     * Binds the shard's port; {@link #start()} starts serving.
      *
      * @param authUser the user name replicas' AUTH must give ({@code shard-user}), null for {@code default}
-     */
-    public VirtualMaster(ShardRuntime shard, long stallTimeoutMillis, DropPolicy policy, ClientLimits limits, String authUser)
-        throws IOException {
-        this(shard, stallTimeoutMillis, policy, limits, authUser, ErrorHandler.recording());
-    }
-
-    public VirtualMaster(ShardRuntime shard, long stallTimeoutMillis, DropPolicy policy, ClientLimits limits, String authUser,
-        ErrorHandler errors) throws IOException {
-        this(shard, stallTimeoutMillis, policy, limits, authUser, errors, SocketFactory.plain());
-    }
-
-    /**
-     * Binds the shard's port; {@link #start()} starts accepting.
-     *
+     * @param errors told of a fatal error of the server's threads (then the router stops)
      * @param sockets plain, or TLS on each accepted connection ({@code shard-tls}): its handshake runs on the session's thread
      */
     public VirtualMaster(ShardRuntime shard, long stallTimeoutMillis, DropPolicy policy, ClientLimits limits, String authUser,
         ErrorHandler errors, SocketFactory sockets) throws IOException {
         this.shard = shard;
-        this.tls = sockets.isTls();
-        this.policy = policy;
-        this.guard = new ClientGuard("shard " + shard.name(), authUser);
-        this.ackErrors = errors.distinct(LOG, "shard " + shard.name() + " ACK readers");
-        this.server = bind("shard " + shard.name(), shard.shard().host(), shard.shard().port(), 64);
         this.limits = limits;
-        final String role = "shard " + shard.name();
-        // failed accepts logged once per distinct error, under the accept loop's logger as its recovery line is
-        final DistinctErrors acceptErrors = errors.distinct(LoggerFactory.getLogger(AcceptLoop.class), role);
-        this.loop = new AcceptLoop("virtual-master-" + shard.name(), role, errors::fatal, server, limits.slots(), (socket, release) -> {
-            guard.sweep();
-            final ReplicaSession[] self = new ReplicaSession[1];
-            final ReplicaSession session = new ReplicaSession(shard, socket, sockets, stallTimeoutMillis, policy, limits, guard, errors,
-                ackErrors,
-                () -> {
-                    sessions.remove(self[0]);
-                    release.run();
-                });
-            self[0] = session;
-            session.replicas(() -> replicaList(List.copyOf(sessions)));
-            session.twinStreams(me -> sessions.stream().anyMatch(other -> other != me && !other.ended()
-                && other.state() == ReplicaSession.State.STREAMING && other.identity().equals(me.identity())));
-            sessions.removeIf(ReplicaSession::ended);
-            sessions.add(session);
-            try {
-                session.start();
-            } catch (RuntimeException | Error e) { // no thread: the loop closes the socket and releases the slot
-                sessions.remove(session);
-                throw e;
+        this.policy = policy;
+        this.tls = sockets.isTls();
+        final ServerContext context = new ServerContext().name("shard " + shard.name()).source(new ShardSource(shard))
+            .bind(shard.shard().host()).port(shard.shard().port()).requirePass(shard.password()).requireUser(authUser)
+            .maxClients(limits.maxClients()).handshakeTimeoutMillis(limits.handshakeTimeoutMillis()).stallMillis(stallTimeoutMillis)
+            .pingPeriodMillis(0).replTimeoutMillis(0).replicaPriority(0).replicaAnnounced(false).policy(policy)
+            .connectionType(connectionType(sockets)).listener(new ServerListener() {
+                @Override
+                public void onError(String where, Throwable error, boolean fatal) {
+                    if (fatal) { // the server logged it; the router stops, as for any of its own loops
+                        errors.fatal(where, error);
+                    }
+                }
+
+                @Override
+                public void onSync(ReplicaStatus replica, boolean partial) {
+                    if (partial) {
+                        shard.countPartialResync();
+                    } else {
+                        shard.countFullResync();
+                    }
+                }
+            });
+        this.server = ReplicationServer.bind(context);
+    }
+
+    /** The router's sockets as the server's connection type: TLS reloads its files as the router's other ports do. */
+    private static ConnectionType connectionType(SocketFactory sockets) {
+        return new ConnectionType() {
+            @Override
+            public Socket accept(Socket accepted) throws IOException {
+                return sockets.accept(accepted);
             }
-        }, acceptErrors::record);
-    }
 
-    /** The shard's replicas as INFO and ROLE list them: the lag is the commit clock's, in seconds. */
-    private static ReplicaList replicaList(List<ReplicaSession> sessions) {
-        return new ReplicaList(sessions.stream().filter(s -> !s.ended() && s.listeningPort() > 0).map(s -> new ReplicaList.Entry(
-            s.socketAddress(), s.listeningPort(), redisState(s.state()), Math.max(0, s.ackedOffset()),
-            Math.round(s.lagMillis() / 1000))).toList());
-    }
-
-    /** Redis's words: a replica still getting its RDB is {@code wait_bgsave}/{@code send_bulk}, then {@code online}. */
-    private static String redisState(ReplicaSession.State state) {
-        return switch (state) {
-            case HANDSHAKE -> "wait_bgsave";
-            case FULL_SYNC -> "send_bulk";
-            default -> "online";
+            @Override
+            public String reason(Throwable error) {
+                return sockets.reason(error);
+            }
         };
     }
 
-    /** Starts accepting replicas (once): the port is bound from the constructor on, so replicas that come early wait in its backlog. */
+    /** Starts serving (once): the port is bound from the constructor on, so replicas that come early wait in its backlog. */
     public void start() {
-        loop.start();
+        server.start();
         LOG.info("shard {}: virtual master listening on {}:{}{} (maxclients {}, handshake timeout {} ms)", shard.name(),
-            shard.shard().host(), shard.shard().port(), tls ? " with TLS" : "", limits().maxClients(), limits().handshakeTimeoutMillis());
-    }
-
-    /** A listening socket, or an error that names the port and who wanted it. */
-    public static ServerSocket bind(String who, String host, int port, int backlog) throws IOException {
-        final ServerSocket server = new ServerSocket();
-        try {
-            server.setReuseAddress(true);
-            server.bind(new InetSocketAddress(InetAddress.getByName(host), port), backlog);
-            return server;
-        } catch (IOException e) {
-            server.close();
-            final String why = who + ": cannot listen on " + host + ":" + port + ": " + e.getMessage();
-            throw e instanceof BindException ? new BindException(why) : new IOException(why, e);
-        }
+            shard.shard().host(), server.port(), tls ? " with TLS" : "", limits.maxClients(), limits.handshakeTimeoutMillis());
     }
 
     public DropPolicy policy() {
         return policy;
     }
 
-    /** Connection limits and counters of this port. */
-    public ClientLimits limits() {
-        return limits;
+    /** The shard's replicas past their handshake: address, state, offsets, lag; refused ones as DROPPED while held. */
+    public List<ReplicaStatus> replicas() {
+        return server.replicas();
     }
 
-    /** Wrong AUTH and broken handshakes by address. */
-    public ClientGuard guard() {
-        return guard;
+    /** Closes replica {@code name}'s connections ({@code ip:listening-port}); it reconnects and continues from its offset. */
+    public int disconnect(String name) {
+        return server.disconnect(name);
+    }
+
+    /** Connections open now. */
+    public int connected() {
+        return server.connectedClients();
+    }
+
+    /** Connections refused because {@code maxclients} were open, since start. */
+    public long refused() {
+        return server.refusedConnections();
     }
 
     /** Failed accepts (EMFILE...) since start. */
     public long acceptErrors() {
-        return loop.acceptErrors();
+        return server.acceptErrors();
     }
 
-    /** Failures reading replicas' ACKs (each ended its session) since start. */
-    public long ackErrors() {
-        return ackErrors.total();
+    /** Wrong AUTH attempts since start. */
+    public long authFailures() {
+        return server.authFailures();
     }
 
-    public List<ReplicaSession> sessions() {
-        sessions.removeIf(ReplicaSession::ended);
-        return sessions;
+    /** Connections closed in their handshake (a protocol error, a limit, the timeout) since start. */
+    public long protocolFailures() {
+        return server.protocolFailures();
     }
 
     @Override
     public void close() {
-        loop.close(); // closes the listening socket and joins the acceptor: no session is added after this
-        // the sessions read the journal: they end before it closes. Woken all at once (their
-        // sockets closed), then joined one by one.
-        // joined one by one; again for any the acceptor handed over while it closed
-        final Set<ReplicaSession> closed = new HashSet<>();
-        List<ReplicaSession> open;
-        while (!(open = sessions.stream().filter(s -> !closed.contains(s)).toList()).isEmpty()) {
-            open.forEach(ReplicaSession::wakeToClose);
-            for (ReplicaSession s : open) {
-                s.close();
-                closed.add(s);
-            }
-        }
-        if (!sessions.isEmpty()) {
-            LOG.warn("shard {}: {} replica session(s) still running after close", shard.name(), sessions.size());
-        }
+        server.close();
     }
 }

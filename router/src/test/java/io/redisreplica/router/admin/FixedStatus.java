@@ -12,7 +12,7 @@ final class FixedStatus {
     static RouterStatus withSinks(boolean sinks) {
         final RouterStatus.Replica streaming = new RouterStatus.Replica("127.0.0.1:50001", 6380, "streaming", 900, 800, 3, 1,
             12.34, 5, 40, 90, "127.0.0.1:6380", 120, 2400);
-        final RouterStatus.Replica waiting = new RouterStatus.Replica("127.0.0.1:50002", 6381, "handshake", -1, -1, 0, 0, 0, 0, 0, 0,
+        final RouterStatus.Replica waiting = new RouterStatus.Replica("127.0.0.1:50002", 6381, "wait_snapshot", -1, -1, 0, 0, 0, 0, 0, 0,
             "127.0.0.1:6381", 0, 0);
         final RouterStatus.Shard a = new RouterStatus.Shard("a", 7001, "prefix=a:,b:", "aaaa", 2, 100, null, 50, 1000, 4, 5, 6, 7, 8, 9,
             10, 11, List.of(streaming), 950, 4096, true,

@@ -27,7 +27,7 @@ class InfoReportTest {
         + "shard_b:port=7002,keys=rest,replid=bbbb,epoch=1,snapshot_offset=-1,snapshot_waiting_for=full_sync(first_sync),"
         + "journal_first=0,journal_end=0,replicas=1,followers=0,in_sync=0,full_resyncs=0,partial_resyncs=0,replicas_dropped=0,clients=1,clients_refused=0,"
         + "accept_errors=0,auth_failures=0,handshake_failures=0\r\n"
-        + "shard_b_replica0:addr=127.0.0.1:50002,listening_port=6381,state=handshake,waiting_for=snapshot(first_sync),sent=-1,"
+        + "shard_b_replica0:addr=127.0.0.1:50002,listening_port=6381,state=wait_snapshot,waiting_for=snapshot(first_sync),sent=-1,"
         + "acked=-1,lag_bytes=-1,lag_entries=0,bad_acks=0,lag_ms=0.0,lag_p50_ms=0,lag_p99_ms=0,lag_max_ms=0\r\n\r\n";
     private static final String SINKS = "# Sinks\r\n"
         + "sink_events_a:state=paused,kind=xadd,delivered=700,lag_bytes=300,events=42,failures=2,errors=5,refused=1,gaps=1,"

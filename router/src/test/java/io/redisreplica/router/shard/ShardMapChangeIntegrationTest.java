@@ -215,7 +215,7 @@ class ShardMapChangeIntegrationTest {
                 Await.until("shard b's replica waiting for a snapshot in INFO", () -> {
                     final String info = adminClient.callString("INFO", "shards");
                     return info.contains("snapshot_waiting_for=full_sync(shard_added)")
-                        && info.contains("shard_b_replica0:") && info.contains("state=handshake,waiting_for=snapshot(shard_added)");
+                        && info.contains("shard_b_replica0:") && info.contains("state=wait_snapshot,waiting_for=snapshot(shard_added)");
                 });
             } finally {
                 master.resume();

@@ -47,6 +47,8 @@ final class ReplicaSession extends Agent {
     /** How long {@link #close()} waits for the thread (its socket closed, it ends at once). */
     static final long JOIN_MILLIS = 3000;
     private static final long WAIT_STEP_MILLIS = 50;
+    /** How long a replica is held before its refusal when the policy failed on it. */
+    private static final long POLICY_FAILED_HOLD_MILLIS = 1000;
     /** After a diskless-framed snapshot, at least this long for the first ACK (repl-timeout when longer). */
     private static final long FIRST_ACK_MILLIS = 60_000;
     /** What the sync decision's replies and reasons call this master. */
@@ -227,7 +229,10 @@ final class ReplicaSession extends Agent {
         final boolean psync = sync.replid() != null;
         // an rdb-only client syncs nothing: the policy neither admits nor counts it
         final ReplicaPolicy.Admission admission = handshake.rdbOnly() ? ReplicaPolicy.Admission.ALLOW : server.admit(this);
-        if (admission == null) {
+        if (admission == null) { // the policy failed (reported): held, then refused, so a replica retries at a second's pace
+            hold(POLICY_FAILED_HOLD_MILLIS);
+            ReplicaHandshake.write(out, "-ERR " + master() + ": the replica policy failed; see the server's log\r\n");
+            out.flush();
             return;
         }
         SyncDecision.Request request = new SyncDecision.Request(sync.replid(), sync.offset(), handshake.rdbOnly(),
@@ -403,7 +408,7 @@ final class ReplicaSession extends Agent {
         final ReplicaLag l = new ReplicaLag(server.context().source(), server.errors(), name());
         lag = l;
         final AckReader a = new AckReader("acks-" + prefix(server, "-") + peer, errors()::fatal, who, socket, in, rest, () -> sentOffset,
-            () -> server.context().source().endOffset()).listener(server.ackListener(peer, l));
+            () -> server.context().source().endOffset()).listener(loadedOnce(server.ackListener(peer, l), psync ? snapshotSentAt : -1));
         if (psync) {
             // the server's rule: a replica stopped before its first ACK pauses all the same
             a.stallMillis(server.context().stallMillis()).replTimeoutMillis(server.context().replTimeoutMillis()).stallBeforeFirstAck(from);
@@ -422,6 +427,33 @@ final class ReplicaSession extends Agent {
         } finally {
             LOG.info("{}: stream ended at offset {}", who, sentOffset);
         }
+    }
+
+    /**
+     * {@code acks}, which also tells the policy once when the replica acknowledged the snapshot at
+     * {@code snapshotAt} (it loaded it); {@code acks} alone when none was sent ({@code -1}).
+     */
+    private AckReader.Listener loadedOnce(AckReader.Listener acks, long snapshotAt) {
+        if (snapshotAt < 0) {
+            return acks;
+        }
+        return new AckReader.Listener() {
+            private boolean told; // the ACK reader's thread only
+
+            @Override
+            public void sampled(long ackedOffset) {
+                acks.sampled(ackedOffset);
+                if (!told && ackedOffset >= snapshotAt) {
+                    told = true;
+                    server.loaded(ReplicaSession.this);
+                }
+            }
+
+            @Override
+            public void readFailed(String what, Exception error) {
+                acks.readFailed(what, error);
+            }
+        };
     }
 
     /** Sleeps up to {@code millis} in steps, so a closing session does not wait it out. */

@@ -148,6 +148,15 @@ public final class Sessions implements HandshakeHost, AcceptLoop.Connections {
         }
     }
 
+    /** Tells the policy that {@code session}'s replica acknowledged its snapshot; a policy that throws is reported. */
+    void loaded(ReplicaSession session) {
+        try {
+            context.policy().loaded(session.identity());
+        } catch (RuntimeException e) {
+            errors.handled(session.name(), new IllegalStateException("the replica policy failed: " + e, e));
+        }
+    }
+
     /** Connections refused because {@code maxclients} were connected, since start. */
     public long refused() {
         return slots.refused();
@@ -247,10 +256,32 @@ public final class Sessions implements HandshakeHost, AcceptLoop.Connections {
             if (r.state() == ReplicaStatus.State.DROPPED) {
                 continue; // refused: not a replica of this master's
             }
-            list.add(new ReplicaList.Entry(r.address(), r.listeningPort(), r.state() == ReplicaStatus.State.FULL_SYNC ? "send_bulk" : "online",
+            list.add(new ReplicaList.Entry(r.address(), r.listeningPort(), redisState(r.state()),
                 Math.max(0, r.ackedOffset()), Math.max(0, r.lastAckMillisAgo() / 1000)));
         }
         return new ReplicaList(list);
+    }
+
+    /** Closes (and joins) the sessions of replica {@code name}; their end is not counted as the replica's failure. */
+    public int disconnect(String name) {
+        final List<ReplicaSession> hers = new ArrayList<>();
+        for (ReplicaSession s : sessions) {
+            if (s.identity().equals(name)) {
+                hers.add(s);
+            }
+        }
+        hers.forEach(ReplicaSession::wakeToClose);
+        hers.forEach(ReplicaSession::close);
+        return hers.size();
+    }
+
+    /** Redis's words: {@code wait_bgsave} while no snapshot is ready, {@code send_bulk} while it goes out, then {@code online}. */
+    private static String redisState(ReplicaStatus.State state) {
+        return switch (state) {
+            case WAIT_SNAPSHOT -> "wait_bgsave";
+            case FULL_SYNC -> "send_bulk";
+            default -> "online";
+        };
     }
 
     /** Wakes every session (closes its socket), then joins each: none reads the source after this returns. */

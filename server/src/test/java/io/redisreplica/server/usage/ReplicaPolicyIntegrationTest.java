@@ -23,6 +23,7 @@ import io.redisreplica.server.ReplicaStatus;
 import io.redisreplica.server.ReplicationBacklog;
 import io.redisreplica.server.ReplicationServer;
 import io.redisreplica.server.ServerContext;
+import io.redisreplica.server.ServerListener;
 import io.redisreplica.server.Snapshot;
 import io.redisreplica.testkit.Await;
 import io.redisreplica.testkit.RedisBinary;
@@ -42,7 +43,13 @@ class ReplicaPolicyIntegrationTest {
     private static final class Recording implements ReplicaPolicy {
         final List<String> admitted = new CopyOnWriteArrayList<>();
         final List<String> failures = new CopyOnWriteArrayList<>();
+        final List<String> loaded = new CopyOnWriteArrayList<>();
         final AtomicBoolean distrust = new AtomicBoolean();
+
+        @Override
+        public void loaded(String replica) {
+            loaded.add(replica);
+        }
 
         @Override
         public Admission admit(String replica) {
@@ -101,6 +108,8 @@ class ReplicaPolicyIntegrationTest {
             final RedisServer replica = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + server.port()));
             replica.awaitReplicaInSync(30_000);
             Await.until("its snapshot acknowledged", () -> server.replicas().size() == 1 && server.replicas().get(0).ackedOffset() >= 0);
+            final String name = "127.0.0.1:" + replica.port();
+            Await.until("the policy told it loaded the snapshot", () -> policy.loaded.equals(List.of(name)));
             backlog.appendCommand("INCR", "n");
             replica.call("CLIENT", "KILL", "TYPE", "master");
             Await.until("continued from its offset", () -> server.partialResyncs() == 1, 30_000);
@@ -115,9 +124,39 @@ class ReplicaPolicyIntegrationTest {
                 }
             }, 30_000);
             Await.until("three syncs admitted", () -> policy.admitted.size() == 3);
+            Await.until("its second snapshot loaded too", () -> policy.loaded.size() == 2);
+            assertEquals(List.of(name, name), policy.loaded, "told once per full resync, not for the +CONTINUE");
             assertEquals(List.of("127.0.0.1:" + replica.port()), policy.admitted.stream().distinct().toList(), "named ip:listening-port");
         }
         assertEquals(List.of(), policy.failures, "a replica told to reconnect has not failed");
+    }
+
+    @Test
+    void shouldHoldAndRefuseAReplicaWhenThePolicyFailsAndReportIt() throws Exception {
+        final ReplicationBacklog backlog = new ReplicationBacklog(1 << 20);
+        backlog.snapshot(Snapshot.ofFile(Snapshot.newReplid(), 0, Snapshots.write(dir.resolve("s.rdb"), 1)));
+        final List<String> errors = new CopyOnWriteArrayList<>();
+        final ReplicaPolicy broken = new ReplicaPolicy() {
+            @Override
+            public Admission admit(String replica) {
+                throw new IllegalStateException("policy bug");
+            }
+        };
+        try (ReplicationServer server = ReplicationServer.start(new ServerContext().source(backlog).policy(broken)
+                .listener(new ServerListener() {
+                    @Override
+                    public void onError(String where, Throwable error, boolean fatal) {
+                        errors.add(where + ": " + error.getMessage());
+                    }
+                }));
+            Socket c = new Socket("127.0.0.1", server.port())) {
+            c.setSoTimeout(10_000);
+            c.getOutputStream().write("PSYNC ? -1\r\n".getBytes(StandardCharsets.US_ASCII));
+            final String reply = new String(c.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertEquals("-ERR replication server: the replica policy failed; see the server's log\r\n", reply);
+            assertEquals(1, errors.size(), errors.toString());
+            assertTrue(errors.get(0).contains("the replica policy failed: java.lang.IllegalStateException: policy bug"), errors.toString());
+        }
     }
 
     @Test
