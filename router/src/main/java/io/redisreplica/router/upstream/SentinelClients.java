@@ -13,7 +13,8 @@ import io.redisreplica.router.tls.TlsContexts;
 /**
  * How the router reaches its Sentinels: their addresses and credentials, and plain TCP or TLS
  * ({@code upstream-sentinel-tls yes}: the config's {@code tls-*} files, client certificate and
- * {@code tls-verify-hostname} as the master link uses them, reloaded when they change). Shared by
+ * {@code tls-verify-hostname} as the master link uses them, reloaded when they change; a tool's
+ * {@code --tls}, {@code --cacert}, {@code --cert} and {@code --key} over them). Shared by
  * the questions ({@link SentinelAsk}, the link's thread) and the watcher ({@link SentinelWatcher},
  * its own thread): it holds no state of a conversation, and {@link SocketFactory} may be used from any thread.
  */
@@ -42,6 +43,15 @@ final class SentinelClients {
             return null;
         }
         return new SentinelClients(s, s.tls() ? SocketFactory.of(new TlsContexts(config.tls(), "sentinels")) : SocketFactory.plain());
+    }
+
+    /**
+     * The config's sentinels reached through {@code sockets} (a tool's, made from its command line
+     * and the config's files), or null without {@code upstream-sentinel}.
+     */
+    static SentinelClients of(RouterConfig config, SocketFactory sockets) {
+        final UpstreamSentinels s = config.sentinels();
+        return s == null ? null : new SentinelClients(s, sockets);
     }
 
     UpstreamSentinels sentinels() {
