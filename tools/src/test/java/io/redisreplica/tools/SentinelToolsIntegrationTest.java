@@ -24,7 +24,8 @@ import io.redisreplica.testkit.TlsCertificates;
  * The tools with a config whose master is named by sentinels ({@code upstream-sentinel}, no
  * {@code upstream} line): {@code status} and {@code compare} reach the master the sentinels name,
  * not the default 127.0.0.1:6379; Sentinels that listen with TLS only are asked with the tools'
- * {@code --cacert} (over the config's {@code tls-ca-cert-file}).
+ * {@code --cacert} (over the config's {@code tls-ca-cert-file}), and asked in plain they fail
+ * with a hint to set {@code upstream-sentinel-tls}.
  */
 class SentinelToolsIntegrationTest {
     @RegisterExtension
@@ -64,7 +65,7 @@ class SentinelToolsIntegrationTest {
     }
 
     @Test
-    void shouldAskTlsOnlySentinelsWithTheCommandLinesCaCert() throws Exception {
+    void shouldAskTlsOnlySentinelsWithTheCommandLinesCaCertAndHintAtUpstreamSentinelTlsWhenAskedInPlain() throws Exception {
         final TlsCertificates certs = TlsCertificates.create(dir.resolve("certs"));
         final TlsCertificates stranger = TlsCertificates.create(dir.resolve("stranger"));
         final RedisServer master = redis.startTls(certs, Map.of("tls-replication", "yes"));
@@ -93,6 +94,13 @@ class SentinelToolsIntegrationTest {
         final Cli withCacert = Cli.run(args(List.of("compare", "-c", config.toString(), "--cacert", certs.caCert().toString()), targetArgs));
         assertEquals(0, withCacert.exit(), withCacert.out() + withCacert.err());
         assertTrue(withCacert.out().contains("50"), withCacert.out());
+
+        final Path plain = Files.writeString(dir.resolve("plain-sentinels.conf"), "upstream-sentinel m " + sentinels.addresses()
+            + "\nupstream-tls yes\ntls-ca-cert-file " + certs.caCert() + "\n" + client + shards);
+        final Cli inPlain = Cli.run(args(List.of("compare", "-c", plain.toString()), targetArgs));
+        assertEquals(4, inPlain.exit(), inPlain.out() + inPlain.err());
+        assertTrue(inPlain.err().contains("error: no sentinel named the master m; " + sentinels.addresses() + ": ")
+            && inPlain.err().contains(" (is the sentinel TLS-only? set upstream-sentinel-tls yes)"), inPlain.err());
     }
 
     private static String[] args(List<String> first, String[] rest) {
