@@ -44,7 +44,12 @@ final class RdbInput {
     private int captureLength;
     private final int maxCapture;
 
-    /** @param crcExecutor where the CRC64 is computed, or null for the reading thread */
+    /**
+     * @param maxCapture the most a capture (an entry's head up to its key, or a whole AUX,
+     *        FUNCTION or MODULE_AUX record) may hold: {@link RdbReaderContext#maxRecordBytes()},
+     *        checked whether the capture stays in the buffer or moves to its own array
+     * @param crcExecutor where the CRC64 is computed, or null for the reading thread
+     */
     RdbInput(InputStream in, int bufferSize, int maxCapture, java.util.concurrent.Executor crcExecutor) {
         this.in = in;
         this.offload = crcExecutor == null ? null : new Crc64Offload(crcExecutor);
@@ -129,10 +134,19 @@ final class RdbInput {
         return captureFrom >= 0 ? captureFrom : 0;
     }
 
-    /** Bytes captured so far, including those read but not yet flushed. */
+    /**
+     * Bytes captured so far, including those read but not yet flushed. A capture still in the
+     * buffer is checked against the cap here, where a record ends (a capture in its own array was
+     * checked as it grew): so a record over the cap fails alike whether or not it fits the buffer.
+     */
     int capturedLength() {
         flush();
-        return captureFrom >= 0 ? pos - captureFrom : captureLength;
+        if (captureFrom >= 0) {
+            final int n = pos - captureFrom;
+            checkCapture(n);
+            return n;
+        }
+        return captureLength;
     }
 
     /** Forgets captured bytes past {@code length}. */
@@ -149,11 +163,16 @@ final class RdbInput {
         }
     }
 
+    /**
+     * Fails a capture over the cap: one compare, made where a record ends or grows (at a refill, at
+     * its end), never per byte read.
+     */
     private void checkCapture(int length) {
         if (capturing && length > maxCapture) {
             final long at = base + (captureFrom >= 0 ? captureFrom : flushed - captureLength);
-            throw new RdbFormatException("record of more than " + maxCapture + " bytes before its value at offset " + at
-                + " (a key or global record too large to hold; raise max-key-bytes)", at);
+            throw new RdbFormatException("record at offset " + at + " exceeds max-record-bytes " + maxCapture
+                + " (a key with its expiry/LRU/LFU, or an AUX, FUNCTION or MODULE_AUX record, too large to hold;"
+                + " raise RdbReaderContext.maxRecordBytes)", at);
         }
     }
 
@@ -212,8 +231,10 @@ final class RdbInput {
         int keep = pos; // the first byte the buffer keeps: the capture's when it stays in the buffer
         if (capturing && captureFrom >= 0) {
             final int held = pos - captureFrom;
-            if (held > buf.length / 2 || held + n > buf.length) {
-                moveCapture(); // held in the buffer it would leave too little room, or be moved again and again
+            if (held > buf.length / 2 || held + n > buf.length || held > maxCapture) {
+                // held in the buffer it would leave too little room, or be moved again and again;
+                // over the cap it fails here (moveCapture checks it) as it would in its own array
+                moveCapture();
             } else {
                 keep = captureFrom;
             }

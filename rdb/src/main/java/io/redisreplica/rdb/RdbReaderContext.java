@@ -23,7 +23,12 @@ public final class RdbReaderContext {
         return maxRecordBytes;
     }
 
-    /** Largest key (or AUX/FUNCTION/MODULE_AUX record) held in memory; values are never held. */
+    /**
+     * Largest record held in memory (in errors: max-record-bytes): a key with the expiry/LRU/LFU
+     * opcodes before it, a whole AUX, FUNCTION or MODULE_AUX record, a decoded element. Values are
+     * never held. A larger one fails the read with an {@link RdbFormatException} naming its
+     * offset, whatever {@link #bufferSize} is.
+     */
     public RdbReaderContext maxRecordBytes(int value) {
         this.maxRecordBytes = value;
         return this;

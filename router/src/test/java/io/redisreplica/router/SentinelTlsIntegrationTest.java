@@ -3,8 +3,10 @@ package io.redisreplica.router;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -26,6 +28,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.redisreplica.router.config.ConfigParser;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.routing.CrossShardPolicy;
+import io.redisreplica.router.upstream.MasterLocator;
 import io.redisreplica.router.upstream.UpstreamLink;
 import io.redisreplica.testkit.Await;
 import io.redisreplica.testkit.DatasetComparison;
@@ -44,7 +47,8 @@ import io.redisreplica.testkit.TlsCertificates;
  * certificate and hostname check, streams from the master's TLS port into shard replicas, and
  * follows a {@code SENTINEL FAILOVER} announced on a TLS subscription; a CA that does not sign the
  * sentinels' certificates fails each attempt loudly, naming the sentinel and the CA file, logged
- * once, until the file is replaced.
+ * once, until the file is replaced; asked in plain, they fail each attempt with a hint to set
+ * {@code upstream-sentinel-tls}.
  */
 class SentinelTlsIntegrationTest {
     @RegisterExtension
@@ -135,6 +139,31 @@ class SentinelTlsIntegrationTest {
                 assertFalse(text(e).contains(password), "a password in the log: " + text(e));
             }
             assertFalse(router.upstream().lastError().contains(password));
+        } finally {
+            root.detachAppender(logged);
+        }
+    }
+
+    @Test
+    void shouldHintAtUpstreamSentinelTlsWhenTlsOnlySentinelsAreAskedInPlain() throws Exception {
+        final TlsCertificates certs = TlsCertificates.create(dir.resolve("certs"));
+        final RedisServer master = redis.startTls(certs, Map.of("tls-replication", "yes"));
+        final SentinelGroup sentinels = SentinelGroup.startTlsOnly(redis, "m", master, 1, certs);
+        final RouterConfig config = ConfigParser.parse(tlsLines(certs, certs.caCert(), sentinels) + "journal " + dir.resolve("journal")
+            + "\nshard a 127.0.0.1:" + FreePort.find() + " prefix=a:\n", "sentinel-plain"); // no upstream-sentinel-tls
+        final String hint = " (is the sentinel TLS-only? set upstream-sentinel-tls yes)";
+        final IOException asked = assertThrows(IOException.class, () -> MasterLocator.current(config));
+        assertTrue(asked.getMessage().startsWith("no sentinel named the master m; " + sentinels.addresses() + ": ")
+            && asked.getMessage().endsWith(hint), asked.getMessage());
+        final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        root.addAppender(logged);
+        try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
+            Await.until("an attempt to fail", () -> router.upstream().retriedFaults() >= 1, 30_000);
+            assertTrue(router.upstream().lastError().contains(hint), router.upstream().lastError());
+            Await.until("the watcher to fail with the hint too", () -> warnings(logged, hint).stream()
+                .anyMatch(w -> w.startsWith("sentinel watch: sentinel " + sentinels.addresses())), 30_000);
         } finally {
             root.detachAppender(logged);
         }

@@ -112,8 +112,9 @@ final class CompareCommand implements Callable<Integer> {
         final PrintWriter out = spec.commandLine().getOut();
         err = spec.commandLine().getErr();
         try {
-            master = new CompareServer(connect(io.redisreplica.router.upstream.MasterLocator.current(cfg).toString(), cfg.upstreamUser(),
-                cfg.upstreamPassword(), "master", tls.sockets(cfg.upstreamTls(), cfg), true), "master");
+            final String masterAt = io.redisreplica.router.upstream.MasterLocator.current(cfg, tls.sentinelSockets(cfg)).toString();
+            master = new CompareServer(connect(masterAt, cfg.upstreamUser(), cfg.upstreamPassword(), "master",
+                tls.sockets(cfg.upstreamTls(), cfg), true), "master");
             final String pass = password != null ? password : System.getenv("REDIS_REPLICA_TARGET_PASSWORD");
             for (Map.Entry<String, String> e : shards.entrySet()) {
                 final String what = "shard " + e.getKey();

@@ -58,7 +58,8 @@ final class ShardSync {
 
     /** The config's master (its upstream, or the node its sentinels name), authenticated as the router is. */
     static RespClient master(io.redisreplica.router.config.RouterConfig cfg, TlsOptions tls) throws IOException {
-        final io.redisreplica.router.config.HostPort at = io.redisreplica.router.upstream.MasterLocator.current(cfg);
+        final io.redisreplica.router.config.HostPort at = io.redisreplica.router.upstream.MasterLocator.current(cfg,
+            tls.sentinelSockets(cfg));
         return RedisConnections.open(at.host(), at.port(), cfg.upstreamUser(), cfg.upstreamPassword(), "master", false,
             tls.sockets(cfg.upstreamTls(), cfg));
     }

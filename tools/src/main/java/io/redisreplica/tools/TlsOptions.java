@@ -13,18 +13,19 @@ import picocli.CommandLine.Option;
 
 /**
  * The TLS options of the tools that connect to servers, as redis-cli spells them: {@code --tls}
- * connects to every server with TLS; without it the master and the admin port still use TLS when
- * the config says so ({@code upstream-tls}, {@code admin-tls}), as the router does. The files
- * default to the config's ({@code tls-ca-cert-file}; {@code tls-client-cert-file} or
- * {@code tls-cert-file} and their keys), so on the router's host {@code --tls} alone is enough.
+ * connects to every server with TLS; without it the master, its sentinels and the admin port
+ * still use TLS when the config says so ({@code upstream-tls}, {@code upstream-sentinel-tls},
+ * {@code admin-tls}), as the router does. The files, for every one of them, default to the
+ * config's ({@code tls-ca-cert-file}; {@code tls-client-cert-file} or {@code tls-cert-file} and
+ * their keys), so on the router's host {@code --tls} alone is enough.
  */
 final class TlsOptions {
-    @Option(names = "--tls", description = "Connect to every server with TLS (the master and the admin port also when the config's "
-        + "upstream-tls / admin-tls say so, without this).")
+    @Option(names = "--tls", description = "Connect to every server with TLS (the master, its sentinels and the admin port also when "
+        + "the config's upstream-tls / upstream-sentinel-tls / admin-tls say so, without this).")
     boolean tls;
 
-    @Option(names = "--cacert", paramLabel = "FILE", description = "CA certificate(s), PEM, that sign the servers' certificates. "
-        + "Default: the config's tls-ca-cert-file, else the JDK's CAs.")
+    @Option(names = "--cacert", paramLabel = "FILE", description = "CA certificate(s), PEM, that sign the servers' certificates "
+        + "(the sentinels' too). Default: the config's tls-ca-cert-file, else the JDK's CAs.")
     Path cacert;
 
     @Option(names = "--cert", paramLabel = "FILE", description = "Client certificate, PEM, for servers that require one. "
@@ -58,6 +59,14 @@ final class TlsOptions {
                 fromConfig.verifyHostname()), "TLS");
         }
         return SocketFactory.of(contexts);
+    }
+
+    /**
+     * How to ask the config's sentinels for the master: TLS with these options' files when
+     * {@code --tls} or {@code upstream-sentinel-tls} says so, as {@link #sockets} reaches the master.
+     */
+    SocketFactory sentinelSockets(RouterConfig cfg) throws IOException {
+        return sockets(cfg.sentinels() != null && cfg.sentinels().tls(), cfg);
     }
 
     /** These options as arguments, for a command that runs another (cutover's compare). */

@@ -11,6 +11,7 @@ import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.config.UpstreamDemoted;
 import io.redisreplica.router.config.UpstreamSentinels;
 import io.redisreplica.router.routing.RouterException;
+import io.redisreplica.router.tls.SocketFactory;
 
 /**
  * Which node the link replicates from. With {@code upstream-sentinel}, the node the sentinels name
@@ -61,7 +62,21 @@ public final class MasterLocator {
      * @throws IOException naming each sentinel and what it answered, when none named the master
      */
     public static HostPort current(RouterConfig config) throws IOException {
-        final SentinelClients clients = SentinelClients.of(config);
+        return current(config, SentinelClients.of(config));
+    }
+
+    /**
+     * {@link #current(RouterConfig)} with the sentinels asked through {@code sentinelSockets}: a
+     * tool's, made from its {@code --tls}, {@code --cacert}, {@code --cert} and {@code --key} over
+     * the config's files and {@code upstream-sentinel-tls}, as it reaches the master.
+     *
+     * @throws IOException naming each sentinel and what it answered, when none named the master
+     */
+    public static HostPort current(RouterConfig config, SocketFactory sentinelSockets) throws IOException {
+        return current(config, SentinelClients.of(config, sentinelSockets));
+    }
+
+    private static HostPort current(RouterConfig config, SentinelClients clients) throws IOException {
         return clients == null ? new HostPort(config.upstreamHost(), config.upstreamPort()) : new SentinelAsk(clients).master().master();
     }
 

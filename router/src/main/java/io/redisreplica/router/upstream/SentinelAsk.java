@@ -44,8 +44,11 @@ final class SentinelAsk {
                 }
                 failures.append("; ").append(sentinel).append(": ").append(reply == null ? "no master named "
                     + sentinels.masterName() : describe(reply));
-            } catch (IOException | NumberFormatException e) {
-                failures.append("; ").append(sentinel).append(": ").append(e.getMessage() == null ? e.toString() : e.getMessage());
+            } catch (IOException e) {
+                final IOException told = clients.withTlsHint(e); // each question is a connection's first exchange
+                failures.append("; ").append(sentinel).append(": ").append(told.getMessage() == null ? told.toString() : told.getMessage());
+            } catch (NumberFormatException e) {
+                failures.append("; ").append(sentinel).append(": ").append(e.getMessage());
             }
         }
         throw new IOException("no sentinel named the master " + sentinels.masterName() + failures);

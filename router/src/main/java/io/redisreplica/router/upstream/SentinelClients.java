@@ -1,9 +1,13 @@
 package io.redisreplica.router.upstream;
 
+import java.io.EOFException;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketException;
 
 import io.redisreplica.resp.RespClient;
 import io.redisreplica.resp.RespClientContext;
+import io.redisreplica.resp.RespProtocolException;
 import io.redisreplica.router.config.HostPort;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.config.UpstreamSentinels;
@@ -13,7 +17,8 @@ import io.redisreplica.router.tls.TlsContexts;
 /**
  * How the router reaches its Sentinels: their addresses and credentials, and plain TCP or TLS
  * ({@code upstream-sentinel-tls yes}: the config's {@code tls-*} files, client certificate and
- * {@code tls-verify-hostname} as the master link uses them, reloaded when they change). Shared by
+ * {@code tls-verify-hostname} as the master link uses them, reloaded when they change; a tool's
+ * {@code --tls}, {@code --cacert}, {@code --cert} and {@code --key} over them). Shared by
  * the questions ({@link SentinelAsk}, the link's thread) and the watcher ({@link SentinelWatcher},
  * its own thread): it holds no state of a conversation, and {@link SocketFactory} may be used from any thread.
  */
@@ -21,6 +26,8 @@ final class SentinelClients {
     private static final int CONNECT_TIMEOUT_MS = 2000;
     /** No Sentinel reply we read is near this long. */
     private static final int MAX_REPLY = 1 << 20;
+    /** What a plain question to a TLS-only sentinel is told (see {@link #withTlsHint}). */
+    static final String TLS_HINT = " (is the sentinel TLS-only? set upstream-sentinel-tls yes)";
 
     private final UpstreamSentinels sentinels;
     private final SocketFactory sockets;
@@ -44,6 +51,15 @@ final class SentinelClients {
         return new SentinelClients(s, s.tls() ? SocketFactory.of(new TlsContexts(config.tls(), "sentinels")) : SocketFactory.plain());
     }
 
+    /**
+     * The config's sentinels reached through {@code sockets} (a tool's, made from its command line
+     * and the config's files), or null without {@code upstream-sentinel}.
+     */
+    static SentinelClients of(RouterConfig config, SocketFactory sockets) {
+        final UpstreamSentinels s = config.sentinels();
+        return s == null ? null : new SentinelClients(s, sockets);
+    }
+
     UpstreamSentinels sentinels() {
         return sentinels;
     }
@@ -58,5 +74,29 @@ final class SentinelClients {
         return new RespClient(new RespClientContext().address(sentinel.host(), sentinel.port()).peer("sentinel").dialer(sockets)
             .connectTimeoutMillis(CONNECT_TIMEOUT_MS).readTimeoutMillis(readTimeoutMs).maxReply(MAX_REPLY)
             .auth(sentinels.user(), sentinels.password()));
+    }
+
+    /**
+     * {@code e}, the failure of a connection's first exchange with a sentinel, with {@link #TLS_HINT}
+     * when it was asked in plain and failed as a TLS-only port fails a plain client: Redis's
+     * {@code tls-port} takes the command for a bad TLS record and drops the connection (a reset, or
+     * the end of the stream), another TLS server answers with an alert, which is not RESP. Without
+     * the hint the operator reads "Connection reset" and looks for a network fault. Else {@code e}.
+     */
+    IOException withTlsHint(IOException e) {
+        if (sockets.isTls() || !looksLikeTlsPort(e)) {
+            return e;
+        }
+        return new IOException((e.getMessage() == null ? e.toString() : e.getMessage()) + TLS_HINT, e);
+    }
+
+    private static boolean looksLikeTlsPort(IOException e) {
+        if (e instanceof EOFException || e.getCause() instanceof RespProtocolException) {
+            return true;
+        }
+        final String message = String.valueOf(e.getMessage());
+        // a refused connect is a SocketException too: nothing listens there, TLS or not
+        return e instanceof SocketException && !(e instanceof ConnectException)
+            && (message.contains("Connection reset") || message.contains("Broken pipe"));
     }
 }

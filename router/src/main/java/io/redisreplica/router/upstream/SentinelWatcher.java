@@ -101,10 +101,15 @@ final class SentinelWatcher extends Agent {
         if (closing()) {
             return;
         }
-        c.connect();
-        c.pipeline().command("SUBSCRIBE", CHANNEL);
-        c.flush();
+        try {
+            c.connect();
+            c.pipeline().command("SUBSCRIBE", CHANNEL);
+            c.flush();
+        } catch (IOException e) {
+            throw clients.withTlsHint(e); // AUTH's exchange, the first: a plain connection to a TLS port can end here
+        }
         boolean pinged = false;
+        boolean answered = false;
         while (!closing()) {
             final Object message;
             try {
@@ -117,7 +122,10 @@ final class SentinelWatcher extends Agent {
                 c.flush();
                 pinged = true;
                 continue;
+            } catch (IOException e) {
+                throw answered ? e : clients.withTlsHint(e); // SUBSCRIBE's reply: a plain connection to a TLS port ends here
             }
+            answered = true;
             pinged = false;
             if (!(message instanceof List<?> m) || m.size() < 3 || !(m.get(0) instanceof String kind)) {
                 if (message instanceof RespError e) {
