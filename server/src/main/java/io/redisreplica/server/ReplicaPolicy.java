@@ -19,8 +19,12 @@ import java.util.Objects;
  * never here, so without a password no client can get a healthy replica dropped.
  *
  * <p>Called from the sessions' threads at once: implementations are thread-safe and quick (no I/O).
- * A policy that throws is reported to the {@link ServerListener}; the replica is then held a
- * second and refused, so it retries at a second's pace, not in a loop.
+ * Whatever a policy throws is reported to the {@link ServerListener}: from {@link #admit} the
+ * replica is then held a second and refused, so it retries at a second's pace, not in a loop; from
+ * {@link #failed} it counts as not dropped; from {@link #loaded} a full resync it owes stays owed.
+ * {@link #loaded} hears of whichever connection acknowledged a snapshot under the replica's name:
+ * without a password a client may claim any name, so a policy that trusts it can be fooled as
+ * the names themselves can.
  * Rdb-only clients ({@code redis-cli --rdb}) are neither admitted nor counted: they sync nothing.
  */
 public interface ReplicaPolicy {

@@ -34,6 +34,14 @@ public interface ReplicationSource {
         return null;
     }
 
+    /**
+     * Why there is no usable snapshot yet, in the source's own words, for the log line of a replica
+     * that waits for one ({@code first_sync}, say); null (the default) to say nothing.
+     */
+    default String snapshotWait() {
+        return null;
+    }
+
     /** The offset of the first byte the journal still holds: a replica behind it needs a full resync. */
     long firstOffset();
 

@@ -22,7 +22,8 @@ public interface ServerListener {
     }
 
     /**
-     * A replica was answered its sync request and streams from now on.
+     * A replica was answered its sync request and streams from now on (an rdb-only client,
+     * {@code redis-cli --rdb}: was sent its snapshot, and nothing streams).
      *
      * @param partial {@code +CONTINUE}; false: {@code +FULLRESYNC} with the snapshot (sent by now)
      */

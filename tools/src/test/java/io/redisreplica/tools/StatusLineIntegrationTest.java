@@ -37,7 +37,7 @@ class StatusLineIntegrationTest {
             master.call("SET", "apple", "red");
             // a replica that attaches while the master's RDB is split is streamed its snapshot and may be in sync
             // before the link has finished the full sync: the line is read once the link streams
-            Await.until("the replica's ACK and the link streaming", () -> router.sessions(0).get(0).ackedOffset() >= 0
+            Await.until("the replica's ACK and the link streaming", () -> router.replicas(0).stream().anyMatch(r -> r.ackedOffset() >= 0)
                 && StatusLine.of(router).startsWith("upstream streaming"));
             final String line = StatusLine.of(router);
             assertTrue(line.matches("upstream streaming offset \\d+, last byte \\d+\\.\\d s ago, routed \\d+, unclaimed \\d+, cross-shard 0; "

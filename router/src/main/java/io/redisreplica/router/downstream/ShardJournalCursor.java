@@ -3,7 +3,6 @@ package io.redisreplica.router.downstream;
 import java.util.concurrent.TimeUnit;
 
 import io.redisreplica.journal.JournalEntry;
-import io.redisreplica.journal.JournalEntryDescriptor;
 import io.redisreplica.journal.JournalException;
 import io.redisreplica.journal.JournalReader;
 import io.redisreplica.router.shard.ShardRuntime;
@@ -19,8 +18,7 @@ import io.redisreplica.server.JournalCursor;
  * <p>The history ends ({@link #END}) when the shard's epoch moves past the one the cursor was
  * opened in: a new snapshot, which the replica must load. Entries that cannot be read
  * ({@link JournalException}) are reported to the shard as damage (a new snapshot, not a partial
- * resync in a loop) and thrown. Read by one session's thread; {@link #boundary()} is for that
- * thread too.
+ * resync in a loop) and thrown. Read by one session's thread.
  */
 final class ShardJournalCursor implements JournalCursor {
     private final ShardRuntime shard;
@@ -29,8 +27,6 @@ final class ShardJournalCursor implements JournalCursor {
     private final JournalEntry entry = new JournalEntry();
     /** Bytes of the current piece not copied out yet; 0: the next read takes the next piece. */
     private int left;
-    /** The end of the last whole entry copied out. */
-    private long boundary;
 
     /**
      * @param reader placed at an entry boundary; read (not closed) by this cursor
@@ -40,7 +36,6 @@ final class ShardJournalCursor implements JournalCursor {
         this.shard = shard;
         this.reader = reader;
         this.epoch = epoch;
-        this.boundary = reader.position();
     }
 
     @Override
@@ -60,9 +55,6 @@ final class ShardJournalCursor implements JournalCursor {
             entry.payload().getBytes(entry.payloadOffset() + entry.payloadLength() - left, dst, offset + n, k);
             left -= k;
             n += k;
-            if (left == 0 && (entry.flags() & JournalEntryDescriptor.FLAG_CONTINUED) == 0) {
-                boundary = entry.endOffset();
-            }
         }
         return n;
     }
@@ -75,14 +67,6 @@ final class ShardJournalCursor implements JournalCursor {
             shard.journalDamaged(damaged.getMessage());
             throw damaged;
         }
-    }
-
-    /**
-     * The offset just past the last whole entry read out: where a replica that got every byte
-     * read so far could continue with {@code PSYNC} (an offset inside an entry in pieces cannot).
-     */
-    long boundary() {
-        return boundary;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.redisreplica.router.downstream;
 import java.io.IOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 
 import io.redisreplica.journal.JournalEntry;
@@ -25,8 +26,10 @@ import io.redisreplica.server.Snapshot;
  * commit clock's) are the shard's own. The
  * keep-alives are the master's PINGs in the journal: the source appends none of its own.
  *
- * <p>A new epoch may land between a session's look at the snapshot and its transfer: the file is
- * opened when it is sent and checked to be still the epoch's, else the open fails (the session
+ * <p>The snapshot's identity (replid, offset) and its file are read under the shard's snapshot lock,
+ * under which a new epoch replaces both, so a replica never gets one epoch's file with another's
+ * offset. A new epoch may land between a session's look at the snapshot and its transfer: the file
+ * is opened when it is sent and checked to be still the epoch's, else the open fails (the session
  * ends, and the replica syncs again).
  */
 public final class ShardSource implements ReplicationSource {
@@ -38,37 +41,44 @@ public final class ShardSource implements ReplicationSource {
 
     @Override
     public Snapshot snapshot() throws IOException {
-        while (true) {
-            // the epoch before the replid: a new epoch after this read is seen by the check below
+        // the identity and the file under the shard's snapshot lock: a new epoch replaces both under it
+        synchronized (shard.snapshotLock()) {
             final long epoch = shard.epoch();
             final String replid = shard.replid();
             final long offset = shard.snapshotOffset();
             if (offset < 0) {
                 return null;
             }
-            final long size;
-            try (FileChannel file = FileChannel.open(shard.snapshot(), StandardOpenOption.READ)) {
-                size = file.size();
-            }
-            if (shard.epoch() == epoch && replid.equals(shard.replid())) {
-                return Snapshot.of(replid, offset, size, () -> open(epoch, replid, size));
-            } // a new epoch landed meanwhile: its identity again
+            final long size = Files.size(shard.snapshot());
+            return Snapshot.of(replid, offset, size, () -> open(epoch, replid, size));
         }
     }
 
     /** The epoch's file, or an error when the shard moved to another since the snapshot was described. */
     private java.io.InputStream open(long epoch, String replid, long size) throws IOException {
-        final FileChannel file = FileChannel.open(shard.snapshot(), StandardOpenOption.READ);
-        if (shard.epoch() != epoch || !replid.equals(shard.replid()) || file.size() != size) {
-            file.close();
-            throw new IOException("shard " + shard.name() + " has a new snapshot since " + replid + ": the replica syncs again");
+        synchronized (shard.snapshotLock()) {
+            if (shard.epoch() != epoch || !replid.equals(shard.replid()) || shard.snapshotOffset() < 0) {
+                throw new IOException("shard " + shard.name() + " has a new snapshot since " + replid + ": the replica syncs again");
+            }
+            final FileChannel file = FileChannel.open(shard.snapshot(), StandardOpenOption.READ);
+            if (file.size() != size) {
+                file.close();
+                throw new IOException("shard " + shard.name() + ": snapshot file " + shard.snapshot() + " is " + file.size()
+                    + " bytes, not the " + size + " of epoch " + epoch + ": the replica syncs again");
+            }
+            return Channels.newInputStream(file); // the open file stays this epoch's, whatever replaces the name later
         }
-        return Channels.newInputStream(file);
     }
 
     @Override
     public GrowingSnapshot growingSnapshot() {
         return shard.growing();
+    }
+
+    /** The shard's reason ({@code first_sync}, {@code shard_added}...), as INFO shows it. */
+    @Override
+    public String snapshotWait() {
+        return shard.snapshotWait();
     }
 
     @Override

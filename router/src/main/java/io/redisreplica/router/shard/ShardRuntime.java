@@ -1,6 +1,9 @@
 package io.redisreplica.router.shard;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 import io.redisreplica.journal.JournalWriter;
 import io.redisreplica.journal.ShardJournal;
@@ -184,7 +187,7 @@ public final class ShardRuntime {
      * epoch are chosen now, so a replica can be told them before the split is done. Published for
      * replica sessions ({@link #next()}) until it is complete or abandoned.
      */
-    public GrowingSnapshot startSnapshot(java.nio.file.Path file, long offset) {
+    public GrowingSnapshot startSnapshot(Path file, long offset) {
         final GrowingSnapshot snapshot = new GrowingSnapshot(file, Snapshot.newReplid(), offset);
         next = new Next(snapshot, epoch + 1);
         return snapshot;
@@ -199,6 +202,30 @@ public final class ShardRuntime {
     public GrowingSnapshot growing() {
         final Next n = next;
         return n == null ? null : n.snapshot();
+    }
+
+    /**
+     * Held while the snapshot file and the identity that describes it (replid, epoch, offset) change
+     * together ({@link #installSnapshot}, {@link #awaitSnapshot}), and by a reader that must see
+     * both alike (the shard's {@code ShardSource}: it reads the identity and opens the file under
+     * it). Without it a replica could be sent the new file with the old offset, and the journal
+     * after the old offset would be applied twice on top of the new dataset.
+     */
+    public Object snapshotLock() {
+        return snapshotLock;
+    }
+
+    private final Object snapshotLock = new Object();
+
+    /**
+     * Puts the whole growing snapshot {@code done}, written to {@code file}, in place of {@link #snapshot()}
+     * and takes the epoch it promised, both under {@link #snapshotLock()}.
+     */
+    public void installSnapshot(Path file, GrowingSnapshot done, long bytes) throws IOException {
+        synchronized (snapshotLock) {
+            Files.move(file, snapshot, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            newEpoch(done, bytes);
+        }
     }
 
     /** The growing snapshot is whole (renamed to {@link #snapshot()}): the shard's new epoch, with the identity it promised. */
@@ -236,10 +263,12 @@ public final class ShardRuntime {
      * counts on): replicas wait, for {@code reason}, until the next full sync makes one.
      */
     public void awaitSnapshot(String savedReplid, long savedEpoch, String reason) {
-        this.replid = savedReplid;
-        this.epoch = savedEpoch;
-        this.snapshotOffset = -1;
-        this.snapshotWait = reason;
+        synchronized (snapshotLock) {
+            this.replid = savedReplid;
+            this.epoch = savedEpoch;
+            this.snapshotOffset = -1;
+            this.snapshotWait = reason;
+        }
     }
 
     /** This shard's {@link ShardFingerprint} line under the running config. */

@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -147,9 +146,9 @@ final class FullSync {
             position.withdrawSnapshots();
             for (; renamed < shards.size(); renamed++) {
                 final ShardRuntime shard = shards.get(renamed);
-                Files.move(temps.get(renamed), shard.snapshot(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                // the file and the epoch together (a replica must never get the new file with the old offset);
                 // the replicas streaming this snapshot get its end now: the epoch they were promised is in place
-                shard.newEpoch(growing.get(renamed), split.result().bytesPerShard()[renamed]);
+                shard.installSnapshot(temps.get(renamed), growing.get(renamed), split.result().bytesPerShard()[renamed]);
             }
         } catch (IOException | RuntimeException e) {
             abandon(growing, "putting the new snapshots in place failed: " + e.getMessage());

@@ -9,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
@@ -120,8 +119,7 @@ class ShardSourceIntegrationTest {
             try (OutputStream out = Files.newOutputStream(temp, java.nio.file.StandardOpenOption.APPEND)) {
                 out.write(next, next.length / 2, next.length - next.length / 2);
             }
-            Files.move(temp, shard.snapshot(), StandardCopyOption.REPLACE_EXISTING);
-            shard.newEpoch(growing, next.length);
+            shard.installSnapshot(temp, growing, next.length);
             set("a:j", "3");
             for (RedisServer r : new RedisServer[] {replica, late}) {
                 Await.until("the new epoch's snapshot and the journal after it on " + r.port(),
@@ -143,5 +141,55 @@ class ShardSourceIntegrationTest {
             }
         }
         return "";
+    }
+
+    /**
+     * A new epoch replaces the snapshot file and its identity while sessions read them: every
+     * snapshot read must describe the file it opens (its replid and offset written in it here),
+     * never the new file with the old offset, which would apply the journal after the old offset
+     * twice on top of the new dataset.
+     */
+    @Test
+    void shouldNeverServeOneEpochsFileWithAnothersOffset() throws Exception {
+        final ShardSource source = new ShardSource(shard);
+        final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        final java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        final Thread installer = new Thread(() -> {
+            try {
+                for (int i = 0; i < 300; i++) {
+                    set("a:" + i, "v");
+                    final Path temp = dir.resolve("a.rdb.tmp");
+                    final GrowingSnapshot growing = shard.startSnapshot(temp, writer.endOffset());
+                    final byte[] content = (growing.replid() + " " + growing.offset()).getBytes(StandardCharsets.US_ASCII);
+                    Files.write(temp, content);
+                    shard.installSnapshot(temp, growing, content.length);
+                }
+            } catch (Throwable e) {
+                failed.set(e);
+            } finally {
+                done.set(true);
+            }
+        });
+        installer.start();
+        int checked = 0;
+        while (!done.get()) {
+            final Snapshot snapshot = source.snapshot();
+            if (snapshot == null) {
+                continue;
+            }
+            final String content;
+            try (java.io.InputStream in = snapshot.open()) {
+                content = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+            } catch (IOException newEpochSince) {
+                continue; // refused: the replica would sync again
+            }
+            assertEquals(snapshot.replid() + " " + snapshot.offset(), content, "the file read is the epoch described");
+            checked++;
+        }
+        installer.join();
+        if (failed.get() != null) {
+            throw new AssertionError(failed.get());
+        }
+        assertEquals(true, checked > 0, "snapshots read while epochs changed: " + checked);
     }
 }

@@ -247,13 +247,13 @@ final class ReplicaSession extends Agent {
             switch (decision.action()) {
                 case WAIT_FOR_SNAPSHOT -> {
                     if (!toldWaiting) {
-                        state(State.WAIT_SNAPSHOT, decision.reason());
+                        state(State.WAIT_SNAPSHOT, decision.reason() + waitingFor());
                         toldWaiting = true;
                     }
                     if (System.currentTimeMillis() > deadline) {
                         ReplicaHandshake.write(out, "-NOMASTERLINK Can't SYNC while not connected with my master\r\n");
                         out.flush();
-                        LOG.warn("{}: no usable snapshot within {} ms: refused", who, server.context().snapshotWaitMillis());
+                        LOG.warn("{}: no usable snapshot within {} s{}: refused", who, server.context().snapshotWaitMillis() / 1000, waitingFor());
                         return;
                     }
                     // the newlines a master sends while it prepares an RDB: the replica's link stays up
@@ -281,7 +281,9 @@ final class ReplicaSession extends Agent {
                     state(State.FULL_SYNC, decision.reason());
                     final SnapshotTransfer.Sent sent = SnapshotTransfer.send(snapshot, psync, handshake.capaEof(), out);
                     out.flush();
+                    server.countSync(false); // a full sync all the same, as Redis's sync_full counts it
                     LOG.info("{}: rdb-only: snapshot of {} bytes sent", who, sent.bytes());
+                    server.told(status(), false);
                     return;
                 }
                 case CONTINUE, FULL_RESYNC -> {
@@ -410,8 +412,12 @@ final class ReplicaSession extends Agent {
         final AckReader a = new AckReader("acks-" + prefix(server, "-") + peer, errors()::fatal, who, socket, in, rest, () -> sentOffset,
             () -> server.context().source().endOffset()).listener(loadedOnce(server.ackListener(peer, l), psync ? snapshotSentAt : -1));
         if (psync) {
-            // the server's rule: a replica stopped before its first ACK pauses all the same
-            a.stallMillis(server.context().stallMillis()).replTimeoutMillis(server.context().replTimeoutMillis()).stallBeforeFirstAck(from);
+            a.stallMillis(server.context().stallMillis()).replTimeoutMillis(server.context().replTimeoutMillis());
+            if (snapshotSentAt < 0) {
+                // after +CONTINUE a replica ACKs within a second: one stopped before its first ACK pauses all the same.
+                // After a snapshot it sends none until it has loaded it, which may take minutes: that is no stall
+                a.stallBeforeFirstAck(from);
+            }
         }
         acks = a;
         a.start();
@@ -454,6 +460,16 @@ final class ReplicaSession extends Agent {
                 acks.readFailed(what, error);
             }
         };
+    }
+
+    /** What the source says it waits for, as " (REASON)", or "" when it says nothing (or fails to). */
+    private String waitingFor() {
+        try {
+            final String why = server.context().source().snapshotWait();
+            return why == null ? "" : " (waiting for: " + SafeText.of(why, 200) + ")";
+        } catch (RuntimeException e) {
+            return "";
+        }
     }
 
     /** Sleeps up to {@code millis} in steps, so a closing session does not wait it out. */

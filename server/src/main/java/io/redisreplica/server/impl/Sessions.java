@@ -253,8 +253,8 @@ public final class Sessions implements HandshakeHost, AcceptLoop.Connections {
     private ReplicaList replicaList() {
         final List<ReplicaList.Entry> list = new ArrayList<>();
         for (ReplicaStatus r : replicas()) {
-            if (r.state() == ReplicaStatus.State.DROPPED) {
-                continue; // refused: not a replica of this master's
+            if (r.state() == ReplicaStatus.State.DROPPED || r.listeningPort() <= 0) {
+                continue; // refused, or no port to reach it on (redis-cli --rdb/--replica): nothing a Sentinel could use
             }
             list.add(new ReplicaList.Entry(r.address(), r.listeningPort(), redisState(r.state()),
                 Math.max(0, r.ackedOffset()), Math.max(0, r.lastAckMillisAgo() / 1000)));

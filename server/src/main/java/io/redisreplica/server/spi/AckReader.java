@@ -36,8 +36,8 @@ import io.redisreplica.resp.RespDecoderContext;
  * silent that long is disconnected, as a Redis master does; off by default); and
  * {@link #stallBeforeFirstAck}. By default a replica that has not acknowledged yet is never shown
  * PAUSED: a replica loading a large snapshot sends no ACK until it has loaded it, and that is no
- * stall (the router's virtual masters keep this). The server counts a replica that has not ACKed
- * as standing where its stream began, so one stopped before its first ACK pauses all the same.
+ * stall. The server counts a replica that continued ({@code +CONTINUE}) and has not ACKed yet as
+ * standing where its stream began, so one stopped before its first ACK pauses all the same.
  */
 public final class AckReader extends Loop {
     private static final Logger LOG = LoggerFactory.getLogger(AckReader.class);

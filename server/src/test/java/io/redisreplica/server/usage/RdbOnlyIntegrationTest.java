@@ -54,6 +54,7 @@ class RdbOnlyIntegrationTest {
             final Result fresh = rdb(server.port(), dir.resolve("fresh.rdb"));
             assertEquals(0, fresh.exit(), fresh.output());
             assertArrayEquals(Files.readAllBytes(rdb), Files.readAllBytes(dir.resolve("fresh.rdb")), fresh.output());
+            io.redisreplica.testkit.Await.until("counted as a full sync, as Redis's sync_full counts it", () -> server.fullResyncs() == 1);
 
             final long write = backlog.endOffset();
             backlog.appendCommand("SET", "k:0", "changed");

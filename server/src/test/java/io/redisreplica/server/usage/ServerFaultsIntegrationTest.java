@@ -74,6 +74,33 @@ class ServerFaultsIntegrationTest {
     }
 
     @Test
+    void shouldNotPauseAReplicaLoadingItsSnapshotButPauseOneThatContinuedAndNeverAcks() throws Exception {
+        final ReplicationBacklog backlog = new ReplicationBacklog(1 << 20);
+        backlog.snapshot(Snapshot.ofFile(Snapshot.newReplid(), 0, Snapshots.write(dir.resolve("s.rdb"), 10)));
+        try (ReplicationServer server = ReplicationServer.start(new ServerContext().source(backlog).stallMillis(200).listener(listener));
+            Socket loading = new Socket("127.0.0.1", server.port())) {
+            loading.setSoTimeout(10_000);
+            loading.getOutputStream().write("REPLCONF listening-port 7001\r\nPSYNC ? -1\r\n".getBytes(StandardCharsets.US_ASCII));
+            final BufferedReader in = new BufferedReader(new InputStreamReader(loading.getInputStream(), StandardCharsets.ISO_8859_1));
+            assertEquals("+OK", in.readLine());
+            final String fullResync = in.readLine();
+            assertTrue(fullResync.startsWith("+FULLRESYNC "), fullResync);
+            final String replid = fullResync.split(" ")[1];
+            final String bulk = in.readLine();
+            assertTrue(in.skip(Long.parseLong(bulk.substring(1))) > 0, bulk);
+            backlog.appendCommand("SET", "k", "v"); // behind, and silent: as a replica that loads a large RDB is
+            Thread.sleep(1_000); // five stall times
+            assertEquals(ReplicaStatus.State.STREAMING, server.replicas().get(0).state(), "loading its snapshot is no stall");
+            try (Socket continued = new Socket("127.0.0.1", server.port())) {
+                continued.getOutputStream().write(("REPLCONF listening-port 7002\r\nPSYNC " + replid + " 1\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+                Await.until("the replica that continued and never ACKs shows PAUSED", () -> server.replicas().stream()
+                    .anyMatch(r -> r.listeningPort() == 7002 && r.state() == ReplicaStatus.State.PAUSED), 10_000);
+            }
+        }
+    }
+
+    @Test
     void shouldPauseAStoppedReplicaOnItsOwnSocketAndLetItCatchUpWithoutAResync() throws Exception {
         final ReplicationBacklog backlog = new ReplicationBacklog(64 << 20);
         backlog.snapshot(Snapshot.ofFile(Snapshot.newReplid(), 0, Snapshots.write(dir.resolve("s.rdb"), 10)));
