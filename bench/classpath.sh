@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # the dependency plugin runs in every module of the reactor; bench comes last, so its list stays
-mvn -B -q -pl bench -am -DskipTests package dependency:build-classpath -Dmdep.outputFile="$PWD/bench/target/classpath.txt"
+mvn -B -q -pl bench -am -DskipTests -Dlibrary.jars.skip=true package dependency:build-classpath -Dmdep.outputFile="$PWD/bench/target/classpath.txt"

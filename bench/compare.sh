@@ -16,7 +16,7 @@ ROUNDS=${ROUNDS:-1}
 RULES=${RULES:-0}
 export JAVA_OPTS=${JAVA_OPTS:--Xmx256m}
 source scripts/ensure-redis.sh
-mvn -B -q package -pl tools -am -DskipTests # the launcher runs this jar: build it from this tree
+mvn -B -q package -pl tools -am -DskipTests -Dlibrary.jars.skip=true # the launcher runs this jar: build it from this tree
 work=$(mktemp -d)
 trap 'redis-cli -p $mport shutdown nosave >/dev/null 2>&1 || true; redis-cli -p $rport shutdown nosave >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

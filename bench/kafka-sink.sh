@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 REQUESTS=${REQUESTS:-500000}
 BATCH=${BATCH:-500}
 source scripts/ensure-redis.sh
-mvn -B -q package -pl bench -am -DskipTests dependency:build-classpath -Dmdep.outputFile="$PWD/bench/target/classpath.txt"
+mvn -B -q package -pl bench -am -DskipTests -Dlibrary.jars.skip=true dependency:build-classpath -Dmdep.outputFile="$PWD/bench/target/classpath.txt"
 cp=$(cat bench/target/classpath.txt):bench/target/classes
 mkdir -p bench-results
 {

@@ -3,7 +3,7 @@
 # Usage: bench/run.sh [JMH regex, default: all] [extra JMH options]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q package -pl bench -am -DskipTests # the reactor, no install
+mvn -B -q package -pl bench -am -DskipTests -Dlibrary.jars.skip=true # the reactor, no install
 mkdir -p bench-results
 pattern="${1:-.}"; shift || true
 java -jar bench/target/benchmarks.jar "$pattern" -rf json -rff "bench-results/jmh-$(date +%Y%m%d-%H%M%S).json" "$@"

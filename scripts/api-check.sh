@@ -22,8 +22,8 @@ git archive "$ref" | tar -x -C "$base"
 # library modules it has (one added since has nothing to be compatible with)
 present=$(for m in ${modules//,/ }; do [[ -f $base/$m/pom.xml ]] && printf '%s,' "$m"; done)
 present=${present%,}
-(cd "$base" && mvn -B -q -o package -DskipTests -Dmaven.javadoc.skip=true -pl "$present" -am) \
-  || (cd "$base" && mvn -B -q package -DskipTests -Dmaven.javadoc.skip=true -pl "$present" -am)
+(cd "$base" && mvn -B -q -o package -DskipTests -Dmaven.javadoc.skip=true -Dlibrary.jars.skip=true -pl "$present" -am) \
+  || (cd "$base" && mvn -B -q package -DskipTests -Dmaven.javadoc.skip=true -Dlibrary.jars.skip=true -pl "$present" -am)
 mkdir -p "$base/jars"
 for m in ${modules//,/ }; do
   jar=$(ls "$base/$m/target/$m"-*.jar 2>/dev/null | grep -v -e sources -e javadoc | head -1 || true)
@@ -36,7 +36,7 @@ done
 echo "api-check: comparing this tree's $modules with $ref"
 log=$base/api-check.log
 status=0
-mvn -B package -DskipTests -Dmaven.javadoc.skip=true -Papi-check -Dapi.baseline="$base/jars" -pl "$modules" -am > "$log" 2>&1 \
+mvn -B package -DskipTests -Dmaven.javadoc.skip=true -Dlibrary.jars.skip=true -Papi-check -Dapi.baseline="$base/jars" -pl "$modules" -am > "$log" 2>&1 \
   || status=$?
 grep -E 'japicmp|incompatib|BUILD|ERROR' "$log" || true
 exit "$status"

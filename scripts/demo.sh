@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-redis.sh
-mvn -B -q package -DskipTests
+mvn -B -q package -DskipTests -Dlibrary.jars.skip=true
 exec bin/redis-replica demo "$@"
