@@ -1,8 +1,6 @@
 package io.redisreplica.server;
 
 import java.io.IOException;
-import java.net.BindException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.List;
@@ -56,7 +54,7 @@ public final class ReplicationServer implements AutoCloseable {
         this.socket = socket;
         this.errors = new Errors(context.listener());
         this.sessions = new Sessions(context, errors);
-        final String name = (context.name() == null ? "" : context.name().replace(' ', '-') + "-") + "replication-server-" + socket.getLocalPort();
+        final String name = sessions.threadPrefix() + "replication-server-" + socket.getLocalPort();
         // the server's error policy: each failure to the ServerListener, logged once per distinct error
         final String role = context.name() == null ? name : context.name(); // what its log lines begin with
         this.accept = new AcceptLoop(name, role, errors::fatal, socket, sessions.slots(), sessions,
@@ -84,19 +82,7 @@ public final class ReplicationServer implements AutoCloseable {
      */
     public static ReplicationServer bind(ServerContext context) throws IOException {
         context.conclude();
-        final ServerSocket socket = new ServerSocket();
-        try {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getByName(context.bind()), context.port()), 128);
-        } catch (IOException e) {
-            socket.close();
-            final String why = (context.name() == null ? "" : context.name() + ": ") + "cannot listen on " + context.bind() + ":"
-                + context.port() + ": " + e.getMessage();
-            throw e instanceof BindException ? new BindException(why) : new IOException(why, e);
-        } catch (RuntimeException e) {
-            socket.close();
-            throw e;
-        }
+        final ServerSocket socket = AcceptLoop.bind(context.name(), context.bind(), context.port(), 128);
         return new ReplicationServer(context, socket);
     }
 

@@ -4,9 +4,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.BindException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -83,7 +81,7 @@ public final class AdminServer implements AutoCloseable {
         this.endpoints = endpoints;
         this.errors = errors;
         this.limits = limits;
-        this.server = bind(host, port);
+        this.server = AcceptLoop.bind("admin", host, port, 16);
         // the acceptor is a loop (admin-PORT): closing it closes the listening socket and joins it
         final AcceptLoop.Connections connections = AcceptLoop.threadPerConnection("admin", new AcceptLoop.Handler() {
             @Override
@@ -321,19 +319,5 @@ public final class AdminServer implements AutoCloseable {
             case 503 -> "Service Unavailable";
             default -> "Status";
         };
-    }
-
-    /** The admin port, or an error that names it. */
-    private static ServerSocket bind(String host, int port) throws IOException {
-        final ServerSocket server = new ServerSocket();
-        try {
-            server.setReuseAddress(true);
-            server.bind(new InetSocketAddress(InetAddress.getByName(host), port), 16);
-            return server;
-        } catch (IOException e) {
-            server.close();
-            final String why = "admin: cannot listen on " + host + ":" + port + ": " + e.getMessage();
-            throw e instanceof BindException ? new BindException(why) : new IOException(why, e);
-        }
     }
 }

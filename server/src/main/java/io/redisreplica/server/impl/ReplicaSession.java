@@ -51,21 +51,6 @@ final class ReplicaSession extends Agent {
     private static final long POLICY_FAILED_HOLD_MILLIS = 1000;
     /** After a diskless-framed snapshot, at least this long for the first ACK (repl-timeout when longer). */
     private static final long FIRST_ACK_MILLIS = 60_000;
-    /** What the sync decision's replies and reasons call this master. */
-    private static final String NAME = "replication server";
-
-    /** The server's name and a space (for log lines), or with its spaces as dashes (for thread names); "" for a server without one. */
-    private static String prefix(Sessions server, String separator) {
-        final String name = server.context().name();
-        return name == null ? "" : (separator.equals(" ") ? name : name.replace(' ', '-')) + separator;
-    }
-
-    /** What the sync decision's replies and reasons call this master: its name, or "replication server". */
-    private String master() {
-        final String name = server.context().name();
-        return name == null ? NAME : name;
-    }
-
     private final Sessions server;
     private final Socket socket;
     private final String peer;
@@ -87,11 +72,11 @@ final class ReplicaSession extends Agent {
     private boolean endedByServer;
 
     ReplicaSession(Sessions server, Socket socket, Runnable ended) {
-        super(prefix(server, "-") + "replica-" + socket.getInetAddress().getHostAddress() + ":" + socket.getPort(), server.errors(), JOIN_MILLIS);
+        super(server.threadPrefix() + "replica-" + socket.getInetAddress().getHostAddress() + ":" + socket.getPort(), server.errors(), JOIN_MILLIS);
         this.server = server;
         this.socket = socket;
         this.peer = socket.getInetAddress().getHostAddress() + ":" + socket.getPort();
-        this.who = prefix(server, " ") + "replica " + peer;
+        this.who = server.logPrefix() + "replica " + peer;
         this.handshake = new ReplicaHandshake(socket, server, server.guard());
         this.ended = ended;
     }
@@ -231,7 +216,7 @@ final class ReplicaSession extends Agent {
         final ReplicaPolicy.Admission admission = handshake.rdbOnly() ? ReplicaPolicy.Admission.ALLOW : server.admit(this);
         if (admission == null) { // the policy failed (reported): held, then refused, so a replica retries at a second's pace
             hold(POLICY_FAILED_HOLD_MILLIS);
-            ReplicaHandshake.write(out, "-ERR " + master() + ": the replica policy failed; see the server's log\r\n");
+            ReplicaHandshake.write(out, "-ERR " + server.masterName() + ": the replica policy failed; see the server's log\r\n");
             out.flush();
             return;
         }
@@ -319,10 +304,10 @@ final class ReplicaSession extends Agent {
         final boolean damaged = source(source::damaged);
         final boolean growing = next != null && next.state() == GrowingSnapshot.State.GROWING;
         if (snapshot == null) {
-            return new SyncDecision.Source(master(), null, -1, first, end, -1, null, -1, damaged, growing);
+            return new SyncDecision.Source(server.masterName(), null, -1, first, end, -1, null, -1, damaged, growing);
         }
         final long firstWrite = rdbOnly && end > snapshot.offset() ? source(() -> source.firstWriteAfter(snapshot.offset())) : -1;
-        return new SyncDecision.Source(master(), snapshot.replid(), snapshot.offset(), first, end, firstWrite, source(source::previousReplid),
+        return new SyncDecision.Source(server.masterName(), snapshot.replid(), snapshot.offset(), first, end, firstWrite, source(source::previousReplid),
             source(source::previousReplidEnd), damaged, growing);
     }
 
@@ -409,7 +394,7 @@ final class ReplicaSession extends Agent {
         throws IOException, InterruptedException {
         final ReplicaLag l = new ReplicaLag(server.context().source(), server.errors(), name());
         lag = l;
-        final AckReader a = new AckReader("acks-" + prefix(server, "-") + peer, errors()::fatal, who, socket, in, rest, () -> sentOffset,
+        final AckReader a = new AckReader("acks-" + server.threadPrefix() + peer, errors()::fatal, who, socket, in, rest, () -> sentOffset,
             () -> server.context().source().endOffset()).listener(loadedOnce(server.ackListener(peer, l), psync ? snapshotSentAt : -1));
         if (psync) {
             a.stallMillis(server.context().stallMillis()).replTimeoutMillis(server.context().replTimeoutMillis());

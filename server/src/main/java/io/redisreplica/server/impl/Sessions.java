@@ -42,12 +42,34 @@ public final class Sessions implements HandshakeHost, AcceptLoop.Connections {
     private final AtomicLong fullResyncs = new AtomicLong();
     private final AtomicLong partialResyncs = new AtomicLong();
     private volatile boolean closed;
+    private final String masterName;
+    private final String logPrefix;
+    private final String threadPrefix;
 
     public Sessions(ServerContext context, Errors errors) {
         this.context = context;
         this.errors = errors;
         this.slots = new ClientSlots(context.maxClients());
-        this.guard = new ClientGuard(context.name() == null ? "replication server" : context.name(), context.requireUser());
+        final String name = context.name();
+        this.masterName = name == null ? "replication server" : name;
+        this.logPrefix = name == null ? "" : name + " ";
+        this.threadPrefix = name == null ? "" : name.replace(' ', '-') + "-";
+        this.guard = new ClientGuard(masterName, context.requireUser());
+    }
+
+    /** What the server's replies, reasons and guard call it: its name, or "replication server". */
+    String masterName() {
+        return masterName;
+    }
+
+    /** Its name and a space before a session's log lines ({@code shard a replica ...}), "" without one. */
+    String logPrefix() {
+        return logPrefix;
+    }
+
+    /** Its name as a thread name's start ({@code shard-a-}), "" without one. */
+    public String threadPrefix() {
+        return threadPrefix;
     }
 
     public ServerContext context() {

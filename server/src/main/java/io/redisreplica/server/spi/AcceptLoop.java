@@ -2,6 +2,9 @@ package io.redisreplica.server.spi;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -61,6 +64,27 @@ public final class AcceptLoop extends Loop {
     private final Failures failures;
     private final AtomicLong errors = new AtomicLong();
     private long lastRecoveryLog;
+
+    /**
+     * A listening socket on {@code host:port}, or an error that names the address and, with
+     * {@code who} ({@code shard a}, {@code admin}; null for none), who wanted it: a port in use
+     * is a {@link BindException} an operator can read.
+     */
+    public static ServerSocket bind(String who, String host, int port, int backlog) throws IOException {
+        final ServerSocket server = new ServerSocket();
+        try {
+            server.setReuseAddress(true);
+            server.bind(new InetSocketAddress(InetAddress.getByName(host), port), backlog);
+            return server;
+        } catch (IOException e) {
+            server.close();
+            final String why = (who == null ? "" : who + ": ") + "cannot listen on " + host + ":" + port + ": " + e.getMessage();
+            throw e instanceof BindException ? new BindException(why) : new IOException(why, e);
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
 
     /**
      * @param name the loop's thread name
