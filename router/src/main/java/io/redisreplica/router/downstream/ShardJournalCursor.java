@@ -29,7 +29,7 @@ final class ShardJournalCursor implements JournalCursor {
     private int left;
 
     /**
-     * @param reader placed at an entry boundary; read (not closed) by this cursor
+     * @param reader placed at an entry boundary; read by this cursor, and closed by its {@link #close()}
      * @param epoch the shard's epoch the stream belongs to
      */
     ShardJournalCursor(ShardRuntime shard, JournalReader reader, long epoch) {
@@ -67,6 +67,12 @@ final class ShardJournalCursor implements JournalCursor {
             shard.journalDamaged(damaged.getMessage());
             throw damaged;
         }
+    }
+
+    /** Closes the reader it was given: a session closes its cursor when its stream ends. */
+    @Override
+    public void close() {
+        reader.close();
     }
 
     @Override

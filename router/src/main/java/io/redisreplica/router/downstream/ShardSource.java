@@ -121,23 +121,7 @@ public final class ShardSource implements ReplicationSource {
                 reader.close();
                 return null;
             }
-            final ShardJournalCursor cursor = new ShardJournalCursor(shard, reader, epoch);
-            return new JournalCursor() {
-                @Override
-                public int read(byte[] dst, int at, int length) {
-                    return cursor.read(dst, at, length);
-                }
-
-                @Override
-                public void await(long timeoutMillis) throws InterruptedException {
-                    cursor.await(timeoutMillis);
-                }
-
-                @Override
-                public void close() {
-                    reader.close();
-                }
-            };
+            return new ShardJournalCursor(shard, reader, epoch); // which closes the reader when it is closed
         } catch (RuntimeException e) {
             reader.close();
             throw e;
