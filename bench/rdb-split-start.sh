@@ -11,6 +11,10 @@
 # bench-results/rdb-split-start.txt. Build first: bench/classpath.sh (or mvn -B -q package -pl
 # bench,tools -am -DskipTests). BEFORE_JAR=path/to/an/older/redis-replica.jar times that jar through
 # the same launcher too, alternating with this build's, for a before/after in one run.
+# PROXY_SRC=path/to/a/checkout of github.com/mantyr/redis-replica (the Go proxy this grew from; not
+# vendored here) also times the proxy's own filter pass of the same file in each round, the issue's
+# reference: bench/proxy-filter/main.go built against it in GOPATH mode (needs `go`: Debian's
+# golang-go), keeping a quarter of the keys (one proxy's share of a 4-way split; PROXY_REGEX).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
@@ -55,6 +59,14 @@ shard s2 127.0.0.1:7003 slots=8192-12287
 shard s3 127.0.0.1:7004 slots=12288-16383
 CONF
 size=$(stat -c %s "$work/dump.rdb")
+if [ -n "${PROXY_SRC:-}" ]; then
+  gopath="$work/gopath"
+  rm -rf "$gopath" && mkdir -p "$gopath/src/github.com/mantyr/redis-replica" "$gopath/src/proxyfilter"
+  (cd "$PROXY_SRC" && git archive HEAD) | tar -x -C "$gopath/src/github.com/mantyr/redis-replica"
+  cp bench/proxy-filter/main.go "$gopath/src/proxyfilter/"
+  (cd "$gopath/src/proxyfilter" && GO111MODULE=off GOPATH="$gopath" GOFLAGS= go build -o "$work/proxy-filter" .)
+  proxy_rev=$(cd "$PROXY_SRC" && git rev-parse --short HEAD)
+fi
 bin/redis-replica rdb --help >/dev/null # makes the class-data sharing archive (the root --version uses none)
 if [ -n "${BEFORE_JAR:-}" ]; then REDIS_REPLICA_JAR="$BEFORE_JAR" dist/src/bin/redis-replica rdb --help >/dev/null; fi
 split() { # label, then the launcher and its arguments before "rdb split"
@@ -77,6 +89,14 @@ split() { # label, then the launcher and its arguments before "rdb split"
   echo "redis-server $(redis-server --version | cut -d' ' -f3) load: $secs s ($(echo "$size / $secs / 1000000" | bc -l | xargs printf '%.1f') MB/s), keys: $(cli dbsize)"
   stop
   for ((r=1; r<=RUNS; r++)); do
+    if [ -n "${PROXY_SRC:-}" ]; then
+      rm -f "$work/proxy.rdb"
+      /usr/bin/time -o "$work/time.txt" -f "%U %S" "$work/proxy-filter" -regex "${PROXY_REGEX:-([01][0-9]|2[0-4])\$}" \
+        "$work/dump.rdb" "$work/proxy.rdb" > "$work/proxy.txt"
+      read -r user sys < "$work/time.txt"
+      printf 'proxy (mantyr/redis-replica %s, %s) run %s, one filter pass: %s, cpu %.2f s user + %.2f s sys\n' "$proxy_rev" \
+        "$(go version | cut -d' ' -f3)" "$r" "$(sed 's/^proxy filter pass: //' "$work/proxy.txt")" "$user" "$sys"
+    fi
     if [ -n "${BEFORE_JAR:-}" ]; then split "before ($BEFORE_JAR) run $r" env REDIS_REPLICA_JAR="$BEFORE_JAR" dist/src/bin/redis-replica; fi
     split "rdb split run $r" bin/redis-replica
   done
