@@ -30,7 +30,14 @@ public record ReplicaStatus(String address, int port, int listeningPort, State s
         WAIT_SNAPSHOT,
         /** Receiving the snapshot. */
         FULL_SYNC,
-        /** Receiving the stream and acknowledging it. */
+        /**
+         * Received the whole snapshot of a full resync (PSYNC) and sent no {@code REPLCONF ACK}
+         * yet: it loads the snapshot (the stream after it is written to it meanwhile); its first
+         * ACK makes it {@link #STREAMING}. Never {@link #PAUSED}: loading a large snapshot takes
+         * minutes and is no stall. A replica that sent SYNC never ACKs and streams at once.
+         */
+        LOADING,
+        /** Receiving the stream and acknowledging it (after {@code +CONTINUE}: acknowledged or not yet). */
         STREAMING,
         /**
          * Behind and no ACK progress for the stall timeout (frozen, or its socket stopped taking

@@ -36,7 +36,9 @@ import io.redisreplica.server.spi.SyncDecision;
  * sync (a refusal is held, then answered) and hears of the replica's failures: its link ending in
  * FULL_SYNC, or its close after the whole snapshot without an ACK of it (it could not load it).
  *
- * <p>{@link #state} is written by this thread only; others read {@link #status()}.
+ * <p>{@link #state} is written by this thread only; others read {@link #status()}. After the
+ * snapshot of a PSYNC it is LOADING, which shows STREAMING from the replica's first ACK on (the
+ * ACK reader publishes it; this thread is busy writing the stream meanwhile).
  *
  * <p>Over 300 lines: the one switch over the decision's outcomes stays beside the single state it
  * writes and the end that judges it (a failure of the replica's or not); the handshake, the
@@ -84,7 +86,7 @@ final class ReplicaSession extends Agent {
     ReplicaStatus status() {
         final AckReader a = acks;
         final ReplicaLag l = lag;
-        State s = state;
+        State s = state();
         if (s == State.STREAMING && a != null && a.stalled()) {
             s = State.PAUSED;
         }
@@ -96,8 +98,14 @@ final class ReplicaSession extends Agent {
             l == null ? LagStats.EMPTY : l.stats());
     }
 
+    /** Its state, LOADING become STREAMING at its first ACK (which the ACK reader publishes). */
     State state() {
-        return state;
+        final State s = state;
+        if (s == State.LOADING) {
+            final AckReader a = acks;
+            return a != null && a.ackedOffset() >= 0 ? State.STREAMING : State.LOADING;
+        }
+        return s;
     }
 
     /** The replica's IP address. */
@@ -111,10 +119,14 @@ final class ReplicaSession extends Agent {
         return socket.getInetAddress().getHostAddress() + ":" + (port > 0 ? port : socket.getPort());
     }
 
-    /** Whether this session streams (not paused) as replica {@code identity}: then another connection that claims it is not it. */
+    /**
+     * Whether this session streams (not paused) or loads its snapshot as replica {@code identity}:
+     * then another connection that claims it is not it.
+     */
     boolean streamsAs(String identity) {
         final AckReader a = acks;
-        return state == State.STREAMING && (a == null || !a.stalled()) && identity().equals(identity);
+        final State s = state;
+        return (s == State.STREAMING || s == State.LOADING) && (a == null || !a.stalled()) && identity().equals(identity);
     }
 
     private void state(State next, String reason) {
@@ -197,7 +209,7 @@ final class ReplicaSession extends Agent {
                 endedByServer = true;
                 LOG.info("{}: {}", who, e.getMessage());
             } else if (e instanceof IOException) {
-                LOG.info("{}: the link ended in {} at offset {}: {}", who, state, sentOffset, e.toString());
+                LOG.info("{}: the link ended in {} at offset {}: {}", who, state(), sentOffset, e.toString());
                 // an rdb-only client (redis-cli --rdb) is neither admitted nor counted by the policy
                 if (state == State.FULL_SYNC && !handshake.rdbOnly() && !endedByServer && server.failed(this, State.FULL_SYNC + ": " + e)) {
                     state(State.DROPPED, "failure policy");
@@ -336,7 +348,7 @@ final class ReplicaSession extends Agent {
                     snapshotSentAt = from; // a SYNC replica never ACKs: its silence says nothing
                 }
                 server.countSync(false);
-                state(State.STREAMING, "snapshot of " + sent.bytes() + " bytes sent, streaming from offset " + from);
+                state(psync ? State.LOADING : State.STREAMING, "snapshot of " + sent.bytes() + " bytes sent, streaming from offset " + from);
                 server.told(status(), false);
             }
             stream(cursor, from, in, sync.rest(), out, psync);
@@ -369,7 +381,8 @@ final class ReplicaSession extends Agent {
                 snapshotSentAt = from;
             }
             server.countSync(false);
-            state(State.STREAMING, "snapshot of " + sent.bytes() + " bytes streamed as it was written, streaming from offset " + from);
+            state(psync ? State.LOADING : State.STREAMING, "snapshot of " + sent.bytes() + " bytes streamed as it was written, streaming from offset "
+                + from);
             server.told(status(), false);
             stream(cursor, from, in, sync.rest(), out, psync);
         }
@@ -421,19 +434,25 @@ final class ReplicaSession extends Agent {
     }
 
     /**
-     * {@code acks}, which also tells the policy once when the replica acknowledged the snapshot at
-     * {@code snapshotAt} (it loaded it); {@code acks} alone when none was sent ({@code -1}).
+     * {@code acks}, which also logs the replica's first ACK after the snapshot at {@code snapshotAt}
+     * (LOADING to STREAMING, as {@link #state()} derives it) and tells the policy once when it
+     * acknowledged that snapshot (it loaded it); {@code acks} alone when none was sent ({@code -1}).
      */
     private AckReader.Listener loadedOnce(AckReader.Listener acks, long snapshotAt) {
         if (snapshotAt < 0) {
             return acks;
         }
         return new AckReader.Listener() {
-            private boolean told; // the ACK reader's thread only
+            private boolean logged; // the ACK reader's thread only
+            private boolean told;
 
             @Override
             public void sampled(long ackedOffset) {
                 acks.sampled(ackedOffset);
+                if (!logged) {
+                    logged = true;
+                    LOG.info("{}: LOADING -> STREAMING (its first ACK, at offset {}: it loaded the snapshot)", who, ackedOffset);
+                }
                 if (!told && ackedOffset >= snapshotAt) {
                     told = true;
                     server.loaded(ReplicaSession.this);

@@ -223,10 +223,11 @@ public final class Sessions implements HandshakeHost, AcceptLoop.Connections {
         return list;
     }
 
-    /** Whether any replica streams (a master pings only then). */
+    /** Whether any replica streams or loads the snapshot the stream follows (a master pings only then). */
     boolean streaming() {
         for (ReplicaSession s : sessions) {
-            if (s.state() == ReplicaStatus.State.STREAMING) {
+            final ReplicaStatus.State state = s.state();
+            if (state == ReplicaStatus.State.STREAMING || state == ReplicaStatus.State.LOADING) {
                 return true;
             }
         }
@@ -297,7 +298,10 @@ public final class Sessions implements HandshakeHost, AcceptLoop.Connections {
         return hers.size();
     }
 
-    /** Redis's words: {@code wait_bgsave} while no snapshot is ready, {@code send_bulk} while it goes out, then {@code online}. */
+    /**
+     * Redis's words: {@code wait_bgsave} while no snapshot is ready, {@code send_bulk} while it goes
+     * out, then {@code online} (loading it too, as a Redis master lists a replica it sent its RDB to).
+     */
     private static String redisState(ReplicaStatus.State state) {
         return switch (state) {
             case WAIT_SNAPSHOT -> "wait_bgsave";
