@@ -262,12 +262,15 @@ public final class Sessions implements HandshakeHost, AcceptLoop.Connections {
             + "; replicate it with REPLICAOF\r\n";
     }
 
-    /** The current history's replid, as INFO shows it; forty zeros before the first snapshot. */
+    /**
+     * The current history's replid, as INFO shows it ({@link io.redisreplica.server.ReplicationSource#replid()});
+     * forty zeros when it has none.
+     */
     String replid() {
         try {
-            final Snapshot s = context.source().snapshot();
-            return s == null ? "0".repeat(Snapshot.REPLID_LENGTH) : s.replid();
-        } catch (java.io.IOException e) {
+            final String replid = context.source().replid();
+            return replid == null ? "0".repeat(Snapshot.REPLID_LENGTH) : replid;
+        } catch (IOException e) {
             return "0".repeat(Snapshot.REPLID_LENGTH);
         }
     }
