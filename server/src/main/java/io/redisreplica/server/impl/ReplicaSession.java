@@ -62,6 +62,8 @@ final class ReplicaSession extends Agent {
     private final Runnable ended;
 
     private volatile State state = State.HANDSHAKE;
+    /** Where its stream started: the offset it continued from, or its snapshot's; -1 before. */
+    private volatile long startOffset = -1;
     private volatile long sentOffset = -1;
     private volatile AckReader acks;
     /** The lag its ACK reader samples; null before the stream starts. */
@@ -92,7 +94,7 @@ final class ReplicaSession extends Agent {
         }
         final long acked = a == null ? -1 : a.ackedOffset();
         final long ackAt = a == null ? -1 : a.lastAckAt();
-        return new ReplicaStatus(socket.getInetAddress().getHostAddress(), socket.getPort(), handshake.listeningPort(), s, sentOffset, acked,
+        return new ReplicaStatus(socket.getInetAddress().getHostAddress(), socket.getPort(), handshake.listeningPort(), s, startOffset, sentOffset, acked,
             acked < 0 ? -1 : Math.max(0, server.context().source().endOffset() - acked),
             ackAt < 0 ? -1 : System.currentTimeMillis() - ackAt, a == null ? 0 : a.badAcks(), l == null ? -1 : l.millis(),
             l == null ? LagStats.EMPTY : l.stats());
@@ -334,6 +336,7 @@ final class ReplicaSession extends Agent {
             if (decision.action() == SyncDecision.Action.CONTINUE) {
                 ReplicaHandshake.write(out, "+CONTINUE " + snapshot.replid() + "\r\n");
                 out.flush();
+                startOffset = from;
                 sentOffset = from;
                 server.countSync(true);
                 state(State.STREAMING, decision.reason());
@@ -343,6 +346,7 @@ final class ReplicaSession extends Agent {
                 final SnapshotTransfer.Sent sent = SnapshotTransfer.send(snapshot, psync, handshake.capaEof(), out);
                 out.flush();
                 awaitFirstAck = sent.eofMark();
+                startOffset = from;
                 sentOffset = from;
                 if (psync) {
                     snapshotSentAt = from; // a SYNC replica never ACKs: its silence says nothing
@@ -376,6 +380,7 @@ final class ReplicaSession extends Agent {
             ReplicaHandshake.write(out, sent.mark());
             out.flush();
             awaitFirstAck = true;
+            startOffset = from;
             sentOffset = from;
             if (psync) {
                 snapshotSentAt = from;
