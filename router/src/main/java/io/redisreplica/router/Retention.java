@@ -24,7 +24,7 @@ import io.redisreplica.server.ReplicaStatus;
 /**
  * Deletes journal files no holder needs, once per interval, on its own thread ({@code retention}):
  * the snapshot (a new replica starts there), every connected replica (from its acknowledged
- * offset), every sink not dropped (from what it delivered) and every {@code replay --follow} heard
+ * offset; before its first ACK from where its stream started), every sink not dropped (from what it delivered) and every {@code replay --follow} heard
  * from within {@code follower-hold-time} (from what its target applied, see {@link Followers})
  * hold the files they still read.
  * Past the size and age limits files go anyway: replicas that fell behind will need a full
@@ -83,9 +83,9 @@ final class Retention extends Agent {
                 holders.put("snapshot", shard.snapshotOffset());
             }
             for (ReplicaStatus r : masters.get(i).replicas()) {
-                // one that waits for a snapshot, or gets it, needs nothing before the snapshot's offset, which "snapshot" holds
-                if (r.ackedOffset() >= 0 || r.sentOffset() >= 0) {
-                    holders.put("replica " + r.address() + ":" + r.port(), r.ackedOffset() >= 0 ? r.ackedOffset() : r.sentOffset());
+                final long holds = holds(r);
+                if (holds >= 0) {
+                    holders.put("replica " + r.address() + ":" + r.port(), holds);
                 }
             }
             for (SinkRunner sink : sinks) {
@@ -102,6 +102,17 @@ final class Retention extends Agent {
                 upstream.requestFullResync("shard " + shard.name() + ": its journal no longer reaches back to its snapshot");
             }
         }
+    }
+
+    /**
+     * Where replica {@code r} holds the journal from: what it acknowledged; before its first ACK
+     * where its stream started (the offset it continued from, or its snapshot's), not what was
+     * written to it (that may end inside an entry in pieces, and a link that drops before the ACK
+     * takes it back there); -1 for none: one that waits for a snapshot, or gets it, needs nothing
+     * before the snapshot's offset, which "snapshot" holds.
+     */
+    static long holds(ReplicaStatus r) {
+        return r.ackedOffset() >= 0 ? r.ackedOffset() : r.startOffset();
     }
 
     /** Journal files deleted since start. */

@@ -104,17 +104,17 @@ class HostileClientIntegrationTest {
             for (int i = 0; i < 3; i++) {
                 idle.add(connect(s.adminPort()));
             }
-            Await.until("three admin clients counted", () -> s.router().adminServer().limits().connected() == 3);
+            Await.until("three admin clients counted", () -> s.router().adminServer().connected() == 3);
             try (Socket refused = connect(s.adminPort())) {
                 assertEquals("-ERR max number of clients reached\r\n", readAll(refused, 5_000));
             }
             assertEquals(1, s.router().listener(0).refused());
-            assertEquals(1, s.router().adminServer().limits().refused());
+            assertEquals(1, s.router().adminServer().refused());
             for (Socket c : idle) {
                 c.close();
             }
             Await.until("slots free again", () -> s.router().listener(0).connected() == 1
-                && s.router().adminServer().limits().connected() == 0);
+                && s.router().adminServer().connected() == 0);
             try (RedisClient admin = new RedisClient("127.0.0.1", s.adminPort())) {
                 assertTrue(admin.callString("INFO", "server").contains("admin_clients_refused:1"));
             }

@@ -95,6 +95,32 @@ class TlsIntegrationTest {
     }
 
     @Test
+    void shouldHintAtUpstreamTlsOnceWhenAPlainLinkMeetsATlsOnlyMaster() throws Exception {
+        final TlsCertificates certs = TlsCertificates.create(dir.resolve("certs"));
+        final RedisServer master = redis.startTls(certs, Map.of());
+        // its TLS port is TLS-only: Redis drops a plain client there at the first command
+        final RouterConfig config = ConfigParser.parse("upstream 127.0.0.1:" + master.tlsPort() + "\njournal " + dir.resolve("journal")
+            + "\nshard a 127.0.0.1:" + FreePort.find() + " prefix=a:\n", "plain-to-tls"); // no upstream-tls
+        final String said = "master 127.0.0.1:" + master.tlsPort() + " ended the plain connection at its first command"
+            + " (is the master TLS-only? set upstream-tls yes)";
+        final ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+            org.slf4j.Logger.ROOT_LOGGER_NAME);
+        final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+            new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        root.addAppender(logged);
+        try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
+            Await.until("three attempts to fail", () -> router.upstream().retriedFaults() >= 3, 30_000);
+            assertTrue(router.upstream().lastError().contains(said), router.upstream().lastError());
+            final long hints = List.copyOf(logged.list).stream().filter(e -> e.getThrowableProxy() != null
+                && String.valueOf(e.getThrowableProxy().getMessage()).contains("set upstream-tls yes")).count();
+            assertEquals(1, hints, "logged once, not per retry");
+        } finally {
+            root.detachAppender(logged);
+        }
+    }
+
+    @Test
     void shouldServeACertificateReplacedOnDiskToTheNextReplicaWithoutARestart() throws Exception {
         final TlsCertificates certs = TlsCertificates.create(dir.resolve("certs"));
         final TlsCertificates.Issued expired = certs.issue("router-old", -1, TlsCertificates.KeyForm.PKCS8);

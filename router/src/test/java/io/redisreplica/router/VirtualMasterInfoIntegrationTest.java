@@ -64,6 +64,37 @@ class VirtualMasterInfoIntegrationTest {
         }
     }
 
+    @Test
+    void shouldShowTheShardsReplidInInfoWhileItWaitsForItsSnapshot() throws Exception {
+        final RedisServer master = redis.start();
+        final int port = FreePort.find();
+        final String shards = "\njournal " + dir.resolve("journal") + "\nshard a 127.0.0.1:" + port + " prefix=a\n";
+        final String replid;
+        final Path snapshot;
+        try (Router router = Router.start(ConfigParser.parse("upstream 127.0.0.1:" + master.port() + shards, "test"), CrossShardPolicy.LOG)) {
+            Await.until("the first snapshot", () -> router.shards().get(0).snapshotOffset() >= 0, 20_000);
+            replid = router.shards().get(0).replid();
+            snapshot = router.shards().get(0).snapshot();
+            assertEquals(replid, field(port, "master_replid"));
+        }
+        java.nio.file.Files.delete(snapshot); // the next start waits for a new one (snapshot_missing)
+        // an upstream that takes the connection and never answers: the full sync that would make it never comes
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+            Router router = Router.start(ConfigParser.parse("upstream 127.0.0.1:" + silent.getLocalPort() + shards, "test"),
+                CrossShardPolicy.LOG)) {
+            assertEquals("snapshot_missing", router.shards().get(0).snapshotWait());
+            assertEquals(replid, field(port, "master_replid"), "the replid it kept, not forty zeros, while it waits");
+        }
+    }
+
+    /** A field of the shard port's INFO replication. */
+    private static String field(int port, String name) {
+        try (RedisClient c = new RedisClient("127.0.0.1", port)) {
+            return c.callString("INFO", "replication").lines().filter(l -> l.startsWith(name + ":")).findFirst().orElseThrow()
+                .substring(name.length() + 1);
+        }
+    }
+
     private static String text(Object o) {
         return o instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(o);
     }

@@ -8,6 +8,11 @@ package io.redisreplica.server;
  * @param port the connection's remote port
  * @param listeningPort the port it announced ({@code REPLCONF listening-port}), 0 when none
  * @param state where its session is
+ * @param startOffset the offset its stream started from: the PSYNC offset it continued from
+ *     ({@code +CONTINUE}) or the offset of the snapshot it was sent, -1 before either. Until its
+ *     first ACK this is what it is known to hold: a source that keeps its journal for its replicas
+ *     keeps it from here (what was sent may end inside a command, and the replica may have lost
+ *     what it was sent with its link)
  * @param sentOffset the offset up to which the stream was written to its socket, -1 before its sync
  * @param ackedOffset the last offset it acknowledged ({@code REPLCONF ACK}), -1 before the first
  * @param lagBytes the source's end offset minus {@code ackedOffset}, -1 before the first ACK
@@ -19,7 +24,7 @@ package io.redisreplica.server;
  *     sample or when the source keeps no append times
  * @param lagStats those samples over the last minute and since it streams
  */
-public record ReplicaStatus(String address, int port, int listeningPort, State state, long sentOffset, long ackedOffset,
+public record ReplicaStatus(String address, int port, int listeningPort, State state, long startOffset, long sentOffset, long ackedOffset,
     long lagBytes, long lastAckMillisAgo, long badAcks, double lagMillis, LagStats lagStats) {
 
     /** A replica session's states. */
@@ -30,7 +35,14 @@ public record ReplicaStatus(String address, int port, int listeningPort, State s
         WAIT_SNAPSHOT,
         /** Receiving the snapshot. */
         FULL_SYNC,
-        /** Receiving the stream and acknowledging it. */
+        /**
+         * Received the whole snapshot of a full resync (PSYNC) and sent no {@code REPLCONF ACK}
+         * yet: it loads the snapshot (the stream after it is written to it meanwhile); its first
+         * ACK makes it {@link #STREAMING}. Never {@link #PAUSED}: loading a large snapshot takes
+         * minutes and is no stall. A replica that sent SYNC never ACKs and streams at once.
+         */
+        LOADING,
+        /** Receiving the stream and acknowledging it (after {@code +CONTINUE}: acknowledged or not yet). */
         STREAMING,
         /**
          * Behind and no ACK progress for the stall timeout (frozen, or its socket stopped taking

@@ -42,6 +42,18 @@ public interface ReplicationSource {
         return null;
     }
 
+    /**
+     * The replication id of the current history, as {@code INFO replication} shows it
+     * ({@code master_replid}): by default the {@link #snapshot()}'s, null while there is none (INFO
+     * shows forty zeros then). A source that has its id before its first snapshot (a shard waiting
+     * for its first split, with the id it kept) returns it, so INFO names the history its replicas
+     * will get.
+     */
+    default String replid() throws IOException {
+        final Snapshot s = snapshot();
+        return s == null ? null : s.replid();
+    }
+
     /** The offset of the first byte the journal still holds: a replica behind it needs a full resync. */
     long firstOffset();
 

@@ -8,6 +8,7 @@ import java.util.List;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.tls.SocketFactory;
 import io.redisreplica.router.tls.TlsContexts;
+import io.redisreplica.router.tls.TlsOptionNames;
 import io.redisreplica.router.tls.TlsSettings;
 import picocli.CommandLine.Option;
 
@@ -17,7 +18,8 @@ import picocli.CommandLine.Option;
  * still use TLS when the config says so ({@code upstream-tls}, {@code upstream-sentinel-tls},
  * {@code admin-tls}), as the router does. The files, for every one of them, default to the
  * config's ({@code tls-ca-cert-file}; {@code tls-client-cert-file} or {@code tls-cert-file} and
- * their keys), so on the router's host {@code --tls} alone is enough.
+ * their keys), so on the router's host {@code --tls} alone is enough. A handshake's error names
+ * the option a file came from ({@code --cacert FILE} or {@code tls-ca-cert-file FILE}).
  */
 final class TlsOptions {
     @Option(names = "--tls", description = "Connect to every server with TLS (the master, its sentinels and the admin port also when "
@@ -55,8 +57,12 @@ final class TlsOptions {
             if ((clientCert == null) != (clientKey == null)) {
                 throw new IOException("--cert and --key go together (a certificate and its private key)");
             }
+            // errors name the option each file came from: the command line's, else the config's (the command line's when neither)
+            final String caName = cacert == null && fromConfig.caCert() != null ? "tls-ca-cert-file" : "--cacert";
+            final String certName = cert != null || clientCert == null ? "--cert"
+                : fromConfig.clientCert() != null ? "tls-client-cert-file" : "tls-cert-file";
             contexts = new TlsContexts(new TlsSettings(null, null, ca, clientCert, clientKey, TlsSettings.ClientAuth.NO,
-                fromConfig.verifyHostname()), "TLS");
+                fromConfig.verifyHostname()), "TLS", new TlsOptionNames(caName, certName));
         }
         return SocketFactory.of(contexts);
     }

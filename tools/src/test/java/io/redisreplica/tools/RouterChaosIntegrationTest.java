@@ -174,7 +174,7 @@ class RouterChaosIntegrationTest {
             awaitMirrored(master, replicas, "after the backlog was outrun");
             final String log = Files.readString(routers.log(1));
             assertTrue(log.contains("-> FULL_SYNC"), "the restarted router had to take a full sync:\n" + log);
-            assertTrue(log.contains("FULL_SYNC -> STREAMING (snapshot of"), "and its replica a full resync of the new snapshot:\n" + log);
+            assertTrue(log.contains("FULL_SYNC -> LOADING (snapshot of"), "and its replica a full resync of the new snapshot:\n" + log);
         } finally {
             router.destroyForcibly();
             router.waitFor();

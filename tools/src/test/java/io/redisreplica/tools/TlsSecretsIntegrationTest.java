@@ -106,7 +106,7 @@ class TlsSecretsIntegrationTest {
                 "-s", "a=127.0.0.1:" + replicaA.tlsPort());
             assertEquals(4, wrongCa.exit(), wrongCa.out() + wrongCa.err());
             assertTrue(wrongCa.err().contains("TLS handshake with master 127.0.0.1:" + master.tlsPort() + " failed: the certificate it "
-                + "presented is not signed by a CA in tls-ca-cert-file " + stranger.caCert()), wrongCa.err());
+                + "presented is not signed by a CA in --cacert " + stranger.caCert()), wrongCa.err());
             DatasetComparison.of(master, List.of(replicaA, replicaB), k -> k[0] == 'a' ? 0 : k[0] == 'b' ? 1 : DatasetComparison.NO_SHARD)
                 .awaitEqual("shard replicas over TLS with ACL users", 10_000);
 

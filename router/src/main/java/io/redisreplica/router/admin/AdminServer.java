@@ -22,6 +22,7 @@ import io.redisreplica.router.config.ClientLimits;
 import io.redisreplica.router.support.ErrorHandler;
 import io.redisreplica.router.tls.SocketFactory;
 import io.redisreplica.server.spi.AcceptLoop;
+import io.redisreplica.server.spi.ClientSlots;
 import io.redisreplica.server.spi.SafeText;
 
 /**
@@ -56,6 +57,8 @@ public final class AdminServer implements AutoCloseable {
     private final ServerSocket server;
     private final AcceptLoop loop;
     private final ClientLimits limits;
+    /** Its {@code maxclients} slots, which the accept loop takes. */
+    private final ClientSlots slots;
     private final ErrorHandler errors;
     private final SocketFactory sockets;
     private final AdminAuth auth;
@@ -81,6 +84,7 @@ public final class AdminServer implements AutoCloseable {
         this.endpoints = endpoints;
         this.errors = errors;
         this.limits = limits;
+        this.slots = new ClientSlots(limits.maxClients());
         this.server = AcceptLoop.bind("admin", host, port, 16);
         // the acceptor is a loop (admin-PORT): closing it closes the listening socket and joins it
         final AcceptLoop.Connections connections = AcceptLoop.threadPerConnection("admin", new AcceptLoop.Handler() {
@@ -94,7 +98,7 @@ public final class AdminServer implements AutoCloseable {
                 AdminServer.this.serve(socket);
             }
         });
-        this.loop = new AcceptLoop("admin-" + port, "admin", errors::fatal, server, limits.slots(), connections,
+        this.loop = new AcceptLoop("admin-" + port, "admin", errors::fatal, server, slots, connections,
             errors.distinct(LoggerFactory.getLogger(AcceptLoop.class), "admin")::record);
         LOG.info("admin: INFO and /metrics on {}:{}{}{} (maxclients {})", host, port, sockets.isTls() ? " with TLS" : "",
             auth.required() ? ", after AUTH" : "", limits.maxClients());
@@ -141,9 +145,19 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    /** Connection limits and counters of the admin port. */
+    /** Connection limits of the admin port. */
     public ClientLimits limits() {
         return limits;
+    }
+
+    /** Connections holding a slot now. */
+    public int connected() {
+        return slots.connected();
+    }
+
+    /** Connections refused because the port was full, since start. */
+    public long refused() {
+        return slots.refused();
     }
 
     /** Failed accepts since start. */

@@ -171,7 +171,7 @@ record RouterStatus(long uptimeMillis, long journalsSetAside, long journalTailsC
         final CommandRouter cr = up.router();
         final AdminServer server = router.adminServer();
         final Admin admin = server == null ? null
-            : new Admin(server.limits().connected(), server.limits().refused(), server.acceptErrors());
+            : new Admin(server.connected(), server.refused(), server.acceptErrors());
         final Upstream upstream = new Upstream(lower(up.state()), up.replid(), up.offset(), up.fullSyncs(), up.partialSyncs(),
             up.syncBytes(), up.retriedFaults(), up.checkpointFailures(), up.pretouchFailures(), up.pretouchedPages(), up.lastError(), up.master(), up.sentinel());
         final Routing routing = new Routing(cr.routed(), cr.unclaimed(), cr.filtered(), cr.crossShard(), cr.translated(),

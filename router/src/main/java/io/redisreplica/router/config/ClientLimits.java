@@ -1,7 +1,6 @@
 package io.redisreplica.router.config;
 
 import io.redisreplica.resp.RespDecoderContext;
-import io.redisreplica.server.spi.ClientSlots;
 import io.redisreplica.server.spi.HandshakeLimits;
 
 /**
@@ -11,7 +10,9 @@ import io.redisreplica.server.spi.HandshakeLimits;
  * {@value #PRE_AUTH_MAX_BULK} byte bulks before AUTH, small handshake commands after it, a
  * deadline for the replica handshake, and at most {@code maxclients} connections at once
  * ({@code maxclients} in the config). Argument tables grow with the bytes that arrive, so a
- * connection in the handshake costs its ~17 KB read buffer and nothing more.
+ * connection in the handshake costs its ~17 KB read buffer and nothing more. A value: each port
+ * counts its connections itself (a shard's in its replication server, the admin port in its
+ * {@code ClientSlots}).
  */
 public final class ClientLimits {
     /** Redis's limit on an unauthenticated client's multibulk length. */
@@ -24,12 +25,12 @@ public final class ClientLimits {
     public static final int DEFAULT_MAX_CLIENTS = 128;
     public static final long DEFAULT_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
+    private final int maxClients;
     private final long handshakeTimeoutMillis;
-    private final ClientSlots slots;
 
     public ClientLimits(int maxClients, long handshakeTimeoutMillis) {
+        this.maxClients = maxClients;
         this.handshakeTimeoutMillis = handshakeTimeoutMillis;
-        this.slots = new ClientSlots(maxClients);
     }
 
     public static ClientLimits of(RouterConfig config) {
@@ -47,26 +48,11 @@ public final class ClientLimits {
     }
 
     public int maxClients() {
-        return slots.maxClients();
+        return maxClients;
     }
 
     /** A connection that has not sent SYNC/PSYNC within this is closed (on the admin port: has not sent its request). */
     public long handshakeTimeoutMillis() {
         return handshakeTimeoutMillis;
-    }
-
-    /** The port's {@code maxclients} slots, which its accept loop takes (the server module's). */
-    public ClientSlots slots() {
-        return slots;
-    }
-
-    /** Connections holding a slot now. */
-    public int connected() {
-        return slots.connected();
-    }
-
-    /** Connections refused because the port was full, since start. */
-    public long refused() {
-        return slots.refused();
     }
 }

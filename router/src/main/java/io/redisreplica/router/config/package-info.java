@@ -16,9 +16,7 @@
  * {@link io.redisreplica.router.config.Plugins} loads the user code a config line names (and calls
  * its {@code open}): a step the router's wiring takes, not part of reading the file.
  *
- * <p>Threads: none. A config is parsed on the caller's thread and only read afterwards; a
- * {@code ClientLimits} counts the connections of one port with atomics, updated by that port's
- * acceptor and connection threads.
+ * <p>Threads: none. A config is parsed on the caller's thread and only read afterwards.
  *
  * <p>Uses {@code routing} (the shard map and value rules it builds), {@code support} and
  * {@code tls} (its settings record); every

@@ -54,6 +54,12 @@ public final class ShardSource implements ReplicationSource {
         }
     }
 
+    /** The shard's replid, its snapshot's or, while it waits for one, the one it kept (INFO shows it, as before the first split). */
+    @Override
+    public String replid() {
+        return shard.replid();
+    }
+
     /** The epoch's file, or an error when the shard moved to another since the snapshot was described. */
     private java.io.InputStream open(long epoch, String replid, long size) throws IOException {
         synchronized (shard.snapshotLock()) {

@@ -73,7 +73,7 @@ public final class SocketFactory implements Dialer {
             ssl.startHandshake();
         } catch (SSLException e) {
             socket.close();
-            throw TlsFailure.of(e, peer, tls.settings());
+            throw TlsFailure.of(e, peer, tls.settings(), tls.names());
         } catch (SocketTimeoutException e) {
             // a plain Redis port takes the TLS hello for the start of a command and waits for its end
             socket.close();
@@ -104,6 +104,6 @@ public final class SocketFactory implements Dialer {
 
     /** Why a TLS handshake of a connection this factory made or accepted failed, in the config's terms. */
     public String reason(Throwable e) {
-        return TlsFailure.reason(e, tls == null ? TlsSettings.none() : tls.settings());
+        return tls == null ? TlsFailure.reason(e, TlsSettings.none()) : TlsFailure.reason(e, tls.settings(), tls.names());
     }
 }

@@ -36,6 +36,7 @@ public final class TlsContexts {
 
     private final TlsSettings settings;
     private final String role;
+    private final TlsOptionNames names;
     private List<Object> stamps;
     private SSLContext server;
     private SSLContext client;
@@ -48,13 +49,27 @@ public final class TlsContexts {
      * @throws IOException naming the file and what is wrong with it
      */
     public TlsContexts(TlsSettings settings, String role) throws IOException {
+        this(settings, role, TlsOptionNames.CONFIG);
+    }
+
+    /**
+     * As {@link #TlsContexts(TlsSettings, String)}, its handshake errors naming the files as
+     * {@code names} says (a tool's {@code --cacert} and {@code --cert} where they came from there).
+     */
+    public TlsContexts(TlsSettings settings, String role, TlsOptionNames names) throws IOException {
         this.settings = settings;
         this.role = role;
+        this.names = names;
         reloadIfChanged();
     }
 
     public TlsSettings settings() {
         return settings;
+    }
+
+    /** How its errors name the files. */
+    public TlsOptionNames names() {
+        return names;
     }
 
     /** The context a listener uses for its next connection: rebuilt first if a file changed. */

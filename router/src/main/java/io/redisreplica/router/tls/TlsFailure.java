@@ -18,15 +18,23 @@ public final class TlsFailure {
     private TlsFailure() {
     }
 
-    /** {@code e} as an {@link SSLHandshakeException} whose message names {@code peer} and the reason; {@code e} is its cause. */
-    public static SSLHandshakeException of(SSLException e, String peer, TlsSettings settings) {
-        final SSLHandshakeException out = new SSLHandshakeException("TLS handshake with " + peer + " failed: " + reason(e, settings));
+    /**
+     * {@code e} as an {@link SSLHandshakeException} whose message names {@code peer} and the reason
+     * (the files as {@code names} says the operator named them); {@code e} is its cause.
+     */
+    public static SSLHandshakeException of(SSLException e, String peer, TlsSettings settings, TlsOptionNames names) {
+        final SSLHandshakeException out = new SSLHandshakeException("TLS handshake with " + peer + " failed: " + reason(e, settings, names));
         out.initCause(e);
         return out;
     }
 
-    /** Why a handshake failed, from the exception's causes. */
+    /** Why a handshake failed, from the exception's causes, naming the files by the config's directives. */
     public static String reason(Throwable e, TlsSettings settings) {
+        return reason(e, settings, TlsOptionNames.CONFIG);
+    }
+
+    /** Why a handshake failed, from the exception's causes, naming the files as {@code names} says. */
+    public static String reason(Throwable e, TlsSettings settings, TlsOptionNames names) {
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof CertificateExpiredException) {
                 return "the certificate it presented has expired (" + c.getMessage() + ")";
@@ -42,13 +50,13 @@ public final class TlsFailure {
             }
             if (String.valueOf(c.getMessage()).contains("unable to find valid certification path")) {
                 return "the certificate it presented is not signed by a CA in "
-                    + (settings.caCert() == null ? "the JDK's trust store (set tls-ca-cert-file)" : "tls-ca-cert-file " + settings.caCert());
+                    + (settings.caCert() == null ? "the JDK's trust store (set " + names.caCert() + ")" : names.caCert() + " " + settings.caCert());
             }
         }
         final String message = String.valueOf(e.getMessage());
         if (message.contains("bad_certificate") || message.contains("certificate_required") || message.contains("unknown_ca")
             || message.contains("certificate_expired")) {
-            return "it refused this side's certificate (" + message + "; check tls-cert-file/tls-client-cert-file against its CA)";
+            return "it refused this side's certificate (" + message + "; check " + names.connectCert() + " against its CA)";
         }
         if (message.contains("Unsupported or unrecognized SSL message") || message.contains("Remote host terminated")) {
             return "it does not speak TLS on that port, or closed the connection in the handshake (" + message + ")";

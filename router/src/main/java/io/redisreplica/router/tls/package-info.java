@@ -6,7 +6,9 @@
  * contexts, built again when a file changes, checked on each new connection),
  * {@link io.redisreplica.router.tls.SocketFactory} (a plain or TLS connection to a peer, or TLS on an
  * accepted socket) and {@link io.redisreplica.router.tls.TlsFailure} (a handshake's failure as a
- * sentence naming the peer and the reason: an unknown CA, an expired certificate).
+ * sentence naming the peer and the reason: an unknown CA, an expired certificate), naming the
+ * files as the operator did ({@link io.redisreplica.router.tls.TlsOptionNames}: the config's
+ * directives, or a tool's options).
  *
  * <p>Threads: a {@code TlsContexts} may be used from any thread (connections of every port and
  * link); it rebuilds under its own lock. Uses no other router package, so every package above

@@ -1,13 +1,9 @@
 package io.redisreplica.router.upstream;
 
-import java.io.EOFException;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.SocketException;
 
 import io.redisreplica.resp.RespClient;
 import io.redisreplica.resp.RespClientContext;
-import io.redisreplica.resp.RespProtocolException;
 import io.redisreplica.router.config.HostPort;
 import io.redisreplica.router.config.RouterConfig;
 import io.redisreplica.router.config.UpstreamSentinels;
@@ -27,7 +23,7 @@ final class SentinelClients {
     /** No Sentinel reply we read is near this long. */
     private static final int MAX_REPLY = 1 << 20;
     /** What a plain question to a TLS-only sentinel is told (see {@link #withTlsHint}). */
-    static final String TLS_HINT = " (is the sentinel TLS-only? set upstream-sentinel-tls yes)";
+    static final String TLS_HINT = TlsPortHint.SENTINEL;
 
     private final UpstreamSentinels sentinels;
     private final SocketFactory sockets;
@@ -78,25 +74,13 @@ final class SentinelClients {
 
     /**
      * {@code e}, the failure of a connection's first exchange with a sentinel, with {@link #TLS_HINT}
-     * when it was asked in plain and failed as a TLS-only port fails a plain client: Redis's
-     * {@code tls-port} takes the command for a bad TLS record and drops the connection (a reset, or
-     * the end of the stream), another TLS server answers with an alert, which is not RESP. Without
-     * the hint the operator reads "Connection reset" and looks for a network fault. Else {@code e}.
+     * when it was asked in plain and failed as a TLS-only port fails a plain client
+     * ({@link TlsPortHint#looksLikeTlsPort}). Else {@code e}.
      */
     IOException withTlsHint(IOException e) {
-        if (sockets.isTls() || !looksLikeTlsPort(e)) {
+        if (sockets.isTls() || !TlsPortHint.looksLikeTlsPort(e)) {
             return e;
         }
         return new IOException((e.getMessage() == null ? e.toString() : e.getMessage()) + TLS_HINT, e);
-    }
-
-    private static boolean looksLikeTlsPort(IOException e) {
-        if (e instanceof EOFException || e.getCause() instanceof RespProtocolException) {
-            return true;
-        }
-        final String message = String.valueOf(e.getMessage());
-        // a refused connect is a SocketException too: nothing listens there, TLS or not
-        return e instanceof SocketException && !(e instanceof ConnectException)
-            && (message.contains("Connection reset") || message.contains("Broken pipe"));
     }
 }

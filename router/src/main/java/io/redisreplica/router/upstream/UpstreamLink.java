@@ -391,8 +391,14 @@ public final class UpstreamLink extends Agent {
             try {
                 handshake.greet(config.upstreamUser(), config.upstreamPassword());
             } catch (IOException e) {
-                throw e.getMessage().contains("NOAUTH") && config.upstreamPassword() == null
-                    ? new IOException(e.getMessage() + ": set upstream-password in the config", e) : e;
+                if (String.valueOf(e.getMessage()).contains("NOAUTH") && config.upstreamPassword() == null) {
+                    throw new IOException(e.getMessage() + ": set upstream-password in the config", e);
+                }
+                if (!config.upstreamTls() && TlsPortHint.looksLikeTlsPort(e)) {
+                    // one message whatever the reset or close said (the cause has it): logged once, not per retry
+                    throw new IOException("master " + target + " ended the plain connection at its first command" + TlsPortHint.MASTER, e);
+                }
+                throw e;
             }
             final MasterRole role = handshake.role();
             final HostPort next = locator.judge(target, role);

@@ -36,7 +36,9 @@ import io.redisreplica.server.spi.SyncDecision;
  * sync (a refusal is held, then answered) and hears of the replica's failures: its link ending in
  * FULL_SYNC, or its close after the whole snapshot without an ACK of it (it could not load it).
  *
- * <p>{@link #state} is written by this thread only; others read {@link #status()}.
+ * <p>{@link #state} is written by this thread only; others read {@link #status()}. After the
+ * snapshot of a PSYNC it is LOADING, which shows STREAMING from the replica's first ACK on (the
+ * ACK reader publishes it; this thread is busy writing the stream meanwhile).
  *
  * <p>Over 300 lines: the one switch over the decision's outcomes stays beside the single state it
  * writes and the end that judges it (a failure of the replica's or not); the handshake, the
@@ -60,6 +62,8 @@ final class ReplicaSession extends Agent {
     private final Runnable ended;
 
     private volatile State state = State.HANDSHAKE;
+    /** Where its stream started: the offset it continued from, or its snapshot's; -1 before. */
+    private volatile long startOffset = -1;
     private volatile long sentOffset = -1;
     private volatile AckReader acks;
     /** The lag its ACK reader samples; null before the stream starts. */
@@ -84,20 +88,26 @@ final class ReplicaSession extends Agent {
     ReplicaStatus status() {
         final AckReader a = acks;
         final ReplicaLag l = lag;
-        State s = state;
+        State s = state();
         if (s == State.STREAMING && a != null && a.stalled()) {
             s = State.PAUSED;
         }
         final long acked = a == null ? -1 : a.ackedOffset();
         final long ackAt = a == null ? -1 : a.lastAckAt();
-        return new ReplicaStatus(socket.getInetAddress().getHostAddress(), socket.getPort(), handshake.listeningPort(), s, sentOffset, acked,
+        return new ReplicaStatus(socket.getInetAddress().getHostAddress(), socket.getPort(), handshake.listeningPort(), s, startOffset, sentOffset, acked,
             acked < 0 ? -1 : Math.max(0, server.context().source().endOffset() - acked),
             ackAt < 0 ? -1 : System.currentTimeMillis() - ackAt, a == null ? 0 : a.badAcks(), l == null ? -1 : l.millis(),
             l == null ? LagStats.EMPTY : l.stats());
     }
 
+    /** Its state, LOADING become STREAMING at its first ACK (which the ACK reader publishes). */
     State state() {
-        return state;
+        final State s = state;
+        if (s == State.LOADING) {
+            final AckReader a = acks;
+            return a != null && a.ackedOffset() >= 0 ? State.STREAMING : State.LOADING;
+        }
+        return s;
     }
 
     /** The replica's IP address. */
@@ -111,10 +121,14 @@ final class ReplicaSession extends Agent {
         return socket.getInetAddress().getHostAddress() + ":" + (port > 0 ? port : socket.getPort());
     }
 
-    /** Whether this session streams (not paused) as replica {@code identity}: then another connection that claims it is not it. */
+    /**
+     * Whether this session streams (not paused) or loads its snapshot as replica {@code identity}:
+     * then another connection that claims it is not it.
+     */
     boolean streamsAs(String identity) {
         final AckReader a = acks;
-        return state == State.STREAMING && (a == null || !a.stalled()) && identity().equals(identity);
+        final State s = state;
+        return (s == State.STREAMING || s == State.LOADING) && (a == null || !a.stalled()) && identity().equals(identity);
     }
 
     private void state(State next, String reason) {
@@ -197,7 +211,7 @@ final class ReplicaSession extends Agent {
                 endedByServer = true;
                 LOG.info("{}: {}", who, e.getMessage());
             } else if (e instanceof IOException) {
-                LOG.info("{}: the link ended in {} at offset {}: {}", who, state, sentOffset, e.toString());
+                LOG.info("{}: the link ended in {} at offset {}: {}", who, state(), sentOffset, e.toString());
                 // an rdb-only client (redis-cli --rdb) is neither admitted nor counted by the policy
                 if (state == State.FULL_SYNC && !handshake.rdbOnly() && !endedByServer && server.failed(this, State.FULL_SYNC + ": " + e)) {
                     state(State.DROPPED, "failure policy");
@@ -322,6 +336,7 @@ final class ReplicaSession extends Agent {
             if (decision.action() == SyncDecision.Action.CONTINUE) {
                 ReplicaHandshake.write(out, "+CONTINUE " + snapshot.replid() + "\r\n");
                 out.flush();
+                startOffset = from;
                 sentOffset = from;
                 server.countSync(true);
                 state(State.STREAMING, decision.reason());
@@ -331,12 +346,13 @@ final class ReplicaSession extends Agent {
                 final SnapshotTransfer.Sent sent = SnapshotTransfer.send(snapshot, psync, handshake.capaEof(), out);
                 out.flush();
                 awaitFirstAck = sent.eofMark();
+                startOffset = from;
                 sentOffset = from;
                 if (psync) {
                     snapshotSentAt = from; // a SYNC replica never ACKs: its silence says nothing
                 }
                 server.countSync(false);
-                state(State.STREAMING, "snapshot of " + sent.bytes() + " bytes sent, streaming from offset " + from);
+                state(psync ? State.LOADING : State.STREAMING, "snapshot of " + sent.bytes() + " bytes sent, streaming from offset " + from);
                 server.told(status(), false);
             }
             stream(cursor, from, in, sync.rest(), out, psync);
@@ -364,12 +380,14 @@ final class ReplicaSession extends Agent {
             ReplicaHandshake.write(out, sent.mark());
             out.flush();
             awaitFirstAck = true;
+            startOffset = from;
             sentOffset = from;
             if (psync) {
                 snapshotSentAt = from;
             }
             server.countSync(false);
-            state(State.STREAMING, "snapshot of " + sent.bytes() + " bytes streamed as it was written, streaming from offset " + from);
+            state(psync ? State.LOADING : State.STREAMING, "snapshot of " + sent.bytes() + " bytes streamed as it was written, streaming from offset "
+                + from);
             server.told(status(), false);
             stream(cursor, from, in, sync.rest(), out, psync);
         }
@@ -421,19 +439,25 @@ final class ReplicaSession extends Agent {
     }
 
     /**
-     * {@code acks}, which also tells the policy once when the replica acknowledged the snapshot at
-     * {@code snapshotAt} (it loaded it); {@code acks} alone when none was sent ({@code -1}).
+     * {@code acks}, which also logs the replica's first ACK after the snapshot at {@code snapshotAt}
+     * (LOADING to STREAMING, as {@link #state()} derives it) and tells the policy once when it
+     * acknowledged that snapshot (it loaded it); {@code acks} alone when none was sent ({@code -1}).
      */
     private AckReader.Listener loadedOnce(AckReader.Listener acks, long snapshotAt) {
         if (snapshotAt < 0) {
             return acks;
         }
         return new AckReader.Listener() {
-            private boolean told; // the ACK reader's thread only
+            private boolean logged; // the ACK reader's thread only
+            private boolean told;
 
             @Override
             public void sampled(long ackedOffset) {
                 acks.sampled(ackedOffset);
+                if (!logged) {
+                    logged = true;
+                    LOG.info("{}: LOADING -> STREAMING (its first ACK, at offset {}: it loaded the snapshot)", who, ackedOffset);
+                }
                 if (!told && ackedOffset >= snapshotAt) {
                     told = true;
                     server.loaded(ReplicaSession.this);

@@ -223,10 +223,11 @@ public final class Sessions implements HandshakeHost, AcceptLoop.Connections {
         return list;
     }
 
-    /** Whether any replica streams (a master pings only then). */
+    /** Whether any replica streams or loads the snapshot the stream follows (a master pings only then). */
     boolean streaming() {
         for (ReplicaSession s : sessions) {
-            if (s.state() == ReplicaStatus.State.STREAMING) {
+            final ReplicaStatus.State state = s.state();
+            if (state == ReplicaStatus.State.STREAMING || state == ReplicaStatus.State.LOADING) {
                 return true;
             }
         }
@@ -261,12 +262,15 @@ public final class Sessions implements HandshakeHost, AcceptLoop.Connections {
             + "; replicate it with REPLICAOF\r\n";
     }
 
-    /** The current history's replid, as INFO shows it; forty zeros before the first snapshot. */
+    /**
+     * The current history's replid, as INFO shows it ({@link io.redisreplica.server.ReplicationSource#replid()});
+     * forty zeros when it has none.
+     */
     String replid() {
         try {
-            final Snapshot s = context.source().snapshot();
-            return s == null ? "0".repeat(Snapshot.REPLID_LENGTH) : s.replid();
-        } catch (java.io.IOException e) {
+            final String replid = context.source().replid();
+            return replid == null ? "0".repeat(Snapshot.REPLID_LENGTH) : replid;
+        } catch (IOException e) {
             return "0".repeat(Snapshot.REPLID_LENGTH);
         }
     }
@@ -297,7 +301,10 @@ public final class Sessions implements HandshakeHost, AcceptLoop.Connections {
         return hers.size();
     }
 
-    /** Redis's words: {@code wait_bgsave} while no snapshot is ready, {@code send_bulk} while it goes out, then {@code online}. */
+    /**
+     * Redis's words: {@code wait_bgsave} while no snapshot is ready, {@code send_bulk} while it goes
+     * out, then {@code online} (loading it too, as a Redis master lists a replica it sent its RDB to).
+     */
     private static String redisState(ReplicaStatus.State state) {
         return switch (state) {
             case WAIT_SNAPSHOT -> "wait_bgsave";

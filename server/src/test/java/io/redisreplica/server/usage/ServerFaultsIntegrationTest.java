@@ -90,12 +90,81 @@ class ServerFaultsIntegrationTest {
             assertTrue(in.skip(Long.parseLong(bulk.substring(1))) > 0, bulk);
             backlog.appendCommand("SET", "k", "v"); // behind, and silent: as a replica that loads a large RDB is
             Thread.sleep(1_000); // five stall times
-            assertEquals(ReplicaStatus.State.STREAMING, server.replicas().get(0).state(), "loading its snapshot is no stall");
+            assertEquals(ReplicaStatus.State.LOADING, server.replicas().get(0).state(), "loading its snapshot is no stall");
             try (Socket continued = new Socket("127.0.0.1", server.port())) {
                 continued.getOutputStream().write(("REPLCONF listening-port 7002\r\nPSYNC " + replid + " 1\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
                 Await.until("the replica that continued and never ACKs shows PAUSED", () -> server.replicas().stream()
                     .anyMatch(r -> r.listeningPort() == 7002 && r.state() == ReplicaStatus.State.PAUSED), 10_000);
+            }
+        }
+    }
+
+    @Test
+    void shouldShowLoadingAfterTheSnapshotUntilTheFirstAckThenStreaming() throws Exception {
+        final ReplicationBacklog backlog = new ReplicationBacklog(1 << 20);
+        backlog.snapshot(Snapshot.ofFile(Snapshot.newReplid(), 0, Snapshots.write(dir.resolve("s.rdb"), 10)));
+        try (ReplicationServer server = ReplicationServer.start(new ServerContext().source(backlog).stallMillis(200).listener(listener));
+            Socket loading = new Socket("127.0.0.1", server.port())) {
+            final RedisServer real = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + server.port()));
+            real.awaitReplicaInSync(30_000);
+            loading.setSoTimeout(10_000);
+            loading.getOutputStream().write("REPLCONF listening-port 7001\r\nPSYNC ? -1\r\n".getBytes(StandardCharsets.US_ASCII));
+            final BufferedReader in = new BufferedReader(new InputStreamReader(loading.getInputStream(), StandardCharsets.ISO_8859_1));
+            assertEquals("+OK", in.readLine());
+            assertTrue(in.readLine().startsWith("+FULLRESYNC "));
+            final String bulk = in.readLine();
+            final long length = Long.parseLong(bulk.substring(1));
+            assertEquals(length, in.skip(length), "the whole snapshot read");
+            backlog.appendCommand("SET", "k", "v"); // written to it while it loads
+            Await.until("the stream written to it", () -> loadingOne(server).sentOffset() == backlog.endOffset(), 10_000);
+            Thread.sleep(1_000); // five stall times, silent
+            ReplicaStatus r = loadingOne(server);
+            assertEquals(ReplicaStatus.State.LOADING, r.state(), "whole snapshot read, no ACK yet: " + r);
+            assertEquals(-1, r.lagBytes());
+            try (RedisClient c = new RedisClient("127.0.0.1", server.port())) {
+                final String info = c.callString("INFO", "replication");
+                assertTrue(info.matches("(?s).*slave\\d:ip=127\\.0\\.0\\.1,port=7001,state=online,offset=0,.*"),
+                    "in Redis's words a replica loading what it was sent is online: " + info);
+            }
+            loading.getOutputStream().write(("REPLCONF ACK " + backlog.endOffset() + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            Await.until("its first ACK makes it STREAMING", () -> loadingOne(server).state() == ReplicaStatus.State.STREAMING, 10_000);
+            r = loadingOne(server);
+            assertEquals(backlog.endOffset(), r.ackedOffset());
+            assertEquals(0, r.lagBytes());
+            Await.until("the real replica streams", () -> server.replicas().stream()
+                .anyMatch(s -> s.listeningPort() == real.port() && s.state() == ReplicaStatus.State.STREAMING && s.ackedOffset() >= 0), 10_000);
+        }
+        assertEquals(List.of(), errors);
+    }
+
+    private static ReplicaStatus loadingOne(ReplicationServer server) {
+        return server.replicas().stream().filter(r -> r.listeningPort() == 7001).findFirst().orElseThrow();
+    }
+
+    @Test
+    void shouldShowWhereAStreamStartedWhileWhatWasSentMovesOn() throws Exception {
+        final ReplicationBacklog backlog = new ReplicationBacklog(16 << 20);
+        final Snapshot snapshot = Snapshot.ofFile(Snapshot.newReplid(), 0, Snapshots.write(dir.resolve("s.rdb"), 10));
+        backlog.snapshot(snapshot);
+        backlog.appendCommand("SET", "k", "v");
+        final long continueAt = backlog.endOffset();
+        final String value = "x".repeat(1000);
+        try (ReplicationServer server = ReplicationServer.start(new ServerContext().source(backlog).listener(listener));
+            Socket loading = new Socket("127.0.0.1", server.port());
+            Socket continued = new Socket("127.0.0.1", server.port())) {
+            loading.getOutputStream().write("REPLCONF listening-port 7001\r\nPSYNC ? -1\r\n".getBytes(StandardCharsets.US_ASCII));
+            continued.getOutputStream().write(("REPLCONF listening-port 7002\r\nPSYNC " + snapshot.replid() + " " + (continueAt + 1) + "\r\n") // Redis's offset + 1
+                .getBytes(StandardCharsets.US_ASCII));
+            Await.until("both synced", () -> server.replicas().size() == 2 && server.replicas().stream().allMatch(r -> r.sentOffset() >= 0),
+                10_000);
+            for (int i = 0; i < 2_000; i++) { // 2 MB neither reads: their sockets take some of it
+                backlog.appendCommand("SET", "big", value);
+            }
+            Await.until("some of it written to both", () -> server.replicas().stream().allMatch(r -> r.sentOffset() > continueAt), 10_000);
+            for (ReplicaStatus r : server.replicas()) {
+                assertEquals(r.listeningPort() == 7001 ? snapshot.offset() : continueAt, r.startOffset(), "where its stream started: " + r);
+                assertEquals(-1, r.ackedOffset());
             }
         }
     }
@@ -208,7 +277,7 @@ class ServerFaultsIntegrationTest {
             assertEquals("+OK", in.readLine());
             assertTrue(in.readLine().startsWith("+FULLRESYNC "));
             assertEquals("$0", in.readLine(), "an empty snapshot: the stream follows at once");
-            Await.until("streaming", () -> server.replicas().size() == 1 && server.replicas().get(0).state() == ReplicaStatus.State.STREAMING);
+            Await.until("loading", () -> server.replicas().size() == 1 && server.replicas().get(0).state() == ReplicaStatus.State.LOADING);
             client.getOutputStream().write("REPLCONF ACK -5\r\nREPLCONF ACK 99999\r\n".getBytes(StandardCharsets.US_ASCII));
             Await.until("two ACKs ignored", () -> server.replicas().get(0).badAcks() == 2);
             assertEquals(-1, server.replicas().get(0).ackedOffset(), "not believed");
