@@ -107,9 +107,10 @@ final class Retention extends Agent {
     /**
      * Where replica {@code r} holds the journal from: what it acknowledged; before its first ACK
      * where its stream started (the offset it continued from, or its snapshot's), not what was
-     * written to it (that may end inside an entry in pieces, and a link that drops before the ACK
-     * takes it back there); -1 for none: one that waits for a snapshot, or gets it, needs nothing
-     * before the snapshot's offset, which "snapshot" holds.
+     * written to it (that may end inside an entry in pieces, and nothing written is known to be
+     * held before an ACK); a SYNC replica, which never ACKs, what was written to it (its status
+     * says so); -1 for none: one that waits for a snapshot, or gets it, needs nothing before the
+     * snapshot's offset, which "snapshot" holds.
      */
     static long holds(ReplicaStatus r) {
         return r.ackedOffset() >= 0 ? r.ackedOffset() : r.startOffset();

@@ -12,7 +12,8 @@ package io.redisreplica.server;
  *     ({@code +CONTINUE}) or the offset of the snapshot it was sent, -1 before either. Until its
  *     first ACK this is what it is known to hold: a source that keeps its journal for its replicas
  *     keeps it from here (what was sent may end inside a command, and the replica may have lost
- *     what it was sent with its link)
+ *     what it was sent with its link). A SYNC replica (no PSYNC) never ACKs and cannot resume:
+ *     for it this is {@code sentOffset}, as it moves
  * @param sentOffset the offset up to which the stream was written to its socket, -1 before its sync
  * @param ackedOffset the last offset it acknowledged ({@code REPLCONF ACK}), -1 before the first
  * @param lagBytes the source's end offset minus {@code ackedOffset}, -1 before the first ACK

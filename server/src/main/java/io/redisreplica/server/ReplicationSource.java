@@ -45,9 +45,9 @@ public interface ReplicationSource {
     /**
      * The replication id of the current history, as {@code INFO replication} shows it
      * ({@code master_replid}): by default the {@link #snapshot()}'s, null while there is none (INFO
-     * shows forty zeros then). A source that has its id before its first snapshot (a shard waiting
-     * for its first split, with the id it kept) returns it, so INFO names the history its replicas
-     * will get.
+     * shows forty zeros then). A source that keeps an id while it has no snapshot (a shard waiting
+     * for its next split, with the id of its last history) returns it, so INFO names the history
+     * it keeps rather than none; the next snapshot may come with another id.
      */
     default String replid() throws IOException {
         final Snapshot s = snapshot();

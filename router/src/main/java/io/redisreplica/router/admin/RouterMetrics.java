@@ -138,7 +138,9 @@ final class RouterMetrics implements MultiCollector {
         f.counter("redis_replica_shard_handshake_failures", "Connections closed for garbage or a timeout before SYNC/PSYNC.", shards,
             RouterMetrics::shard, RouterStatus.Shard::handshakeFailures);
         final List<ReplicaRow> replicas = replicas(shards);
-        f.states("redis_replica_replica_state", "A replica's state (paused: it stopped acknowledging while behind).", replicas,
+        f.states("redis_replica_replica_state",
+            "A replica's state (loading: it has its full resync's snapshot and has not acknowledged yet; paused: it stopped acknowledging while behind).",
+            replicas,
             ReplicaRow::labels, names(ReplicaStatus.State.values()), row -> row.replica().state());
         f.gauge("redis_replica_replica_lag_bytes", Unit.BYTES, "Journal bytes a replica has not acknowledged (-1 before its first ACK).",
             replicas, ReplicaRow::labels, row -> row.replica().lagBytes(row.shard()));
@@ -205,21 +207,30 @@ final class RouterMetrics implements MultiCollector {
     /**
      * One row per replica identity and shard: a second connection claiming the same identity (a
      * reconnect whose old session has not ended yet) would repeat a series, which the format
-     * forbids; the streaming one is shown.
+     * forbids; the live one is shown: streaming, else loading (a reconnect's new session loads its
+     * snapshot while the old one lingers), else the first seen.
      */
     private static List<ReplicaRow> replicas(List<RouterStatus.Shard> shards) {
         final List<ReplicaRow> rows = new ArrayList<>();
         for (RouterStatus.Shard s : shards) {
             final Map<String, RouterStatus.Replica> byIdentity = new LinkedHashMap<>();
             for (RouterStatus.Replica d : s.replicas()) {
-                byIdentity.merge(d.identity(), d, (a, b) -> b.state().equals("streaming") ? b : a);
+                byIdentity.merge(d.identity(), d, (a, b) -> liveness(b) > liveness(a) ? b : a);
             }
             byIdentity.values().forEach(d -> rows.add(new ReplicaRow(s, d)));
         }
         return rows;
     }
 
-    private static Labels shard(RouterStatus.Shard s) {
+    private static int liveness(RouterStatus.Replica d) {
+        return switch (d.state()) {
+            case "streaming" -> 2;
+            case "loading" -> 1;
+            default -> 0;
+        };
+    }
+
+        private static Labels shard(RouterStatus.Shard s) {
         return Labels.of("shard", s.name());
     }
 

@@ -59,7 +59,7 @@ public final class TlsContexts {
     public TlsContexts(TlsSettings settings, String role, TlsOptionNames names) throws IOException {
         this.settings = settings;
         this.role = role;
-        this.names = names;
+        this.names = java.util.Objects.requireNonNull(names, "names"); // read only when a handshake fails: fail here instead
         reloadIfChanged();
     }
 

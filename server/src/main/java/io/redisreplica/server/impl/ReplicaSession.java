@@ -64,6 +64,8 @@ final class ReplicaSession extends Agent {
     private volatile State state = State.HANDSHAKE;
     /** Where its stream started: the offset it continued from, or its snapshot's; -1 before. */
     private volatile long startOffset = -1;
+    /** A SYNC replica: it never ACKs and cannot resume, so what it holds is what it was sent. */
+    private volatile boolean syncOnly;
     private volatile long sentOffset = -1;
     private volatile AckReader acks;
     /** The lag its ACK reader samples; null before the stream starts. */
@@ -94,7 +96,9 @@ final class ReplicaSession extends Agent {
         }
         final long acked = a == null ? -1 : a.ackedOffset();
         final long ackAt = a == null ? -1 : a.lastAckAt();
-        return new ReplicaStatus(socket.getInetAddress().getHostAddress(), socket.getPort(), handshake.listeningPort(), s, startOffset, sentOffset, acked,
+        final long sent = sentOffset;
+        return new ReplicaStatus(socket.getInetAddress().getHostAddress(), socket.getPort(), handshake.listeningPort(), s,
+            syncOnly ? sent : startOffset, sent, acked,
             acked < 0 ? -1 : Math.max(0, server.context().source().endOffset() - acked),
             ackAt < 0 ? -1 : System.currentTimeMillis() - ackAt, a == null ? 0 : a.badAcks(), l == null ? -1 : l.millis(),
             l == null ? LagStats.EMPTY : l.stats());
@@ -346,6 +350,7 @@ final class ReplicaSession extends Agent {
                 final SnapshotTransfer.Sent sent = SnapshotTransfer.send(snapshot, psync, handshake.capaEof(), out);
                 out.flush();
                 awaitFirstAck = sent.eofMark();
+                syncOnly = !psync;
                 startOffset = from;
                 sentOffset = from;
                 if (psync) {
@@ -380,6 +385,7 @@ final class ReplicaSession extends Agent {
             ReplicaHandshake.write(out, sent.mark());
             out.flush();
             awaitFirstAck = true;
+            syncOnly = !psync;
             startOffset = from;
             sentOffset = from;
             if (psync) {

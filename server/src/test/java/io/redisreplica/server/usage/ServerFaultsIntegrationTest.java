@@ -152,18 +152,25 @@ class ServerFaultsIntegrationTest {
         final String value = "x".repeat(1000);
         try (ReplicationServer server = ReplicationServer.start(new ServerContext().source(backlog).listener(listener));
             Socket loading = new Socket("127.0.0.1", server.port());
-            Socket continued = new Socket("127.0.0.1", server.port())) {
+            Socket continued = new Socket("127.0.0.1", server.port());
+            Socket syncOnly = new Socket("127.0.0.1", server.port())) {
             loading.getOutputStream().write("REPLCONF listening-port 7001\r\nPSYNC ? -1\r\n".getBytes(StandardCharsets.US_ASCII));
+            // a SYNC replica never ACKs and cannot resume: what it holds is what it was sent, as that moves
+            syncOnly.getOutputStream().write("REPLCONF listening-port 7003\r\nSYNC\r\n".getBytes(StandardCharsets.US_ASCII));
             continued.getOutputStream().write(("REPLCONF listening-port 7002\r\nPSYNC " + snapshot.replid() + " " + (continueAt + 1) + "\r\n") // Redis's offset + 1
                 .getBytes(StandardCharsets.US_ASCII));
-            Await.until("both synced", () -> server.replicas().size() == 2 && server.replicas().stream().allMatch(r -> r.sentOffset() >= 0),
+            Await.until("all three synced", () -> server.replicas().size() == 3 && server.replicas().stream().allMatch(r -> r.sentOffset() >= 0),
                 10_000);
             for (int i = 0; i < 2_000; i++) { // 2 MB neither reads: their sockets take some of it
                 backlog.appendCommand("SET", "big", value);
             }
-            Await.until("some of it written to both", () -> server.replicas().stream().allMatch(r -> r.sentOffset() > continueAt), 10_000);
+            Await.until("some of it written to all three", () -> server.replicas().stream().allMatch(r -> r.sentOffset() > continueAt), 10_000);
             for (ReplicaStatus r : server.replicas()) {
-                assertEquals(r.listeningPort() == 7001 ? snapshot.offset() : continueAt, r.startOffset(), "where its stream started: " + r);
+                if (r.listeningPort() == 7003) {
+                    assertEquals(r.sentOffset(), r.startOffset(), "a SYNC replica holds what it was sent: " + r);
+                } else {
+                    assertEquals(r.listeningPort() == 7001 ? snapshot.offset() : continueAt, r.startOffset(), "where its stream started: " + r);
+                }
                 assertEquals(-1, r.ackedOffset());
             }
         }
