@@ -3,9 +3,6 @@ package io.redisreplica.router;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -23,6 +20,7 @@ import io.redisreplica.testkit.PrometheusText;
 import io.redisreplica.testkit.RedisClient;
 import io.redisreplica.testkit.RedisServer;
 import io.redisreplica.testkit.RedisServers;
+import io.redisreplica.testkit.SilentReplica;
 
 /**
  * The operator's view of a shard replica that has its whole snapshot and has not acknowledged it
@@ -43,34 +41,27 @@ class LoadingReplicaIntegrationTest {
         final int admin = FreePort.find();
         try (Router router = Router.start(ConfigParser.parse("upstream 127.0.0.1:" + master.port() + "\njournal " + dir.resolve("journal")
             + "\nadmin 127.0.0.1:" + admin + "\nreplica-stall-timeout 200ms\nshard a 127.0.0.1:" + port + " prefix=a\n", "test"),
-            CrossShardPolicy.LOG);
-            Socket replica = new Socket("127.0.0.1", port)) {
+            CrossShardPolicy.LOG)) {
             Await.until("the link streaming", () -> router.upstream().state() == UpstreamLink.State.STREAMING, 20_000);
-            replica.setSoTimeout(10_000);
-            replica.getOutputStream().write("REPLCONF listening-port 7001\r\nPSYNC ? -1\r\n".getBytes(StandardCharsets.US_ASCII));
-            final BufferedReader in = new BufferedReader(new InputStreamReader(replica.getInputStream(), StandardCharsets.ISO_8859_1));
-            assertEquals("+OK", in.readLine());
-            assertTrue(in.readLine().startsWith("+FULLRESYNC "));
-            final String bulk = in.readLine();
-            final long length = Long.parseLong(bulk.substring(1));
-            assertEquals(length, in.skip(length), "the whole snapshot read");
-            for (int i = 0; i < 20; i++) {
-                master.call("SET", "a" + i, "v"); // the shard moves on: the silent replica is behind
-            }
-            Await.until("the writes written to it", () -> router.replicas(0).get(0).sentOffset() == router.shards().get(0).journal()
-                .endOffset() && router.shards().get(0).journal().endOffset() > 0, 10_000);
-            Thread.sleep(1_000); // five stall times
-            final String loading = info(admin);
-            assertTrue(loading.matches("(?s).*shard_a_replica0:addr=127\\.0\\.0\\.1:\\d+,listening_port=7001,state=loading,sent=\\d+,"
-                + "acked=-1,lag_bytes=-1,.*"), loading);
-            assertEquals(1, state(admin, "loading"));
-            assertEquals(0, state(admin, "paused"), "loading is no stall: no RedisReplicaReplicaPaused");
+            try (SilentReplica replica = SilentReplica.fullResync(port, 7001)) {
+                for (int i = 0; i < 20; i++) {
+                    master.call("SET", "a" + i, "v"); // the shard moves on: the silent replica is behind
+                }
+                Await.until("the writes written to it", () -> router.replicas(0).get(0).sentOffset() == router.shards().get(0).journal()
+                    .endOffset() && router.shards().get(0).journal().endOffset() > 0, 10_000);
+                Thread.sleep(1_000); // five stall times
+                final String loading = info(admin);
+                assertTrue(loading.matches("(?s).*shard_a_replica0:addr=127\\.0\\.0\\.1:\\d+,listening_port=7001,state=loading,sent=\\d+,"
+                    + "acked=-1,lag_bytes=-1,.*"), loading);
+                assertEquals(1, state(admin, "loading"));
+                assertEquals(0, state(admin, "paused"), "loading is no stall: no RedisReplicaReplicaPaused");
 
-            final long sent = router.replicas(0).get(0).sentOffset();
-            replica.getOutputStream().write(("REPLCONF ACK " + sent + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            Await.until("its first ACK makes it streaming", () -> info(admin).contains("listening_port=7001,state=streaming,sent="), 10_000);
-            assertEquals(1, state(admin, "streaming"));
-            assertEquals(0, state(admin, "loading"));
+                final long sent = router.replicas(0).get(0).sentOffset();
+                replica.ack(sent);
+                Await.until("its first ACK makes it streaming", () -> info(admin).contains("listening_port=7001,state=streaming,sent="), 10_000);
+                assertEquals(1, state(admin, "streaming"));
+                assertEquals(0, state(admin, "loading"));
+            }
         }
     }
 

@@ -31,6 +31,7 @@ import io.redisreplica.testkit.RedisBinary;
 import io.redisreplica.testkit.RedisClient;
 import io.redisreplica.testkit.RedisServer;
 import io.redisreplica.testkit.RedisServers;
+import io.redisreplica.testkit.SilentReplica;
 
 /** A replica that stops reading, and a source that fails: what the server does, through its API only. */
 class ServerFaultsIntegrationTest {
@@ -78,16 +79,8 @@ class ServerFaultsIntegrationTest {
         final ReplicationBacklog backlog = new ReplicationBacklog(1 << 20);
         backlog.snapshot(Snapshot.ofFile(Snapshot.newReplid(), 0, Snapshots.write(dir.resolve("s.rdb"), 10)));
         try (ReplicationServer server = ReplicationServer.start(new ServerContext().source(backlog).stallMillis(200).listener(listener));
-            Socket loading = new Socket("127.0.0.1", server.port())) {
-            loading.setSoTimeout(10_000);
-            loading.getOutputStream().write("REPLCONF listening-port 7001\r\nPSYNC ? -1\r\n".getBytes(StandardCharsets.US_ASCII));
-            final BufferedReader in = new BufferedReader(new InputStreamReader(loading.getInputStream(), StandardCharsets.ISO_8859_1));
-            assertEquals("+OK", in.readLine());
-            final String fullResync = in.readLine();
-            assertTrue(fullResync.startsWith("+FULLRESYNC "), fullResync);
-            final String replid = fullResync.split(" ")[1];
-            final String bulk = in.readLine();
-            assertTrue(in.skip(Long.parseLong(bulk.substring(1))) > 0, bulk);
+            SilentReplica loading = SilentReplica.fullResync(server.port(), 7001)) {
+            final String replid = loading.replid();
             backlog.appendCommand("SET", "k", "v"); // behind, and silent: as a replica that loads a large RDB is
             Thread.sleep(1_000); // five stall times
             assertEquals(ReplicaStatus.State.LOADING, server.replicas().get(0).state(), "loading its snapshot is no stall");
@@ -104,36 +97,29 @@ class ServerFaultsIntegrationTest {
     void shouldShowLoadingAfterTheSnapshotUntilTheFirstAckThenStreaming() throws Exception {
         final ReplicationBacklog backlog = new ReplicationBacklog(1 << 20);
         backlog.snapshot(Snapshot.ofFile(Snapshot.newReplid(), 0, Snapshots.write(dir.resolve("s.rdb"), 10)));
-        try (ReplicationServer server = ReplicationServer.start(new ServerContext().source(backlog).stallMillis(200).listener(listener));
-            Socket loading = new Socket("127.0.0.1", server.port())) {
+        try (ReplicationServer server = ReplicationServer.start(new ServerContext().source(backlog).stallMillis(200).listener(listener))) {
             final RedisServer real = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + server.port()));
             real.awaitReplicaInSync(30_000);
-            loading.setSoTimeout(10_000);
-            loading.getOutputStream().write("REPLCONF listening-port 7001\r\nPSYNC ? -1\r\n".getBytes(StandardCharsets.US_ASCII));
-            final BufferedReader in = new BufferedReader(new InputStreamReader(loading.getInputStream(), StandardCharsets.ISO_8859_1));
-            assertEquals("+OK", in.readLine());
-            assertTrue(in.readLine().startsWith("+FULLRESYNC "));
-            final String bulk = in.readLine();
-            final long length = Long.parseLong(bulk.substring(1));
-            assertEquals(length, in.skip(length), "the whole snapshot read");
-            backlog.appendCommand("SET", "k", "v"); // written to it while it loads
-            Await.until("the stream written to it", () -> loadingOne(server).sentOffset() == backlog.endOffset(), 10_000);
-            Thread.sleep(1_000); // five stall times, silent
-            ReplicaStatus r = loadingOne(server);
-            assertEquals(ReplicaStatus.State.LOADING, r.state(), "whole snapshot read, no ACK yet: " + r);
-            assertEquals(-1, r.lagBytes());
-            try (RedisClient c = new RedisClient("127.0.0.1", server.port())) {
-                final String info = c.callString("INFO", "replication");
-                assertTrue(info.matches("(?s).*slave\\d:ip=127\\.0\\.0\\.1,port=7001,state=online,offset=0,.*"),
-                    "in Redis's words a replica loading what it was sent is online: " + info);
+            try (SilentReplica loading = SilentReplica.fullResync(server.port(), 7001)) {
+                backlog.appendCommand("SET", "k", "v"); // written to it while it loads
+                Await.until("the stream written to it", () -> loadingOne(server).sentOffset() == backlog.endOffset(), 10_000);
+                Thread.sleep(1_000); // five stall times, silent
+                ReplicaStatus r = loadingOne(server);
+                assertEquals(ReplicaStatus.State.LOADING, r.state(), "whole snapshot read, no ACK yet: " + r);
+                assertEquals(-1, r.lagBytes());
+                try (RedisClient c = new RedisClient("127.0.0.1", server.port())) {
+                    final String info = c.callString("INFO", "replication");
+                    assertTrue(info.matches("(?s).*slave\\d:ip=127\\.0\\.0\\.1,port=7001,state=online,offset=0,.*"),
+                        "in Redis's words a replica loading what it was sent is online: " + info);
+                }
+                loading.ack(backlog.endOffset());
+                Await.until("its first ACK makes it STREAMING", () -> loadingOne(server).state() == ReplicaStatus.State.STREAMING, 10_000);
+                r = loadingOne(server);
+                assertEquals(backlog.endOffset(), r.ackedOffset());
+                assertEquals(0, r.lagBytes());
+                Await.until("the real replica streams", () -> server.replicas().stream()
+                    .anyMatch(s -> s.listeningPort() == real.port() && s.state() == ReplicaStatus.State.STREAMING && s.ackedOffset() >= 0), 10_000);
             }
-            loading.getOutputStream().write(("REPLCONF ACK " + backlog.endOffset() + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            Await.until("its first ACK makes it STREAMING", () -> loadingOne(server).state() == ReplicaStatus.State.STREAMING, 10_000);
-            r = loadingOne(server);
-            assertEquals(backlog.endOffset(), r.ackedOffset());
-            assertEquals(0, r.lagBytes());
-            Await.until("the real replica streams", () -> server.replicas().stream()
-                .anyMatch(s -> s.listeningPort() == real.port() && s.state() == ReplicaStatus.State.STREAMING && s.ackedOffset() >= 0), 10_000);
         }
         assertEquals(List.of(), errors);
     }
