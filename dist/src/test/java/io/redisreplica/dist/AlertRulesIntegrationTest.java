@@ -20,7 +20,7 @@ class AlertRulesIntegrationTest {
         final ReleaseArchiveIntegrationTest.Result r = ReleaseArchiveIntegrationTest.run(TESTS, "promtool", "check", "rules",
             "../../prometheus/redis-replica-alerts.yml");
         assertEquals(0, r.exit(), r.output());
-        assertTrue(r.output().contains("SUCCESS: 12 rules found"), r.output());
+        assertTrue(r.output().contains("SUCCESS: 13 rules found"), r.output());
     }
 
     @Test

@@ -23,7 +23,8 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
  *
  * <p>The work is done by package-private pieces: {@link EntryLocator} (entries by offset, by time
  * and at the ends), {@link Retention} (deleting old files), {@link HalfMadeFiles} (what a writer
- * that died while creating a file left); {@link Journal#check} checks and repairs it at start.
+ * that died while creating a file left), {@link UnusedPrecreatedFiles} (the precreated files no
+ * roll will take); {@link Journal#check} checks and repairs it at start.
  *
  * <p>Over 300 lines: one shard's queue with its writer, readers, commit signal, retention and
  * pretouch hook; the entry search is EntryLocator's, the repair ShardRepair's and the pretouching
@@ -76,6 +77,9 @@ public final class ShardJournal implements AutoCloseable {
             HalfMadeFiles.setAside(name, dir);
         }
         this.queue = openQueue(name, dir, context);
+        if (!context.readOnly() && !salvage) {
+            deleteUnusedPrecreatedFiles();
+        }
         this.diskSpace = new DiskSpaceGuard(dir, context.minFreeBytes());
         this.locator = new EntryLocator(name, queue);
         if (salvage) {
@@ -109,6 +113,24 @@ public final class ShardJournal implements AutoCloseable {
         } else {
             LOG.info("journal shard {}: opened {} (first offset {}, end offset {}, last upstream offset {})",
                 name, dir, firstOffset(), committedOffset, lastUpstreamOffset);
+        }
+    }
+
+    /**
+     * A router stopped before a roll leaves the next cycle's precreated file behind; once that
+     * cycle has passed no roll takes it. The pretouch thread deletes such files too, once a cycle,
+     * but only while it runs: this does it at the writer's open, before any round.
+     */
+    private void deleteUnusedPrecreatedFiles() {
+        try {
+            final int deleted = UnusedPrecreatedFiles.delete(name, dir, UnusedPrecreatedFiles.cycleFiles(queue, dir), queue.cycle());
+            if (deleted > 0) {
+                LOG.info("journal shard {}: deleted {} precreated file(s) no roll will take (left by a stop before the roll)",
+                    name, deleted);
+            }
+        } catch (RuntimeException e) {
+            queue.close();
+            throw e;
         }
     }
 
@@ -183,19 +205,25 @@ public final class ShardJournal implements AutoCloseable {
     }
 
     /**
-     * The shard's files, the bytes they take on disk (their data, as {@code du} counts it) and
-     * their length (Chronicle makes each file sparse at its full size: the length says little).
+     * The shard's files (its cycles'), the bytes they take on disk (their data, as {@code du}
+     * counts it) and their length (Chronicle makes each file sparse at its full size: the length
+     * says little). Bytes and length include the next cycle's precreated file (1 MB, written
+     * before the roll by the pretouch thread), which {@code files} does not count.
      */
     public record FileStats(int files, long bytes, long apparentBytes) {
     }
 
-    /** Files retained, the bytes they hold on disk and their total length. */
+    /** Files retained, the bytes they and the precreated next one hold on disk, and their total length. */
     public FileStats fileStats() {
         final File[] files = Retention.cycleFiles(dir);
         long bytes = 0;
         long apparent = 0;
         for (File f : files) {
             apparent += f.length();
+            bytes += DataExtents.of(f);
+        }
+        for (File f : UnusedPrecreatedFiles.list(dir)) {
+            apparent += f.length(); // 0 when the roll renamed it meanwhile: it is then counted nowhere this time
             bytes += DataExtents.of(f);
         }
         return new FileStats(files.length, bytes, apparent);

@@ -58,8 +58,6 @@ final class ShardPretouch {
     static final long MAX_PREROLL_MILLIS = 60_000;
     /** Written with zeros in a precreated file: the header and index pages the roll writes, and more. */
     static final int PRECREATED_BYTES = 1 << 20;
-    private static final String SUFFIX = ".cq4";
-    private static final String TEMPORARY = ".tmp";
     /** Pages touched between two looks at whether the journal is closing (a stalled disk: up to 335 ms a page). */
     private static final int PAGES_BETWEEN_STOP_CHECKS = 64;
 
@@ -98,8 +96,7 @@ final class ShardPretouch {
         }
         this.dir = dir;
         this.queue = queue;
-        this.files = new RollingResourcesCache(queue.rollCycle(), queue.epoch(), n -> new File(dir.toFile(), n + SUFFIX),
-            f -> f.getName().substring(0, f.getName().length() - SUFFIX.length()));
+        this.files = UnusedPrecreatedFiles.cycleFiles(queue, dir);
         this.cycleMillis = queue.rollCycle().lengthInMillis();
         this.prerollMillis = Math.min(MAX_PREROLL_MILLIS, cycleMillis / 2);
     }
@@ -115,8 +112,8 @@ final class ShardPretouch {
         final int current = queue.cycle();
         final long touched = touchAhead(current);
         final int upcoming = (int) Math.floorDiv(now + prerollMillis - queue.epoch(), cycleMillis);
-        if (tidiedCycle != current) {
-            tidy(current);
+        if (tidiedCycle != current) { // one that passed without a write, or whose file the appender made meanwhile
+            UnusedPrecreatedFiles.delete(name, dir, files, current);
             tidiedCycle = current;
         }
         if (upcoming != precreatedCycle) {
@@ -167,7 +164,7 @@ final class ShardPretouch {
         if (file.exists() || precreated.exists() || !roomFor(PRECREATED_BYTES)) {
             return; // without room now, the appender makes the file at the roll, as it would without us
         }
-        final Path temporary = dir.resolve(precreated.getName() + TEMPORARY);
+        final Path temporary = dir.resolve(precreated.getName() + ".tmp"); // UnusedPrecreatedFiles.TEMPORARY
         try {
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
@@ -183,40 +180,6 @@ final class ShardPretouch {
             Files.move(temporary, precreated.toPath(), StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new JournalException("journal shard " + name + ": cannot precreate " + precreated + ": " + e, e);
-        }
-    }
-
-    /**
-     * Deletes precreated files of cycles that passed without a write, or whose file exists (made
-     * while the appender made it), and a temporary one a stop left half written.
-     */
-    private void tidy(int current) {
-        final File[] leftover = dir.toFile().listFiles((d, n) -> n.endsWith(".precreated") || n.endsWith(".precreated" + TEMPORARY));
-        if (leftover == null) {
-            return;
-        }
-        for (File f : leftover) {
-            final String n = f.getName();
-            final boolean stale;
-            if (n.endsWith(TEMPORARY)) {
-                stale = true; // only this thread writes one, and it is not writing now
-            } else {
-                final String cycleName = n.substring(0, n.length() - ".precreated".length());
-                final File made = new File(dir.toFile(), cycleName + SUFFIX);
-                stale = made.exists() || cycleOf(cycleName) < current;
-            }
-            if (stale && f.isFile() && !f.delete() && f.exists()) { // gone meanwhile: the roll renamed it into place
-                throw new JournalException("journal shard " + name + ": cannot delete the unused " + f);
-            }
-        }
-    }
-
-    /** The cycle a file name stands for; MAX_VALUE (never stale) for a name not of this roll cycle: not ours to delete. */
-    private int cycleOf(String cycleName) {
-        try {
-            return files.parseCount(cycleName);
-        } catch (RuntimeException notACycleName) {
-            return Integer.MAX_VALUE;
         }
     }
 

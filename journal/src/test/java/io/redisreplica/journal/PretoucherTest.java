@@ -179,6 +179,45 @@ class PretoucherTest {
         }
     }
 
+    /**
+     * A router stopped before a roll leaves the next cycle's precreated file (and perhaps one half
+     * written) behind: once that cycle has passed, the writer's open deletes it; the one for the
+     * upcoming cycle stays for its roll, and counts in the shard's bytes on disk.
+     */
+    @Test
+    void shouldDeleteALeftoverPrecreatedFileAtOpenAndCountTheUpcomingOneOnDisk() throws Exception {
+        final Path shardDir = dir.resolve("a");
+        final long end;
+        try (Journal journal = Journal.open(context())) {
+            final JournalWriter writer = journal.shard("a").writer(0);
+            end = writer.append(0, 0, 0, command(0));
+            writer.commit();
+        }
+        final java.time.format.DateTimeFormatter cycles = java.time.format.DateTimeFormatter
+            .ofPattern(ChronicleSupport.rollCycle(JournalContext.Roll.SECONDLY).format()).withZone(java.time.ZoneOffset.UTC);
+        final Path stale = shardDir.resolve(cycles.format(java.time.Instant.ofEpochMilli(clock.get() - 5_000)) + ".precreated");
+        final Path halfWritten = shardDir.resolve(cycles.format(java.time.Instant.ofEpochMilli(clock.get() + 2_000)) + ".precreated.tmp");
+        final Path upcoming = shardDir.resolve(cycles.format(java.time.Instant.ofEpochMilli(clock.get() + 1_000)) + ".precreated");
+        for (Path p : List.of(stale, halfWritten, upcoming)) {
+            Files.write(p, new byte[ShardPretouch.PRECREATED_BYTES]); // zeros written: on disk, as the pretouch thread makes them
+        }
+        try (Journal journal = Journal.open(context().readOnly(true))) { // a tool only looks
+            assertEquals(3, names(shardDir, ".precreated").length + names(shardDir, ".precreated.tmp").length);
+        }
+        try (Journal journal = Journal.open(context())) {
+            final ShardJournal shard = journal.shard("a");
+            assertEquals(List.of(upcoming.getFileName().toString()), List.of(names(shardDir, ".precreated")), "the stale one deleted");
+            assertEquals(0, names(shardDir, ".precreated.tmp").length, "a half-written one too");
+            final ShardJournal.FileStats withIt = shard.fileStats();
+            Files.delete(upcoming);
+            final ShardJournal.FileStats without = shard.fileStats();
+            assertEquals(ShardPretouch.PRECREATED_BYTES, withIt.bytes() - without.bytes(), "on disk: " + withIt + " " + without);
+            assertEquals(ShardPretouch.PRECREATED_BYTES, withIt.apparentBytes() - without.apparentBytes());
+            assertEquals(1, withIt.files(), "files counts the cycles' files");
+        }
+        assertEquals(List.of(0L), verify("a", end), "the journal itself untouched");
+    }
+
     /** The invariant under load: a roll while another thread pretouches loses and duplicates nothing. */
     @Test
     void shouldLoseAndDuplicateNothingWhenFilesRollWhilePretouching() throws Exception {

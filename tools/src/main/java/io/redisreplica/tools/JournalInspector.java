@@ -16,7 +16,10 @@ public final class JournalInspector {
     }
 
     /** A shard's figures for {@code journal ls}. */
-    /** @param bytes on disk (as du counts them), {@code apparentBytes} the files' length (they are sparse) */
+    /**
+     * @param files the cycles' files; {@code bytes} on disk (as du counts them) and {@code apparentBytes} the files' length (they
+     *     are sparse), both with the next cycle's precreated file
+     */
     public record ShardStat(String shard, long firstOffset, long endOffset, long entries, long files, long bytes,
                             long apparentBytes, long lastUpstreamOffset) {
     }

@@ -110,7 +110,8 @@ final class RouterMetrics implements MultiCollector {
         // on disk as du counts it (what fills the disk, what journal ls shows); the entries apart: the files are sparse
         // cycle files of a fixed apparent size, filled a page at a time
         f.gauge("redis_replica_shard_journal_bytes", Unit.BYTES,
-            "Bytes the shard's journal files take on disk (their data extents, as du counts them: the files are sparse).", shards,
+            "Bytes the shard's journal files take on disk (their data extents, as du counts them: the files are sparse), "
+                + "the next cycle's precreated file included.", shards,
             RouterMetrics::shard, RouterStatus.Shard::journalDiskBytes);
         f.gauge("redis_replica_shard_journal_entry_bytes", Unit.BYTES,
             "Bytes of replication stream the shard's journal retains (its entries, offsets first to end).", shards,

@@ -81,7 +81,7 @@ record RouterStatus(long uptimeMillis, long journalsSetAside, long journalTailsC
     /**
      * @param snapshotWait why the shard waits for a full sync, null when it has its snapshot
      * @param journalBytes bytes of entries the journal retains
-     * @param journalDiskBytes bytes its files take on disk, their data extents as {@code du} and {@code journal ls} count
+     * @param journalDiskBytes bytes its files take on disk (the precreated next one included), their data extents as {@code du} and {@code journal ls} count
      *     them (the files are sparse: their apparent size says little)
      * @param journalWritable its directory and the journal's (checkpoint, snapshots) take writes, and the disk has more
      *     than {@code journal-min-free}

@@ -22,6 +22,21 @@ final class TlsPortHint {
     private TlsPortHint() {
     }
 
+    /**
+     * How {@code e} (one {@link #looksLikeTlsPort} accepts) ended the exchange, in a few fixed words:
+     * {@code connection reset}, {@code connection closed} or {@code not RESP}. A proxy or load
+     * balancer with no backend ends a connection the same way, so the operator needs it beside the
+     * hint; and fixed words, not the exception's own text, keep a fault that lasts one message
+     * (logged once) whichever way each retry happens to end.
+     */
+    static String how(IOException e) {
+        if (e.getCause() instanceof RespProtocolException) {
+            return "not RESP";
+        }
+        // a reset, or a broken pipe: the peer dropped the connection with our command unread
+        return e instanceof SocketException ? "connection reset" : "connection closed";
+    }
+
     /** {@code e}, the failure of a plain connection's first exchange, looks like a TLS-only port's doing. */
     static boolean looksLikeTlsPort(IOException e) {
         if (e instanceof EOFException || e.getCause() instanceof RespProtocolException) {

@@ -395,8 +395,9 @@ public final class UpstreamLink extends Agent {
                     throw new IOException(e.getMessage() + ": set upstream-password in the config", e);
                 }
                 if (!config.upstreamTls() && TlsPortHint.looksLikeTlsPort(e)) {
-                    // one message whatever the reset or close said (the cause has it): logged once, not per retry
-                    throw new IOException("master " + target + " ended the plain connection at its first command" + TlsPortHint.MASTER, e);
+                    // how it ended in fixed words, not the cause's text: logged once per way, not per retry
+                    throw new IOException("master " + target + " ended the plain connection at its first command: " + TlsPortHint.how(e)
+                        + TlsPortHint.MASTER, e);
                 }
                 throw e;
             }
