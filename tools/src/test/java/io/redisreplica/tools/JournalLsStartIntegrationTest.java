@@ -111,10 +111,17 @@ class JournalLsStartIntegrationTest {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(f -> f.toString().endsWith(".cq4")).toList();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        // the router runs meanwhile: a file it renames (checkpoint.tmp) can vanish between the walk's
+        // listing and its look at the file, which fails the walk; walk again
+        for (int attempt = 1; ; attempt++) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                return files.filter(f -> f.toString().endsWith(".cq4")).toList();
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                final Throwable cause = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
+                if (!(cause instanceof java.nio.file.NoSuchFileException) || attempt == 5) {
+                    throw new AssertionError("listing " + dir + ": " + e, e);
+                }
+            }
         }
     }
 }
