@@ -350,15 +350,7 @@ final class ReplicaSession extends Agent {
                 final SnapshotTransfer.Sent sent = SnapshotTransfer.send(snapshot, psync, handshake.capaEof(), out);
                 out.flush();
                 awaitFirstAck = sent.eofMark();
-                syncOnly = !psync;
-                startOffset = from;
-                sentOffset = from;
-                if (psync) {
-                    snapshotSentAt = from; // a SYNC replica never ACKs: its silence says nothing
-                }
-                server.countSync(false);
-                state(psync ? State.LOADING : State.STREAMING, "snapshot of " + sent.bytes() + " bytes sent, streaming from offset " + from);
-                server.told(status(), false);
+                snapshotSent(from, psync, "snapshot of " + sent.bytes() + " bytes sent");
             }
             stream(cursor, from, in, sync.rest(), out, psync);
             return true;
@@ -385,18 +377,26 @@ final class ReplicaSession extends Agent {
             ReplicaHandshake.write(out, sent.mark());
             out.flush();
             awaitFirstAck = true;
-            syncOnly = !psync;
-            startOffset = from;
-            sentOffset = from;
-            if (psync) {
-                snapshotSentAt = from;
-            }
-            server.countSync(false);
-            state(psync ? State.LOADING : State.STREAMING, "snapshot of " + sent.bytes() + " bytes streamed as it was written, streaming from offset "
-                + from);
-            server.told(status(), false);
+            snapshotSent(from, psync, "snapshot of " + sent.bytes() + " bytes streamed as it was written");
             stream(cursor, from, in, sync.rest(), out, psync);
         }
+    }
+
+    /**
+     * A full resync's snapshot is out (whole, or its end mark): the stream starts at {@code from}. A
+     * PSYNC replica loads it until its first ACK (LOADING); a SYNC replica never ACKs, so it streams
+     * at once and holds what it was sent.
+     */
+    private void snapshotSent(long from, boolean psync, String what) {
+        syncOnly = !psync;
+        startOffset = from;
+        sentOffset = from;
+        if (psync) {
+            snapshotSentAt = from; // a SYNC replica never ACKs: its silence says nothing
+        }
+        server.countSync(false);
+        state(psync ? State.LOADING : State.STREAMING, what + ", streaming from offset " + from);
+        server.told(status(), false);
     }
 
     /**
