@@ -164,7 +164,7 @@ final class ShardPretouch {
         if (file.exists() || precreated.exists() || !roomFor(PRECREATED_BYTES)) {
             return; // without room now, the appender makes the file at the roll, as it would without us
         }
-        final Path temporary = dir.resolve(precreated.getName() + ".tmp"); // UnusedPrecreatedFiles.TEMPORARY
+        final Path temporary = UnusedPrecreatedFiles.temporaryOf(precreated);
         try {
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {

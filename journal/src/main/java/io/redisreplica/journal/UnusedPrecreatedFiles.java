@@ -17,8 +17,9 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 final class UnusedPrecreatedFiles {
     static final String SUFFIX = ".precreated";
     private static final String CYCLE_SUFFIX = ".cq4";
+    private static final String TMP = ".tmp";
     /** One being written: renamed to {@link #SUFFIX} only once whole. */
-    static final String TEMPORARY = SUFFIX + ".tmp";
+    static final String TEMPORARY = SUFFIX + TMP;
 
     private UnusedPrecreatedFiles() {
     }
@@ -27,6 +28,11 @@ final class UnusedPrecreatedFiles {
     static RollingResourcesCache cycleFiles(SingleChronicleQueue queue, Path dir) {
         return new RollingResourcesCache(queue.rollCycle(), queue.epoch(), n -> new File(dir.toFile(), n + CYCLE_SUFFIX),
             f -> f.getName().substring(0, f.getName().length() - CYCLE_SUFFIX.length()));
+    }
+
+    /** Where {@code precreated} is written before it is renamed to its name whole ({@link #TEMPORARY}). */
+    static Path temporaryOf(File precreated) {
+        return precreated.toPath().resolveSibling(precreated.getName() + TMP);
     }
 
     /** The shard's precreated files, whole or being written. */

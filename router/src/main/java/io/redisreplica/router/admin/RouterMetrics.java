@@ -231,7 +231,7 @@ final class RouterMetrics implements MultiCollector {
         };
     }
 
-        private static Labels shard(RouterStatus.Shard s) {
+    private static Labels shard(RouterStatus.Shard s) {
         return Labels.of("shard", s.name());
     }
 

@@ -104,6 +104,6 @@ public final class SocketFactory implements Dialer {
 
     /** Why a TLS handshake of a connection this factory made or accepted failed, in the config's terms. */
     public String reason(Throwable e) {
-        return tls == null ? TlsFailure.reason(e, TlsSettings.none()) : TlsFailure.reason(e, tls.settings(), tls.names());
+        return tls == null ? TlsFailure.reason(e, TlsSettings.none(), TlsOptionNames.CONFIG) : TlsFailure.reason(e, tls.settings(), tls.names());
     }
 }

@@ -28,11 +28,6 @@ public final class TlsFailure {
         return out;
     }
 
-    /** Why a handshake failed, from the exception's causes, naming the files by the config's directives. */
-    public static String reason(Throwable e, TlsSettings settings) {
-        return reason(e, settings, TlsOptionNames.CONFIG);
-    }
-
     /** Why a handshake failed, from the exception's causes, naming the files as {@code names} says. */
     public static String reason(Throwable e, TlsSettings settings, TlsOptionNames names) {
         for (Throwable c = e; c != null; c = c.getCause()) {

@@ -22,8 +22,6 @@ final class SentinelClients {
     private static final int CONNECT_TIMEOUT_MS = 2000;
     /** No Sentinel reply we read is near this long. */
     private static final int MAX_REPLY = 1 << 20;
-    /** What a plain question to a TLS-only sentinel is told (see {@link #withTlsHint}). */
-    static final String TLS_HINT = TlsPortHint.SENTINEL;
 
     private final UpstreamSentinels sentinels;
     private final SocketFactory sockets;
@@ -73,7 +71,7 @@ final class SentinelClients {
     }
 
     /**
-     * {@code e}, the failure of a connection's first exchange with a sentinel, with {@link #TLS_HINT}
+     * {@code e}, the failure of a connection's first exchange with a sentinel, with {@link TlsPortHint#SENTINEL}
      * when it was asked in plain and failed as a TLS-only port fails a plain client
      * ({@link TlsPortHint#looksLikeTlsPort}). Else {@code e}.
      */
@@ -81,6 +79,6 @@ final class SentinelClients {
         if (sockets.isTls() || !TlsPortHint.looksLikeTlsPort(e)) {
             return e;
         }
-        return new IOException((e.getMessage() == null ? e.toString() : e.getMessage()) + TLS_HINT, e);
+        return new IOException((e.getMessage() == null ? e.toString() : e.getMessage()) + TlsPortHint.SENTINEL, e);
     }
 }
