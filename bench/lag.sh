@@ -11,8 +11,10 @@
 # router did then. STALLS=1 samples where the upstream thread sleeps in the kernel
 # (bench/thread-stalls.py, what JFR cannot see) into bench-results/lag-TIME-stalls-N.txt, N the
 # run's number in order (the router's pretouch thread, when it has one, into ...-N-pretouch.txt).
+# JOURNAL_ROLL=five_minutely (any journal-roll value; default hourly) makes the run cross the
+# journal's rolls, one every five minutes on every shard at once.
 # Appends to bench-results/lag.txt.
-# Usage: [BEFORE=main] [ROUNDS=1] [JFR=1] [STALLS=1] [RATE=30000] [DURATION=30] [WARMUP=10] bench/lag.sh
+# Usage: [BEFORE=main] [ROUNDS=1] [JFR=1] [STALLS=1] [JOURNAL_ROLL=hourly] [RATE=30000] [DURATION=30] [WARMUP=10] bench/lag.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 KEYS=${KEYS:-100000}
@@ -53,7 +55,7 @@ if [[ ${STALLS:-0} == 1 ]]; then
   bench/thread-stalls.py "$out/lag-$stamp-stalls" "$runs" &
 fi
 {
-  echo "== $(date -u +%FT%TZ) KEYS=$KEYS RATE=$RATE DURATION=$DURATION WARMUP=$WARMUP ROUNDS=$ROUNDS BEFORE=$BEFORE JFR=${JFR:-0} STALLS=${STALLS:-0} bench/lag.sh" \
+  echo "== $(date -u +%FT%TZ) KEYS=$KEYS RATE=$RATE DURATION=$DURATION WARMUP=$WARMUP ROUNDS=$ROUNDS BEFORE=$BEFORE JFR=${JFR:-0} STALLS=${STALLS:-0} JOURNAL_ROLL=${JOURNAL_ROLL:-hourly} bench/lag.sh" \
     "($(nproc) cores, $(redis-server --version | cut -d' ' -f3), after = $(git rev-parse --short HEAD)$(git diff --quiet || echo '+changes'))"
   for round in $(seq 1 "$ROUNDS"); do
     if [[ -n $BEFORE ]]; then

@@ -112,7 +112,7 @@ def sample(task, prefix):
             if found:
                 pretouch = Sampler(found, open(prefix + '-pretouch.txt', 'w'))
                 pretouch.only_d = True  # it parks between rounds: only its uninterruptible sleeps matter
-        if pretouch is not None and not pretouch.sample(now):
+        if pretouch and not pretouch.sample(now):
             pretouch.close()
             pretouch = False
         time.sleep(PERIOD)

@@ -76,6 +76,10 @@ public final class RouterBench {
             // 2. full sync through the router to 4 shard replicas
             final Path journal = Files.createTempDirectory("router-bench-");
             final StringBuilder conf = new StringBuilder("upstream 127.0.0.1:" + master.port() + "\njournal " + journal + "\n");
+            final String roll = System.getenv("JOURNAL_ROLL"); // e.g. five_minutely: a run that crosses journal rolls
+            if (roll != null && !roll.isEmpty()) {
+                conf.append("journal-roll ").append(roll).append('\n');
+            }
             final int[] ports = new int[SHARDS];
             for (int i = 0; i < SHARDS; i++) {
                 ports[i] = FreePort.find();
