@@ -77,7 +77,14 @@ class PretoucherTest {
                 end = writer.append(i, 0, 0, command(i));
             }
             writer.commit();
-            assertTrue(pretoucher.round(NONE) >= ShardPretouch.MIN_HEADROOM / ShardPretouch.PAGE - 1, "a round touches the headroom");
+            // the headroom a bounded step a round: a cycle's first round must not take a core for 4 MB of faults at once
+            assertEquals(ShardPretouch.PAGES_PER_ROUND, pretoucher.round(NONE), "a round's step while the writer is slow");
+            long touched = ShardPretouch.PAGES_PER_ROUND;
+            for (long step; (step = pretoucher.round(NONE)) > 0; ) {
+                assertTrue(step <= ShardPretouch.PAGES_PER_ROUND, "a step of " + step);
+                touched += step;
+            }
+            assertTrue(touched >= ShardPretouch.MIN_HEADROOM / ShardPretouch.PAGE - 1, "the rounds touch the headroom: " + touched);
             assertEquals(0, pretoucher.round(NONE), "nothing new to touch while the writer has not moved");
             for (int i = 1_000; i < 2_000; i++) {
                 end = writer.append(i, 0, 0, command(i));
@@ -89,6 +96,29 @@ class PretoucherTest {
         assertEquals(2_000, read.size());
         for (int i = 0; i < read.size(); i++) {
             assertEquals(i, read.get(i));
+        }
+    }
+
+    @Test
+    void shouldTouchTwiceWhatAFastWriterMovedInARound() {
+        try (Journal journal = Journal.open(context())) {
+            final JournalWriter writer = journal.shard("a").writer(0);
+            final Pretoucher pretoucher = new Pretoucher(journal);
+            writer.append(0, 0, 0, command(0));
+            writer.commit();
+            while (pretoucher.round(NONE) > 0) {
+                continue; // the headroom touched: the next round's step follows the writer
+            }
+            final byte[] big = new byte[64 * 1024];
+            long moved = 0;
+            for (int i = 1; moved < 2 * ShardPretouch.PAGES_PER_ROUND * ShardPretouch.PAGE; i++) {
+                final long before = writer.endOffset();
+                writer.append(i, 0, 0, big);
+                moved += writer.endOffset() - before;
+            }
+            writer.commit();
+            final long step = pretoucher.round(NONE);
+            assertTrue(step > ShardPretouch.PAGES_PER_ROUND, "a writer that moved " + moved + " bytes outpaces the fixed step: " + step);
         }
     }
 
