@@ -1,11 +1,14 @@
 package io.redisreplica.router.upstream;
 
+import java.io.FileOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,18 +47,27 @@ final class FullSync {
     private final UpstreamPosition position;
     private final KeyRewriter[] rewriters;
     private final ValueRules valueRules;
+    /**
+     * Whether the snapshots must survive a power loss ({@code journal-sync commit}): each file is
+     * fsynced before it is renamed into place and the directory after, before the checkpoint that
+     * vouches for them; without it a power loss could leave a checkpoint naming a snapshot whose
+     * bytes never reached the disk. With {@code journal-sync none} the page cache is trusted, as
+     * for the journal: a killed router loses nothing, a power loss is not promised.
+     */
+    private final boolean durable;
     /** Bytes of RDB read in the current or last full sync, for INFO. */
     private volatile long bytes;
 
     /** @param rewriters and {@code valueRules} the same ones the command stream uses (either may be null) */
     FullSync(ShardMap shardMap, List<ShardRuntime> shards, Path snapshotDir, UpstreamPosition position, KeyRewriter[] rewriters,
-             ValueRules valueRules) {
+             ValueRules valueRules, boolean durable) {
         this.shardMap = shardMap;
         this.shards = shards;
         this.snapshotDir = snapshotDir;
         this.position = position;
         this.rewriters = rewriters;
         this.valueRules = valueRules;
+        this.durable = durable;
     }
 
     long bytes() {
@@ -70,6 +82,7 @@ final class FullSync {
         Files.createDirectories(snapshotDir);
         bytes = 0;
         final List<OutputStream> files = new ArrayList<>();
+        final List<FileOutputStream> descriptors = new ArrayList<>();
         final List<RdbWriter> writers = new ArrayList<>();
         final List<Path> temps = new ArrayList<>();
         final List<GrowingSnapshot> growing = new ArrayList<>();
@@ -78,7 +91,8 @@ final class FullSync {
             for (ShardRuntime shard : shards) {
                 final Path temp = snapshotDir.resolve(shard.name() + ".rdb.tmp");
                 temps.add(temp);
-                final OutputStream file = Files.newOutputStream(temp);
+                final FileOutputStream file = new FileOutputStream(temp.toFile());
+                descriptors.add(file);
                 // nothing is journaled while the link splits: the journal's end is where the snapshot stands
                 final GrowingSnapshot next = shard.startSnapshot(temp, shard.writer().endOffset());
                 growing.add(next);
@@ -105,8 +119,12 @@ final class FullSync {
                 return shardMap.shardOf(key, 0, len);
             }, rewriters, valueRules);
             LOG.debug("full sync: the RDB transfer read to its end ({} bytes)", split.result().bytesRead());
-            for (OutputStream f : files) {
-                f.close(); // the last bytes reach the disk here: a full disk must fail the sync, not cut a snapshot short
+            for (int i = 0; i < files.size(); i++) {
+                files.get(i).flush(); // the last bytes reach the disk here: a full disk must fail the sync, not cut a snapshot short
+                if (durable) {
+                    descriptors.get(i).getFD().sync();
+                }
+                files.get(i).close();
             }
             LOG.debug("full sync: the shards' files closed");
         } catch (IOException | RuntimeException e) {
@@ -164,8 +182,17 @@ final class FullSync {
             abandon(growing, "putting the new snapshots in place failed: " + e);
             throw e;
         }
+        if (durable) {
+            syncDirectory(snapshotDir); // the renames, before the checkpoint after this sync names the new epochs
+        }
         LOG.debug("full sync: the new snapshots are in place, their replicas streaming them got their end");
         return split;
+    }
+
+    private static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
     }
 
     /** What each writer holds to its file (an I/O error is unchecked: it fails the split, as a write would). */

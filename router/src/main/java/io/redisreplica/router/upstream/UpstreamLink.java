@@ -18,6 +18,7 @@ import io.redisreplica.client.MasterHandshake;
 import io.redisreplica.client.MasterRole;
 import io.redisreplica.journal.Checkpoint;
 import io.redisreplica.journal.Journal;
+import io.redisreplica.journal.JournalContext;
 import io.redisreplica.rdb.KeyRewriter;
 import io.redisreplica.rdb.RdbSplitter;
 import io.redisreplica.router.config.HostPort;
@@ -144,7 +145,8 @@ public final class UpstreamLink extends Agent {
         this.position = new UpstreamPosition(journal, shards, receivers, appender -> CommandRouter.builder(config.shardMap(), policy, appender)
             .rewriters(rewriters).rules(valueRules).reader(sideConnection).spill(spill).build(), checkpoints);
         this.router = position.router();
-        this.fullSync = new FullSync(config.shardMap(), shards, snapshotDir, position, rewriters, valueRules);
+        this.fullSync = new FullSync(config.shardMap(), shards, snapshotDir, position, rewriters, valueRules,
+            config.journalContext().sync() == JournalContext.Sync.COMMIT);
         this.stream = new StreamLoop(shards, position, config.protoMaxBulkLen(), config.maxCommandLength(), spill);
         this.retries = errors.distinct(LOG, "upstream");
         this.locator = new MasterLocator(config);
