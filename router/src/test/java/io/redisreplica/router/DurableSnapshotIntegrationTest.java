@@ -28,9 +28,9 @@ import io.redisreplica.testkit.RedisServers;
 
 /**
  * {@code journal-sync commit}: the full sync fsyncs each shard's snapshot before it is renamed into
- * place and the directory after. A power loss cannot be staged here; what is shown is that the
- * durable path serves the same snapshots, the shards equal the master key for key, and a restart
- * continues from the checkpoint that names them.
+ * place and the directory after. Neither the fsyncs nor a power loss can be observed here; what is
+ * shown is that the durable path serves the same snapshots, the shards equal the master key for
+ * key, and a restart continues from the checkpoint that names them.
  */
 class DurableSnapshotIntegrationTest {
     @RegisterExtension
@@ -40,7 +40,7 @@ class DurableSnapshotIntegrationTest {
     Path dir;
 
     @Test
-    void shouldServeFsyncedSnapshotsThatEqualTheMasterAndResumeFromThemAfterARestart() throws IOException {
+    void shouldServeSnapshotsUnderJournalSyncCommitThatEqualTheMasterAndResumeFromThemAfterARestart() throws IOException {
         final RedisServer master = redis.start();
         try (RedisClient c = master.client()) {
             for (int db = 0; db < 2; db++) {

@@ -143,6 +143,7 @@ final class FullSync {
             throw e;
         } finally {
             closeQuietly(files);
+            closeQuietly(descriptors); // a file opened before its stream was listed
         }
         bytes = split.result().bytesRead();
         // every shard's journal still ends where its snapshot was promised, checked before any file is
@@ -169,6 +170,11 @@ final class FullSync {
                 // the replicas streaming this snapshot get its end now: the epoch they were promised is in place
                 shard.installSnapshot(temps.get(renamed), growing.get(renamed), split.result().bytesPerShard()[renamed]);
             }
+            if (durable) {
+                // the renames, before the checkpoint after this sync names the new epochs; a failure here
+                // forgets the position like a failed rename, so the next attempt is a full sync
+                syncDirectory(snapshotDir);
+            }
         } catch (IOException | RuntimeException e) {
             abandon(growing, "putting the new snapshots in place failed: " + e.getMessage());
             // the shards not yet in their new epoch may hold either file: their replicas wait, and the
@@ -181,9 +187,6 @@ final class FullSync {
         } catch (Error e) {
             abandon(growing, "putting the new snapshots in place failed: " + e);
             throw e;
-        }
-        if (durable) {
-            syncDirectory(snapshotDir); // the renames, before the checkpoint after this sync names the new epochs
         }
         LOG.debug("full sync: the new snapshots are in place, their replicas streaming them got their end");
         return split;
@@ -235,7 +238,7 @@ final class FullSync {
         }
     }
 
-    private static void closeQuietly(List<OutputStream> files) {
+    private static void closeQuietly(List<? extends OutputStream> files) {
         for (OutputStream f : files) {
             try {
                 f.close();
