@@ -62,9 +62,12 @@ final class ShardPretouch {
      * blocks reserved (a minute before the roll, on this thread): the cycle's first rounds map them
      * instead of allocating them. With 1 MB, the four shards' rolls of a 30 000 writes/s load took
      * 20-30 ms on the writer's thread and the first round after them 64-98 ms; with 8 MB, 10-15 ms
-     * and 35-43 ms (the round now spread over several, see {@link #PAGES_PER_ROUND}).
+     * and 35-43 ms (the round now spread over several, see {@link #PAGES_PER_ROUND}). Cycles under
+     * a minute (secondly: tests) get {@link #SHORT_CYCLE_PRECREATED_BYTES}: 8 MB a shard a second
+     * would be most of their writing.
      */
     static final int PRECREATED_BYTES = 8 << 20;
+    static final int SHORT_CYCLE_PRECREATED_BYTES = 1 << 20;
     /**
      * Pages a round touches at most, per shard: this many, or twice the pages the writer moved
      * since the last round when that is more (so a fast writer is never outrun). Without a cap the
@@ -81,6 +84,7 @@ final class ShardPretouch {
     private final RollingResourcesCache files;
     private final long prerollMillis;
     private final long cycleMillis;
+    private final int precreatedBytes;
     private final FileStore fileStore;
     private final long minFreeBytes;
     private final BooleanSupplier closing;
@@ -113,6 +117,12 @@ final class ShardPretouch {
         this.files = UnusedPrecreatedFiles.cycleFiles(queue, dir);
         this.cycleMillis = queue.rollCycle().lengthInMillis();
         this.prerollMillis = Math.min(MAX_PREROLL_MILLIS, cycleMillis / 2);
+        this.precreatedBytes = precreatedBytes(cycleMillis);
+    }
+
+    /** The zeros written in a precreated file for cycles of {@code cycleMillis}. */
+    static int precreatedBytes(long cycleMillis) {
+        return cycleMillis < 60_000 ? SHORT_CYCLE_PRECREATED_BYTES : PRECREATED_BYTES;
     }
 
     /**
@@ -177,7 +187,7 @@ final class ShardPretouch {
     private void precreate(int target) {
         final File file = files.resourceFor(target).path;
         final File precreated = PrecreatedFiles.preCreatedFile(file);
-        if (file.exists() || precreated.exists() || !roomFor(PRECREATED_BYTES)) {
+        if (file.exists() || precreated.exists() || !roomFor(precreatedBytes)) {
             return; // without room now, the appender makes the file at the roll, as it would without us
         }
         final Path temporary = UnusedPrecreatedFiles.temporaryOf(precreated);
@@ -185,7 +195,7 @@ final class ShardPretouch {
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
                 final ByteBuffer zeros = ByteBuffer.allocate(64 * 1024);
-                for (long at = 0; at < PRECREATED_BYTES; at += zeros.capacity()) {
+                for (long at = 0; at < precreatedBytes; at += zeros.capacity()) {
                     zeros.clear();
                     while (zeros.hasRemaining()) {
                         channel.write(zeros, at + zeros.position());

@@ -11,7 +11,7 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
  * shard's cycle files: counted in the shard's bytes on disk ({@link ShardJournal#fileStats()}), and
  * deleted once no roll can take them. Chronicle renames one into place when its cycle starts; one
  * whose cycle has passed (the router stopped before the roll, or the cycle went by without a
- * write) or whose cycle's file exists already (made meanwhile) is left over, 1 MB each, and
+ * write) or whose cycle's file exists already (made meanwhile) is left over, 1-8 MB each, and
  * nothing else would delete it. The one for the current or an upcoming cycle is kept.
  */
 final class UnusedPrecreatedFiles {

@@ -118,7 +118,8 @@ class PretoucherTest {
             }
             writer.commit();
             final long step = pretoucher.round(NONE);
-            assertTrue(step > ShardPretouch.PAGES_PER_ROUND, "a writer that moved " + moved + " bytes outpaces the fixed step: " + step);
+            // up to twice the 512 pages it moved (the headroom ahead of it may end first): well past the fixed step
+            assertTrue(step > 2 * ShardPretouch.PAGES_PER_ROUND, "a writer that moved " + moved + " bytes outpaces the fixed step: " + step);
         }
     }
 
@@ -170,7 +171,7 @@ class PretoucherTest {
             pretoucher.round(NONE);
             final String[] precreated = names(shardDir, ".precreated");
             assertEquals(1, precreated.length);
-            assertEquals(ShardPretouch.PRECREATED_BYTES, shardDir.resolve(precreated[0]).toFile().length());
+            assertEquals(ShardPretouch.precreatedBytes(1000), shardDir.resolve(precreated[0]).toFile().length());
             final String next = precreated[0].replace(".precreated", ".cq4");
             assertFalse(Files.exists(shardDir.resolve(next)));
 

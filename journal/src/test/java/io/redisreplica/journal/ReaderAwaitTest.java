@@ -53,14 +53,26 @@ class ReaderAwaitTest {
                 threads.add(t);
             }
             assertTrue(waiting.await(10, TimeUnit.SECONDS));
-            Thread.sleep(100);
+            for (Thread t : threads) {
+                awaitWaiting(t); // each one waits, not only returns for a commit made before it looked
+            }
             assertEquals(readers, woke.getCount(), "nothing committed yet");
             writer.append(1, 0, 0, command(1));
             writer.commit();
             assertTrue(woke.await(10, TimeUnit.SECONDS), "every waiting reader woke at the one commit");
             for (Thread t : threads) {
                 t.join(10_000);
+                assertFalse(t.isAlive());
             }
+        }
+    }
+
+    /** Until {@code t} waits in a timed park (the reader's wait for a commit), or fails after 10 s. */
+    private static void awaitWaiting(Thread t) throws InterruptedException {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (t.getState() != Thread.State.TIMED_WAITING) {
+            assertTrue(System.nanoTime() < deadline, t + " never waited: " + t.getState());
+            Thread.sleep(1);
         }
     }
 
@@ -81,8 +93,10 @@ class ReaderAwaitTest {
                         while (read < commits) {
                             if (reader.next(entry)) {
                                 read++;
-                            } else if (!reader.await(5, TimeUnit.SECONDS)) {
-                                timedOut.incrementAndGet(); // only a lost wake-up waits this long: the writer never pauses
+                            } else if (!reader.await(30, TimeUnit.SECONDS)) {
+                                // only a lost wake-up waits this long (the writer never pauses); a lost one
+                                // before the last commit is covered by the next, so this catches the last's
+                                timedOut.incrementAndGet();
                             }
                         }
                     } catch (Throwable e) {
@@ -123,7 +137,7 @@ class ReaderAwaitTest {
         });
         t.start();
         assertTrue(waiting.await(10, TimeUnit.SECONDS));
-        Thread.sleep(100);
+        awaitWaiting(t);
         journal.close();
         t.join(10_000);
         assertFalse(t.isAlive(), "the close woke the waiting reader");
@@ -136,15 +150,18 @@ class ReaderAwaitTest {
             final ShardJournal shard = journal.shard("a");
             shard.writer(0);
             final AtomicReference<Throwable> thrown = new AtomicReference<>();
+            final CountDownLatch waiting = new CountDownLatch(1);
             final Thread t = new Thread(() -> {
                 try (JournalReader reader = shard.reader()) {
+                    waiting.countDown();
                     reader.await(60, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     thrown.set(e);
                 }
             });
             t.start();
-            Thread.sleep(200);
+            assertTrue(waiting.await(10, TimeUnit.SECONDS));
+            awaitWaiting(t); // interrupted in the wait, not while Chronicle opens the reader's files
             t.interrupt();
             t.join(10_000);
             assertFalse(t.isAlive());

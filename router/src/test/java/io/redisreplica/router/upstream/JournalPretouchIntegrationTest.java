@@ -93,7 +93,7 @@ class JournalPretouchIntegrationTest {
     /**
      * A router stopped before a roll leaves the next cycle's precreated file behind. Restarted after
      * that cycle, it deletes the leftover at the journal's open and keeps the one for the upcoming
-     * cycle, whose megabyte counts in the shard's bytes on disk (what {@code journal ls} and
+     * cycle, whose bytes count in the shard's bytes on disk (what {@code journal ls} and
      * {@code redis_replica_shard_journal_bytes} show).
      */
     @Test
@@ -125,7 +125,7 @@ class JournalPretouchIntegrationTest {
         final Path stale = shardDir.resolve(cycle.minusDays(3).format(days) + mark + ".precreated");
         final Path upcoming = shardDir.resolve(cycle.plusDays(1).format(days) + mark + ".precreated");
         for (Path p : List.of(stale, upcoming)) {
-            java.nio.file.Files.write(p, new byte[1 << 20]); // as the pretouch thread writes one: zeros, on disk
+            java.nio.file.Files.write(p, new byte[1 << 20]); // zeros, on disk, as the pretouch thread writes one (of 1 or 8 MB)
         }
         try (Router router = Router.start(config, CrossShardPolicy.LOG)) {
             Await.until("streaming", () -> router.upstream().state() == UpstreamLink.State.STREAMING, 20_000);
