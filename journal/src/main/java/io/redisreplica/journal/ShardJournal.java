@@ -207,8 +207,9 @@ public final class ShardJournal implements AutoCloseable {
     /**
      * The shard's files (its cycles'), the bytes they take on disk (their data, as {@code du}
      * counts it) and their length (Chronicle makes each file sparse at its full size: the length
-     * says little). Bytes and length include the next cycle's precreated file (8 MB, 1 MB for cycles under a minute, written
-     * before the roll by the pretouch thread), which {@code files} does not count.
+     * says little). Bytes and length include the next cycle's precreated file (8 MB, 1 MB for
+     * cycles under a minute, written before the roll by the pretouch thread), which {@code files}
+     * does not count.
      */
     public record FileStats(int files, long bytes, long apparentBytes) {
     }
