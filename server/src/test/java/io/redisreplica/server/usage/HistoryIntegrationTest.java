@@ -114,7 +114,7 @@ class HistoryIntegrationTest {
     @Test
     void shouldContinueAReplicaOfThePreviousReplidWithTheNewOne() throws Exception {
         final ReplicationBacklog backlog = new ReplicationBacklog(1 << 20);
-        backlog.snapshot(Snapshot.ofFile(Snapshot.newReplid(), 0, Snapshots.write(dir.resolve("s.rdb"), 10)));
+        backlog.snapshot(Snapshots.fresh(dir.resolve("s.rdb"), 10));
         final Renamed source = new Renamed(backlog);
         try (ReplicationServer server = ReplicationServer.start(new ServerContext().source(source).listener(listener))) {
             final RedisServer replica = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + server.port()));
@@ -136,7 +136,7 @@ class HistoryIntegrationTest {
     @Test
     void shouldFullyResyncAReplicaOfThePreviousReplidPastItsEnd() throws Exception {
         final ReplicationBacklog backlog = new ReplicationBacklog(1 << 20);
-        final Snapshot first = Snapshot.ofFile(Snapshot.newReplid(), 0, Snapshots.write(dir.resolve("s.rdb"), 10));
+        final Snapshot first = Snapshots.fresh(dir.resolve("s.rdb"), 10);
         backlog.snapshot(first);
         backlog.appendCommand("SET", "a", "1");
         final Renamed source = new Renamed(backlog);
@@ -158,7 +158,7 @@ class HistoryIntegrationTest {
     @Test
     void shouldHoldReplicasWhileTheJournalIsDamagedAndResyncThemFromTheNextSnapshot() throws Exception {
         final ReplicationBacklog backlog = new ReplicationBacklog(1 << 20);
-        backlog.snapshot(Snapshot.ofFile(Snapshot.newReplid(), 0, Snapshots.write(dir.resolve("s.rdb"), 10)));
+        backlog.snapshot(Snapshots.fresh(dir.resolve("s.rdb"), 10));
         final Renamed source = new Renamed(backlog);
         try (ReplicationServer server = ReplicationServer.start(new ServerContext().source(source).listener(listener))) {
             final RedisServer replica = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + server.port()));
@@ -168,7 +168,7 @@ class HistoryIntegrationTest {
             Await.until("held, not continued into the damage", () -> server.replicas().size() == 1
                 && server.replicas().get(0).state() == ReplicaStatus.State.WAIT_SNAPSHOT, 30_000);
             assertEquals(0, server.partialResyncs());
-            backlog.snapshot(Snapshot.ofFile(Snapshot.newReplid(), 0, Snapshots.write(dir.resolve("s2.rdb"), 20)));
+            backlog.snapshot(Snapshots.fresh(dir.resolve("s2.rdb"), 20));
             source.damaged = false;
             Await.until("a full resync from the new snapshot", () -> server.fullResyncs() == 2, 30_000);
             Await.until("its keys loaded", () -> "value-19".equals(get(replica, "k:19")), 30_000);

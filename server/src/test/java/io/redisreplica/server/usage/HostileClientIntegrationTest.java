@@ -24,7 +24,6 @@ import io.redisreplica.server.ReplicationBacklog;
 import io.redisreplica.server.ReplicationServer;
 import io.redisreplica.server.ServerContext;
 import io.redisreplica.server.ServerListener;
-import io.redisreplica.server.Snapshot;
 import io.redisreplica.testkit.Await;
 import io.redisreplica.testkit.RedisBinary;
 import io.redisreplica.testkit.RedisClient;
@@ -65,7 +64,7 @@ class HostileClientIntegrationTest {
 
     private Setup start(int maxClients, long handshakeTimeoutMillis) throws IOException {
         final ReplicationBacklog backlog = new ReplicationBacklog(1 << 20);
-        backlog.snapshot(Snapshot.ofFile(Snapshot.newReplid(), 0, Snapshots.write(dir.resolve("s.rdb"), 10)));
+        backlog.snapshot(Snapshots.fresh(dir.resolve("s.rdb"), 10));
         final ReplicationServer server = ReplicationServer.start(new ServerContext().source(backlog).requirePass(PASSWORD)
             .maxClients(maxClients).handshakeTimeoutMillis(handshakeTimeoutMillis).listener(new ServerListener() {
                 @Override
@@ -200,7 +199,7 @@ class HostileClientIntegrationTest {
     @Test
     void shouldLetOnlyTheRequiredUserAuthenticateAsAReplicasMasteruserDoes() throws Exception {
         final ReplicationBacklog backlog = new ReplicationBacklog(1 << 20);
-        backlog.snapshot(Snapshot.ofFile(Snapshot.newReplid(), 0, Snapshots.write(dir.resolve("s.rdb"), 10)));
+        backlog.snapshot(Snapshots.fresh(dir.resolve("s.rdb"), 10));
         try (ReplicationServer server = ReplicationServer.start(new ServerContext().source(backlog).requireUser("replicator")
             .requirePass(PASSWORD).listener(new ServerListener() {
                 @Override

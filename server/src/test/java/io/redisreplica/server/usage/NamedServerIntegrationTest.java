@@ -16,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 import io.redisreplica.server.ReplicationBacklog;
 import io.redisreplica.server.ReplicationServer;
 import io.redisreplica.server.ServerContext;
-import io.redisreplica.server.Snapshot;
 import io.redisreplica.testkit.Await;
 import io.redisreplica.testkit.RedisBinary;
 import io.redisreplica.testkit.RedisClient;
@@ -43,7 +42,7 @@ class NamedServerIntegrationTest {
     @Test
     void shouldHoldAReplicaThatConnectsBeforeStartAndSyncItOnceStarted() throws Exception {
         final ReplicationBacklog backlog = new ReplicationBacklog(1 << 20);
-        backlog.snapshot(Snapshot.ofFile(Snapshot.newReplid(), 0, Snapshots.write(dir.resolve("s.rdb"), 10)));
+        backlog.snapshot(Snapshots.fresh(dir.resolve("s.rdb"), 10));
         try (ReplicationServer server = ReplicationServer.bind(context(backlog))) {
             final RedisServer replica = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + server.port()));
             Thread.sleep(1500); // the replica's connect is in the backlog, unanswered
@@ -67,7 +66,7 @@ class NamedServerIntegrationTest {
     @Test
     void shouldNameItselfInItsRepliesAndShowThePriorityASentinelReads() throws Exception {
         final ReplicationBacklog backlog = new ReplicationBacklog(1 << 20);
-        backlog.snapshot(Snapshot.ofFile(Snapshot.newReplid(), 0, Snapshots.write(dir.resolve("s.rdb"), 1)));
+        backlog.snapshot(Snapshots.fresh(dir.resolve("s.rdb"), 1));
         try (ReplicationServer server = ReplicationServer.start(context(backlog)); RedisClient c = new RedisClient("127.0.0.1", server.port())) {
             final RedisClient.RedisErrorException unknown = assertThrows(RedisClient.RedisErrorException.class, () -> c.call("GET", "k"));
             assertEquals("ERR unknown command 'GET': this is a replication server for shard a; replicate it with REPLICAOF",

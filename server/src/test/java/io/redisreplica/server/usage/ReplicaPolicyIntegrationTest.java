@@ -24,7 +24,6 @@ import io.redisreplica.server.ReplicationBacklog;
 import io.redisreplica.server.ReplicationServer;
 import io.redisreplica.server.ServerContext;
 import io.redisreplica.server.ServerListener;
-import io.redisreplica.server.Snapshot;
 import io.redisreplica.testkit.Await;
 import io.redisreplica.testkit.RedisBinary;
 import io.redisreplica.testkit.RedisClient;
@@ -68,7 +67,7 @@ class ReplicaPolicyIntegrationTest {
     void shouldDropAReplicaThatCannotLoadItsSnapshotAndHoldItsReconnectsInsteadOfResyncingItInALoop() throws Exception {
         final ReplicationBacklog backlog = new ReplicationBacklog(1 << 20);
         // RDB version 9, which Redis 2.8 cannot load: it takes the snapshot, fails to load it and closes, again and again
-        backlog.snapshot(Snapshot.ofFile(Snapshot.newReplid(), 0, Snapshots.write(dir.resolve("s.rdb"), 10)));
+        backlog.snapshot(Snapshots.fresh(dir.resolve("s.rdb"), 10));
         final DropPolicy policy = new DropPolicy("replication server", 2, 60_000, 60_000);
         try (ReplicationServer server = ReplicationServer.start(new ServerContext().source(backlog).policy(policy))) {
             final RedisServer modern = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + server.port()));
@@ -102,7 +101,7 @@ class ReplicaPolicyIntegrationTest {
     @Test
     void shouldResyncInFullAReplicaWhoseOffsetThePolicyDoesNotTrust() throws Exception {
         final ReplicationBacklog backlog = new ReplicationBacklog(1 << 20);
-        backlog.snapshot(Snapshot.ofFile(Snapshot.newReplid(), 0, Snapshots.write(dir.resolve("s.rdb"), 10)));
+        backlog.snapshot(Snapshots.fresh(dir.resolve("s.rdb"), 10));
         final Recording policy = new Recording();
         try (ReplicationServer server = ReplicationServer.start(new ServerContext().source(backlog).policy(policy))) {
             final RedisServer replica = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + server.port()));
@@ -134,7 +133,7 @@ class ReplicaPolicyIntegrationTest {
     @Test
     void shouldHoldAndRefuseAReplicaWhenThePolicyFailsAndReportIt() throws Exception {
         final ReplicationBacklog backlog = new ReplicationBacklog(1 << 20);
-        backlog.snapshot(Snapshot.ofFile(Snapshot.newReplid(), 0, Snapshots.write(dir.resolve("s.rdb"), 1)));
+        backlog.snapshot(Snapshots.fresh(dir.resolve("s.rdb"), 1));
         final List<String> errors = new CopyOnWriteArrayList<>();
         final ReplicaPolicy broken = new ReplicaPolicy() {
             @Override
@@ -163,7 +162,7 @@ class ReplicaPolicyIntegrationTest {
     void shouldCountAFailedSyncAgainstTheAddressWhenTheReplicaItClaimsToBeStreamsElsewhere() throws Exception {
         final ReplicationBacklog backlog = new ReplicationBacklog(1 << 20);
         // large enough that a transfer is still going when the test's client resets its connection
-        backlog.snapshot(Snapshot.ofFile(Snapshot.newReplid(), 0, Snapshots.write(dir.resolve("s.rdb"), 1_000_000)));
+        backlog.snapshot(Snapshots.fresh(dir.resolve("s.rdb"), 1_000_000));
         final Recording policy = new Recording();
         try (ReplicationServer server = ReplicationServer.start(new ServerContext().source(backlog).policy(policy))) {
             final RedisServer replica = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + server.port()));
@@ -182,7 +181,7 @@ class ReplicaPolicyIntegrationTest {
     @Test
     void shouldNeitherAdmitNorCountAnRdbOnlyClientThatLeavesMidSnapshot() throws Exception {
         final ReplicationBacklog backlog = new ReplicationBacklog(1 << 20);
-        backlog.snapshot(Snapshot.ofFile(Snapshot.newReplid(), 0, Snapshots.write(dir.resolve("s.rdb"), 1_000_000)));
+        backlog.snapshot(Snapshots.fresh(dir.resolve("s.rdb"), 1_000_000));
         final Recording policy = new Recording();
         try (ReplicationServer server = ReplicationServer.start(new ServerContext().source(backlog).policy(policy))) {
             // redis-cli --rdb going away mid-transfer: no replica of the server's, nothing for the policy to hold against it

@@ -77,7 +77,7 @@ class ServerFaultsIntegrationTest {
     @Test
     void shouldNotPauseAReplicaLoadingItsSnapshotButPauseOneThatContinuedAndNeverAcks() throws Exception {
         final ReplicationBacklog backlog = new ReplicationBacklog(1 << 20);
-        backlog.snapshot(Snapshot.ofFile(Snapshot.newReplid(), 0, Snapshots.write(dir.resolve("s.rdb"), 10)));
+        backlog.snapshot(Snapshots.fresh(dir.resolve("s.rdb"), 10));
         try (ReplicationServer server = ReplicationServer.start(new ServerContext().source(backlog).stallMillis(200).listener(listener));
             SilentReplica loading = SilentReplica.fullResync(server.port(), 7001)) {
             final String replid = loading.replid();
@@ -96,7 +96,7 @@ class ServerFaultsIntegrationTest {
     @Test
     void shouldShowLoadingAfterTheSnapshotUntilTheFirstAckThenStreaming() throws Exception {
         final ReplicationBacklog backlog = new ReplicationBacklog(1 << 20);
-        backlog.snapshot(Snapshot.ofFile(Snapshot.newReplid(), 0, Snapshots.write(dir.resolve("s.rdb"), 10)));
+        backlog.snapshot(Snapshots.fresh(dir.resolve("s.rdb"), 10));
         try (ReplicationServer server = ReplicationServer.start(new ServerContext().source(backlog).stallMillis(200).listener(listener))) {
             final RedisServer real = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + server.port()));
             real.awaitReplicaInSync(30_000);
@@ -131,7 +131,7 @@ class ServerFaultsIntegrationTest {
     @Test
     void shouldShowWhereAStreamStartedWhileWhatWasSentMovesOn() throws Exception {
         final ReplicationBacklog backlog = new ReplicationBacklog(16 << 20);
-        final Snapshot snapshot = Snapshot.ofFile(Snapshot.newReplid(), 0, Snapshots.write(dir.resolve("s.rdb"), 10));
+        final Snapshot snapshot = Snapshots.fresh(dir.resolve("s.rdb"), 10);
         backlog.snapshot(snapshot);
         backlog.appendCommand("SET", "k", "v");
         final long continueAt = backlog.endOffset();
@@ -165,7 +165,7 @@ class ServerFaultsIntegrationTest {
     @Test
     void shouldPauseAStoppedReplicaOnItsOwnSocketAndLetItCatchUpWithoutAResync() throws Exception {
         final ReplicationBacklog backlog = new ReplicationBacklog(64 << 20);
-        backlog.snapshot(Snapshot.ofFile(Snapshot.newReplid(), 0, Snapshots.write(dir.resolve("s.rdb"), 10)));
+        backlog.snapshot(Snapshots.fresh(dir.resolve("s.rdb"), 10));
         try (ReplicationServer server = ReplicationServer.start(new ServerContext().source(backlog).stallMillis(500).listener(listener))) {
             final RedisServer replica = redis.start(RedisBinary.local(), Map.of("replicaof", "127.0.0.1 " + server.port()));
             replica.awaitReplicaInSync(30_000);
@@ -199,7 +199,7 @@ class ServerFaultsIntegrationTest {
     @Test
     void shouldReportAFailingSourceToTheListenerAndContinueTheReplicaAfterIt() throws Exception {
         final ReplicationBacklog backlog = new ReplicationBacklog(1 << 20);
-        backlog.snapshot(Snapshot.ofFile(Snapshot.newReplid(), 0, Snapshots.write(dir.resolve("s.rdb"), 10)));
+        backlog.snapshot(Snapshots.fresh(dir.resolve("s.rdb"), 10));
         final AtomicBoolean failNext = new AtomicBoolean();
         final ReplicationSource failing = over(backlog, offset -> {
             final JournalCursor cursor = backlog.cursor(offset);
@@ -240,7 +240,7 @@ class ServerFaultsIntegrationTest {
     @Test
     void shouldResyncInFullWhenTheSourceHoldsNoCommandBoundaryAtTheAskedOffset() throws Exception {
         final ReplicationBacklog backlog = new ReplicationBacklog(1 << 20);
-        final Snapshot snapshot = Snapshot.ofFile(Snapshot.newReplid(), 0, Snapshots.write(dir.resolve("s.rdb"), 10));
+        final Snapshot snapshot = Snapshots.fresh(dir.resolve("s.rdb"), 10);
         backlog.snapshot(snapshot);
         backlog.appendCommand("SET", "k", "v");
         // as the ReplicationSource contract allows: no cursor inside a command

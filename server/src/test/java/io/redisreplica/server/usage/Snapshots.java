@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.redisreplica.rdb.RdbWriter;
+import io.redisreplica.server.Snapshot;
 
 /** Hand-built snapshots for the tests, written with the rdb module's writer. */
 final class Snapshots {
@@ -33,6 +34,11 @@ final class Snapshots {
             throw new UncheckedIOException(e);
         }
         return file;
+    }
+
+    /** A snapshot of a new history at offset 0: {@link #write} of {@code keys} keys to {@code file}. */
+    static Snapshot fresh(Path file, int keys) throws IOException {
+        return Snapshot.ofFile(Snapshot.newReplid(), 0, write(file, keys));
     }
 
     private static byte[] bytes(String s) {

@@ -31,7 +31,6 @@ import io.redisreplica.server.ReplicationBacklog;
 import io.redisreplica.server.ReplicationServer;
 import io.redisreplica.server.ServerContext;
 import io.redisreplica.server.ServerListener;
-import io.redisreplica.server.Snapshot;
 import io.redisreplica.testkit.Await;
 import io.redisreplica.testkit.RedisClient;
 import io.redisreplica.testkit.RedisServer;
@@ -80,7 +79,7 @@ class TlsReplicationIntegrationTest {
         final TlsCertificates certs = TlsCertificates.create(dir.resolve("tls"));
         final SSLContext tls = sslContext(certs, certs.issue("replication-server", 30, TlsCertificates.KeyForm.PKCS8));
         final ReplicationBacklog backlog = new ReplicationBacklog(1 << 20);
-        backlog.snapshot(Snapshot.ofFile(Snapshot.newReplid(), 0, Snapshots.write(dir.resolve("s.rdb"), 10)));
+        backlog.snapshot(Snapshots.fresh(dir.resolve("s.rdb"), 10));
         try (ReplicationServer server = ReplicationServer.start(new ServerContext().source(backlog).connectionType(ConnectionType.tls(tls, true))
             .listener(new ServerListener() {
                 @Override
