@@ -24,9 +24,9 @@ import io.redisreplica.server.ReplicaStatus;
 /**
  * Deletes journal files no holder needs, once per interval, on its own thread ({@code retention}):
  * the snapshot (a new replica starts there), every connected replica (from its acknowledged
- * offset; before its first ACK from where its stream started), every sink not dropped (from what it delivered) and every {@code replay --follow} heard
- * from within {@code follower-hold-time} (from what its target applied, see {@link Followers})
- * hold the files they still read.
+ * offset; before its first ACK from where its stream started), every sink not dropped (from what
+ * it delivered) and every {@code replay --follow} heard from within {@code follower-hold-time}
+ * (from what its target applied, see {@link Followers}) hold the files they still read.
  * Past the size and age limits files go anyway: replicas that fell behind will need a full
  * resync, and when the snapshot itself fell behind, the upstream link is asked for a full sync to
  * make a new one. A failed pass is a transient fault: logged once per distinct error, counted,
